@@ -1,0 +1,83 @@
+package io.github.rediskeysmigrator.cli;
+
+import io.github.rediskeysmigrator.core.ExitCode;
+import io.github.rediskeysmigrator.core.Sleeper;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line entry point; the only place that calls {@code System.exit}. */
+@Command(
+    name = "redis-keys-migrator",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Move Redis keys from RDB files into a destination Redis, keeping every TTL.",
+    footer = {
+      "",
+      "Exit codes: 0 all keys written or skipped by policy; 1 finished with key errors (see the"
+          + " error log); 2 usage or configuration error; 3 cannot connect or authenticate, or a"
+          + " connection was lost; 4 stopped by --max-errors or --existing fail; 5 bad input file;"
+          + " 130 interrupted."
+    })
+public final class Main implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private final Context ctx;
+
+  Main(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  public static void main(String[] args) {
+    Context ctx =
+        new Context(
+            System.getenv(),
+            System.out,
+            System.err,
+            Clock.systemUTC(),
+            Sleeper.SYSTEM,
+            System.console() != null);
+    System.exit(new Main(ctx).execute(args));
+  }
+
+  /** Parses and runs {@code args}; returns the exit code. */
+  int execute(String... args) {
+    CommandLine cl = new CommandLine(this);
+    cl.addSubcommand("rdb", new CommandLine(new RdbCommand(ctx)));
+    cl.setDefaultValueProvider(new EnvDefaults(ctx.env()));
+    cl.getSubcommands().values().forEach(c -> c.setDefaultValueProvider(new EnvDefaults(ctx.env())));
+    cl.setOut(new PrintWriter(ctx.out(), true));
+    cl.setErr(new PrintWriter(ctx.err(), true));
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof InterruptedException) {
+            ctx.err().println("interrupted");
+            return ExitCode.INTERRUPTED;
+          }
+          if (e instanceof IllegalArgumentException) {
+            ctx.err().println("error: " + e.getMessage());
+            return ExitCode.USAGE;
+          }
+          log.error("unexpected failure", e);
+          ctx.err().println("error: unexpected failure: " + e);
+          return ExitCode.KEY_ERRORS;
+        });
+    return cl.execute(args);
+  }
+
+  @Override
+  public void run() {
+    // No command given: show what there is.
+    new CommandLine(this).usage(ctx.err());
+  }
+
+  /** For tests: a Main over the given world. */
+  static Main of(Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
+    return new Main(new Context(env, out, err, clock, Sleeper.SYSTEM, false));
+  }
+}

@@ -1,0 +1,157 @@
+package io.github.rediskeysmigrator.cli;
+
+import io.github.rediskeysmigrator.core.DryRunWriter;
+import io.github.rediskeysmigrator.core.ExitCode;
+import io.github.rediskeysmigrator.core.KeySource;
+import io.github.rediskeysmigrator.core.KeyWriter;
+import io.github.rediskeysmigrator.core.Migration;
+import io.github.rediskeysmigrator.core.MigrationConfig;
+import io.github.rediskeysmigrator.core.MigrationReport;
+import io.github.rediskeysmigrator.core.RedisUri;
+import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.sink.ConnectException;
+import io.github.rediskeysmigrator.sink.ErrorLog;
+import io.github.rediskeysmigrator.sink.PipelinedWriter;
+import io.github.rediskeysmigrator.sink.RedisConnector;
+import io.github.rediskeysmigrator.sink.ServerInfo;
+import io.github.rediskeysmigrator.sink.Throttle;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.function.Function;
+import redis.clients.jedis.Connection;
+
+/**
+ * The part every migrating command shares once its source is ready: open the error log, connect
+ * to the destination and check its version, run the pipeline with progress, then print the
+ * summary, write the JSON report and turn the outcome into an exit code.
+ */
+final class MigrationRunner {
+  private final Context ctx;
+
+  MigrationRunner(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  /**
+   * Runs one migration.
+   *
+   * @param command the command's name, for the report
+   * @param sourceLabel the source as the report shows it
+   * @param source the keys
+   * @param sourceRdbVersion newest RDB version of the source's payloads, checked against the
+   *     destination before anything is written
+   */
+  int run(
+      String command,
+      String sourceLabel,
+      KeySource source,
+      int sourceRdbVersion,
+      PipelineOptions opts,
+      DestinationOptions destination)
+      throws InterruptedException {
+    MigrationConfig config;
+    RedisUri to;
+    try {
+      DestinationOptions.Resolved resolved = destination.resolve(ctx.env());
+      to = resolved.uri();
+      config = opts.toConfig(resolved.explicitDb() ? to.db() : -1);
+    } catch (IllegalArgumentException e) {
+      return fail(ExitCode.USAGE, e.getMessage());
+    }
+
+    ErrorLog errorLog;
+    try {
+      errorLog = ErrorLog.open(opts.errorLog, opts.errorLogMode, ctx.clock());
+    } catch (IOException e) {
+      return fail(ExitCode.USAGE, "cannot open the error log " + opts.errorLog + ": " + e);
+    }
+
+    MigrationReport report =
+        new MigrationReport(command, sourceLabel, to.toString(), config.dryRun());
+    int exit;
+    try (errorLog) {
+      Function<WriteListener, KeyWriter> writers;
+      if (config.dryRun()) {
+        writers = DryRunWriter::new;
+      } else {
+        Connection conn;
+        ServerInfo server;
+        try {
+          conn = RedisConnector.connect(to, to.dbOrZero(), "destination");
+          server = ServerInfo.query(conn);
+        } catch (ConnectException e) {
+          return fail(ExitCode.CONNECTION, e.getMessage());
+        }
+        if (sourceRdbVersion > server.maxRdbVersion()) {
+          conn.close();
+          return fail(
+              ExitCode.USAGE,
+              "the source has RDB version "
+                  + sourceRdbVersion
+                  + " but the destination ("
+                  + server
+                  + " at "
+                  + to.address()
+                  + ") accepts RESTORE payloads up to RDB version "
+                  + server.maxRdbVersion()
+                  + "; migrate into a destination of the same or a newer version");
+        }
+        PipelinedWriter.Settings settings =
+            new PipelinedWriter.Settings(
+                config.pipeline(), config.existing(), config.sleepMillis(), to.dbOrZero());
+        writers =
+            listener ->
+                new PipelinedWriter(
+                    conn,
+                    server,
+                    settings,
+                    listener,
+                    new Throttle(config.maxRate(), System::nanoTime, ctx.sleeper()),
+                    ctx.sleeper(),
+                    ctx.clock()::millis);
+      }
+      Migration migration =
+          new Migration(source, config, writers, errorLog, report, ctx.clock(), ctx.sleeper());
+      boolean showProgress =
+          opts.progress.equals("always") || (opts.progress.equals("auto") && ctx.terminal());
+      if (showProgress) {
+        try (ProgressPrinter p =
+            new ProgressPrinter(report, source, ctx.err(), ctx.terminal(), ctx.clock())) {
+          exit = migration.run();
+        }
+      } else {
+        exit = migration.run();
+      }
+    } catch (IOException e) {
+      return fail(ExitCode.USAGE, "cannot close the error log " + opts.errorLog + ": " + e);
+    }
+    return finish(report, exit, opts);
+  }
+
+  private int finish(MigrationReport report, int exit, PipelineOptions opts) {
+    if (report.stopReason() != null) {
+      ctx.err().println("error: " + report.stopReason());
+    }
+    ctx.out().print(report.summary());
+    if (opts.report != null) {
+      try {
+        Files.writeString(opts.report, report.toJson(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        ctx.err().println("error: cannot write the report " + opts.report + ": " + e);
+      }
+    }
+    if (report.errors() > 0) {
+      ctx.out()
+          .println(
+              "Errors occurred during the execution. Check |" + opts.errorLog + "| for details");
+    }
+    ctx.out().flush();
+    return exit;
+  }
+
+  private int fail(int code, String message) {
+    ctx.err().println("error: " + message);
+    return code;
+  }
+}

@@ -1,0 +1,178 @@
+package io.github.rediskeysmigrator.cli;
+
+import io.github.rediskeysmigrator.core.ExistencePolicy;
+import io.github.rediskeysmigrator.core.GlobPattern;
+import io.github.rediskeysmigrator.core.KeyType;
+import io.github.rediskeysmigrator.core.MigrationConfig;
+import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/** The options every migrating command shares: filters, existence policy, writer controls. */
+final class PipelineOptions {
+
+  @Option(
+      names = "--match",
+      paramLabel = "GLOB",
+      defaultValue = Defaults.MATCH,
+      description = "Keys to migrate, Redis MATCH syntax (env SCAN_MATCH_PATTERN; default: ${DEFAULT-VALUE}).")
+  String match;
+
+  @Option(
+      names = "--db",
+      paramLabel = "N",
+      split = ",",
+      description = "Source databases to migrate, e.g. 0 or 0,2 (default: all).")
+  List<Integer> dbs = List.of();
+
+  @Option(
+      names = "--db-map",
+      paramLabel = "SRC=DST",
+      split = ",",
+      description = "Write source db SRC into destination db DST, e.g. 0=3,1=4.")
+  Map<Integer, Integer> dbMap = new HashMap<>();
+
+  @Option(
+      names = "--type",
+      paramLabel = "TYPE",
+      split = ",",
+      description = "Types to migrate: string, list, set, zset, hash, stream, module (default: all).")
+  List<String> types = List.of();
+
+  @Option(
+      names = "--existing",
+      paramLabel = "POLICY",
+      defaultValue = "skip",
+      description = {
+        "Keys that already exist at the destination: skip (leave them, count them), replace"
+            + " (overwrite), fail (stop with exit 4). Default: ${DEFAULT-VALUE}."
+      })
+  String existing;
+
+  @Option(
+      names = "--pipeline",
+      paramLabel = "N",
+      defaultValue = "" + Defaults.PIPELINE,
+      description = "Commands per round trip to the destination (env PIPELINE_BATCH_SIZE; default: ${DEFAULT-VALUE}).")
+  int pipeline;
+
+  @Option(
+      names = "--sleep",
+      paramLabel = "SECONDS",
+      defaultValue = Defaults.SLEEP_SECONDS,
+      description = {
+        "Pause after each pipeline and after every --existing-limit skipped keys, to spare CPU"
+            + " (env SLEEP_TIME; default: ${DEFAULT-VALUE}; the original script's default was 1)."
+      })
+  BigDecimal sleepSeconds;
+
+  @Option(
+      names = "--existing-limit",
+      paramLabel = "N",
+      defaultValue = "" + Defaults.EXISTING_LIMIT,
+      description = "Skipped existing keys between two pauses (env MAX_PROCESSED_EXISTING_KEYS_LIMIT; default: ${DEFAULT-VALUE}).")
+  int existingLimit;
+
+  @Option(
+      names = "--max-rate",
+      paramLabel = "KEYS_PER_S",
+      defaultValue = "0",
+      description = "Write at most this many keys per second (default: ${DEFAULT-VALUE}, no limit).")
+  double maxRate;
+
+  @Option(
+      names = "--error-log",
+      paramLabel = "FILE",
+      defaultValue = Defaults.ERROR_LOG,
+      description = "One line per failed key (env ERROR_LOG_FILENAME; default: ${DEFAULT-VALUE}).")
+  Path errorLog;
+
+  @Option(
+      names = "--error-log-mode",
+      paramLabel = "w|a",
+      defaultValue = Defaults.ERROR_LOG_MODE,
+      description = "w: start the error log afresh; a: append to it (env FILEMOD; default: ${DEFAULT-VALUE}).")
+  String errorLogMode;
+
+  @Option(
+      names = "--max-errors",
+      paramLabel = "N",
+      defaultValue = "" + Defaults.MAX_ERRORS,
+      description = "Stop (exit 4) once this many keys failed; 0 for no limit (env MAX_ERRORED_KEYS_LIMIT; default: ${DEFAULT-VALUE}).")
+  int maxErrors;
+
+  @Option(
+      names = "--report",
+      paramLabel = "FILE.json",
+      description = "Also write the final counts as JSON to this file.")
+  Path report;
+
+  @Option(
+      names = "--progress",
+      paramLabel = "WHEN",
+      defaultValue = "auto",
+      description = "Progress line on stderr: auto (when a terminal), always, never. Default: ${DEFAULT-VALUE}.")
+  String progress;
+
+  @Option(
+      names = "--dry-run",
+      description = "Read and filter, but write nothing; counts what would be written.")
+  boolean dryRun;
+
+  /**
+   * The validated configuration.
+   *
+   * @param targetDb destination db for keys not in --db-map, -1 to keep each key's source db
+   * @throws IllegalArgumentException naming the bad option
+   */
+  MigrationConfig toConfig(int targetDb) {
+    Set<KeyType> typeSet = new LinkedHashSet<>();
+    for (String t : types) {
+      typeSet.add(KeyType.fromRedisName(t));
+    }
+    for (int db : dbs) {
+      requireDb("--db", db);
+    }
+    dbMap.forEach(
+        (src, dst) -> {
+          requireDb("--db-map", src);
+          requireDb("--db-map", dst);
+        });
+    if (!errorLogMode.equals("w") && !errorLogMode.equals("a")) {
+      throw new IllegalArgumentException(
+          "--error-log-mode (FILEMOD) must be w or a, got '" + errorLogMode + "'");
+    }
+    if (!List.of("auto", "always", "never").contains(progress)) {
+      throw new IllegalArgumentException(
+          "--progress must be auto, always or never, got '" + progress + "'");
+    }
+    if (sleepSeconds.signum() < 0) {
+      throw new IllegalArgumentException("--sleep (SLEEP_TIME) must not be negative");
+    }
+    return new MigrationConfig(
+        new LinkedHashSet<>(dbs),
+        dbMap,
+        targetDb,
+        GlobPattern.of(match),
+        typeSet,
+        ExistencePolicy.parse(existing),
+        pipeline,
+        sleepSeconds.movePointRight(3).longValue(),
+        existingLimit,
+        maxRate,
+        maxErrors,
+        dryRun);
+  }
+
+  private static void requireDb(String option, int db) {
+    if (db < 0) {
+      throw new IllegalArgumentException(option + ": database numbers are 0 or more, got " + db);
+    }
+  }
+}

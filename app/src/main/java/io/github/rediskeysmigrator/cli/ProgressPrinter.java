@@ -1,0 +1,94 @@
+package io.github.rediskeysmigrator.cli;
+
+import io.github.rediskeysmigrator.core.KeySource;
+import io.github.rediskeysmigrator.core.MigrationReport;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Locale;
+
+/**
+ * Prints a progress line on stderr (keys, keys/s, bytes read of total, ETA): rewritten in place
+ * every second on a terminal, one line every five seconds otherwise.
+ */
+final class ProgressPrinter implements AutoCloseable {
+  private final MigrationReport report;
+  private final KeySource source;
+  private final PrintStream err;
+  private final boolean terminal;
+  private final Clock clock;
+  private final long start;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  ProgressPrinter(
+      MigrationReport report, KeySource source, PrintStream err, boolean terminal, Clock clock) {
+    this.report = report;
+    this.source = source;
+    this.err = err;
+    this.terminal = terminal;
+    this.clock = clock;
+    this.start = clock.millis();
+    this.thread = new Thread(this::loop, "rkm-progress");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void loop() {
+    long period = terminal ? 1000 : 5000;
+    while (running) {
+      try {
+        Thread.sleep(period);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (running) {
+        print(false);
+      }
+    }
+  }
+
+  private synchronized void print(boolean last) {
+    String line = line();
+    if (terminal) {
+      err.print("\r" + line + (last ? "\n" : ""));
+    } else {
+      err.println(line);
+    }
+    err.flush();
+  }
+
+  String line() {
+    long elapsed = Math.max(1, clock.millis() - start);
+    long keys = report.read();
+    double rate = keys * 1000.0 / elapsed;
+    long done = source.bytesRead();
+    long total = source.bytesTotal();
+    StringBuilder sb =
+        new StringBuilder(String.format(Locale.ROOT, "keys %,d | %,.0f keys/s", keys, rate));
+    if (total > 0) {
+      double pct = Math.min(100.0, done * 100.0 / total);
+      sb.append(
+          String.format(
+              Locale.ROOT, " | %s of %s (%.0f%%)", megabytes(done), megabytes(total), pct));
+      if (done > 0 && done < total) {
+        long etaSeconds = (long) ((total - done) * (elapsed / 1000.0) / done);
+        sb.append(String.format(Locale.ROOT, " | ETA %d:%02d", etaSeconds / 60, etaSeconds % 60));
+      }
+    }
+    if (report.errors() > 0) {
+      sb.append(String.format(Locale.ROOT, " | errors %,d", report.errors()));
+    }
+    return sb.toString();
+  }
+
+  private static String megabytes(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    print(true);
+  }
+}

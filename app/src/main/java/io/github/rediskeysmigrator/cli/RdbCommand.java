@@ -1,0 +1,89 @@
+package io.github.rediskeysmigrator.cli;
+
+import io.github.rediskeysmigrator.core.ExitCode;
+import io.github.rediskeysmigrator.rdb.BadRdbException;
+import io.github.rediskeysmigrator.rdb.RdbChecksum;
+import io.github.rediskeysmigrator.rdb.RdbHeader;
+import io.github.rediskeysmigrator.source.RdbFileSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code rdb FILE...}: migrate the keys of RDB files straight into the destination. */
+@Command(
+    name = "rdb",
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Migrate the keys of one or more .rdb or .rdb.gz files (e.g. one per shard of an"
+          + " ElastiCache backup) into the destination, without any intermediate redis-server.",
+      "Every file is checked first (header, version, CRC64 checksum), so a bad file stops the"
+          + " run before anything is written."
+    })
+final class RdbCommand implements Callable<Integer> {
+  private final Context ctx;
+
+  @Parameters(paramLabel = "FILE", arity = "1..*", description = "RDB files, read in order.")
+  List<Path> files = new ArrayList<>();
+
+  @Option(
+      names = "--skip-checksum",
+      description =
+          "Do not verify each file's CRC64 before migrating (saves one read of the file;"
+              + " a truncated file is then found only when reading reaches its end).")
+  boolean skipChecksum;
+
+  @Mixin DestinationOptions destination = new DestinationOptions();
+
+  @Mixin PipelineOptions pipeline = new PipelineOptions();
+
+  RdbCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    List<RdbHeader> headers = new ArrayList<>();
+    try {
+      for (Path file : files) {
+        headers.add(RdbHeader.read(file));
+      }
+      if (!skipChecksum) {
+        for (RdbHeader h : headers) {
+          if (RdbChecksum.verify(h) == RdbChecksum.Result.ABSENT) {
+            ctx.err().println("note: " + h.file() + " carries no checksum; it cannot be verified");
+          }
+        }
+      }
+    } catch (BadRdbException e) {
+      ctx.err().println("error: " + e.getMessage());
+      return ExitCode.BAD_INPUT;
+    }
+    RdbFileSource source;
+    try {
+      source = new RdbFileSource(headers);
+    } catch (IOException e) {
+      ctx.err().println("error: cannot read the input files: " + e.getMessage());
+      return ExitCode.BAD_INPUT;
+    }
+    int newest = headers.stream().mapToInt(RdbHeader::version).max().orElse(0);
+    String label = files.stream().map(Path::toString).collect(Collectors.joining(","));
+    int exit = new MigrationRunner(ctx).run("rdb", label, source, newest, pipeline, destination);
+    if (source.functionsSkipped() > 0) {
+      ctx.err()
+          .println(
+              "warning: "
+                  + source.functionsSkipped()
+                  + " function libraries in the files were not migrated (not supported yet);"
+                  + " copy them with FUNCTION DUMP / FUNCTION RESTORE");
+    }
+    return exit;
+  }
+}

@@ -1,0 +1,8 @@
+package io.github.rediskeysmigrator.core;
+
+/** Records keys that failed, for the user to inspect after the run. */
+@FunctionalInterface
+public interface ErrorSink {
+  /** Records that {@code event} could not be migrated because of {@code reason}. */
+  void keyFailed(KeyEvent event, String reason);
+}

@@ -1,0 +1,27 @@
+package io.github.rediskeysmigrator.core;
+
+/** The documented process exit codes; the README lists the same table. */
+public final class ExitCode {
+  private ExitCode() {}
+
+  /** Every key written, or skipped by policy or filter. */
+  public static final int OK = 0;
+
+  /** Finished, but some keys failed (see the error log). */
+  public static final int KEY_ERRORS = 1;
+
+  /** Usage or configuration error; nothing was written. */
+  public static final int USAGE = 2;
+
+  /** Cannot connect or authenticate, or a connection was lost during the run. */
+  public static final int CONNECTION = 3;
+
+  /** Stopped: --max-errors reached or --existing fail met an existing key. */
+  public static final int STOPPED = 4;
+
+  /** Bad input file: not an RDB, truncated, checksum mismatch, unsupported version. */
+  public static final int BAD_INPUT = 5;
+
+  /** Interrupted by SIGINT/SIGTERM. */
+  public static final int INTERRUPTED = 130;
+}

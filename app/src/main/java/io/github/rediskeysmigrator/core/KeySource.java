@@ -1,0 +1,19 @@
+package io.github.rediskeysmigrator.core;
+
+/** Produces the keys of one source (RDB files, a SCAN, a replication stream), in order. */
+public interface KeySource {
+
+  /**
+   * Reads every key and hands it to {@code sink}; returns once the source is exhausted.
+   *
+   * @throws SourceException when the input is bad or unreachable; keys handed over before the
+   *     failure stay valid
+   */
+  void readInto(KeySink sink) throws SourceException, InterruptedException;
+
+  /** Bytes consumed so far, for progress; 0 when not meaningful. */
+  long bytesRead();
+
+  /** Total bytes expected, for progress and ETA; 0 when unknown. */
+  long bytesTotal();
+}

@@ -1,0 +1,175 @@
+package io.github.rediskeysmigrator.core;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one migration: the source reads on its own thread into a {@link HandoffQueue}; this thread
+ * filters each key, maps its db and hands it to the {@link KeyWriter}; every outcome lands in the
+ * {@link MigrationReport}. A failure on either side stops both: the reader's failure after the
+ * keys it read before it are written, the writer's at once.
+ */
+public final class Migration {
+  private static final Logger log = LoggerFactory.getLogger(Migration.class);
+
+  private final KeySource source;
+  private final MigrationConfig config;
+  private final Function<WriteListener, KeyWriter> writerFactory;
+  private final ErrorSink errorSink;
+  private final MigrationReport report;
+  private final Clock clock;
+  private final Sleeper sleeper;
+
+  private volatile String stopReason;
+  private volatile int stopExitCode = ExitCode.OK;
+
+  public Migration(
+      KeySource source,
+      MigrationConfig config,
+      Function<WriteListener, KeyWriter> writerFactory,
+      ErrorSink errorSink,
+      MigrationReport report,
+      Clock clock,
+      Sleeper sleeper) {
+    this.source = source;
+    this.config = config;
+    this.writerFactory = writerFactory;
+    this.errorSink = errorSink;
+    this.report = report;
+    this.clock = clock;
+    this.sleeper = sleeper;
+  }
+
+  /** Runs to the end (or the first stop) and returns the exit code; the report is complete. */
+  public int run() throws InterruptedException {
+    long start = clock.millis();
+    HandoffQueue queue = new HandoffQueue(MigrationConfig.Defaults.QUEUE_KEYS);
+    Thread reader = new Thread(() -> produce(queue), "rkm-reader");
+    reader.setDaemon(true);
+    KeyFilter filter = KeyFilters.forConfig(config, clock);
+    int exit = ExitCode.OK;
+    try (KeyWriter writer = writerFactory.apply(new Outcomes())) {
+      reader.start();
+      try {
+        exit = consume(queue, filter, writer);
+      } catch (HandoffQueue.ProducerFailure failure) {
+        // Keys read before the failure are whole: write them, then report where reading stopped.
+        writer.flush();
+        exit = sourceFailure(failure.getCause());
+      }
+    } catch (WriteException e) {
+      log.debug("destination failed", e);
+      stop(ExitCode.CONNECTION, "destination: " + e.getMessage());
+      exit = ExitCode.CONNECTION;
+    } finally {
+      reader.interrupt();
+      reader.join(5_000);
+    }
+    if (exit == ExitCode.OK && report.errors() > 0) {
+      exit = ExitCode.KEY_ERRORS;
+    }
+    report.finish(clock.millis() - start, source.bytesRead(), exit, stopReason);
+    return exit;
+  }
+
+  private void produce(HandoffQueue queue) {
+    Throwable failure = null;
+    try {
+      source.readInto(queue);
+    } catch (InterruptedException e) {
+      // The consumer stopped the run; nobody is waiting for the rest.
+      return;
+    } catch (Throwable t) {
+      failure = t;
+    }
+    try {
+      queue.finish(failure);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private int consume(HandoffQueue queue, KeyFilter filter, KeyWriter writer)
+      throws InterruptedException, HandoffQueue.ProducerFailure, WriteException {
+    List<KeyEvent> batch;
+    while ((batch = queue.take()) != null) {
+      for (KeyEvent event : batch) {
+        if (stopReason != null) {
+          writer.flush();
+          return stopExitCode;
+        }
+        report.read.incrementAndGet();
+        switch (filter.decide(event)) {
+          case FILTERED -> report.filtered.incrementAndGet();
+          case EXPIRED -> report.skippedExpired.incrementAndGet();
+          case KEEP -> writer.write(event.inDb(config.destinationDb(event.sourceDb())));
+        }
+      }
+    }
+    writer.flush();
+    return stopReason != null ? stopExitCode : ExitCode.OK;
+  }
+
+  private int sourceFailure(Throwable cause) {
+    if (cause instanceof SourceException se) {
+      int code =
+          se.kind() == SourceException.Kind.BAD_INPUT ? ExitCode.BAD_INPUT : ExitCode.CONNECTION;
+      stop(code, se.getMessage());
+      return code;
+    }
+    log.error("reading the source failed", cause);
+    stop(ExitCode.BAD_INPUT, "reading the source failed: " + cause);
+    return ExitCode.BAD_INPUT;
+  }
+
+  private void stop(int exitCode, String reason) {
+    if (stopReason == null) {
+      stopReason = reason;
+      stopExitCode = exitCode;
+    }
+  }
+
+  /** Books each reply and applies the stop rules (--max-errors, --existing fail, pauses). */
+  private final class Outcomes implements WriteListener {
+    @Override
+    public void written(KeyEvent event) {
+      report.written.incrementAndGet();
+    }
+
+    @Override
+    public void existed(KeyEvent event) {
+      long n = report.skippedExisting.incrementAndGet();
+      if (config.existing() == ExistencePolicy.FAIL) {
+        stop(
+            ExitCode.STOPPED,
+            "key '"
+                + KeyNames.printable(event.key())
+                + "' (db "
+                + event.db()
+                + ") already exists at the destination (--existing fail)");
+      } else if (config.sleepMillis() > 0 && n % config.existingLimit() == 0) {
+        pause();
+      }
+    }
+
+    @Override
+    public void failed(KeyEvent event, String reason) {
+      long n = report.errors.incrementAndGet();
+      errorSink.keyFailed(event, reason);
+      if (config.maxErrors() > 0 && n >= config.maxErrors()) {
+        stop(ExitCode.STOPPED, "reached --max-errors (" + config.maxErrors() + " failed keys)");
+      }
+    }
+
+    private void pause() {
+      try {
+        sleeper.sleep(config.sleepMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

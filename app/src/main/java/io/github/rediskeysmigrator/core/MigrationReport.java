@@ -1,0 +1,163 @@
+package io.github.rediskeysmigrator.core;
+
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The counters of one run. Every key read ends in exactly one bucket, so {@code read = written +
+ * skippedExisting + skippedExpired + filtered + errors} holds at any moment the writer is idle.
+ * Counters are updated by the writing thread and read by the progress printer.
+ */
+public final class MigrationReport {
+  private final String command;
+  private final String source;
+  private final String destination;
+  private final boolean dryRun;
+
+  final AtomicLong read = new AtomicLong();
+  final AtomicLong written = new AtomicLong();
+  final AtomicLong skippedExisting = new AtomicLong();
+  final AtomicLong skippedExpired = new AtomicLong();
+  final AtomicLong filtered = new AtomicLong();
+  final AtomicLong errors = new AtomicLong();
+  final AtomicLong inFlight = new AtomicLong();
+
+  private volatile long durationMs;
+  private volatile long bytesRead;
+  private volatile int exitCode = -1;
+  private volatile String stopReason;
+
+  public MigrationReport(String command, String source, String destination, boolean dryRun) {
+    this.command = command;
+    this.source = source;
+    this.destination = destination;
+    this.dryRun = dryRun;
+  }
+
+  public long read() {
+    return read.get();
+  }
+
+  public long written() {
+    return written.get();
+  }
+
+  public long skippedExisting() {
+    return skippedExisting.get();
+  }
+
+  public long skippedExpired() {
+    return skippedExpired.get();
+  }
+
+  public long filtered() {
+    return filtered.get();
+  }
+
+  public long errors() {
+    return errors.get();
+  }
+
+  public long durationMs() {
+    return durationMs;
+  }
+
+  public long bytesRead() {
+    return bytesRead;
+  }
+
+  public int exitCode() {
+    return exitCode;
+  }
+
+  /** Why the run stopped early, or null when it ran to the end. */
+  public String stopReason() {
+    return stopReason;
+  }
+
+  public boolean dryRun() {
+    return dryRun;
+  }
+
+  /** Keys read per second over the whole run. */
+  public double keysPerSecond() {
+    return durationMs <= 0 ? 0 : read.get() * 1000.0 / durationMs;
+  }
+
+  /** Whether the accounting identity holds. */
+  public boolean balanced() {
+    return read.get()
+        == written.get()
+            + skippedExisting.get()
+            + skippedExpired.get()
+            + filtered.get()
+            + errors.get();
+  }
+
+  void finish(long durationMs, long bytesRead, int exitCode, String stopReason) {
+    this.durationMs = durationMs;
+    this.bytesRead = bytesRead;
+    this.exitCode = exitCode;
+    this.stopReason = stopReason;
+  }
+
+  /** The human summary printed on stdout at the end of a run. */
+  public String summary() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(dryRun ? "Dry run (nothing written): " : "Migration ")
+        .append(exitCode == ExitCode.OK || exitCode == ExitCode.KEY_ERRORS ? "finished" : "stopped")
+        .append(" in ")
+        .append(String.format(Locale.ROOT, "%.1f s", durationMs / 1000.0))
+        .append('\n');
+    line(sb, "read", read.get());
+    line(sb, dryRun ? "would write" : "written", written.get());
+    line(sb, "skipped (existing)", skippedExisting.get());
+    line(sb, "skipped (expired)", skippedExpired.get());
+    line(sb, "filtered", filtered.get());
+    line(sb, "errors", errors.get());
+    sb.append(String.format(Locale.ROOT, "  %-20s %,.0f%n", "keys/s", keysPerSecond()));
+    if (stopReason != null) {
+      sb.append("  stopped: ").append(stopReason).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static void line(StringBuilder sb, String label, long value) {
+    sb.append(String.format(Locale.ROOT, "  %-20s %,d%n", label, value));
+  }
+
+  /** The JSON report, with the fields DESIGN.md lists plus the stop reason and dry-run flag. */
+  public String toJson() {
+    StringBuilder sb = new StringBuilder("{");
+    field(sb, "command", command);
+    field(sb, "source", source);
+    field(sb, "destination", destination);
+    field(sb, "read", read.get());
+    field(sb, "written", written.get());
+    field(sb, "skipped_existing", skippedExisting.get());
+    field(sb, "skipped_expired", skippedExpired.get());
+    field(sb, "filtered", filtered.get());
+    field(sb, "errors", errors.get());
+    field(sb, "duration_ms", durationMs);
+    sb.append("\"keys_per_second\":")
+        .append(String.format(Locale.ROOT, "%.1f", keysPerSecond()))
+        .append(',');
+    field(sb, "bytes_read", bytesRead);
+    field(sb, "dry_run", dryRun);
+    field(sb, "stop_reason", stopReason);
+    sb.append("\"exit_code\":").append(exitCode).append("}\n");
+    return sb.toString();
+  }
+
+  private static void field(StringBuilder sb, String name, Object value) {
+    sb.append('"').append(name).append("\":");
+    if (value == null) {
+      sb.append("null");
+    } else if (value instanceof String s) {
+      Json.quote(sb, s);
+    } else {
+      sb.append(value);
+    }
+    sb.append(',');
+  }
+}

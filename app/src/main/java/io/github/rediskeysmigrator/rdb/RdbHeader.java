@@ -1,0 +1,80 @@
+package io.github.rediskeysmigrator.rdb;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipException;
+
+/**
+ * The first nine bytes of an RDB file ({@code REDIS0011}), checked before anything is written so a
+ * wrong file fails fast with a clear message.
+ *
+ * @param file where it was read from
+ * @param version the RDB format version
+ */
+public record RdbHeader(Path file, int version) {
+
+  /** Oldest RDB version we read. */
+  public static final int MIN_VERSION = 1;
+
+  /** Newest RDB version Redis Replicator 3.11.0 parses (Redis 7.4 / 8.0 write 12). */
+  public static final int MAX_VERSION = 12;
+
+  /**
+   * Reads and validates the header of {@code file}.
+   *
+   * @throws BadRdbException for a missing, unreadable, empty, non-RDB or unsupported file
+   */
+  public static RdbHeader read(Path file) throws BadRdbException {
+    if (!Files.exists(file)) {
+      throw new BadRdbException(file, "no such file");
+    }
+    if (Files.isDirectory(file)) {
+      throw new BadRdbException(file, "is a directory, not an RDB file");
+    }
+    if (!Files.isReadable(file)) {
+      throw new BadRdbException(file, "cannot be read (permission denied)");
+    }
+    byte[] magic = new byte[9];
+    int n;
+    try (InputStream in = RdbFiles.open(file)) {
+      n = in.readNBytes(magic, 0, magic.length);
+    } catch (ZipException | EOFException e) {
+      throw new BadRdbException(file, "looks gzip-compressed but cannot be decompressed", e);
+    } catch (IOException e) {
+      throw new BadRdbException(file, "cannot be read: " + e.getMessage(), e);
+    }
+    if (n == 0) {
+      throw new BadRdbException(file, "is empty");
+    }
+    String text = new String(magic, 0, n, StandardCharsets.ISO_8859_1);
+    if (text.startsWith("VALKEY")) {
+      throw new BadRdbException(
+          file, "uses the Valkey 9 RDB format ('" + text + "'), which this version cannot read");
+    }
+    if (n < magic.length || !text.startsWith("REDIS")) {
+      throw new BadRdbException(file, "is not an RDB file (it does not start with REDIS<version>)");
+    }
+    int version;
+    try {
+      version = Integer.parseInt(text.substring(5));
+    } catch (NumberFormatException e) {
+      throw new BadRdbException(file, "is not an RDB file (bad version '" + text.substring(5) + "')");
+    }
+    if (version < MIN_VERSION || version > MAX_VERSION) {
+      throw new BadRdbException(
+          file,
+          "has RDB version "
+              + version
+              + ", which this version cannot read (supported: "
+              + MIN_VERSION
+              + " to "
+              + MAX_VERSION
+              + ")");
+    }
+    return new RdbHeader(file, version);
+  }
+}

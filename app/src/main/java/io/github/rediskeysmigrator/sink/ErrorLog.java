@@ -1,0 +1,76 @@
+package io.github.rediskeysmigrator.sink;
+
+import io.github.rediskeysmigrator.core.ErrorSink;
+import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.KeyNames;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * The error log: one line per failed key (time, db, key, type, reason). Opened at start like the
+ * original script's log, so mode {@code w} empties it even when the run has no errors.
+ */
+public final class ErrorLog implements ErrorSink, AutoCloseable {
+  private final Path path;
+  private final BufferedWriter out;
+  private final Clock clock;
+
+  private ErrorLog(Path path, BufferedWriter out, Clock clock) {
+    this.path = path;
+    this.out = out;
+    this.clock = clock;
+  }
+
+  /**
+   * Opens the log.
+   *
+   * @param mode {@code w} to start afresh, {@code a} to append
+   */
+  public static ErrorLog open(Path path, String mode, Clock clock) throws IOException {
+    StandardOpenOption how =
+        switch (mode) {
+          case "w" -> StandardOpenOption.TRUNCATE_EXISTING;
+          case "a" -> StandardOpenOption.APPEND;
+          default -> throw new IllegalArgumentException(
+              "unknown error log mode '" + mode + "' (expected w or a)");
+        };
+    BufferedWriter out =
+        Files.newBufferedWriter(
+            path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE, how);
+    return new ErrorLog(path, out, clock);
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  @Override
+  public synchronized void keyFailed(KeyEvent event, String reason) {
+    try {
+      out.write(Instant.now(clock).toString());
+      out.write(" ERROR db=" + event.sourceDb());
+      if (event.db() != event.sourceDb()) {
+        out.write("->" + event.db());
+      }
+      out.write(" key=\"" + KeyNames.printable(event.key()) + "\"");
+      out.write(" type=" + event.type().redisName());
+      out.write(" reason=" + reason.replace('\n', ' ').replace('\r', ' '));
+      out.newLine();
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the error log " + path, e);
+    }
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    out.close();
+  }
+}

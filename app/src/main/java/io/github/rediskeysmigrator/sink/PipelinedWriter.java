@@ -1,0 +1,253 @@
+package io.github.rediskeysmigrator.sink;
+
+import io.github.rediskeysmigrator.core.ExistencePolicy;
+import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.KeyWriter;
+import io.github.rediskeysmigrator.core.Sleeper;
+import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteListener;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * Writes keys with {@code RESTORE key ttl payload [REPLACE] ABSTTL}, {@code --pipeline} commands
+ * per round trip. Two pipelines are in flight at once: the next one is sent before the replies of
+ * the previous one are read, so the server never waits for us. Every reply is matched to its key
+ * and reported to the {@link WriteListener}; a {@code BUSYKEY} reply is a key that existed.
+ */
+public final class PipelinedWriter implements KeyWriter {
+  private static final byte[] OK = "OK".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REPLACE = "REPLACE".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ABSTTL = "ABSTTL".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ZERO = {'0'};
+
+  /**
+   * How to write.
+   *
+   * @param pipeline commands per round trip
+   * @param policy existence policy
+   * @param sleepMillis pause after each pipeline
+   * @param initialDb the db the connection starts on
+   */
+  public record Settings(int pipeline, ExistencePolicy policy, long sleepMillis, int initialDb) {}
+
+  private final Connection conn;
+  private final ServerInfo server;
+  private final Settings settings;
+  private final WriteListener listener;
+  private final Throttle throttle;
+  private final Sleeper sleeper;
+  private final LongSupplier wallClockMillis;
+
+  private KeyEvent[] building;
+  private int buildingCount;
+  private KeyEvent[] inFlight;
+  private int inFlightCount;
+  private int currentDb;
+  private boolean closed;
+
+  public PipelinedWriter(
+      Connection conn,
+      ServerInfo server,
+      Settings settings,
+      WriteListener listener,
+      Throttle throttle,
+      Sleeper sleeper,
+      LongSupplier wallClockMillis) {
+    this.conn = conn;
+    this.server = server;
+    this.settings = settings;
+    this.listener = listener;
+    this.throttle = throttle;
+    this.sleeper = sleeper;
+    this.wallClockMillis = wallClockMillis;
+    this.building = new KeyEvent[settings.pipeline()];
+    this.inFlight = new KeyEvent[settings.pipeline()];
+    this.currentDb = settings.initialDb();
+  }
+
+  @Override
+  public void write(KeyEvent event) throws WriteException, InterruptedException {
+    int payloadVersion = event.payloadRdbVersion();
+    if (payloadVersion > server.maxRdbVersion()) {
+      listener.failed(
+          event,
+          "DUMP payload has RDB version "
+              + payloadVersion
+              + ", the destination ("
+              + server
+              + ") accepts up to "
+              + server.maxRdbVersion());
+      return;
+    }
+    if (event.db() != currentDb) {
+      // SELECT is sent alone, with nothing in flight: a failed SELECT inside a pipeline would send
+      // the keys after it into the wrong database.
+      drain();
+      select(event.db());
+    }
+    throttle.acquire();
+    building[buildingCount++] = event;
+    try {
+      conn.sendCommand(Protocol.Command.RESTORE, restoreArgs(event));
+    } catch (JedisConnectionException e) {
+      throw lost(e);
+    }
+    if (buildingCount == building.length) {
+      rotate();
+    }
+  }
+
+  @Override
+  public void flush() throws WriteException, InterruptedException {
+    drain();
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      conn.close();
+    }
+  }
+
+  private byte[][] restoreArgs(KeyEvent event) {
+    boolean replace = settings.policy() == ExistencePolicy.REPLACE;
+    boolean abs = server.supportsAbsTtl();
+    byte[] ttl;
+    if (!event.hasExpiry()) {
+      ttl = ZERO;
+    } else if (abs) {
+      ttl = ascii(event.expireAtMs());
+    } else {
+      // Redis before 5.0 takes a relative TTL only; the filter already dropped expired keys.
+      ttl = ascii(Math.max(1, event.expireAtMs() - wallClockMillis.getAsLong()));
+    }
+    int n = 3 + (replace ? 1 : 0) + (abs && event.hasExpiry() ? 1 : 0);
+    byte[][] args = new byte[n][];
+    args[0] = event.key();
+    args[1] = ttl;
+    args[2] = event.payload();
+    int i = 3;
+    if (replace) {
+      args[i++] = REPLACE;
+    }
+    if (abs && event.hasExpiry()) {
+      args[i] = ABSTTL;
+    }
+    return args;
+  }
+
+  private static byte[] ascii(long v) {
+    return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The building pipeline goes out; the one before it is answered. */
+  private void rotate() throws WriteException, InterruptedException {
+    if (inFlightCount > 0) {
+      readReplies();
+    }
+    KeyEvent[] t = inFlight;
+    inFlight = building;
+    inFlightCount = buildingCount;
+    building = t;
+    buildingCount = 0;
+  }
+
+  /** Sends everything and reads every outstanding reply. */
+  private void drain() throws WriteException, InterruptedException {
+    if (buildingCount > 0) {
+      rotate();
+    }
+    if (inFlightCount > 0) {
+      readReplies();
+    }
+  }
+
+  private void readReplies() throws WriteException, InterruptedException {
+    List<Object> replies;
+    try {
+      // getMany flushes the output first, so the pipeline being built goes out before we block.
+      replies = conn.getMany(inFlightCount);
+    } catch (JedisConnectionException e) {
+      throw lost(e);
+    }
+    for (int i = 0; i < inFlightCount; i++) {
+      KeyEvent event = inFlight[i];
+      inFlight[i] = null;
+      book(event, replies.get(i));
+    }
+    inFlightCount = 0;
+    if (settings.sleepMillis() > 0) {
+      sleeper.sleep(settings.sleepMillis());
+    }
+  }
+
+  private void book(KeyEvent event, Object reply) {
+    if (reply instanceof byte[] b && Arrays.equals(b, OK)) {
+      listener.written(event);
+    } else if (reply instanceof JedisDataException e) {
+      RedisError error = RedisError.of(e.getMessage());
+      if (error.kind() == RedisError.Kind.BUSY_KEY) {
+        listener.existed(event);
+      } else {
+        listener.failed(event, error.message());
+      }
+    } else {
+      listener.failed(event, "unexpected reply to RESTORE: " + describe(reply));
+    }
+  }
+
+  private void select(int db) throws WriteException {
+    try {
+      conn.sendCommand(Protocol.Command.SELECT, ascii(db));
+      String reply = conn.getStatusCodeReply();
+      if (!"OK".equals(reply)) {
+        throw new WriteException("unexpected reply to SELECT " + db + ": " + reply, null);
+      }
+      currentDb = db;
+    } catch (JedisConnectionException e) {
+      throw lost(e);
+    } catch (JedisDataException e) {
+      throw new WriteException(
+          "the destination refused SELECT "
+              + db
+              + " ("
+              + e.getMessage()
+              + "); map the source db elsewhere with --db-map or --to .../DB",
+          e);
+    }
+  }
+
+  private static String describe(Object reply) {
+    if (reply instanceof byte[] b) {
+      return new String(b, StandardCharsets.UTF_8);
+    }
+    return String.valueOf(reply);
+  }
+
+  /**
+   * The connection is gone: keys sent without a reply may or may not have been applied, so each
+   * is booked as failed (and lands in the error log) to keep the totals whole.
+   */
+  private WriteException lost(JedisConnectionException e) {
+    String reason = "no reply: connection lost (" + e.getMessage() + ")";
+    for (int i = 0; i < inFlightCount; i++) {
+      listener.failed(inFlight[i], reason);
+      inFlight[i] = null;
+    }
+    for (int i = 0; i < buildingCount; i++) {
+      listener.failed(building[i], reason);
+      building[i] = null;
+    }
+    inFlightCount = 0;
+    buildingCount = 0;
+    return new WriteException("connection lost (" + e.getMessage() + ")", e);
+  }
+}

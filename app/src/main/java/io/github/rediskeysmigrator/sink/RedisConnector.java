@@ -1,0 +1,86 @@
+package io.github.rediskeysmigrator.sink;
+
+import io.github.rediskeysmigrator.core.RedisUri;
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/** Opens checked connections: reachable, authenticated, on the right database. */
+public final class RedisConnector {
+  /** Replies to big RESTOREs can take a while; a dead server still fails in bounded time. */
+  private static final int SOCKET_TIMEOUT_MS = 60_000;
+
+  private static final int CONNECT_TIMEOUT_MS = 5_000;
+
+  private RedisConnector() {}
+
+  /**
+   * Connects to {@code uri}, authenticates and selects {@code db}.
+   *
+   * @param role "source" or "destination", for messages
+   * @throws ConnectException with a message naming the address but never the password
+   */
+  public static Connection connect(RedisUri uri, int db, String role) throws ConnectException {
+    if (uri.tls()) {
+      throw new ConnectException(
+          role + " " + uri + ": TLS (rediss://) is not supported by this version", null);
+    }
+    DefaultJedisClientConfig.Builder cfg =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(CONNECT_TIMEOUT_MS)
+            .socketTimeoutMillis(SOCKET_TIMEOUT_MS)
+            .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+            .database(db);
+    if (uri.password() != null) {
+      cfg.user(uri.user()).password(uri.password());
+    }
+    Connection conn = null;
+    try {
+      conn = new Connection(new HostAndPort(uri.host(), uri.port()), cfg.build());
+      if (!conn.ping()) {
+        throw new ConnectException(role + " " + uri + " did not answer PING", null);
+      }
+      return conn;
+    } catch (JedisAccessControlException e) {
+      close(conn);
+      throw new ConnectException(
+          role + " " + uri + ": authentication failed (" + safe(e, uri) + ")", e);
+    } catch (JedisConnectionException e) {
+      close(conn);
+      throw new ConnectException(
+          role + " " + uri.address() + " is unreachable (" + rootMessage(e, uri) + ")", e);
+    } catch (JedisDataException e) {
+      close(conn);
+      RedisError err = RedisError.of(e.getMessage());
+      String what = err.kind() == RedisError.Kind.AUTH ? "authentication failed" : "refused us";
+      throw new ConnectException(role + " " + uri + ": " + what + " (" + safe(e, uri) + ")", e);
+    }
+  }
+
+  private static void close(Connection conn) {
+    if (conn != null) {
+      conn.close();
+    }
+  }
+
+  private static String rootMessage(Throwable t, RedisUri uri) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return safe(root, uri);
+  }
+
+  /** An exception's message with the password blanked, should a library ever echo it. */
+  static String safe(Throwable t, RedisUri uri) {
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    if (uri.password() != null && !uri.password().isEmpty()) {
+      m = m.replace(uri.password(), "***");
+    }
+    return m;
+  }
+}

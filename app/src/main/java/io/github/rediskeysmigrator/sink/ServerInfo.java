@@ -1,0 +1,93 @@
+package io.github.rediskeysmigrator.sink;
+
+import java.util.HashMap;
+import java.util.Map;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
+
+/**
+ * What we need to know of a server before writing to it: its version and so the newest RDB
+ * version its RESTORE accepts.
+ *
+ * @param product "redis" or "valkey"
+ * @param version the product's version, e.g. 7.0.15
+ * @param maxRdbVersion newest RDB version of DUMP payloads RESTORE accepts
+ */
+public record ServerInfo(String product, String version, int maxRdbVersion) {
+
+  /** Reads {@code INFO server} over {@code conn}. */
+  public static ServerInfo query(Connection conn) {
+    conn.sendCommand(Protocol.Command.INFO, "server");
+    return parse(conn.getBulkReply());
+  }
+
+  /** Parses the text of {@code INFO server}. */
+  public static ServerInfo parse(String info) {
+    Map<String, String> fields = new HashMap<>();
+    for (String line : info.split("\r?\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0) {
+        fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+      }
+    }
+    String valkey = fields.get("valkey_version");
+    if (valkey != null) {
+      return new ServerInfo("valkey", valkey, valkeyRdb(parseVersion(valkey)));
+    }
+    String redis = fields.getOrDefault("redis_version", "0.0.0");
+    return new ServerInfo("redis", redis, redisRdb(parseVersion(redis)));
+  }
+
+  /** Whether RESTORE takes the ABSTTL flag (Redis 5.0 and later). */
+  public boolean supportsAbsTtl() {
+    int[] v = parseVersion(version);
+    return product.equals("valkey") || v[0] >= 5;
+  }
+
+  @Override
+  public String toString() {
+    return product + " " + version;
+  }
+
+  private static int redisRdb(int[] v) {
+    int major = v[0];
+    int minor = v[1];
+    if (major >= 8 || (major == 7 && minor >= 4)) {
+      return 12;
+    }
+    if (major == 7 && minor >= 2) {
+      return 11;
+    }
+    if (major == 7) {
+      return 10;
+    }
+    if (major >= 5) {
+      return 9;
+    }
+    if (major == 4) {
+      return 8;
+    }
+    if (major == 3) {
+      return 7;
+    }
+    return 6;
+  }
+
+  private static int valkeyRdb(int[] v) {
+    // Valkey 7.2 and 8.x write RDB 11; Valkey 9 moved to its own numbering (80).
+    return v[0] >= 9 ? 80 : 11;
+  }
+
+  private static int[] parseVersion(String s) {
+    String[] parts = s.split("\\.");
+    int[] v = new int[3];
+    for (int i = 0; i < v.length && i < parts.length; i++) {
+      try {
+        v[i] = Integer.parseInt(parts[i].replaceAll("\\D.*", ""));
+      } catch (NumberFormatException e) {
+        v[i] = 0;
+      }
+    }
+    return v;
+  }
+}

@@ -1,0 +1,195 @@
+package io.github.rediskeysmigrator.source;
+
+import com.moilioncircle.redis.replicator.Configuration;
+import com.moilioncircle.redis.replicator.RedisRdbReplicator;
+import com.moilioncircle.redis.replicator.Replicator;
+import com.moilioncircle.redis.replicator.event.Event;
+import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
+import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
+import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbVisitor;
+import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpFunction;
+import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
+import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.KeyNames;
+import io.github.rediskeysmigrator.core.KeySink;
+import io.github.rediskeysmigrator.core.KeySource;
+import io.github.rediskeysmigrator.core.MigrationConfig;
+import io.github.rediskeysmigrator.core.SourceException;
+import io.github.rediskeysmigrator.rdb.RdbFiles;
+import io.github.rediskeysmigrator.rdb.RdbHeader;
+import io.github.rediskeysmigrator.rdb.RdbTypes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the keys of one or more RDB files (plain or gzip) with Redis Replicator, as DUMP payloads,
+ * without any redis-server. Files are read one after the other, in the order given.
+ *
+ * <p>Redis Replicator ends silently when a file stops early (it swallows the EOFException), so we
+ * require its end-of-file event and report where reading stopped when it never comes.
+ */
+public final class RdbFileSource implements KeySource {
+  private static final Logger log = LoggerFactory.getLogger(RdbFileSource.class);
+
+  private final List<RdbHeader> files;
+  private final long totalBytes;
+  private final AtomicLong doneBytes = new AtomicLong();
+  private volatile CountingInputStream current;
+  private final AtomicLong functionsSkipped = new AtomicLong();
+
+  /** A source over {@code files}, whose headers were already checked. */
+  public RdbFileSource(List<RdbHeader> files) throws IOException {
+    this.files = List.copyOf(files);
+    long total = 0;
+    for (RdbHeader h : files) {
+      total += Files.size(h.file());
+    }
+    this.totalBytes = total;
+  }
+
+  @Override
+  public void readInto(KeySink sink) throws SourceException, InterruptedException {
+    for (RdbHeader header : files) {
+      readFile(header, sink);
+    }
+  }
+
+  @Override
+  public long bytesRead() {
+    CountingInputStream c = current;
+    return doneBytes.get() + (c == null ? 0 : c.count());
+  }
+
+  @Override
+  public long bytesTotal() {
+    return totalBytes;
+  }
+
+  /** Function libraries found in the files, which this version does not migrate. */
+  public long functionsSkipped() {
+    return functionsSkipped.get();
+  }
+
+  private void readFile(RdbHeader header, KeySink sink)
+      throws SourceException, InterruptedException {
+    Path file = header.file();
+    FileReader reader = new FileReader(sink);
+    try (CountingInputStream raw = new CountingInputStream(Files.newInputStream(file));
+        InputStream in = RdbFiles.open(file, raw)) {
+      current = raw;
+      Configuration conf = Configuration.defaultSetting().setUseDefaultExceptionListener(false);
+      Replicator replicator = new RedisRdbReplicator(in, conf);
+      replicator.setRdbVisitor(
+          new DumpRdbVisitor(replicator, -1, MigrationConfig.Defaults.RDB_BUFFER));
+      replicator.addEventListener(reader::onEvent);
+      replicator.addExceptionListener((r, t, e) -> reader.fail(t, r));
+      replicator.open();
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof InterruptedIOException) {
+        throw new InterruptedException("reading " + file + " was cancelled");
+      }
+      throw bad(file, reader, "cannot be parsed: " + e.getCause().getMessage(), e);
+    } catch (InterruptedIOException e) {
+      throw new InterruptedException("reading " + file + " was cancelled");
+    } catch (IOException | RuntimeException | AssertionError e) {
+      // Replicator reports corrupt structures as AssertionError, IOException or runtime errors.
+      throw bad(file, reader, "is corrupt: " + describe(e), e);
+    } finally {
+      CountingInputStream c = current;
+      if (c != null) {
+        doneBytes.addAndGet(c.count());
+      }
+      current = null;
+    }
+    if (reader.failure != null) {
+      if (reader.failure instanceof InterruptedException ie) {
+        throw ie;
+      }
+      throw bad(file, reader, "is corrupt: " + describe(reader.failure), reader.failure);
+    }
+    if (!reader.sawEnd) {
+      throw bad(file, reader, "is truncated: the file ends before the RDB end marker", null);
+    }
+    log.debug("{}: {} keys", file, reader.keys);
+  }
+
+  private static String describe(Throwable t) {
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+  }
+
+  private static SourceException bad(Path file, FileReader r, String problem, Throwable cause) {
+    String where =
+        r.keys == 0
+            ? " (no key was read from it)"
+            : " (reading stopped after "
+                + r.keys
+                + " keys; the last whole key, '"
+                + KeyNames.printable(r.lastKey)
+                + "', ends at byte "
+                + r.lastOffset
+                + " of the RDB data)";
+    return new SourceException(SourceException.Kind.BAD_INPUT, file + " " + problem + where, cause);
+  }
+
+  /** Turns Replicator events of one file into KeyEvents. */
+  private final class FileReader {
+    private final KeySink sink;
+    long keys;
+    byte[] lastKey;
+    long lastOffset;
+    boolean sawEnd;
+    volatile Throwable failure;
+
+    FileReader(KeySink sink) {
+      this.sink = sink;
+    }
+
+    void onEvent(Replicator replicator, Event event) {
+      if (event instanceof DumpKeyValuePair kv) {
+        long expireAt = KeyEvent.NO_EXPIRY;
+        if (kv.getExpiredType() == ExpiredType.SECOND) {
+          expireAt = kv.getExpiredValue() * 1000L;
+        } else if (kv.getExpiredType() == ExpiredType.MS) {
+          expireAt = kv.getExpiredValue();
+        }
+        int db = kv.getDb() == null ? 0 : (int) kv.getDb().getDbNumber();
+        KeyEvent key =
+            KeyEvent.of(
+                db, kv.getKey(), RdbTypes.keyType(kv.getValueRdbType()), expireAt, kv.getValue());
+        try {
+          sink.accept(key);
+        } catch (InterruptedException e) {
+          // Replicator passes UncheckedIOException through to open(); anything else it swallows.
+          throw new UncheckedIOException(new InterruptedIOException("cancelled"));
+        }
+        keys++;
+        lastKey = kv.getKey();
+        lastOffset = kv.getContext().getOffsets().getV2();
+      } else if (event instanceof PostRdbSyncEvent) {
+        sawEnd = true;
+      } else if (event instanceof DumpFunction) {
+        functionsSkipped.incrementAndGet();
+      }
+    }
+
+    void fail(Throwable t, Replicator replicator) {
+      if (failure == null) {
+        failure = t;
+      }
+      try {
+        replicator.close();
+      } catch (IOException e) {
+        t.addSuppressed(e);
+      }
+    }
+  }
+}
