@@ -14,7 +14,9 @@ final class DestinationOptions {
       description = {
         "Destination redis://[user:password@]host:port[/db].",
         "Without it: DESTINATION_REDIS_HOST, DESTINATION_REDIS_PORT, DESTINATION_REDIS_DB_INDEX,"
-            + " then " + MigrationConfig.Defaults.DESTINATION + ".",
+            + " then "
+            + MigrationConfig.Defaults.DESTINATION
+            + ".",
         "A password may also come from DESTINATION_REDIS_PASSWORD."
       })
   String to;
@@ -40,7 +42,9 @@ final class DestinationOptions {
         uri = new RedisUri(host.trim(), uri.port(), -1, null, null, false);
       }
       if (!port.isBlank()) {
-        uri = new RedisUri(uri.host(), parseInt("DESTINATION_REDIS_PORT", port), -1, null, null, false);
+        uri =
+            new RedisUri(
+                uri.host(), parseInt("DESTINATION_REDIS_PORT", port), -1, null, null, false);
       }
       explicitDb = !db.isBlank();
       if (explicitDb) {

@@ -9,7 +9,9 @@ import picocli.CommandLine;
  */
 final class EnvDefaults implements CommandLine.IDefaultValueProvider {
 
-  /** Option name to the original script's variable. The README's compatibility table says the same. */
+  /**
+   * Option name to the original script's variable. The README's compatibility table says the same.
+   */
   static final Map<String, String> VARIABLES =
       Map.of(
           "--match", "SCAN_MATCH_PATTERN",

@@ -50,7 +50,9 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(this);
     cl.addSubcommand("rdb", new CommandLine(new RdbCommand(ctx)));
     cl.setDefaultValueProvider(new EnvDefaults(ctx.env()));
-    cl.getSubcommands().values().forEach(c -> c.setDefaultValueProvider(new EnvDefaults(ctx.env())));
+    cl.getSubcommands()
+        .values()
+        .forEach(c -> c.setDefaultValueProvider(new EnvDefaults(ctx.env())));
     cl.setOut(new PrintWriter(ctx.out(), true));
     cl.setErr(new PrintWriter(ctx.err(), true));
     cl.setExecutionExceptionHandler(

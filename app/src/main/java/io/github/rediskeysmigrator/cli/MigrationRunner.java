@@ -22,9 +22,9 @@ import java.util.function.Function;
 import redis.clients.jedis.Connection;
 
 /**
- * The part every migrating command shares once its source is ready: open the error log, connect
- * to the destination and check its version, run the pipeline with progress, then print the
- * summary, write the JSON report and turn the outcome into an exit code.
+ * The part every migrating command shares once its source is ready: open the error log, connect to
+ * the destination and check its version, run the pipeline with progress, then print the summary,
+ * write the JSON report and turn the outcome into an exit code.
  */
 final class MigrationRunner {
   private final Context ctx;

@@ -21,7 +21,8 @@ final class PipelineOptions {
       names = "--match",
       paramLabel = "GLOB",
       defaultValue = Defaults.MATCH,
-      description = "Keys to migrate, Redis MATCH syntax (env SCAN_MATCH_PATTERN; default: ${DEFAULT-VALUE}).")
+      description =
+          "Keys to migrate, Redis MATCH syntax (env SCAN_MATCH_PATTERN; default: ${DEFAULT-VALUE}).")
   String match;
 
   @Option(
@@ -42,7 +43,8 @@ final class PipelineOptions {
       names = "--type",
       paramLabel = "TYPE",
       split = ",",
-      description = "Types to migrate: string, list, set, zset, hash, stream, module (default: all).")
+      description =
+          "Types to migrate: string, list, set, zset, hash, stream, module (default: all).")
   List<String> types = List.of();
 
   @Option(
@@ -59,7 +61,8 @@ final class PipelineOptions {
       names = "--pipeline",
       paramLabel = "N",
       defaultValue = "" + Defaults.PIPELINE,
-      description = "Commands per round trip to the destination (env PIPELINE_BATCH_SIZE; default: ${DEFAULT-VALUE}).")
+      description =
+          "Commands per round trip to the destination (env PIPELINE_BATCH_SIZE; default: ${DEFAULT-VALUE}).")
   int pipeline;
 
   @Option(
@@ -76,14 +79,16 @@ final class PipelineOptions {
       names = "--existing-limit",
       paramLabel = "N",
       defaultValue = "" + Defaults.EXISTING_LIMIT,
-      description = "Skipped existing keys between two pauses (env MAX_PROCESSED_EXISTING_KEYS_LIMIT; default: ${DEFAULT-VALUE}).")
+      description =
+          "Skipped existing keys between two pauses (env MAX_PROCESSED_EXISTING_KEYS_LIMIT; default: ${DEFAULT-VALUE}).")
   int existingLimit;
 
   @Option(
       names = "--max-rate",
       paramLabel = "KEYS_PER_S",
       defaultValue = "0",
-      description = "Write at most this many keys per second (default: ${DEFAULT-VALUE}, no limit).")
+      description =
+          "Write at most this many keys per second (default: ${DEFAULT-VALUE}, no limit).")
   double maxRate;
 
   @Option(
@@ -97,14 +102,16 @@ final class PipelineOptions {
       names = "--error-log-mode",
       paramLabel = "w|a",
       defaultValue = Defaults.ERROR_LOG_MODE,
-      description = "w: start the error log afresh; a: append to it (env FILEMOD; default: ${DEFAULT-VALUE}).")
+      description =
+          "w: start the error log afresh; a: append to it (env FILEMOD; default: ${DEFAULT-VALUE}).")
   String errorLogMode;
 
   @Option(
       names = "--max-errors",
       paramLabel = "N",
       defaultValue = "" + Defaults.MAX_ERRORS,
-      description = "Stop (exit 4) once this many keys failed; 0 for no limit (env MAX_ERRORED_KEYS_LIMIT; default: ${DEFAULT-VALUE}).")
+      description =
+          "Stop (exit 4) once this many keys failed; 0 for no limit (env MAX_ERRORED_KEYS_LIMIT; default: ${DEFAULT-VALUE}).")
   int maxErrors;
 
   @Option(
@@ -117,7 +124,8 @@ final class PipelineOptions {
       names = "--progress",
       paramLabel = "WHEN",
       defaultValue = "auto",
-      description = "Progress line on stderr: auto (when a terminal), always, never. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Progress line on stderr: auto (when a terminal), always, never. Default: ${DEFAULT-VALUE}.")
   String progress;
 
   @Option(

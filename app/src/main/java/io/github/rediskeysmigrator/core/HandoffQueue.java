@@ -6,10 +6,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * A bounded hand-off from the reading thread to the writing thread. Keys travel in small batches
- * to keep the per-key cost of crossing threads low; memory stays bounded by the number of batches
- * in flight and the size of each batch. The producer's end, or its failure, travels through the
- * queue too, so the consumer sees every key read before a failure and then the failure itself.
+ * A bounded hand-off from the reading thread to the writing thread. Keys travel in small batches to
+ * keep the per-key cost of crossing threads low; memory stays bounded by the number of batches in
+ * flight and the size of each batch. The producer's end, or its failure, travels through the queue
+ * too, so the consumer sees every key read before a failure and then the failure itself.
  */
 public final class HandoffQueue implements KeySink {
   private static final int BATCH_KEYS = 256;

@@ -1,8 +1,8 @@
 package io.github.rediskeysmigrator.core;
 
 /**
- * Writes keys to the destination. Each key's fate is reported to the {@link WriteListener} given
- * at construction, in the order the keys were written, once its reply has been read.
+ * Writes keys to the destination. Each key's fate is reported to the {@link WriteListener} given at
+ * construction, in the order the keys were written, once its reply has been read.
  */
 public interface KeyWriter extends AutoCloseable {
 

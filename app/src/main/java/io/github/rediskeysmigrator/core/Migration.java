@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one migration: the source reads on its own thread into a {@link HandoffQueue}; this thread
  * filters each key, maps its db and hands it to the {@link KeyWriter}; every outcome lands in the
- * {@link MigrationReport}. A failure on either side stops both: the reader's failure after the
- * keys it read before it are written, the writer's at once.
+ * {@link MigrationReport}. A failure on either side stops both: the reader's failure after the keys
+ * it read before it are written, the writer's at once.
  */
 public final class Migration {
   private static final Logger log = LoggerFactory.getLogger(Migration.class);

@@ -54,7 +54,8 @@ public record RedisUri(String host, int port, int db, String user, String passwo
       try {
         db = Integer.parseInt(path.substring(1));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("bad database '" + path.substring(1) + "' in " + mask(text));
+        throw new IllegalArgumentException(
+            "bad database '" + path.substring(1) + "' in " + mask(text));
       }
       if (db < 0) {
         throw new IllegalArgumentException("bad database " + db + " in " + mask(text));

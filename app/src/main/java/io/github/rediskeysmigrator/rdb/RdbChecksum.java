@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Verifies the CRC64 at the end of an RDB file before any of its keys is written. Redis
- * Replicator reads the stored checksum but never compares it, and stops silently at a premature
- * end of file; this check catches both a corrupt and a truncated file up front.
+ * Verifies the CRC64 at the end of an RDB file before any of its keys is written. Redis Replicator
+ * reads the stored checksum but never compares it, and stops silently at a premature end of file;
+ * this check catches both a corrupt and a truncated file up front.
  */
 public final class RdbChecksum {
   private static final int EOF_OPCODE = 0xff;

@@ -62,7 +62,8 @@ public record RdbHeader(Path file, int version) {
     try {
       version = Integer.parseInt(text.substring(5));
     } catch (NumberFormatException e) {
-      throw new BadRdbException(file, "is not an RDB file (bad version '" + text.substring(5) + "')");
+      throw new BadRdbException(
+          file, "is not an RDB file (bad version '" + text.substring(5) + "')");
     }
     if (version < MIN_VERSION || version > MAX_VERSION) {
       throw new BadRdbException(

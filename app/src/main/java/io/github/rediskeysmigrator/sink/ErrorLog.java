@@ -38,8 +38,9 @@ public final class ErrorLog implements ErrorSink, AutoCloseable {
         switch (mode) {
           case "w" -> StandardOpenOption.TRUNCATE_EXISTING;
           case "a" -> StandardOpenOption.APPEND;
-          default -> throw new IllegalArgumentException(
-              "unknown error log mode '" + mode + "' (expected w or a)");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown error log mode '" + mode + "' (expected w or a)");
         };
     BufferedWriter out =
         Files.newBufferedWriter(

@@ -233,8 +233,8 @@ public final class PipelinedWriter implements KeyWriter {
   }
 
   /**
-   * The connection is gone: keys sent without a reply may or may not have been applied, so each
-   * is booked as failed (and lands in the error log) to keep the totals whole.
+   * The connection is gone: keys sent without a reply may or may not have been applied, so each is
+   * booked as failed (and lands in the error log) to keep the totals whole.
    */
   private WriteException lost(JedisConnectionException e) {
     String reason = "no reply: connection lost (" + e.getMessage() + ")";

@@ -6,8 +6,8 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.Protocol;
 
 /**
- * What we need to know of a server before writing to it: its version and so the newest RDB
- * version its RESTORE accepts.
+ * What we need to know of a server before writing to it: its version and so the newest RDB version
+ * its RESTORE accepts.
  *
  * @param product "redis" or "valkey"
  * @param version the product's version, e.g. 7.0.15

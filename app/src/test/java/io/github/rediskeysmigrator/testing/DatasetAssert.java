@@ -1,0 +1,107 @@
+package io.github.rediskeysmigrator.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/** Compares what two real servers hold, the way a user would check a migration. */
+public final class DatasetAssert {
+  private DatasetAssert() {}
+
+  /** Every key of the client's current db, hex-encoded so binary names compare exactly. */
+  public static Set<String> keys(Jedis j) {
+    Set<String> keys = new TreeSet<>();
+    byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
+    do {
+      ScanResult<byte[]> r = j.scan(cursor, new ScanParams().count(1000));
+      for (byte[] k : r.getResult()) {
+        keys.add(HexFormat.of().formatHex(k));
+      }
+      cursor = r.getCursorAsBytes();
+    } while (!new String(cursor, StandardCharsets.US_ASCII).equals("0"));
+    return keys;
+  }
+
+  /**
+   * Asserts that {@code actual}'s current db holds exactly the keys of {@code expected}'s current
+   * db, with the same type, the same DUMP payload (servers of one version) and the same absolute
+   * expiry to the millisecond.
+   */
+  public static void assertSameDataset(Jedis expected, Jedis actual) {
+    Set<String> want = keys(expected);
+    Set<String> got = keys(actual);
+    if (!want.equals(got)) {
+      Set<String> missing = new TreeSet<>(want);
+      missing.removeAll(got);
+      Set<String> extra = new TreeSet<>(got);
+      extra.removeAll(want);
+      fail("key sets differ; missing " + printable(missing) + ", unexpected " + printable(extra));
+    }
+    for (String hex : want) {
+      byte[] key = HexFormat.of().parseHex(hex);
+      String name = printable(List.of(hex)).toString();
+      assertEquals(expected.type(key), actual.type(key), "type of " + name);
+      assertSameValue(expected, actual, key, name);
+      assertEquals(expireTime(expected, key), expireTime(actual, key), "PEXPIRETIME of " + name);
+    }
+  }
+
+  /**
+   * Same value: DUMP payloads must match, except for encodings whose DUMP depends on hash-table
+   * iteration order (big sets and hashes), which are compared as collections.
+   */
+  private static void assertSameValue(Jedis expected, Jedis actual, byte[] key, String name) {
+    byte[] want = expected.dump(key);
+    byte[] got = actual.dump(key);
+    if (java.util.Arrays.equals(want, got)) {
+      return;
+    }
+    switch (expected.type(key)) {
+      case "set" ->
+          assertEquals(
+              hexSet(expected.smembers(key)), hexSet(actual.smembers(key)), "members of " + name);
+      case "hash" -> {
+        java.util.Map<String, String> w = new java.util.TreeMap<>();
+        expected.hgetAll(key).forEach((f, v) -> w.put(hex(f), hex(v)));
+        java.util.Map<String, String> g = new java.util.TreeMap<>();
+        actual.hgetAll(key).forEach((f, v) -> g.put(hex(f), hex(v)));
+        assertEquals(w, g, "fields of " + name);
+      }
+      default -> assertArrayEquals(want, got, "DUMP of " + name);
+    }
+  }
+
+  private static Set<String> hexSet(Set<byte[]> members) {
+    Set<String> out = new TreeSet<>();
+    members.forEach(m -> out.add(hex(m)));
+    return out;
+  }
+
+  private static String hex(byte[] b) {
+    return HexFormat.of().formatHex(b);
+  }
+
+  /** PEXPIRETIME (Redis 7.0+): absolute expiry in ms, -1 without TTL. */
+  public static long expireTime(Jedis j, byte[] key) {
+    Object r = j.sendCommand(() -> "PEXPIRETIME".getBytes(StandardCharsets.US_ASCII), key);
+    return (Long) r;
+  }
+
+  private static List<String> printable(Iterable<String> hexKeys) {
+    List<String> out = new ArrayList<>();
+    for (String h : hexKeys) {
+      out.add(new String(HexFormat.of().parseHex(h), StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+}

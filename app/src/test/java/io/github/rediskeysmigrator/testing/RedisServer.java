@@ -1,0 +1,189 @@
+package io.github.rediskeysmigrator.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * A real {@code redis-server} process on a free loopback port, in its own temporary directory,
+ * stopped through its own process handle.
+ */
+public final class RedisServer implements AutoCloseable {
+  /** Test ports, per ../shared/redis-bin/README.md; cluster nodes need port + 10000 free too. */
+  private static final int PORT_MIN = 17100;
+
+  private static final int PORT_MAX = 17199;
+
+  private final Process process;
+  private final int port;
+  private final Path dir;
+  private final String binary;
+
+  private RedisServer(Process process, int port, Path dir, String binary) {
+    this.process = process;
+    this.port = port;
+    this.dir = dir;
+    this.binary = binary;
+  }
+
+  /** Debian's redis-server from PATH (7.0.15 on these machines). */
+  public static RedisServer startDebian(String... extraArgs) {
+    return start("redis-server", extraArgs);
+  }
+
+  /** A prebuilt server from ../shared/redis-bin, e.g. {@code redis-7.4.1}. */
+  public static RedisServer startShared(String name, String... extraArgs) {
+    return start(sharedBinary(name).toString(), extraArgs);
+  }
+
+  /** The path of a prebuilt server in ../shared/redis-bin. */
+  public static Path sharedBinary(String name) {
+    Path bin = SharedDir.find().resolve("redis-bin").resolve(name).resolve("redis-server");
+    if (!Files.isExecutable(bin)) {
+      throw new IllegalStateException("no executable " + bin);
+    }
+    return bin;
+  }
+
+  /** Starts {@code binary} with our defaults plus {@code extraArgs}; retries on a port clash. */
+  public static RedisServer start(String binary, String... extraArgs) {
+    IOException last = null;
+    for (int attempt = 0; attempt < 10; attempt++) {
+      int port = freePort();
+      try {
+        Path dir = Files.createTempDirectory("rkm-redis-" + port + "-");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary);
+        cmd.addAll(
+            List.of(
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--logfile",
+                dir.resolve("redis.log").toString()));
+        cmd.addAll(List.of(extraArgs));
+        Process p =
+            new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile())
+                .start();
+        RedisServer server = new RedisServer(p, port, dir, binary);
+        if (server.awaitPing()) {
+          return server;
+        }
+        server.close();
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw new IllegalStateException("could not start " + binary, last);
+  }
+
+  private static int freePort() {
+    for (int i = 0; i < 200; i++) {
+      int port = ThreadLocalRandom.current().nextInt(PORT_MIN, PORT_MAX + 1);
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        s.setReuseAddress(true);
+        return port;
+      } catch (IOException busy) {
+        // try another
+      }
+    }
+    throw new IllegalStateException("no free port in " + PORT_MIN + "-" + PORT_MAX);
+  }
+
+  private boolean awaitPing() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      try (Jedis j = new Jedis("127.0.0.1", port, 500)) {
+        if ("PONG".equals(j.ping())) {
+          return true;
+        }
+      } catch (JedisConnectionException e) {
+        // not listening yet
+      } catch (JedisDataException e) {
+        // LOADING: still reading its dataset
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public String binary() {
+    return binary;
+  }
+
+  /** {@code redis://127.0.0.1:port}. */
+  public String uri() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  /** A new client on db 0; the caller closes it. */
+  public Jedis client() {
+    return new Jedis("127.0.0.1", port, 10_000);
+  }
+
+  /** Empties every database. */
+  public void flushAll() {
+    try (Jedis j = client()) {
+      j.flushAll();
+    }
+  }
+
+  /** Saves the dataset and returns a copy of the RDB file at {@code target}. */
+  public Path saveTo(Path target) {
+    try (Jedis j = client()) {
+      j.save();
+    }
+    try {
+      return Files.copy(dir.resolve("dump.rdb"), target, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops the process by its own handle, forcibly if it does not go within 5 s. */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

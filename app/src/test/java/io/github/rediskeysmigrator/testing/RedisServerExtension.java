@@ -1,0 +1,63 @@
+package io.github.rediskeysmigrator.testing;
+
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * JUnit 5 extension that starts one real {@code redis-server} for a test class and empties it
+ * before each test:
+ *
+ * <pre>
+ * &#64;RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
+ * &#64;RegisterExtension static final RedisServerExtension old = RedisServerExtension.shared("redis-6.2.11");
+ * </pre>
+ */
+public final class RedisServerExtension
+    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+  private final Supplier<RedisServer> starter;
+  private RedisServer server;
+
+  private RedisServerExtension(Supplier<RedisServer> starter) {
+    this.starter = starter;
+  }
+
+  /** Debian's redis-server from PATH. */
+  public static RedisServerExtension debian(String... extraArgs) {
+    return new RedisServerExtension(() -> RedisServer.startDebian(extraArgs));
+  }
+
+  /** A prebuilt server from ../shared/redis-bin, e.g. {@code redis-7.4.1}. */
+  public static RedisServerExtension shared(String name, String... extraArgs) {
+    return new RedisServerExtension(() -> RedisServer.startShared(name, extraArgs));
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    server = starter.get();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    server.flushAll();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** The running server. */
+  public RedisServer server() {
+    return server;
+  }
+
+  /** Shortcut for {@code server().uri()}. */
+  public String uri() {
+    return server.uri();
+  }
+}
