@@ -6,10 +6,13 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The command line entry point; the only place that calls {@code System.exit}. */
 @Command(
@@ -24,7 +27,7 @@ import picocli.CommandLine.Command;
           + " connection was lost; 4 stopped by --max-errors or --existing fail; 5 bad input file;"
           + " 130 interrupted."
     })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   private final Context ctx;
@@ -49,6 +52,7 @@ public final class Main implements Runnable {
   int execute(String... args) {
     CommandLine cl = new CommandLine(this);
     cl.addSubcommand("rdb", new CommandLine(new RdbCommand(ctx)));
+    cl.addSubcommand("help", new CommandLine.HelpCommand());
     cl.setDefaultValueProvider(new EnvDefaults(ctx.env()));
     cl.getSubcommands()
         .values()
@@ -72,10 +76,13 @@ public final class Main implements Runnable {
     return cl.execute(args);
   }
 
+  @Spec CommandSpec spec;
+
   @Override
-  public void run() {
+  public Integer call() {
     // No command given: show what there is.
-    new CommandLine(this).usage(ctx.err());
+    spec.commandLine().usage(ctx.err());
+    return ExitCode.USAGE;
   }
 
   /** For tests: a Main over the given world. */

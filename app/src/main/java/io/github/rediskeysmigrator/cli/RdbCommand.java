@@ -19,8 +19,9 @@ import picocli.CommandLine.Parameters;
 /** {@code rdb FILE...}: migrate the keys of RDB files straight into the destination. */
 @Command(
     name = "rdb",
+    mixinStandardHelpOptions = true,
     sortOptions = false,
-    usageHelpAutoWidth = true,
+    usageHelpWidth = 100,
     description = {
       "Migrate the keys of one or more .rdb or .rdb.gz files (e.g. one per shard of an"
           + " ElastiCache backup) into the destination, without any intermediate redis-server.",

@@ -29,12 +29,14 @@ public final class RedisServer implements AutoCloseable {
   private final int port;
   private final Path dir;
   private final String binary;
+  private final String password;
 
-  private RedisServer(Process process, int port, Path dir, String binary) {
+  private RedisServer(Process process, int port, Path dir, String binary, String password) {
     this.process = process;
     this.port = port;
     this.dir = dir;
     this.binary = binary;
+    this.password = password;
   }
 
   /** Debian's redis-server from PATH (7.0.15 on these machines). */
@@ -85,7 +87,7 @@ public final class RedisServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile())
                 .start();
-        RedisServer server = new RedisServer(p, port, dir, binary);
+        RedisServer server = new RedisServer(p, port, dir, binary, requirePass(extraArgs));
         if (server.awaitPing()) {
           return server;
         }
@@ -95,6 +97,15 @@ public final class RedisServer implements AutoCloseable {
       }
     }
     throw new IllegalStateException("could not start " + binary, last);
+  }
+
+  private static String requirePass(String... args) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--requirepass")) {
+        return args[i + 1];
+      }
+    }
+    return null;
   }
 
   private static int freePort() {
@@ -114,6 +125,9 @@ public final class RedisServer implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline && process.isAlive()) {
       try (Jedis j = new Jedis("127.0.0.1", port, 500)) {
+        if (password != null) {
+          j.auth(password);
+        }
         if ("PONG".equals(j.ping())) {
           return true;
         }
@@ -149,9 +163,13 @@ public final class RedisServer implements AutoCloseable {
     return "redis://127.0.0.1:" + port;
   }
 
-  /** A new client on db 0; the caller closes it. */
+  /** A new client on db 0, authenticated if the server wants a password; the caller closes it. */
   public Jedis client() {
-    return new Jedis("127.0.0.1", port, 10_000);
+    Jedis j = new Jedis("127.0.0.1", port, 10_000);
+    if (password != null) {
+      j.auth(password);
+    }
+    return j;
   }
 
   /** Empties every database. */
