@@ -115,13 +115,16 @@ final class MigrationRunner {
           new Migration(source, config, writers, errorLog, report, ctx.clock(), ctx.sleeper());
       boolean showProgress =
           opts.progress.equals("always") || (opts.progress.equals("auto") && ctx.terminal());
-      if (showProgress) {
-        try (ProgressPrinter p =
-            new ProgressPrinter(report, source, ctx.err(), ctx.terminal(), ctx.clock())) {
-          exit = migration.run();
-        }
-      } else {
+      ProgressPrinter progress =
+          showProgress
+              ? new ProgressPrinter(report, source, ctx.err(), ctx.terminal(), ctx.clock())
+              : null;
+      try {
         exit = migration.run();
+      } finally {
+        if (progress != null) {
+          progress.close();
+        }
       }
     } catch (IOException e) {
       return fail(ExitCode.USAGE, "cannot close the error log " + opts.errorLog + ": " + e);

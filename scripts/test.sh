@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The project's test command (CI runs it through .ci/run): installs what the tests need, then
+# runs every unit test (*Test), integration test against real redis-server processes (*IT),
+# the enforcer rules and the formatting check.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+  echo "test.sh: installing redis-server (Debian) for the integration tests" >&2
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q redis-server redis-tools
+fi
+
+if [ ! -d ../shared/redis-bin ]; then
+  echo "test.sh: ../shared (prebuilt servers and the RDB corpus) must sit beside this checkout" >&2
+  exit 2
+fi
+
+# Debian starts a redis-server service on 6379 after install on some machines; the tests do not
+# use it (they start their own on free ports), so it is left alone.
+exec mvn -B verify "$@"
