@@ -57,19 +57,25 @@ final class MigrationRunner {
       to = resolved.uri();
       config = opts.toConfig(resolved.explicitDb() ? to.db() : -1);
     } catch (IllegalArgumentException e) {
-      return fail(ExitCode.USAGE, e.getMessage());
+      return failBeforeStart(command, sourceLabel, "", opts, ExitCode.USAGE, e.getMessage());
     }
 
     ErrorLog errorLog;
     try {
       errorLog = ErrorLog.open(opts.errorLog, opts.errorLogMode, ctx.clock());
     } catch (IOException e) {
-      return fail(ExitCode.USAGE, "cannot open the error log " + opts.errorLog + ": " + e);
+      return failBeforeStart(
+          command,
+          sourceLabel,
+          to.toString(),
+          opts,
+          ExitCode.USAGE,
+          "cannot open the error log " + opts.errorLog + ": " + e);
     }
 
     MigrationReport report =
         new MigrationReport(command, sourceLabel, to.toString(), config.dryRun());
-    int exit;
+    int exit = ExitCode.OK;
     try (errorLog) {
       Function<WriteListener, KeyWriter> writers;
       if (config.dryRun()) {
@@ -81,11 +87,16 @@ final class MigrationRunner {
           conn = RedisConnector.connect(to, to.dbOrZero(), "destination");
           server = ServerInfo.query(conn);
         } catch (ConnectException e) {
-          return fail(ExitCode.CONNECTION, e.getMessage());
+          return failBeforeStart(
+              command, sourceLabel, to.toString(), opts, ExitCode.CONNECTION, e.getMessage());
         }
         if (sourceRdbVersion > server.maxRdbVersion()) {
           conn.close();
-          return fail(
+          return failBeforeStart(
+              command,
+              sourceLabel,
+              to.toString(),
+              opts,
               ExitCode.USAGE,
               "the source has RDB version "
                   + sourceRdbVersion
@@ -127,7 +138,7 @@ final class MigrationRunner {
         }
       }
     } catch (IOException e) {
-      return fail(ExitCode.USAGE, "cannot close the error log " + opts.errorLog + ": " + e);
+      ctx.err().println("error: cannot close the error log " + opts.errorLog + ": " + e);
     }
     return finish(report, exit, opts);
   }
@@ -137,13 +148,7 @@ final class MigrationRunner {
       ctx.err().println("error: " + report.stopReason());
     }
     ctx.out().print(report.summary());
-    if (opts.report != null) {
-      try {
-        Files.writeString(opts.report, report.toJson(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        ctx.err().println("error: cannot write the report " + opts.report + ": " + e);
-      }
-    }
+    writeReport(opts, report);
     if (report.errors() > 0) {
       ctx.out()
           .println(
@@ -153,8 +158,32 @@ final class MigrationRunner {
     return exit;
   }
 
-  private int fail(int code, String message) {
+  /**
+   * Ends a run that never started writing: one line on stderr and, when asked for, a report with
+   * zero counts and the reason, so scripts always find one.
+   */
+  int failBeforeStart(
+      String command,
+      String sourceLabel,
+      String destinationLabel,
+      PipelineOptions opts,
+      int code,
+      String message) {
     ctx.err().println("error: " + message);
+    MigrationReport report =
+        new MigrationReport(command, sourceLabel, destinationLabel, opts.dryRun);
+    report.finish(0, 0, code, message);
+    writeReport(opts, report);
     return code;
+  }
+
+  private void writeReport(PipelineOptions opts, MigrationReport report) {
+    if (opts.report != null) {
+      try {
+        Files.writeString(opts.report, report.toJson(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        ctx.err().println("error: cannot write the report " + opts.report + ": " + e);
+      }
+    }
   }
 }

@@ -51,6 +51,8 @@ final class RdbCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    MigrationRunner runner = new MigrationRunner(ctx);
+    String label = files.stream().map(Path::toString).collect(Collectors.joining(","));
     List<RdbHeader> headers = new ArrayList<>();
     try {
       for (Path file : files) {
@@ -64,19 +66,17 @@ final class RdbCommand implements Callable<Integer> {
         }
       }
     } catch (BadRdbException e) {
-      ctx.err().println("error: " + e.getMessage());
-      return ExitCode.BAD_INPUT;
+      return runner.failBeforeStart("rdb", label, "", pipeline, ExitCode.BAD_INPUT, e.getMessage());
     }
     RdbFileSource source;
     try {
       source = new RdbFileSource(headers);
     } catch (IOException e) {
-      ctx.err().println("error: cannot read the input files: " + e.getMessage());
-      return ExitCode.BAD_INPUT;
+      return runner.failBeforeStart(
+          "rdb", label, "", pipeline, ExitCode.BAD_INPUT, "cannot read the input files: " + e);
     }
     int newest = headers.stream().mapToInt(RdbHeader::version).max().orElse(0);
-    String label = files.stream().map(Path::toString).collect(Collectors.joining(","));
-    int exit = new MigrationRunner(ctx).run("rdb", label, source, newest, pipeline, destination);
+    int exit = runner.run("rdb", label, source, newest, pipeline, destination);
     if (source.functionsSkipped() > 0) {
       ctx.err()
           .println(

@@ -94,7 +94,8 @@ public final class MigrationReport {
             + errors.get();
   }
 
-  void finish(long durationMs, long bytesRead, int exitCode, String stopReason) {
+  /** Records how the run ended; called once, when nothing is in flight any more. */
+  public void finish(long durationMs, long bytesRead, int exitCode, String stopReason) {
     this.durationMs = durationMs;
     this.bytesRead = bytesRead;
     this.exitCode = exitCode;

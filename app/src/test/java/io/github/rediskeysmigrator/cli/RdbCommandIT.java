@@ -367,6 +367,13 @@ class RdbCommandIT {
     assertEquals(5, r.exit(), r::toString);
     assertTrue(r.err().contains(file.toString()), r.err());
     assertTrue(r.err().contains(expectedProblem), r.err());
+    try {
+      String json = report();
+      assertTrue(json.contains("\"exit_code\":5}"), json);
+      assertTrue(json.contains(expectedProblem), json);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     return r;
   }
 
@@ -447,12 +454,13 @@ class RdbCommandIT {
   }
 
   @Test
-  void unreachableDestinationExits3() {
+  void unreachableDestinationExits3() throws IOException {
     Path file = sampleRdb();
 
     Tool.Result r = rdb(file.toString(), "--to", "redis://127.0.0.1:1");
 
     assertEquals(3, r.exit(), r::toString);
     assertTrue(r.err().contains("unreachable"), r.err());
+    assertTrue(report().contains("\"exit_code\":3}"));
   }
 }
