@@ -13,11 +13,8 @@ public final class GlobPattern {
 
   private GlobPattern(byte[] pattern) {
     this.pattern = pattern;
-    boolean all = pattern.length > 0;
-    for (byte b : pattern) {
-      all &= b == '*';
-    }
-    this.matchesAll = all;
+    // Only the one-byte "*" skips matching in Redis; "**" still rejects an empty key.
+    this.matchesAll = pattern.length == 1 && pattern[0] == '*';
   }
 
   /** Compiles a pattern given as text (UTF-8 encoded, as redis-cli would send it). */

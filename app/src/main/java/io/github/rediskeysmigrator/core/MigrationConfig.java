@@ -66,9 +66,6 @@ public record MigrationConfig(
 
     /** Keys in flight between the reading and the writing thread. */
     public static final int QUEUE_KEYS = 16_384;
-
-    /** Read buffer of the RDB payload visitor: 256 B measured 2.4x faster than 8 KB. */
-    public static final int RDB_BUFFER = 256;
   }
 
   public MigrationConfig {
@@ -85,8 +82,8 @@ public record MigrationConfig(
     if (sleepMillis < 0) {
       throw new IllegalArgumentException("--sleep must not be negative");
     }
-    if (maxRate < 0) {
-      throw new IllegalArgumentException("--max-rate must not be negative");
+    if (!(maxRate >= 0) || Double.isInfinite(maxRate)) {
+      throw new IllegalArgumentException("--max-rate must be a number of 0 or more");
     }
     if (maxErrors < 0) {
       throw new IllegalArgumentException("--max-errors must not be negative");

@@ -36,7 +36,8 @@ public record RedisUri(String host, int port, int db, String user, String passwo
     try {
       uri = new URI(s);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("not a redis:// URI: " + mask(text), e);
+      // The cause would repeat the whole text, password included: leave it out.
+      throw new IllegalArgumentException("not a redis:// URI: " + mask(text));
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("redis") && !scheme.equals("rediss")) {
@@ -48,6 +49,9 @@ public record RedisUri(String host, int port, int db, String user, String passwo
       throw new IllegalArgumentException("no host in " + mask(text));
     }
     int port = uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort();
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("bad port " + port + " in " + mask(text));
+    }
     int db = -1;
     String path = uri.getPath();
     if (path != null && path.length() > 1) {

@@ -2,25 +2,34 @@ package io.github.rediskeysmigrator.rdb;
 
 /**
  * Redis's CRC-64 (Jones polynomial, reflected, no final xor), as stamped at the end of RDB files
- * and DUMP payloads. Slicing-by-8 keeps the pre-check of a large file cheap.
+ * and DUMP payloads. Slicing-by-8 over eight flat tables keeps the pre-check of a large file and
+ * the sealing of every payload cheap.
  */
 public final class Crc64 {
   private static final long POLY = 0x95ac9329ac4bc9b5L;
-  private static final long[][] TABLE = new long[8][256];
+  private static final long[] T0 = new long[256];
+  private static final long[] T1 = new long[256];
+  private static final long[] T2 = new long[256];
+  private static final long[] T3 = new long[256];
+  private static final long[] T4 = new long[256];
+  private static final long[] T5 = new long[256];
+  private static final long[] T6 = new long[256];
+  private static final long[] T7 = new long[256];
 
   static {
+    long[][] t = {T0, T1, T2, T3, T4, T5, T6, T7};
     for (int n = 0; n < 256; n++) {
       long crc = n;
       for (int k = 0; k < 8; k++) {
         crc = (crc & 1) != 0 ? (crc >>> 1) ^ POLY : crc >>> 1;
       }
-      TABLE[0][n] = crc;
+      T0[n] = crc;
     }
     for (int n = 0; n < 256; n++) {
-      long crc = TABLE[0][n];
+      long crc = T0[n];
       for (int k = 1; k < 8; k++) {
-        crc = TABLE[0][(int) (crc & 0xff)] ^ (crc >>> 8);
-        TABLE[k][n] = crc;
+        crc = T0[(int) (crc & 0xff)] ^ (crc >>> 8);
+        t[k][n] = crc;
       }
     }
   }
@@ -42,18 +51,18 @@ public final class Crc64 {
               | (b[i + 6] & 0xffL) << 48
               | (b[i + 7] & 0xffL) << 56;
       crc =
-          TABLE[7][(int) (crc & 0xff)]
-              ^ TABLE[6][(int) ((crc >>> 8) & 0xff)]
-              ^ TABLE[5][(int) ((crc >>> 16) & 0xff)]
-              ^ TABLE[4][(int) ((crc >>> 24) & 0xff)]
-              ^ TABLE[3][(int) ((crc >>> 32) & 0xff)]
-              ^ TABLE[2][(int) ((crc >>> 40) & 0xff)]
-              ^ TABLE[1][(int) ((crc >>> 48) & 0xff)]
-              ^ TABLE[0][(int) (crc >>> 56)];
+          T7[(int) crc & 0xff]
+              ^ T6[(int) (crc >>> 8) & 0xff]
+              ^ T5[(int) (crc >>> 16) & 0xff]
+              ^ T4[(int) (crc >>> 24) & 0xff]
+              ^ T3[(int) (crc >>> 32) & 0xff]
+              ^ T2[(int) (crc >>> 40) & 0xff]
+              ^ T1[(int) (crc >>> 48) & 0xff]
+              ^ T0[(int) (crc >>> 56)];
       i += 8;
     }
     while (i < end) {
-      crc = TABLE[0][(int) ((crc ^ b[i]) & 0xff)] ^ (crc >>> 8);
+      crc = T0[(int) (crc ^ b[i]) & 0xff] ^ (crc >>> 8);
       i++;
     }
     return crc;

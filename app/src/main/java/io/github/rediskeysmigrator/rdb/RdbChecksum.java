@@ -31,7 +31,7 @@ public final class RdbChecksum {
    */
   public static Result verify(RdbHeader header) throws BadRdbException {
     Path file = header.file();
-    byte[] buf = new byte[1 << 16];
+    byte[] buf = new byte[1 << 20];
     // The last 9 bytes seen are held back: they should be the EOF opcode and the CRC itself.
     byte[] tail = new byte[TRAILER];
     int tailLen = 0;

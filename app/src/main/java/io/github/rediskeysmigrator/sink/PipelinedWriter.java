@@ -44,6 +44,7 @@ public final class PipelinedWriter implements KeyWriter {
   private final Throttle throttle;
   private final Sleeper sleeper;
   private final LongSupplier wallClockMillis;
+  private final boolean absTtl;
 
   private KeyEvent[] building;
   private int buildingCount;
@@ -70,6 +71,7 @@ public final class PipelinedWriter implements KeyWriter {
     this.building = new KeyEvent[settings.pipeline()];
     this.inFlight = new KeyEvent[settings.pipeline()];
     this.currentDb = settings.initialDb();
+    this.absTtl = server.supportsAbsTtl();
   }
 
   @Override
@@ -119,7 +121,7 @@ public final class PipelinedWriter implements KeyWriter {
 
   private byte[][] restoreArgs(KeyEvent event) {
     boolean replace = settings.policy() == ExistencePolicy.REPLACE;
-    boolean abs = server.supportsAbsTtl();
+    boolean abs = absTtl;
     byte[] ttl;
     if (!event.hasExpiry()) {
       ttl = ZERO;

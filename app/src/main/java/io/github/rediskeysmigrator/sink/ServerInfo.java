@@ -38,10 +38,10 @@ public record ServerInfo(String product, String version, int maxRdbVersion) {
     return new ServerInfo("redis", redis, redisRdb(parseVersion(redis)));
   }
 
-  /** Whether RESTORE takes the ABSTTL flag (Redis 5.0 and later). */
+  /** Whether RESTORE takes the ABSTTL flag (Redis 5.0 and later, every Valkey). */
   public boolean supportsAbsTtl() {
-    int[] v = parseVersion(version);
-    return product.equals("valkey") || v[0] >= 5;
+    // Every version that writes RDB 9 or newer is 5.0 or newer.
+    return maxRdbVersion >= 9;
   }
 
   @Override
@@ -67,7 +67,7 @@ public record ServerInfo(String product, String version, int maxRdbVersion) {
     if (major == 4) {
       return 8;
     }
-    if (major == 3) {
+    if (major == 3 && minor >= 2) {
       return 7;
     }
     return 6;

@@ -13,8 +13,8 @@ import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
-import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.SourceException;
+import io.github.rediskeysmigrator.rdb.PayloadValueVisitor;
 import io.github.rediskeysmigrator.rdb.RdbFiles;
 import io.github.rediskeysmigrator.rdb.RdbHeader;
 import io.github.rediskeysmigrator.rdb.RdbTypes;
@@ -87,8 +87,7 @@ public final class RdbFileSource implements KeySource {
       current = raw;
       Configuration conf = Configuration.defaultSetting().setUseDefaultExceptionListener(false);
       Replicator replicator = new RedisRdbReplicator(in, conf);
-      replicator.setRdbVisitor(
-          new DumpRdbVisitor(replicator, -1, MigrationConfig.Defaults.RDB_BUFFER));
+      replicator.setRdbVisitor(new DumpRdbVisitor(replicator, new PayloadValueVisitor(replicator)));
       replicator.addEventListener(reader::onEvent);
       replicator.addExceptionListener((r, t, e) -> reader.fail(t, r));
       replicator.open();

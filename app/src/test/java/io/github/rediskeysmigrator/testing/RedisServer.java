@@ -51,7 +51,10 @@ public final class RedisServer implements AutoCloseable {
 
   /** The path of a prebuilt server in ../shared/redis-bin. */
   public static Path sharedBinary(String name) {
-    Path bin = SharedDir.find().resolve("redis-bin").resolve(name).resolve("redis-server");
+    Path dir = SharedDir.find().resolve("redis-bin").resolve(name);
+    // Valkey's redis-server is a symlink that copies of shared/ may have flattened into text.
+    Path valkey = dir.resolve("valkey-server");
+    Path bin = Files.isExecutable(valkey) ? valkey : dir.resolve("redis-server");
     if (!Files.isExecutable(bin)) {
       throw new IllegalStateException("no executable " + bin);
     }

@@ -1,0 +1,82 @@
+package io.github.rediskeysmigrator.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.rediskeysmigrator.sink.RedisError.Kind;
+import org.junit.jupiter.api.Test;
+
+/** Checks that real Redis error replies are classified into the kinds the writer decides on. */
+class RedisErrorTest {
+
+  private static Kind kind(String reply) {
+    return RedisError.of(reply).kind();
+  }
+
+  @Test
+  void busyKeyIsTheExistingKeyOfRestore() {
+    assertEquals(Kind.BUSY_KEY, kind("BUSYKEY Target key name already exists."));
+  }
+
+  @Test
+  void oomIsOutOfMemory() {
+    assertEquals(
+        Kind.OUT_OF_MEMORY, kind("OOM command not allowed when used memory > 'maxmemory'."));
+  }
+
+  @Test
+  void readOnlyReplicaIsReadOnly() {
+    assertEquals(Kind.READ_ONLY, kind("READONLY You can't write against a read only replica."));
+    assertEquals(Kind.READ_ONLY, kind("READONLY You can't write against a read only slave."));
+  }
+
+  @Test
+  void loadingIsLoading() {
+    assertEquals(Kind.LOADING, kind("LOADING Redis is loading the dataset in memory"));
+  }
+
+  @Test
+  void permissionAndPasswordErrorsAreAuth() {
+    assertEquals(
+        Kind.AUTH, kind("NOPERM User alice has no permissions to run the 'restore' command"));
+    assertEquals(
+        Kind.AUTH,
+        kind("NOPERM this user has no permissions to access one of the keys used as arguments"));
+    assertEquals(Kind.AUTH, kind("WRONGPASS invalid username-password pair or user is disabled."));
+    assertEquals(Kind.AUTH, kind("NOAUTH Authentication required."));
+  }
+
+  @Test
+  void rejectedPayloadsAreBadPayload() {
+    assertEquals(Kind.BAD_PAYLOAD, kind("ERR DUMP payload version or checksum are wrong"));
+    assertEquals(Kind.BAD_PAYLOAD, kind("ERR Bad data format"));
+  }
+
+  @Test
+  void anythingElseIsOther() {
+    assertEquals(Kind.OTHER, kind("ERR unknown command 'RESTORE', with args beginning with: "));
+    assertEquals(Kind.OTHER, kind("MOVED 3999 127.0.0.1:6381"));
+    assertEquals(
+        Kind.OTHER, kind("WRONGTYPE Operation against a key holding the wrong kind of value"));
+    assertEquals(Kind.OTHER, kind("ERR Invalid TTL value, must be >= 0"));
+    assertEquals(Kind.OTHER, kind(""));
+  }
+
+  @Test
+  void classifiesByTheErrorCodeNotByWordsInTheText() {
+    assertEquals(Kind.OTHER, kind("ERR something about OOM and READONLY"));
+    assertEquals(Kind.OTHER, kind("ERR LOADING later"));
+  }
+
+  @Test
+  void keepsTheServerText() {
+    String reply = "BUSYKEY Target key name already exists.";
+    assertEquals(reply, RedisError.of(reply).message());
+  }
+
+  @Test
+  void nullMessageIsOtherWithEmptyText() {
+    RedisError e = RedisError.of(null);
+    assertEquals(Kind.OTHER, e.kind());
+    assertEquals("", e.message());
+  }
+}

@@ -1,0 +1,125 @@
+package io.github.rediskeysmigrator.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Checks how {@link ServerInfo} reads INFO server and which RDB version RESTORE accepts. */
+class ServerInfoTest {
+
+  /** The head of a real INFO server reply, with {@code versionLines} where the version goes. */
+  private static String info(String... versionLines) {
+    StringBuilder sb = new StringBuilder("# Server\r\n");
+    for (String line : versionLines) {
+      sb.append(line).append("\r\n");
+    }
+    return sb.append("redis_git_sha1:00000000\r\n")
+        .append("redis_git_dirty:0\r\n")
+        .append("redis_build_id:5f4a1f4ae1d8b2c6\r\n")
+        .append("redis_mode:standalone\r\n")
+        .append("os:Linux 6.8.0-1019-aws x86_64\r\n")
+        .append("arch_bits:64\r\n")
+        .append("multiplexing_api:epoll\r\n")
+        .append("gcc_version:12.2.0\r\n")
+        .append("process_id:1\r\n")
+        .append("run_id:0b3b6e2f8c5e4a7d9c1f2e3d4c5b6a7980112233\r\n")
+        .append("tcp_port:6379\r\n")
+        .append("server_time_usec:1730000000000000\r\n")
+        .append("uptime_in_seconds:42\r\n")
+        .append("executable:/data/redis-server\r\n")
+        .append("config_file:\r\n")
+        .toString();
+  }
+
+  private static ServerInfo redis(String version) {
+    return ServerInfo.parse(info("redis_version:" + version));
+  }
+
+  @Test
+  void redis62AcceptsRdb9() {
+    ServerInfo s = redis("6.2.11");
+    assertEquals(new ServerInfo("redis", "6.2.11", 9), s);
+    assertTrue(s.supportsAbsTtl());
+  }
+
+  @Test
+  void redis70AcceptsRdb10() {
+    assertEquals(new ServerInfo("redis", "7.0.15", 10), redis("7.0.15"));
+  }
+
+  @Test
+  void redis72AcceptsRdb11() {
+    assertEquals(new ServerInfo("redis", "7.2.6", 11), redis("7.2.6"));
+  }
+
+  @Test
+  void redis74AcceptsRdb12() {
+    assertEquals(new ServerInfo("redis", "7.4.1", 12), redis("7.4.1"));
+  }
+
+  @Test
+  void redis80MilestoneReportingSeven9AcceptsRdb12() {
+    // Redis 8.0-M01 reports itself as 7.9.224.
+    ServerInfo s = redis("7.9.224");
+    assertEquals(12, s.maxRdbVersion());
+    assertTrue(s.supportsAbsTtl());
+  }
+
+  @Test
+  void redis8AcceptsRdb12() {
+    assertEquals(12, redis("8.0.2").maxRdbVersion());
+  }
+
+  @Test
+  void valkey8IsNamedByItsOwnVersionAndAcceptsRdb11() {
+    ServerInfo s =
+        ServerInfo.parse(info("redis_version:7.2.4", "server_name:valkey", "valkey_version:8.0.1"));
+    assertEquals(new ServerInfo("valkey", "8.0.1", 11), s);
+    assertTrue(s.supportsAbsTtl());
+    assertEquals("valkey 8.0.1", s.toString());
+  }
+
+  @Test
+  void olderRedisVersions() {
+    assertEquals(9, redis("5.0.14").maxRdbVersion());
+    assertTrue(redis("5.0.14").supportsAbsTtl());
+    assertEquals(8, redis("4.0.14").maxRdbVersion());
+    assertFalse(redis("4.0.14").supportsAbsTtl());
+    assertEquals(7, redis("3.2.12").maxRdbVersion());
+    assertFalse(redis("3.2.12").supportsAbsTtl());
+    assertEquals(6, redis("2.8.24").maxRdbVersion());
+  }
+
+  @Test
+  void toStringNamesProductAndVersion() {
+    assertEquals("redis 7.0.15", redis("7.0.15").toString());
+  }
+
+  @Test
+  void plainNewlinesAndSpacesAreAccepted() {
+    ServerInfo s = ServerInfo.parse("# Server\nredis_version:7.2.6  \nredis_mode:standalone\n");
+    assertEquals(new ServerInfo("redis", "7.2.6", 11), s);
+  }
+
+  @Test
+  void suffixesOnVersionNumbersAreIgnored() {
+    assertEquals(12, redis("7.4-rc2").maxRdbVersion());
+    assertEquals(10, redis("7.0.0-rc1").maxRdbVersion());
+  }
+
+  @Test
+  void missingVersionIsTakenAsOldest() {
+    ServerInfo s = ServerInfo.parse("# Server\r\nredis_mode:standalone\r\n");
+    assertEquals("redis", s.product());
+    assertEquals(6, s.maxRdbVersion());
+    assertFalse(s.supportsAbsTtl());
+  }
+
+  @Test
+  void redis30AcceptsOnlyRdb6() {
+    // Redis 3.0 defines REDIS_RDB_VERSION 6 (src/redis.h at tag 3.0.0); 3.2 moved to 7.
+    assertEquals(6, ServerInfo.parse("redis_version:3.0.7\r\n").maxRdbVersion());
+  }
+}
