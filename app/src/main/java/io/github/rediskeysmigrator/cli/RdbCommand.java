@@ -77,14 +77,6 @@ final class RdbCommand implements Callable<Integer> {
     }
     int newest = headers.stream().mapToInt(RdbHeader::version).max().orElse(0);
     int exit = runner.run("rdb", label, source, newest, pipeline, destination);
-    if (source.functionsSkipped() > 0) {
-      ctx.err()
-          .println(
-              "warning: "
-                  + source.functionsSkipped()
-                  + " function libraries in the files were not migrated (not supported yet);"
-                  + " copy them with FUNCTION DUMP / FUNCTION RESTORE");
-    }
     return exit;
   }
 }

@@ -16,4 +16,12 @@ public interface KeySource {
 
   /** Total bytes expected, for progress and ETA; 0 when unknown. */
   long bytesTotal();
+
+  /**
+   * Function libraries (Redis 7+) found while reading, as FUNCTION DUMP payloads, to be restored
+   * once every key is written. Complete only after {@link #readInto} returned.
+   */
+  default java.util.List<byte[]> functionLibraries() {
+    return java.util.List.of();
+  }
 }

@@ -12,6 +12,13 @@ public interface KeyWriter extends AutoCloseable {
   /** Sends whatever is queued and waits until every reply has been reported. */
   void flush() throws WriteException, InterruptedException;
 
+  /**
+   * Restores function libraries (FUNCTION RESTORE payloads) after every key was flushed; each
+   * library's fate goes to {@code listener}.
+   */
+  void restoreFunctions(java.util.List<byte[]> libraries, FunctionListener listener)
+      throws WriteException;
+
   @Override
   void close();
 }

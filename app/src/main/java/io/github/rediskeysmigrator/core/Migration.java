@@ -68,7 +68,7 @@ public final class Migration {
       reader.interrupt();
       reader.join(5_000);
     }
-    if (exit == ExitCode.OK && report.errors() > 0) {
+    if (exit == ExitCode.OK && (report.errors() > 0 || report.functionsFailed() > 0)) {
       exit = ExitCode.KEY_ERRORS;
     }
     report.finish(clock.millis() - start, source.bytesRead(), exit, stopReason);
@@ -110,6 +110,12 @@ public final class Migration {
       }
     }
     writer.flush();
+    if (stopReason == null) {
+      List<byte[]> libraries = source.functionLibraries();
+      if (!libraries.isEmpty()) {
+        writer.restoreFunctions(libraries, new FunctionOutcomes());
+      }
+    }
     return stopReason != null ? stopExitCode : ExitCode.OK;
   }
 
@@ -129,6 +135,30 @@ public final class Migration {
     if (stopReason == null) {
       stopReason = reason;
       stopExitCode = exitCode;
+    }
+  }
+
+  /** Books function libraries; they are not keys, so they have counters of their own. */
+  private final class FunctionOutcomes implements FunctionListener {
+    @Override
+    public void restored(int index) {
+      report.functionsRestored.incrementAndGet();
+    }
+
+    @Override
+    public void existed(int index, String reply) {
+      report.functionsExisting.incrementAndGet();
+      if (config.existing() == ExistencePolicy.FAIL) {
+        stop(
+            ExitCode.STOPPED,
+            "function library #" + (index + 1) + ": " + reply + " (--existing fail)");
+      }
+    }
+
+    @Override
+    public void failed(int index, String reason) {
+      report.functionsFailed.incrementAndGet();
+      errorSink.otherFailed("function library #" + (index + 1), reason);
     }
   }
 

@@ -20,7 +20,9 @@ public final class MigrationReport {
   final AtomicLong skippedExpired = new AtomicLong();
   final AtomicLong filtered = new AtomicLong();
   final AtomicLong errors = new AtomicLong();
-  final AtomicLong inFlight = new AtomicLong();
+  final AtomicLong functionsRestored = new AtomicLong();
+  final AtomicLong functionsExisting = new AtomicLong();
+  final AtomicLong functionsFailed = new AtomicLong();
 
   private volatile long durationMs;
   private volatile long bytesRead;
@@ -56,6 +58,21 @@ public final class MigrationReport {
 
   public long errors() {
     return errors.get();
+  }
+
+  /** Function libraries loaded at the destination. */
+  public long functionsRestored() {
+    return functionsRestored.get();
+  }
+
+  /** Function libraries left alone because the destination had one of that name. */
+  public long functionsExisting() {
+    return functionsExisting.get();
+  }
+
+  /** Function libraries the destination refused. */
+  public long functionsFailed() {
+    return functionsFailed.get();
   }
 
   public long durationMs() {
@@ -117,6 +134,17 @@ public final class MigrationReport {
     line(sb, "filtered", filtered.get());
     line(sb, "errors", errors.get());
     sb.append(String.format(Locale.ROOT, "  %-20s %,.0f%n", "keys/s", keysPerSecond()));
+    long functions = functionsRestored.get() + functionsExisting.get() + functionsFailed.get();
+    if (functions > 0) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-20s %d restored, %d already there, %d failed%n",
+              "function libraries",
+              functionsRestored.get(),
+              functionsExisting.get(),
+              functionsFailed.get()));
+    }
     if (stopReason != null) {
       sb.append("  stopped: ").append(stopReason).append('\n');
     }
@@ -144,6 +172,9 @@ public final class MigrationReport {
         .append(String.format(Locale.ROOT, "%.1f", keysPerSecond()))
         .append(',');
     field(sb, "bytes_read", bytesRead);
+    field(sb, "functions_restored", functionsRestored.get());
+    field(sb, "functions_existing", functionsExisting.get());
+    field(sb, "functions_failed", functionsFailed.get());
     field(sb, "dry_run", dryRun);
     field(sb, "stop_reason", stopReason);
     sb.append("\"exit_code\":").append(exitCode).append("}\n");

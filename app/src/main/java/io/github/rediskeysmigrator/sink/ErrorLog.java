@@ -71,6 +71,18 @@ public final class ErrorLog implements ErrorSink, AutoCloseable {
   }
 
   @Override
+  public synchronized void otherFailed(String what, String reason) {
+    try {
+      out.write(Instant.now(clock).toString());
+      out.write(" ERROR " + what + " reason=" + reason.replace('\n', ' ').replace('\r', ' '));
+      out.newLine();
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the error log " + path, e);
+    }
+  }
+
+  @Override
   public synchronized void close() throws IOException {
     out.close();
   }

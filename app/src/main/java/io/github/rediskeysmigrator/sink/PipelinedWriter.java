@@ -1,6 +1,7 @@
 package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.ExistencePolicy;
+import io.github.rediskeysmigrator.core.FunctionListener;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyWriter;
 import io.github.rediskeysmigrator.core.Sleeper;
@@ -26,6 +27,7 @@ public final class PipelinedWriter implements KeyWriter {
   private static final byte[] REPLACE = "REPLACE".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ABSTTL = "ABSTTL".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ZERO = {'0'};
+  private static final byte[] RESTORE = "RESTORE".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * How to write.
@@ -109,6 +111,36 @@ public final class PipelinedWriter implements KeyWriter {
   @Override
   public void flush() throws WriteException, InterruptedException {
     drain();
+  }
+
+  @Override
+  public void restoreFunctions(List<byte[]> libraries, FunctionListener listener)
+      throws WriteException {
+    boolean replace = settings.policy() == ExistencePolicy.REPLACE;
+    for (int i = 0; i < libraries.size(); i++) {
+      try {
+        if (replace) {
+          conn.sendCommand(Protocol.Command.FUNCTION, RESTORE, libraries.get(i), REPLACE);
+        } else {
+          conn.sendCommand(Protocol.Command.FUNCTION, RESTORE, libraries.get(i));
+        }
+        String reply = conn.getStatusCodeReply();
+        if ("OK".equals(reply)) {
+          listener.restored(i);
+        } else {
+          listener.failed(i, "unexpected reply to FUNCTION RESTORE: " + reply);
+        }
+      } catch (JedisConnectionException e) {
+        throw new WriteException("connection lost (" + e.getMessage() + ")", e);
+      } catch (JedisDataException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (m.contains("already exists")) {
+          listener.existed(i, m);
+        } else {
+          listener.failed(i, m);
+        }
+      }
+    }
   }
 
   @Override

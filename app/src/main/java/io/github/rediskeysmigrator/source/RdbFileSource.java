@@ -43,7 +43,7 @@ public final class RdbFileSource implements KeySource {
   private final long totalBytes;
   private final AtomicLong doneBytes = new AtomicLong();
   private volatile CountingInputStream current;
-  private final AtomicLong functionsSkipped = new AtomicLong();
+  private final List<byte[]> functions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A source over {@code files}, whose headers were already checked. */
   public RdbFileSource(List<RdbHeader> files) throws IOException {
@@ -73,9 +73,9 @@ public final class RdbFileSource implements KeySource {
     return totalBytes;
   }
 
-  /** Function libraries found in the files, which this version does not migrate. */
-  public long functionsSkipped() {
-    return functionsSkipped.get();
+  @Override
+  public List<byte[]> functionLibraries() {
+    return List.copyOf(functions);
   }
 
   private void readFile(RdbHeader header, KeySink sink)
@@ -175,8 +175,8 @@ public final class RdbFileSource implements KeySource {
         lastOffset = kv.getContext().getOffsets().getV2();
       } else if (event instanceof PostRdbSyncEvent) {
         sawEnd = true;
-      } else if (event instanceof DumpFunction) {
-        functionsSkipped.incrementAndGet();
+      } else if (event instanceof DumpFunction f) {
+        functions.add(f.getSerialized());
       }
     }
 

@@ -325,6 +325,41 @@ class RdbCommandIT {
   }
 
   @Test
+  void functionLibrariesAreRestoredOnceAndReportedApartFromKeys() throws IOException {
+    String code =
+        "#!lua name=mylib\nredis.register_function('myecho', function(k, a) return a[1] end)";
+    try (Jedis s = source.server().client()) {
+      s.functionLoad(code);
+      s.set("k", "v");
+    }
+    Path file = source.server().saveTo(tmp.resolve("fn.rdb"));
+    try {
+      Tool.Result r = rdb(file.toString(), "--to", dest.uri());
+
+      assertEquals(0, r.exit(), r::toString);
+      assertTrue(r.out().contains("1 restored, 0 already there, 0 failed"), r.out());
+      assertField(report(), "functions_restored", 1);
+      assertField(report(), "read", 1);
+      try (Jedis d = dest.server().client()) {
+        assertEquals("hi", d.fcall("myecho", List.of(), List.of("hi")));
+      }
+
+      Tool.Result again = rdb(file.toString(), "--to", dest.uri());
+      assertEquals(0, again.exit(), again::toString);
+      assertField(report(), "functions_existing", 1);
+
+      Tool.Result fail = rdb(file.toString(), "--to", dest.uri(), "--existing", "fail");
+      assertEquals(4, fail.exit(), fail::toString);
+    } finally {
+      try (Jedis s = source.server().client();
+          Jedis d = dest.server().client()) {
+        s.functionFlush();
+        d.functionFlush();
+      }
+    }
+  }
+
+  @Test
   void dryRunWritesNothing() throws IOException {
     Path file = sampleRdb();
 
