@@ -130,17 +130,22 @@ final class MigrationRunner {
           showProgress
               ? new ProgressPrinter(report, source, ctx.err(), ctx.terminal(), ctx.clock())
               : null;
-      try {
-        exit = migration.run();
-      } finally {
-        if (progress != null) {
-          progress.close();
+      try (SignalStop signals = new SignalStop(migration, ctx.out())) {
+        try {
+          exit = migration.run();
+        } finally {
+          if (progress != null) {
+            progress.close();
+          }
         }
+        // The summary and report must be out before a signal's hook lets the JVM go.
+        exit = finish(report, exit, opts);
       }
+      return exit;
     } catch (IOException e) {
       ctx.err().println("error: cannot close the error log " + opts.errorLog + ": " + e);
+      return exit;
     }
-    return finish(report, exit, opts);
   }
 
   private int finish(MigrationReport report, int exit, PipelineOptions opts) {

@@ -131,7 +131,15 @@ public final class Migration {
     return ExitCode.BAD_INPUT;
   }
 
-  private void stop(int exitCode, String reason) {
+  /**
+   * Asks the run to stop after the key in hand: what was sent is flushed and booked, the report is
+   * completed, and {@link #run} returns {@code exitCode}. Safe from any thread.
+   */
+  public void requestStop(int exitCode, String reason) {
+    stop(exitCode, reason);
+  }
+
+  private synchronized void stop(int exitCode, String reason) {
     if (stopReason == null) {
       stopReason = reason;
       stopExitCode = exitCode;

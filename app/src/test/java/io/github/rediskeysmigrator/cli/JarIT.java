@@ -91,6 +91,51 @@ class JarIT {
   }
 
   @Test
+  void sigtermStopsAfterFlushingAndReportsExactlyWhatWasWritten() throws Exception {
+    try (Jedis j = source.server().client()) {
+      SampleData.fillStrings(j, "k", 20_000);
+    }
+    Path file = source.server().saveTo(tmp.resolve("dump.rdb"));
+    String jar = System.getProperty("rkm.jar", "target/redis-keys-migrator.jar");
+    Process p =
+        new ProcessBuilder(
+                "java",
+                "-jar",
+                jar,
+                "rdb",
+                file.toString(),
+                "--to",
+                dest.uri(),
+                "--max-rate",
+                "2000",
+                "--pipeline",
+                "100",
+                "--report",
+                tmp.resolve("r.json").toString())
+            .directory(tmp.toFile())
+            .redirectOutput(tmp.resolve("out.txt").toFile())
+            .redirectError(tmp.resolve("err.txt").toFile())
+            .start();
+    try (Jedis d = dest.server().client()) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (d.dbSize() < 1000 && System.nanoTime() < deadline && p.isAlive()) {
+        Thread.sleep(50);
+      }
+      assertTrue(d.dbSize() >= 1000, "the run got going");
+      p.destroy(); // SIGTERM
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exited after the signal");
+      assertEquals(130, p.exitValue(), Files.readString(tmp.resolve("err.txt")));
+      String json = Files.readString(tmp.resolve("r.json"));
+      long written = Long.parseLong(json.replaceAll(".*\"written\":(\\d+).*\\s*", "$1"));
+      long read = Long.parseLong(json.replaceAll(".*\"read\":(\\d+).*\\s*", "$1"));
+      assertEquals(d.dbSize(), written, json);
+      assertEquals(read, written, json);
+      assertTrue(written < 20_000, json);
+      assertTrue(json.contains("\"exit_code\":130}"), json);
+    }
+  }
+
+  @Test
   void noArgumentsShowsUsage() throws IOException, Exception {
     Run r = java(Map.of());
     assertTrue(r.err().contains("rdb"), r::toString);
