@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
     name = "redis-keys-migrator",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Move Redis keys from RDB files into a destination Redis, keeping every TTL.",
+    description =
+        "Move Redis keys from RDB files or a live Redis into a destination Redis, keeping every"
+            + " TTL.",
     footer = {
       "",
       "Exit codes: 0 all keys written or skipped by policy; 1 finished with key errors (see the"
@@ -52,6 +54,7 @@ public final class Main implements Callable<Integer> {
   int execute(String... args) {
     CommandLine cl = new CommandLine(this);
     cl.addSubcommand("rdb", new CommandLine(new RdbCommand(ctx)));
+    cl.addSubcommand("scan", new CommandLine(new ScanCommand(ctx)));
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     cl.setDefaultValueProvider(new EnvDefaults(ctx.env()));
     cl.getSubcommands()

@@ -53,7 +53,7 @@ final class MigrationRunner {
     MigrationConfig config;
     RedisUri to;
     try {
-      DestinationOptions.Resolved resolved = destination.resolve(ctx.env());
+      EnvAddress.Resolved resolved = destination.resolve(ctx.env());
       to = resolved.uri();
       config = opts.toConfig(resolved.explicitDb() ? to.db() : -1);
     } catch (IllegalArgumentException e) {

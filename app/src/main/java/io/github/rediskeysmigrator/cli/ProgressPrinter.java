@@ -65,6 +65,15 @@ final class ProgressPrinter implements AutoCloseable {
     long total = source.bytesTotal();
     StringBuilder sb =
         new StringBuilder(String.format(Locale.ROOT, "keys %,d | %,.0f keys/s", keys, rate));
+    long keysTotal = source.keysTotal();
+    if (total == 0 && keysTotal > 0) {
+      double pct = Math.min(100.0, keys * 100.0 / keysTotal);
+      sb.append(String.format(Locale.ROOT, " | of about %,d (%.0f%%)", keysTotal, pct));
+      if (keys > 0 && keys < keysTotal) {
+        long etaSeconds = (long) ((keysTotal - keys) * (elapsed / 1000.0) / keys);
+        sb.append(String.format(Locale.ROOT, " | ETA %d:%02d", etaSeconds / 60, etaSeconds % 60));
+      }
+    }
     if (total > 0) {
       double pct = Math.min(100.0, done * 100.0 / total);
       sb.append(

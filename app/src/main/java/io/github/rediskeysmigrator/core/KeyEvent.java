@@ -5,9 +5,10 @@ package io.github.rediskeysmigrator.core;
  *
  * @param db the database the key lives in (after any mapping: the destination db once mapped)
  * @param key the key's bytes; never mutated after construction
- * @param type the key's data type
+ * @param type the key's data type, null for a gone key
  * @param expireAtMs absolute expiry in Unix milliseconds, or {@link #NO_EXPIRY}
- * @param payload the value serialized as a DUMP payload (type byte, body, RDB version, CRC64)
+ * @param payload the value serialized as a DUMP payload (type byte, body, RDB version, CRC64), or
+ *     null for a key that was listed but gone by the time its value was read
  * @param sourceDb the database the key was read from, kept for error messages after mapping
  */
 public record KeyEvent(
@@ -19,6 +20,16 @@ public record KeyEvent(
   /** A key read from {@code db}, not yet mapped. */
   public static KeyEvent of(int db, byte[] key, KeyType type, long expireAtMs, byte[] payload) {
     return new KeyEvent(db, key, type, expireAtMs, payload, db);
+  }
+
+  /** A key the source listed (e.g. by SCAN) that no longer existed when its value was read. */
+  public static KeyEvent gone(int db, byte[] key) {
+    return new KeyEvent(db, key, null, NO_EXPIRY, null, db);
+  }
+
+  /** Whether this key vanished at the source before its value could be read. */
+  public boolean isGone() {
+    return payload == null;
   }
 
   /** Whether the key carries a TTL. */
@@ -33,11 +44,11 @@ public record KeyEvent(
 
   /** Bytes this key occupies in memory, for queue sizing. */
   public long weight() {
-    return key.length + (long) payload.length + 64;
+    return key.length + (payload == null ? 0L : payload.length) + 64;
   }
 
   /** The RDB version stamped into the payload's footer. */
   public int payloadRdbVersion() {
-    return payload.length < 10 ? -1 : payload[payload.length - 10] & 0xff;
+    return payload == null || payload.length < 10 ? -1 : payload[payload.length - 10] & 0xff;
   }
 }

@@ -17,6 +17,11 @@ public interface KeySource {
   /** Total bytes expected, for progress and ETA; 0 when unknown. */
   long bytesTotal();
 
+  /** Keys expected in all (e.g. the source's DBSIZE), for progress and ETA; 0 when unknown. */
+  default long keysTotal() {
+    return 0;
+  }
+
   /**
    * Function libraries (Redis 7+) found while reading, as FUNCTION DUMP payloads, to be restored
    * once every key is written. Complete only after {@link #readInto} returned.

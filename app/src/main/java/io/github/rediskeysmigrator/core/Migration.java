@@ -102,6 +102,10 @@ public final class Migration {
           return stopExitCode;
         }
         report.read.incrementAndGet();
+        if (event.isGone()) {
+          report.skippedGone.incrementAndGet();
+          continue;
+        }
         switch (filter.decide(event)) {
           case FILTERED -> report.filtered.incrementAndGet();
           case EXPIRED -> report.skippedExpired.incrementAndGet();

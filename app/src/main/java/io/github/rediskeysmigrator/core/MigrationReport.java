@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The counters of one run. Every key read ends in exactly one bucket, so {@code read = written +
- * skippedExisting + skippedExpired + filtered + errors} holds at any moment the writer is idle.
- * Counters are updated by the writing thread and read by the progress printer.
+ * skippedExisting + skippedExpired + skippedGone + filtered + errors} holds whenever the writer is
+ * idle. Counters are updated by the writing thread and read by the progress printer.
  */
 public final class MigrationReport {
   private final String command;
@@ -18,6 +18,7 @@ public final class MigrationReport {
   final AtomicLong written = new AtomicLong();
   final AtomicLong skippedExisting = new AtomicLong();
   final AtomicLong skippedExpired = new AtomicLong();
+  final AtomicLong skippedGone = new AtomicLong();
   final AtomicLong filtered = new AtomicLong();
   final AtomicLong errors = new AtomicLong();
   final AtomicLong functionsRestored = new AtomicLong();
@@ -50,6 +51,11 @@ public final class MigrationReport {
 
   public long skippedExpired() {
     return skippedExpired.get();
+  }
+
+  /** Keys listed by the source but deleted or expired there before their value was read. */
+  public long skippedGone() {
+    return skippedGone.get();
   }
 
   public long filtered() {
@@ -107,6 +113,7 @@ public final class MigrationReport {
         == written.get()
             + skippedExisting.get()
             + skippedExpired.get()
+            + skippedGone.get()
             + filtered.get()
             + errors.get();
   }
@@ -131,6 +138,9 @@ public final class MigrationReport {
     line(sb, dryRun ? "would write" : "written", written.get());
     line(sb, "skipped (existing)", skippedExisting.get());
     line(sb, "skipped (expired)", skippedExpired.get());
+    if (skippedGone.get() > 0) {
+      line(sb, "skipped (gone)", skippedGone.get());
+    }
     line(sb, "filtered", filtered.get());
     line(sb, "errors", errors.get());
     sb.append(String.format(Locale.ROOT, "  %-20s %,.0f%n", "keys/s", keysPerSecond()));
@@ -165,6 +175,7 @@ public final class MigrationReport {
     field(sb, "written", written.get());
     field(sb, "skipped_existing", skippedExisting.get());
     field(sb, "skipped_expired", skippedExpired.get());
+    field(sb, "skipped_gone", skippedGone.get());
     field(sb, "filtered", filtered.get());
     field(sb, "errors", errors.get());
     field(sb, "duration_ms", durationMs);

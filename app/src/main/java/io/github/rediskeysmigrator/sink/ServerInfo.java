@@ -44,6 +44,11 @@ public record ServerInfo(String product, String version, int maxRdbVersion) {
     return maxRdbVersion >= 9;
   }
 
+  /** Whether PEXPIRETIME exists (Redis 7.0+, Valkey). */
+  public boolean supportsExpireTime() {
+    return maxRdbVersion >= 10;
+  }
+
   @Override
   public String toString() {
     return product + " " + version;

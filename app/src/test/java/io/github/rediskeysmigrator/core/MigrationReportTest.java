@@ -178,4 +178,16 @@ class MigrationReportTest {
     assertTrue(summary.startsWith("Dry run (nothing written)"), summary);
     assertTrue(summary.contains("would write"), summary);
   }
+
+  @Test
+  void keysGoneAtTheSourceAreABucketOfTheirOwn() {
+    MigrationReport r = new MigrationReport("scan", "src", "dst", false);
+    r.read.addAndGet(3);
+    r.written.incrementAndGet();
+    r.skippedGone.addAndGet(2);
+    assertTrue(r.balanced());
+    r.finish(10, 0, 0, null);
+    assertTrue(r.toJson().contains("\"skipped_gone\":2,"), r.toJson());
+    assertTrue(r.summary().contains("skipped (gone)"), r.summary());
+  }
 }

@@ -1,0 +1,65 @@
+package io.github.rediskeysmigrator.cli;
+
+import io.github.rediskeysmigrator.core.MigrationConfig;
+import io.github.rediskeysmigrator.core.RedisUri;
+import java.util.Map;
+
+/**
+ * Resolves a server address the way the original script's users give it: a URI option, else {@code
+ * <PREFIX>_REDIS_HOST}, {@code _PORT}, {@code _DB_INDEX} (and {@code _PASSWORD}), else {@code
+ * redis://localhost:6379}.
+ */
+final class EnvAddress {
+  private EnvAddress() {}
+
+  /**
+   * The address and whether its db was chosen by the user.
+   *
+   * @param uri the address
+   * @param explicitDb whether the URI or the variable named a database
+   */
+  record Resolved(RedisUri uri, boolean explicitDb) {}
+
+  /**
+   * @param option the option's value, or null
+   * @param prefix {@code SOURCE} or {@code DESTINATION}
+   */
+  static Resolved resolve(String option, String prefix, Map<String, String> env) {
+    RedisUri uri;
+    boolean explicitDb;
+    if (option != null) {
+      uri = RedisUri.parse(option);
+      explicitDb = uri.db() >= 0;
+    } else {
+      String host = env.getOrDefault(prefix + "_REDIS_HOST", "");
+      String port = env.getOrDefault(prefix + "_REDIS_PORT", "");
+      String db = env.getOrDefault(prefix + "_REDIS_DB_INDEX", "");
+      RedisUri fallback = RedisUri.parse(MigrationConfig.Defaults.DESTINATION);
+      uri =
+          new RedisUri(
+              host.isBlank() ? fallback.host() : host.trim(),
+              port.isBlank() ? fallback.port() : parseInt(prefix + "_REDIS_PORT", port),
+              -1,
+              null,
+              null,
+              false);
+      explicitDb = !db.isBlank();
+      if (explicitDb) {
+        uri = uri.withDb(parseInt(prefix + "_REDIS_DB_INDEX", db));
+      }
+    }
+    String password = env.get(prefix + "_REDIS_PASSWORD");
+    if (uri.password() == null && password != null && !password.isEmpty()) {
+      uri = uri.withPassword(password);
+    }
+    return new Resolved(uri, explicitDb);
+  }
+
+  private static int parseInt(String variable, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(variable + " must be a number, got '" + value + "'", e);
+    }
+  }
+}

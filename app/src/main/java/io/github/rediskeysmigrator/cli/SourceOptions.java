@@ -1,0 +1,23 @@
+package io.github.rediskeysmigrator.cli;
+
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Where keys come from for live sources: {@code --from}, or SOURCE_REDIS_* variables. */
+final class SourceOptions {
+
+  @Option(
+      names = "--from",
+      paramLabel = "URI",
+      description = {
+        "Source redis://[user:password@]host:port[/db].",
+        "Without it: SOURCE_REDIS_HOST, SOURCE_REDIS_PORT, SOURCE_REDIS_DB_INDEX, then"
+            + " redis://localhost:6379/0.",
+        "A password may also come from SOURCE_REDIS_PASSWORD."
+      })
+  String from;
+
+  EnvAddress.Resolved resolve(Map<String, String> env) {
+    return EnvAddress.resolve(from, "SOURCE", env);
+  }
+}

@@ -1,0 +1,338 @@
+package io.github.rediskeysmigrator.cli;
+
+import static io.github.rediskeysmigrator.testing.DatasetAssert.assertSameDataset;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.rediskeysmigrator.testing.DatasetAssert;
+import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.SampleData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/** The {@code scan} command against real servers, including the original script's scenarios. */
+class ScanCommandIT {
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.debian();
+  @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
+
+  @RegisterExtension
+  static final RedisServerExtension redis62 = RedisServerExtension.shared("redis-6.2.11");
+
+  @RegisterExtension
+  static final RedisServerExtension redis72 = RedisServerExtension.shared("redis-7.2.6");
+
+  @TempDir Path tmp;
+
+  /** The original script's variables pointing at our two servers, plus the error log. */
+  private Map<String, String> originalEnv() {
+    Map<String, String> env = new HashMap<>();
+    env.put("SOURCE_REDIS_HOST", "127.0.0.1");
+    env.put("SOURCE_REDIS_PORT", String.valueOf(source.server().port()));
+    env.put("DESTINATION_REDIS_HOST", "127.0.0.1");
+    env.put("DESTINATION_REDIS_PORT", String.valueOf(dest.server().port()));
+    env.put("ERROR_LOG_FILENAME", tmp.resolve("redis-keys-migrator-error.log").toString());
+    return env;
+  }
+
+  private Tool.Result scan(Map<String, String> env, String... args) {
+    List<String> all =
+        new ArrayList<>(List.of("scan", "--report", tmp.resolve("r.json").toString()));
+    all.addAll(List.of(args));
+    return Tool.run(env, all.toArray(String[]::new));
+  }
+
+  private String report() throws IOException {
+    return Files.readString(tmp.resolve("r.json"));
+  }
+
+  private static long field(String json, String name) {
+    return Long.parseLong(json.replaceAll("(?s).*\"" + name + "\":(\\d+).*", "$1"));
+  }
+
+  private static void assertBalanced(String json) {
+    assertEquals(
+        field(json, "read"),
+        field(json, "written")
+            + field(json, "skipped_existing")
+            + field(json, "skipped_expired")
+            + field(json, "skipped_gone")
+            + field(json, "filtered")
+            + field(json, "errors"),
+        json);
+  }
+
+  @Test
+  void tenThousandKeysConfiguredOnlyByTheOriginalVariables() throws IOException {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "key:", 10_000);
+    }
+
+    Tool.Result r = Tool.run(originalEnv(), "scan");
+
+    assertEquals(0, r.exit(), r::toString);
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      assertSameDataset(s, d);
+    }
+    assertTrue(Files.exists(tmp.resolve("redis-keys-migrator-error.log")));
+  }
+
+  @Test
+  void everyTypeKeepsItsValueAndAbsoluteExpiry() throws IOException {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "");
+    }
+
+    Tool.Result r = scan(Map.of(), "--from", source.uri(), "--to", dest.uri(), "--scan-count", "7");
+
+    assertEquals(0, r.exit(), r::toString);
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      assertSameDataset(s, d);
+    }
+    assertEquals(SampleData.ALL_TYPES_KEYS, field(report(), "written"));
+  }
+
+  @Test
+  void existingKeysAreSkippedAndCounted() throws IOException {
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      SampleData.fillStrings(s, "key:", 500);
+      d.set("key:7", "destination's own");
+    }
+
+    Tool.Result r = Tool.run(originalEnv(), "scan", "--report", tmp.resolve("r.json").toString());
+
+    assertEquals(0, r.exit(), r::toString);
+    String json = report();
+    assertEquals(499, field(json, "written"));
+    assertEquals(1, field(json, "skipped_existing"));
+    try (Jedis d = dest.server().client()) {
+      assertEquals("destination's own", d.get("key:7"));
+    }
+  }
+
+  @Test
+  void failedKeysGoToTheErrorLogAndTheRunEndsWithTheOriginalMessage() throws IOException {
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      SampleData.fillStrings(s, "key:", 50);
+      d.configSet("maxmemory", "1");
+    }
+    try {
+      Map<String, String> env = originalEnv();
+      env.put("FILEMOD", "a");
+      Tool.Result r = Tool.run(env, "scan");
+
+      assertEquals(1, r.exit(), r::toString);
+      Path log = tmp.resolve("redis-keys-migrator-error.log");
+      assertEquals(
+          "Errors occurred during the execution. Check |" + log + "| for details", r.lastLine());
+      assertEquals(50, Files.readAllLines(log).size());
+
+      env.put("MAX_ERRORED_KEYS_LIMIT", "10");
+      env.put("PIPELINE_BATCH_SIZE", "5");
+      env.put("SCAN_BATCH_SIZE", "5");
+      Tool.Result stopped = Tool.run(env, "scan");
+      assertEquals(4, stopped.exit(), stopped::toString);
+      assertTrue(stopped.err().contains("--max-errors (10"), stopped.err());
+    } finally {
+      try (Jedis d = dest.server().client()) {
+        d.configSet("maxmemory", "0");
+      }
+    }
+  }
+
+  @Test
+  void patternAndDbIndexSelectTheKeys() throws IOException {
+    try (Jedis s = source.server().client()) {
+      s.select(2);
+      SampleData.fillStrings(s, "643", 30);
+      SampleData.fillStrings(s, "other", 30);
+      s.select(0);
+      s.set("6430", "in db 0");
+    }
+    Map<String, String> env = originalEnv();
+    env.put("SOURCE_REDIS_DB_INDEX", "2");
+    env.put("DESTINATION_REDIS_DB_INDEX", "5");
+    env.put("SCAN_MATCH_PATTERN", "643*");
+
+    Tool.Result r = scan(env);
+
+    assertEquals(0, r.exit(), r::toString);
+    try (Jedis d = dest.server().client()) {
+      assertEquals(0, d.dbSize());
+      d.select(5);
+      assertEquals(30, d.dbSize());
+      assertEquals("value-12", d.get("64312"));
+      assertNull(d.get("other1"));
+    }
+  }
+
+  @Test
+  void keysExpiringDuringTheScanAreNeverWrittenAndAllAreAccountedFor() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "stays:", 2000);
+      var p = s.pipelined();
+      for (int i = 0; i < 2000; i++) {
+        p.set("fleeting:" + i, "x");
+        p.pexpire("fleeting:" + i, 100 + i % 900);
+      }
+      p.sync();
+    }
+
+    // A slow run, so most fleeting keys expire while it goes.
+    Tool.Result r =
+        scan(
+            Map.of(),
+            "--from",
+            source.uri(),
+            "--to",
+            dest.uri(),
+            "--max-rate",
+            "2500",
+            "--scan-count",
+            "50");
+
+    assertEquals(0, r.exit(), r::toString);
+    String json = report();
+    assertBalanced(json);
+    assertEquals(0, field(json, "errors"));
+    try (Jedis d = dest.server().client()) {
+      assertEquals(2000, d.keys("stays:*").size());
+      for (String k : d.keys("fleeting:*")) {
+        assertTrue(d.pttl(k) > 0, k + " was written with a TTL");
+      }
+    }
+    assertTrue(field(json, "written") < 4000, json);
+  }
+
+  @Test
+  void keysDeletedDuringTheScanAreSkippedAsGone() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "stays:", 3000);
+      SampleData.fillStrings(s, "doomed:", 3000);
+    }
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicLong deleted = new AtomicLong();
+    Thread deleter =
+        new Thread(
+            () -> {
+              try (Jedis s = source.server().client()) {
+                for (int i = 0; i < 3000 && running.get(); i++) {
+                  deleted.addAndGet(s.del("doomed:" + i));
+                  if (i % 100 == 0) {
+                    Thread.sleep(5);
+                  }
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    deleter.start();
+    Tool.Result r;
+    try {
+      r =
+          scan(
+              Map.of(),
+              "--from",
+              source.uri(),
+              "--to",
+              dest.uri(),
+              "--max-rate",
+              "5000",
+              "--scan-count",
+              "20");
+    } finally {
+      running.set(false);
+      deleter.join();
+    }
+
+    assertEquals(0, r.exit(), r::toString);
+    String json = report();
+    assertBalanced(json);
+    assertEquals(0, field(json, "errors"));
+    try (Jedis d = dest.server().client();
+        Jedis s = source.server().client()) {
+      assertEquals(3000, d.keys("stays:*").size());
+      for (String k : d.keys("doomed:*")) {
+        assertEquals(d.get(k), "value-" + k.substring("doomed:".length()));
+      }
+      assertEquals(3000 - deleted.get(), s.keys("doomed:*").size());
+    }
+  }
+
+  @Test
+  void unreachableSourceOrDestinationExits3AtStart() {
+    Map<String, String> env = originalEnv();
+    env.put("SOURCE_REDIS_PORT", "1");
+    Tool.Result noSource = scan(env);
+    assertEquals(3, noSource.exit(), noSource::toString);
+    assertTrue(noSource.err().contains("source 127.0.0.1:1 is unreachable"), noSource.err());
+
+    Tool.Result noDest = scan(Map.of(), "--from", source.uri(), "--to", "redis://127.0.0.1:1");
+    assertEquals(3, noDest.exit(), noDest::toString);
+    assertTrue(noDest.err().contains("destination 127.0.0.1:1 is unreachable"), noDest.err());
+  }
+
+  @Test
+  void sameServerDifferentDbWorksButTheSameDbIsRefused() {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 100);
+    }
+    Tool.Result same = scan(Map.of(), "--from", source.uri(), "--to", source.uri());
+    assertEquals(2, same.exit(), same::toString);
+
+    Tool.Result other = scan(Map.of(), "--from", source.uri(), "--to", source.uri() + "/4");
+    assertEquals(0, other.exit(), other::toString);
+    try (Jedis s = source.server().client()) {
+      s.select(4);
+      assertEquals(100, s.dbSize());
+    }
+  }
+
+  @Test
+  void newerSourceIntoOlderDestinationStopsAtStart() {
+    try (Jedis s = redis72.server().client()) {
+      s.set("a", "1");
+    }
+    Tool.Result r = scan(Map.of(), "--from", redis72.uri(), "--to", dest.uri());
+
+    assertEquals(2, r.exit(), r::toString);
+    assertTrue(r.err().contains("RDB version 11"), r.err());
+    try (Jedis d = dest.server().client()) {
+      assertEquals(0, d.dbSize());
+    }
+  }
+
+  @Test
+  void olderSourceWithoutPexpiretimeKeepsTtlsByPttl() {
+    long expireAt = SampleData.farExpiry();
+    try (Jedis s = redis62.server().client()) {
+      s.set("t", "v");
+      s.pexpireAt("t", expireAt);
+      s.set("plain", "v");
+    }
+
+    Tool.Result r = scan(Map.of(), "--from", redis62.uri(), "--to", dest.uri());
+
+    assertEquals(0, r.exit(), r::toString);
+    try (Jedis d = dest.server().client()) {
+      long got = DatasetAssert.expireTime(d, "t".getBytes());
+      assertTrue(Math.abs(got - expireAt) < 2000, got + " vs " + expireAt);
+      assertEquals(-1, DatasetAssert.expireTime(d, "plain".getBytes()));
+    }
+  }
+}
