@@ -360,6 +360,24 @@ class RdbCommandIT {
   }
 
   @Test
+  void sleepPausesAfterEachPipeline() throws IOException {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 50);
+    }
+    Path file = source.server().saveTo(tmp.resolve("few.rdb"));
+
+    long start = System.nanoTime();
+    Tool.Result r =
+        rdb(Map.of("SLEEP_TIME", "0.1"), file.toString(), "--to", dest.uri(), "--pipeline", "10");
+    long millis = (System.nanoTime() - start) / 1_000_000;
+
+    assertEquals(0, r.exit(), r::toString);
+    // Five pipelines of ten keys, a pause of 100 ms after each.
+    assertTrue(millis >= 500, "took only " + millis + " ms");
+    assertField(report(), "written", 50);
+  }
+
+  @Test
   void dryRunWritesNothing() throws IOException {
     Path file = sampleRdb();
 
