@@ -14,6 +14,11 @@ public final class DryRunWriter implements KeyWriter {
   }
 
   @Override
+  public void writeCommand(CommandEvent command) {
+    listener.commandApplied(command);
+  }
+
+  @Override
   public void flush() {
     // Nothing is buffered.
   }

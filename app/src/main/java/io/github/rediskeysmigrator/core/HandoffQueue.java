@@ -18,7 +18,7 @@ public final class HandoffQueue implements KeySink {
   private record End(Throwable failure) {}
 
   private final BlockingQueue<Object> queue;
-  private List<KeyEvent> batch = new ArrayList<>(BATCH_KEYS);
+  private List<SourceEvent> batch = new ArrayList<>(BATCH_KEYS);
   private long batchBytes;
 
   /** A queue holding about {@code maxKeys} keys in flight (at least one batch). */
@@ -28,7 +28,7 @@ public final class HandoffQueue implements KeySink {
 
   /** Producer side: adds one key, blocking while the consumer is behind. */
   @Override
-  public void accept(KeyEvent event) throws InterruptedException {
+  public void accept(SourceEvent event) throws InterruptedException {
     batch.add(event);
     batchBytes += event.weight();
     if (batch.size() >= BATCH_KEYS || batchBytes >= BATCH_BYTES) {
@@ -57,7 +57,7 @@ public final class HandoffQueue implements KeySink {
    * @throws ProducerFailure carrying the producer's failure, after all keys read before it
    */
   @SuppressWarnings("unchecked")
-  public List<KeyEvent> take() throws InterruptedException, ProducerFailure {
+  public List<SourceEvent> take() throws InterruptedException, ProducerFailure {
     Object o = queue.take();
     if (o instanceof End end) {
       // Leave the marker for any later take() so the end is sticky.
@@ -67,7 +67,7 @@ public final class HandoffQueue implements KeySink {
       }
       return null;
     }
-    return (List<KeyEvent>) o;
+    return (List<SourceEvent>) o;
   }
 
   /** Wraps the producer's failure as seen by the consumer. */

@@ -12,7 +12,8 @@ package io.github.rediskeysmigrator.core;
  * @param sourceDb the database the key was read from, kept for error messages after mapping
  */
 public record KeyEvent(
-    int db, byte[] key, KeyType type, long expireAtMs, byte[] payload, int sourceDb) {
+    int db, byte[] key, KeyType type, long expireAtMs, byte[] payload, int sourceDb)
+    implements SourceEvent {
 
   /** Marker for a key without a TTL. */
   public static final long NO_EXPIRY = -1L;
@@ -42,7 +43,7 @@ public record KeyEvent(
     return targetDb == db ? this : new KeyEvent(targetDb, key, type, expireAtMs, payload, sourceDb);
   }
 
-  /** Bytes this key occupies in memory, for queue sizing. */
+  @Override
   public long weight() {
     return key.length + (payload == null ? 0L : payload.length) + 64;
   }

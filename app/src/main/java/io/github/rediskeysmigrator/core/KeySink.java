@@ -1,8 +1,8 @@
 package io.github.rediskeysmigrator.core;
 
-/** Receives keys from a {@link KeySource}; may block to apply back-pressure. */
+/** Receives events from a {@link KeySource}; may block to apply back-pressure. */
 @FunctionalInterface
 public interface KeySink {
-  /** Takes one key; blocks while the consumer is behind. */
-  void accept(KeyEvent event) throws InterruptedException;
+  /** Takes one event; blocks while the consumer is behind. */
+  void accept(SourceEvent event) throws InterruptedException;
 }

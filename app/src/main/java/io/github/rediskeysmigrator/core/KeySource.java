@@ -17,6 +17,17 @@ public interface KeySource {
   /** Total bytes expected, for progress and ETA; 0 when unknown. */
   long bytesTotal();
 
+  /**
+   * Asks a source that never ends by itself (a replication stream) to stop; {@link #readInto} then
+   * returns soon. Safe from any thread.
+   */
+  default void stop() {}
+
+  /** Extra words for the progress line (e.g. replication lag); empty by default. */
+  default String progress() {
+    return "";
+  }
+
   /** Keys expected in all (e.g. the source's DBSIZE), for progress and ETA; 0 when unknown. */
   default long keysTotal() {
     return 0;

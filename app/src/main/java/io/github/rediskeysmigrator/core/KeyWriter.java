@@ -9,6 +9,9 @@ public interface KeyWriter extends AutoCloseable {
   /** Queues one key; may send a pipeline and wait for replies. */
   void write(KeyEvent event) throws WriteException, InterruptedException;
 
+  /** Queues one live command; its fate goes to the listener's command methods. */
+  void writeCommand(CommandEvent command) throws WriteException, InterruptedException;
+
   /** Sends whatever is queued and waits until every reply has been reported. */
   void flush() throws WriteException, InterruptedException;
 

@@ -22,6 +22,14 @@ public final class Migration {
   private final MigrationReport report;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final LiveOptions live;
+
+  /** Keys the snapshot found at the destination and left alone (policy skip), as db + bytes. */
+  private final java.util.Set<String> leftAlone =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private volatile CommandEvent lastApplied;
+  private long lastCheckpointMs;
 
   private volatile String stopReason;
   private volatile int stopExitCode = ExitCode.OK;
@@ -34,6 +42,20 @@ public final class Migration {
       MigrationReport report,
       Clock clock,
       Sleeper sleeper) {
+    this(source, config, writerFactory, errorSink, report, clock, sleeper, LiveOptions.NONE);
+  }
+
+  /** A run whose source also streams live commands (sync). */
+  public Migration(
+      KeySource source,
+      MigrationConfig config,
+      Function<WriteListener, KeyWriter> writerFactory,
+      ErrorSink errorSink,
+      MigrationReport report,
+      Clock clock,
+      Sleeper sleeper,
+      LiveOptions live) {
+    this.live = live;
     this.source = source;
     this.config = config;
     this.writerFactory = writerFactory;
@@ -65,10 +87,12 @@ public final class Migration {
       stop(ExitCode.CONNECTION, "destination: " + e.getMessage());
       exit = ExitCode.CONNECTION;
     } finally {
+      source.stop();
       reader.interrupt();
       reader.join(5_000);
     }
-    if (exit == ExitCode.OK && (report.errors() > 0 || report.functionsFailed() > 0)) {
+    if (exit == ExitCode.OK
+        && (report.errors() > 0 || report.functionsFailed() > 0 || report.commandsFailed() > 0)) {
       exit = ExitCode.KEY_ERRORS;
     }
     report.finish(clock.millis() - start, source.bytesRead(), exit, stopReason);
@@ -94,26 +118,26 @@ public final class Migration {
 
   private int consume(HandoffQueue queue, KeyFilter filter, KeyWriter writer)
       throws InterruptedException, HandoffQueue.ProducerFailure, WriteException {
-    List<KeyEvent> batch;
+    List<SourceEvent> batch;
     while ((batch = queue.take()) != null) {
-      for (KeyEvent event : batch) {
+      for (SourceEvent event : batch) {
         if (stopReason != null) {
           writer.flush();
+          saveCheckpoint(true);
           return stopExitCode;
         }
-        report.read.incrementAndGet();
-        if (event.isGone()) {
-          report.skippedGone.incrementAndGet();
-          continue;
-        }
-        switch (filter.decide(event)) {
-          case FILTERED -> report.filtered.incrementAndGet();
-          case EXPIRED -> report.skippedExpired.incrementAndGet();
-          case KEEP -> writer.write(event.inDb(config.destinationDb(event.sourceDb())));
+        if (event instanceof KeyEvent key) {
+          key(key, filter, writer);
+        } else if (event instanceof CommandEvent command) {
+          command(command, writer);
+        } else if (event instanceof SyncPoint point) {
+          writer.flush();
+          save(point);
         }
       }
     }
     writer.flush();
+    saveCheckpoint(true);
     if (stopReason == null) {
       List<byte[]> libraries = source.functionLibraries();
       if (!libraries.isEmpty()) {
@@ -121,6 +145,84 @@ public final class Migration {
       }
     }
     return stopReason != null ? stopExitCode : ExitCode.OK;
+  }
+
+  private void key(KeyEvent event, KeyFilter filter, KeyWriter writer)
+      throws WriteException, InterruptedException {
+    report.read.incrementAndGet();
+    if (event.isGone()) {
+      report.skippedGone.incrementAndGet();
+      return;
+    }
+    switch (filter.decide(event)) {
+      case FILTERED -> report.filtered.incrementAndGet();
+      case EXPIRED -> report.skippedExpired.incrementAndGet();
+      case KEEP -> writer.write(event.inDb(config.destinationDb(event.sourceDb())));
+    }
+  }
+
+  /**
+   * A live command goes through the same selection as keys: its db, its keys against --match, its
+   * data type against --type. With a selection in force, keyless commands (FLUSHDB, SWAPDB,
+   * FUNCTION, ...) are left out: they would reach keys outside it.
+   */
+  private void command(CommandEvent command, KeyWriter writer)
+      throws WriteException, InterruptedException {
+    if (!config.dbs().isEmpty() && !config.dbs().contains(command.sourceDb())) {
+      report.commandsFiltered.incrementAndGet();
+      return;
+    }
+    boolean selective = !config.match().matchesAll() || !config.types().isEmpty();
+    List<byte[]> keys = live.keys().keys(command.argv());
+    if (selective) {
+      KeyType type = live.keys().type(command.argv());
+      boolean keep =
+          !keys.isEmpty()
+              && (type == null || config.types().isEmpty() || config.types().contains(type));
+      for (byte[] k : keys) {
+        keep &= config.match().matches(k);
+      }
+      if (!keep) {
+        report.commandsFiltered.incrementAndGet();
+        return;
+      }
+    }
+    if (!leftAlone.isEmpty()) {
+      for (byte[] k : keys) {
+        if (leftAlone.contains(keyId(command.sourceDb(), k))) {
+          report.commandsSkipped.incrementAndGet();
+          return;
+        }
+      }
+    }
+    writer.writeCommand(command.inDb(config.destinationDb(command.sourceDb())));
+  }
+
+  private static String keyId(int db, byte[] key) {
+    return db + ":" + new String(key, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  private void save(SyncPoint point) {
+    if (live.checkpointer() == null) {
+      return;
+    }
+    try {
+      live.checkpointer().save(point);
+      lastCheckpointMs = clock.millis();
+    } catch (java.io.IOException e) {
+      stop(ExitCode.USAGE, "cannot write the checkpoint: " + e.getMessage());
+    }
+  }
+
+  /** Records the last acknowledged command; {@code force} ignores the rate limit. */
+  private void saveCheckpoint(boolean force) {
+    CommandEvent c = lastApplied;
+    if (c == null || live.checkpointer() == null) {
+      return;
+    }
+    if (force || clock.millis() - lastCheckpointMs >= live.checkpointEveryMs()) {
+      save(new SyncPoint(c.replId(), c.offset(), c.sourceDb()));
+    }
   }
 
   private int sourceFailure(Throwable cause) {
@@ -182,8 +284,26 @@ public final class Migration {
     }
 
     @Override
+    public void commandApplied(CommandEvent command) {
+      report.commandsApplied.incrementAndGet();
+      lastApplied = command;
+      saveCheckpoint(false);
+    }
+
+    @Override
+    public void commandFailed(CommandEvent command, String reason) {
+      report.commandsFailed.incrementAndGet();
+      // Failed or not, the command is behind us in the stream: resume after it.
+      lastApplied = command;
+      errorSink.commandFailed(command, reason);
+    }
+
+    @Override
     public void existed(KeyEvent event) {
       long n = report.skippedExisting.incrementAndGet();
+      if (live.checkpointer() != null || live.keys() != CommandKeys.NONE) {
+        leftAlone.add(keyId(event.sourceDb(), event.key()));
+      }
       if (config.existing() == ExistencePolicy.FAIL) {
         stop(
             ExitCode.STOPPED,

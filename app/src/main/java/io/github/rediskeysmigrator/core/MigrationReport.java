@@ -21,6 +21,10 @@ public final class MigrationReport {
   final AtomicLong skippedGone = new AtomicLong();
   final AtomicLong filtered = new AtomicLong();
   final AtomicLong errors = new AtomicLong();
+  final AtomicLong commandsApplied = new AtomicLong();
+  final AtomicLong commandsFiltered = new AtomicLong();
+  final AtomicLong commandsSkipped = new AtomicLong();
+  final AtomicLong commandsFailed = new AtomicLong();
   final AtomicLong functionsRestored = new AtomicLong();
   final AtomicLong functionsExisting = new AtomicLong();
   final AtomicLong functionsFailed = new AtomicLong();
@@ -64,6 +68,26 @@ public final class MigrationReport {
 
   public long errors() {
     return errors.get();
+  }
+
+  /** Live commands the destination applied. */
+  public long commandsApplied() {
+    return commandsApplied.get();
+  }
+
+  /** Live commands left out by --db, --match or --type. */
+  public long commandsFiltered() {
+    return commandsFiltered.get();
+  }
+
+  /** Live commands not applied because they touch a key the existence policy left alone. */
+  public long commandsSkipped() {
+    return commandsSkipped.get();
+  }
+
+  /** Live commands the destination answered with an error. */
+  public long commandsFailed() {
+    return commandsFailed.get();
   }
 
   /** Function libraries loaded at the destination. */
@@ -144,6 +168,22 @@ public final class MigrationReport {
     line(sb, "filtered", filtered.get());
     line(sb, "errors", errors.get());
     sb.append(String.format(Locale.ROOT, "  %-20s %,.0f%n", "keys/s", keysPerSecond()));
+    long commands =
+        commandsApplied.get()
+            + commandsFiltered.get()
+            + commandsSkipped.get()
+            + commandsFailed.get();
+    if (commands > 0) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-20s %,d applied, %,d filtered, %,d skipped, %,d failed%n",
+              "live commands",
+              commandsApplied.get(),
+              commandsFiltered.get(),
+              commandsSkipped.get(),
+              commandsFailed.get()));
+    }
     long functions = functionsRestored.get() + functionsExisting.get() + functionsFailed.get();
     if (functions > 0) {
       sb.append(
@@ -183,6 +223,10 @@ public final class MigrationReport {
         .append(String.format(Locale.ROOT, "%.1f", keysPerSecond()))
         .append(',');
     field(sb, "bytes_read", bytesRead);
+    field(sb, "commands_applied", commandsApplied.get());
+    field(sb, "commands_filtered", commandsFiltered.get());
+    field(sb, "commands_skipped", commandsSkipped.get());
+    field(sb, "commands_failed", commandsFailed.get());
     field(sb, "functions_restored", functionsRestored.get());
     field(sb, "functions_existing", functionsExisting.get());
     field(sb, "functions_failed", functionsFailed.get());

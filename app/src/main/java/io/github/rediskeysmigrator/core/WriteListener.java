@@ -10,4 +10,10 @@ public interface WriteListener {
 
   /** The destination rejected the key; {@code reason} is its reply or our explanation. */
   void failed(KeyEvent event, String reason);
+
+  /** The destination applied a live command (any reply but an error). */
+  void commandApplied(CommandEvent command);
+
+  /** The destination answered a live command with an error. */
+  void commandFailed(CommandEvent command, String reason);
 }

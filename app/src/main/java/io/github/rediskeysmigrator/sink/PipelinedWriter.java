@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.sink;
 
+import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.ExistencePolicy;
 import io.github.rediskeysmigrator.core.FunctionListener;
 import io.github.rediskeysmigrator.core.KeyEvent;
@@ -28,6 +29,7 @@ public final class PipelinedWriter implements KeyWriter {
   private static final byte[] ABSTTL = "ABSTTL".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ZERO = {'0'};
   private static final byte[] RESTORE = "RESTORE".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * How to write.
@@ -48,11 +50,13 @@ public final class PipelinedWriter implements KeyWriter {
   private final LongSupplier wallClockMillis;
   private final boolean absTtl;
 
-  private KeyEvent[] building;
+  // Each slot holds the KeyEvent or CommandEvent whose reply comes in that position.
+  private Object[] building;
   private int buildingCount;
-  private KeyEvent[] inFlight;
+  private Object[] inFlight;
   private int inFlightCount;
   private int currentDb;
+  private boolean inTransaction;
   private boolean closed;
 
   public PipelinedWriter(
@@ -70,8 +74,8 @@ public final class PipelinedWriter implements KeyWriter {
     this.throttle = throttle;
     this.sleeper = sleeper;
     this.wallClockMillis = wallClockMillis;
-    this.building = new KeyEvent[settings.pipeline()];
-    this.inFlight = new KeyEvent[settings.pipeline()];
+    this.building = new Object[settings.pipeline()];
+    this.inFlight = new Object[settings.pipeline()];
     this.currentDb = settings.initialDb();
     this.absTtl = server.supportsAbsTtl();
   }
@@ -100,6 +104,46 @@ public final class PipelinedWriter implements KeyWriter {
     building[buildingCount++] = event;
     try {
       conn.sendCommand(Protocol.Command.RESTORE, restoreArgs(event));
+    } catch (JedisConnectionException e) {
+      throw lost(e);
+    }
+    if (buildingCount == building.length) {
+      rotate();
+    }
+  }
+
+  @Override
+  public void writeCommand(CommandEvent command) throws WriteException, InterruptedException {
+    if (command.db() != currentDb) {
+      if (inTransaction) {
+        // Inside MULTI the SELECT is queued like the rest and takes effect at EXEC.
+        send(
+            CommandEvent.of(
+                command.db(),
+                new byte[][] {SELECT, ascii(command.db())},
+                command.replId(),
+                command.offset()));
+        currentDb = command.db();
+      } else {
+        drain();
+        select(command.db());
+      }
+    }
+    String name = command.name();
+    if (name.equals("MULTI")) {
+      inTransaction = true;
+    } else if (name.equals("EXEC") || name.equals("DISCARD")) {
+      inTransaction = false;
+    }
+    send(command);
+  }
+
+  private void send(CommandEvent command) throws WriteException, InterruptedException {
+    throttle.acquire();
+    building[buildingCount++] = command;
+    byte[][] argv = command.argv();
+    try {
+      conn.sendCommand(() -> argv[0], Arrays.copyOfRange(argv, 1, argv.length));
     } catch (JedisConnectionException e) {
       throw lost(e);
     }
@@ -187,7 +231,7 @@ public final class PipelinedWriter implements KeyWriter {
     if (inFlightCount > 0) {
       readReplies();
     }
-    KeyEvent[] t = inFlight;
+    Object[] t = inFlight;
     inFlight = building;
     inFlightCount = buildingCount;
     building = t;
@@ -213,9 +257,13 @@ public final class PipelinedWriter implements KeyWriter {
       throw lost(e);
     }
     for (int i = 0; i < inFlightCount; i++) {
-      KeyEvent event = inFlight[i];
+      Object slot = inFlight[i];
       inFlight[i] = null;
-      book(event, replies.get(i));
+      if (slot instanceof KeyEvent event) {
+        book(event, replies.get(i));
+      } else {
+        book((CommandEvent) slot, replies.get(i));
+      }
     }
     inFlightCount = 0;
     if (settings.sleepMillis() > 0) {
@@ -236,6 +284,23 @@ public final class PipelinedWriter implements KeyWriter {
     } else {
       listener.failed(event, "unexpected reply to RESTORE: " + describe(reply));
     }
+  }
+
+  /** Any reply but an error applies a command; an EXEC reply may carry errors inside. */
+  private void book(CommandEvent command, Object reply) {
+    if (reply instanceof JedisDataException e) {
+      listener.commandFailed(command, e.getMessage());
+      return;
+    }
+    if (reply instanceof List<?> list) {
+      for (Object item : list) {
+        if (item instanceof JedisDataException e) {
+          listener.commandFailed(command, "inside the transaction: " + e.getMessage());
+          return;
+        }
+      }
+    }
+    listener.commandApplied(command);
   }
 
   private void select(int db) throws WriteException {
@@ -273,15 +338,23 @@ public final class PipelinedWriter implements KeyWriter {
   private WriteException lost(JedisConnectionException e) {
     String reason = "no reply: connection lost (" + e.getMessage() + ")";
     for (int i = 0; i < inFlightCount; i++) {
-      listener.failed(inFlight[i], reason);
+      fail(inFlight[i], reason);
       inFlight[i] = null;
     }
     for (int i = 0; i < buildingCount; i++) {
-      listener.failed(building[i], reason);
+      fail(building[i], reason);
       building[i] = null;
     }
     inFlightCount = 0;
     buildingCount = 0;
     return new WriteException("connection lost (" + e.getMessage() + ")", e);
+  }
+
+  private void fail(Object slot, String reason) {
+    if (slot instanceof KeyEvent event) {
+      listener.failed(event, reason);
+    } else {
+      listener.commandFailed((CommandEvent) slot, reason);
+    }
   }
 }

@@ -34,17 +34,18 @@ class HandoffQueueTest {
         new byte[payloadBytes]);
   }
 
-  private static int number(KeyEvent e) {
-    return Integer.parseInt(new String(e.key(), StandardCharsets.US_ASCII).substring(4));
+  private static int number(SourceEvent e) {
+    return Integer.parseInt(
+        new String(((KeyEvent) e).key(), StandardCharsets.US_ASCII).substring(4));
   }
 
   /** Takes batches until the clean end, returning every key in the order received. */
   private static List<KeyEvent> drain(HandoffQueue q, List<Integer> batchSizes) throws Exception {
     List<KeyEvent> all = new ArrayList<>();
-    List<KeyEvent> batch;
+    List<SourceEvent> batch;
     while ((batch = q.take()) != null) {
       batchSizes.add(batch.size());
-      all.addAll(batch);
+      batch.forEach(e -> all.add((KeyEvent) e));
     }
     return all;
   }
@@ -100,7 +101,7 @@ class HandoffQueueTest {
     }
     IOException boom = new IOException("unexpected end of file at byte 1234");
     q.finish(boom);
-    List<KeyEvent> received = new ArrayList<>();
+    List<SourceEvent> received = new ArrayList<>();
     HandoffQueue.ProducerFailure failure =
         assertThrows(
             HandoffQueue.ProducerFailure.class,

@@ -1,0 +1,26 @@
+package io.github.rediskeysmigrator.core;
+
+import java.util.List;
+
+/** Knows which arguments of a live command are keys, and which data type it works on. */
+public interface CommandKeys {
+  /** The key arguments of {@code argv}; empty for keyless commands (FLUSHDB, FUNCTION, ...). */
+  List<byte[]> keys(byte[][] argv);
+
+  /** The data type the command works on, or null for commands on any type (DEL, EXPIRE, ...). */
+  KeyType type(byte[][] argv);
+
+  /** For sources without live commands. */
+  CommandKeys NONE =
+      new CommandKeys() {
+        @Override
+        public List<byte[]> keys(byte[][] argv) {
+          return List.of();
+        }
+
+        @Override
+        public KeyType type(byte[][] argv) {
+          return null;
+        }
+      };
+}

@@ -1,0 +1,14 @@
+package io.github.rediskeysmigrator.core;
+
+/**
+ * How a run treats live commands (the {@code sync} command); {@link #NONE} for sources without
+ * them.
+ *
+ * @param keys key positions and types of commands, for --match, --type and the skip rule
+ * @param checkpointer where applied offsets go, or null
+ * @param checkpointEveryMs how often, at most, the checkpoint is rewritten while commands flow
+ */
+public record LiveOptions(CommandKeys keys, Checkpointer checkpointer, long checkpointEveryMs) {
+  /** No live commands expected. */
+  public static final LiveOptions NONE = new LiveOptions(CommandKeys.NONE, null, 0);
+}
