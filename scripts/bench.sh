@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
-# Benchmark (not a test): how fast redis-keys-migrator moves an .rdb into an
-# empty Redis, compared with the fastest plain-Redis way to do the same thing,
-# `redis-cli --pipe` of ready-made RESTORE commands.
+# Benchmark (not a test) of redis-keys-migrator, in two parts (BENCH_MODE):
 #
-#   scripts/bench.sh                      # 1,000,000 keys
-#   BENCH_KEYS=20000 scripts/bench.sh     # quick run
+#   scripts/bench.sh                                   # both parts
+#   BENCH_MODE=rdb BENCH_KEYS=20000 scripts/bench.sh   # quick run of the rdb part
+#   BENCH_MODE=scan scripts/bench.sh                   # only the scan part, 100,000 keys
 #
-# Steps:
+# rdb part: how fast `rdb` moves an .rdb into an empty Redis, compared with
+# the fastest plain-Redis way to do the same thing, `redis-cli --pipe` of
+# ready-made RESTORE commands (BENCH_KEYS keys, default 1,000,000).
 #   0. dataset (cached per key count in ${BENCH_CACHE:-/tmp/rkm-bench-cache}):
 #      bench_data.py gen writes RESP write commands, redis-cli --pipe loads
 #      them into a source redis-server, SAVE gives dump.rdb, and bench_data.py
@@ -21,15 +22,45 @@
 #   then: DBSIZE on both, a 1000-key sample compared between them (DUMP and
 #   expiry), and the targets: keys/s (b)/(a) >= 0.7 and peak RSS < 512 MB.
 #
+# scan part: `scan` (live source to live destination) against the original
+# Python script's way of working (BENCH_SCAN_KEYS keys, default 100,000).
+#   0. the same kind of dataset (same generator, type mix and cache), whose
+#      dump.rdb is loaded by a source redis-server started on a copy of it.
+#   r. reference: time scripts/reference_migrator.py (key by key, as the
+#      original: SCAN, EXISTS, TYPE, read, pipelined write; no TTLs) into an
+#      empty server.
+#   s. ours: time `scripts/redis-keys-migrator scan --from source` into another
+#      empty server, under /usr/bin/time -v for the peak RSS.
+#   d. ours, offline: time `scripts/redis-keys-migrator rdb dump.rdb` (the
+#      source's own file) into a third empty server.
+#   p. for information: `redis-cli --pipe < restore.resp` into a fourth empty
+#      server, the cost of the writes alone: (p)/(r) is the best ratio (s)/(r)
+#      could reach on this machine.
+#   then: DBSIZE == N on (r), (s) and (d); a 1000-key sample compared with the source:
+#   (s) and (d) same values and expiry within 2 s, (r) same values (the TTLs it
+#   lost are counted and printed, not failed); the target keys/s (s)/(r) >= 50,
+#   and the ratio (s)/(d) for information. Times include the JVM's and
+#   Python's start-up.
+#
 # Environment:
-#   BENCH_KEYS=N        keys in the dataset (default 1000000)
+#   BENCH_MODE=M        rdb, scan or all (default all: rdb part, then scan part)
+#   BENCH_KEYS=N        keys in the rdb part's dataset (default 1000000)
+#   BENCH_SCAN_KEYS=N   keys in the scan part's dataset (default 100000)
 #   BENCH_SEED=S        dataset seed (default 42)
 #   BENCH_CACHE=DIR     dataset cache (default /tmp/rkm-bench-cache)
-#   BENCH_REGEN=1       regenerate the dataset even if cached
+#   BENCH_REGEN=1       regenerate the datasets even if cached
 #   BENCH_KEEP=1        keep the temp dir (outputs, logs, report.json)
-#   BENCH_JAVA_OPTS=..  JVM options for (b) instead of the launcher's, e.g. "-Xmx256m"
+#   BENCH_RUN_TIMEOUT=S stop a timed run of the scan part after S seconds (default 1800)
+#   BENCH_JAVA_OPTS=..  JVM options for the launcher runs (b, s, d) instead of
+#                       the launcher's, e.g. "-Xmx256m"
 #   RKM_JAR=FILE        use this jar instead of app/target/redis-keys-migrator.jar
-#                       (then nothing is built)
+#                       (then nothing is built). Either way the runs use a copy
+#                       in the temp dir, so a rebuild meanwhile cannot break them.
+# The scan part needs a jar with the scan command, and Debian's python3-redis
+# (python3-hiredis too, which the original script requires; both are installed
+# with apt when missing). The scan part unsets the original script's
+# environment variables (SOURCE_REDIS_HOST, SCAN_MATCH_PATTERN, SLEEP_TIME, ...)
+# so both sides run with their defaults.
 # Exit code: 0 when every check and target passes, 1 otherwise.
 set -euo pipefail
 
@@ -37,21 +68,43 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=redis-lib.sh
 source "${SCRIPT_DIR}/redis-lib.sh"
 
+MODE=${BENCH_MODE:-all}
 N=${BENCH_KEYS:-1000000}
+SCAN_N=${BENCH_SCAN_KEYS:-100000}
 SEED=${BENCH_SEED:-42}
 CACHE=${BENCH_CACHE:-/tmp/rkm-bench-cache}
 KEEP=${BENCH_KEEP:-0}
 REGEN=${BENCH_REGEN:-0}
 TARGET_RATIO=0.70
 TARGET_RSS_MB=512
+# scan part: keys/s of `scan` over keys/s of the key-by-key reference.
+TARGET_SCAN_RATIO=50
 SAMPLE=1000
+# scan part: each timed run is stopped (and fails, exit 124) after this long.
+RUN_TIMEOUT=${BENCH_RUN_TIMEOUT:-1800}
 # TTLs in the dataset are 1-30 days from generation; regenerating a cache
 # older than this keeps every key alive, so DBSIZE == N stays a valid check.
 CACHE_MAX_AGE_S=$((12 * 3600))
 # Bump when bench_data.py changes what it generates, so old caches are ignored.
 DATASET_VERSION=1
+# The original script's settings, which both the reference and `scan` read.
+ORIGINAL_ENV=(SOURCE_REDIS_HOST SOURCE_REDIS_PORT SOURCE_REDIS_DB_INDEX SOURCE_REDIS_PASSWORD
+  DESTINATION_REDIS_HOST DESTINATION_REDIS_PORT DESTINATION_REDIS_DB_INDEX
+  DESTINATION_REDIS_PASSWORD SCAN_MATCH_PATTERN SCAN_BATCH_SIZE PIPELINE_BATCH_SIZE
+  MAX_PROCESSED_EXISTING_KEYS_LIMIT SLEEP_TIME ERROR_LOG_FILENAME FILEMOD MAX_ERRORED_KEYS_LIMIT)
 
+case "${MODE}" in
+  rdb | scan | all) ;;
+  *) rkm_die "BENCH_MODE must be rdb, scan or all, got '${MODE}'" ;;
+esac
+RUN_RDB=0 RUN_SCAN=0
+[[ ${MODE} == scan ]] || RUN_RDB=1
+[[ ${MODE} == rdb ]] || RUN_SCAN=1
 [[ ${N} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_KEYS must be a positive integer, got '${N}'"
+[[ ${SCAN_N} =~ ^[1-9][0-9]*$ ]] ||
+  rkm_die "BENCH_SCAN_KEYS must be a positive integer, got '${SCAN_N}'"
+[[ ${RUN_TIMEOUT} =~ ^[1-9][0-9]*$ ]] ||
+  rkm_die "BENCH_RUN_TIMEOUT must be a positive number of seconds, got '${RUN_TIMEOUT}'"
 [[ ${SEED} =~ ^[0-9]+$ ]] || rkm_die "BENCH_SEED must be a non-negative integer, got '${SEED}'"
 
 if [[ -n ${RKM_JAR:-} ]]; then
@@ -73,6 +126,12 @@ if [[ ! -f ${JAR} ]]; then
   [[ -f ${JAR} ]] || rkm_die "the build finished but ${JAR} is not there"
 fi
 rkm_require redis-server python-redis time
+if ((RUN_SCAN)) && ! "${RKM_PY}" -c 'import hiredis' >/dev/null 2>&1; then
+  # The original script's requirements.txt installs hiredis; without it
+  # redis-py parses replies in Python and the reference would be slower than
+  # the script it stands for.
+  rkm_apt_install python3-hiredis
+fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/rkm-bench.XXXXXX")
 # Called by the EXIT trap, which shellcheck does not follow.
@@ -94,12 +153,43 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Every run uses a copy of the jar: a rebuild during the benchmark (which
+# deletes and rewrites app/target) cannot change or break it mid-way.
+cp -- "${JAR}" "${TMP}/redis-keys-migrator.jar" || rkm_die "cannot copy ${JAR}"
+rkm_log "jar: ${JAR} (runs use a copy in ${TMP})"
+JAR=${TMP}/redis-keys-migrator.jar
+export RKM_JAR="${JAR}"
+if [[ -n ${BENCH_JAVA_OPTS:-} ]]; then
+  export RKM_JAVA_OPTS="${BENCH_JAVA_OPTS}"
+fi
+if ((RUN_SCAN)); then
+  # A jar without the command answers `scan --help` with the top-level usage
+  # (and exit 0), so look for the command's own usage line.
+  SCAN_HELP=$(java -jar "${JAR}" scan --help 2>&1 || true)
+  [[ ${SCAN_HELP} == *"Usage: redis-keys-migrator scan"* ]] ||
+    rkm_die "this jar has no scan command (BENCH_MODE=${MODE} needs it; BENCH_MODE=rdb does not)"
+fi
+
 now_s() { date +%s.%N; }
 # elapsed START END -> seconds with 3 decimals
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 # rate KEYS SECONDS -> keys/s, integer
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
+# ratio X Y -> X/Y with 2 decimals (0 when Y is 0)
+ratio() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.2f", (y > 0 ? x / y : 0) }'; }
+# at_least X T -> 1 when X >= T, else 0
+at_least() { awk -v x="$1" -v t="$2" 'BEGIN { print (x >= t) ? 1 : 0 }'; }
+# peak_rss_mb FILE -> the peak RSS in MB from a `/usr/bin/time -v` output file
+peak_rss_mb() {
+  local kb
+  kb=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$1" 2>/dev/null || true)
+  awk -v k="${kb:-0}" 'BEGIN { printf "%.1f", k / 1024 }'
+}
 dbsize() { rkm_cli "$1" DBSIZE | tr -d '\r'; }
+verdict() { if [[ $1 == 1 ]]; then echo PASS; else echo FAIL; fi; }
+line() { printf '%-14s %-62s %s\n' "$1" "$2" "${3:-}"; }
+# kv FILE NAME -> the value of NAME=... in FILE (written by bench_data.py --kv)
+kv() { sed -n "s/^$2=//p" "$1" 2>/dev/null || true; }
 
 # redis-cli --pipe ends with "errors: E, replies: R"; anything but
 # errors 0 and the expected number of replies means the load failed.
@@ -113,8 +203,7 @@ check_pipe_output() {
 }
 
 # --- 0. dataset --------------------------------------------------------------
-DS=${CACHE}/keys-${N}-seed-${SEED}-v${DATASET_VERSION}
-DS_TMP=''
+DS='' DS_TMP='' RDB_MB=''
 dataset_ok() {
   local created
   [[ -s ${DS}/dump.rdb && -s ${DS}/restore.resp && -s ${DS}/meta ]] || return 1
@@ -123,131 +212,324 @@ dataset_ok() {
   (($(date +%s) - created < CACHE_MAX_AGE_S))
 }
 
-if [[ ${REGEN} != 1 ]] && dataset_ok; then
-  rkm_log "dataset: cached ${DS}"
-else
-  rkm_log "dataset: generating ${N} keys (seed ${SEED}) into ${DS}"
-  DS_TMP=${DS}.tmp.$$
-  rm -rf "${DS_TMP}"
-  mkdir -p "${DS_TMP}"
-  created_s=$(date +%s)
-  # Prints how many commands it wrote (one per key, plus one per PEXPIREAT).
-  GEN_CMDS=$("${RKM_PY}" "${SCRIPT_DIR}/bench_data.py" gen --keys "${N}" --seed "${SEED}" \
-    --out "${TMP}/gen.resp")
+# prepare_dataset KEYS: sets DS to the cached dataset of KEYS keys (made if
+# missing or stale) and RDB_MB to the size of its dump.rdb.
+prepare_dataset() {
+  local n=$1 created_s gen_cmds src_port src_pid got
+  DS=${CACHE}/keys-${n}-seed-${SEED}-v${DATASET_VERSION}
+  if [[ ${REGEN} != 1 ]] && dataset_ok; then
+    rkm_log "dataset: cached ${DS}"
+  else
+    rkm_log "dataset: generating ${n} keys (seed ${SEED}) into ${DS}"
+    DS_TMP=${DS}.tmp.$$
+    rm -rf "${DS_TMP}"
+    mkdir -p "${DS_TMP}"
+    created_s=$(date +%s)
+    # Prints how many commands it wrote (one per key, plus one per PEXPIREAT).
+    gen_cmds=$("${RKM_PY}" "${SCRIPT_DIR}/bench_data.py" gen --keys "${n}" --seed "${SEED}" \
+      --out "${TMP}/gen.resp")
 
-  rkm_start_redis "${TMP}/source"
+    rkm_start_redis "${TMP}/source-${n}"
+    src_port=${RKM_REDIS_PORT}
+    src_pid=${RKM_REDIS_PID}
+    rkm_log "source: redis-server (pid ${src_pid}) on ${RKM_REDIS_HOST}:${src_port}; loading"
+    rkm_cli "${src_port}" --pipe <"${TMP}/gen.resp" >"${TMP}/gen.pipe.out" 2>&1 || true
+    check_pipe_output "${TMP}/gen.pipe.out" "${gen_cmds}"
+    rm -f "${TMP}/gen.resp"
+    got=$(dbsize "${src_port}")
+    [[ ${got} == "${n}" ]] || rkm_die "source has ${got} keys after loading, expected ${n}"
+
+    # SAVE is synchronous: dump.rdb is complete once it answers OK.
+    [[ $(rkm_cli "${src_port}" SAVE) == OK ]] || rkm_die "SAVE failed on the source"
+    mv "${TMP}/source-${n}/dump.rdb" "${DS_TMP}/dump.rdb"
+    "${RKM_PY}" "${SCRIPT_DIR}/bench_data.py" restore --port "${src_port}" --keys "${n}" \
+      --out "${DS_TMP}/restore.resp"
+    rkm_stop_redis "${src_pid}"
+
+    printf 'keys=%s\nseed=%s\ncreated_s=%s\nredis=%s\n' "${n}" "${SEED}" "${created_s}" \
+      "$(redis-server --version | awk '{print $3}')" >"${DS_TMP}/meta"
+    rm -rf "${DS}"
+    mv "${DS_TMP}" "${DS}"
+    DS_TMP=''
+  fi
+  RDB_MB=$(awk -v b="$(wc -c <"${DS}/dump.rdb")" 'BEGIN { printf "%.1f", b / 1048576 }')
+  rkm_log "dataset: dump.rdb ${RDB_MB} MB, restore.resp $(awk -v b="$(wc -c <"${DS}/restore.resp")" 'BEGIN { printf "%.1f", b / 1048576 }') MB"
+}
+
+# =============================================================================
+# rdb part
+# =============================================================================
+RDB_ALL_OK=1
+run_rdb_part() {
+  prepare_dataset "${N}"
+
+  # --- a. reference: redis-cli --pipe of RESTORE commands -------------------
+  rkm_start_redis "${TMP}/dest-a"
+  A_PORT=${RKM_REDIS_PORT}
+  A_PID=${RKM_REDIS_PID}
+  rkm_log "(a) reference: redis-cli --pipe < restore.resp into ${RKM_REDIS_HOST}:${A_PORT}"
+  t0=$(now_s)
+  rkm_cli "${A_PORT}" --pipe <"${DS}/restore.resp" >"${TMP}/a.pipe.out" 2>&1 || true
+  t1=$(now_s)
+  check_pipe_output "${TMP}/a.pipe.out" "${N}"
+  A_SECS=$(elapsed "${t0}" "${t1}")
+  A_RATE=$(rate "${N}" "${A_SECS}")
+  A_DBSIZE=$(dbsize "${A_PORT}")
+  rkm_log "(a) ${A_SECS} s, ${A_RATE} keys/s, DBSIZE ${A_DBSIZE}"
+
+  # --- b. ours: java -jar ... rdb --------------------------------------------
+  rkm_start_redis "${TMP}/dest-b"
+  B_PORT=${RKM_REDIS_PORT}
+  B_PID=${RKM_REDIS_PID}
+  B_CMD=("${SCRIPT_DIR}/redis-keys-migrator" rdb "${DS}/dump.rdb"
+    --to "redis://${RKM_REDIS_HOST}:${B_PORT}" --report "${TMP}/report.json" --progress never)
+  rkm_log "(b) ours: ${B_CMD[*]}"
+  B_RC=0
+  t0=$(now_s)
+  /usr/bin/time -v -o "${TMP}/b.time" "${B_CMD[@]}" >"${TMP}/b.out" 2>"${TMP}/b.err" || B_RC=$?
+  t1=$(now_s)
+  B_SECS=$(elapsed "${t0}" "${t1}")
+  B_RATE=$(rate "${N}" "${B_SECS}")
+  B_DBSIZE=$(dbsize "${B_PORT}")
+  RSS_KB=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "${TMP}/b.time")
+  RSS_MB=$(awk -v k="${RSS_KB:-0}" 'BEGIN { printf "%.1f", k / 1024 }')
+  rkm_log "(b) ${B_SECS} s, ${B_RATE} keys/s, exit ${B_RC}, peak RSS ${RSS_MB} MB, DBSIZE ${B_DBSIZE}"
+  echo "--- migrator stdout"
+  cat "${TMP}/b.out"
+  if [[ -s ${TMP}/b.err ]]; then
+    echo "--- migrator stderr (last 20 lines)"
+    tail -n 20 "${TMP}/b.err"
+  fi
+
+  # --- c. for information: plain java -jar -----------------------------------
+  rkm_start_redis "${TMP}/dest-c"
+  C_PORT=${RKM_REDIS_PORT}
+  C_PID=${RKM_REDIS_PID}
+  C_RC=0
+  t0=$(now_s)
+  /usr/bin/time -v -o "${TMP}/c.time" java -jar "${JAR}" rdb "${DS}/dump.rdb" \
+    --to "redis://${RKM_REDIS_HOST}:${C_PORT}" --progress never >"${TMP}/c.out" 2>"${TMP}/c.err" || C_RC=$?
+  t1=$(now_s)
+  C_SECS=$(elapsed "${t0}" "${t1}")
+  C_RATE=$(rate "${N}" "${C_SECS}")
+  C_RSS_KB=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "${TMP}/c.time")
+  C_RSS_MB=$(awk -v k="${C_RSS_KB:-0}" 'BEGIN { printf "%.1f", k / 1024 }')
+  C_RATIO=$(awk -v c="${C_RATE}" -v a="${A_RATE}" 'BEGIN { printf "%.2f", (a > 0 ? c / a : 0) }')
+  rkm_log "(c) ${C_SECS} s, ${C_RATE} keys/s, exit ${C_RC}, peak RSS ${C_RSS_MB} MB"
+
+  # --- checks ---------------------------------------------------------------
+  echo "--- sample comparison (a) vs (b)"
+  CMP_RC=0
+  "${RKM_PY}" "${SCRIPT_DIR}/bench_data.py" compare --port-a "${A_PORT}" --port-b "${B_PORT}" \
+    --keys "${N}" --seed "${SEED}" --sample "${SAMPLE}" || CMP_RC=$?
+
+  RATIO=$(awk -v b="${B_RATE}" -v a="${A_RATE}" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 0) }')
+  RATIO_OK=$(awk -v r="${RATIO}" -v t="${TARGET_RATIO}" 'BEGIN { print (r >= t) ? 1 : 0 }')
+  RSS_OK=$(awk -v r="${RSS_MB}" -v k="${RSS_KB:-}" -v t="${TARGET_RSS_MB}" \
+    'BEGIN { print (k != "" && r < t) ? 1 : 0 }')
+  A_OK=$([[ ${A_DBSIZE} == "${N}" ]] && echo 1 || echo 0)
+  B_OK=$([[ ${B_RC} == 0 && ${B_DBSIZE} == "${N}" ]] && echo 1 || echo 0)
+  CMP_OK=$([[ ${CMP_RC} == 0 ]] && echo 1 || echo 0)
+
+  for ok in "${RATIO_OK}" "${RSS_OK}" "${A_OK}" "${B_OK}" "${CMP_OK}"; do
+    [[ ${ok} == 1 ]] || RDB_ALL_OK=0
+  done
+
+  echo
+  echo "==================== redis-keys-migrator benchmark ===================="
+  line "dataset" "${N} keys (seed ${SEED}), dump.rdb ${RDB_MB} MB"
+  line "" "${DS}"
+  line "(a) reference" "redis-cli --pipe RESTORE: ${A_SECS} s, ${A_RATE} keys/s, DBSIZE ${A_DBSIZE}" "$(verdict "${A_OK}")"
+  line "(b) ours" "launcher rdb: ${B_SECS} s, ${B_RATE} keys/s, DBSIZE ${B_DBSIZE}, exit ${B_RC}" "$(verdict "${B_OK}")"
+  line "sample check" "${SAMPLE} random keys: DUMP and expiry of (b) match (a)" "$(verdict "${CMP_OK}")"
+  line "ratio (b)/(a)" "${RATIO} (target >= ${TARGET_RATIO})" "$(verdict "${RATIO_OK}")"
+  line "peak RSS (b)" "${RSS_MB} MB (target < ${TARGET_RSS_MB} MB)" "$(verdict "${RSS_OK}")"
+  line "(c) info" "plain java -jar: ${C_SECS} s, ${C_RATE} keys/s, ratio ${C_RATIO}, RSS ${C_RSS_MB} MB, exit ${C_RC}"
+  line "overall" "" "$(verdict "${RDB_ALL_OK}")"
+  echo "======================================================================="
+
+  # The scan part, if any, should not share the machine with these servers.
+  rkm_stop_redis "${A_PID}"
+  rkm_stop_redis "${B_PID}"
+  rkm_stop_redis "${C_PID}"
+}
+
+# =============================================================================
+# scan part
+# =============================================================================
+SCAN_ALL_OK=1
+
+# wait_loaded PORT KEYS: waits (bounded) until the server has finished loading
+# its dump.rdb, then checks it holds KEYS keys.
+wait_loaded() {
+  local port=$1 want=$2 i loading='' got
+  for ((i = 0; i < 1200; i++)); do
+    loading=$(rkm_cli "${port}" INFO persistence 2>/dev/null | tr -d '\r' | sed -n 's/^loading://p')
+    [[ ${loading} == 0 ]] && break
+    sleep 0.1
+  done
+  [[ ${loading} == 0 ]] || rkm_die "the source on port ${port} is still loading after 120 s"
+  got=$(dbsize "${port}")
+  [[ ${got} == "${want}" ]] || rkm_die "the source has ${got} keys after loading dump.rdb, expected ${want}"
+}
+
+# print_run_output NAME OUT ERR: what a timed program printed.
+print_run_output() {
+  echo "--- $1 stdout"
+  cat "$2"
+  if [[ -s $3 ]]; then
+    echo "--- $1 stderr (last 20 lines)"
+    tail -n 20 "$3"
+  fi
+}
+
+run_scan_part() {
+  local n=${SCAN_N} v t0 t1 src_uri
+  prepare_dataset "${n}"
+  local rdb="${DS}/dump.rdb"
+  # Both programs read the original script's variables; the runs below must
+  # not pick up whatever the calling shell has set.
+  for v in "${ORIGINAL_ENV[@]}"; do
+    unset "${v}"
+  done
+
+  # --- 0. source: a redis-server started on a copy of dump.rdb -------------
+  mkdir -p "${TMP}/scan-source"
+  cp -- "${rdb}" "${TMP}/scan-source/dump.rdb"
+  rkm_start_redis "${TMP}/scan-source" --dbfilename dump.rdb
   SRC_PORT=${RKM_REDIS_PORT}
-  SRC_PID=${RKM_REDIS_PID}
-  rkm_log "source: redis-server (pid ${SRC_PID}) on ${RKM_REDIS_HOST}:${SRC_PORT}; loading"
-  rkm_cli "${SRC_PORT}" --pipe <"${TMP}/gen.resp" >"${TMP}/gen.pipe.out" 2>&1 || true
-  check_pipe_output "${TMP}/gen.pipe.out" "${GEN_CMDS}"
-  rm -f "${TMP}/gen.resp"
-  got=$(dbsize "${SRC_PORT}")
-  [[ ${got} == "${N}" ]] || rkm_die "source has ${got} keys after loading, expected ${N}"
+  rkm_log "scan source: redis-server (pid ${RKM_REDIS_PID}) on ${RKM_REDIS_HOST}:${SRC_PORT}, loading dump.rdb"
+  wait_loaded "${SRC_PORT}" "${n}"
+  src_uri="redis://${RKM_REDIS_HOST}:${SRC_PORT}"
 
-  # SAVE is synchronous: dump.rdb is complete once it answers OK.
-  [[ $(rkm_cli "${SRC_PORT}" SAVE) == OK ]] || rkm_die "SAVE failed on the source"
-  mv "${TMP}/source/dump.rdb" "${DS_TMP}/dump.rdb"
-  "${RKM_PY}" "${SCRIPT_DIR}/bench_data.py" restore --port "${SRC_PORT}" --keys "${N}" \
-    --out "${DS_TMP}/restore.resp"
-  rkm_stop_redis "${SRC_PID}"
+  # --- r. reference: key by key, as the original script ---------------------
+  rkm_start_redis "${TMP}/scan-dest-r"
+  R_PORT=${RKM_REDIS_PORT}
+  R_CMD=(env "SOURCE_REDIS_HOST=${RKM_REDIS_HOST}" "SOURCE_REDIS_PORT=${SRC_PORT}"
+    "DESTINATION_REDIS_HOST=${RKM_REDIS_HOST}" "DESTINATION_REDIS_PORT=${R_PORT}"
+    "${RKM_PY}" "${SCRIPT_DIR}/reference_migrator.py")
+  rkm_log "(r) reference: ${R_CMD[*]}"
+  R_RC=0
+  t0=$(now_s)
+  /usr/bin/time -v -o "${TMP}/r.time" timeout --foreground "${RUN_TIMEOUT}" "${R_CMD[@]}" >"${TMP}/r.out" 2>"${TMP}/r.err" || R_RC=$?
+  t1=$(now_s)
+  R_SECS=$(elapsed "${t0}" "${t1}")
+  R_RATE=$(rate "${n}" "${R_SECS}")
+  R_RSS_MB=$(peak_rss_mb "${TMP}/r.time")
+  R_DBSIZE=$(dbsize "${R_PORT}")
+  rkm_log "(r) ${R_SECS} s, ${R_RATE} keys/s, exit ${R_RC}, peak RSS ${R_RSS_MB} MB, DBSIZE ${R_DBSIZE}"
+  print_run_output reference "${TMP}/r.out" "${TMP}/r.err"
 
-  printf 'keys=%s\nseed=%s\ncreated_s=%s\nredis=%s\n' "${N}" "${SEED}" "${created_s}" \
-    "$(redis-server --version | awk '{print $3}')" >"${DS_TMP}/meta"
-  rm -rf "${DS}"
-  mv "${DS_TMP}" "${DS}"
-  DS_TMP=''
+  # --- s. ours: scan from the live source ------------------------------------
+  rkm_start_redis "${TMP}/scan-dest-s"
+  S_PORT=${RKM_REDIS_PORT}
+  S_CMD=("${SCRIPT_DIR}/redis-keys-migrator" scan --from "${src_uri}"
+    --to "redis://${RKM_REDIS_HOST}:${S_PORT}" --report "${TMP}/scan-report.json" --progress never)
+  rkm_log "(s) ours: ${S_CMD[*]}"
+  S_RC=0
+  t0=$(now_s)
+  # From the temp dir, so a default error log lands there, not in the checkout.
+  (cd "${TMP}" && /usr/bin/time -v -o "${TMP}/s.time" timeout --foreground "${RUN_TIMEOUT}" "${S_CMD[@]}" >"${TMP}/s.out" 2>"${TMP}/s.err") ||
+    S_RC=$?
+  t1=$(now_s)
+  S_SECS=$(elapsed "${t0}" "${t1}")
+  S_RATE=$(rate "${n}" "${S_SECS}")
+  S_RSS_MB=$(peak_rss_mb "${TMP}/s.time")
+  S_DBSIZE=$(dbsize "${S_PORT}")
+  rkm_log "(s) ${S_SECS} s, ${S_RATE} keys/s, exit ${S_RC}, peak RSS ${S_RSS_MB} MB, DBSIZE ${S_DBSIZE}"
+  print_run_output "scan" "${TMP}/s.out" "${TMP}/s.err"
+
+  # --- d. ours, offline: rdb on the source's dump.rdb ------------------------
+  rkm_start_redis "${TMP}/scan-dest-d"
+  D_PORT=${RKM_REDIS_PORT}
+  D_CMD=("${SCRIPT_DIR}/redis-keys-migrator" rdb "${rdb}"
+    --to "redis://${RKM_REDIS_HOST}:${D_PORT}" --report "${TMP}/scan-rdb-report.json" --progress never)
+  rkm_log "(d) ours: ${D_CMD[*]}"
+  D_RC=0
+  t0=$(now_s)
+  (cd "${TMP}" && /usr/bin/time -v -o "${TMP}/d.time" timeout --foreground "${RUN_TIMEOUT}" "${D_CMD[@]}" >"${TMP}/d.out" 2>"${TMP}/d.err") ||
+    D_RC=$?
+  t1=$(now_s)
+  D_SECS=$(elapsed "${t0}" "${t1}")
+  D_RATE=$(rate "${n}" "${D_SECS}")
+  D_RSS_MB=$(peak_rss_mb "${TMP}/d.time")
+  D_DBSIZE=$(dbsize "${D_PORT}")
+  rkm_log "(d) ${D_SECS} s, ${D_RATE} keys/s, exit ${D_RC}, peak RSS ${D_RSS_MB} MB, DBSIZE ${D_DBSIZE}"
+  print_run_output "rdb" "${TMP}/d.out" "${TMP}/d.err"
+
+  # --- p. for information: the floor, redis-cli --pipe of ready RESTOREs ----
+  # What writing these keys costs the destination alone; the best ratio (s)/(r)
+  # this machine allows is (r)'s time over this.
+  rkm_start_redis "${TMP}/scan-dest-p"
+  P_PORT=${RKM_REDIS_PORT}
+  t0=$(now_s)
+  rkm_cli "${P_PORT}" --pipe <"${DS}/restore.resp" >"${TMP}/p.pipe.out" 2>&1 || true
+  t1=$(now_s)
+  check_pipe_output "${TMP}/p.pipe.out" "${n}"
+  P_SECS=$(elapsed "${t0}" "${t1}")
+  P_RATE=$(rate "${n}" "${P_SECS}")
+  rkm_log "(p) redis-cli --pipe RESTORE: ${P_SECS} s, ${P_RATE} keys/s"
+
+  # --- checks ---------------------------------------------------------------
+  local compare=("${RKM_PY}" "${SCRIPT_DIR}/bench_data.py" compare --port-a "${SRC_PORT}"
+    --keys "${n}" --seed "${SEED}" --sample "${SAMPLE}")
+  echo "--- sample comparison source vs (s) scan: values and expiry"
+  S_CMP_RC=0
+  "${compare[@]}" --port-b "${S_PORT}" --kv "${TMP}/s.cmp" || S_CMP_RC=$?
+  echo "--- sample comparison source vs (r) reference: values (expiry counted)"
+  R_CMP_RC=0
+  "${compare[@]}" --port-b "${R_PORT}" --ttl count --kv "${TMP}/r.cmp" || R_CMP_RC=$?
+  echo "--- sample comparison source vs (d) rdb: values and expiry"
+  D_CMP_RC=0
+  "${compare[@]}" --port-b "${D_PORT}" --kv "${TMP}/d.cmp" || D_CMP_RC=$?
+
+  SAMPLE_N=$(kv "${TMP}/s.cmp" sample)
+  S_TTL=$(kv "${TMP}/s.cmp" with_ttl)
+  R_TTL=$(kv "${TMP}/r.cmp" with_ttl)
+  R_TTL_LOST=$(kv "${TMP}/r.cmp" ttl_lost)
+  R_TTL_KEPT=$(kv "${TMP}/r.cmp" ttl_kept)
+
+  SCAN_RATIO=$(ratio "${S_RATE}" "${R_RATE}")
+  SCAN_RDB_RATIO=$(ratio "${S_RATE}" "${D_RATE}")
+  CEILING_RATIO=$(ratio "${P_RATE}" "${R_RATE}")
+  SCAN_RATIO_OK=$(at_least "${SCAN_RATIO}" "${TARGET_SCAN_RATIO}")
+  R_OK=$([[ ${R_RC} == 0 && ${R_DBSIZE} == "${n}" ]] && echo 1 || echo 0)
+  S_OK=$([[ ${S_RC} == 0 && ${S_DBSIZE} == "${n}" ]] && echo 1 || echo 0)
+  D_OK=$([[ ${D_RC} == 0 && ${D_DBSIZE} == "${n}" ]] && echo 1 || echo 0)
+  S_CMP_OK=$([[ ${S_CMP_RC} == 0 ]] && echo 1 || echo 0)
+  R_CMP_OK=$([[ ${R_CMP_RC} == 0 ]] && echo 1 || echo 0)
+  D_CMP_OK=$([[ ${D_CMP_RC} == 0 ]] && echo 1 || echo 0)
+  local ok
+  for ok in "${SCAN_RATIO_OK}" "${R_OK}" "${S_OK}" "${D_OK}" "${S_CMP_OK}" "${R_CMP_OK}" "${D_CMP_OK}"; do
+    [[ ${ok} == 1 ]] || SCAN_ALL_OK=0
+  done
+
+  echo
+  echo "================= redis-keys-migrator scan benchmark =================="
+  line "dataset" "${n} keys (seed ${SEED}), dump.rdb ${RDB_MB} MB"
+  line "" "${DS}"
+  line "(r) reference" "reference_migrator.py: ${R_SECS} s, ${R_RATE} keys/s, DBSIZE ${R_DBSIZE}, exit ${R_RC}" "$(verdict "${R_OK}")"
+  line "(s) ours" "launcher scan: ${S_SECS} s, ${S_RATE} keys/s, DBSIZE ${S_DBSIZE}, exit ${S_RC}" "$(verdict "${S_OK}")"
+  line "(d) ours" "launcher rdb: ${D_SECS} s, ${D_RATE} keys/s, DBSIZE ${D_DBSIZE}, exit ${D_RC}" "$(verdict "${D_OK}")"
+  line "check (s)" "${SAMPLE_N:-?} keys (${S_TTL:-?} with TTL): values and expiry match source" "$(verdict "${S_CMP_OK}")"
+  line "check (r)" "${SAMPLE_N:-?} keys: values match source" "$(verdict "${R_CMP_OK}")"
+  line "" "TTLs lost by (r): ${R_TTL_LOST:-?} of ${R_TTL:-?} sample keys with a TTL (kept ${R_TTL_KEPT:-?})"
+  line "check (d)" "${SAMPLE_N:-?} keys: values and expiry match source" "$(verdict "${D_CMP_OK}")"
+  line "ratio (s)/(r)" "${SCAN_RATIO} (target >= ${TARGET_SCAN_RATIO})" "$(verdict "${SCAN_RATIO_OK}")"
+  line "ratio (s)/(d)" "${SCAN_RDB_RATIO} (scan vs rdb, for information)"
+  line "(p) info" "redis-cli --pipe RESTORE: ${P_SECS} s, ${P_RATE} keys/s; (p)/(r) ${CEILING_RATIO}"
+  line "peak RSS" "(s) ${S_RSS_MB} MB, (d) ${D_RSS_MB} MB, (r) ${R_RSS_MB} MB (for information)"
+  line "overall" "" "$(verdict "${SCAN_ALL_OK}")"
+  echo "======================================================================="
+}
+
+if ((RUN_RDB)); then
+  run_rdb_part
 fi
-RDB_MB=$(awk -v b="$(wc -c <"${DS}/dump.rdb")" 'BEGIN { printf "%.1f", b / 1048576 }')
-rkm_log "dataset: dump.rdb ${RDB_MB} MB, restore.resp $(awk -v b="$(wc -c <"${DS}/restore.resp")" 'BEGIN { printf "%.1f", b / 1048576 }') MB"
-
-# --- a. reference: redis-cli --pipe of RESTORE commands ---------------------
-rkm_start_redis "${TMP}/dest-a"
-A_PORT=${RKM_REDIS_PORT}
-rkm_log "(a) reference: redis-cli --pipe < restore.resp into ${RKM_REDIS_HOST}:${A_PORT}"
-t0=$(now_s)
-rkm_cli "${A_PORT}" --pipe <"${DS}/restore.resp" >"${TMP}/a.pipe.out" 2>&1 || true
-t1=$(now_s)
-check_pipe_output "${TMP}/a.pipe.out" "${N}"
-A_SECS=$(elapsed "${t0}" "${t1}")
-A_RATE=$(rate "${N}" "${A_SECS}")
-A_DBSIZE=$(dbsize "${A_PORT}")
-rkm_log "(a) ${A_SECS} s, ${A_RATE} keys/s, DBSIZE ${A_DBSIZE}"
-
-# --- b. ours: java -jar ... rdb ----------------------------------------------
-rkm_start_redis "${TMP}/dest-b"
-B_PORT=${RKM_REDIS_PORT}
-B_CMD=("${SCRIPT_DIR}/redis-keys-migrator" rdb "${DS}/dump.rdb"
-  --to "redis://${RKM_REDIS_HOST}:${B_PORT}" --report "${TMP}/report.json" --progress never)
-export RKM_JAR="${JAR}"
-if [[ -n ${BENCH_JAVA_OPTS:-} ]]; then
-  export RKM_JAVA_OPTS="${BENCH_JAVA_OPTS}"
+if ((RUN_SCAN)); then
+  run_scan_part
 fi
-rkm_log "(b) ours: ${B_CMD[*]}"
-B_RC=0
-t0=$(now_s)
-/usr/bin/time -v -o "${TMP}/b.time" "${B_CMD[@]}" >"${TMP}/b.out" 2>"${TMP}/b.err" || B_RC=$?
-t1=$(now_s)
-B_SECS=$(elapsed "${t0}" "${t1}")
-B_RATE=$(rate "${N}" "${B_SECS}")
-B_DBSIZE=$(dbsize "${B_PORT}")
-RSS_KB=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "${TMP}/b.time")
-RSS_MB=$(awk -v k="${RSS_KB:-0}" 'BEGIN { printf "%.1f", k / 1024 }')
-rkm_log "(b) ${B_SECS} s, ${B_RATE} keys/s, exit ${B_RC}, peak RSS ${RSS_MB} MB, DBSIZE ${B_DBSIZE}"
-echo "--- migrator stdout"
-cat "${TMP}/b.out"
-if [[ -s ${TMP}/b.err ]]; then
-  echo "--- migrator stderr (last 20 lines)"
-  tail -n 20 "${TMP}/b.err"
+if ((RUN_RDB && RUN_SCAN)); then
+  echo "both parts: rdb $(verdict "${RDB_ALL_OK}"), scan $(verdict "${SCAN_ALL_OK}")"
 fi
-
-# --- c. for information: plain java -jar -------------------------------------
-rkm_start_redis "${TMP}/dest-c"
-C_PORT=${RKM_REDIS_PORT}
-C_RC=0
-t0=$(now_s)
-/usr/bin/time -v -o "${TMP}/c.time" java -jar "${JAR}" rdb "${DS}/dump.rdb" \
-  --to "redis://${RKM_REDIS_HOST}:${C_PORT}" --progress never >"${TMP}/c.out" 2>"${TMP}/c.err" || C_RC=$?
-t1=$(now_s)
-C_SECS=$(elapsed "${t0}" "${t1}")
-C_RATE=$(rate "${N}" "${C_SECS}")
-C_RSS_KB=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "${TMP}/c.time")
-C_RSS_MB=$(awk -v k="${C_RSS_KB:-0}" 'BEGIN { printf "%.1f", k / 1024 }')
-C_RATIO=$(awk -v c="${C_RATE}" -v a="${A_RATE}" 'BEGIN { printf "%.2f", (a > 0 ? c / a : 0) }')
-rkm_log "(c) ${C_SECS} s, ${C_RATE} keys/s, exit ${C_RC}, peak RSS ${C_RSS_MB} MB"
-
-# --- checks -----------------------------------------------------------------
-echo "--- sample comparison (a) vs (b)"
-CMP_RC=0
-"${RKM_PY}" "${SCRIPT_DIR}/bench_data.py" compare --port-a "${A_PORT}" --port-b "${B_PORT}" \
-  --keys "${N}" --seed "${SEED}" --sample "${SAMPLE}" || CMP_RC=$?
-
-RATIO=$(awk -v b="${B_RATE}" -v a="${A_RATE}" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 0) }')
-verdict() { if [[ $1 == 1 ]]; then echo PASS; else echo FAIL; fi; }
-RATIO_OK=$(awk -v r="${RATIO}" -v t="${TARGET_RATIO}" 'BEGIN { print (r >= t) ? 1 : 0 }')
-RSS_OK=$(awk -v r="${RSS_MB}" -v k="${RSS_KB:-}" -v t="${TARGET_RSS_MB}" \
-  'BEGIN { print (k != "" && r < t) ? 1 : 0 }')
-A_OK=$([[ ${A_DBSIZE} == "${N}" ]] && echo 1 || echo 0)
-B_OK=$([[ ${B_RC} == 0 && ${B_DBSIZE} == "${N}" ]] && echo 1 || echo 0)
-CMP_OK=$([[ ${CMP_RC} == 0 ]] && echo 1 || echo 0)
-
-ALL_OK=1
-for ok in "${RATIO_OK}" "${RSS_OK}" "${A_OK}" "${B_OK}" "${CMP_OK}"; do
-  [[ ${ok} == 1 ]] || ALL_OK=0
-done
-
-line() { printf '%-14s %-62s %s\n' "$1" "$2" "${3:-}"; }
-echo
-echo "==================== redis-keys-migrator benchmark ===================="
-line "dataset" "${N} keys (seed ${SEED}), dump.rdb ${RDB_MB} MB"
-line "" "${DS}"
-line "(a) reference" "redis-cli --pipe RESTORE: ${A_SECS} s, ${A_RATE} keys/s, DBSIZE ${A_DBSIZE}" "$(verdict "${A_OK}")"
-line "(b) ours" "launcher rdb: ${B_SECS} s, ${B_RATE} keys/s, DBSIZE ${B_DBSIZE}, exit ${B_RC}" "$(verdict "${B_OK}")"
-line "sample check" "${SAMPLE} random keys: DUMP and expiry of (b) match (a)" "$(verdict "${CMP_OK}")"
-line "ratio (b)/(a)" "${RATIO} (target >= ${TARGET_RATIO})" "$(verdict "${RATIO_OK}")"
-line "peak RSS (b)" "${RSS_MB} MB (target < ${TARGET_RSS_MB} MB)" "$(verdict "${RSS_OK}")"
-line "(c) info" "plain java -jar: ${C_SECS} s, ${C_RATE} keys/s, ratio ${C_RATIO}, RSS ${C_RSS_MB} MB, exit ${C_RC}"
-line "overall" "" "$(verdict "${ALL_OK}")"
-echo "======================================================================="
-
-[[ ${ALL_OK} == 1 ]] || exit 1
+[[ ${RDB_ALL_OK} == 1 && ${SCAN_ALL_OK} == 1 ]] || exit 1

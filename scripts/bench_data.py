@@ -15,6 +15,10 @@
         Checks a random sample of keys on two destinations: same DUMP payload
         (or, where Redis's own encoding makes DUMP order-dependent, the same
         value) and expiry times within 2 s. Exit 1 on any mismatch.
+        With --ttl count, expiry is only counted, not checked (for a copy that
+        is known to drop TTLs): how many sample keys with a TTL on A kept it
+        on B (within 2 s) and how many lost it. --kv FILE also writes the
+        counts as key=value lines for the caller.
 
 Key i is named from its type and number (see key_name), so `compare` can pick
 sample keys without scanning. Everything random comes from the fixed seed;
@@ -170,13 +174,24 @@ def cmd_compare(args):
     n = min(args.sample, args.keys)
     keys = [key_name(i) for i in rng.sample(range(args.keys), n)]
     same_dump = same_value = bad = with_ttl = 0
+    ttl_kept = ttl_lost = ttl_other = 0
     problems = []
     for k, (da, ea, ta), (db, eb, tb) in zip(keys, fetch(a, keys), fetch(b, keys)):
         if da is None or db is None:
             bad += 1
             problems.append(f"{k!r}: missing on {'a' if da is None else 'b'}")
             continue
-        if (ea >= 0) != (eb >= 0) or (ea >= 0 and abs(ea - eb) > TTL_TOLERANCE_MS):
+        same_expiry = (ea >= 0) == (eb >= 0) and (ea < 0 or abs(ea - eb) <= TTL_TOLERANCE_MS)
+        if ea >= 0:
+            if same_expiry:
+                ttl_kept += 1
+            elif eb < 0:
+                ttl_lost += 1
+            else:
+                ttl_other += 1
+        elif not same_expiry:
+            ttl_other += 1
+        if args.ttl == "check" and not same_expiry:
             bad += 1
             problems.append(f"{k!r}: expiry a={ea} b={eb}")
             continue
@@ -195,6 +210,16 @@ def cmd_compare(args):
         print(f"  mismatch {p}")
     print(f"sample of {n} keys ({with_ttl} with TTL): {same_dump} identical DUMP, "
           f"{same_value} equal value (member order differs), {bad} mismatched")
+    if args.ttl == "count":
+        print(f"expiry not checked: of {with_ttl} sample keys with a TTL on a, b kept {ttl_kept} "
+              f"and lost {ttl_lost}; {ttl_other} other expiry differences")
+    if args.kv:
+        with open(args.kv, "w") as f:
+            for name, value in [("sample", n), ("with_ttl", with_ttl), ("identical", same_dump),
+                                ("equal_value", same_value), ("mismatched", bad),
+                                ("ttl_kept", ttl_kept), ("ttl_lost", ttl_lost),
+                                ("ttl_other", ttl_other)]:
+                f.write(f"{name}={value}\n")
     sys.exit(1 if bad else 0)
 
 
@@ -215,6 +240,8 @@ def main():
     c.add_argument("--keys", type=int, required=True)
     c.add_argument("--seed", type=int, required=True)
     c.add_argument("--sample", type=int, default=1000)
+    c.add_argument("--ttl", choices=["check", "count"], default="check")
+    c.add_argument("--kv")
     args = ap.parse_args()
     {"gen": cmd_gen, "restore": cmd_restore, "compare": cmd_compare}[args.command](args)
 

@@ -4,6 +4,7 @@ import io.github.rediskeysmigrator.core.DryRunWriter;
 import io.github.rediskeysmigrator.core.ExitCode;
 import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.KeyWriter;
+import io.github.rediskeysmigrator.core.LiveOptions;
 import io.github.rediskeysmigrator.core.Migration;
 import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.MigrationReport;
@@ -49,6 +50,19 @@ final class MigrationRunner {
       int sourceRdbVersion,
       PipelineOptions opts,
       DestinationOptions destination)
+      throws InterruptedException {
+    return run(command, sourceLabel, source, sourceRdbVersion, opts, destination, LiveOptions.NONE);
+  }
+
+  /** Runs one migration whose source may stream live commands ({@code sync}). */
+  int run(
+      String command,
+      String sourceLabel,
+      KeySource source,
+      int sourceRdbVersion,
+      PipelineOptions opts,
+      DestinationOptions destination,
+      LiveOptions live)
       throws InterruptedException {
     MigrationConfig config;
     RedisUri to;
@@ -123,7 +137,8 @@ final class MigrationRunner {
                     ctx.clock()::millis);
       }
       Migration migration =
-          new Migration(source, config, writers, errorLog, report, ctx.clock(), ctx.sleeper());
+          new Migration(
+              source, config, writers, errorLog, report, ctx.clock(), ctx.sleeper(), live);
       boolean showProgress =
           opts.progress.equals("always") || (opts.progress.equals("auto") && ctx.terminal());
       ProgressPrinter progress =

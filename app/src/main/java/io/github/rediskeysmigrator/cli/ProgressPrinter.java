@@ -84,6 +84,13 @@ final class ProgressPrinter implements AutoCloseable {
         sb.append(String.format(Locale.ROOT, " | ETA %d:%02d", etaSeconds / 60, etaSeconds % 60));
       }
     }
+    String extra = source.progress();
+    if (!extra.isEmpty()) {
+      sb.append(" | ").append(extra);
+    }
+    if (report.commandsApplied() > 0) {
+      sb.append(String.format(Locale.ROOT, " | commands %,d", report.commandsApplied()));
+    }
     if (report.errors() > 0) {
       sb.append(String.format(Locale.ROOT, " | errors %,d", report.errors()));
     }

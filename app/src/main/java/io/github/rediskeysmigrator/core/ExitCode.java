@@ -22,6 +22,9 @@ public final class ExitCode {
   /** Bad input file: not an RDB, truncated, checksum mismatch, unsupported version. */
   public static final int BAD_INPUT = 5;
 
+  /** sync: the source cannot continue from the checkpoint and --on-full-resync is stop. */
+  public static final int RESUME_REFUSED = 7;
+
   /** Interrupted by SIGINT/SIGTERM. */
   public static final int INTERRUPTED = 130;
 }

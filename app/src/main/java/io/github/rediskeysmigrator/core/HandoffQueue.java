@@ -31,9 +31,16 @@ public final class HandoffQueue implements KeySink {
   public void accept(SourceEvent event) throws InterruptedException {
     batch.add(event);
     batchBytes += event.weight();
-    if (batch.size() >= BATCH_KEYS || batchBytes >= BATCH_BYTES) {
+    // Live commands and resume points go at once: a replication stream may pause for a long
+    // time, and what it sent before the pause must reach the destination now.
+    if (!(event instanceof KeyEvent) || batch.size() >= BATCH_KEYS || batchBytes >= BATCH_BYTES) {
       publish();
     }
+  }
+
+  /** Whether nothing is waiting for the consumer (the producer may still hold a partial batch). */
+  public boolean isEmpty() {
+    return queue.isEmpty();
   }
 
   /** Producer side: hands over a partial batch now (for sources that pause). */
@@ -61,6 +68,26 @@ public final class HandoffQueue implements KeySink {
     Object o = queue.take();
     if (o instanceof End end) {
       // Leave the marker for any later take() so the end is sticky.
+      queue.put(end);
+      if (end.failure() != null) {
+        throw new ProducerFailure(end.failure());
+      }
+      return null;
+    }
+    return (List<SourceEvent>) o;
+  }
+
+  /**
+   * Consumer side: like {@link #take}, but returns an empty list when nothing arrived within {@code
+   * timeoutMs}, so a consumer of an endless stream can look up now and then.
+   */
+  @SuppressWarnings("unchecked")
+  public List<SourceEvent> poll(long timeoutMs) throws InterruptedException, ProducerFailure {
+    Object o = queue.poll(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    if (o == null) {
+      return List.of();
+    }
+    if (o instanceof End end) {
       queue.put(end);
       if (end.failure() != null) {
         throw new ProducerFailure(end.failure());

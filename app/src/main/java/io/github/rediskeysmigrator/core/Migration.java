@@ -119,21 +119,27 @@ public final class Migration {
   private int consume(HandoffQueue queue, KeyFilter filter, KeyWriter writer)
       throws InterruptedException, HandoffQueue.ProducerFailure, WriteException {
     List<SourceEvent> batch;
-    while ((batch = queue.take()) != null) {
-      for (SourceEvent event : batch) {
+    while ((batch = queue.poll(250)) != null) {
+      if (batch.isEmpty()) {
+        // A quiet stream: a stop request must not wait for the next event.
         if (stopReason != null) {
           writer.flush();
           saveCheckpoint(true);
           return stopExitCode;
         }
-        if (event instanceof KeyEvent key) {
-          key(key, filter, writer);
-        } else if (event instanceof CommandEvent command) {
-          command(command, writer);
-        } else if (event instanceof SyncPoint point) {
-          writer.flush();
-          save(point);
+        continue;
+      }
+      if (live != LiveOptions.NONE && queue.isEmpty()) {
+        // Caught up with a live stream: send what is pending instead of waiting for a full
+        // pipeline, after this batch.
+        if (processBatch(batch, filter, writer)) {
+          return stopExitCode;
         }
+        writer.flush();
+        continue;
+      }
+      if (processBatch(batch, filter, writer)) {
+        return stopExitCode;
       }
     }
     writer.flush();
@@ -145,6 +151,27 @@ public final class Migration {
       }
     }
     return stopReason != null ? stopExitCode : ExitCode.OK;
+  }
+
+  /** Handles one batch; returns true when a stop was requested (the writer is then flushed). */
+  private boolean processBatch(List<SourceEvent> batch, KeyFilter filter, KeyWriter writer)
+      throws WriteException, InterruptedException {
+    for (SourceEvent event : batch) {
+      if (stopReason != null) {
+        writer.flush();
+        saveCheckpoint(true);
+        return true;
+      }
+      if (event instanceof KeyEvent key) {
+        key(key, filter, writer);
+      } else if (event instanceof CommandEvent command) {
+        command(command, writer);
+      } else if (event instanceof SyncPoint point) {
+        writer.flush();
+        save(point);
+      }
+    }
+    return false;
   }
 
   private void key(KeyEvent event, KeyFilter filter, KeyWriter writer)
@@ -228,7 +255,11 @@ public final class Migration {
   private int sourceFailure(Throwable cause) {
     if (cause instanceof SourceException se) {
       int code =
-          se.kind() == SourceException.Kind.BAD_INPUT ? ExitCode.BAD_INPUT : ExitCode.CONNECTION;
+          switch (se.kind()) {
+            case BAD_INPUT -> ExitCode.BAD_INPUT;
+            case CONNECTION -> ExitCode.CONNECTION;
+            case RESUME_REFUSED -> ExitCode.RESUME_REFUSED;
+          };
       stop(code, se.getMessage());
       return code;
     }

@@ -9,7 +9,9 @@ public class SourceException extends Exception {
     /** The input file is not a usable RDB (exit 5). */
     BAD_INPUT,
     /** The source server cannot be reached or refused us (exit 3). */
-    CONNECTION
+    CONNECTION,
+    /** A sync could not resume from its checkpoint (exit 7). */
+    RESUME_REFUSED
   }
 
   private final Kind kind;

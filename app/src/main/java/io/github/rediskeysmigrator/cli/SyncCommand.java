@@ -1,0 +1,150 @@
+package io.github.rediskeysmigrator.cli;
+
+import io.github.rediskeysmigrator.core.ExitCode;
+import io.github.rediskeysmigrator.core.LiveOptions;
+import io.github.rediskeysmigrator.core.RedisUri;
+import io.github.rediskeysmigrator.core.SyncPoint;
+import io.github.rediskeysmigrator.sink.ConnectException;
+import io.github.rediskeysmigrator.sink.RedisConnector;
+import io.github.rediskeysmigrator.sink.ServerInfo;
+import io.github.rediskeysmigrator.source.CommandTable;
+import io.github.rediskeysmigrator.source.FileCheckpointer;
+import io.github.rediskeysmigrator.source.PsyncSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
+
+/** {@code sync}: attach to a live source as a replica, copy its snapshot, then follow it. */
+@Command(
+    name = "sync",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpWidth = 100,
+    description = {
+      "Attach to a live source as a replica (PSYNC): its snapshot is written like `rdb` writes a"
+          + " file, then every write the source makes is applied to the destination, in order,"
+          + " until stopped (Ctrl-C or SIGTERM: the writer is flushed, the checkpoint saved, exit"
+          + " 130).",
+      "Hosts without PSYNC (AWS ElastiCache) cannot be followed: use `rdb` on a downloaded"
+          + " snapshot or `scan`."
+    })
+final class SyncCommand implements Callable<Integer> {
+  /** How often, at most, the checkpoint is rewritten while commands flow. */
+  private static final long CHECKPOINT_EVERY_MS = 1000;
+
+  private final Context ctx;
+
+  @Mixin SourceOptions source = new SourceOptions();
+
+  @Mixin DestinationOptions destination = new DestinationOptions();
+
+  @Option(
+      names = "--snapshot-only",
+      description = "Stop once the snapshot is written (a one-shot copy of a live source).")
+  boolean snapshotOnly;
+
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "FILE",
+      description = {
+        "Record the replication offset applied so far in FILE (atomically, about every second"
+            + " and at exit). When FILE exists at start, continue from it with a partial resync"
+            + " instead of copying the snapshot again."
+      })
+  Path checkpoint;
+
+  @Option(
+      names = "--on-full-resync",
+      paramLabel = "stop|restart",
+      defaultValue = "stop",
+      description = {
+        "When resuming from --checkpoint and the source can no longer continue from it: stop"
+            + " (exit 7) or restart (copy the snapshot again under --existing). Default:"
+            + " ${DEFAULT-VALUE}."
+      })
+  String onFullResync;
+
+  @Mixin PipelineOptions pipeline = new PipelineOptions();
+
+  SyncCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    MigrationRunner runner = new MigrationRunner(ctx);
+    RedisUri from;
+    try {
+      from = source.resolve(ctx.env()).uri();
+      if (!onFullResync.equals("stop") && !onFullResync.equals("restart")) {
+        throw new IllegalArgumentException(
+            "--on-full-resync must be stop or restart, got '" + onFullResync + "'");
+      }
+    } catch (IllegalArgumentException e) {
+      return runner.failBeforeStart("sync", "", "", pipeline, ExitCode.USAGE, e.getMessage());
+    }
+    String label = from.toString();
+
+    SyncPoint resume = null;
+    FileCheckpointer checkpointer = null;
+    if (checkpoint != null) {
+      checkpointer = new FileCheckpointer(checkpoint);
+      try {
+        resume = checkpointer.load().orElse(null);
+      } catch (IOException e) {
+        return runner.failBeforeStart("sync", label, "", pipeline, ExitCode.USAGE, e.getMessage());
+      }
+    }
+
+    ServerInfo info;
+    CommandTable commands;
+    try (Connection conn = RedisConnector.connect(from, 0, "source")) {
+      info = ServerInfo.query(conn);
+      commands = CommandTable.query(conn);
+      if (!replicationAllowed(conn)) {
+        return runner.failBeforeStart(
+            "sync",
+            label,
+            "",
+            pipeline,
+            ExitCode.CONNECTION,
+            "source "
+                + label
+                + " does not offer PSYNC/SYNC (AWS ElastiCache disables them), so it cannot be"
+                + " followed as a replica; migrate a downloaded snapshot with `rdb`, or copy the"
+                + " live keys with `scan`");
+      }
+    } catch (ConnectException e) {
+      return runner.failBeforeStart(
+          "sync", label, "", pipeline, ExitCode.CONNECTION, e.getMessage());
+    }
+    if (resume != null) {
+      ctx.err()
+          .println(
+              "resuming from "
+                  + checkpointer.file()
+                  + ": replication id "
+                  + resume.replId()
+                  + ", offset "
+                  + resume.offset());
+    }
+    PsyncSource stream =
+        new PsyncSource(
+            from, commands.names(), resume, snapshotOnly, onFullResync.equals("restart"));
+    LiveOptions live = new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS);
+    return runner.run("sync", label, stream, info.maxRdbVersion(), pipeline, destination, live);
+  }
+
+  /** PSYNC and SYNC are in the source's command table (ElastiCache removes them). */
+  private static boolean replicationAllowed(Connection conn) {
+    conn.sendCommand(Protocol.Command.COMMAND, "INFO", "PSYNC", "SYNC");
+    List<Object> reply = conn.getObjectMultiBulkReply();
+    return reply.stream().anyMatch(o -> o != null);
+  }
+}

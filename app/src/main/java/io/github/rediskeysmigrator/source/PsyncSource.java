@@ -1,0 +1,278 @@
+package io.github.rediskeysmigrator.source;
+
+import com.moilioncircle.redis.replicator.Configuration;
+import com.moilioncircle.redis.replicator.RedisReplicator;
+import com.moilioncircle.redis.replicator.Replicator;
+import com.moilioncircle.redis.replicator.cmd.CommandName;
+import com.moilioncircle.redis.replicator.cmd.impl.DefaultCommand;
+import com.moilioncircle.redis.replicator.cmd.impl.SelectCommand;
+import com.moilioncircle.redis.replicator.cmd.parser.DefaultCommandParser;
+import com.moilioncircle.redis.replicator.event.Event;
+import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
+import com.moilioncircle.redis.replicator.event.PreRdbSyncEvent;
+import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
+import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbVisitor;
+import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpFunction;
+import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
+import io.github.rediskeysmigrator.core.CommandEvent;
+import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.KeySink;
+import io.github.rediskeysmigrator.core.KeySource;
+import io.github.rediskeysmigrator.core.RedisUri;
+import io.github.rediskeysmigrator.core.SourceException;
+import io.github.rediskeysmigrator.core.SyncPoint;
+import io.github.rediskeysmigrator.rdb.PayloadValueVisitor;
+import io.github.rediskeysmigrator.rdb.RdbTypes;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Attaches to a live source as a replica with Redis Replicator (PSYNC): the snapshot's keys come as
+ * DUMP payloads, then every write the source propagates comes as a raw command, in order, with its
+ * replication offset. A raw parser is registered for every command the source knows, because Redis
+ * Replicator silently drops commands it has no parser for.
+ */
+public final class PsyncSource implements KeySource {
+  /** Not applied at the destination: connection and replication chatter. */
+  private static final Set<String> NOT_FORWARDED = Set.of("PING", "REPLCONF", "SELECT");
+
+  private final RedisUri from;
+  private final Set<String> commandNames;
+  private final SyncPoint resumeFrom;
+  private final boolean snapshotOnly;
+  private final boolean fullResyncAllowed;
+  private final List<byte[]> functions = new CopyOnWriteArrayList<>();
+
+  private volatile Replicator replicator;
+  private volatile boolean stopped;
+  private volatile long sourceOffset = -1;
+  private volatile boolean inSnapshot;
+
+  /**
+   * @param resumeFrom where a previous run stopped, or null for a fresh start (full sync)
+   * @param snapshotOnly stop once the snapshot is handed over
+   * @param fullResyncAllowed whether a full resync is acceptable when resuming was asked for
+   */
+  public PsyncSource(
+      RedisUri from,
+      Set<String> commandNames,
+      SyncPoint resumeFrom,
+      boolean snapshotOnly,
+      boolean fullResyncAllowed) {
+    this.from = from;
+    this.commandNames = Set.copyOf(commandNames);
+    this.resumeFrom = resumeFrom;
+    this.snapshotOnly = snapshotOnly;
+    this.fullResyncAllowed = fullResyncAllowed;
+  }
+
+  @Override
+  public void readInto(KeySink sink) throws SourceException, InterruptedException {
+    Configuration conf =
+        Configuration.defaultSetting()
+            .setUseDefaultExceptionListener(false)
+            .setHeartbeatPeriod(1000)
+            .setRetries(5)
+            .setConnectionTimeout(5000);
+    if (from.password() != null) {
+      conf.setAuthUser(from.user()).setAuthPassword(from.password());
+    }
+    if (resumeFrom != null) {
+      conf.setReplId(resumeFrom.replId()).setReplOffset(resumeFrom.offset());
+      conf.setReplStreamDB(resumeFrom.db());
+    }
+    Replicator r = new RedisReplicator(from.host(), from.port(), conf);
+    r.setRdbVisitor(new DumpRdbVisitor(r, new PayloadValueVisitor(r)));
+    for (String name : commandNames) {
+      r.addCommandParser(CommandName.name(name), new DefaultCommandParser());
+    }
+    Stream stream = new Stream(sink, conf);
+    r.addEventListener((rep, event) -> stream.onEvent(rep, event));
+    r.addExceptionListener((rep, t, event) -> stream.fail(t, rep));
+    replicator = r;
+    if (stopped) {
+      return;
+    }
+    try {
+      r.open();
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof InterruptedIOException) {
+        throw new InterruptedException("sync cancelled");
+      }
+      throw connection("the replication stream broke: " + e.getCause().getMessage(), e);
+    } catch (IOException e) {
+      throw connection("the replication stream broke: " + e.getMessage(), e);
+    }
+    if (stream.failure instanceof SourceException se) {
+      throw se;
+    }
+    if (stream.failure instanceof InterruptedException ie) {
+      throw ie;
+    }
+    if (stream.failure != null) {
+      throw connection("the replication stream failed: " + stream.failure, stream.failure);
+    }
+    if (!stopped && !stream.done) {
+      throw connection("the source closed the replication stream", null);
+    }
+  }
+
+  private SourceException connection(String message, Throwable cause) {
+    return new SourceException(
+        SourceException.Kind.CONNECTION, "source " + from + ": " + message, cause);
+  }
+
+  @Override
+  public void stop() {
+    stopped = true;
+    Replicator r = replicator;
+    if (r != null) {
+      try {
+        r.close();
+      } catch (IOException e) {
+        // Closing only flags the replicator; its socket is released when open() returns.
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  @Override
+  public long bytesRead() {
+    return 0;
+  }
+
+  @Override
+  public long bytesTotal() {
+    return 0;
+  }
+
+  @Override
+  public List<byte[]> functionLibraries() {
+    return List.copyOf(functions);
+  }
+
+  @Override
+  public String progress() {
+    long o = sourceOffset;
+    if (inSnapshot) {
+      return "snapshot";
+    }
+    return o < 0 ? "connecting" : "live, source offset " + o;
+  }
+
+  /** The source's replication offset as last seen in the stream, or -1. */
+  public long sourceOffset() {
+    return sourceOffset;
+  }
+
+  /** Turns one replication stream's events into pipeline events. */
+  private final class Stream {
+    private final KeySink sink;
+    private final Configuration conf;
+    private int db = resumeFrom == null ? -1 : resumeFrom.db();
+    volatile Throwable failure;
+    volatile boolean done;
+
+    Stream(KeySink sink, Configuration conf) {
+      this.sink = sink;
+      this.conf = conf;
+    }
+
+    void onEvent(Replicator rep, Event event) {
+      try {
+        handle(rep, event);
+      } catch (InterruptedException e) {
+        // Replicator passes UncheckedIOException through to open(); anything else it swallows.
+        throw new UncheckedIOException(new InterruptedIOException("cancelled"));
+      }
+    }
+
+    private void handle(Replicator rep, Event event) throws InterruptedException {
+      if (event instanceof PreRdbSyncEvent) {
+        if (resumeFrom != null && !fullResyncAllowed) {
+          fail(
+              new SourceException(
+                  SourceException.Kind.RESUME_REFUSED,
+                  "source "
+                      + from
+                      + " cannot continue from the checkpoint (replication id "
+                      + resumeFrom.replId()
+                      + ", offset "
+                      + resumeFrom.offset()
+                      + ": no longer in its backlog) and started a full resync; rerun with"
+                      + " --on-full-resync restart to copy the snapshot again"),
+              rep);
+          return;
+        }
+        inSnapshot = true;
+      } else if (event instanceof DumpKeyValuePair kv) {
+        sink.accept(key(kv));
+      } else if (event instanceof DumpFunction f) {
+        functions.add(f.getSerialized());
+      } else if (event instanceof PostRdbSyncEvent) {
+        inSnapshot = false;
+        db = -1;
+        sourceOffset = conf.getReplOffset();
+        sink.accept(new SyncPoint(conf.getReplId(), conf.getReplOffset(), -1));
+        if (snapshotOnly) {
+          done = true;
+          stop();
+        }
+      } else if (event instanceof SelectCommand select) {
+        db = select.getIndex();
+      } else if (event instanceof DefaultCommand command) {
+        command(command);
+      }
+    }
+
+    private void command(DefaultCommand command) throws InterruptedException {
+      long end = command.getContext().getOffsets().getV2();
+      sourceOffset = end;
+      String name =
+          new String(command.getCommand(), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
+      if (name.equals("SELECT")) {
+        db = Integer.parseInt(new String(command.getArgs()[0], StandardCharsets.US_ASCII));
+        return;
+      }
+      if (NOT_FORWARDED.contains(name)) {
+        // The stream moved on: a resume point the checkpoint may record.
+        sink.accept(new SyncPoint(conf.getReplId(), end, db));
+        return;
+      }
+      byte[][] args = command.getArgs();
+      byte[][] argv = new byte[args.length + 1][];
+      argv[0] = command.getCommand();
+      System.arraycopy(args, 0, argv, 1, args.length);
+      sink.accept(CommandEvent.of(Math.max(db, 0), argv, conf.getReplId(), end));
+    }
+
+    private KeyEvent key(DumpKeyValuePair kv) {
+      long expireAt = KeyEvent.NO_EXPIRY;
+      if (kv.getExpiredType() == ExpiredType.SECOND) {
+        expireAt = kv.getExpiredValue() * 1000L;
+      } else if (kv.getExpiredType() == ExpiredType.MS) {
+        expireAt = kv.getExpiredValue();
+      }
+      int keyDb = kv.getDb() == null ? 0 : (int) kv.getDb().getDbNumber();
+      return KeyEvent.of(
+          keyDb, kv.getKey(), RdbTypes.keyType(kv.getValueRdbType()), expireAt, kv.getValue());
+    }
+
+    void fail(Throwable t, Replicator rep) {
+      if (failure == null) {
+        failure = t;
+      }
+      try {
+        rep.close();
+      } catch (IOException e) {
+        t.addSuppressed(e);
+      }
+    }
+  }
+}
