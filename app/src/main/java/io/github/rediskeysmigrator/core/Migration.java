@@ -30,6 +30,7 @@ public final class Migration {
 
   private volatile CommandEvent lastApplied;
   private long lastCheckpointMs;
+  private long savedOffset = -1;
 
   private volatile String stopReason;
   private volatile int stopExitCode = ExitCode.OK;
@@ -121,12 +122,14 @@ public final class Migration {
     List<SourceEvent> batch;
     while ((batch = queue.poll(250)) != null) {
       if (batch.isEmpty()) {
-        // A quiet stream: a stop request must not wait for the next event.
+        // A quiet stream: a stop request must not wait for the next event, and the checkpoint
+        // catches up with what was applied last.
         if (stopReason != null) {
           writer.flush();
           saveCheckpoint(true);
           return stopExitCode;
         }
+        saveCheckpoint(true);
         continue;
       }
       if (live != LiveOptions.NONE && queue.isEmpty()) {
@@ -236,15 +239,19 @@ public final class Migration {
     try {
       live.checkpointer().save(point);
       lastCheckpointMs = clock.millis();
+      savedOffset = Math.max(savedOffset, point.offset());
     } catch (java.io.IOException e) {
       stop(ExitCode.USAGE, "cannot write the checkpoint: " + e.getMessage());
     }
   }
 
-  /** Records the last acknowledged command; {@code force} ignores the rate limit. */
+  /**
+   * Records the last acknowledged command if it is newer than the checkpoint; {@code force} ignores
+   * the rate limit.
+   */
   private void saveCheckpoint(boolean force) {
     CommandEvent c = lastApplied;
-    if (c == null || live.checkpointer() == null) {
+    if (c == null || live.checkpointer() == null || c.offset() <= savedOffset) {
       return;
     }
     if (force || clock.millis() - lastCheckpointMs >= live.checkpointEveryMs()) {

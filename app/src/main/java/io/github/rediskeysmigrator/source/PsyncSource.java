@@ -1,7 +1,6 @@
 package io.github.rediskeysmigrator.source;
 
 import com.moilioncircle.redis.replicator.Configuration;
-import com.moilioncircle.redis.replicator.RedisReplicator;
 import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.cmd.CommandName;
 import com.moilioncircle.redis.replicator.cmd.impl.DefaultCommand;
@@ -9,6 +8,7 @@ import com.moilioncircle.redis.replicator.cmd.impl.SelectCommand;
 import com.moilioncircle.redis.replicator.cmd.parser.DefaultCommandParser;
 import com.moilioncircle.redis.replicator.event.Event;
 import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
+import com.moilioncircle.redis.replicator.event.PreCommandSyncEvent;
 import com.moilioncircle.redis.replicator.event.PreRdbSyncEvent;
 import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbVisitor;
@@ -49,7 +49,7 @@ public final class PsyncSource implements KeySource {
   private final boolean fullResyncAllowed;
   private final List<byte[]> functions = new CopyOnWriteArrayList<>();
 
-  private volatile Replicator replicator;
+  private volatile StoppableReplicator replicator;
   private volatile boolean stopped;
   private volatile long sourceOffset = -1;
   private volatile boolean inSnapshot;
@@ -77,7 +77,7 @@ public final class PsyncSource implements KeySource {
     Configuration conf =
         Configuration.defaultSetting()
             .setUseDefaultExceptionListener(false)
-            .setHeartbeatPeriod(1000)
+            .setHeartbeatPeriod(250)
             .setRetries(5)
             .setConnectionTimeout(5000);
     if (from.password() != null) {
@@ -87,7 +87,7 @@ public final class PsyncSource implements KeySource {
       conf.setReplId(resumeFrom.replId()).setReplOffset(resumeFrom.offset());
       conf.setReplStreamDB(resumeFrom.db());
     }
-    Replicator r = new RedisReplicator(from.host(), from.port(), conf);
+    StoppableReplicator r = new StoppableReplicator(from.host(), from.port(), conf);
     r.setRdbVisitor(new DumpRdbVisitor(r, new PayloadValueVisitor(r)));
     for (String name : commandNames) {
       r.addCommandParser(CommandName.name(name), new DefaultCommandParser());
@@ -131,12 +131,11 @@ public final class PsyncSource implements KeySource {
   @Override
   public void stop() {
     stopped = true;
-    Replicator r = replicator;
+    StoppableReplicator r = replicator;
     if (r != null) {
       try {
-        r.close();
+        r.stopNow();
       } catch (IOException e) {
-        // Closing only flags the replicator; its socket is released when open() returns.
         throw new UncheckedIOException(e);
       }
     }
@@ -218,8 +217,12 @@ public final class PsyncSource implements KeySource {
       } else if (event instanceof PostRdbSyncEvent) {
         inSnapshot = false;
         db = -1;
+      } else if (event instanceof PreCommandSyncEvent) {
+        // Replicator learns the replication id and offset of a full resync only after the
+        // snapshot (RedisSocketReplicator.trySync), so the resume point is taken here, where
+        // the command stream starts, after a full or a partial resync alike.
         sourceOffset = conf.getReplOffset();
-        sink.accept(new SyncPoint(conf.getReplId(), conf.getReplOffset(), -1));
+        sink.accept(new SyncPoint(conf.getReplId(), conf.getReplOffset(), db));
         if (snapshotOnly) {
           done = true;
           stop();

@@ -1,0 +1,222 @@
+package io.github.rediskeysmigrator.cli;
+
+import static io.github.rediskeysmigrator.testing.DatasetAssert.assertSameDataset;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.rediskeysmigrator.testing.JarRun;
+import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.SampleData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/** The {@code sync} command against real servers: snapshot, live stream, stop and resume. */
+class SyncCommandIT {
+  @RegisterExtension
+  static final RedisServerExtension source =
+      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+
+  @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
+
+  @RegisterExtension
+  static final RedisServerExtension noPsync =
+      RedisServerExtension.debian("--rename-command", "PSYNC", "", "--rename-command", "SYNC", "");
+
+  @TempDir Path tmp;
+
+  private JarRun sync(String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "sync",
+                "--from",
+                source.uri(),
+                "--to",
+                dest.uri(),
+                "--checkpoint",
+                tmp.resolve("checkpoint").toString(),
+                "--report",
+                tmp.resolve("report.json").toString(),
+                "--progress",
+                "never"));
+    args.addAll(List.of(extra));
+    return JarRun.start(tmp, Map.of(), args.toArray(String[]::new));
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private long sourceOffset() {
+    try (Jedis s = source.server().client()) {
+      for (String line : s.info("replication").split("\r?\n")) {
+        if (line.startsWith("master_repl_offset:")) {
+          return Long.parseLong(line.substring("master_repl_offset:".length()).trim());
+        }
+      }
+    }
+    throw new AssertionError("no master_repl_offset");
+  }
+
+  private long checkpointOffset() {
+    Path file = tmp.resolve("checkpoint");
+    if (!Files.exists(file)) {
+      return -1;
+    }
+    try (var in = Files.newBufferedReader(file)) {
+      Properties p = new Properties();
+      p.load(in);
+      return Long.parseLong(p.getProperty("offset", "-1"));
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** Waits until the destination has applied everything the source has written so far. */
+  private void awaitCaughtUp() throws InterruptedException {
+    long target = sourceOffset();
+    await("checkpoint to reach source offset " + target, () -> checkpointOffset() >= target);
+  }
+
+  private void assertDbsEqual(int... dbs) {
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      for (int db : dbs) {
+        s.select(db);
+        d.select(db);
+        assertSameDataset(s, d);
+      }
+    }
+  }
+
+  private void cleanSource() {
+    try (Jedis s = source.server().client()) {
+      s.functionFlush();
+    }
+  }
+
+  @Test
+  void snapshotThenLiveWritesOfEveryTypeArriveInOrder() throws Exception {
+    cleanSource();
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "snap:");
+      s.select(1);
+      SampleData.fillStrings(s, "one:", 100);
+    }
+    try (JarRun run = sync()) {
+      await("the snapshot", () -> checkpointOffset() >= 0);
+      try (Jedis s = source.server().client()) {
+        SampleData.fillAllTypes(s, "live:");
+        s.incr("counter");
+        s.set("doomed", "x");
+        s.del("doomed");
+        s.set("ttl", "x");
+        s.pexpire("ttl", 3_600_000);
+        s.persist("snap:str:ttl");
+        var t = s.multi();
+        t.incr("counter");
+        t.rpush("txlist", "a", "b");
+        t.exec();
+        s.select(1);
+        s.rpush("one:list", "x");
+        s.select(2);
+        SampleData.fillStrings(s, "two:", 50);
+        s.flushDB();
+        s.set("after-flush", "1");
+      }
+      awaitCaughtUp();
+      assertDbsEqual(0, 1, 2);
+
+      assertEquals(130, run.terminate(), run::toString);
+    }
+    String json = Files.readString(tmp.resolve("report.json"));
+    assertTrue(json.contains("\"exit_code\":130}"), json);
+    assertTrue(json.contains("\"commands_failed\":0,"), json);
+  }
+
+  @Test
+  void stopAndResumeFromTheCheckpointLosesAndRepeatsNothing() throws Exception {
+    cleanSource();
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 1000);
+    }
+    try (JarRun first = sync()) {
+      await("the snapshot", () -> checkpointOffset() >= 0);
+      try (Jedis s = source.server().client()) {
+        for (int i = 0; i < 200; i++) {
+          s.incr("counter");
+          s.rpush("log", "entry-" + i);
+        }
+      }
+      awaitCaughtUp();
+      assertEquals(130, first.terminate(), first::toString);
+    }
+    // Written while no sync runs: must arrive once, from the source's backlog.
+    try (Jedis s = source.server().client()) {
+      for (int i = 200; i < 300; i++) {
+        s.incr("counter");
+        s.rpush("log", "entry-" + i);
+      }
+    }
+    try (JarRun second = sync()) {
+      await("the resume", () -> second.err().contains("resuming from"));
+      try (Jedis s = source.server().client()) {
+        s.incr("counter");
+      }
+      awaitCaughtUp();
+      assertDbsEqual(0);
+      try (Jedis d = dest.server().client()) {
+        assertEquals("301", d.get("counter"));
+        assertEquals(300, d.llen("log"));
+      }
+      assertEquals(130, second.terminate(), second::toString);
+    }
+  }
+
+  @Test
+  void snapshotOnlyCopiesAndExits() throws Exception {
+    cleanSource();
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "");
+    }
+    try (JarRun run = sync("--snapshot-only")) {
+      assertEquals(0, run.waitFor(60), run::toString);
+    }
+    assertDbsEqual(0);
+  }
+
+  @Test
+  void aSourceWithoutPsyncIsRefusedWithTheAlternatives() throws Exception {
+    try (JarRun run =
+        JarRun.start(
+            tmp,
+            Map.of(),
+            "sync",
+            "--from",
+            noPsync.uri(),
+            "--to",
+            dest.uri(),
+            "--progress",
+            "never")) {
+      assertEquals(3, run.waitFor(60), run::toString);
+      assertTrue(run.err().contains("does not offer PSYNC"), run.err());
+      assertTrue(run.err().contains("`rdb`") && run.err().contains("`scan`"), run.err());
+    }
+  }
+}
