@@ -124,7 +124,11 @@ final class MigrationRunner {
         }
         PipelinedWriter.Settings settings =
             new PipelinedWriter.Settings(
-                config.pipeline(), config.existing(), config.sleepMillis(), to.dbOrZero());
+                config.pipeline(),
+                config.existing(),
+                config.sleepMillis(),
+                to.dbOrZero(),
+                live.destinationMarker());
         writers =
             listener ->
                 new PipelinedWriter(

@@ -11,6 +11,7 @@ import io.github.rediskeysmigrator.source.CommandTable;
 import io.github.rediskeysmigrator.source.FileCheckpointer;
 import io.github.rediskeysmigrator.source.PsyncSource;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -124,6 +125,16 @@ final class SyncCommand implements Callable<Integer> {
       return runner.failBeforeStart(
           "sync", label, "", pipeline, ExitCode.CONNECTION, e.getMessage());
     }
+    byte[] marker = null;
+    if (checkpointer != null) {
+      marker = markerKey(from);
+      try {
+        resume = newest(resume, destinationMarker(marker));
+      } catch (ConnectException e) {
+        return runner.failBeforeStart(
+            "sync", label, "", pipeline, ExitCode.CONNECTION, e.getMessage());
+      }
+    }
     if (resume != null) {
       ctx.err()
           .println(
@@ -137,8 +148,51 @@ final class SyncCommand implements Callable<Integer> {
     PsyncSource stream =
         new PsyncSource(
             from, commands.names(), resume, snapshotOnly, onFullResync.equals("restart"));
-    LiveOptions live = new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS);
+    LiveOptions live = new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, marker);
     return runner.run("sync", label, stream, info.maxRdbVersion(), pipeline, destination, live);
+  }
+
+  /** The destination key that records each applied batch's offset, per source. */
+  static byte[] markerKey(RedisUri from) {
+    return ("redis-keys-migrator:sync-checkpoint:" + from.address())
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The offset recorded at the destination by the last committed batch, if any. */
+  private SyncPoint destinationMarker(byte[] key) throws ConnectException {
+    EnvAddress.Resolved to = destination.resolve(ctx.env());
+    try (Connection conn = RedisConnector.connect(to.uri(), 0, "destination")) {
+      conn.sendCommand(Protocol.Command.GET, key);
+      byte[] value = conn.getBinaryBulkReply();
+      if (value == null) {
+        return null;
+      }
+      String[] parts = new String(value, StandardCharsets.UTF_8).split(" ");
+      try {
+        return new SyncPoint(parts[0], Long.parseLong(parts[1]), Integer.parseInt(parts[2]));
+      } catch (RuntimeException e) {
+        throw new ConnectException(
+            "destination key " + new String(key, StandardCharsets.UTF_8) + " is not a checkpoint",
+            e);
+      }
+    }
+  }
+
+  /**
+   * Which resume point to trust. The destination's marker is written in the same transaction as the
+   * commands, so for the same replication id it is never behind what was applied; the file may be
+   * (it is saved after the replies), or ahead (heartbeats move it without data). The file is
+   * written as soon as a new stream starts, before any batch of it, so a different replication id
+   * in the file means the file is newer.
+   */
+  static SyncPoint newest(SyncPoint file, SyncPoint marker) {
+    if (file == null) {
+      return marker;
+    }
+    if (marker == null || !marker.replId().equals(file.replId())) {
+      return file;
+    }
+    return marker.offset() > file.offset() ? marker : file;
   }
 
   /** PSYNC and SYNC are in the source's command table (ElastiCache removes them). */

@@ -7,8 +7,11 @@ package io.github.rediskeysmigrator.core;
  * @param keys key positions and types of commands, for --match, --type and the skip rule
  * @param checkpointer where applied offsets go, or null
  * @param checkpointEveryMs how often, at most, the checkpoint is rewritten while commands flow
+ * @param destinationMarker key (in db 0 of the destination) that records, in the same transaction
+ *     as each batch of commands, the offset the batch reaches; null for none
  */
-public record LiveOptions(CommandKeys keys, Checkpointer checkpointer, long checkpointEveryMs) {
+public record LiveOptions(
+    CommandKeys keys, Checkpointer checkpointer, long checkpointEveryMs, byte[] destinationMarker) {
   /** No live commands expected. */
-  public static final LiveOptions NONE = new LiveOptions(CommandKeys.NONE, null, 0);
+  public static final LiveOptions NONE = new LiveOptions(CommandKeys.NONE, null, 0, null);
 }

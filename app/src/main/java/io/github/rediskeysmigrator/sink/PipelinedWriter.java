@@ -30,6 +30,9 @@ public final class PipelinedWriter implements KeyWriter {
   private static final byte[] ZERO = {'0'};
   private static final byte[] RESTORE = "RESTORE".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * How to write.
@@ -39,7 +42,23 @@ public final class PipelinedWriter implements KeyWriter {
    * @param sleepMillis pause after each pipeline
    * @param initialDb the db the connection starts on
    */
-  public record Settings(int pipeline, ExistencePolicy policy, long sleepMillis, int initialDb) {}
+  public record Settings(
+      int pipeline, ExistencePolicy policy, long sleepMillis, int initialDb, byte[] checkpointKey) {
+
+    /** Settings without transactional live commands. */
+    public Settings(int pipeline, ExistencePolicy policy, long sleepMillis, int initialDb) {
+      this(pipeline, policy, sleepMillis, initialDb, null);
+    }
+  }
+
+  /** A command of ours inside a transaction (MULTI, SELECT, the checkpoint SET). */
+  private record Control(String what) {}
+
+  /** A source MULTI or EXEC, folded into our own transaction: applied when it commits. */
+  private record Folded(CommandEvent command) {}
+
+  /** Our EXEC, with everything queued since our MULTI, in order. */
+  private record Exec(List<Object> queued) {}
 
   private final Connection conn;
   private final ServerInfo server;
@@ -58,6 +77,12 @@ public final class PipelinedWriter implements KeyWriter {
   private int currentDb;
   private boolean inTransaction;
   private boolean closed;
+  // Atomic mode (sync with a checkpoint): commands travel in MULTI/EXEC batches that also record
+  // the replication offset at the destination, so a crash leaves a batch applied whole, with its
+  // offset, or not at all.
+  private List<Object> txQueued;
+  private boolean sourceTx;
+  private CommandEvent txLast;
 
   public PipelinedWriter(
       Connection conn,
@@ -94,6 +119,10 @@ public final class PipelinedWriter implements KeyWriter {
               + server.maxRdbVersion());
       return;
     }
+    if (txQueued != null && !sourceTx) {
+      // A full resync in the middle of a live stream: its keys are not part of a batch.
+      commitTransaction();
+    }
     if (event.db() != currentDb) {
       // SELECT is sent alone, with nothing in flight: a failed SELECT inside a pipeline would send
       // the keys after it into the wrong database.
@@ -114,6 +143,10 @@ public final class PipelinedWriter implements KeyWriter {
 
   @Override
   public void writeCommand(CommandEvent command) throws WriteException, InterruptedException {
+    if (settings.checkpointKey() != null) {
+      writeAtomically(command);
+      return;
+    }
     if (command.db() != currentDb) {
       if (inTransaction) {
         // Inside MULTI the SELECT is queued like the rest and takes effect at EXEC.
@@ -138,6 +171,67 @@ public final class PipelinedWriter implements KeyWriter {
     send(command);
   }
 
+  private void writeAtomically(CommandEvent command) throws WriteException, InterruptedException {
+    String name = command.name();
+    if (txQueued == null) {
+      sendSlot(new Control("MULTI"), MULTI);
+      txQueued = new java.util.ArrayList<>();
+    }
+    if (name.equals("MULTI") || name.equals("EXEC")) {
+      // The source's own transaction is inside ours, so it stays atomic; ours never closes
+      // in the middle of it.
+      sourceTx = name.equals("MULTI");
+      txQueued.add(new Folded(command));
+    } else {
+      if (command.db() != currentDb) {
+        queue(new Control("SELECT"), SELECT, ascii(command.db()));
+        currentDb = command.db();
+      }
+      throttle.acquire();
+      byte[][] argv = command.argv();
+      queue(command, argv);
+    }
+    txLast = command;
+    if (txQueued.size() >= settings.pipeline() && !sourceTx) {
+      commitTransaction();
+    }
+  }
+
+  /** Queues one command inside our transaction; its real reply comes with EXEC. */
+  private void queue(Object slot, byte[]... argv) throws WriteException, InterruptedException {
+    txQueued.add(slot);
+    sendSlot(slot, argv);
+  }
+
+  /** Records the offset at the destination and sends EXEC. */
+  private void commitTransaction() throws WriteException, InterruptedException {
+    CommandEvent last = txLast;
+    byte[] value = ascii(last.replId() + " " + last.offset() + " " + last.sourceDb());
+    int db = currentDb;
+    if (db != 0) {
+      queue(new Control("SELECT"), SELECT, ascii(0));
+    }
+    queue(new Control("SET"), SET, settings.checkpointKey(), value);
+    if (db != 0) {
+      queue(new Control("SELECT"), SELECT, ascii(db));
+    }
+    List<Object> queued = txQueued;
+    txQueued = null;
+    sendSlot(new Exec(queued), EXEC);
+  }
+
+  private void sendSlot(Object slot, byte[]... argv) throws WriteException, InterruptedException {
+    building[buildingCount++] = slot;
+    try {
+      conn.sendCommand(() -> argv[0], Arrays.copyOfRange(argv, 1, argv.length));
+    } catch (JedisConnectionException e) {
+      throw lost(e);
+    }
+    if (buildingCount == building.length) {
+      rotate();
+    }
+  }
+
   private void send(CommandEvent command) throws WriteException, InterruptedException {
     throttle.acquire();
     building[buildingCount++] = command;
@@ -154,6 +248,9 @@ public final class PipelinedWriter implements KeyWriter {
 
   @Override
   public void flush() throws WriteException, InterruptedException {
+    if (txQueued != null && !sourceTx) {
+      commitTransaction();
+    }
     drain();
   }
 
@@ -226,6 +323,10 @@ public final class PipelinedWriter implements KeyWriter {
     return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
   }
 
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
   /** The building pipeline goes out; the one before it is answered. */
   private void rotate() throws WriteException, InterruptedException {
     if (inFlightCount > 0) {
@@ -261,8 +362,18 @@ public final class PipelinedWriter implements KeyWriter {
       inFlight[i] = null;
       if (slot instanceof KeyEvent event) {
         book(event, replies.get(i));
-      } else {
-        book((CommandEvent) slot, replies.get(i));
+      } else if (slot instanceof CommandEvent command) {
+        if (settings.checkpointKey() == null) {
+          book(command, replies.get(i));
+        }
+        // In atomic mode a queued command's reply is QUEUED or a queueing error; the EXEC
+        // reply tells its fate.
+      } else if (slot instanceof Exec exec) {
+        bookTransaction(exec, replies.get(i));
+      } else if (slot instanceof Control control
+          && control.what().equals("MULTI")
+          && replies.get(i) instanceof JedisDataException e) {
+        throw new WriteException("the destination refused MULTI: " + e.getMessage(), e);
       }
     }
     inFlightCount = 0;
@@ -283,6 +394,68 @@ public final class PipelinedWriter implements KeyWriter {
       }
     } else {
       listener.failed(event, "unexpected reply to RESTORE: " + describe(reply));
+    }
+  }
+
+  /**
+   * Books the commands of one of our transactions from the EXEC reply. When the destination aborted
+   * it (a command it could not even queue, e.g. one it does not know), each command is sent again
+   * on its own so the others still apply, then the offset is recorded.
+   */
+  private void bookTransaction(Exec exec, Object reply) throws WriteException {
+    if (reply instanceof List<?> results) {
+      int r = 0;
+      for (Object item : exec.queued()) {
+        if (item instanceof Folded folded) {
+          listener.commandApplied(folded.command());
+        } else if (item instanceof CommandEvent command) {
+          book(command, results.get(r++));
+        } else {
+          Object result = results.get(r++);
+          if (result instanceof JedisDataException e) {
+            throw new WriteException(
+                "the destination refused " + ((Control) item).what() + ": " + e.getMessage(), e);
+          }
+        }
+      }
+      return;
+    }
+    String why = reply instanceof JedisDataException e ? e.getMessage() : String.valueOf(reply);
+    CommandEvent last = null;
+    for (Object item : exec.queued()) {
+      if (item instanceof Folded folded) {
+        listener.commandApplied(folded.command());
+        last = folded.command();
+      } else if (item instanceof CommandEvent command) {
+        last = command;
+        try {
+          byte[][] argv = command.argv();
+          conn.sendCommand(() -> argv[0], Arrays.copyOfRange(argv, 1, argv.length));
+          book(command, conn.getOne());
+        } catch (JedisDataException e) {
+          listener.commandFailed(command, e.getMessage() + " (the batch was aborted: " + why + ")");
+        } catch (JedisConnectionException e) {
+          throw new WriteException("connection lost (" + e.getMessage() + ")", e);
+        }
+      } else if (((Control) item).what().equals("SELECT")) {
+        // Replayed one by one, the SELECTs of the batch must be too.
+        continue;
+      }
+    }
+    if (last != null) {
+      try {
+        conn.sendCommand(Protocol.Command.SELECT, ascii(0));
+        conn.getStatusCodeReply();
+        conn.sendCommand(
+            Protocol.Command.SET,
+            settings.checkpointKey(),
+            ascii(last.replId() + " " + last.offset() + " " + last.sourceDb()));
+        conn.getStatusCodeReply();
+        conn.sendCommand(Protocol.Command.SELECT, ascii(currentDb));
+        conn.getStatusCodeReply();
+      } catch (JedisConnectionException | JedisDataException e) {
+        throw new WriteException("cannot record the checkpoint: " + e.getMessage(), e);
+      }
     }
   }
 
@@ -353,8 +526,8 @@ public final class PipelinedWriter implements KeyWriter {
   private void fail(Object slot, String reason) {
     if (slot instanceof KeyEvent event) {
       listener.failed(event, reason);
-    } else {
-      listener.commandFailed((CommandEvent) slot, reason);
+    } else if (slot instanceof CommandEvent command) {
+      listener.commandFailed(command, reason);
     }
   }
 }

@@ -24,7 +24,7 @@ import redis.clients.jedis.Jedis;
 class SyncCommandIT {
   @RegisterExtension
   static final RedisServerExtension source =
-      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+      RedisServerExtension.debian("--repl-diskless-sync-delay", "0", "--repl-backlog-size", "64mb");
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 
@@ -186,6 +186,65 @@ class SyncCommandIT {
         assertEquals(300, d.llen("log"));
       }
       assertEquals(130, second.terminate(), second::toString);
+    }
+  }
+
+  @Test
+  void killedMidStreamAndResumedAppliesEveryCommandExactlyOnce() throws Exception {
+    cleanSource();
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 500);
+    }
+    java.util.concurrent.atomic.AtomicBoolean writing =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+    Thread writer =
+        new Thread(
+            () -> {
+              try (Jedis s = source.server().client()) {
+                while (writing.get()) {
+                  var p = s.pipelined();
+                  for (int i = 0; i < 20; i++) {
+                    long n = writes.incrementAndGet();
+                    p.incr("counter");
+                    p.rpush("log", "entry-" + n);
+                    if (n % 7 == 0) {
+                      p.select(1);
+                      p.incr("counter-db1");
+                      p.select(0);
+                    }
+                  }
+                  p.sync();
+                  try {
+                    Thread.sleep(2);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                  }
+                }
+              }
+            });
+    writer.start();
+    try {
+      for (int round = 0; round < 3; round++) {
+        try (JarRun run = sync("--pipeline", "50")) {
+          await("a checkpoint", () -> checkpointOffset() >= 0);
+          Thread.sleep(700);
+          run.kill(); // SIGKILL: no flush, no checkpoint save
+        }
+      }
+    } finally {
+      writing.set(false);
+      writer.join();
+    }
+    try (JarRun last = sync()) {
+      awaitCaughtUp();
+      assertDbsEqual(0, 1);
+      try (Jedis d = dest.server().client()) {
+        assertEquals(String.valueOf(writes.get()), d.get("counter"));
+        assertEquals(writes.get(), d.llen("log"));
+      }
+      assertEquals(130, last.terminate(), last::toString);
     }
   }
 
