@@ -29,6 +29,7 @@ public final class Migration {
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private volatile CommandEvent lastApplied;
+  private volatile boolean streamStarted;
   private long lastCheckpointMs;
   private long savedOffset = -1;
 
@@ -171,6 +172,7 @@ public final class Migration {
         command(command, writer);
       } else if (event instanceof SyncPoint point) {
         writer.flush();
+        streamStarted = true;
         save(point);
       }
     }
@@ -339,7 +341,9 @@ public final class Migration {
     @Override
     public void existed(KeyEvent event) {
       long n = report.skippedExisting.incrementAndGet();
-      if (live.checkpointer() != null || live.keys() != CommandKeys.NONE) {
+      // Only keys the first snapshot found are the destination's own; a later snapshot (a
+      // full resync) finds the keys we wrote ourselves.
+      if (live.keys() != CommandKeys.NONE && !streamStarted) {
         leftAlone.add(keyId(event.sourceDb(), event.key()));
       }
       if (config.existing() == ExistencePolicy.FAIL) {

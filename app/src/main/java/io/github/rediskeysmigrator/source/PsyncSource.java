@@ -175,6 +175,7 @@ public final class PsyncSource implements KeySource {
     private final KeySink sink;
     private final Configuration conf;
     private int db = resumeFrom == null ? -1 : resumeFrom.db();
+    private boolean streaming;
     volatile Throwable failure;
     volatile boolean done;
 
@@ -194,18 +195,28 @@ public final class PsyncSource implements KeySource {
 
     private void handle(Replicator rep, Event event) throws InterruptedException {
       if (event instanceof PreRdbSyncEvent) {
-        if (resumeFrom != null && !fullResyncAllowed) {
+        // A full resync is expected once, at a fresh start. When resuming from a checkpoint, or
+        // after the source restarted or failed over mid-stream, it means writes may have been
+        // missed: keys deleted meanwhile would stay at the destination.
+        boolean unexpected = resumeFrom != null || streaming;
+        if (unexpected && !fullResyncAllowed) {
+          String where =
+              streaming
+                  ? "lost its replication history (restarted or failed over) while we followed it"
+                  : "cannot continue from the checkpoint (replication id "
+                      + resumeFrom.replId()
+                      + ", offset "
+                      + resumeFrom.offset()
+                      + " is no longer in its backlog)";
           fail(
               new SourceException(
                   SourceException.Kind.RESUME_REFUSED,
                   "source "
                       + from
-                      + " cannot continue from the checkpoint (replication id "
-                      + resumeFrom.replId()
-                      + ", offset "
-                      + resumeFrom.offset()
-                      + ": no longer in its backlog) and started a full resync; rerun with"
-                      + " --on-full-resync restart to copy the snapshot again"),
+                      + " "
+                      + where
+                      + " and started a full resync; rerun with --on-full-resync restart to copy"
+                      + " the snapshot again"),
               rep);
           return;
         }
@@ -218,6 +229,7 @@ public final class PsyncSource implements KeySource {
         inSnapshot = false;
         db = -1;
       } else if (event instanceof PreCommandSyncEvent) {
+        streaming = true;
         // Replicator learns the replication id and offset of a full resync only after the
         // snapshot (RedisSocketReplicator.trySync), so the resume point is taken here, where
         // the command stream starts, after a full or a partial resync alike.

@@ -249,6 +249,82 @@ class SyncCommandIT {
   }
 
   @Test
+  void sourceRestartIsFollowedWithoutLosingWrites() throws Exception {
+    cleanSource();
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 300);
+    }
+    try (JarRun run = sync("--on-full-resync", "restart", "--existing", "replace")) {
+      await("the snapshot", () -> checkpointOffset() >= 0);
+      try (Jedis s = source.server().client()) {
+        s.set("before", "restart");
+      }
+      awaitCaughtUp();
+      source.server().restartKeepingData();
+      try (Jedis s = source.server().client()) {
+        s.set("after", "restart");
+        s.del("k1");
+        s.incr("counter");
+      }
+      await(
+          "the stream to come back",
+          () -> {
+            try (Jedis d = dest.server().client()) {
+              return "restart".equals(d.get("after")) && d.get("k1") == null;
+            }
+          });
+      awaitCaughtUp();
+      assertDbsEqual(0);
+      assertEquals(130, run.terminate(), run::toString);
+    }
+  }
+
+  @Test
+  void matchAndTheSkipRuleApplyToLiveCommands() throws Exception {
+    cleanSource();
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      s.set("user:1", "source");
+      s.set("user:2", "source");
+      d.set("user:2", "destination's own");
+    }
+    try (JarRun run = sync("--match", "user:*")) {
+      await("the snapshot", () -> checkpointOffset() >= 0);
+      try (Jedis s = source.server().client()) {
+        s.set("user:1", "changed");
+        s.set("user:2", "changed");
+        s.set("other", "x");
+        s.append("user:3", "new");
+      }
+      awaitCaughtUp();
+      try (Jedis d = dest.server().client()) {
+        assertEquals("changed", d.get("user:1"));
+        assertEquals("destination's own", d.get("user:2"));
+        assertEquals("new", d.get("user:3"));
+        assertEquals(null, d.get("other"));
+      }
+      assertEquals(130, run.terminate(), run::toString);
+    }
+    String json = Files.readString(tmp.resolve("report.json"));
+    assertTrue(json.contains("\"commands_skipped\":1,"), json);
+    assertTrue(json.contains("\"commands_filtered\":1,"), json);
+  }
+
+  @Test
+  void aCheckpointTheSourceCannotContinueFromStopsWithExit7() throws Exception {
+    Files.writeString(
+        tmp.resolve("checkpoint"),
+        "replid=0123456789012345678901234567890123456789\noffset=12345\ndb=0\n");
+    try (JarRun run = sync()) {
+      assertEquals(7, run.waitFor(60), run::toString);
+      assertTrue(run.err().contains("--on-full-resync restart"), run.err());
+    }
+    try (Jedis d = dest.server().client()) {
+      assertEquals(0, d.dbSize());
+    }
+  }
+
+  @Test
   void snapshotOnlyCopiesAndExits() throws Exception {
     cleanSource();
     try (Jedis s = source.server().client()) {

@@ -25,14 +25,17 @@ public final class RedisServer implements AutoCloseable {
 
   private static final int PORT_MAX = 17199;
 
-  private final Process process;
+  private Process process;
+  private final List<String> command;
   private final int port;
   private final Path dir;
   private final String binary;
   private final String password;
 
-  private RedisServer(Process process, int port, Path dir, String binary, String password) {
+  private RedisServer(
+      Process process, List<String> command, int port, Path dir, String binary, String password) {
     this.process = process;
+    this.command = List.copyOf(command);
     this.port = port;
     this.dir = dir;
     this.binary = binary;
@@ -90,7 +93,7 @@ public final class RedisServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile())
                 .start();
-        RedisServer server = new RedisServer(p, port, dir, binary, requirePass(extraArgs));
+        RedisServer server = new RedisServer(p, cmd, port, dir, binary, requirePass(extraArgs));
         if (server.awaitPing()) {
           return server;
         }
@@ -191,6 +194,29 @@ public final class RedisServer implements AutoCloseable {
       return Files.copy(dir.resolve("dump.rdb"), target, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Restarts the server on the same port and directory, keeping its data (SAVE first, then the new
+   * process loads dump.rdb), as an operator's restart of a persistent Redis would.
+   */
+  public void restartKeepingData() {
+    try (Jedis j = client()) {
+      j.save();
+    }
+    close();
+    try {
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (!awaitPing()) {
+      throw new IllegalStateException("restarted " + binary + " on port " + port + " is not up");
     }
   }
 
