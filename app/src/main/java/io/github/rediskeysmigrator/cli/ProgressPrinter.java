@@ -19,6 +19,8 @@ final class ProgressPrinter implements AutoCloseable {
   private final long start;
   private final Thread thread;
   private volatile boolean running = true;
+  private long lastCommands;
+  private long lastLineMs;
 
   ProgressPrinter(
       MigrationReport report, KeySource source, PrintStream err, boolean terminal, Clock clock) {
@@ -28,6 +30,7 @@ final class ProgressPrinter implements AutoCloseable {
     this.terminal = terminal;
     this.clock = clock;
     this.start = clock.millis();
+    this.lastLineMs = start;
     this.thread = new Thread(this::loop, "rkm-progress");
     thread.setDaemon(true);
     thread.start();
@@ -58,7 +61,8 @@ final class ProgressPrinter implements AutoCloseable {
   }
 
   String line() {
-    long elapsed = Math.max(1, clock.millis() - start);
+    long now = clock.millis();
+    long elapsed = Math.max(1, now - start);
     long keys = report.read();
     double rate = keys * 1000.0 / elapsed;
     long done = source.bytesRead();
@@ -88,9 +92,22 @@ final class ProgressPrinter implements AutoCloseable {
     if (!extra.isEmpty()) {
       sb.append(" | ").append(extra);
     }
-    if (report.commandsApplied() > 0) {
-      sb.append(String.format(Locale.ROOT, " | commands %,d", report.commandsApplied()));
+    long streamOffset = source.streamOffset();
+    if (streamOffset >= 0) {
+      long applied = Math.max(report.appliedOffset(), 0);
+      long commands = report.commandsApplied();
+      double perSecond = (commands - lastCommands) * 1000.0 / Math.max(1, now - lastLineMs);
+      lastCommands = commands;
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              " | commands %,d (%,.0f/s) | source offset %,d, lag %,d bytes",
+              commands,
+              perSecond,
+              streamOffset,
+              Math.max(0, streamOffset - applied)));
     }
+    lastLineMs = now;
     if (report.errors() > 0) {
       sb.append(String.format(Locale.ROOT, " | errors %,d", report.errors()));
     }

@@ -23,6 +23,11 @@ public interface KeySource {
    */
   default void stop() {}
 
+  /** The replication offset the source has reached, or -1 for sources without a stream. */
+  default long streamOffset() {
+    return -1;
+  }
+
   /** Extra words for the progress line (e.g. replication lag); empty by default. */
   default String progress() {
     return "";

@@ -326,6 +326,7 @@ public final class Migration {
     @Override
     public void commandApplied(CommandEvent command) {
       report.commandsApplied.incrementAndGet();
+      report.applied(command.offset());
       lastApplied = command;
       saveCheckpoint(false);
     }

@@ -29,6 +29,7 @@ public final class MigrationReport {
   final AtomicLong functionsExisting = new AtomicLong();
   final AtomicLong functionsFailed = new AtomicLong();
 
+  private volatile long appliedOffset = -1;
   private volatile long durationMs;
   private volatile long bytesRead;
   private volatile int exitCode = -1;
@@ -88,6 +89,15 @@ public final class MigrationReport {
   /** Live commands the destination answered with an error. */
   public long commandsFailed() {
     return commandsFailed.get();
+  }
+
+  /** The replication offset of the last live command the destination acknowledged, or -1. */
+  public long appliedOffset() {
+    return appliedOffset;
+  }
+
+  void applied(long offset) {
+    appliedOffset = offset;
   }
 
   /** Function libraries loaded at the destination. */

@@ -162,11 +162,11 @@ public final class PsyncSource implements KeySource {
     if (inSnapshot) {
       return "snapshot";
     }
-    return o < 0 ? "connecting" : "live, source offset " + o;
+    return o < 0 ? "connecting" : "live";
   }
 
-  /** The source's replication offset as last seen in the stream, or -1. */
-  public long sourceOffset() {
+  @Override
+  public long streamOffset() {
     return sourceOffset;
   }
 
