@@ -325,6 +325,47 @@ class SyncCommandIT {
   }
 
   @Test
+  void aThousandWritesPerSecondForThirtySecondsEndWithDestinationEqualToSource() throws Exception {
+    cleanSource();
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "base:");
+    }
+    try (JarRun run = sync()) {
+      await("the snapshot", () -> checkpointOffset() >= 0);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      long n = 0;
+      try (Jedis s = source.server().client()) {
+        while (System.nanoTime() < end) {
+          var p = s.pipelined();
+          for (int i = 0; i < 100; i++, n++) {
+            switch ((int) (n % 8)) {
+              case 0 -> p.set("s:" + (n % 500), "v" + n);
+              case 1 -> p.rpush("l:" + (n % 50), "e" + n);
+              case 2 -> p.hset("h:" + (n % 50), "f" + (n % 20), "v" + n);
+              case 3 -> p.sadd("set:" + (n % 50), "m" + (n % 300));
+              case 4 -> p.zadd("z:" + (n % 50), n % 97, "m" + (n % 200));
+              case 5 ->
+                  p.xadd(
+                      "x:" + (n % 5),
+                      redis.clients.jedis.params.XAddParams.xAddParams(),
+                      Map.of("n", String.valueOf(n)));
+              case 6 -> p.pexpire("s:" + (n % 500), 600_000 + n);
+              default -> p.del("l:" + ((n + 25) % 50));
+            }
+          }
+          p.sync();
+          Thread.sleep(100); // about 1,000 writes a second
+        }
+      }
+      awaitCaughtUp();
+      assertDbsEqual(0);
+      assertEquals(130, run.terminate(), run::toString);
+    }
+    String json = Files.readString(tmp.resolve("report.json"));
+    assertTrue(json.contains("\"commands_failed\":0,"), json);
+  }
+
+  @Test
   void snapshotOnlyCopiesAndExits() throws Exception {
     cleanSource();
     try (Jedis s = source.server().client()) {
