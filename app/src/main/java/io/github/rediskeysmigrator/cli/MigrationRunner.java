@@ -128,7 +128,9 @@ final class MigrationRunner {
                 config.existing(),
                 config.sleepMillis(),
                 to.dbOrZero(),
-                live.destinationMarker());
+                live.destinationMarker(),
+                opts.retries,
+                opts.retryBackoffSeconds.movePointRight(3).longValue());
         writers =
             listener ->
                 new PipelinedWriter(
@@ -138,7 +140,8 @@ final class MigrationRunner {
                     listener,
                     new Throttle(config.maxRate(), System::nanoTime, ctx.sleeper()),
                     ctx.sleeper(),
-                    ctx.clock()::millis);
+                    ctx.clock()::millis,
+                    () -> RedisConnector.connect(to, to.dbOrZero(), "destination"));
       }
       Migration migration =
           new Migration(

@@ -92,6 +92,25 @@ final class PipelineOptions {
   double maxRate;
 
   @Option(
+      names = "--retries",
+      paramLabel = "N",
+      defaultValue = "5",
+      description = {
+        "When the destination connection drops: reconnect up to N times, then send again what"
+            + " had no reply (0: stop at once with exit 3). Default: ${DEFAULT-VALUE}."
+      })
+  int retries;
+
+  @Option(
+      names = "--retry-backoff",
+      paramLabel = "SECONDS",
+      defaultValue = "1",
+      description =
+          "Wait this long times the attempt number before each reconnect (at most 10 s)."
+              + " Default: ${DEFAULT-VALUE}.")
+  BigDecimal retryBackoffSeconds;
+
+  @Option(
       names = "--error-log",
       paramLabel = "FILE",
       defaultValue = Defaults.ERROR_LOG,
@@ -159,6 +178,9 @@ final class PipelineOptions {
     if (!List.of("auto", "always", "never").contains(progress)) {
       throw new IllegalArgumentException(
           "--progress must be auto, always or never, got '" + progress + "'");
+    }
+    if (retries < 0 || retryBackoffSeconds.signum() < 0) {
+      throw new IllegalArgumentException("--retries and --retry-backoff must not be negative");
     }
     if (sleepSeconds.signum() < 0) {
       throw new IllegalArgumentException("--sleep (SLEEP_TIME) must not be negative");

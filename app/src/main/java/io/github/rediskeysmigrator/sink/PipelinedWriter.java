@@ -24,6 +24,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * and reported to the {@link WriteListener}; a {@code BUSYKEY} reply is a key that existed.
  */
 public final class PipelinedWriter implements KeyWriter {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(PipelinedWriter.class);
   private static final byte[] OK = "OK".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] REPLACE = "REPLACE".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ABSTTL = "ABSTTL".getBytes(StandardCharsets.US_ASCII);
@@ -43,12 +45,25 @@ public final class PipelinedWriter implements KeyWriter {
    * @param initialDb the db the connection starts on
    */
   public record Settings(
-      int pipeline, ExistencePolicy policy, long sleepMillis, int initialDb, byte[] checkpointKey) {
+      int pipeline,
+      ExistencePolicy policy,
+      long sleepMillis,
+      int initialDb,
+      byte[] checkpointKey,
+      int retries,
+      long retryBackoffMillis) {
 
-    /** Settings without transactional live commands. */
+    /** Settings without transactional live commands, nor reconnection. */
     public Settings(int pipeline, ExistencePolicy policy, long sleepMillis, int initialDb) {
-      this(pipeline, policy, sleepMillis, initialDb, null);
+      this(pipeline, policy, sleepMillis, initialDb, null, 0, 0);
     }
+  }
+
+  /** Opens a fresh, authenticated destination connection on the initial db. */
+  @FunctionalInterface
+  public interface Reconnector {
+    /** A new connection, or ConnectException when the destination is still unreachable. */
+    Connection connect() throws ConnectException;
   }
 
   /** A command of ours inside a transaction (MULTI, SELECT, the checkpoint SET). */
@@ -60,13 +75,19 @@ public final class PipelinedWriter implements KeyWriter {
   /** Our EXEC, with everything queued since our MULTI, in order. */
   private record Exec(List<Object> queued) {}
 
-  private final Connection conn;
+  private Connection conn;
   private final ServerInfo server;
   private final Settings settings;
   private final WriteListener listener;
   private final Throttle throttle;
   private final Sleeper sleeper;
   private final LongSupplier wallClockMillis;
+  private final Reconnector reconnector;
+  private boolean recovering;
+  private final List<KeyEvent> ambiguous = new java.util.ArrayList<>();
+  // Keys sent again after a reconnect: a BUSYKEY for one of them may mean our first send applied.
+  private final java.util.Set<KeyEvent> resent =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private final boolean absTtl;
 
   // Each slot holds the KeyEvent or CommandEvent whose reply comes in that position.
@@ -92,6 +113,20 @@ public final class PipelinedWriter implements KeyWriter {
       Throttle throttle,
       Sleeper sleeper,
       LongSupplier wallClockMillis) {
+    this(conn, server, settings, listener, throttle, sleeper, wallClockMillis, null);
+  }
+
+  /** A writer that reconnects with {@code reconnector} when the connection drops. */
+  public PipelinedWriter(
+      Connection conn,
+      ServerInfo server,
+      Settings settings,
+      WriteListener listener,
+      Throttle throttle,
+      Sleeper sleeper,
+      LongSupplier wallClockMillis,
+      Reconnector reconnector) {
+    this.reconnector = reconnector;
     this.conn = conn;
     this.server = server;
     this.settings = settings;
@@ -134,7 +169,8 @@ public final class PipelinedWriter implements KeyWriter {
     try {
       conn.sendCommand(Protocol.Command.RESTORE, restoreArgs(event));
     } catch (JedisConnectionException e) {
-      throw lost(e);
+      recover(e);
+      return;
     }
     if (buildingCount == building.length) {
       rotate();
@@ -225,7 +261,8 @@ public final class PipelinedWriter implements KeyWriter {
     try {
       conn.sendCommand(() -> argv[0], Arrays.copyOfRange(argv, 1, argv.length));
     } catch (JedisConnectionException e) {
-      throw lost(e);
+      recover(e);
+      return;
     }
     if (buildingCount == building.length) {
       rotate();
@@ -239,7 +276,8 @@ public final class PipelinedWriter implements KeyWriter {
     try {
       conn.sendCommand(() -> argv[0], Arrays.copyOfRange(argv, 1, argv.length));
     } catch (JedisConnectionException e) {
-      throw lost(e);
+      recover(e);
+      return;
     }
     if (buildingCount == building.length) {
       rotate();
@@ -288,7 +326,12 @@ public final class PipelinedWriter implements KeyWriter {
   public void close() {
     if (!closed) {
       closed = true;
-      conn.close();
+      try {
+        conn.close();
+      } catch (JedisConnectionException e) {
+        // Everything was flushed and booked before close; a dead socket has nothing to lose.
+        log.debug("closing the destination connection failed", e);
+      }
     }
   }
 
@@ -329,7 +372,8 @@ public final class PipelinedWriter implements KeyWriter {
 
   /** The building pipeline goes out; the one before it is answered. */
   private void rotate() throws WriteException, InterruptedException {
-    if (inFlightCount > 0) {
+    // A reconnect inside readReplies may refill inFlight with what it sent again.
+    while (inFlightCount > 0) {
       readReplies();
     }
     Object[] t = inFlight;
@@ -341,11 +385,163 @@ public final class PipelinedWriter implements KeyWriter {
 
   /** Sends everything and reads every outstanding reply. */
   private void drain() throws WriteException, InterruptedException {
-    if (buildingCount > 0) {
-      rotate();
+    while (buildingCount > 0 || inFlightCount > 0) {
+      if (buildingCount > 0) {
+        rotate();
+      } else {
+        readReplies();
+      }
     }
-    if (inFlightCount > 0) {
-      readReplies();
+  }
+
+  /**
+   * The connection dropped: reconnect with backoff, then send again what has no reply yet, in
+   * order. Keys are RESTOREd again (a BUSYKEY then is checked against our payload). In atomic mode
+   * the destination's checkpoint key tells which transactions committed before the drop; the others
+   * are queued again, so nothing is lost or applied twice. Plain live commands (sync without
+   * --checkpoint) are sent again: at least once.
+   */
+  private void recover(JedisConnectionException cause) throws WriteException, InterruptedException {
+    if (reconnector == null || recovering || settings.retries() <= 0) {
+      throw lost(cause);
+    }
+    List<Object> unacked = new java.util.ArrayList<>();
+    for (int i = 0; i < inFlightCount; i++) {
+      unacked.add(inFlight[i]);
+      inFlight[i] = null;
+    }
+    for (int i = 0; i < buildingCount; i++) {
+      unacked.add(building[i]);
+      building[i] = null;
+    }
+    inFlightCount = 0;
+    buildingCount = 0;
+    List<Object> openTransaction = txQueued == null ? List.of() : txQueued;
+    txQueued = null;
+    sourceTx = false;
+    try {
+      conn.close();
+    } catch (JedisConnectionException e) {
+      // Closing flushes, which fails on the broken socket; the socket is released anyway.
+      cause.addSuppressed(e);
+    }
+    Connection fresh = null;
+    ConnectException last = null;
+    for (int attempt = 1; attempt <= settings.retries() && fresh == null; attempt++) {
+      sleeper.sleep(Math.min(settings.retryBackoffMillis() * attempt, 10_000));
+      try {
+        fresh = reconnector.connect();
+      } catch (ConnectException e) {
+        last = e;
+      }
+    }
+    if (fresh == null) {
+      String reason = "no reply: connection lost (" + cause.getMessage() + ")";
+      unacked.forEach(slot -> fail(slot, reason));
+      throw new WriteException(
+          "connection lost and not regained after "
+              + settings.retries()
+              + " attempts ("
+              + (last == null ? cause.getMessage() : last.getMessage())
+              + ")",
+          cause);
+    }
+    conn = fresh;
+    currentDb = settings.initialDb();
+    recovering = true;
+    try {
+      long committed = settings.checkpointKey() == null ? -1 : committedOffset();
+      for (Object slot : unacked) {
+        if (slot instanceof KeyEvent event) {
+          resent.add(event);
+          write(event);
+        } else if (slot instanceof Exec exec) {
+          requeue(exec.queued(), committed);
+        } else if (slot instanceof CommandEvent command && settings.checkpointKey() == null) {
+          writeCommand(command);
+        }
+      }
+      requeue(openTransaction, Long.MAX_VALUE);
+    } finally {
+      recovering = false;
+    }
+  }
+
+  /** Commands of one transaction: booked if it committed (offset recorded), else queued again. */
+  private void requeue(List<Object> queued, long committed)
+      throws WriteException, InterruptedException {
+    long lastOffset = -1;
+    for (Object item : queued) {
+      if (item instanceof CommandEvent c) {
+        lastOffset = c.offset();
+      } else if (item instanceof Folded f) {
+        lastOffset = f.command().offset();
+      }
+    }
+    boolean applied = committed != Long.MAX_VALUE && lastOffset >= 0 && lastOffset <= committed;
+    for (Object item : queued) {
+      CommandEvent command = null;
+      if (item instanceof Folded f) {
+        command = f.command();
+      } else if (item instanceof CommandEvent c) {
+        command = c;
+      }
+      if (command == null) {
+        continue;
+      }
+      if (applied) {
+        listener.commandApplied(command);
+      } else {
+        writeAtomically(command);
+      }
+    }
+  }
+
+  /**
+   * A key sent again after a reconnect met BUSYKEY: if the destination holds exactly our payload,
+   * the first send applied before the connection dropped, so it was written, not skipped.
+   */
+  private void resolveAmbiguous() throws WriteException {
+    if (ambiguous.isEmpty()) {
+      return;
+    }
+    try {
+      for (KeyEvent event : ambiguous) {
+        if (event.db() != currentDb) {
+          conn.sendCommand(Protocol.Command.SELECT, ascii(event.db()));
+          conn.getStatusCodeReply();
+          currentDb = event.db();
+        }
+        conn.sendCommand(Protocol.Command.DUMP, event.key());
+        byte[] dump = conn.getBinaryBulkReply();
+        if (Arrays.equals(dump, event.payload())) {
+          listener.written(event);
+        } else {
+          listener.existed(event);
+        }
+      }
+    } catch (JedisConnectionException | JedisDataException e) {
+      throw new WriteException("cannot check keys sent again after reconnecting: " + e, e);
+    } finally {
+      ambiguous.clear();
+    }
+  }
+
+  /** The offset in the destination's checkpoint key, or -1 when it has none. */
+  private long committedOffset() throws WriteException {
+    try {
+      conn.sendCommand(Protocol.Command.SELECT, ascii(0));
+      conn.getStatusCodeReply();
+      conn.sendCommand(Protocol.Command.GET, settings.checkpointKey());
+      byte[] value = conn.getBinaryBulkReply();
+      conn.sendCommand(Protocol.Command.SELECT, ascii(currentDb));
+      conn.getStatusCodeReply();
+      if (value == null) {
+        return -1;
+      }
+      return Long.parseLong(new String(value, StandardCharsets.US_ASCII).split(" ")[1]);
+    } catch (JedisConnectionException | JedisDataException | NumberFormatException e) {
+      throw new WriteException("cannot read the checkpoint key after reconnecting: " + e, e);
     }
   }
 
@@ -355,7 +551,8 @@ public final class PipelinedWriter implements KeyWriter {
       // getMany flushes the output first, so the pipeline being built goes out before we block.
       replies = conn.getMany(inFlightCount);
     } catch (JedisConnectionException e) {
-      throw lost(e);
+      recover(e);
+      return;
     }
     for (int i = 0; i < inFlightCount; i++) {
       Object slot = inFlight[i];
@@ -377,6 +574,7 @@ public final class PipelinedWriter implements KeyWriter {
       }
     }
     inFlightCount = 0;
+    resolveAmbiguous();
     if (settings.sleepMillis() > 0) {
       sleeper.sleep(settings.sleepMillis());
     }
@@ -388,7 +586,11 @@ public final class PipelinedWriter implements KeyWriter {
     } else if (reply instanceof JedisDataException e) {
       RedisError error = RedisError.of(e.getMessage());
       if (error.kind() == RedisError.Kind.BUSY_KEY) {
-        listener.existed(event);
+        if (resent.remove(event)) {
+          ambiguous.add(event);
+        } else {
+          listener.existed(event);
+        }
       } else {
         listener.failed(event, error.message());
       }

@@ -1,0 +1,150 @@
+package io.github.rediskeysmigrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.rediskeysmigrator.testing.JarRun;
+import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.SampleData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/** The destination restarts in the middle of a run: the writer reconnects and nothing is lost. */
+class DestinationRestartIT {
+  @RegisterExtension
+  static final RedisServerExtension source =
+      RedisServerExtension.debian("--repl-diskless-sync-delay", "0", "--repl-backlog-size", "64mb");
+
+  /** A persistent destination: every acknowledged write survives its restart. */
+  @RegisterExtension
+  static final RedisServerExtension dest =
+      RedisServerExtension.debian("--appendonly", "yes", "--appendfsync", "always");
+
+  @TempDir Path tmp;
+
+  private static long field(String json, String name) {
+    return Long.parseLong(json.replaceAll("(?s).*\"" + name + "\":(\\d+).*", "$1"));
+  }
+
+  @Test
+  void rdbRunReconnectsAndEveryKeyIsWrittenOnce() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 20_000);
+    }
+    Path file = source.server().saveTo(tmp.resolve("dump.rdb"));
+    try (JarRun run =
+        JarRun.start(
+            tmp,
+            Map.of(),
+            "rdb",
+            file.toString(),
+            "--to",
+            dest.uri(),
+            "--max-rate",
+            "8000",
+            "--pipeline",
+            "100",
+            "--report",
+            tmp.resolve("r.json").toString())) {
+      Thread.sleep(1200);
+      assertTrue(run.isAlive(), "still running when the destination restarts");
+      dest.server().restartKeepingData();
+      assertEquals(0, run.waitFor(120), run::toString);
+    }
+    String json = Files.readString(tmp.resolve("r.json"));
+    assertEquals(20_000, field(json, "written"), json);
+    assertEquals(0, field(json, "skipped_existing"), json);
+    assertEquals(0, field(json, "errors"), json);
+    try (Jedis d = dest.server().client()) {
+      assertEquals(20_000, d.dbSize());
+    }
+  }
+
+  @Test
+  void syncReconnectsAndAppliesEveryCommandExactlyOnce() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 100);
+    }
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicLong writes = new AtomicLong();
+    Thread writer =
+        new Thread(
+            () -> {
+              try (Jedis s = source.server().client()) {
+                while (writing.get()) {
+                  var p = s.pipelined();
+                  for (int i = 0; i < 10; i++) {
+                    long n = writes.incrementAndGet();
+                    p.incr("counter");
+                    p.rpush("log", "entry-" + n);
+                  }
+                  p.sync();
+                  Thread.sleep(5);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    Path checkpoint = tmp.resolve("checkpoint");
+    try (JarRun run =
+        JarRun.start(
+            tmp,
+            Map.of(),
+            "sync",
+            "--from",
+            source.uri(),
+            "--to",
+            dest.uri(),
+            "--checkpoint",
+            checkpoint.toString(),
+            "--pipeline",
+            "50",
+            "--progress",
+            "never")) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.exists(checkpoint) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      writer.start();
+      Thread.sleep(800);
+      dest.server().restartKeepingData();
+      Thread.sleep(800);
+      writing.set(false);
+      writer.join();
+      long target;
+      try (Jedis s = source.server().client()) {
+        target =
+            Long.parseLong(
+                s.info("replication").replaceAll("(?s).*master_repl_offset:(\\d+).*", "$1"));
+      }
+      while (offset(checkpoint) < target && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(run.isAlive(), run::toString);
+      try (Jedis d = dest.server().client()) {
+        assertEquals(String.valueOf(writes.get()), d.get("counter"), run::toString);
+        assertEquals(writes.get(), d.llen("log"));
+      }
+      assertEquals(130, run.terminate(), run::toString);
+    }
+  }
+
+  private static long offset(Path checkpoint) {
+    try (var in = Files.newBufferedReader(checkpoint)) {
+      Properties p = new Properties();
+      p.load(in);
+      return Long.parseLong(p.getProperty("offset", "-1"));
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+}
