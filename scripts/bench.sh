@@ -5,6 +5,7 @@
 #   scripts/bench.sh                                   # both parts
 #   BENCH_MODE=rdb BENCH_KEYS=20000 scripts/bench.sh   # quick run of the rdb part
 #   BENCH_MODE=scan scripts/bench.sh                   # only the scan part, 100,000 keys
+#   BENCH_MODE=sync scripts/bench.sh                   # only the sync part, 1,000,000 keys
 #
 # rdb part: how fast `rdb` moves an .rdb into an empty Redis, compared with
 # the fastest plain-Redis way to do the same thing, `redis-cli --pipe` of
@@ -43,7 +44,10 @@
 #   Python's start-up.
 #
 # Environment:
-#   BENCH_MODE=M        rdb, scan or all (default all: rdb part, then scan part)
+#   BENCH_MODE=M        rdb, scan, sync or all (default all: rdb, scan, then sync part)
+#   BENCH_SYNC_KEYS=N   keys in the sync part's snapshot (default: BENCH_KEYS)
+#   BENCH_SYNC_LIVE=N   requests redis-benchmark sends in the sync part's live phase
+#                       (default 300000, -t set,lpush,hset -P 16)
 #   BENCH_KEYS=N        keys in the rdb part's dataset (default 1000000)
 #   BENCH_SCAN_KEYS=N   keys in the scan part's dataset (default 100000)
 #   BENCH_SEED=S        dataset seed (default 42)
@@ -71,6 +75,7 @@ source "${SCRIPT_DIR}/redis-lib.sh"
 MODE=${BENCH_MODE:-all}
 N=${BENCH_KEYS:-1000000}
 SCAN_N=${BENCH_SCAN_KEYS:-100000}
+SYNC_LIVE=${BENCH_SYNC_LIVE:-300000}
 SEED=${BENCH_SEED:-42}
 CACHE=${BENCH_CACHE:-/tmp/rkm-bench-cache}
 KEEP=${BENCH_KEEP:-0}
@@ -93,13 +98,17 @@ ORIGINAL_ENV=(SOURCE_REDIS_HOST SOURCE_REDIS_PORT SOURCE_REDIS_DB_INDEX SOURCE_R
   DESTINATION_REDIS_PASSWORD SCAN_MATCH_PATTERN SCAN_BATCH_SIZE PIPELINE_BATCH_SIZE
   MAX_PROCESSED_EXISTING_KEYS_LIMIT SLEEP_TIME ERROR_LOG_FILENAME FILEMOD MAX_ERRORED_KEYS_LIMIT)
 
-case "${MODE}" in
-  rdb | scan | all) ;;
-  *) rkm_die "BENCH_MODE must be rdb, scan or all, got '${MODE}'" ;;
+RUN_RDB=0 RUN_SCAN=0 RUN_SYNC=0
+case ${MODE} in
+  rdb) RUN_RDB=1 ;;
+  scan) RUN_SCAN=1 ;;
+  sync) RUN_SYNC=1 ;;
+  all) RUN_RDB=1 RUN_SCAN=1 RUN_SYNC=1 ;;
+  *) rkm_die "BENCH_MODE must be rdb, scan, sync or all, got '${MODE}'" ;;
 esac
-RUN_RDB=0 RUN_SCAN=0
-[[ ${MODE} == scan ]] || RUN_RDB=1
-[[ ${MODE} == rdb ]] || RUN_SCAN=1
+SYNC_N=${BENCH_SYNC_KEYS:-${N}}
+[[ ${SYNC_N} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_SYNC_KEYS must be a positive integer"
+[[ ${SYNC_LIVE} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_SYNC_LIVE must be a positive integer"
 [[ ${N} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_KEYS must be a positive integer, got '${N}'"
 [[ ${SCAN_N} =~ ^[1-9][0-9]*$ ]] ||
   rkm_die "BENCH_SCAN_KEYS must be a positive integer, got '${SCAN_N}'"
@@ -523,13 +532,110 @@ run_scan_part() {
   echo "======================================================================="
 }
 
+# --- sync part ----------------------------------------------------------------
+# Snapshot phase: `sync` on a source loaded with the dataset, until its checkpoint appears
+# (snapshot written, live stream started), against `rdb` of the same dump.rdb, same run. Live
+# phase: redis-benchmark writes to the source while sync follows; commands/s applied is the
+# number of commands the report says were applied over the time from the benchmark's start to
+# the checkpoint reaching the source's replication offset.
+SYNC_ALL_OK=1
+checkpoint_offset() { sed -n 's/^offset=//p' "$1" 2>/dev/null || echo -1; }
+repl_offset() { rkm_cli "$1" INFO replication | tr -d '\r' | sed -n 's/^master_repl_offset://p'; }
+
+run_sync_part() {
+  local n=${SYNC_N} t0 t1 i pid target rc=0
+  prepare_dataset "${n}"
+  mkdir -p "${TMP}/sync-source"
+  cp -- "${DS}/dump.rdb" "${TMP}/sync-source/dump.rdb"
+  rkm_start_redis "${TMP}/sync-source" --dbfilename dump.rdb \
+    --repl-diskless-sync-delay 0 --repl-backlog-size 256mb
+  local src=${RKM_REDIS_PORT}
+  wait_loaded "${src}" "${n}"
+
+  # --- d. rdb of the same data, for the snapshot comparison -------------------
+  rkm_start_redis "${TMP}/sync-dest-d"
+  local d_port=${RKM_REDIS_PORT}
+  t0=$(now_s)
+  "${SCRIPT_DIR}/redis-keys-migrator" rdb "${DS}/dump.rdb" --to "redis://${RKM_REDIS_HOST}:${d_port}" \
+    --progress never --error-log "${TMP}/sync-d-errors.log" >"${TMP}/sync-d.out" 2>&1 || rc=$?
+  t1=$(now_s)
+  SD_SECS=$(elapsed "${t0}" "${t1}")
+  SD_RATE=$(rate "${n}" "${SD_SECS}")
+  [[ ${rc} == 0 && $(dbsize "${d_port}") == "${n}" ]] || SYNC_ALL_OK=0
+  rkm_log "(d) rdb ${SD_SECS} s, ${SD_RATE} keys/s, exit ${rc}"
+
+  # --- y. sync: snapshot, then live ------------------------------------------
+  rkm_start_redis "${TMP}/sync-dest-y"
+  local y_port=${RKM_REDIS_PORT} cp="${TMP}/sync.checkpoint"
+  t0=$(now_s)
+  "${SCRIPT_DIR}/redis-keys-migrator" sync --from "redis://${RKM_REDIS_HOST}:${src}" \
+    --to "redis://${RKM_REDIS_HOST}:${y_port}" --checkpoint "${cp}" --report "${TMP}/sync.json" \
+    --progress never --error-log "${TMP}/sync-errors.log" >"${TMP}/sync.out" 2>"${TMP}/sync.err" &
+  pid=$!
+  for ((i = 0; i < 6000; i++)); do
+    [[ -s ${cp} ]] && break
+    kill -0 "${pid}" 2>/dev/null || break
+    sleep 0.05
+  done
+  t1=$(now_s)
+  [[ -s ${cp} ]] || { SYNC_ALL_OK=0; tail -n 20 "${TMP}/sync.err" >&2; }
+  SY_SECS=$(elapsed "${t0}" "${t1}")
+  SY_RATE=$(rate "${n}" "${SY_SECS}")
+  rkm_log "(y) sync snapshot ${SY_SECS} s, ${SY_RATE} keys/s"
+
+  t0=$(now_s)
+  redis-benchmark -h "${RKM_REDIS_HOST}" -p "${src}" -t set,lpush,hset -P 16 -r 100000 \
+    -n "${SYNC_LIVE}" -q >"${TMP}/sync-benchmark.out" 2>&1 || SYNC_ALL_OK=0
+  local tb
+  tb=$(now_s)
+  target=$(repl_offset "${src}")
+  for ((i = 0; i < 6000; i++)); do
+    (($(checkpoint_offset "${cp}") >= target)) && break
+    sleep 0.05
+  done
+  t1=$(now_s)
+  (($(checkpoint_offset "${cp}") >= target)) || SYNC_ALL_OK=0
+  kill -TERM "${pid}" 2>/dev/null || true
+  rc=0
+  wait "${pid}" || rc=$?
+  [[ ${rc} == 130 ]] || SYNC_ALL_OK=0
+  local applied
+  applied=$(sed -n 's/.*"commands_applied":\([0-9]*\).*/\1/p' "${TMP}/sync.json")
+  SL_SECS=$(elapsed "${t0}" "${t1}")
+  SL_RATE=$(rate "${applied:-0}" "${SL_SECS}")
+  SB_SECS=$(elapsed "${t0}" "${tb}")
+  SB_RATE=$(rate "${SYNC_LIVE}" "${SB_SECS}")
+  local src_keys y_keys
+  src_keys=$(dbsize "${src}")
+  y_keys=$(dbsize "${y_port}")
+  # The checkpoint key is ours: one more key at the destination.
+  [[ $((y_keys - 1)) == "${src_keys}" ]] || SYNC_ALL_OK=0
+  SYNC_RATIO=$(ratio "${SY_RATE}" "${SD_RATE}")
+  rkm_log "(y) live: ${applied:-?} commands applied in ${SL_SECS} s; sync exit ${rc}"
+
+  echo
+  echo "================= redis-keys-migrator sync benchmark =================="
+  line "dataset" "${n} keys (seed ${SEED}), dump.rdb ${RDB_MB} MB"
+  line "(d) rdb" "${SD_SECS} s, ${SD_RATE} keys/s"
+  line "(y) snapshot" "sync until the stream starts: ${SY_SECS} s, ${SY_RATE} keys/s"
+  line "ratio (y)/(d)" "${SYNC_RATIO} (snapshot phase vs rdb, for information)"
+  line "live load" "redis-benchmark -t set,lpush,hset -P 16: ${SYNC_LIVE} requests in ${SB_SECS} s (${SB_RATE}/s)"
+  line "live applied" "${applied:-?} commands, caught up ${SL_SECS} s after the load started: ${SL_RATE} commands/s"
+  line "end state" "source ${src_keys} keys, destination ${y_keys} (incl. the checkpoint key), exit ${rc}"
+  line "overall" "" "$(verdict "${SYNC_ALL_OK}")"
+  echo "======================================================================="
+}
+
 if ((RUN_RDB)); then
   run_rdb_part
 fi
 if ((RUN_SCAN)); then
   run_scan_part
 fi
-if ((RUN_RDB && RUN_SCAN)); then
-  echo "both parts: rdb $(verdict "${RDB_ALL_OK}"), scan $(verdict "${SCAN_ALL_OK}")"
+if ((RUN_SYNC)); then
+  run_sync_part
 fi
-[[ ${RDB_ALL_OK} == 1 && ${SCAN_ALL_OK} == 1 ]] || exit 1
+echo "parts: rdb $( ((RUN_RDB)) && verdict "${RDB_ALL_OK}" || echo skipped)," \
+  "scan $( ((RUN_SCAN)) && verdict "${SCAN_ALL_OK}" || echo skipped)," \
+  "sync $( ((RUN_SYNC)) && verdict "${SYNC_ALL_OK}" || echo skipped)"
+[[ ${RDB_ALL_OK} == 1 && ${SCAN_ALL_OK} == 1 && ${SYNC_ALL_OK} == 1 ]] || exit 1
