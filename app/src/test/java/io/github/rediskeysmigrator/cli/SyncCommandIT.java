@@ -133,15 +133,51 @@ class SyncCommandIT {
         t.incr("counter");
         t.rpush("txlist", "a", "b");
         t.exec();
+        // Commands Redis Replicator has no parser of its own for, stream group commands,
+        // script and function effects, and geo / hyperloglog / bitfield writes.
+        s.copy("live:str:short", "copied", false);
+        s.lmove(
+            "live:list:small",
+            "moved",
+            redis.clients.jedis.args.ListDirection.LEFT,
+            redis.clients.jedis.args.ListDirection.RIGHT);
+        s.sinterstore("inter", "live:set:small", "live:set:small");
+        s.geoadd("geo", 13.36, 38.11, "palermo");
+        s.pfadd("hll", "a", "b", "c");
+        s.bitfield("bits", "SET", "u8", "0", "255");
+        s.setrange("live:str:short", 1, "ELLO");
+        s.sendCommand(
+            redis.clients.jedis.Protocol.Command.XACK,
+            "live:stream:events",
+            "g1",
+            s.xrange("live:stream:events", "-", "+", 1).get(0).getID().toString());
+        s.xgroupCreateConsumer("live:stream:events", "g2", "c9");
+        s.eval(
+            "redis.call('SET', KEYS[1], ARGV[1]); redis.call('INCR', KEYS[2])",
+            2,
+            "by-script",
+            "counter",
+            "v");
+        s.functionLoad(
+            "#!lua name=synclib\nredis.register_function('setit', function(k, a) "
+                + "return redis.call('SET', k[1], a[1]) end)");
+        s.fcall("setit", List.of("by-function"), List.of("f"));
         s.select(1);
         s.rpush("one:list", "x");
         s.select(2);
         SampleData.fillStrings(s, "two:", 50);
         s.flushDB();
         s.set("after-flush", "1");
+        s.select(3);
+        s.set("will-swap", "3");
+        s.swapDB(3, 4);
       }
       awaitCaughtUp();
-      assertDbsEqual(0, 1, 2);
+      assertDbsEqual(0, 1, 2, 3, 4);
+      try (Jedis d = dest.server().client()) {
+        assertEquals("f", d.get("by-function"));
+        assertEquals(1, d.functionList().size());
+      }
 
       assertEquals(130, run.terminate(), run::toString);
     }
