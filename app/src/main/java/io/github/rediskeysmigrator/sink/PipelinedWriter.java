@@ -242,7 +242,7 @@ public final class PipelinedWriter implements KeyWriter {
   /** Records the offset at the destination and sends EXEC. */
   private void commitTransaction() throws WriteException, InterruptedException {
     CommandEvent last = txLast;
-    byte[] value = ascii(last.replId() + " " + last.offset() + " " + last.sourceDb());
+    byte[] value = markerValue(last);
     int db = currentDb;
     if (db != 0) {
       queue(new Control("SELECT"), SELECT, ascii(0));
@@ -271,17 +271,7 @@ public final class PipelinedWriter implements KeyWriter {
 
   private void send(CommandEvent command) throws WriteException, InterruptedException {
     throttle.acquire();
-    building[buildingCount++] = command;
-    byte[][] argv = command.argv();
-    try {
-      conn.sendCommand(() -> argv[0], Arrays.copyOfRange(argv, 1, argv.length));
-    } catch (JedisConnectionException e) {
-      recover(e);
-      return;
-    }
-    if (buildingCount == building.length) {
-      rotate();
-    }
+    sendSlot(command, command.argv());
   }
 
   @Override
@@ -364,6 +354,11 @@ public final class PipelinedWriter implements KeyWriter {
 
   private static byte[] ascii(long v) {
     return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** What the checkpoint key holds: replication id, offset reached, source db there. */
+  private static byte[] markerValue(CommandEvent last) {
+    return ascii(last.replId() + " " + last.offset() + " " + last.sourceDb());
   }
 
   private static byte[] ascii(String s) {
@@ -648,10 +643,7 @@ public final class PipelinedWriter implements KeyWriter {
       try {
         conn.sendCommand(Protocol.Command.SELECT, ascii(0));
         conn.getStatusCodeReply();
-        conn.sendCommand(
-            Protocol.Command.SET,
-            settings.checkpointKey(),
-            ascii(last.replId() + " " + last.offset() + " " + last.sourceDb()));
+        conn.sendCommand(Protocol.Command.SET, settings.checkpointKey(), markerValue(last));
         conn.getStatusCodeReply();
         conn.sendCommand(Protocol.Command.SELECT, ascii(currentDb));
         conn.getStatusCodeReply();
