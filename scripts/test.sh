@@ -13,6 +13,14 @@ if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/nul
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q redis-server redis-tools
 fi
 
+if ! command -v openssl >/dev/null 2>&1; then
+  # The TLS tests make their certificates with openssl.
+  echo "test.sh: installing openssl for the TLS tests" >&2
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q openssl
+fi
+
 if [ ! -d ../shared/redis-bin ]; then
   echo "test.sh: ../shared (prebuilt servers and the RDB corpus) must sit beside this checkout" >&2
   exit 2

@@ -20,7 +20,18 @@ final class DestinationOptions {
       })
   String to;
 
+  @Option(names = "--to-tls", description = "Use TLS to the destination (as with rediss://).")
+  boolean toTls;
+
+  @Option(
+      names = "--to-password-file",
+      paramLabel = "FILE",
+      description = "Read the destination's password from the first line of FILE.")
+  java.nio.file.Path passwordFile;
+
   EnvAddress.Resolved resolve(Map<String, String> env) {
-    return EnvAddress.resolve(to, "DESTINATION", env);
+    EnvAddress.Resolved r =
+        EnvAddress.withPasswordFile(EnvAddress.resolve(to, "DESTINATION", env), passwordFile);
+    return toTls ? new EnvAddress.Resolved(r.uri().withTls(true), r.explicitDb()) : r;
   }
 }

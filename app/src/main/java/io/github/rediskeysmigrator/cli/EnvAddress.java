@@ -55,6 +55,24 @@ final class EnvAddress {
     return new Resolved(uri, explicitDb);
   }
 
+  /** The address with the password from {@code file}'s first line, when a file is given. */
+  static Resolved withPasswordFile(Resolved r, java.nio.file.Path file) {
+    if (file == null) {
+      return r;
+    }
+    String password;
+    try (java.io.BufferedReader in =
+        java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+      password = in.readLine();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read the password file " + file + ": " + e, e);
+    }
+    if (password == null || password.isEmpty()) {
+      throw new IllegalArgumentException("the password file " + file + " is empty");
+    }
+    return new Resolved(r.uri().withPassword(password), r.explicitDb());
+  }
+
   private static int parseInt(String variable, String value) {
     try {
       return Integer.parseInt(value.trim());

@@ -16,6 +16,7 @@ import io.github.rediskeysmigrator.sink.PipelinedWriter;
 import io.github.rediskeysmigrator.sink.RedisConnector;
 import io.github.rediskeysmigrator.sink.ServerInfo;
 import io.github.rediskeysmigrator.sink.Throttle;
+import io.github.rediskeysmigrator.sink.Tls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,9 +30,11 @@ import redis.clients.jedis.Connection;
  */
 final class MigrationRunner {
   private final Context ctx;
+  private final Tls tls;
 
-  MigrationRunner(Context ctx) {
+  MigrationRunner(Context ctx, Tls tls) {
     this.ctx = ctx;
+    this.tls = tls;
   }
 
   /**
@@ -98,7 +101,7 @@ final class MigrationRunner {
         Connection conn;
         ServerInfo server;
         try {
-          conn = RedisConnector.connect(to, to.dbOrZero(), "destination");
+          conn = RedisConnector.connect(to, to.dbOrZero(), "destination", tls);
           server = ServerInfo.query(conn);
         } catch (ConnectException e) {
           return failBeforeStart(
@@ -141,7 +144,7 @@ final class MigrationRunner {
                     new Throttle(config.maxRate(), System::nanoTime, ctx.sleeper()),
                     ctx.sleeper(),
                     ctx.clock()::millis,
-                    () -> RedisConnector.connect(to, to.dbOrZero(), "destination"));
+                    () -> RedisConnector.connect(to, to.dbOrZero(), "destination", tls));
       }
       Migration migration =
           new Migration(

@@ -4,6 +4,7 @@ import io.github.rediskeysmigrator.core.ExitCode;
 import io.github.rediskeysmigrator.rdb.BadRdbException;
 import io.github.rediskeysmigrator.rdb.RdbChecksum;
 import io.github.rediskeysmigrator.rdb.RdbHeader;
+import io.github.rediskeysmigrator.sink.Tls;
 import io.github.rediskeysmigrator.source.RdbFileSource;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,13 +46,22 @@ final class RdbCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions pipeline = new PipelineOptions();
 
+  @Mixin TlsOptions tlsOptions = new TlsOptions();
+
   RdbCommand(Context ctx) {
     this.ctx = ctx;
   }
 
   @Override
   public Integer call() throws InterruptedException {
-    MigrationRunner runner = new MigrationRunner(ctx);
+    Tls tls;
+    try {
+      tls = tlsOptions.build(ctx.err());
+    } catch (IllegalArgumentException e) {
+      ctx.err().println("error: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    MigrationRunner runner = new MigrationRunner(ctx, tls);
     String label = files.stream().map(Path::toString).collect(Collectors.joining(","));
     List<RdbHeader> headers = new ArrayList<>();
     try {

@@ -6,6 +6,7 @@ import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.sink.ConnectException;
 import io.github.rediskeysmigrator.sink.RedisConnector;
 import io.github.rediskeysmigrator.sink.ServerInfo;
+import io.github.rediskeysmigrator.sink.Tls;
 import io.github.rediskeysmigrator.source.ScanSource;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,13 +45,22 @@ final class ScanCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions pipeline = new PipelineOptions();
 
+  @Mixin TlsOptions tlsOptions = new TlsOptions();
+
   ScanCommand(Context ctx) {
     this.ctx = ctx;
   }
 
   @Override
   public Integer call() throws InterruptedException {
-    MigrationRunner runner = new MigrationRunner(ctx);
+    Tls tls;
+    try {
+      tls = tlsOptions.build(ctx.err());
+    } catch (IllegalArgumentException e) {
+      ctx.err().println("error: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    MigrationRunner runner = new MigrationRunner(ctx, tls);
     RedisUri from;
     List<Integer> dbs;
     try {
@@ -75,7 +85,7 @@ final class ScanCommand implements Callable<Integer> {
     Connection conn;
     ServerInfo info;
     try {
-      conn = RedisConnector.connect(from, dbs.get(0), "source");
+      conn = RedisConnector.connect(from, dbs.get(0), "source", tls);
       info = ServerInfo.query(conn);
     } catch (ConnectException e) {
       return runner.failBeforeStart(

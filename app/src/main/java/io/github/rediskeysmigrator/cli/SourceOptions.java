@@ -17,7 +17,18 @@ final class SourceOptions {
       })
   String from;
 
+  @Option(names = "--from-tls", description = "Use TLS to the source (as with rediss://).")
+  boolean fromTls;
+
+  @Option(
+      names = "--from-password-file",
+      paramLabel = "FILE",
+      description = "Read the source's password from the first line of FILE.")
+  java.nio.file.Path passwordFile;
+
   EnvAddress.Resolved resolve(Map<String, String> env) {
-    return EnvAddress.resolve(from, "SOURCE", env);
+    EnvAddress.Resolved r =
+        EnvAddress.withPasswordFile(EnvAddress.resolve(from, "SOURCE", env), passwordFile);
+    return fromTls ? new EnvAddress.Resolved(r.uri().withTls(true), r.explicitDb()) : r;
   }
 }

@@ -7,6 +7,7 @@ import io.github.rediskeysmigrator.core.SyncPoint;
 import io.github.rediskeysmigrator.sink.ConnectException;
 import io.github.rediskeysmigrator.sink.RedisConnector;
 import io.github.rediskeysmigrator.sink.ServerInfo;
+import io.github.rediskeysmigrator.sink.Tls;
 import io.github.rediskeysmigrator.source.CommandTable;
 import io.github.rediskeysmigrator.source.FileCheckpointer;
 import io.github.rediskeysmigrator.source.PsyncSource;
@@ -73,13 +74,22 @@ final class SyncCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions pipeline = new PipelineOptions();
 
+  @Mixin TlsOptions tlsOptions = new TlsOptions();
+
   SyncCommand(Context ctx) {
     this.ctx = ctx;
   }
 
   @Override
   public Integer call() throws InterruptedException {
-    MigrationRunner runner = new MigrationRunner(ctx);
+    Tls tls;
+    try {
+      tls = tlsOptions.build(ctx.err());
+    } catch (IllegalArgumentException e) {
+      ctx.err().println("error: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    MigrationRunner runner = new MigrationRunner(ctx, tls);
     RedisUri from;
     try {
       from = source.resolve(ctx.env()).uri();
@@ -105,7 +115,7 @@ final class SyncCommand implements Callable<Integer> {
 
     ServerInfo info;
     CommandTable commands;
-    try (Connection conn = RedisConnector.connect(from, 0, "source")) {
+    try (Connection conn = RedisConnector.connect(from, 0, "source", tls)) {
       info = ServerInfo.query(conn);
       commands = CommandTable.query(conn);
       if (!replicationAllowed(conn)) {
@@ -129,7 +139,7 @@ final class SyncCommand implements Callable<Integer> {
     if (checkpointer != null) {
       marker = markerKey(from);
       try {
-        resume = newest(resume, destinationMarker(marker));
+        resume = newest(resume, destinationMarker(marker, tls));
       } catch (ConnectException e) {
         return runner.failBeforeStart(
             "sync", label, "", pipeline, ExitCode.CONNECTION, e.getMessage());
@@ -147,7 +157,7 @@ final class SyncCommand implements Callable<Integer> {
     }
     PsyncSource stream =
         new PsyncSource(
-            from, commands.names(), resume, snapshotOnly, onFullResync.equals("restart"));
+            from, commands.names(), resume, snapshotOnly, onFullResync.equals("restart"), tls);
     LiveOptions live = new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, marker);
     return runner.run("sync", label, stream, info.maxRdbVersion(), pipeline, destination, live);
   }
@@ -159,9 +169,9 @@ final class SyncCommand implements Callable<Integer> {
   }
 
   /** The offset recorded at the destination by the last committed batch, if any. */
-  private SyncPoint destinationMarker(byte[] key) throws ConnectException {
+  private SyncPoint destinationMarker(byte[] key, Tls tls) throws ConnectException {
     EnvAddress.Resolved to = destination.resolve(ctx.env());
-    try (Connection conn = RedisConnector.connect(to.uri(), 0, "destination")) {
+    try (Connection conn = RedisConnector.connect(to.uri(), 0, "destination", tls)) {
       conn.sendCommand(Protocol.Command.GET, key);
       byte[] value = conn.getBinaryBulkReply();
       if (value == null) {

@@ -86,6 +86,11 @@ public record RedisUri(String host, int port, int db, String user, String passwo
     return new RedisUri(host, port, db, user, newPassword, tls);
   }
 
+  /** The same address, over TLS when {@code on}. */
+  public RedisUri withTls(boolean on) {
+    return on == tls ? this : new RedisUri(host, port, db, user, password, on);
+  }
+
   /** The same address with another database. */
   public RedisUri withDb(int newDb) {
     return new RedisUri(host, port, newDb, user, password, tls);

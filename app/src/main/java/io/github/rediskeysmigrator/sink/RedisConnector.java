@@ -25,16 +25,23 @@ public final class RedisConnector {
    * @throws ConnectException with a message naming the address but never the password
    */
   public static Connection connect(RedisUri uri, int db, String role) throws ConnectException {
-    if (uri.tls()) {
-      throw new ConnectException(
-          role + " " + uri + ": TLS (rediss://) is not supported by this version", null);
-    }
+    return connect(uri, db, role, Tls.defaults());
+  }
+
+  /** Like {@link #connect(RedisUri, int, String)}, with {@code tls} for rediss:// addresses. */
+  public static Connection connect(RedisUri uri, int db, String role, Tls tls)
+      throws ConnectException {
     DefaultJedisClientConfig.Builder cfg =
         DefaultJedisClientConfig.builder()
             .connectionTimeoutMillis(CONNECT_TIMEOUT_MS)
             .socketTimeoutMillis(SOCKET_TIMEOUT_MS)
             .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
             .database(db);
+    if (uri.tls()) {
+      cfg.ssl(true)
+          .sslSocketFactory(tls.context().getSocketFactory())
+          .sslParameters(tls.parameters());
+    }
     if (uri.password() != null) {
       cfg.user(uri.user()).password(uri.password());
     }
@@ -51,6 +58,11 @@ public final class RedisConnector {
           role + " " + uri + ": authentication failed (" + safe(e, uri) + ")", e);
     } catch (JedisConnectionException e) {
       close(conn);
+      javax.net.ssl.SSLException tlsFailure = tlsCause(e);
+      if (tlsFailure != null) {
+        throw new ConnectException(
+            role + " " + uri.address() + ": TLS handshake failed (" + explain(tlsFailure) + ")", e);
+      }
       throw new ConnectException(
           role + " " + uri.address() + " is unreachable (" + rootMessage(e, uri) + ")", e);
     } catch (JedisDataException e) {
@@ -59,6 +71,34 @@ public final class RedisConnector {
       String what = err.kind() == RedisError.Kind.AUTH ? "authentication failed" : "refused us";
       throw new ConnectException(role + " " + uri + ": " + what + " (" + safe(e, uri) + ")", e);
     }
+  }
+
+  private static javax.net.ssl.SSLException tlsCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException ssl) {
+        return ssl;
+      }
+    }
+    return null;
+  }
+
+  /** The usual TLS failures in words a user acts on. */
+  static String explain(javax.net.ssl.SSLException e) {
+    String m = String.valueOf(e.getMessage());
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      String cm = String.valueOf(c.getMessage());
+      if (cm.contains("unable to find valid certification path")
+          || cm.contains("PKIX path building failed")) {
+        return "the server's certificate is not signed by a trusted CA; give it with --tls-ca";
+      }
+      if (cm.contains("No subject alternative") || cm.contains("No name matching")) {
+        return "the server's certificate does not name this host: " + cm;
+      }
+      if (cm.contains("certificate_required") || cm.contains("bad_certificate")) {
+        return "the server wants a client certificate; give --tls-cert and --tls-key";
+      }
+    }
+    return m;
   }
 
   private static void close(Connection conn) {

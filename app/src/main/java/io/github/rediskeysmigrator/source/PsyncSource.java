@@ -23,6 +23,7 @@ import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.core.SyncPoint;
 import io.github.rediskeysmigrator.rdb.PayloadValueVisitor;
 import io.github.rediskeysmigrator.rdb.RdbTypes;
+import io.github.rediskeysmigrator.sink.Tls;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -43,6 +44,7 @@ public final class PsyncSource implements KeySource {
   private static final Set<String> NOT_FORWARDED = Set.of("PING", "REPLCONF", "SELECT");
 
   private final RedisUri from;
+  private final Tls tls;
   private final Set<String> commandNames;
   private final SyncPoint resumeFrom;
   private final boolean snapshotOnly;
@@ -64,7 +66,9 @@ public final class PsyncSource implements KeySource {
       Set<String> commandNames,
       SyncPoint resumeFrom,
       boolean snapshotOnly,
-      boolean fullResyncAllowed) {
+      boolean fullResyncAllowed,
+      Tls tls) {
+    this.tls = tls;
     this.from = from;
     this.commandNames = Set.copyOf(commandNames);
     this.resumeFrom = resumeFrom;
@@ -82,6 +86,10 @@ public final class PsyncSource implements KeySource {
             .setConnectionTimeout(5000);
     if (from.password() != null) {
       conf.setAuthUser(from.user()).setAuthPassword(from.password());
+    }
+    if (from.tls()) {
+      // Our own context: Replicator's default TLS factory trusts every certificate.
+      conf.setSsl(true).setSslContextFactory(tls::context).setSslParameters(tls.parameters());
     }
     if (resumeFrom != null) {
       conf.setReplId(resumeFrom.replId()).setReplOffset(resumeFrom.offset());

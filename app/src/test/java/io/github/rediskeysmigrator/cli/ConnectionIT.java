@@ -93,5 +93,20 @@ class ConnectionIT {
             tmp + "/r.json");
     assertEquals(0, viaUri.exit(), viaUri::toString);
     assertTrue(Files.readString(tmp.resolve("r.json")).contains("redis://default:***@"));
+
+    Path secret = Files.writeString(tmp.resolve("secret"), SECRET + "\n");
+    guarded.server().flushAll();
+    Tool.Result viaFile =
+        Tool.run(
+            "rdb",
+            f.toString(),
+            "--to",
+            "redis://127.0.0.1:" + guarded.server().port(),
+            "--to-password-file",
+            secret.toString(),
+            "--error-log",
+            tmp + "/e.log");
+    assertEquals(0, viaFile.exit(), viaFile::toString);
+    assertFalse(viaFile.out().contains(SECRET) || viaFile.err().contains(SECRET));
   }
 }

@@ -114,6 +114,11 @@ public final class RedisServer implements AutoCloseable {
     return null;
   }
 
+  /** A free loopback port in the test range, e.g. for a server's --tls-port. */
+  public static int freeTestPort() {
+    return freePort();
+  }
+
   private static int freePort() {
     for (int i = 0; i < 200; i++) {
       int port = ThreadLocalRandom.current().nextInt(PORT_MIN, PORT_MAX + 1);

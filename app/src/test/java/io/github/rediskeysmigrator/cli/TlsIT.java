@@ -1,0 +1,182 @@
+package io.github.rediskeysmigrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.rediskeysmigrator.testing.RedisServer;
+import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.SampleData;
+import io.github.rediskeysmigrator.testing.TestCerts;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/** TLS to real redis-server processes with certificates made in the test. */
+class TlsIT {
+  static final TestCerts CERTS = TestCerts.generate();
+  static final int TLS_PORT = RedisServer.freeTestPort();
+  static final int OTHER_TLS_PORT = RedisServer.freeTestPort();
+  static final int MUTUAL_TLS_PORT = RedisServer.freeTestPort();
+
+  @RegisterExtension
+  static final RedisServerExtension tls =
+      RedisServerExtension.debian(args(CERTS.serverArgs(TLS_PORT, "server", false)));
+
+  @RegisterExtension
+  static final RedisServerExtension otherName =
+      RedisServerExtension.debian(args(CERTS.serverArgs(OTHER_TLS_PORT, "other", false)));
+
+  @RegisterExtension
+  static final RedisServerExtension mutual =
+      RedisServerExtension.debian(args(CERTS.serverArgs(MUTUAL_TLS_PORT, "server", true)));
+
+  @RegisterExtension static final RedisServerExtension plain = RedisServerExtension.debian();
+
+  @TempDir Path tmp;
+
+  private static String[] args(List<String> list) {
+    List<String> all = new ArrayList<>(list);
+    all.addAll(List.of("--repl-diskless-sync-delay", "0"));
+    return all.toArray(String[]::new);
+  }
+
+  private Path file;
+
+  private Path file() {
+    if (file == null) {
+      try (Jedis j = plain.server().client()) {
+        SampleData.fillAllTypes(j, "");
+      }
+      file = plain.server().saveTo(tmp.resolve("dump.rdb"));
+    }
+    return file;
+  }
+
+  private Tool.Result rdb(String to, String... extra) {
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "rdb",
+                file().toString(),
+                "--to",
+                to,
+                "--error-log",
+                tmp.resolve("e.log").toString()));
+    a.addAll(List.of(extra));
+    return Tool.run(a.toArray(String[]::new));
+  }
+
+  @Test
+  void verifiedConnectionWithOurCaWorks() {
+    Tool.Result r =
+        rdb("rediss://127.0.0.1:" + TLS_PORT, "--tls-ca", CERTS.file("ca.pem").toString());
+
+    assertEquals(0, r.exit(), r::toString);
+    try (Jedis d = tls.server().client()) {
+      assertEquals(SampleData.ALL_TYPES_KEYS, d.dbSize());
+    }
+  }
+
+  @Test
+  void unknownCaFailsWithExit3AndSaysWhy() {
+    Tool.Result r = rdb("rediss://127.0.0.1:" + TLS_PORT);
+
+    assertEquals(3, r.exit(), r::toString);
+    assertTrue(r.err().contains("not signed by a trusted CA"), r.err());
+  }
+
+  @Test
+  void certificateForAnotherHostFails() {
+    Tool.Result r =
+        rdb(
+            "redis://127.0.0.1:" + OTHER_TLS_PORT,
+            "--to-tls",
+            "--tls-ca",
+            CERTS.file("ca.pem").toString());
+
+    assertEquals(3, r.exit(), r::toString);
+    assertTrue(r.err().contains("does not name this host"), r.err());
+  }
+
+  @Test
+  void insecureTrustsAnythingButSaysSo() {
+    Tool.Result r = rdb("rediss://127.0.0.1:" + OTHER_TLS_PORT, "--tls-insecure");
+
+    assertEquals(0, r.exit(), r::toString);
+    assertTrue(r.err().contains("warning: --tls-insecure"), r.err());
+  }
+
+  @Test
+  void mutualTlsNeedsTheClientCertificate() {
+    String to = "rediss://127.0.0.1:" + MUTUAL_TLS_PORT;
+    Tool.Result without = rdb(to, "--tls-ca", CERTS.file("ca.pem").toString());
+    assertEquals(3, without.exit(), without::toString);
+
+    Tool.Result with =
+        rdb(
+            to,
+            "--tls-ca",
+            CERTS.file("ca.pem").toString(),
+            "--tls-cert",
+            CERTS.file("client.pem").toString(),
+            "--tls-key",
+            CERTS.file("client.key").toString());
+    assertEquals(0, with.exit(), with::toString);
+  }
+
+  @Test
+  void syncAndScanReadATlsSourceWithOurContext() {
+    try (Jedis s = tls.server().client()) {
+      SampleData.fillStrings(s, "t", 100);
+    }
+    String from = "rediss://127.0.0.1:" + TLS_PORT;
+    String ca = CERTS.file("ca.pem").toString();
+
+    Tool.Result scan =
+        Tool.run(
+            "scan",
+            "--from",
+            from,
+            "--to",
+            plain.uri(),
+            "--tls-ca",
+            ca,
+            "--error-log",
+            tmp.resolve("e.log").toString());
+    assertEquals(0, scan.exit(), scan::toString);
+
+    plain.server().flushAll();
+    Tool.Result sync =
+        Tool.run(
+            "sync",
+            "--from",
+            from,
+            "--to",
+            plain.uri(),
+            "--tls-ca",
+            ca,
+            "--snapshot-only",
+            "--error-log",
+            tmp.resolve("e.log").toString());
+    assertEquals(0, sync.exit(), sync::toString);
+    try (Jedis d = plain.server().client()) {
+      assertEquals(100, d.dbSize());
+    }
+
+    Tool.Result untrusted =
+        Tool.run(
+            "sync",
+            "--from",
+            from,
+            "--to",
+            plain.uri(),
+            "--snapshot-only",
+            "--error-log",
+            tmp.resolve("e.log").toString());
+    assertEquals(3, untrusted.exit(), untrusted::toString);
+  }
+}
