@@ -1,0 +1,122 @@
+package io.github.rediskeysmigrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.rediskeysmigrator.testing.JarRun;
+import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.SampleData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Each command runs under an ACL user with exactly the permissions the README lists for it, and a
+ * permission less makes it fail clearly. Keeps the README's minimal ACLs honest.
+ */
+class AclIT {
+  /** The README's minimal ACLs, word for word. */
+  static final String SOURCE_SCAN = "+ping +info +select +dbsize +scan +dump +pexpiretime +pttl";
+
+  static final String SOURCE_SYNC = "+ping +info +command +psync +sync +replconf";
+  static final String DESTINATION = "+ping +info +select +restore +dump +function|restore";
+  static final String DESTINATION_SYNC = DESTINATION + " +@write +multi +exec +get";
+
+  @RegisterExtension
+  static final RedisServerExtension source =
+      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+
+  @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
+
+  @TempDir Path tmp;
+
+  @BeforeEach
+  void users() {
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      s.aclSetUser("scanner", ("reset on >pw ~* " + SOURCE_SCAN).split(" "));
+      s.aclSetUser("replica", ("reset on >pw ~* " + SOURCE_SYNC).split(" "));
+      d.aclSetUser("writer", ("reset on >pw ~* &* " + DESTINATION).split(" "));
+      d.aclSetUser("syncer", ("reset on >pw ~* &* " + DESTINATION_SYNC).split(" "));
+      d.aclSetUser("weak", ("reset on >pw ~* +ping +info +select +dump").split(" "));
+      SampleData.fillAllTypes(s, "");
+    }
+  }
+
+  private String uri(RedisServerExtension server, String user) {
+    return "redis://" + user + ":pw@127.0.0.1:" + server.server().port();
+  }
+
+  @Test
+  void rdbAndScanRunWithTheMinimalAcls() {
+    Path file = source.server().saveTo(tmp.resolve("d.rdb"));
+    Tool.Result rdb =
+        Tool.run("rdb", file.toString(), "--to", uri(dest, "writer"), "--error-log", tmp + "/e");
+    assertEquals(0, rdb.exit(), rdb::toString);
+
+    dest.server().flushAll();
+    Tool.Result scan =
+        Tool.run(
+            "scan",
+            "--from",
+            uri(source, "scanner"),
+            "--to",
+            uri(dest, "writer"),
+            "--error-log",
+            tmp + "/e");
+    assertEquals(0, scan.exit(), scan::toString);
+    try (Jedis d = dest.server().client()) {
+      assertEquals(SampleData.ALL_TYPES_KEYS, d.dbSize());
+    }
+  }
+
+  @Test
+  void aMissingPermissionIsNamedInTheErrorLog() throws Exception {
+    Path file = source.server().saveTo(tmp.resolve("d.rdb"));
+    Tool.Result r =
+        Tool.run("rdb", file.toString(), "--to", uri(dest, "weak"), "--error-log", tmp + "/e");
+    assertEquals(1, r.exit(), r::toString);
+    assertTrue(Files.readString(tmp.resolve("e")).contains("NOPERM"));
+  }
+
+  @Test
+  void syncRunsWithTheMinimalAcls() throws Exception {
+    Path checkpoint = tmp.resolve("cp");
+    try (JarRun run =
+        JarRun.start(
+            tmp,
+            Map.of(),
+            "sync",
+            "--from",
+            uri(source, "replica"),
+            "--to",
+            uri(dest, "syncer"),
+            "--checkpoint",
+            checkpoint.toString(),
+            "--progress",
+            "never")) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.exists(checkpoint) && System.nanoTime() < deadline && run.isAlive()) {
+        Thread.sleep(50);
+      }
+      try (Jedis s = source.server().client()) {
+        s.set("live", "1");
+        s.hset("live:h", "f", "v");
+      }
+      try (Jedis d = dest.server().client()) {
+        while (d.get("live") == null && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        assertEquals("1", d.get("live"), run::toString);
+        assertEquals(SampleData.ALL_TYPES_KEYS + 3, d.dbSize(), "keys + 2 live + checkpoint key");
+      }
+      assertEquals(130, run.terminate(), run::toString);
+    }
+  }
+}
