@@ -42,8 +42,8 @@ class AclIT {
         Jedis d = dest.server().client()) {
       s.aclSetUser("scanner", ("reset on >pw ~* " + SOURCE_SCAN).split(" "));
       s.aclSetUser("replica", ("reset on >pw ~* " + SOURCE_SYNC).split(" "));
-      d.aclSetUser("writer", ("reset on >pw ~* &* " + DESTINATION).split(" "));
-      d.aclSetUser("syncer", ("reset on >pw ~* &* " + DESTINATION_SYNC).split(" "));
+      d.aclSetUser("writer", ("reset on >pw ~* " + DESTINATION).split(" "));
+      d.aclSetUser("syncer", ("reset on >pw ~* " + DESTINATION_SYNC).split(" "));
       d.aclSetUser("weak", ("reset on >pw ~* +ping +info +select +dump").split(" "));
       SampleData.fillAllTypes(s, "");
     }
