@@ -93,13 +93,18 @@ final class ScanCommand implements Callable<Integer> {
     }
     ScanSource keys =
         new ScanSource(
-            conn,
-            dbs,
-            pipeline.match,
-            scanCount,
-            info.supportsExpireTime(),
-            ctx.clock(),
-            from.toString());
+                conn,
+                dbs,
+                pipeline.match,
+                scanCount,
+                info.supportsExpireTime(),
+                ctx.clock(),
+                from.toString())
+            .reconnecting(
+                () -> RedisConnector.connect(from, dbs.get(0), "source", tls),
+                pipeline.retries,
+                pipeline.retryBackoffSeconds.movePointRight(3).longValue(),
+                ctx.sleeper());
     // DUMP payloads carry the source server's own RDB version.
     return runner.run("scan", from.toString(), keys, info.maxRdbVersion(), pipeline, destination);
   }

@@ -27,7 +27,12 @@ public final class ScanSource implements KeySource {
   private static final byte[] START = bytes("0");
   private static final ProtocolCommand PEXPIRETIME = () -> bytes("PEXPIRETIME");
 
-  private final Connection conn;
+  private Connection conn;
+  private io.github.rediskeysmigrator.sink.PipelinedWriter.Reconnector reconnector;
+  private int retries;
+  private long retryBackoffMillis;
+  private io.github.rediskeysmigrator.core.Sleeper sleeper =
+      io.github.rediskeysmigrator.core.Sleeper.SYSTEM;
   private final List<Integer> dbs;
   private final byte[] match;
   private final byte[] count;
@@ -99,25 +104,13 @@ public final class ScanSource implements KeySource {
 
   @SuppressWarnings("unchecked")
   private void scanDb(int db, KeySink sink) throws InterruptedException, SourceException {
-    sendScan(START);
-    List<Object> scan = (List<Object>) conn.getOne();
+    List<Object> scan = roundTrip(db, List.of(), START, false).scan();
     while (true) {
       byte[] cursor = (byte[]) scan.get(0);
       List<byte[]> keys = (List<byte[]>) scan.get(1);
       boolean last = cursor.length == 1 && cursor[0] == '0';
-      for (byte[] key : keys) {
-        conn.sendCommand(Protocol.Command.DUMP, key);
-        if (absoluteExpiry) {
-          conn.sendCommand(PEXPIRETIME, key);
-        } else {
-          conn.sendCommand(Protocol.Command.PTTL, key);
-        }
-      }
-      if (!last) {
-        // The next SCAN rides in the same round trip as this batch's values.
-        sendScan(cursor);
-      }
-      List<Object> replies = conn.getMany(keys.size() * 2 + (last ? 0 : 1));
+      Batch batch = roundTrip(db, keys, cursor, last);
+      List<Object> replies = batch.replies();
       long now = clock.millis();
       List<KeyEvent> events = new ArrayList<>(keys.size());
       for (int i = 0; i < keys.size(); i++) {
@@ -129,12 +122,68 @@ public final class ScanSource implements KeySource {
       if (last) {
         return;
       }
-      Object next = replies.get(replies.size() - 1);
-      if (next instanceof JedisDataException e) {
-        throw e;
-      }
-      scan = (List<Object>) next;
+      scan = batch.scan();
     }
+  }
+
+  /** The replies of one round trip: values of a batch, and the next SCAN's reply. */
+  private record Batch(List<Object> replies, List<Object> scan) {}
+
+  /**
+   * Sends the DUMP and expiry of {@code keys} and, unless {@code last}, the SCAN from {@code
+   * cursor}, in one round trip. When the connection drops, reconnects with backoff and sends the
+   * same round trip again: SCAN from the same cursor returns the same batch, so nothing is skipped.
+   */
+  @SuppressWarnings("unchecked")
+  private Batch roundTrip(int db, List<byte[]> keys, byte[] cursor, boolean last)
+      throws InterruptedException, SourceException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        List<Object> replies = send(keys, cursor, last);
+        Object next = last ? null : replies.get(replies.size() - 1);
+        if (next instanceof JedisDataException e) {
+          throw e;
+        }
+        return new Batch(replies, (List<Object>) next);
+      } catch (JedisConnectionException e) {
+        if (reconnector == null || attempt >= retries) {
+          throw e;
+        }
+        sleeper.sleep(Math.min(retryBackoffMillis * (attempt + 1), 10_000));
+        reconnect(db, e);
+      }
+    }
+  }
+
+  private void reconnect(int db, JedisConnectionException cause) {
+    try {
+      conn.close();
+    } catch (JedisConnectionException e) {
+      cause.addSuppressed(e);
+    }
+    try {
+      conn = reconnector.connect();
+      select(db);
+    } catch (io.github.rediskeysmigrator.sink.ConnectException | JedisConnectionException e) {
+      // The next attempt tries again; the last one's failure is what the user sees.
+      cause.addSuppressed(e);
+    }
+  }
+
+  private List<Object> send(List<byte[]> keys, byte[] cursor, boolean last) {
+    for (byte[] key : keys) {
+      conn.sendCommand(Protocol.Command.DUMP, key);
+      if (absoluteExpiry) {
+        conn.sendCommand(PEXPIRETIME, key);
+      } else {
+        conn.sendCommand(Protocol.Command.PTTL, key);
+      }
+    }
+    if (!last) {
+      // The next SCAN rides in the same round trip as this batch's values.
+      sendScan(cursor);
+    }
+    return conn.getMany(keys.size() * 2 + (last ? 0 : 1));
   }
 
   private void sendScan(byte[] cursor) {
@@ -175,6 +224,22 @@ public final class ScanSource implements KeySource {
       expireAt = now + t;
     }
     return KeyEvent.of(db, key, RdbTypes.keyType(payload[0] & 0xff), expireAt, payload);
+  }
+
+  /**
+   * Reconnects with {@code reconnector} when the source connection drops, up to {@code retries}
+   * times, waiting {@code backoffMillis} times the attempt number (at most 10 s) before each.
+   */
+  public ScanSource reconnecting(
+      io.github.rediskeysmigrator.sink.PipelinedWriter.Reconnector reconnector,
+      int retries,
+      long backoffMillis,
+      io.github.rediskeysmigrator.core.Sleeper sleeper) {
+    this.reconnector = reconnector;
+    this.retries = retries;
+    this.retryBackoffMillis = backoffMillis;
+    this.sleeper = sleeper;
+    return this;
   }
 
   @Override

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-/** The destination restarts in the middle of a run: the writer reconnects and nothing is lost. */
+/** A server restarts in the middle of a run: the tool reconnects and nothing is lost. */
 class DestinationRestartIT {
   @RegisterExtension
   static final RedisServerExtension source =
@@ -64,6 +64,40 @@ class DestinationRestartIT {
     assertEquals(20_000, field(json, "written"), json);
     assertEquals(0, field(json, "skipped_existing"), json);
     assertEquals(0, field(json, "errors"), json);
+    try (Jedis d = dest.server().client()) {
+      assertEquals(20_000, d.dbSize());
+    }
+  }
+
+  @Test
+  void scanResumesFromItsCursorWhenTheSourceRestarts() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 20_000);
+    }
+    try (JarRun run =
+        JarRun.start(
+            tmp,
+            Map.of(),
+            "scan",
+            "--from",
+            source.uri(),
+            "--to",
+            dest.uri(),
+            "--max-rate",
+            "8000",
+            "--scan-count",
+            "100",
+            "--report",
+            tmp.resolve("r.json").toString())) {
+      Thread.sleep(1200);
+      assertTrue(run.isAlive(), "still running when the source restarts");
+      source.server().restartKeepingData();
+      assertEquals(0, run.waitFor(120), run::toString);
+    }
+    String json = Files.readString(tmp.resolve("r.json"));
+    assertEquals(0, field(json, "errors"), json);
+    assertEquals(
+        field(json, "read"), field(json, "written") + field(json, "skipped_existing"), json);
     try (Jedis d = dest.server().client()) {
       assertEquals(20_000, d.dbSize());
     }
