@@ -6,11 +6,23 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then $sudo apt-get update -q; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "$@"
+}
+
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
   echo "test.sh: installing redis-server (Debian) for the integration tests" >&2
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q redis-server redis-tools
+  apt_install redis-server redis-tools
+fi
+
+# rdb-parser-tests describes destinations with the corpus' own dump scripts, which need Debian's
+# python3 with the redis module (a python3 earlier on PATH, e.g. pyenv's, may lack it).
+if ! /usr/bin/python3 -c 'import redis' >/dev/null 2>&1; then
+  echo "test.sh: installing python3-redis for the RDB corpus conformance tests" >&2
+  apt_install python3 python3-redis
 fi
 
 if ! command -v openssl >/dev/null 2>&1; then

@@ -11,7 +11,9 @@ import java.io.IOException;
  * {@link DumpRdbValueVisitor}: that one copies every raw read through a chunked builder and
  * computes the CRC64 a byte at a time, which made parsing the bottleneck of a migration. Here the
  * bytes go into one reused array and the CRC uses {@link Crc64}. Types that are rare in practice
- * (streams, modules, hashes with field expiry) keep Replicator's implementation.
+ * (streams, modules) keep Replicator's implementation. Hashes with field expiry are read here too,
+ * in both layouts Redis 7.4 loads: the release candidates' (types 22, 23) and the final one (24,
+ * 25); see {@link PayloadRdbVisitor}.
  *
  * <p>Payloads keep the file's own RDB version and encodings; nothing is converted.
  */
@@ -33,6 +35,10 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
   private static final int ZSET_LISTPACK = 17;
   private static final int LIST_QUICKLIST_2 = 18;
   private static final int SET_LISTPACK = 20;
+  private static final int HASH_METADATA_PRE_GA = 22;
+  private static final int HASH_LISTPACK_EX_PRE_GA = 23;
+  private static final int HASH_METADATA = 24;
+  private static final int HASH_LISTPACK_EX = 25;
 
   /** What to skip for one value, reading through a parser whose bytes are captured. */
   @FunctionalInterface
@@ -41,6 +47,9 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
   }
 
   private final PayloadCapture capture = new PayloadCapture();
+
+  /** Whether the next hash with field expiry has the pre-GA layout (no minimum expiry first). */
+  private boolean preGa;
 
   public PayloadValueVisitor(Replicator replicator) {
     super(replicator);
@@ -154,6 +163,51 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
   @Override
   public <T> T applySetListPack(RedisInputStream in, int version) throws IOException {
     return capture(in, SET_LISTPACK, version, SkipRdbParser::rdbLoadPlainStringObject);
+  }
+
+  /**
+   * The next hash with field expiry that Replicator dispatches as type 24 or 25 was type 22 or 23
+   * in the file.
+   */
+  void nextHashIsPreGa() {
+    preGa = true;
+  }
+
+  @Override
+  public <T> T applyHashMetadata(RedisInputStream in, int version) throws IOException {
+    boolean pre = preGa;
+    preGa = false;
+    return capture(
+        in,
+        pre ? HASH_METADATA_PRE_GA : HASH_METADATA,
+        version,
+        p -> {
+          if (!pre) {
+            p.rdbLoadMillisecondTime(); // minimum expiry; field TTLs are relative to it
+          }
+          long n = p.rdbLoadLen().len;
+          for (long i = 0; i < n; i++) {
+            p.rdbLoadLen(); // field TTL
+            p.rdbLoadEncodedStringObject();
+            p.rdbLoadEncodedStringObject();
+          }
+        });
+  }
+
+  @Override
+  public <T> T applyHashListPackEx(RedisInputStream in, int version) throws IOException {
+    boolean pre = preGa;
+    preGa = false;
+    return capture(
+        in,
+        pre ? HASH_LISTPACK_EX_PRE_GA : HASH_LISTPACK_EX,
+        version,
+        p -> {
+          if (!pre) {
+            p.rdbLoadMillisecondTime(); // minimum expiry
+          }
+          p.rdbLoadPlainStringObject(); // listpack of field, value, TTL triplets
+        });
   }
 
   @Override

@@ -10,7 +10,7 @@ import java.util.Map;
  * A strict little JSON parser (RFC 8259) for tests that check what the code writes: objects become
  * maps in their order, numbers BigDecimal; anything malformed throws IllegalArgumentException.
  */
-final class JsonReader {
+public final class JsonReader {
   private final String s;
   private int i;
 
@@ -19,7 +19,7 @@ final class JsonReader {
   }
 
   /** Parses one JSON value surrounded by optional whitespace. */
-  static Object parse(String json) {
+  public static Object parse(String json) {
     JsonReader r = new JsonReader(json);
     r.space();
     Object value = r.value();
@@ -32,7 +32,7 @@ final class JsonReader {
 
   /** Parses a JSON object. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> object(String json) {
+  public static Map<String, Object> object(String json) {
     Object value = parse(json);
     if (!(value instanceof Map)) {
       throw new IllegalArgumentException("not an object: " + json);

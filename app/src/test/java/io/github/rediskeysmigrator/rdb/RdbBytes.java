@@ -8,6 +8,8 @@ import java.util.zip.GZIPOutputStream;
 
 /** Builds small RDB files byte by byte, so tests need no redis-server to make them. */
 final class RdbBytes {
+  private static final int OPCODE_AUX = 0xfa;
+  private static final int OPCODE_EXPIRETIME_MS = 0xfc;
   private static final int OPCODE_SELECTDB = 0xfe;
   private static final int OPCODE_EOF = 0xff;
   private static final int TYPE_STRING = 0;
@@ -17,6 +19,8 @@ final class RdbBytes {
   private RdbBytes(int version) {
     out.writeBytes(String.format("REDIS%04d", version).getBytes(StandardCharsets.US_ASCII));
   }
+
+  private RdbBytes() {}
 
   /** An RDB of {@code version} with nothing in it yet. */
   static RdbBytes version(int version) {
@@ -36,6 +40,51 @@ final class RdbBytes {
     writeString(key.getBytes(StandardCharsets.UTF_8));
     writeString(value);
     return this;
+  }
+
+  /** Adds an expiry in milliseconds (opcode 0xfc) for the key that follows. */
+  RdbBytes expireMs(long at) {
+    out.write(OPCODE_EXPIRETIME_MS);
+    for (int i = 0; i < 8; i++) {
+      out.write((int) (at >>> (8 * i)));
+    }
+    return this;
+  }
+
+  /** Adds an AUX field (opcode 0xfa). */
+  RdbBytes aux(String name, String value) {
+    out.write(OPCODE_AUX);
+    writeString(name.getBytes(StandardCharsets.UTF_8));
+    writeString(value.getBytes(StandardCharsets.UTF_8));
+    return this;
+  }
+
+  /** Adds a key of value type {@code type} whose value is already encoded. */
+  RdbBytes value(int type, String key, byte[] encoded) {
+    out.write(type);
+    writeString(key.getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(encoded);
+    return this;
+  }
+
+  /** Adds bytes as they are. */
+  RdbBytes raw(byte[] bytes) {
+    out.writeBytes(bytes);
+    return this;
+  }
+
+  /** A length as RDB encodes it (6, 14, 32 or 64 bits). */
+  static byte[] length(long len) {
+    RdbBytes b = new RdbBytes();
+    b.writeLength(len);
+    return b.out.toByteArray();
+  }
+
+  /** A length-prefixed string as RDB encodes it. */
+  static byte[] string(byte[] s) {
+    RdbBytes b = new RdbBytes();
+    b.writeString(s);
+    return b.out.toByteArray();
   }
 
   /** The bytes so far, then the EOF opcode and the CRC64 of everything before it. */
@@ -81,18 +130,22 @@ final class RdbBytes {
     out.writeBytes(s);
   }
 
-  private void writeLength(int len) {
+  private void writeLength(long len) {
     if (len < 64) {
-      out.write(len);
+      out.write((int) len);
     } else if (len < 16384) {
-      out.write(0x40 | (len >>> 8));
-      out.write(len & 0xff);
-    } else {
+      out.write(0x40 | (int) (len >>> 8));
+      out.write((int) (len & 0xff));
+    } else if (len <= 0xffffffffL) {
       out.write(0x80);
-      out.write(len >>> 24);
-      out.write(len >>> 16);
-      out.write(len >>> 8);
-      out.write(len);
+      for (int shift = 24; shift >= 0; shift -= 8) {
+        out.write((int) (len >>> shift));
+      }
+    } else {
+      out.write(0x81);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        out.write((int) (len >>> shift));
+      }
     }
   }
 }

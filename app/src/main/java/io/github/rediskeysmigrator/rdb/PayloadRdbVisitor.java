@@ -1,0 +1,121 @@
+package io.github.rediskeysmigrator.rdb;
+
+import com.moilioncircle.redis.replicator.Replicator;
+import com.moilioncircle.redis.replicator.event.Event;
+import com.moilioncircle.redis.replicator.io.RedisInputStream;
+import com.moilioncircle.redis.replicator.rdb.datatype.ContextKeyValuePair;
+import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbVisitor;
+import com.moilioncircle.redis.replicator.rdb.skip.SkipRdbParser;
+import java.io.IOException;
+
+/**
+ * Redis Replicator's {@link DumpRdbVisitor} (every key as a DUMP payload, through {@link
+ * PayloadValueVisitor}), with two places where Redis reads a file that Replicator 3.11.0 refuses:
+ *
+ * <ul>
+ *   <li>AUX fields between a key's expiry (or LRU/LFU) opcode and its value type. KeyDB writes one
+ *       ({@code mvcc-tstamp}) before each key. Redis' loader treats every opcode alike and keeps
+ *       the expiry for the next key; Replicator's {@code DefaultRdbVisitor.applyExpireTimeMs}
+ *       expects the value type right after the expiry and fails with "unexpected value type:250".
+ *   <li>Hashes with field expiry written by the Redis 7.4 release candidates, value types 22
+ *       (RDB_TYPE_HASH_METADATA_PRE_GA) and 23 (RDB_TYPE_HASH_LISTPACK_EX_PRE_GA): the same as 24
+ *       and 25 without the leading minimum-expiry time. Replicator only knows 24 and 25 and fails
+ *       with "unexpected value type:22". Redis 7.4 and later load and RESTORE both; the payload
+ *       keeps the type it had in the file. (Valkey 9 uses 22 for a hash of its own layout, but its
+ *       files start with {@code VALKEY} and are refused by {@link RdbHeader} before this.)
+ *   <li>Redis Enterprise's RAM-LRU opcode (107) before a key: a length that only Redis Enterprise
+ *       uses. redis/librdb reads and ignores it the same way; Replicator fails with "unexpected
+ *       value type:107".
+ * </ul>
+ */
+public final class PayloadRdbVisitor extends DumpRdbVisitor {
+  private static final int OPCODE_AUX = 250;
+  private static final int OPCODE_RAM_LRU = 107;
+  private static final int HASH_METADATA_PRE_GA = 22;
+  private static final int HASH_LISTPACK_EX_PRE_GA = 23;
+  private static final int HASH_METADATA = 24;
+  private static final int HASH_LISTPACK_EX = 25;
+
+  private final PayloadValueVisitor values;
+
+  /** How many key-prefix opcodes (expiry, LRU, LFU) are being read: AUX may follow them. */
+  private int inKeyPrefix;
+
+  public PayloadRdbVisitor(Replicator replicator) {
+    this(replicator, new PayloadValueVisitor(replicator));
+  }
+
+  private PayloadRdbVisitor(Replicator replicator, PayloadValueVisitor values) {
+    super(replicator, values);
+    this.values = values;
+  }
+
+  @Override
+  public int applyType(RedisInputStream in) throws IOException {
+    int type = super.applyType(in);
+    while (type == OPCODE_RAM_LRU || (inKeyPrefix > 0 && type == OPCODE_AUX)) {
+      SkipRdbParser skip = new SkipRdbParser(in);
+      if (type == OPCODE_RAM_LRU) {
+        skip.rdbLoadLen();
+      } else {
+        skip.rdbLoadEncodedStringObject(); // name
+        skip.rdbLoadEncodedStringObject(); // value
+      }
+      type = super.applyType(in);
+    }
+    // Replicator dispatches on 24 and 25 only; the value visitor reads the pre-GA layout.
+    if (type == HASH_METADATA_PRE_GA) {
+      values.nextHashIsPreGa();
+      return HASH_METADATA;
+    }
+    if (type == HASH_LISTPACK_EX_PRE_GA) {
+      values.nextHashIsPreGa();
+      return HASH_LISTPACK_EX;
+    }
+    return type;
+  }
+
+  @Override
+  public Event applyExpireTime(RedisInputStream in, int version, ContextKeyValuePair context)
+      throws IOException {
+    inKeyPrefix++;
+    try {
+      return super.applyExpireTime(in, version, context);
+    } finally {
+      inKeyPrefix--;
+    }
+  }
+
+  @Override
+  public Event applyExpireTimeMs(RedisInputStream in, int version, ContextKeyValuePair context)
+      throws IOException {
+    inKeyPrefix++;
+    try {
+      return super.applyExpireTimeMs(in, version, context);
+    } finally {
+      inKeyPrefix--;
+    }
+  }
+
+  @Override
+  public Event applyFreq(RedisInputStream in, int version, ContextKeyValuePair context)
+      throws IOException {
+    inKeyPrefix++;
+    try {
+      return super.applyFreq(in, version, context);
+    } finally {
+      inKeyPrefix--;
+    }
+  }
+
+  @Override
+  public Event applyIdle(RedisInputStream in, int version, ContextKeyValuePair context)
+      throws IOException {
+    inKeyPrefix++;
+    try {
+      return super.applyIdle(in, version, context);
+    } finally {
+      inKeyPrefix--;
+    }
+  }
+}

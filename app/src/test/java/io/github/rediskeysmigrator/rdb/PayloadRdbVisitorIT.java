@@ -1,0 +1,240 @@
+package io.github.rediskeysmigrator.rdb;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.KeyType;
+import io.github.rediskeysmigrator.source.RdbFileSource;
+import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Files Redis loads but Redis Replicator 3.11.0 alone refuses, read through {@link
+ * PayloadRdbVisitor}; the payloads are restored into a real Redis 7.4.1 to prove them whole.
+ */
+class PayloadRdbVisitorIT {
+  @RegisterExtension
+  static final RedisServerExtension redis74 = RedisServerExtension.shared("redis-7.4.1");
+
+  private static final long YEAR_2100_MS = 4102444800000L;
+  private static final int TYPE_HASH_METADATA_PRE_GA = 22;
+  private static final int TYPE_HASH_LISTPACK_EX_PRE_GA = 23;
+  private static final int TYPE_HASH_METADATA = 24;
+  private static final int TYPE_HASH_LISTPACK_EX = 25;
+
+  @TempDir Path dir;
+
+  private List<KeyEvent> read(byte[] rdb) throws Exception {
+    Path file = Files.write(dir.resolve("test.rdb"), rdb);
+    List<KeyEvent> events = new ArrayList<>();
+    new RdbFileSource(List.of(RdbHeader.read(file)))
+        .readInto(
+            e -> {
+              if (e instanceof KeyEvent k) {
+                events.add(k);
+              }
+            });
+    return events;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Restores every event into the empty 7.4.1 and returns a client on it. */
+  private static Jedis restored(List<KeyEvent> events) {
+    Jedis j = redis74.server().client();
+    for (KeyEvent e : events) {
+      j.restore(e.key(), 0, e.payload());
+    }
+    return j;
+  }
+
+  @Test
+  void keyDbAuxFieldBetweenExpiryAndValueIsSkippedAndTheExpiryKept() throws Exception {
+    byte[] rdb =
+        RdbBytes.version(9)
+            .selectDb(0)
+            .expireMs(YEAR_2100_MS)
+            .aux("mvcc-tstamp", "1645954001566433280")
+            .string("testkey", utf8("foo"))
+            .string("next", utf8("bar"))
+            .withChecksum();
+
+    List<KeyEvent> events = read(rdb);
+
+    assertEquals(2, events.size());
+    assertArrayEquals(utf8("testkey"), events.get(0).key());
+    assertEquals(YEAR_2100_MS, events.get(0).expireAtMs());
+    assertEquals(KeyEvent.NO_EXPIRY, events.get(1).expireAtMs());
+    try (Jedis j = restored(events)) {
+      assertEquals("foo", j.get("testkey"));
+      assertEquals("bar", j.get("next"));
+    }
+  }
+
+  @Test
+  void redisEnterpriseRamLruOpcodeBeforeAKeyIsSkipped() throws Exception {
+    byte[] rdb =
+        RdbBytes.version(12)
+            .selectDb(0)
+            .raw(new byte[] {107})
+            .raw(RdbBytes.length(67))
+            .string("a", utf8("b"))
+            .expireMs(YEAR_2100_MS)
+            .raw(new byte[] {107})
+            .raw(RdbBytes.length(3))
+            .string("c", utf8("d"))
+            .withChecksum();
+
+    List<KeyEvent> events = read(rdb);
+
+    assertEquals(2, events.size());
+    assertEquals(YEAR_2100_MS, events.get(1).expireAtMs());
+    try (Jedis j = restored(events)) {
+      assertEquals("b", j.get("a"));
+      assertEquals("d", j.get("c"));
+    }
+  }
+
+  @Test
+  void preGaHashMetadataRestoresWithItsFieldExpiry() throws Exception {
+    ByteArrayOutputStream value = new ByteArrayOutputStream();
+    value.writeBytes(RdbBytes.length(2));
+    value.writeBytes(RdbBytes.length(0)); // no TTL
+    value.writeBytes(RdbBytes.string(utf8("f1")));
+    value.writeBytes(RdbBytes.string(utf8("v1")));
+    value.writeBytes(RdbBytes.length(YEAR_2100_MS)); // pre-GA: absolute
+    value.writeBytes(RdbBytes.string(utf8("f2")));
+    value.writeBytes(RdbBytes.string(utf8("v2")));
+
+    List<KeyEvent> events =
+        read(
+            RdbBytes.version(12)
+                .selectDb(0)
+                .value(TYPE_HASH_METADATA_PRE_GA, "h", value.toByteArray())
+                .withChecksum());
+
+    assertEquals(1, events.size());
+    assertEquals(KeyType.HASH, events.get(0).type());
+    assertEquals(TYPE_HASH_METADATA_PRE_GA, events.get(0).payload()[0]);
+    assertRestoredHash(events);
+  }
+
+  @Test
+  void preGaHashListpackExRestoresWithItsFieldExpiry() throws Exception {
+    byte[] lp = listpack("f1", "v1", 0L, "f2", "v2", YEAR_2100_MS);
+
+    List<KeyEvent> events =
+        read(
+            RdbBytes.version(12)
+                .selectDb(0)
+                .value(TYPE_HASH_LISTPACK_EX_PRE_GA, "h", RdbBytes.string(lp))
+                .withChecksum());
+
+    assertEquals(TYPE_HASH_LISTPACK_EX_PRE_GA, events.get(0).payload()[0]);
+    assertRestoredHash(events);
+  }
+
+  @Test
+  void hashListpackExStillRestoresWithItsFieldExpiry() throws Exception {
+    ByteArrayOutputStream value = new ByteArrayOutputStream();
+    for (int i = 0; i < 8; i++) {
+      value.write((int) (YEAR_2100_MS >>> (8 * i))); // minimum expiry
+    }
+    value.writeBytes(RdbBytes.string(listpack("f1", "v1", 0L, "f2", "v2", YEAR_2100_MS)));
+
+    List<KeyEvent> events =
+        read(
+            RdbBytes.version(12)
+                .selectDb(0)
+                .value(TYPE_HASH_LISTPACK_EX, "h", value.toByteArray())
+                .string("after", utf8("x"))
+                .withChecksum());
+
+    assertEquals(TYPE_HASH_LISTPACK_EX, events.get(0).payload()[0]);
+    assertEquals(2, events.size());
+    assertRestoredHash(events.subList(0, 1));
+  }
+
+  @Test
+  void hashMetadataStillRestoresWithItsFieldExpiry() throws Exception {
+    long min = YEAR_2100_MS;
+    ByteArrayOutputStream value = new ByteArrayOutputStream();
+    for (int i = 0; i < 8; i++) {
+      value.write((int) (min >>> (8 * i)));
+    }
+    value.writeBytes(RdbBytes.length(2));
+    value.writeBytes(RdbBytes.length(0));
+    value.writeBytes(RdbBytes.string(utf8("f1")));
+    value.writeBytes(RdbBytes.string(utf8("v1")));
+    value.writeBytes(RdbBytes.length(1)); // relative to the minimum, plus one
+    value.writeBytes(RdbBytes.string(utf8("f2")));
+    value.writeBytes(RdbBytes.string(utf8("v2")));
+
+    List<KeyEvent> events =
+        read(
+            RdbBytes.version(12)
+                .selectDb(0)
+                .value(TYPE_HASH_METADATA, "h", value.toByteArray())
+                .withChecksum());
+
+    assertEquals(TYPE_HASH_METADATA, events.get(0).payload()[0]);
+    assertRestoredHash(events);
+  }
+
+  private static void assertRestoredHash(List<KeyEvent> events) {
+    try (Jedis j = restored(events)) {
+      assertEquals(Map.of("f1", "v1", "f2", "v2"), j.hgetAll("h"));
+      assertEquals(List.of(-1L, YEAR_2100_MS), j.hpexpireTime("h", "f1", "f2"));
+    }
+  }
+
+  /** A listpack of short strings and integers (Long), as Redis lays it out. */
+  private static byte[] listpack(Object... entries) {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    for (Object e : entries) {
+      byte[] enc;
+      if (e instanceof String s) {
+        byte[] b = utf8(s);
+        enc = new byte[1 + b.length];
+        enc[0] = (byte) (0x80 | b.length); // 6-bit string length
+        System.arraycopy(b, 0, enc, 1, b.length);
+      } else {
+        long v = (Long) e;
+        if (v >= 0 && v < 128) {
+          enc = new byte[] {(byte) v}; // 7-bit unsigned integer
+        } else {
+          enc = new byte[9];
+          enc[0] = (byte) 0xf4; // 64-bit integer, little endian
+          for (int i = 0; i < 8; i++) {
+            enc[1 + i] = (byte) (v >>> (8 * i));
+          }
+        }
+      }
+      body.writeBytes(enc);
+      body.write(enc.length); // back-length, one byte below 128
+    }
+    int total = 4 + 2 + body.size() + 1;
+    ByteArrayOutputStream lp = new ByteArrayOutputStream();
+    for (int i = 0; i < 4; i++) {
+      lp.write(total >>> (8 * i));
+    }
+    lp.write(entries.length);
+    lp.write(entries.length >>> 8);
+    lp.writeBytes(body.toByteArray());
+    lp.write(0xff);
+    return lp.toByteArray();
+  }
+}
