@@ -11,7 +11,6 @@ import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
 import com.moilioncircle.redis.replicator.event.PreCommandSyncEvent;
 import com.moilioncircle.redis.replicator.event.PreRdbSyncEvent;
 import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
-import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbVisitor;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpFunction;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
 import io.github.rediskeysmigrator.core.CommandEvent;
@@ -21,7 +20,7 @@ import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.core.SyncPoint;
-import io.github.rediskeysmigrator.rdb.PayloadValueVisitor;
+import io.github.rediskeysmigrator.rdb.PayloadRdbVisitor;
 import io.github.rediskeysmigrator.rdb.RdbTypes;
 import io.github.rediskeysmigrator.sink.Tls;
 import java.io.IOException;
@@ -45,6 +44,7 @@ public final class PsyncSource implements KeySource {
 
   private final RedisUri from;
   private final Tls tls;
+  private int retries = 15;
   private final Set<String> commandNames;
   private final SyncPoint resumeFrom;
   private final boolean snapshotOnly;
@@ -82,7 +82,8 @@ public final class PsyncSource implements KeySource {
         Configuration.defaultSetting()
             .setUseDefaultExceptionListener(false)
             .setHeartbeatPeriod(250)
-            .setRetries(5)
+            .setRetries(retries)
+            .setRetryTimeInterval(1000)
             .setConnectionTimeout(5000);
     if (from.password() != null) {
       conf.setAuthUser(from.user()).setAuthPassword(from.password());
@@ -96,7 +97,7 @@ public final class PsyncSource implements KeySource {
       conf.setReplStreamDB(resumeFrom.db());
     }
     StoppableReplicator r = new StoppableReplicator(from.host(), from.port(), conf);
-    r.setRdbVisitor(new DumpRdbVisitor(r, new PayloadValueVisitor(r)));
+    r.setRdbVisitor(new PayloadRdbVisitor(r));
     for (String name : commandNames) {
       r.addCommandParser(CommandName.name(name), new DefaultCommandParser());
     }
@@ -134,6 +135,12 @@ public final class PsyncSource implements KeySource {
   private SourceException connection(String message, Throwable cause) {
     return new SourceException(
         SourceException.Kind.CONNECTION, "source " + from + ": " + message, cause);
+  }
+
+  /** Reconnection attempts, one a second, when the source goes away (default 15). */
+  public PsyncSource reconnecting(int attempts) {
+    this.retries = attempts;
+    return this;
   }
 
   @Override

@@ -28,6 +28,7 @@ public final class ScanSource implements KeySource {
   private static final ProtocolCommand PEXPIRETIME = () -> bytes("PEXPIRETIME");
 
   private Connection conn;
+  private String runId;
   private io.github.rediskeysmigrator.sink.PipelinedWriter.Reconnector reconnector;
   private int retries;
   private long retryBackoffMillis;
@@ -68,6 +69,7 @@ public final class ScanSource implements KeySource {
   @Override
   public void readInto(KeySink sink) throws SourceException, InterruptedException {
     try {
+      runId = runId();
       long total = 0;
       for (int db : dbs) {
         select(db);
@@ -79,6 +81,14 @@ public final class ScanSource implements KeySource {
         select(db);
         scanDb(db, sink);
       }
+    } catch (SourceRestarted e) {
+      throw new SourceException(
+          SourceException.Kind.CONNECTION,
+          "source "
+              + label
+              + " restarted during the scan, so its SCAN cursor no longer holds; run scan again"
+              + " (keys already written are skipped as existing)",
+          e);
     } catch (JedisConnectionException e) {
       throw new SourceException(
           SourceException.Kind.CONNECTION,
@@ -163,11 +173,31 @@ public final class ScanSource implements KeySource {
     }
     try {
       conn = reconnector.connect();
-      select(db);
     } catch (io.github.rediskeysmigrator.sink.ConnectException | JedisConnectionException e) {
       // The next attempt tries again; the last one's failure is what the user sees.
       cause.addSuppressed(e);
+      return;
     }
+    if (!runId().equals(runId)) {
+      // A restarted server has new hash-table seeds: a SCAN cursor from before means nothing.
+      throw new SourceRestarted();
+    }
+    select(db);
+  }
+
+  /** The source restarted while we scanned it. */
+  private static final class SourceRestarted extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private String runId() {
+    conn.sendCommand(Protocol.Command.INFO, "server");
+    for (String line : conn.getBulkReply().split("\r?\n")) {
+      if (line.startsWith("run_id:")) {
+        return line.substring("run_id:".length()).trim();
+      }
+    }
+    return "";
   }
 
   private List<Object> send(List<byte[]> keys, byte[] cursor, boolean last) {

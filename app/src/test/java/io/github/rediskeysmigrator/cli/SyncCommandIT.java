@@ -290,7 +290,8 @@ class SyncCommandIT {
     try (Jedis s = source.server().client()) {
       SampleData.fillStrings(s, "k", 300);
     }
-    try (JarRun run = sync("--on-full-resync", "restart", "--existing", "replace")) {
+    try (JarRun run =
+        sync("--on-full-resync", "restart", "--existing", "replace", "--retries", "20")) {
       await("the snapshot", () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {
         s.set("before", "restart");
