@@ -220,4 +220,126 @@ class VerifyCommandIT {
     assertEquals(6, dirty.exit(), dirty::toString);
     assertEquals(Map.of("hash:big", "value_differs", "list:big", "value_differs"), diffs());
   }
+
+  @Test
+  void migrationReportExplainsKeysThatExistedBeforeButNotMissingOnes() throws IOException {
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      SampleData.fillStrings(s, "key:", 200);
+      d.set("key:3", "was here before");
+      d.set("key:4", "was here before");
+    }
+    Path rdb = source.server().saveTo(tmp.resolve("strings.rdb"));
+    assertEquals(0, migrate("rdb", rdb.toString(), "--to", dest.uri()).exit());
+    String report = tmp.resolve("migration.json").toString();
+
+    Tool.Result plain = verify("--from", rdb.toString(), "--to", dest.uri());
+    assertEquals(6, plain.exit(), plain::toString);
+    assertEquals(Map.of("key:3", "value_differs", "key:4", "value_differs"), diffs());
+
+    Tool.Result explained =
+        verify("--from", rdb.toString(), "--to", dest.uri(), "--existing-report", report);
+    assertEquals(0, explained.exit(), explained::toString);
+    assertTrue(
+        explained.out().contains("all 2 differing keys can be such keys"), explained::toString);
+    assertEquals(2, field("may_have_existed_before"));
+    assertEquals(2, field("migration_skipped_existing"));
+    // Still listed: the report cannot say which keys existed before.
+    assertEquals(Map.of("key:3", "value_differs", "key:4", "value_differs"), diffs());
+
+    try (Jedis d = dest.server().client()) {
+      d.set("key:5", "tampered after the migration");
+    }
+    Tool.Result tooMany =
+        verify("--from", rdb.toString(), "--to", dest.uri(), "--existing-report", report);
+    assertEquals(6, tooMany.exit(), tooMany::toString);
+    assertTrue(tooMany.out().contains("at most 2 of the differing keys"), tooMany::toString);
+
+    try (Jedis d = dest.server().client()) {
+      d.set("key:5", "value-5");
+      d.del("key:6");
+    }
+    Tool.Result missing =
+        verify("--from", rdb.toString(), "--to", dest.uri(), "--existing-report", report);
+    assertEquals(6, missing.exit(), missing::toString);
+    assertEquals(1, field("missing"));
+  }
+
+  @Test
+  void usesTheMigrationsFiltersAndDbMapping() throws IOException {
+    Path rdb = sampleRdb();
+    String[] selection = {"--match", "*:small", "--type", "list,hash", "--db-map", "1=4"};
+    List<String> migrateArgs = new ArrayList<>(List.of(rdb.toString(), "--to", dest.uri() + "/2"));
+    migrateArgs.addAll(List.of(selection));
+    assertEquals(0, migrate("rdb", migrateArgs.toArray(String[]::new)).exit());
+
+    List<String> verifyArgs =
+        new ArrayList<>(List.of("--from", rdb.toString(), "--to", dest.uri() + "/2"));
+    verifyArgs.addAll(List.of(selection));
+    Tool.Result same = verify(verifyArgs.toArray(String[]::new));
+    assertEquals(0, same.exit(), same::toString);
+    assertEquals(4, field("identical"));
+    assertEquals(2L * SampleData.ALL_TYPES_KEYS - 4, field("filtered"));
+
+    // Without the mapping, db 1's keys are looked for in db 2 of the destination.
+    Tool.Result unmapped =
+        verify(
+            "--from",
+            rdb.toString(),
+            "--to",
+            dest.uri() + "/2",
+            "--match",
+            "*:small",
+            "--type",
+            "list,hash");
+    assertEquals(6, unmapped.exit(), unmapped::toString);
+    assertEquals(Map.of("db1:hash:small", "missing", "db1:list:small", "missing"), diffs());
+  }
+
+  @Test
+  void expiriesWithinTheToleranceAreEqual() throws IOException {
+    long at = SampleData.farExpiry();
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      s.set("a", "1");
+      s.pexpireAt("a", at);
+      d.set("a", "1");
+      d.pexpireAt("a", at + 1500);
+    }
+    Path rdb = source.server().saveTo(tmp.resolve("ttl.rdb"));
+
+    assertEquals(0, verify("--from", rdb.toString(), "--to", dest.uri()).exit());
+    Tool.Result strict =
+        verify("--from", rdb.toString(), "--to", dest.uri(), "--ttl-tolerance", "1");
+    assertEquals(6, strict.exit(), strict::toString);
+    assertEquals(Map.of("a", "ttl_differs"), diffs());
+    assertTrue(strict.out().contains("1.500 s later (tolerance 1.000 s)"), strict::toString);
+  }
+
+  @Test
+  void badInputsEndWithTheDocumentedExitCodes() throws IOException {
+    Path notRdb = Files.writeString(tmp.resolve("not.rdb"), "hello");
+    Path rdb = source.server().saveTo(tmp.resolve("empty.rdb"));
+
+    Tool.Result mixed = verify("--from", source.uri(), rdb.toString(), "--to", dest.uri());
+    assertEquals(2, mixed.exit(), mixed::toString);
+    assertEquals(
+        2,
+        verify("--from", rdb.toString(), "--to", dest.uri(), "--big-key-threshold", "lots").exit());
+    assertEquals(
+        2,
+        verify("--from", rdb.toString(), "--to", dest.uri(), "--existing-report", notRdb.toString())
+            .exit());
+    Tool.Result itself = verify("--from", source.uri(), "--to", source.uri());
+    assertEquals(2, itself.exit(), itself::toString);
+    assertTrue(itself.err().contains("same database"), itself::toString);
+
+    Tool.Result bad = verify("--from", notRdb.toString(), "--to", dest.uri());
+    assertEquals(5, bad.exit(), bad::toString);
+    assertTrue(bad.err().contains("is not an RDB file"), bad::toString);
+    assertTrue(Files.readString(tmp.resolve("verify.json")).contains("\"exit_code\":5"));
+
+    Tool.Result unreachable = verify("--from", rdb.toString(), "--to", "redis://127.0.0.1:1");
+    assertEquals(3, unreachable.exit(), unreachable::toString);
+  }
 }
