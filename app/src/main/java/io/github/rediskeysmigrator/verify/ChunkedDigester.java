@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -28,7 +27,7 @@ final class ChunkedDigester {
   private static final byte[] COUNT = ascii("COUNT");
   private static final byte[] ZERO = ascii("0");
 
-  private final Connection conn;
+  private final ReplyQueue replies;
   private final int chunkElements;
   private final int chunkBytes;
   private final String role;
@@ -36,8 +35,8 @@ final class ChunkedDigester {
   /**
    * @param role "source" or "destination", for messages
    */
-  ChunkedDigester(Connection conn, int chunkElements, int chunkBytes, String role) {
-    this.conn = conn;
+  ChunkedDigester(ReplyQueue replies, int chunkElements, int chunkBytes, String role) {
+    this.replies = replies;
     this.chunkElements = chunkElements;
     this.chunkBytes = chunkBytes;
     this.role = role;
@@ -281,14 +280,10 @@ final class ChunkedDigester {
     return (Long) call(command, key);
   }
 
+  /** One command and its reply; an error reply is thrown as {@link JedisDataException}. */
   private Object call(String command, byte[]... args) {
     ProtocolCommand cmd = () -> ascii(command);
-    conn.sendCommand(cmd, args);
-    Object reply = conn.getMany(1).get(0);
-    if (reply instanceof JedisDataException e) {
-      throw e;
-    }
-    return reply;
+    return replies.call(cmd, args);
   }
 
   private static byte[] ascii(long v) {

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -19,13 +18,16 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * and only the {@code TYPE} of bigger ones, which are then compared in chunks. So no reply is ever
  * bigger than the threshold. A server without {@code MEMORY USAGE} gets one round trip with DUMP
  * for every key.
+ *
+ * <p>The steps are separate ({@link #probe}, {@link #requestValues}, {@link #states}) so that a
+ * caller can keep the server busy with the next batch while it works on the current one.
  */
 final class KeyStateReader {
   private static final ProtocolCommand MEMORY = () -> ascii("MEMORY");
   private static final ProtocolCommand PEXPIRETIME = () -> ascii("PEXPIRETIME");
   private static final byte[] USAGE = ascii("USAGE");
 
-  private final Connection conn;
+  private final ReplyQueue replies;
   private final boolean absoluteExpiry;
   private final boolean sized;
   private final long bigKeyBytes;
@@ -38,13 +40,13 @@ final class KeyStateReader {
    * @param role "source" or "destination", for messages
    */
   KeyStateReader(
-      Connection conn,
+      ReplyQueue replies,
       boolean absoluteExpiry,
       boolean sized,
       long bigKeyBytes,
       LongSupplier wallClock,
       String role) {
-    this.conn = conn;
+    this.replies = replies;
     this.absoluteExpiry = absoluteExpiry;
     this.sized = sized;
     this.bigKeyBytes = bigKeyBytes;
@@ -53,92 +55,125 @@ final class KeyStateReader {
   }
 
   /** Whether the server answers MEMORY USAGE (some managed services rename or forbid it). */
-  static boolean answersMemoryUsage(Connection conn) {
-    conn.sendCommand(MEMORY, USAGE, ascii("rkm:verify:probe:no-such-key"));
-    Object reply = conn.getMany(1).get(0);
-    return !(reply instanceof JedisDataException);
+  static boolean answersMemoryUsage(ReplyQueue replies) {
+    try {
+      replies.call(MEMORY, USAGE, ascii("rkm:verify:probe:no-such-key"));
+      return true;
+    } catch (JedisDataException e) {
+      return false;
+    }
+  }
+
+  /** One batch of keys on its way through the steps. */
+  static final class Batch {
+    private final List<byte[]> keys;
+    private final ReplyQueue.Ticket probe;
+    private ReplyQueue.Ticket values;
+    private boolean[] exists;
+    private boolean[] big;
+    private long[] expiry;
+    private List<KeyState> states;
+
+    private Batch(List<byte[]> keys, ReplyQueue.Ticket probe) {
+      this.keys = keys;
+      this.probe = probe;
+    }
   }
 
   /** The states of {@code keys} in the connection's current db, in the same order. */
   List<KeyState> read(List<byte[]> keys) throws ServerReadException {
-    int n = keys.size();
+    return states(probe(keys));
+  }
+
+  /** Step 1: sends the size and expiry queries of {@code keys} (DUMP too when unsized). */
+  Batch probe(List<byte[]> keys) {
     for (byte[] key : keys) {
       if (sized) {
-        conn.sendCommand(MEMORY, USAGE, key);
+        replies.send(MEMORY, USAGE, key);
       } else {
-        conn.sendCommand(Protocol.Command.DUMP, key);
+        replies.send(Protocol.Command.DUMP, key);
       }
-      sendExpiry(key);
+      if (absoluteExpiry) {
+        replies.send(PEXPIRETIME, key);
+      } else {
+        replies.send(Protocol.Command.PTTL, key);
+      }
     }
-    List<Object> first = conn.getMany(2 * n);
+    return new Batch(keys, replies.ticket());
+  }
+
+  /** Step 2: waits for the probe's replies and sends DUMP (or TYPE, for big keys). */
+  void requestValues(Batch b) throws ServerReadException {
+    if (b.exists != null) {
+      return;
+    }
+    List<Object> first = replies.await(b.probe);
     long now = wallClock.getAsLong();
-    long[] expiry = new long[n];
-    boolean[] exists = new boolean[n];
-    boolean[] big = new boolean[n];
-    List<KeyState> states = new ArrayList<>(n);
+    int n = b.keys.size();
+    b.exists = new boolean[n];
+    b.big = new boolean[n];
+    b.expiry = new long[n];
+    List<KeyState> unsized = sized ? null : new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Object head = check(first.get(2 * i), sized ? "MEMORY USAGE" : "DUMP");
       long t = expiry(first.get(2 * i + 1), now);
-      exists[i] = head != null && t != -2;
-      expiry[i] = t == -2 ? KeyEvent.NO_EXPIRY : t;
-      if (!sized) {
-        states.add(exists[i] ? payloadState((byte[]) head, expiry[i]) : missing());
-        continue;
-      }
-      if (exists[i]) {
-        big[i] = (Long) head > bigKeyBytes;
+      b.exists[i] = head != null && t != -2;
+      b.expiry[i] = t == -2 ? KeyEvent.NO_EXPIRY : t;
+      if (sized) {
+        b.big[i] = b.exists[i] && (Long) head > bigKeyBytes;
+      } else {
+        unsized.add(b.exists[i] ? payloadState((byte[]) head, b.expiry[i]) : KeyState.missing());
       }
     }
     if (!sized) {
-      return states;
+      b.states = unsized;
+      return;
     }
-    int asked = 0;
     for (int i = 0; i < n; i++) {
-      if (exists[i]) {
-        conn.sendCommand(big[i] ? Protocol.Command.TYPE : Protocol.Command.DUMP, keys.get(i));
-        asked++;
+      if (b.exists[i]) {
+        replies.send(b.big[i] ? Protocol.Command.TYPE : Protocol.Command.DUMP, b.keys.get(i));
       }
     }
-    List<Object> second = asked == 0 ? List.of() : conn.getMany(asked);
+    b.values = replies.ticket();
+  }
+
+  /** Step 3: waits for the values and returns the states, in the order of the keys. */
+  List<KeyState> states(Batch b) throws ServerReadException {
+    requestValues(b);
+    if (b.states != null) {
+      return b.states;
+    }
+    List<Object> second = replies.await(b.values);
+    int n = b.keys.size();
+    List<KeyState> states = new ArrayList<>(n);
     int r = 0;
     for (int i = 0; i < n; i++) {
-      if (!exists[i]) {
-        states.add(missing());
+      if (!b.exists[i]) {
+        states.add(KeyState.missing());
         continue;
       }
       Object reply = second.get(r++);
-      if (big[i]) {
+      if (b.big[i]) {
         KeyType type = typeOf((byte[]) check(reply, "TYPE"));
-        states.add(type == null ? missing() : KeyState.big(type, expiry[i]));
+        states.add(type == null ? KeyState.missing() : KeyState.big(type, b.expiry[i]));
       } else {
-        states.add(
-            reply == null ? missing() : payloadState((byte[]) check(reply, "DUMP"), expiry[i]));
+        states.add(payloadState((byte[]) check(reply, "DUMP"), b.expiry[i]));
       }
     }
+    b.states = states;
     return states;
-  }
-
-  private static KeyState missing() {
-    return KeyState.missing();
   }
 
   private KeyState payloadState(byte[] payload, long expireAt) throws ServerReadException {
     if (payload == null) {
-      return missing();
+      // Deleted or expired between the two round trips.
+      return KeyState.missing();
     }
     try {
       return KeyState.ofPayload(RdbTypes.keyType(payload[0] & 0xff), expireAt, payload);
     } catch (IllegalArgumentException e) {
       throw new ServerReadException(
-          role + " sent a DUMP payload of unknown type: " + e.getMessage(), e);
-    }
-  }
-
-  private void sendExpiry(byte[] key) {
-    if (absoluteExpiry) {
-      conn.sendCommand(PEXPIRETIME, key);
-    } else {
-      conn.sendCommand(Protocol.Command.PTTL, key);
+          "the " + role + " sent a DUMP payload of unknown type: " + e.getMessage(), e);
     }
   }
 

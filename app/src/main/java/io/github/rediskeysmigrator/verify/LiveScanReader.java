@@ -26,7 +26,7 @@ public final class LiveScanReader implements SourceReader {
   private static final byte[] COUNT = ascii("COUNT");
   private static final byte[] START = ascii("0");
 
-  private final Connection conn;
+  private final ReplyQueue replies;
   private final List<Integer> dbs;
   private final byte[] match;
   private final byte[] count;
@@ -41,7 +41,7 @@ public final class LiveScanReader implements SourceReader {
    * @param label the source as messages name it (no password)
    */
   LiveScanReader(
-      Connection conn,
+      ReplyQueue replies,
       List<Integer> dbs,
       String match,
       int count,
@@ -49,7 +49,7 @@ public final class LiveScanReader implements SourceReader {
       ChunkedDigester chunks,
       Throttle throttle,
       String label) {
-    this.conn = conn;
+    this.replies = replies;
     this.dbs = List.copyOf(dbs);
     this.match = match.getBytes(StandardCharsets.UTF_8);
     this.count = ascii(Integer.toString(count));
@@ -75,22 +75,23 @@ public final class LiveScanReader implements SourceReader {
       Clock clock,
       Sleeper sleeper,
       String label) {
+    ReplyQueue replies = new ReplyQueue(conn);
     KeyStateReader states =
         new KeyStateReader(
-            conn,
+            replies,
             info.supportsExpireTime(),
-            KeyStateReader.answersMemoryUsage(conn),
+            KeyStateReader.answersMemoryUsage(replies),
             config.bigKeyBytes(),
             clock::millis,
             "source");
     ChunkedDigester chunks =
         new ChunkedDigester(
-            conn,
+            replies,
             VerifyConfig.Defaults.CHUNK_ELEMENTS,
             VerifyConfig.Defaults.CHUNK_BYTES,
             "source");
     Throttle throttle = new Throttle(config.maxRate(), System::nanoTime, sleeper);
-    return new LiveScanReader(conn, dbs, match, scanCount, states, chunks, throttle, label);
+    return new LiveScanReader(replies, dbs, match, scanCount, states, chunks, throttle, label);
   }
 
   @Override
@@ -99,8 +100,7 @@ public final class LiveScanReader implements SourceReader {
       long total = 0;
       for (int db : dbs) {
         select(db);
-        conn.sendCommand(Protocol.Command.DBSIZE);
-        total += (Long) checked(conn.getMany(1).get(0), "DBSIZE");
+        total += (Long) call("DBSIZE", Protocol.Command.DBSIZE);
       }
       keysTotal.set(total);
       for (int db : dbs) {
@@ -116,13 +116,12 @@ public final class LiveScanReader implements SourceReader {
       throw new SourceException(
           SourceException.Kind.CONNECTION, "source " + label + ": " + e.getMessage(), e);
     } finally {
-      conn.close();
+      replies.close();
     }
   }
 
   private void select(int db) throws ServerReadException {
-    conn.sendCommand(Protocol.Command.SELECT, ascii(Integer.toString(db)));
-    Object reply = checked(conn.getMany(1).get(0), "SELECT " + db);
+    Object reply = call("SELECT " + db, Protocol.Command.SELECT, ascii(Integer.toString(db)));
     if (!(reply instanceof byte[] b) || !new String(b, StandardCharsets.US_ASCII).equals("OK")) {
       throw new ServerReadException("SELECT " + db + " was not answered OK", null);
     }
@@ -132,8 +131,8 @@ public final class LiveScanReader implements SourceReader {
   private void scanDb(int db, BatchQueue queue) throws InterruptedException, ServerReadException {
     byte[] cursor = START;
     do {
-      conn.sendCommand(Protocol.Command.SCAN, cursor, MATCH, match, COUNT, count);
-      List<Object> scan = (List<Object>) checked(conn.getMany(1).get(0), "SCAN");
+      List<Object> scan =
+          (List<Object>) call("SCAN", Protocol.Command.SCAN, cursor, MATCH, match, COUNT, count);
       cursor = (byte[]) scan.get(0);
       List<byte[]> keys = (List<byte[]>) scan.get(1);
       if (keys.isEmpty()) {
@@ -163,11 +162,13 @@ public final class LiveScanReader implements SourceReader {
     } while (!(cursor.length == 1 && cursor[0] == '0'));
   }
 
-  private static Object checked(Object reply, String command) throws ServerReadException {
-    if (reply instanceof JedisDataException e) {
-      throw new ServerReadException("refused " + command + ": " + e.getMessage(), e);
+  private Object call(String what, Protocol.Command command, byte[]... args)
+      throws ServerReadException {
+    try {
+      return replies.call(command, args);
+    } catch (JedisDataException e) {
+      throw new ServerReadException("refused " + what + ": " + e.getMessage(), e);
     }
-    return reply;
   }
 
   @Override

@@ -32,7 +32,7 @@ public final class Verifier {
 
   private final SourceReader source;
   private final VerifyConfig config;
-  private final Connection dest;
+  private final ReplyQueue dest;
   private final KeyStateReader destStates;
   private final ChunkedDigester destChunks;
   private final PayloadDigests payloads = new PayloadDigests();
@@ -42,6 +42,9 @@ public final class Verifier {
   private final Throttle throttle;
   private final Clock clock;
   private int currentDb;
+
+  /** The batch whose DUMPs are at the destination while the next one is being probed. */
+  private InFlight inFlight;
 
   private volatile String stopReason;
   private volatile int stopExitCode = ExitCode.OK;
@@ -62,18 +65,18 @@ public final class Verifier {
       Clock clock) {
     this.source = source;
     this.config = config;
-    this.dest = dest;
+    this.dest = new ReplyQueue(dest);
     this.destStates =
         new KeyStateReader(
-            dest,
+            this.dest,
             destInfo.supportsExpireTime(),
-            KeyStateReader.answersMemoryUsage(dest),
+            KeyStateReader.answersMemoryUsage(this.dest),
             config.bigKeyBytes(),
             clock::millis,
             "destination");
     this.destChunks =
         new ChunkedDigester(
-            dest,
+            this.dest,
             VerifyConfig.Defaults.CHUNK_ELEMENTS,
             VerifyConfig.Defaults.CHUNK_BYTES,
             "destination");
@@ -177,9 +180,11 @@ public final class Verifier {
     } catch (BatchQueue.ReaderFailure failure) {
       // Keys read whole before the failure are still compared.
       compare(pending);
+      drain();
       throw failure;
     }
     compare(pending);
+    drain();
     return stopReason != null ? stopExitCode : ExitCode.OK;
   }
 
@@ -201,9 +206,18 @@ public final class Verifier {
     return config.selection().destinationDb(k.sourceDb());
   }
 
+  /** One batch of one destination db, with its reads under way at the destination. */
+  private record InFlight(List<SourceKey> keys, int db, KeyStateReader.Batch batch) {}
+
+  /**
+   * Sends the probe of {@code keys}, then finishes the batch before it: its DUMPs were sent one
+   * step earlier, so while this thread judges it, the destination already works on this batch's
+   * DUMPs. Two batches are in flight at most.
+   */
   private void compareRun(List<SourceKey> keys, int db)
       throws InterruptedException, ServerReadException {
     if (db != currentDb) {
+      drain();
       select(db);
     }
     List<byte[]> names = new ArrayList<>(keys.size());
@@ -211,17 +225,37 @@ public final class Verifier {
       throttle.acquire();
       names.add(k.key());
     }
-    List<KeyState> states = destStates.read(names);
+    InFlight current = new InFlight(List.copyOf(keys), db, destStates.probe(names));
+    InFlight previous = inFlight;
+    inFlight = current;
+    List<KeyState> previousStates = previous == null ? null : destStates.states(previous.batch());
+    destStates.requestValues(current.batch());
+    if (previous != null) {
+      judge(previous, previousStates);
+    }
+  }
+
+  /** Finishes the batch in flight, if any. */
+  private void drain() throws ServerReadException {
+    InFlight last = inFlight;
+    inFlight = null;
+    if (last != null) {
+      judge(last, destStates.states(last.batch()));
+    }
+  }
+
+  private void judge(InFlight run, List<KeyState> states) {
     long now = clock.millis();
-    for (int i = 0; i < keys.size(); i++) {
-      SourceKey src = keys.get(i);
+    for (int i = 0; i < run.keys().size(); i++) {
+      SourceKey src = run.keys().get(i);
       byte[] key = src.key();
       Judge.Verdict v =
           judge.judge(
               src.state(), states.get(i), now, this::sourceDigest, s -> destinationDigest(key, s));
       report.add(v.outcome());
       if (v.outcome().isDifference()) {
-        differences.difference(new Difference(src.sourceDb(), db, key, v.outcome(), v.details()));
+        differences.difference(
+            new Difference(src.sourceDb(), run.db(), key, v.outcome(), v.details()));
       }
     }
   }
@@ -256,10 +290,12 @@ public final class Verifier {
   }
 
   private void select(int db) throws ServerReadException {
-    dest.sendCommand(
-        Protocol.Command.SELECT, Integer.toString(db).getBytes(StandardCharsets.US_ASCII));
-    Object reply = dest.getMany(1).get(0);
-    if (reply instanceof JedisDataException e) {
+    Object reply;
+    try {
+      reply =
+          dest.call(
+              Protocol.Command.SELECT, Integer.toString(db).getBytes(StandardCharsets.US_ASCII));
+    } catch (JedisDataException e) {
       throw new ServerReadException(
           "the destination refused SELECT " + db + " (" + e.getMessage() + ")", e);
     }
