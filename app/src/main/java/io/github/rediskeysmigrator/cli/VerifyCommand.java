@@ -53,9 +53,9 @@ import redis.clients.jedis.Connection;
     usageHelpWidth = 100,
     description = {
       "Compare the source with the destination key by key: existence, type, value and TTL. The"
-          + " source is read as rdb (files: header and checksum checked first) or scan (a live"
-          + " Redis) read it, with the same filters and db mapping, so after a migration the same"
-          + " options verify exactly what was migrated.",
+          + " source is read the way rdb (files; header and checksum checked first) and scan (a"
+          + " live Redis) read it, with the same filters and db mapping, so the options of a"
+          + " migration verify exactly what it migrated.",
       "Values are compared by DUMP payload, and where the payloads differ (another server"
           + " version, hash-table order) by a canonical digest of the data. Keys above"
           + " --big-key-threshold are read in chunks, never whole. Extra keys at the destination"

@@ -158,7 +158,8 @@ class VerifyCommandIT {
       expected = tamper(d);
     }
 
-    Tool.Result dirty = verify("--from", rdb.toString(), "--to", dest.uri(), "--show", "3");
+    Tool.Result dirty =
+        verify("--from", rdb.toString(), "--to", dest.uri(), "--show", "3", "--pipeline", "5");
 
     assertEquals(6, dirty.exit(), dirty::toString);
     assertEquals(expected, diffs());
@@ -200,8 +201,17 @@ class VerifyCommandIT {
     Path rdb = sampleRdb();
     assertEquals(0, migrate("rdb", rdb.toString(), "--to", dest.uri()).exit());
 
+    // Small batches: chunked reads happen while the next batch's reads are in flight.
     Tool.Result fromFile =
-        verify("--from", rdb.toString(), "--to", dest.uri(), "--big-key-threshold", "0");
+        verify(
+            "--from",
+            rdb.toString(),
+            "--to",
+            dest.uri(),
+            "--big-key-threshold",
+            "0",
+            "--pipeline",
+            "4");
     assertEquals(0, fromFile.exit(), fromFile::toString);
     assertEquals(2L * SampleData.ALL_TYPES_KEYS, field("identical"));
 
@@ -339,7 +349,44 @@ class VerifyCommandIT {
     assertTrue(bad.err().contains("is not an RDB file"), bad::toString);
     assertTrue(Files.readString(tmp.resolve("verify.json")).contains("\"exit_code\":5"));
 
+    Path full = sampleRdb();
+    byte[] bytes = Files.readAllBytes(full);
+    Path truncated =
+        Files.write(tmp.resolve("truncated.rdb"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Tool.Result cut = verify("--from", truncated.toString(), "--to", dest.uri(), "--skip-checksum");
+    assertEquals(5, cut.exit(), cut::toString);
+    assertTrue(cut.err().contains("truncated"), cut::toString);
+
     Tool.Result unreachable = verify("--from", rdb.toString(), "--to", "redis://127.0.0.1:1");
     assertEquals(3, unreachable.exit(), unreachable::toString);
+  }
+
+  @Test
+  void maxRatePacesALiveSourceAndProgressGoesToStderr() {
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      SampleData.fillStrings(s, "key:", 60);
+      SampleData.fillStrings(d, "key:", 60);
+    }
+    long start = System.nanoTime();
+    Tool.Result r =
+        Tool.run(
+            "verify",
+            "--from",
+            source.uri(),
+            "--to",
+            dest.uri(),
+            "--max-rate",
+            "100",
+            "--progress",
+            "always",
+            "--scan-count",
+            "10");
+    long millis = (System.nanoTime() - start) / 1_000_000;
+
+    assertEquals(0, r.exit(), r::toString);
+    // 60 keys at 100 keys/s: the first key goes at once, the last about 590 ms later.
+    assertTrue(millis >= 550, "took only " + millis + " ms");
+    assertTrue(r.err().contains("verified 60 |"), r::toString);
   }
 }
