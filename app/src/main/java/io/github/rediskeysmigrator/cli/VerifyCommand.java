@@ -42,6 +42,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * {@code verify}: compare a source (RDB files or a live Redis) with the destination, key by key.
@@ -248,6 +249,12 @@ final class VerifyCommand implements Callable<Integer> {
                 src.label());
       } catch (ConnectException e) {
         return failBeforeStart(src.label(), to.toString(), ExitCode.CONNECTION, e.getMessage());
+      } catch (JedisConnectionException e) {
+        return failBeforeStart(
+            src.label(),
+            to.toString(),
+            ExitCode.CONNECTION,
+            "source " + src.label() + ": connection lost (" + e.getMessage() + ")");
       }
     } else {
       try {
@@ -291,9 +298,23 @@ final class VerifyCommand implements Callable<Integer> {
     // A file source is paced here; a live one paces its own reads.
     Throttle throttle =
         new Throttle(src.live() ? 0 : config.maxRate(), System::nanoTime, ctx.sleeper());
-    Verifier verifier =
-        new Verifier(
-            reader, config, conn, server, to.dbOrZero(), diffs, result, throttle, ctx.clock());
+    Verifier verifier;
+    try {
+      verifier =
+          new Verifier(
+              reader, config, conn, server, to.dbOrZero(), diffs, result, throttle, ctx.clock());
+    } catch (JedisConnectionException e) {
+      try {
+        diffs.close();
+      } catch (IOException closing) {
+        e.addSuppressed(closing);
+      }
+      return failBeforeStart(
+          src.label(),
+          to.toString(),
+          ExitCode.CONNECTION,
+          "destination " + to + ": connection lost (" + e.getMessage() + ")");
+    }
     boolean showProgress = progress.equals("always") || (progress.equals("auto") && ctx.terminal());
     int exit;
     try (StopOnSignal signals = new StopOnSignal(verifier::requestStop, ctx.out())) {
