@@ -112,8 +112,9 @@ class VerifyCommandIT {
     expected.put("set:big", "value_differs");
     d.zadd("zset:small", 1.25, "a");
     expected.put("zset:small", "value_differs");
-    d.zadd("zset:big", 7, "m3");
-    expected.put("zset:big", "value_differs");
+    long zsetExpiry = (Long) d.sendCommand(() -> "PEXPIRETIME".getBytes(), "zset:big".getBytes());
+    d.pexpireAt("zset:big", zsetExpiry + 10_000);
+    expected.put("zset:big", "ttl_differs");
     d.hset("hash:small", "f1", "other");
     expected.put("hash:small", "value_differs");
     d.hdel("hash:big", "field-17");
@@ -128,11 +129,11 @@ class VerifyCommandIT {
     d.persist("str:ttl");
     expected.put("str:ttl", "ttl_differs");
     d.pexpireAt("zset:small", SampleData.farExpiry());
-    // zset:small already differs in value; its TTL difference goes into the details, not a line.
+    // zset:small and hash:small already differ in value: their TTL difference goes into the
+    // details, not into a second line.
     d.pexpire("user:1", 3_600_000L);
     expected.put("user:1", "ttl_differs");
-    long listExpiry = (Long) d.sendCommand(() -> "PEXPIRETIME".getBytes(), "list:big".getBytes());
-    d.pexpireAt("hash:small", listExpiry);
+    d.pexpireAt("hash:small", SampleData.farExpiry());
     d.pexpireAt("user:2", System.currentTimeMillis() + 7_200_000L);
     expected.put("user:2", "ttl_differs");
     d.set("only-at-destination", "extra keys are no difference");
@@ -163,6 +164,11 @@ class VerifyCommandIT {
 
     assertEquals(6, dirty.exit(), dirty::toString);
     assertEquals(expected, diffs());
+    assertTrue(
+        Files.readString(tmp.resolve("diff.jsonl"))
+            .contains(
+                "\"key\":\"zset:small\",\"outcome\":\"value_differs\",\"details\":\"zset:"
+                    + " same size (3 members), different content; also the source never expires"));
     assertEquals(expected.size(), field("differences"));
     assertEquals(2L * SampleData.ALL_TYPES_KEYS - expected.size(), field("identical"));
     assertTrue(
