@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.verify;
 
+import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.source.RdbFileSource;
 
@@ -13,7 +14,15 @@ public final class RdbFileReader implements SourceReader {
 
   @Override
   public void readInto(BatchQueue queue) throws SourceException, InterruptedException {
-    files.readInto(event -> queue.add(SourceKey.of(event)));
+    files.readInto(
+        event -> {
+          if (event instanceof KeyEvent key) {
+            queue.add(SourceKey.of(key));
+          } else {
+            // Files hold keys only; live commands and resume points come from sync.
+            throw new IllegalStateException("an RDB file source produced " + event);
+          }
+        });
   }
 
   @Override

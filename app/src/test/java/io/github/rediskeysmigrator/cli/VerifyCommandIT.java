@@ -395,4 +395,34 @@ class VerifyCommandIT {
     assertTrue(millis >= 550, "took only " + millis + " ms");
     assertTrue(r.err().contains("verified 60 |"), r::toString);
   }
+
+  @Test
+  void syncSnapshotVerifiesCleanThenTamperedKeysAreReported() throws IOException {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "");
+    }
+    Tool.Result sync =
+        migrate(
+            "sync",
+            "--from",
+            source.uri(),
+            "--to",
+            dest.uri(),
+            "--snapshot-only",
+            "--checkpoint",
+            tmp.resolve("checkpoint").toString());
+    assertEquals(0, sync.exit(), sync::toString);
+
+    Tool.Result clean = verify("--from", source.uri(), "--to", dest.uri());
+    assertEquals(0, clean.exit(), clean::toString);
+    assertEquals(SampleData.ALL_TYPES_KEYS, field("identical"));
+
+    Map<String, String> expected;
+    try (Jedis d = dest.server().client()) {
+      expected = tamper(d);
+    }
+    Tool.Result dirty = verify("--from", source.uri(), "--to", dest.uri());
+    assertEquals(6, dirty.exit(), dirty::toString);
+    assertEquals(expected, diffs());
+  }
 }
