@@ -6,7 +6,6 @@ import io.github.rediskeysmigrator.sink.ServerInfo;
 import io.github.rediskeysmigrator.sink.Throttle;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import redis.clients.jedis.Connection;
@@ -127,39 +126,68 @@ public final class LiveScanReader implements SourceReader {
     }
   }
 
+  /**
+   * Scans one db with two batches in flight: the next SCAN rides with this batch's size and expiry
+   * queries, and the next batch's queries go out before this batch's DUMPs are read, so the source
+   * always has the next round trip's work queued.
+   */
   @SuppressWarnings("unchecked")
   private void scanDb(int db, BatchQueue queue) throws InterruptedException, ServerReadException {
-    byte[] cursor = START;
-    do {
-      List<Object> scan =
-          (List<Object>) call("SCAN", Protocol.Command.SCAN, cursor, MATCH, match, COUNT, count);
-      cursor = (byte[]) scan.get(0);
+    List<Object> scan =
+        (List<Object>) call("SCAN", Protocol.Command.SCAN, START, MATCH, match, COUNT, count);
+    List<byte[]> previousKeys = null;
+    KeyStateReader.Batch previous = null;
+    while (true) {
+      byte[] cursor = (byte[]) scan.get(0);
       List<byte[]> keys = (List<byte[]>) scan.get(1);
-      if (keys.isEmpty()) {
-        continue;
-      }
+      boolean last = cursor.length == 1 && cursor[0] == '0';
       for (int i = 0; i < keys.size(); i++) {
         throttle.acquire();
       }
-      List<KeyState> read = states.read(keys);
-      List<SourceKey> batch = new ArrayList<>(keys.size());
-      for (int i = 0; i < keys.size(); i++) {
-        KeyState s = read.get(i);
-        if (s.big()) {
-          try {
-            s = s.withDigest(chunks.digest(keys.get(i), s.type()));
-          } catch (Judge.UnverifiableException e) {
-            s = s.withUnreadable(e.getMessage());
-          }
+      KeyStateReader.Batch current = states.probe(keys);
+      ReplyQueue.Ticket next = null;
+      if (!last) {
+        replies.send(Protocol.Command.SCAN, cursor, MATCH, match, COUNT, count);
+        next = replies.ticket();
+      }
+      List<KeyState> previousStates = previous == null ? null : states.states(previous);
+      states.requestValues(current);
+      if (previous != null) {
+        emit(db, previousKeys, previousStates, queue);
+      }
+      previous = current;
+      previousKeys = keys;
+      if (last) {
+        break;
+      }
+      Object reply = replies.await(next).get(0);
+      if (reply instanceof JedisDataException e) {
+        throw new ServerReadException("refused SCAN: " + e.getMessage(), e);
+      }
+      scan = (List<Object>) reply;
+    }
+    emit(db, previousKeys, states.states(previous), queue);
+  }
+
+  /** Digests the big keys of a batch in chunks and hands the batch to the comparer. */
+  private void emit(int db, List<byte[]> keys, List<KeyState> read, BatchQueue queue)
+      throws InterruptedException {
+    if (keys.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      KeyState s = read.get(i);
+      if (s.big()) {
+        try {
+          s = s.withDigest(chunks.digest(keys.get(i), s.type()));
+        } catch (Judge.UnverifiableException e) {
+          s = s.withUnreadable(e.getMessage());
         }
-        batch.add(new SourceKey(db, keys.get(i), s));
       }
-      for (SourceKey k : batch) {
-        queue.add(k);
-      }
-      // A slow source should not leave compared keys waiting in a half-full batch.
-      queue.publish();
-    } while (!(cursor.length == 1 && cursor[0] == '0'));
+      queue.add(new SourceKey(db, keys.get(i), s));
+    }
+    // A slow source should not leave compared keys waiting in a half-full batch.
+    queue.publish();
   }
 
   private Object call(String what, Protocol.Command command, byte[]... args)

@@ -221,9 +221,21 @@ class VerifyCommandIT {
     assertEquals(0, fromFile.exit(), fromFile::toString);
     assertEquals(2L * SampleData.ALL_TYPES_KEYS, field("identical"));
 
+    // Small SCAN batches: the source's chunked reads happen with the next batch in flight too.
     Tool.Result live =
         verify(
-            "--from", source.uri(), "--to", dest.uri(), "--db", "0,1", "--big-key-threshold", "0");
+            "--from",
+            source.uri(),
+            "--to",
+            dest.uri(),
+            "--db",
+            "0,1",
+            "--big-key-threshold",
+            "0",
+            "--scan-count",
+            "3",
+            "--pipeline",
+            "4");
     assertEquals(0, live.exit(), live::toString);
     assertEquals(2L * SampleData.ALL_TYPES_KEYS, field("identical"));
 
