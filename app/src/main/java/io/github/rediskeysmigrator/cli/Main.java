@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
       "Exit codes: 0 all keys written or skipped by policy; 1 finished with key errors (see the"
           + " error log); 2 usage or configuration error; 3 cannot connect or authenticate, or a"
           + " connection was lost; 4 stopped by --max-errors or --existing fail; 5 bad input file;"
-          + " 7 sync cannot resume from its checkpoint; 130 interrupted."
+          + " 6 verify found differences; 7 sync cannot resume from its checkpoint; 130"
+          + " interrupted."
     })
 public final class Main implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -56,6 +57,7 @@ public final class Main implements Callable<Integer> {
     cl.addSubcommand("rdb", new CommandLine(new RdbCommand(ctx)));
     cl.addSubcommand("scan", new CommandLine(new ScanCommand(ctx)));
     cl.addSubcommand("sync", new CommandLine(new SyncCommand(ctx)));
+    cl.addSubcommand("verify", new CommandLine(new VerifyCommand(ctx)));
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     cl.setDefaultValueProvider(new EnvDefaults(ctx.env()));
     cl.getSubcommands()

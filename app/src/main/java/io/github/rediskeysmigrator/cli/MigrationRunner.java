@@ -155,7 +155,7 @@ final class MigrationRunner {
           showProgress
               ? new ProgressPrinter(report, source, ctx.err(), ctx.terminal(), ctx.clock())
               : null;
-      try (SignalStop signals = new SignalStop(migration, ctx.out())) {
+      try (StopOnSignal signals = new StopOnSignal(migration::requestStop, ctx.out())) {
         try {
           exit = migration.run();
         } finally {

@@ -22,6 +22,9 @@ public final class ExitCode {
   /** Bad input file: not an RDB, truncated, checksum mismatch, unsupported version. */
   public static final int BAD_INPUT = 5;
 
+  /** verify: the destination differs from the source (see the diff file). */
+  public static final int DIFFERENCES = 6;
+
   /** sync: the source cannot continue from the checkpoint and --on-full-resync is stop. */
   public static final int RESUME_REFUSED = 7;
 

@@ -1,28 +1,29 @@
 package io.github.rediskeysmigrator.cli;
 
 import io.github.rediskeysmigrator.core.ExitCode;
-import io.github.rediskeysmigrator.core.Migration;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
- * On SIGINT or SIGTERM during a run: stop the migration after the key in hand, let the writer flush
- * and book what was sent, wait for the summary and report, then exit with 130. Without this the JVM
- * would exit mid-pipeline with no report.
+ * On SIGINT or SIGTERM during a run (a migration or verify): ask it to stop, wait for its summary
+ * and report, then exit with 130. Without this the JVM would exit mid-pipeline with no report.
  */
-final class SignalStop implements AutoCloseable {
-  /** How long a signal waits for the run to wind down before exiting anyway. */
+final class StopOnSignal implements AutoCloseable {
   private static final long GRACE_SECONDS = 30;
 
   private final CountDownLatch finished = new CountDownLatch(1);
   private final Thread hook;
 
-  SignalStop(Migration migration, PrintStream out) {
+  /**
+   * @param requestStop called with exit code 130 and a reason when a signal arrives
+   */
+  StopOnSignal(BiConsumer<Integer, String> requestStop, PrintStream out) {
     this.hook =
         new Thread(
             () -> {
-              migration.requestStop(ExitCode.INTERRUPTED, "interrupted by a signal");
+              requestStop.accept(ExitCode.INTERRUPTED, "interrupted by a signal");
               try {
                 finished.await(GRACE_SECONDS, TimeUnit.SECONDS);
               } catch (InterruptedException e) {

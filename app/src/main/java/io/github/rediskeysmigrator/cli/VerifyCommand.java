@@ -1,0 +1,523 @@
+package io.github.rediskeysmigrator.cli;
+
+import io.github.rediskeysmigrator.core.ExistencePolicy;
+import io.github.rediskeysmigrator.core.ExitCode;
+import io.github.rediskeysmigrator.core.GlobPattern;
+import io.github.rediskeysmigrator.core.KeyType;
+import io.github.rediskeysmigrator.core.MigrationConfig;
+import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
+import io.github.rediskeysmigrator.core.RedisUri;
+import io.github.rediskeysmigrator.rdb.BadRdbException;
+import io.github.rediskeysmigrator.rdb.RdbChecksum;
+import io.github.rediskeysmigrator.rdb.RdbHeader;
+import io.github.rediskeysmigrator.sink.ConnectException;
+import io.github.rediskeysmigrator.sink.RedisConnector;
+import io.github.rediskeysmigrator.sink.ServerInfo;
+import io.github.rediskeysmigrator.sink.Throttle;
+import io.github.rediskeysmigrator.sink.Tls;
+import io.github.rediskeysmigrator.source.RdbFileSource;
+import io.github.rediskeysmigrator.verify.Difference;
+import io.github.rediskeysmigrator.verify.DifferenceLog;
+import io.github.rediskeysmigrator.verify.LiveScanReader;
+import io.github.rediskeysmigrator.verify.RdbFileReader;
+import io.github.rediskeysmigrator.verify.SourceReader;
+import io.github.rediskeysmigrator.verify.Verifier;
+import io.github.rediskeysmigrator.verify.VerifyConfig;
+import io.github.rediskeysmigrator.verify.VerifyReport;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+/**
+ * {@code verify}: compare a source (RDB files or a live Redis) with the destination, key by key.
+ */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpWidth = 100,
+    description = {
+      "Compare the source with the destination key by key: existence, type, value and TTL. The"
+          + " source is read the way rdb (files; header and checksum checked first) and scan (a"
+          + " live Redis) read it, with the same filters and db mapping, so the options of a"
+          + " migration verify exactly what it migrated.",
+      "Values are compared by DUMP payload, and where the payloads differ (another server"
+          + " version, hash-table order) by a canonical digest of the data. Keys above"
+          + " --big-key-threshold are read in chunks, never whole. Extra keys at the destination"
+          + " are not looked for.",
+      "Exit 0: identical; 6: differences found (see --diff-file)."
+    })
+final class VerifyCommand implements Callable<Integer> {
+  private static final Pattern SKIPPED_EXISTING =
+      Pattern.compile("\"skipped_existing\"\\s*:\\s*(\\d+)");
+
+  private final Context ctx;
+
+  @Option(
+      names = "--from",
+      arity = "1..*",
+      paramLabel = "URI|FILE",
+      description = {
+        "The source: one live redis://[user:password@]host:port[/db], or one or more .rdb /"
+            + " .rdb.gz files (anything without redis:// or rediss:// is a file).",
+        "Without it: SOURCE_REDIS_HOST, SOURCE_REDIS_PORT, SOURCE_REDIS_DB_INDEX, then"
+            + " redis://localhost:6379/0. A password may also come from SOURCE_REDIS_PASSWORD."
+      })
+  List<String> from = new ArrayList<>();
+
+  @Mixin DestinationOptions destination = new DestinationOptions();
+
+  @Mixin TlsOptions tlsOptions = new TlsOptions();
+
+  @Option(
+      names = "--match",
+      paramLabel = "GLOB",
+      defaultValue = Defaults.MATCH,
+      description =
+          "Keys to verify, Redis MATCH syntax (env SCAN_MATCH_PATTERN; default: ${DEFAULT-VALUE}).")
+  String match;
+
+  @Option(
+      names = "--db",
+      paramLabel = "N",
+      split = ",",
+      description =
+          "Source databases to verify (default: all of a file; the db of --from for a live"
+              + " source).")
+  List<Integer> dbs = List.of();
+
+  @Option(
+      names = "--db-map",
+      paramLabel = "SRC=DST",
+      split = ",",
+      description = "Compare source db SRC with destination db DST, e.g. 0=3,1=4.")
+  Map<Integer, Integer> dbMap = new HashMap<>();
+
+  @Option(
+      names = "--type",
+      paramLabel = "TYPE",
+      split = ",",
+      description =
+          "Types to verify: string, list, set, zset, hash, stream, module (default: all).")
+  List<String> types = List.of();
+
+  @Option(
+      names = "--ttl-tolerance",
+      paramLabel = "SECONDS",
+      defaultValue = VerifyConfig.Defaults.TTL_TOLERANCE_SECONDS,
+      description = "Two absolute expiries this close count as equal (default: ${DEFAULT-VALUE}).")
+  BigDecimal ttlTolerance;
+
+  @Option(
+      names = "--big-key-threshold",
+      paramLabel = "SIZE",
+      defaultValue = VerifyConfig.Defaults.BIG_KEY_THRESHOLD,
+      description =
+          "Keys bigger than this (MEMORY USAGE) are compared in chunks instead of with DUMP,"
+              + " e.g. 67108864, 512KB, 64MB (default: ${DEFAULT-VALUE}).")
+  String bigKeyThreshold;
+
+  @Option(
+      names = "--scan-count",
+      paramLabel = "N",
+      defaultValue = "" + Defaults.SCAN_COUNT,
+      description =
+          "COUNT of each SCAN of a live source (env SCAN_BATCH_SIZE; default: ${DEFAULT-VALUE}).")
+  int scanCount;
+
+  @Option(
+      names = "--pipeline",
+      paramLabel = "N",
+      defaultValue = "" + Defaults.PIPELINE,
+      description =
+          "Keys per round trip to the destination (env PIPELINE_BATCH_SIZE; default:"
+              + " ${DEFAULT-VALUE}).")
+  int pipeline;
+
+  @Option(
+      names = "--max-rate",
+      paramLabel = "KEYS_PER_S",
+      defaultValue = "0",
+      description =
+          "Read at most this many keys per second, to spare a busy source (default:"
+              + " ${DEFAULT-VALUE}, no limit).")
+  double maxRate;
+
+  @Option(
+      names = "--show",
+      paramLabel = "N",
+      defaultValue = "" + VerifyConfig.Defaults.SHOW,
+      description = "Print the first N differing keys on stdout (default: ${DEFAULT-VALUE}).")
+  int show;
+
+  @Option(
+      names = "--diff-file",
+      paramLabel = "FILE",
+      description =
+          "Write every differing key to FILE, one JSON object per line: db, destination_db, key,"
+              + " outcome, details.")
+  Path diffFile;
+
+  @Option(
+      names = "--report",
+      paramLabel = "FILE.json",
+      description = "Also write the final counts as JSON to this file.")
+  Path report;
+
+  @Option(
+      names = "--existing-report",
+      paramLabel = "FILE.json",
+      description =
+          "The JSON report of the migration being verified. Its skipped_existing keys were left"
+              + " alone on purpose; when no key is missing and no more keys differ than it"
+              + " skipped, the differences are put down to them and the exit code is 0.")
+  Path existingReport;
+
+  @Option(
+      names = "--progress",
+      paramLabel = "WHEN",
+      defaultValue = "auto",
+      description =
+          "Progress line on stderr: auto (when a terminal), always, never. Default:"
+              + " ${DEFAULT-VALUE}.")
+  String progress;
+
+  @Option(
+      names = "--skip-checksum",
+      description = "For file sources: do not verify each file's CRC64 first.")
+  boolean skipChecksum;
+
+  VerifyCommand(Context ctx) {
+    this.ctx = ctx;
+  }
+
+  /** What --from names. */
+  private record Source(RedisUri uri, List<Path> files, String label) {
+    boolean live() {
+      return uri != null;
+    }
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Tls tls;
+    try {
+      tls = tlsOptions.build(ctx.err());
+    } catch (IllegalArgumentException e) {
+      ctx.err().println("error: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    Source src;
+    VerifyConfig config;
+    RedisUri to;
+    Long skippedExisting;
+    try {
+      src = source();
+      EnvAddress.Resolved resolved = destination.resolve(ctx.env());
+      to = resolved.uri();
+      config = config(resolved.explicitDb() ? to.db() : -1);
+      if (src.live()) {
+        checkNotSameDatabase(src.uri(), liveDbs(src.uri()), to, config);
+      }
+      skippedExisting = existingReport == null ? null : readSkippedExisting(existingReport);
+    } catch (IllegalArgumentException e) {
+      return failBeforeStart("", "", ExitCode.USAGE, e.getMessage());
+    }
+
+    SourceReader reader;
+    Connection sourceConn = null;
+    if (src.live()) {
+      try {
+        sourceConn = RedisConnector.connect(src.uri(), src.uri().dbOrZero(), "source", tls);
+        reader =
+            LiveScanReader.open(
+                sourceConn,
+                ServerInfo.query(sourceConn),
+                liveDbs(src.uri()),
+                match,
+                scanCount,
+                config,
+                ctx.clock(),
+                ctx.sleeper(),
+                src.label());
+      } catch (ConnectException e) {
+        return failBeforeStart(src.label(), to.toString(), ExitCode.CONNECTION, e.getMessage());
+      } catch (JedisConnectionException e) {
+        return failBeforeStart(
+            src.label(),
+            to.toString(),
+            ExitCode.CONNECTION,
+            "source " + src.label() + ": connection lost (" + e.getMessage() + ")");
+      }
+    } else {
+      try {
+        reader = new RdbFileReader(new RdbFileSource(checkedHeaders(src.files())));
+      } catch (BadRdbException e) {
+        return failBeforeStart(src.label(), to.toString(), ExitCode.BAD_INPUT, e.getMessage());
+      } catch (IOException e) {
+        return failBeforeStart(
+            src.label(), to.toString(), ExitCode.BAD_INPUT, "cannot read the input files: " + e);
+      }
+    }
+
+    Connection conn;
+    ServerInfo server;
+    try {
+      conn = RedisConnector.connect(to, to.dbOrZero(), "destination", tls);
+      server = ServerInfo.query(conn);
+    } catch (ConnectException e) {
+      if (sourceConn != null) {
+        sourceConn.close();
+      }
+      return failBeforeStart(src.label(), to.toString(), ExitCode.CONNECTION, e.getMessage());
+    }
+
+    DifferenceLog diffs;
+    try {
+      diffs = DifferenceLog.open(config.show(), diffFile);
+    } catch (IOException e) {
+      conn.close();
+      if (sourceConn != null) {
+        sourceConn.close();
+      }
+      return failBeforeStart(
+          src.label(),
+          to.toString(),
+          ExitCode.USAGE,
+          "cannot write the diff file " + diffFile + ": " + e);
+    }
+
+    VerifyReport result = new VerifyReport(src.label(), to.toString(), skippedExisting);
+    // A file source is paced here; a live one paces its own reads.
+    Throttle throttle =
+        new Throttle(src.live() ? 0 : config.maxRate(), System::nanoTime, ctx.sleeper());
+    Verifier verifier;
+    try {
+      verifier =
+          new Verifier(
+              reader, config, conn, server, to.dbOrZero(), diffs, result, throttle, ctx.clock());
+    } catch (JedisConnectionException e) {
+      try {
+        diffs.close();
+      } catch (IOException closing) {
+        e.addSuppressed(closing);
+      }
+      return failBeforeStart(
+          src.label(),
+          to.toString(),
+          ExitCode.CONNECTION,
+          "destination " + to + ": connection lost (" + e.getMessage() + ")");
+    }
+    boolean showProgress = progress.equals("always") || (progress.equals("auto") && ctx.terminal());
+    int exit;
+    try (StopOnSignal signals = new StopOnSignal(verifier::requestStop, ctx.out())) {
+      VerifyProgress printer =
+          showProgress
+              ? new VerifyProgress(result, reader, ctx.err(), ctx.terminal(), ctx.clock())
+              : null;
+      try {
+        exit = verifier.run();
+      } finally {
+        if (printer != null) {
+          printer.close();
+        }
+        try {
+          diffs.close();
+        } catch (IOException e) {
+          ctx.err().println("error: cannot write the diff file " + diffFile + ": " + e);
+        }
+      }
+      // The summary and report must be out before a signal's hook lets the JVM go.
+      printSummary(result, diffs);
+      writeReport(result);
+    }
+    return exit;
+  }
+
+  private Source source() {
+    List<String> uris = from.stream().filter(VerifyCommand::isUri).toList();
+    if (from.isEmpty()) {
+      RedisUri uri = EnvAddress.resolve(null, "SOURCE", ctx.env()).uri();
+      return new Source(uri, List.of(), uri.toString());
+    }
+    if (!uris.isEmpty()) {
+      if (from.size() > 1) {
+        throw new IllegalArgumentException(
+            "--from takes one redis:// URI or one or more files, not both or several URIs");
+      }
+      RedisUri uri = EnvAddress.resolve(uris.get(0), "SOURCE", ctx.env()).uri();
+      return new Source(uri, List.of(), uri.toString());
+    }
+    List<Path> files = from.stream().map(Path::of).toList();
+    return new Source(null, files, String.join(",", from));
+  }
+
+  private static boolean isUri(String s) {
+    String lower = s.trim().toLowerCase(Locale.ROOT);
+    return lower.startsWith("redis://") || lower.startsWith("rediss://");
+  }
+
+  private List<Integer> liveDbs(RedisUri uri) {
+    return dbs.isEmpty() ? List.of(uri.dbOrZero()) : List.copyOf(dbs);
+  }
+
+  private VerifyConfig config(int targetDb) {
+    Set<KeyType> typeSet = new LinkedHashSet<>();
+    for (String t : types) {
+      typeSet.add(KeyType.fromRedisName(t));
+    }
+    for (int db : dbs) {
+      requireDb("--db", db);
+    }
+    dbMap.forEach(
+        (s, d) -> {
+          requireDb("--db-map", s);
+          requireDb("--db-map", d);
+        });
+    if (!List.of("auto", "always", "never").contains(progress)) {
+      throw new IllegalArgumentException(
+          "--progress must be auto, always or never, got '" + progress + "'");
+    }
+    if (scanCount < 1) {
+      throw new IllegalArgumentException("--scan-count (SCAN_BATCH_SIZE) must be at least 1");
+    }
+    if (ttlTolerance.signum() < 0) {
+      throw new IllegalArgumentException("--ttl-tolerance must not be negative");
+    }
+    MigrationConfig selection =
+        new MigrationConfig(
+            new LinkedHashSet<>(dbs),
+            dbMap,
+            targetDb,
+            GlobPattern.of(match),
+            typeSet,
+            ExistencePolicy.SKIP,
+            pipeline,
+            0,
+            1,
+            maxRate,
+            0,
+            false);
+    return new VerifyConfig(
+        selection,
+        pipeline,
+        ttlTolerance.movePointRight(3).longValue(),
+        VerifyConfig.parseSize("--big-key-threshold", bigKeyThreshold),
+        maxRate,
+        show);
+  }
+
+  private static void requireDb(String option, int db) {
+    if (db < 0) {
+      throw new IllegalArgumentException(option + ": database numbers are 0 or more, got " + db);
+    }
+  }
+
+  private static void checkNotSameDatabase(
+      RedisUri from, List<Integer> dbs, RedisUri to, VerifyConfig config) {
+    if (!from.host().equals(to.host()) || from.port() != to.port()) {
+      return;
+    }
+    for (int db : dbs) {
+      if (config.selection().destinationDb(db) == db) {
+        throw new IllegalArgumentException(
+            "the source and the destination are the same database ("
+                + from.address()
+                + " db "
+                + db
+                + "); a database always matches itself");
+      }
+    }
+  }
+
+  private static long readSkippedExisting(Path file) {
+    String json;
+    try {
+      json = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--existing-report: cannot read " + file + ": " + e, e);
+    }
+    Matcher m = SKIPPED_EXISTING.matcher(json);
+    if (!m.find()) {
+      throw new IllegalArgumentException(
+          "--existing-report: "
+              + file
+              + " is not a migration report (it has no \"skipped_existing\" count)");
+    }
+    return Long.parseLong(m.group(1));
+  }
+
+  private List<RdbHeader> checkedHeaders(List<Path> files) throws BadRdbException {
+    List<RdbHeader> headers = new ArrayList<>();
+    for (Path file : files) {
+      headers.add(RdbHeader.read(file));
+    }
+    if (!skipChecksum) {
+      for (RdbHeader h : headers) {
+        if (RdbChecksum.verify(h) == RdbChecksum.Result.ABSENT) {
+          ctx.err().println("note: " + h.file() + " carries no checksum; it cannot be verified");
+        }
+      }
+    }
+    return headers;
+  }
+
+  private void printSummary(VerifyReport result, DifferenceLog diffs) {
+    if (result.stopReason() != null) {
+      ctx.err().println("error: " + result.stopReason());
+    }
+    ctx.out().print(result.summary());
+    List<Difference> first = diffs.first();
+    long total = result.differences();
+    if (!first.isEmpty()) {
+      ctx.out()
+          .println(
+              first.size() == total
+                  ? "Differences:"
+                  : String.format(
+                      Locale.ROOT, "First %d of %,d differences:", first.size(), total));
+      for (Difference d : first) {
+        ctx.out().println("  " + d.display());
+      }
+    }
+    if (total > 0 && diffs.path() != null) {
+      ctx.out().println("Every differing key is listed in " + diffs.path());
+    }
+    ctx.out().flush();
+  }
+
+  private int failBeforeStart(String sourceLabel, String destLabel, int code, String message) {
+    ctx.err().println("error: " + message);
+    VerifyReport r = new VerifyReport(sourceLabel, destLabel, null);
+    r.finish(0, 0, code, message);
+    writeReport(r);
+    return code;
+  }
+
+  private void writeReport(VerifyReport r) {
+    if (report != null) {
+      try {
+        Files.writeString(report, r.toJson(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        ctx.err().println("error: cannot write the report " + report + ": " + e);
+      }
+    }
+  }
+}

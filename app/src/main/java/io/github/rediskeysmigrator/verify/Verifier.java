@@ -1,0 +1,319 @@
+package io.github.rediskeysmigrator.verify;
+
+import io.github.rediskeysmigrator.core.ExitCode;
+import io.github.rediskeysmigrator.core.KeyFilter;
+import io.github.rediskeysmigrator.core.KeyFilters;
+import io.github.rediskeysmigrator.core.MigrationConfig;
+import io.github.rediskeysmigrator.core.SourceException;
+import io.github.rediskeysmigrator.core.ValueDigest;
+import io.github.rediskeysmigrator.rdb.PayloadDigests;
+import io.github.rediskeysmigrator.sink.ServerInfo;
+import io.github.rediskeysmigrator.sink.Throttle;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * Runs one verification: the source is read on its own thread into a {@link BatchQueue}; this
+ * thread applies the migration's filters and db mapping, reads the destination's state of each
+ * batch of keys in two pipelined round trips, and lets the {@link Judge} decide each key's outcome,
+ * which lands in the {@link VerifyReport} (and, for differences, the {@link DifferenceSink}). Extra
+ * keys at the destination are not looked for: only source keys are walked.
+ */
+public final class Verifier {
+  private static final Logger log = LoggerFactory.getLogger(Verifier.class);
+
+  private final SourceReader source;
+  private final VerifyConfig config;
+  private final ReplyQueue dest;
+  private final KeyStateReader destStates;
+  private final ChunkedDigester destChunks;
+  private final PayloadDigests payloads = new PayloadDigests();
+  private final Judge judge;
+  private final DifferenceSink differences;
+  private final VerifyReport report;
+  private final Throttle throttle;
+  private final Clock clock;
+  private int currentDb;
+
+  /** The batch whose DUMPs are at the destination while the next one is being probed. */
+  private InFlight inFlight;
+
+  private volatile String stopReason;
+  private volatile int stopExitCode = ExitCode.OK;
+
+  /**
+   * @param dest the destination connection, on db {@code initialDb}
+   * @param throttle paces the keys compared (--max-rate); a live source paces its own reading
+   */
+  public Verifier(
+      SourceReader source,
+      VerifyConfig config,
+      Connection dest,
+      ServerInfo destInfo,
+      int initialDb,
+      DifferenceSink differences,
+      VerifyReport report,
+      Throttle throttle,
+      Clock clock) {
+    this.source = source;
+    this.config = config;
+    this.dest = new ReplyQueue(dest);
+    this.destStates =
+        new KeyStateReader(
+            this.dest,
+            destInfo.supportsExpireTime(),
+            KeyStateReader.answersMemoryUsage(this.dest),
+            config.bigKeyBytes(),
+            clock::millis,
+            "destination");
+    this.destChunks =
+        new ChunkedDigester(
+            this.dest,
+            VerifyConfig.Defaults.CHUNK_ELEMENTS,
+            VerifyConfig.Defaults.CHUNK_BYTES,
+            "destination");
+    this.judge = new Judge(config.ttlToleranceMs());
+    this.differences = differences;
+    this.report = report;
+    this.throttle = throttle;
+    this.clock = clock;
+    this.currentDb = initialDb;
+  }
+
+  /** Runs to the end (or the first stop) and returns the exit code; the report is complete. */
+  public int run() throws InterruptedException {
+    long start = clock.millis();
+    BatchQueue queue = new BatchQueue(MigrationConfig.Defaults.QUEUE_KEYS);
+    Thread reader = new Thread(() -> produce(queue), "rkm-verify-reader");
+    reader.setDaemon(true);
+    KeyFilter filter = KeyFilters.forConfig(config.selection(), clock);
+    int exit;
+    try {
+      reader.start();
+      exit = consume(queue, filter);
+    } catch (BatchQueue.ReaderFailure failure) {
+      exit = sourceFailure(failure.getCause());
+    } catch (ServerReadException e) {
+      log.debug("destination refused a read", e);
+      stop(ExitCode.CONNECTION, "destination: " + e.getMessage());
+      exit = ExitCode.CONNECTION;
+    } catch (JedisConnectionException e) {
+      log.debug("destination connection lost", e);
+      stop(ExitCode.CONNECTION, "destination: connection lost (" + e.getMessage() + ")");
+      exit = ExitCode.CONNECTION;
+    } finally {
+      reader.interrupt();
+      reader.join(5_000);
+      dest.close();
+    }
+    if (exit == ExitCode.OK) {
+      exit = report.verdict();
+    }
+    report.finish(clock.millis() - start, source.bytesRead(), exit, stopReason);
+    return exit;
+  }
+
+  /**
+   * Asks the run to stop after the batch in hand; {@link #run} then returns {@code exitCode}. Safe
+   * from any thread.
+   */
+  public void requestStop(int exitCode, String reason) {
+    stop(exitCode, reason);
+  }
+
+  private synchronized void stop(int exitCode, String reason) {
+    if (stopReason == null) {
+      stopReason = reason;
+      stopExitCode = exitCode;
+    }
+  }
+
+  private void produce(BatchQueue queue) {
+    Throwable failure = null;
+    try {
+      source.readInto(queue);
+    } catch (InterruptedException e) {
+      return;
+    } catch (Throwable t) {
+      failure = t;
+    }
+    try {
+      queue.finish(failure);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private int consume(BatchQueue queue, KeyFilter filter)
+      throws InterruptedException, BatchQueue.ReaderFailure, ServerReadException {
+    List<SourceKey> pending = new ArrayList<>(config.pipeline());
+    List<SourceKey> batch;
+    try {
+      while ((batch = queue.take()) != null) {
+        if (stopReason != null) {
+          return stopExitCode;
+        }
+        for (SourceKey k : batch) {
+          if (!k.state().exists()) {
+            report.add(Outcome.SKIPPED_GONE);
+            continue;
+          }
+          switch (filter.decide(k.asEvent())) {
+            case FILTERED -> report.add(Outcome.FILTERED);
+            case EXPIRED -> report.add(Outcome.SKIPPED_EXPIRED);
+            case KEEP -> pending.add(k);
+          }
+          if (pending.size() >= config.pipeline()) {
+            compare(pending);
+            pending.clear();
+          }
+        }
+      }
+    } catch (BatchQueue.ReaderFailure failure) {
+      // Keys read whole before the failure are still compared.
+      compare(pending);
+      drain();
+      throw failure;
+    }
+    compare(pending);
+    drain();
+    return stopReason != null ? stopExitCode : ExitCode.OK;
+  }
+
+  /** Compares keys in runs of one destination db each. */
+  private void compare(List<SourceKey> keys) throws InterruptedException, ServerReadException {
+    int i = 0;
+    while (i < keys.size()) {
+      int db = destinationDb(keys.get(i));
+      int j = i + 1;
+      while (j < keys.size() && destinationDb(keys.get(j)) == db) {
+        j++;
+      }
+      compareRun(keys.subList(i, j), db);
+      i = j;
+    }
+  }
+
+  private int destinationDb(SourceKey k) {
+    return config.selection().destinationDb(k.sourceDb());
+  }
+
+  /** One batch of one destination db, with its reads under way at the destination. */
+  private record InFlight(List<SourceKey> keys, int db, KeyStateReader.Batch batch) {}
+
+  /**
+   * Sends the probe of {@code keys}, then finishes the batch before it: its DUMPs were sent one
+   * step earlier, so while this thread judges it, the destination already works on this batch's
+   * DUMPs. Two batches are in flight at most.
+   */
+  private void compareRun(List<SourceKey> keys, int db)
+      throws InterruptedException, ServerReadException {
+    if (db != currentDb) {
+      drain();
+      select(db);
+    }
+    List<byte[]> names = new ArrayList<>(keys.size());
+    for (SourceKey k : keys) {
+      throttle.acquire();
+      names.add(k.key());
+    }
+    InFlight current = new InFlight(List.copyOf(keys), db, destStates.probe(names));
+    InFlight previous = inFlight;
+    inFlight = current;
+    List<KeyState> previousStates = previous == null ? null : destStates.states(previous.batch());
+    destStates.requestValues(current.batch());
+    if (previous != null) {
+      judge(previous, previousStates);
+    }
+  }
+
+  /** Finishes the batch in flight, if any. */
+  private void drain() throws ServerReadException {
+    InFlight last = inFlight;
+    inFlight = null;
+    if (last != null) {
+      judge(last, destStates.states(last.batch()));
+    }
+  }
+
+  private void judge(InFlight run, List<KeyState> states) {
+    long now = clock.millis();
+    for (int i = 0; i < run.keys().size(); i++) {
+      SourceKey src = run.keys().get(i);
+      byte[] key = src.key();
+      Judge.Verdict v =
+          judge.judge(
+              src.state(), states.get(i), now, this::sourceDigest, s -> destinationDigest(key, s));
+      report.add(v.outcome());
+      if (v.outcome().isDifference()) {
+        differences.difference(
+            new Difference(src.sourceDb(), run.db(), key, v.outcome(), v.details()));
+      }
+    }
+  }
+
+  private ValueDigest.Result sourceDigest(KeyState s) throws Judge.UnverifiableException {
+    if (s.payload() == null) {
+      throw new Judge.UnverifiableException("the source's value was not read", null);
+    }
+    return parse(s.payload(), "source");
+  }
+
+  private ValueDigest.Result destinationDigest(byte[] key, KeyState s)
+      throws Judge.UnverifiableException {
+    if (s.payload() == null) {
+      return destChunks.digest(key, s.type());
+    }
+    return parse(s.payload(), "destination");
+  }
+
+  private ValueDigest.Result parse(byte[] payload, String side) throws Judge.UnverifiableException {
+    try {
+      return payloads.digest(payload);
+    } catch (PayloadDigests.UnreadablePayloadException e) {
+      throw new Judge.UnverifiableException(
+          "the DUMP payloads differ and the "
+              + side
+              + "'s cannot be parsed ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+  }
+
+  private void select(int db) throws ServerReadException {
+    Object reply;
+    try {
+      reply =
+          dest.call(
+              Protocol.Command.SELECT, Integer.toString(db).getBytes(StandardCharsets.US_ASCII));
+    } catch (JedisDataException e) {
+      throw new ServerReadException(
+          "the destination refused SELECT " + db + " (" + e.getMessage() + ")", e);
+    }
+    if (!(reply instanceof byte[] b) || !new String(b, StandardCharsets.US_ASCII).equals("OK")) {
+      throw new ServerReadException("unexpected reply to SELECT " + db, null);
+    }
+    currentDb = db;
+  }
+
+  private int sourceFailure(Throwable cause) {
+    if (cause instanceof SourceException se) {
+      int code =
+          se.kind() == SourceException.Kind.BAD_INPUT ? ExitCode.BAD_INPUT : ExitCode.CONNECTION;
+      stop(code, se.getMessage());
+      return code;
+    }
+    log.error("reading the source failed", cause);
+    stop(ExitCode.BAD_INPUT, "reading the source failed: " + cause);
+    return ExitCode.BAD_INPUT;
+  }
+}

@@ -1,0 +1,220 @@
+package io.github.rediskeysmigrator.verify;
+
+import io.github.rediskeysmigrator.core.ExitCode;
+import io.github.rediskeysmigrator.core.Json;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The counters of one verification. Every key read ends in exactly one {@link Outcome}, so {@code
+ * read} is the sum of all outcome counters whenever the comparer is idle. Updated by the comparing
+ * thread, read by the progress printer.
+ */
+public final class VerifyReport {
+  private final String source;
+  private final String destination;
+  private final Long migrationSkippedExisting;
+  private final AtomicLongArray counts = new AtomicLongArray(Outcome.values().length);
+
+  private volatile long durationMs;
+  private volatile long bytesRead;
+  private volatile int exitCode = -1;
+  private volatile String stopReason;
+
+  /**
+   * @param migrationSkippedExisting the migration report's {@code skipped_existing}, or null when
+   *     no report was given
+   */
+  public VerifyReport(String source, String destination, Long migrationSkippedExisting) {
+    this.source = source;
+    this.destination = destination;
+    this.migrationSkippedExisting = migrationSkippedExisting;
+  }
+
+  /** Books one key. */
+  public void add(Outcome outcome) {
+    counts.incrementAndGet(outcome.ordinal());
+  }
+
+  public long count(Outcome outcome) {
+    return counts.get(outcome.ordinal());
+  }
+
+  /** Keys read from the source. */
+  public long read() {
+    long n = 0;
+    for (Outcome o : Outcome.values()) {
+      n += count(o);
+    }
+    return n;
+  }
+
+  /** Keys that differ, of any kind. */
+  public long differences() {
+    long n = 0;
+    for (Outcome o : Outcome.values()) {
+      if (o.isDifference()) {
+        n += count(o);
+      }
+    }
+    return n;
+  }
+
+  /** Keys that exist at the destination but differ in type, value or TTL. */
+  long presentDifferences() {
+    return count(Outcome.TYPE_DIFFERS) + count(Outcome.VALUE_DIFFERS) + count(Outcome.TTL_DIFFERS);
+  }
+
+  /**
+   * How many differing keys may be keys the migration left alone because they already existed: at
+   * most the migration's {@code skipped_existing}, and only keys present at the destination.
+   */
+  public long mayHaveExistedBefore() {
+    return migrationSkippedExisting == null
+        ? 0
+        : Math.min(presentDifferences(), migrationSkippedExisting);
+  }
+
+  /**
+   * Whether every difference can be a key the migration skipped because it existed: no key is
+   * missing or unverified, and no more keys differ than the migration's report says it skipped.
+   * Which keys those were, the report does not say; so this is "consistent with", not "proven".
+   */
+  public boolean explainedByExisting() {
+    return migrationSkippedExisting != null
+        && differences() > 0
+        && count(Outcome.MISSING) == 0
+        && count(Outcome.UNVERIFIED) == 0
+        && presentDifferences() <= migrationSkippedExisting;
+  }
+
+  /** The exit code of a run that went to the end: 0 when nothing differs (or all is explained). */
+  public int verdict() {
+    return differences() == 0 || explainedByExisting() ? ExitCode.OK : ExitCode.DIFFERENCES;
+  }
+
+  public long durationMs() {
+    return durationMs;
+  }
+
+  public int exitCode() {
+    return exitCode;
+  }
+
+  public String stopReason() {
+    return stopReason;
+  }
+
+  /** Keys read per second over the whole run. */
+  public double keysPerSecond() {
+    return durationMs <= 0 ? 0 : read() * 1000.0 / durationMs;
+  }
+
+  /** Records how the run ended; called once, when nothing is in flight any more. */
+  public void finish(long durationMs, long bytesRead, int exitCode, String stopReason) {
+    this.durationMs = durationMs;
+    this.bytesRead = bytesRead;
+    this.exitCode = exitCode;
+    this.stopReason = stopReason;
+  }
+
+  /** The human summary printed on stdout at the end. */
+  public String summary() {
+    StringBuilder sb = new StringBuilder("Verification ");
+    boolean ranToEnd = stopReason == null;
+    sb.append(ranToEnd ? "finished" : "stopped")
+        .append(" in ")
+        .append(String.format(Locale.ROOT, "%.1f s", durationMs / 1000.0))
+        .append(": ");
+    long diffs = differences();
+    if (diffs == 0) {
+      sb.append(ranToEnd ? "the destination matches the source" : "no difference so far");
+    } else {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%,d key%s differ%s",
+              diffs,
+              diffs == 1 ? "" : "s",
+              diffs == 1 ? "s" : ""));
+    }
+    sb.append('\n');
+    line(sb, "read", read());
+    for (Outcome o : Outcome.values()) {
+      if (o == Outcome.SKIPPED_GONE || o == Outcome.UNVERIFIED) {
+        if (count(o) > 0) {
+          line(sb, o.label(), count(o));
+        }
+      } else {
+        line(sb, o.label(), count(o));
+      }
+    }
+    sb.append(String.format(Locale.ROOT, "  %-20s %,.0f%n", "keys/s", keysPerSecond()));
+    if (migrationSkippedExisting != null) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  the migration skipped %,d keys that already existed at the destination;",
+              migrationSkippedExisting));
+      if (diffs == 0) {
+        sb.append(" they hold the same data as the source\n");
+      } else if (explainedByExisting()) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                " all %,d differing keys can be such keys (which ones, its report does not"
+                    + " say)%n",
+                diffs));
+      } else {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                " at most %,d of the differing keys can be such keys%n",
+                mayHaveExistedBefore()));
+      }
+    }
+    if (stopReason != null) {
+      sb.append("  stopped: ").append(stopReason).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static void line(StringBuilder sb, String label, long value) {
+    sb.append(String.format(Locale.ROOT, "  %-20s %,d%n", label, value));
+  }
+
+  /** The JSON report. */
+  public String toJson() {
+    StringBuilder sb = new StringBuilder("{");
+    field(sb, "command", "verify");
+    field(sb, "source", source);
+    field(sb, "destination", destination);
+    field(sb, "read", read());
+    for (Outcome o : Outcome.values()) {
+      field(sb, o.jsonName(), count(o));
+    }
+    field(sb, "differences", differences());
+    field(sb, "migration_skipped_existing", migrationSkippedExisting);
+    field(sb, "may_have_existed_before", mayHaveExistedBefore());
+    field(sb, "duration_ms", durationMs);
+    sb.append("\"keys_per_second\":")
+        .append(String.format(Locale.ROOT, "%.1f", keysPerSecond()))
+        .append(',');
+    field(sb, "bytes_read", bytesRead);
+    field(sb, "stop_reason", stopReason);
+    sb.append("\"exit_code\":").append(exitCode).append("}\n");
+    return sb.toString();
+  }
+
+  private static void field(StringBuilder sb, String name, Object value) {
+    sb.append('"').append(name).append("\":");
+    if (value == null) {
+      sb.append("null");
+    } else if (value instanceof String s) {
+      Json.quote(sb, s);
+    } else {
+      sb.append(value);
+    }
+    sb.append(',');
+  }
+}
