@@ -254,6 +254,9 @@ public final class PipelinedWriter implements KeyWriter {
     List<Object> queued = txQueued;
     txQueued = null;
     sendSlot(new Exec(queued), EXEC);
+    // One transaction in flight at a time: if the destination aborts it, its commands are sent
+    // again one by one, and nothing sent after it may overtake them.
+    drain();
   }
 
   private void sendSlot(Object slot, byte[]... argv) throws WriteException, InterruptedException {
@@ -387,6 +390,8 @@ public final class PipelinedWriter implements KeyWriter {
         readReplies();
       }
     }
+    // Only now is no reply outstanding, so the connection can serve a synchronous DUMP.
+    resolveAmbiguous();
   }
 
   /**
@@ -569,7 +574,6 @@ public final class PipelinedWriter implements KeyWriter {
       }
     }
     inFlightCount = 0;
-    resolveAmbiguous();
     if (settings.sleepMillis() > 0) {
       sleeper.sleep(settings.sleepMillis());
     }

@@ -1,0 +1,42 @@
+package io.github.rediskeysmigrator.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.spi.ContextAwareBase;
+
+/**
+ * Logging set up in code rather than logback.xml: parsing the XML took a noticeable part of the
+ * tool's start-up. Diagnostics only, on stderr: results go to stdout and the report, key errors to
+ * the error log. {@code RKM_LOG_LEVEL} (default warn) sets our level and {@code
+ * RKM_REPLICATOR_LOG_LEVEL} (default off) Redis Replicator's, which logs every socket error with a
+ * stack trace, including the one our own stop causes.
+ */
+public final class LogConfigurator extends ContextAwareBase implements Configurator {
+  @Override
+  public ExecutionStatus configure(LoggerContext context) {
+    ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+    stderr.setContext(context);
+    stderr.setTarget("System.err");
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n");
+    encoder.start();
+    stderr.setEncoder(encoder);
+    stderr.start();
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.addAppender(stderr);
+    root.setLevel(level("RKM_LOG_LEVEL", Level.WARN));
+    context.getLogger("com.moilioncircle").setLevel(level("RKM_REPLICATOR_LOG_LEVEL", Level.OFF));
+    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  private static Level level(String variable, Level fallback) {
+    String value = System.getenv(variable);
+    return value == null || value.isBlank() ? fallback : Level.toLevel(value.trim(), fallback);
+  }
+}
