@@ -85,6 +85,8 @@ public final class PipelinedWriter implements KeyWriter {
   private final Reconnector reconnector;
   private boolean recovering;
   private final List<KeyEvent> ambiguous = new java.util.ArrayList<>();
+  private final List<KeyEvent> retryLater = new java.util.ArrayList<>();
+  private JedisDataException readOnly;
   // Keys sent again after a reconnect: a BUSYKEY for one of them may mean our first send applied.
   private final java.util.Set<KeyEvent> resent =
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -392,6 +394,36 @@ public final class PipelinedWriter implements KeyWriter {
     }
     // Only now is no reply outstanding, so the connection can serve a synchronous DUMP.
     resolveAmbiguous();
+    retryPassingErrors();
+  }
+
+  /**
+   * Sends again the keys the destination refused with LOADING or BUSY, after a pause, until they
+   * are booked or --retries rounds are spent (then they fail with the server's reply).
+   */
+  private void retryPassingErrors() throws WriteException, InterruptedException {
+    for (int round = 1; !retryLater.isEmpty(); round++) {
+      List<KeyEvent> again = new java.util.ArrayList<>(retryLater);
+      retryLater.clear();
+      if (round > settings.retries()) {
+        for (KeyEvent event : again) {
+          listener.failed(event, "the destination stayed LOADING or BUSY");
+        }
+        return;
+      }
+      sleeper.sleep(Math.min(settings.retryBackoffMillis() * round, 10_000));
+      for (KeyEvent event : again) {
+        write(event);
+      }
+      while (buildingCount > 0 || inFlightCount > 0) {
+        if (buildingCount > 0) {
+          rotate();
+        } else {
+          readReplies();
+        }
+      }
+      resolveAmbiguous();
+    }
   }
 
   /**
@@ -574,17 +606,42 @@ public final class PipelinedWriter implements KeyWriter {
       }
     }
     inFlightCount = 0;
+    if (readOnly != null) {
+      for (int i = 0; i < buildingCount; i++) {
+        fail(building[i], readOnly.getMessage());
+        building[i] = null;
+      }
+      buildingCount = 0;
+      throw new WriteException(
+          "the destination is a read-only replica ("
+              + readOnly.getMessage()
+              + "); point --to at its primary",
+          readOnly);
+    }
     if (settings.sleepMillis() > 0) {
       sleeper.sleep(settings.sleepMillis());
     }
   }
 
+  /**
+   * Books one RESTORE reply. Each kind of error gets its decision: BUSYKEY is a key that existed;
+   * LOADING and BUSY are passing states of the server, so the key is sent again after a pause (up
+   * to --retries times); READONLY means every key would fail, so the run stops; anything else (OOM,
+   * bad payload, NOPERM) fails this key only.
+   */
   private void book(KeyEvent event, Object reply) {
     if (reply instanceof byte[] b && Arrays.equals(b, OK)) {
       listener.written(event);
     } else if (reply instanceof JedisDataException e) {
       RedisError error = RedisError.of(e.getMessage());
-      if (error.kind() == RedisError.Kind.BUSY_KEY) {
+      if ((error.kind() == RedisError.Kind.LOADING || error.kind() == RedisError.Kind.BUSY)
+          && settings.retries() > 0) {
+        retryLater.add(event);
+      } else if (error.kind() == RedisError.Kind.READ_ONLY) {
+        // Every key would fail the same way: book this one, stop after this batch.
+        listener.failed(event, error.message());
+        readOnly = e;
+      } else if (error.kind() == RedisError.Kind.BUSY_KEY) {
         if (resent.remove(event)) {
           ambiguous.add(event);
         } else {

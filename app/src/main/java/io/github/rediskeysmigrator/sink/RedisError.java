@@ -18,6 +18,8 @@ public record RedisError(Kind kind, String message) {
     READ_ONLY,
     /** The destination is still loading its dataset. */
     LOADING,
+    /** The destination is busy running a script or function. */
+    BUSY,
     /** Authentication or ACL permission denied. */
     AUTH,
     /** The payload was rejected (bad format, wrong version, unknown module type). */
@@ -38,6 +40,8 @@ public record RedisError(Kind kind, String message) {
       kind = Kind.READ_ONLY;
     } else if (m.startsWith("LOADING")) {
       kind = Kind.LOADING;
+    } else if (m.startsWith("BUSY ")) {
+      kind = Kind.BUSY;
     } else if (m.startsWith("NOAUTH") || m.startsWith("WRONGPASS") || m.startsWith("NOPERM")) {
       kind = Kind.AUTH;
     } else if (m.contains("DUMP payload") || m.contains("Bad data format")) {
