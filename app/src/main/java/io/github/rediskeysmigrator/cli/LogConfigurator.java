@@ -19,6 +19,10 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
   @Override
   public ExecutionStatus configure(LoggerContext context) {
+    if (LogConfigurator.class.getClassLoader().getResource("logback-test.xml") != null) {
+      // Tests bring their own configuration; let logback's usual lookup find it.
+      return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+    }
     ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
     stderr.setContext(context);
     stderr.setTarget("System.err");
