@@ -16,6 +16,11 @@ public final class RedisConnector {
 
   private static final int CONNECT_TIMEOUT_MS = 5_000;
 
+  /** Tries, one a second, while the server answers LOADING or BUSY at connection time. */
+  private static final int PASSING_STATE_TRIES = 30;
+
+  private static final long PASSING_STATE_WAIT_MS = 1_000;
+
   private RedisConnector() {}
 
   /**
@@ -45,9 +50,34 @@ public final class RedisConnector {
     if (uri.password() != null) {
       cfg.user(uri.user()).password(uri.password());
     }
+    // A server that is loading its dataset or running a long script will answer soon: wait for
+    // it (a few tries) instead of failing the run at start.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return open(uri, role, cfg.build());
+      } catch (ConnectException e) {
+        if (!(e.getCause() instanceof JedisDataException d) || attempt >= PASSING_STATE_TRIES) {
+          throw e;
+        }
+        RedisError.Kind kind = RedisError.of(d.getMessage()).kind();
+        if (kind != RedisError.Kind.LOADING && kind != RedisError.Kind.BUSY) {
+          throw e;
+        }
+        try {
+          Thread.sleep(PASSING_STATE_WAIT_MS);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Connection open(RedisUri uri, String role, DefaultJedisClientConfig config)
+      throws ConnectException {
     Connection conn = null;
     try {
-      conn = new Connection(new HostAndPort(uri.host(), uri.port()), cfg.build());
+      conn = new Connection(new HostAndPort(uri.host(), uri.port()), config);
       if (!conn.ping()) {
         throw new ConnectException(role + " " + uri + " did not answer PING", null);
       }

@@ -88,6 +88,58 @@ class DestinationStatesIT {
   }
 
   @Test
+  void aDestinationBusyAtStartIsWaitedFor() throws Exception {
+    Path file = file(100);
+    try (Jedis d = dest.server().client()) {
+      d.configSet("busy-reply-threshold", "100");
+    }
+    Thread busy =
+        new Thread(
+            () -> {
+              try (Jedis d = dest.server().client()) {
+                d.eval("while true do end");
+              } catch (RuntimeException killed) {
+                // SCRIPT KILL ends the script with an error reply; that is the point.
+              }
+            });
+    busy.start();
+    Thread.sleep(300);
+    Thread killer =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(2000);
+                try (Jedis d = dest.server().client()) {
+                  d.scriptKill();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    killer.start();
+    try {
+      Tool.Result r =
+          Tool.run(
+              "rdb",
+              file.toString(),
+              "--to",
+              dest.uri(),
+              "--error-log",
+              tmp.resolve("e.log").toString());
+      assertEquals(0, r.exit(), r::toString);
+    } finally {
+      killer.join();
+      busy.join();
+      try (Jedis d = dest.server().client()) {
+        d.configSet("busy-reply-threshold", "5000");
+      }
+    }
+    try (Jedis d = dest.server().client()) {
+      assertEquals(100, d.dbSize());
+    }
+  }
+
+  @Test
   void aReadOnlyReplicaStopsTheRunWithExit3AndTheTotalsStillAddUp() throws Exception {
     Path file = file(3000);
     try (Jedis r = replica.server().client()) {
