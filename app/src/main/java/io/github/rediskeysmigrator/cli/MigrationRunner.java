@@ -10,6 +10,8 @@ import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.MigrationReport;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.sink.ClusterSlots;
+import io.github.rediskeysmigrator.sink.ClusterWriter;
 import io.github.rediskeysmigrator.sink.ConnectException;
 import io.github.rediskeysmigrator.sink.ErrorLog;
 import io.github.rediskeysmigrator.sink.PipelinedWriter;
@@ -101,7 +103,8 @@ final class MigrationRunner {
         Connection conn;
         ServerInfo server;
         try {
-          conn = RedisConnector.connect(to, to.dbOrZero(), "destination", tls);
+          // Always db 0 at first: a cluster refuses SELECT, and the writer selects what it needs.
+          conn = RedisConnector.connect(to, 0, "destination", tls);
           server = ServerInfo.query(conn);
         } catch (ConnectException e) {
           return failBeforeStart(
@@ -125,26 +128,88 @@ final class MigrationRunner {
                   + server.maxRdbVersion()
                   + "; migrate into a destination of the same or a newer version");
         }
+        boolean cluster = isCluster(conn);
+        if (cluster && live != LiveOptions.NONE) {
+          conn.close();
+          return failBeforeStart(
+              command,
+              sourceLabel,
+              to.toString(),
+              opts,
+              ExitCode.USAGE,
+              "the destination is a Redis Cluster; sync into a cluster is not supported yet"
+                  + " (rdb and scan are)");
+        }
+        if (cluster && config.targetDb() > 0) {
+          conn.close();
+          return failBeforeStart(
+              command,
+              sourceLabel,
+              to.toString(),
+              opts,
+              ExitCode.USAGE,
+              "the destination is a Redis Cluster, which has db 0 only; drop the /"
+                  + config.targetDb()
+                  + " from --to");
+        }
         PipelinedWriter.Settings settings =
             new PipelinedWriter.Settings(
                 config.pipeline(),
                 config.existing(),
                 config.sleepMillis(),
-                to.dbOrZero(),
+                0,
                 live.destinationMarker(),
                 opts.retries,
                 opts.retryBackoffSeconds.movePointRight(3).longValue());
-        writers =
-            listener ->
-                new PipelinedWriter(
-                    conn,
-                    server,
-                    settings,
-                    listener,
-                    new Throttle(config.maxRate(), System::nanoTime, ctx.sleeper()),
-                    ctx.sleeper(),
-                    ctx.clock()::millis,
-                    () -> RedisConnector.connect(to, to.dbOrZero(), "destination", tls));
+        Throttle throttle = new Throttle(config.maxRate(), System::nanoTime, ctx.sleeper());
+        if (cluster) {
+          PipelinedWriter.Settings onMaster =
+              new PipelinedWriter.Settings(
+                  settings.pipeline(),
+                  settings.policy(),
+                  settings.sleepMillis(),
+                  0,
+                  null,
+                  settings.retries(),
+                  settings.retryBackoffMillis());
+          writers =
+              listener ->
+                  new ClusterWriter(
+                      listener,
+                      () -> ClusterSlots.query(conn),
+                      (master, l) -> {
+                        RedisUri node =
+                            new RedisUri(
+                                master.getHost(),
+                                master.getPort(),
+                                0,
+                                to.user(),
+                                to.password(),
+                                to.tls());
+                        return new PipelinedWriter(
+                            connectOrFail(node, tls),
+                            server,
+                            onMaster,
+                            l,
+                            throttle,
+                            ctx.sleeper(),
+                            ctx.clock()::millis,
+                            () -> RedisConnector.connect(node, 0, "destination", tls));
+                      },
+                      ctx.sleeper());
+        } else {
+          writers =
+              listener ->
+                  new PipelinedWriter(
+                      conn,
+                      server,
+                      settings,
+                      listener,
+                      throttle,
+                      ctx.sleeper(),
+                      ctx.clock()::millis,
+                      () -> RedisConnector.connect(to, 0, "destination", tls));
+        }
       }
       Migration migration =
           new Migration(
@@ -170,6 +235,20 @@ final class MigrationRunner {
     } catch (IOException e) {
       ctx.err().println("error: cannot close the error log " + opts.errorLog + ": " + e);
       return exit;
+    }
+  }
+
+  /** Whether the destination runs in cluster mode (INFO cluster says cluster_enabled:1). */
+  private static boolean isCluster(Connection conn) {
+    conn.sendCommand(redis.clients.jedis.Protocol.Command.INFO, "cluster");
+    return conn.getBulkReply().contains("cluster_enabled:1");
+  }
+
+  private static Connection connectOrFail(RedisUri node, Tls tls) {
+    try {
+      return RedisConnector.connect(node, 0, "destination", tls);
+    } catch (ConnectException e) {
+      throw new IllegalStateException("cluster master " + node + ": " + e.getMessage(), e);
     }
   }
 

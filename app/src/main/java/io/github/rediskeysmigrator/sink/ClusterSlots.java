@@ -1,0 +1,111 @@
+package io.github.rediskeysmigrator.sink;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Protocol;
+
+/**
+ * Which master of a Redis Cluster owns each of the 16,384 hash slots, from {@code CLUSTER SLOTS},
+ * and the slot of a key (CRC16 of the key, or of its {@code {hash tag}}).
+ */
+public final class ClusterSlots {
+  /** Slots in a Redis Cluster. */
+  public static final int SLOTS = 16_384;
+
+  private final List<HostAndPort> masters;
+  private final int[] owner;
+
+  private ClusterSlots(List<HostAndPort> masters, int[] owner) {
+    this.masters = List.copyOf(masters);
+    this.owner = owner;
+  }
+
+  /** Reads the slot map from any node. */
+  public static ClusterSlots query(Connection conn) {
+    conn.sendCommand(Protocol.Command.CLUSTER, "SLOTS");
+    List<Object> ranges = conn.getObjectMultiBulkReply();
+    Map<String, Integer> index = new LinkedHashMap<>();
+    List<HostAndPort> masters = new ArrayList<>();
+    int[] owner = new int[SLOTS];
+    java.util.Arrays.fill(owner, -1);
+    for (Object r : ranges) {
+      List<?> range = (List<?>) r;
+      int start = ((Long) range.get(0)).intValue();
+      int end = ((Long) range.get(1)).intValue();
+      List<?> master = (List<?>) range.get(2);
+      String host = new String((byte[]) master.get(0), StandardCharsets.UTF_8);
+      int port = ((Long) master.get(1)).intValue();
+      String id = host + ":" + port;
+      Integer i = index.get(id);
+      if (i == null) {
+        i = masters.size();
+        index.put(id, i);
+        masters.add(new HostAndPort(host, port));
+      }
+      for (int s = start; s <= end; s++) {
+        owner[s] = i;
+      }
+    }
+    return new ClusterSlots(masters, owner);
+  }
+
+  /** The masters, in the order {@link #owner} refers to them. */
+  public List<HostAndPort> masters() {
+    return masters;
+  }
+
+  /** Index in {@link #masters} of the master owning {@code slot}, or -1 when none does. */
+  public int owner(int slot) {
+    return owner[slot];
+  }
+
+  /** Whether every slot has a master. */
+  public boolean complete() {
+    for (int o : owner) {
+      if (o < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The hash slot of {@code key}, with Redis's hash-tag rule. */
+  public static int slot(byte[] key) {
+    int start = -1;
+    for (int i = 0; i < key.length; i++) {
+      if (key[i] == '{') {
+        start = i;
+        break;
+      }
+    }
+    if (start >= 0) {
+      for (int j = start + 1; j < key.length; j++) {
+        if (key[j] == '}') {
+          if (j > start + 1) {
+            return crc16(key, start + 1, j) & (SLOTS - 1);
+          }
+          break;
+        }
+      }
+    }
+    return crc16(key, 0, key.length) & (SLOTS - 1);
+  }
+
+  /** CRC16-CCITT (XMODEM), as Redis Cluster uses it. */
+  static int crc16(byte[] b, int from, int to) {
+    int crc = 0;
+    for (int i = from; i < to; i++) {
+      crc ^= (b[i] & 0xff) << 8;
+      for (int k = 0; k < 8; k++) {
+        crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
+      }
+      crc &= 0xffff;
+    }
+    return crc;
+  }
+}

@@ -1,0 +1,155 @@
+package io.github.rediskeysmigrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.rediskeysmigrator.testing.DatasetAssert;
+import io.github.rediskeysmigrator.testing.LocalCluster;
+import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.SampleData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/** A real three-master Redis Cluster as the destination. */
+class ClusterIT {
+  @RegisterExtension static final LocalCluster cluster = new LocalCluster();
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.debian();
+
+  @TempDir Path tmp;
+
+  /** Every source key is on the master owning its slot, with the same type, value and expiry. */
+  private void assertClusterHoldsTheSource() {
+    try (Jedis s = source.server().client()) {
+      long keys = 0;
+      for (String hex : DatasetAssert.keys(s)) {
+        byte[] key = HexFormat.of().parseHex(hex);
+        keys++;
+        try (Jedis owner = cluster.clientFor(key)) {
+          assertEquals(s.type(key), owner.type(key), hex);
+          assertEquals(DatasetAssert.expireTime(s, key), DatasetAssert.expireTime(owner, key), hex);
+          if (!s.type(key).equals("set") && !s.type(key).equals("hash")) {
+            assertEquals(
+                HexFormat.of().formatHex(s.dump(key)),
+                HexFormat.of().formatHex(owner.dump(key)),
+                hex);
+          }
+        }
+      }
+      assertEquals(keys, cluster.dbSize());
+    }
+  }
+
+  @Test
+  void rdbSpreadsKeysOverTheMastersByHashSlot() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "");
+      SampleData.fillAllTypes(s, "{tagged}:");
+      SampleData.fillStrings(s, "many:", 3000);
+    }
+    Path file = source.server().saveTo(tmp.resolve("d.rdb"));
+
+    Tool.Result r =
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            cluster.uri(),
+            "--report",
+            tmp.resolve("r.json").toString(),
+            "--error-log",
+            tmp.resolve("e.log").toString());
+
+    assertEquals(0, r.exit(), r::toString);
+    assertClusterHoldsTheSource();
+    for (var node : cluster.nodes()) {
+      try (Jedis j = node.client()) {
+        assertTrue(j.dbSize() > 500, "every master got a share");
+      }
+    }
+    Tool.Result again =
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            cluster.uri(),
+            "--report",
+            tmp.resolve("r.json").toString(),
+            "--error-log",
+            tmp.resolve("e.log").toString());
+    assertEquals(0, again.exit(), again::toString);
+    assertTrue(
+        Files.readString(tmp.resolve("r.json"))
+            .contains("\"skipped_existing\":" + (2 * SampleData.ALL_TYPES_KEYS + 3000) + ","));
+  }
+
+  @Test
+  void scanFromASingleNodeIntoTheCluster() {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "");
+      SampleData.fillStrings(s, "many:", 2000);
+    }
+
+    Tool.Result r =
+        Tool.run(
+            "scan",
+            "--from",
+            source.uri(),
+            "--to",
+            cluster.uri(),
+            "--error-log",
+            tmp.resolve("e.log").toString());
+
+    assertEquals(0, r.exit(), r::toString);
+    assertClusterHoldsTheSource();
+  }
+
+  @Test
+  void otherDbsMustBeFoldedIntoDbZero() throws Exception {
+    try (Jedis s = source.server().client()) {
+      s.set("zero", "0");
+      s.select(1);
+      s.set("one", "1");
+    }
+    Path file = source.server().saveTo(tmp.resolve("d.rdb"));
+
+    Tool.Result unmapped =
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            cluster.uri(),
+            "--error-log",
+            tmp.resolve("e.log").toString());
+    assertEquals(1, unmapped.exit(), unmapped::toString);
+    assertTrue(Files.readString(tmp.resolve("e.log")).contains("--db-map 1=0"));
+
+    Tool.Result mapped =
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            cluster.uri(),
+            "--db-map",
+            "1=0",
+            "--error-log",
+            tmp.resolve("e.log").toString());
+    assertEquals(0, mapped.exit(), mapped::toString);
+    assertEquals(2, cluster.dbSize());
+
+    Tool.Result withDb =
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            cluster.uri() + "/3",
+            "--error-log",
+            tmp.resolve("e.log").toString());
+    assertEquals(2, withDb.exit(), withDb::toString);
+    assertTrue(withDb.err().contains("db 0 only"), withDb.err());
+  }
+}

@@ -1,0 +1,109 @@
+package io.github.rediskeysmigrator.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A real Redis Cluster of three masters (Debian's redis-server), made with {@code redis-cli
+ * --cluster create} once per test class and emptied before each test.
+ */
+public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+  private final List<RedisServer> nodes = new ArrayList<>();
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    for (int i = 0; i < 3; i++) {
+      nodes.add(
+          RedisServer.startDebian(
+              "--cluster-enabled", "yes",
+              "--cluster-config-file", "nodes.conf",
+              "--cluster-node-timeout", "5000"));
+    }
+    List<String> cmd = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+    for (RedisServer n : nodes) {
+      cmd.add("127.0.0.1:" + n.port());
+    }
+    cmd.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+    Path log = Files.createTempFile("rkm-cluster-create", ".log");
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException(
+          "redis-cli --cluster create failed:\n" + Files.readString(log));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    for (RedisServer n : nodes) {
+      while (true) {
+        try (Jedis j = n.client()) {
+          if (j.clusterInfo().contains("cluster_state:ok")) {
+            break;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the cluster did not reach cluster_state:ok");
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    nodes.forEach(RedisServer::flushAll);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    nodes.forEach(RedisServer::close);
+  }
+
+  public List<RedisServer> nodes() {
+    return nodes;
+  }
+
+  /** Any node's address: the tool finds the others. */
+  public String uri() {
+    return nodes.get(0).uri();
+  }
+
+  /** Keys in the whole cluster. */
+  public long dbSize() {
+    long n = 0;
+    for (RedisServer node : nodes) {
+      try (Jedis j = node.client()) {
+        n += j.dbSize();
+      }
+    }
+    return n;
+  }
+
+  /** A client on the node that owns {@code key}'s slot. */
+  public Jedis clientFor(byte[] key) {
+    for (RedisServer node : nodes) {
+      Jedis j = node.client();
+      long slot = j.clusterKeySlot(new String(key, java.nio.charset.StandardCharsets.ISO_8859_1));
+      List<Object> owned = j.clusterSlots();
+      for (Object r : owned) {
+        List<?> range = (List<?>) r;
+        long start = (Long) range.get(0);
+        long end = (Long) range.get(1);
+        int port = ((Long) ((List<?>) range.get(2)).get(1)).intValue();
+        if (slot >= start && slot <= end && port == node.port()) {
+          return j;
+        }
+      }
+      j.close();
+    }
+    throw new UncheckedIOException(new IOException("no node owns the slot of that key"));
+  }
+}
