@@ -109,6 +109,67 @@ class ClusterIT {
   }
 
   @Test
+  void slotsResharedDuringTheRunLoseNothing() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "many:", 20_000);
+    }
+    Path file = source.server().saveTo(tmp.resolve("d.rdb"));
+    String from;
+    String to;
+    try (Jedis a = cluster.nodes().get(0).client();
+        Jedis b = cluster.nodes().get(1).client()) {
+      from = a.clusterMyId();
+      to = b.clusterMyId();
+    }
+    Tool.Result[] result = new Tool.Result[1];
+    Thread run =
+        new Thread(
+            () ->
+                result[0] =
+                    Tool.run(
+                        "rdb",
+                        file.toString(),
+                        "--to",
+                        cluster.uri(),
+                        "--max-rate",
+                        "6000",
+                        "--pipeline",
+                        "100",
+                        "--report",
+                        tmp.resolve("r.json").toString(),
+                        "--error-log",
+                        tmp.resolve("e.log").toString()));
+    run.start();
+    Thread.sleep(800);
+    Process reshard =
+        new ProcessBuilder(
+                "redis-cli",
+                "--cluster",
+                "reshard",
+                "127.0.0.1:" + cluster.nodes().get(0).port(),
+                "--cluster-from",
+                from,
+                "--cluster-to",
+                to,
+                "--cluster-slots",
+                "2000",
+                "--cluster-yes",
+                "--cluster-pipeline",
+                "50")
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("reshard.log").toFile())
+            .start();
+    assertTrue(reshard.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, reshard.exitValue(), Files.readString(tmp.resolve("reshard.log")));
+    run.join();
+
+    assertEquals(0, result[0].exit(), result[0]::toString);
+    String json = Files.readString(tmp.resolve("r.json"));
+    assertTrue(json.contains("\"written\":20000,"), json);
+    assertEquals(20_000, cluster.dbSize());
+  }
+
+  @Test
   void otherDbsMustBeFoldedIntoDbZero() throws Exception {
     try (Jedis s = source.server().client()) {
       s.set("zero", "0");
