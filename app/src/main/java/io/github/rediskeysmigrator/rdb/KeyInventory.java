@@ -33,7 +33,7 @@ public final class KeyInventory implements KeySink {
 
   private final long nowMs;
   private final int keep;
-  private final SortedMap<Integer, Counts> dbs = new TreeMap<>();
+  private final SortedMap<Integer, Tally> dbs = new TreeMap<>();
   private final SortedMap<String, Long> moduleTypes = new TreeMap<>();
   // Smallest of the kept keys on top, so a bigger one replaces it.
   private final PriorityQueue<BigKey> biggest = new PriorityQueue<>(BIGGEST_FIRST.reversed());
@@ -67,20 +67,32 @@ public final class KeyInventory implements KeySink {
    * @param withExpiry keys that carry a TTL (expired ones included)
    * @param expired keys whose TTL had run out at the inventory's time
    */
-  public record Counts(long keys, Map<KeyType, Long> types, long withExpiry, long expired) {
-    static Counts empty() {
-      return new Counts(0, Map.of(), 0, 0);
+  public record Counts(long keys, Map<KeyType, Long> types, long withExpiry, long expired) {}
+
+  /** The mutable counts of one database while reading. */
+  private static final class Tally {
+    long keys;
+    final long[] types = new long[KeyType.values().length];
+    long withExpiry;
+    long expired;
+
+    void add(Tally o) {
+      keys += o.keys;
+      for (int i = 0; i < types.length; i++) {
+        types[i] += o.types[i];
+      }
+      withExpiry += o.withExpiry;
+      expired += o.expired;
     }
 
-    Counts plus(Counts o) {
+    Counts counts() {
       Map<KeyType, Long> t = new EnumMap<>(KeyType.class);
-      t.putAll(types);
-      o.types.forEach((k, v) -> t.merge(k, v, Long::sum));
-      return new Counts(
-          keys + o.keys,
-          Collections.unmodifiableMap(t),
-          withExpiry + o.withExpiry,
-          expired + o.expired);
+      for (KeyType type : KeyType.values()) {
+        if (types[type.ordinal()] > 0) {
+          t.put(type, types[type.ordinal()]);
+        }
+      }
+      return new Counts(keys, Collections.unmodifiableMap(t), withExpiry, expired);
     }
   }
 
@@ -89,10 +101,16 @@ public final class KeyInventory implements KeySink {
     if (!(event instanceof KeyEvent key) || key.isGone()) {
       return;
     }
-    boolean expired = key.hasExpiry() && key.expireAtMs() <= nowMs;
-    Map<KeyType, Long> one = Map.of(key.type(), 1L);
-    Counts add = new Counts(1, one, key.hasExpiry() ? 1 : 0, expired ? 1 : 0);
-    dbs.merge(key.sourceDb(), add, Counts::plus);
+    Tally db = dbs.computeIfAbsent(key.sourceDb(), d -> new Tally());
+    db.keys++;
+    db.types[key.type().ordinal()]++;
+    if (key.hasExpiry()) {
+      db.withExpiry++;
+      // The same test as the rdb command's expiry filter.
+      if (key.expireAtMs() <= nowMs) {
+        db.expired++;
+      }
+    }
     if (key.type() == KeyType.MODULE) {
       String name = ModuleTypeNames.of(key.payload()).orElse("(unknown)");
       moduleTypes.merge(name, 1L, Long::sum);
@@ -108,16 +126,16 @@ public final class KeyInventory implements KeySink {
 
   /** Counts per database, by database number. */
   public SortedMap<Integer, Counts> perDb() {
-    return Collections.unmodifiableSortedMap(new TreeMap<>(dbs));
+    SortedMap<Integer, Counts> m = new TreeMap<>();
+    dbs.forEach((db, t) -> m.put(db, t.counts()));
+    return Collections.unmodifiableSortedMap(m);
   }
 
   /** Counts over every database. */
   public Counts total() {
-    Counts t = Counts.empty();
-    for (Counts c : dbs.values()) {
-      t = t.plus(c);
-    }
-    return t;
+    Tally t = new Tally();
+    dbs.values().forEach(t::add);
+    return t.counts();
   }
 
   /** The biggest keys, biggest first. */

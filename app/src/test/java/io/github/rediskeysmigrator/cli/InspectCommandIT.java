@@ -244,6 +244,26 @@ class InspectCommandIT {
     assertEquals(List.of("inspectlib"), functions.get("libraries"));
   }
 
+  @Test
+  void readmeDocumentsEveryJsonField() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (!Files.exists(dir.resolve("README.md")) || !Files.isDirectory(dir.resolve("app"))) {
+      dir = dir.getParent();
+    }
+    String readme = readString(dir.resolve("README.md"));
+    String section = readme.substring(readme.indexOf("## `inspect`"));
+    section = section.substring(0, section.indexOf("\n## ", 1));
+    for (String field : TOP_FIELDS) {
+      assertTrue(section.contains("| `" + field + "` |"), field);
+    }
+    for (String field : FILE_FIELDS) {
+      assertTrue(section.contains("| `" + field + "` |"), field);
+    }
+    for (String field : TYPES) {
+      assertTrue(section.contains("`" + field + "`"), field);
+    }
+  }
+
   private static long fileSize(Path file) {
     try {
       return Files.size(file);
