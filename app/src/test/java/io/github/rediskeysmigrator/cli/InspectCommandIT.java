@@ -357,6 +357,18 @@ class InspectCommandIT {
     assertEquals("verified", f.get("checksum"));
   }
 
+  @Test
+  void namesModuleTypesFromTheCorpusFiles() {
+    Path file = SharedDir.find().resolve("rdb-corpus/public/RedisJSON--RedisJSON--backward.rdb");
+
+    Map<String, Object> f = onlyFile(run(Instant.now(), "inspect", "--json", file.toString()));
+
+    assertEquals(2, num(map(f.get("types")).get("module")));
+    Map<String, Object> modules = map(f.get("module_types"));
+    assertEquals(Set.of("ReJSON-RL"), modules.keySet());
+    assertEquals(2, num(modules.get("ReJSON-RL")));
+  }
+
   private static String readString(Path p) {
     try {
       return Files.readString(p);
