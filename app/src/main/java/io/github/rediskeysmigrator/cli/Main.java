@@ -58,6 +58,7 @@ public final class Main implements Callable<Integer> {
     cl.addSubcommand("scan", new CommandLine(new ScanCommand(ctx)));
     cl.addSubcommand("sync", new CommandLine(new SyncCommand(ctx)));
     cl.addSubcommand("verify", new CommandLine(new VerifyCommand(ctx)));
+    cl.addSubcommand("inspect", new CommandLine(new InspectCommand(ctx)));
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     cl.setDefaultValueProvider(new EnvDefaults(ctx.env()));
     cl.getSubcommands()

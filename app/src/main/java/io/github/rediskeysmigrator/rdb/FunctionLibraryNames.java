@@ -1,0 +1,40 @@
+package io.github.rediskeysmigrator.rdb;
+
+import com.moilioncircle.redis.replicator.io.RedisInputStream;
+import com.moilioncircle.redis.replicator.rdb.BaseRdbParser;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a function library's name out of its FUNCTION DUMP payload (opcode, the library code as an
+ * RDB string, RDB version, CRC64): the code's first line is {@code #!<engine> name=<library>}.
+ */
+public final class FunctionLibraryNames {
+  private static final int FUNCTION_2 = 245;
+  private static final Pattern SHEBANG_NAME = Pattern.compile("^#!\\S+.*?\\bname=(\\S+)");
+
+  private FunctionLibraryNames() {}
+
+  /** The library name, or empty when the payload is not one we can read. */
+  public static Optional<String> of(byte[] payload) {
+    if (payload == null || payload.length < 2 || (payload[0] & 0xff) != FUNCTION_2) {
+      return Optional.empty();
+    }
+    byte[] code;
+    try {
+      RedisInputStream in =
+          new RedisInputStream(new ByteArrayInputStream(payload, 1, payload.length - 1));
+      code = new BaseRdbParser(in).rdbLoadPlainStringObject().first();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+    String text = new String(code, StandardCharsets.UTF_8);
+    int eol = text.indexOf('\n');
+    Matcher m = SHEBANG_NAME.matcher(eol < 0 ? text : text.substring(0, eol));
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+}
