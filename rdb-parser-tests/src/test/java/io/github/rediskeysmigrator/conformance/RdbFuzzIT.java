@@ -1,6 +1,7 @@
 package io.github.rediskeysmigrator.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.moilioncircle.redis.replicator.Configuration;
@@ -18,8 +19,10 @@ import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -151,6 +155,8 @@ class RdbFuzzIT {
     Replicator r =
         new RedisRdbReplicator(new ByteArrayInputStream(bytes), Configuration.defaultSetting());
     r.setRdbVisitor(new PayloadRdbVisitor(r));
+    // Counted here from the raw bytes, apart from the reader's own position, so the offsets the
+    // tool reports cannot agree with this test by sharing a mistake.
     long[] consumed = {0};
     r.addRawByteListener(b -> consumed[0] += b.length);
     r.addEventListener(
@@ -170,14 +176,13 @@ class RdbFuzzIT {
     boolean checksummed = !sum.equals("0000000000000000");
     Path copy = work.resolve(name + ".rdb");
     if (!copy.equals(file)) {
-      Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
     }
     Cli.Result ref =
         Cli.run(LIMIT, "rdb", copy.toString(), "--to", dest.uri(), "--progress", "never");
     assertEquals(0, ref.exit(), "the unmutated " + name + " migrates: " + ref);
     Map<String, String> reference = snapshot();
-    assertEquals(
-        false, reference.isEmpty(), "the unmutated " + name + " puts keys at the destination");
+    assertFalse(reference.isEmpty(), "the unmutated " + name + " puts keys at the destination");
     dest.server().flushAll();
     return new Source(
         name,
@@ -331,7 +336,7 @@ class RdbFuzzIT {
     return new Mutant(
         Kind.TRUNCATE,
         length,
-        java.util.Arrays.copyOf(src, (int) length),
+        Arrays.copyOf(src, (int) length),
         "truncated to " + length + " of " + src.length + " bytes");
   }
 
@@ -339,7 +344,7 @@ class RdbFuzzIT {
     Random r = new Random(seed);
     byte[] garbage = new byte[1 + r.nextInt(64)];
     r.nextBytes(garbage);
-    byte[] data = java.util.Arrays.copyOf(src, src.length + garbage.length);
+    byte[] data = Arrays.copyOf(src, src.length + garbage.length);
     System.arraycopy(garbage, 0, data, src.length, garbage.length);
     return new Mutant(
         Kind.APPEND,
@@ -389,7 +394,7 @@ class RdbFuzzIT {
     if (exit != 0 && exit != 1 && exit != 5 && !dbRefused) {
       problems.add("exit " + exit + ", expected 0, 1 or 5");
     }
-    java.util.regex.Matcher trace = JAVA_TRACE.matcher(r.err());
+    Matcher trace = JAVA_TRACE.matcher(r.err());
     if (trace.find()) {
       problems.add("stderr shows Java internals ('" + trace.group() + "')");
     }
