@@ -41,6 +41,9 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
   /** How many key-prefix opcodes (expiry, LRU, LFU) are being read: AUX may follow them. */
   private int inKeyPrefix;
 
+  /** The stream being parsed, once parsing has begun. */
+  private RedisInputStream in;
+
   public PayloadRdbVisitor(Replicator replicator) {
     this(replicator, new PayloadValueVisitor(replicator));
   }
@@ -50,8 +53,19 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
     this.values = values;
   }
 
+  /**
+   * How many bytes of RDB data (decompressed) the parser has consumed so far: after a key's event,
+   * where its record ends. Replicator's own event offsets leave out the bytes its value visitors
+   * read, so they fall behind by the size of every value before.
+   */
+  public long position() {
+    RedisInputStream s = in;
+    return s == null ? 0 : s.total() - (s.tail() - s.head());
+  }
+
   @Override
   public int applyType(RedisInputStream in) throws IOException {
+    this.in = in;
     int type = super.applyType(in);
     while (type == OPCODE_RAM_LRU || (inKeyPrefix > 0 && type == OPCODE_AUX)) {
       SkipRdbParser skip = new SkipRdbParser(in);

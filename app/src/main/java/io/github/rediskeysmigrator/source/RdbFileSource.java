@@ -86,7 +86,9 @@ public final class RdbFileSource implements KeySource {
       current = raw;
       Configuration conf = Configuration.defaultSetting().setUseDefaultExceptionListener(false);
       Replicator replicator = new RedisRdbReplicator(in, conf);
-      replicator.setRdbVisitor(new PayloadRdbVisitor(replicator));
+      PayloadRdbVisitor visitor = new PayloadRdbVisitor(replicator);
+      reader.visitor = visitor;
+      replicator.setRdbVisitor(visitor);
       replicator.addEventListener(reader::onEvent);
       replicator.addExceptionListener((r, t, e) -> reader.fail(t, r));
       replicator.open();
@@ -100,6 +102,10 @@ public final class RdbFileSource implements KeySource {
     } catch (IOException | RuntimeException | AssertionError e) {
       // Replicator reports corrupt structures as AssertionError, IOException or runtime errors.
       throw bad(file, reader, "is corrupt: " + describe(e), e);
+    } catch (OutOfMemoryError e) {
+      // Replicator allocates a string's whole length before reading it: a corrupt length of up to
+      // 2^63 fails here (the failed allocation itself took nothing from the heap).
+      throw bad(file, reader, tooBig(e), e);
     } finally {
       CountingInputStream c = current;
       if (c != null) {
@@ -111,12 +117,22 @@ public final class RdbFileSource implements KeySource {
       if (reader.failure instanceof InterruptedException ie) {
         throw ie;
       }
+      if (reader.failure instanceof OutOfMemoryError e) {
+        throw bad(file, reader, tooBig(e), e);
+      }
       throw bad(file, reader, "is corrupt: " + describe(reader.failure), reader.failure);
     }
     if (!reader.sawEnd) {
       throw bad(file, reader, "is truncated: the file ends before the RDB end marker", null);
     }
     log.debug("{}: {} keys", file, reader.keys);
+  }
+
+  private static String tooBig(OutOfMemoryError e) {
+    return "is corrupt or holds a value larger than this JVM's heap: a length in it asks for more"
+        + " memory than there is ("
+        + describe(e)
+        + "; raise -Xmx only if the file is sound)";
   }
 
   private static String describe(Throwable t) {
@@ -146,6 +162,7 @@ public final class RdbFileSource implements KeySource {
     long lastOffset;
     boolean sawEnd;
     volatile Throwable failure;
+    PayloadRdbVisitor visitor;
 
     FileReader(KeySink sink) {
       this.sink = sink;
@@ -171,7 +188,7 @@ public final class RdbFileSource implements KeySource {
         }
         keys++;
         lastKey = kv.getKey();
-        lastOffset = kv.getContext().getOffsets().getV2();
+        lastOffset = visitor.position();
       } else if (event instanceof PostRdbSyncEvent) {
         sawEnd = true;
       } else if (event instanceof DumpFunction f) {
