@@ -164,7 +164,13 @@ public final class PipelinedWriter implements KeyWriter {
       // SELECT is sent alone, with nothing in flight: a failed SELECT inside a pipeline would send
       // the keys after it into the wrong database.
       drain();
-      select(event.db());
+      try {
+        select(event.db());
+      } catch (WriteException e) {
+        // The key that needed this db is booked too, so the totals still add up.
+        listener.failed(event, e.getMessage());
+        throw e;
+      }
     }
     throttle.acquire();
     building[buildingCount++] = event;
@@ -197,7 +203,12 @@ public final class PipelinedWriter implements KeyWriter {
         currentDb = command.db();
       } else {
         drain();
-        select(command.db());
+        try {
+          select(command.db());
+        } catch (WriteException e) {
+          listener.commandFailed(command, e.getMessage());
+          throw e;
+        }
       }
     }
     String name = command.name();
