@@ -13,12 +13,9 @@ import java.util.Locale;
 final class ProgressPrinter implements AutoCloseable {
   private final MigrationReport report;
   private final KeySource source;
-  private final PrintStream err;
-  private final boolean terminal;
   private final Clock clock;
   private final long start;
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final ProgressTicker ticker;
   private long lastCommands;
   private long lastLineMs;
 
@@ -26,38 +23,10 @@ final class ProgressPrinter implements AutoCloseable {
       MigrationReport report, KeySource source, PrintStream err, boolean terminal, Clock clock) {
     this.report = report;
     this.source = source;
-    this.err = err;
-    this.terminal = terminal;
     this.clock = clock;
     this.start = clock.millis();
     this.lastLineMs = start;
-    this.thread = new Thread(this::loop, "rkm-progress");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void loop() {
-    long period = terminal ? 1000 : 5000;
-    while (running) {
-      try {
-        Thread.sleep(period);
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (running) {
-        print(false);
-      }
-    }
-  }
-
-  private synchronized void print(boolean last) {
-    String line = line();
-    if (terminal) {
-      err.print("\r" + line + (last ? "\n" : ""));
-    } else {
-      err.println(line);
-    }
-    err.flush();
+    this.ticker = new ProgressTicker(this::line, err, terminal, "rkm-progress");
   }
 
   String line() {
@@ -120,8 +89,6 @@ final class ProgressPrinter implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    thread.interrupt();
-    print(true);
+    ticker.close();
   }
 }

@@ -14,48 +14,17 @@ import java.util.Locale;
 final class VerifyProgress implements AutoCloseable {
   private final VerifyReport report;
   private final SourceReader source;
-  private final PrintStream err;
-  private final boolean terminal;
   private final Clock clock;
   private final long start;
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final ProgressTicker ticker;
 
   VerifyProgress(
       VerifyReport report, SourceReader source, PrintStream err, boolean terminal, Clock clock) {
     this.report = report;
     this.source = source;
-    this.err = err;
-    this.terminal = terminal;
     this.clock = clock;
     this.start = clock.millis();
-    this.thread = new Thread(this::loop, "rkm-verify-progress");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void loop() {
-    long period = terminal ? 1000 : 5000;
-    while (running) {
-      try {
-        Thread.sleep(period);
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (running) {
-        print(false);
-      }
-    }
-  }
-
-  private synchronized void print(boolean last) {
-    String line = line();
-    if (terminal) {
-      err.print("\r" + line + (last ? "\n" : ""));
-    } else {
-      err.println(line);
-    }
-    err.flush();
+    this.ticker = new ProgressTicker(this::line, err, terminal, "rkm-verify-progress");
   }
 
   String line() {
@@ -102,8 +71,6 @@ final class VerifyProgress implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    thread.interrupt();
-    print(true);
+    ticker.close();
   }
 }

@@ -26,4 +26,20 @@ public final class Json {
     }
     sb.append('"');
   }
+
+  /**
+   * Appends {@code "name":value,} for a report: null, a quoted string, or a number or boolean as
+   * Java prints it.
+   */
+  public static void field(StringBuilder sb, String name, Object value) {
+    sb.append('"').append(name).append("\":");
+    if (value == null) {
+      sb.append("null");
+    } else if (value instanceof String s) {
+      quote(sb, s);
+    } else {
+      sb.append(value);
+    }
+    sb.append(',');
+  }
 }

@@ -218,43 +218,31 @@ public final class MigrationReport {
   /** The JSON report, with the fields DESIGN.md lists plus the stop reason and dry-run flag. */
   public String toJson() {
     StringBuilder sb = new StringBuilder("{");
-    field(sb, "command", command);
-    field(sb, "source", source);
-    field(sb, "destination", destination);
-    field(sb, "read", read.get());
-    field(sb, "written", written.get());
-    field(sb, "skipped_existing", skippedExisting.get());
-    field(sb, "skipped_expired", skippedExpired.get());
-    field(sb, "skipped_gone", skippedGone.get());
-    field(sb, "filtered", filtered.get());
-    field(sb, "errors", errors.get());
-    field(sb, "duration_ms", durationMs);
+    Json.field(sb, "command", command);
+    Json.field(sb, "source", source);
+    Json.field(sb, "destination", destination);
+    Json.field(sb, "read", read.get());
+    Json.field(sb, "written", written.get());
+    Json.field(sb, "skipped_existing", skippedExisting.get());
+    Json.field(sb, "skipped_expired", skippedExpired.get());
+    Json.field(sb, "skipped_gone", skippedGone.get());
+    Json.field(sb, "filtered", filtered.get());
+    Json.field(sb, "errors", errors.get());
+    Json.field(sb, "duration_ms", durationMs);
     sb.append("\"keys_per_second\":")
         .append(String.format(Locale.ROOT, "%.1f", keysPerSecond()))
         .append(',');
-    field(sb, "bytes_read", bytesRead);
-    field(sb, "commands_applied", commandsApplied.get());
-    field(sb, "commands_filtered", commandsFiltered.get());
-    field(sb, "commands_skipped", commandsSkipped.get());
-    field(sb, "commands_failed", commandsFailed.get());
-    field(sb, "functions_restored", functionsRestored.get());
-    field(sb, "functions_existing", functionsExisting.get());
-    field(sb, "functions_failed", functionsFailed.get());
-    field(sb, "dry_run", dryRun);
-    field(sb, "stop_reason", stopReason);
+    Json.field(sb, "bytes_read", bytesRead);
+    Json.field(sb, "commands_applied", commandsApplied.get());
+    Json.field(sb, "commands_filtered", commandsFiltered.get());
+    Json.field(sb, "commands_skipped", commandsSkipped.get());
+    Json.field(sb, "commands_failed", commandsFailed.get());
+    Json.field(sb, "functions_restored", functionsRestored.get());
+    Json.field(sb, "functions_existing", functionsExisting.get());
+    Json.field(sb, "functions_failed", functionsFailed.get());
+    Json.field(sb, "dry_run", dryRun);
+    Json.field(sb, "stop_reason", stopReason);
     sb.append("\"exit_code\":").append(exitCode).append("}\n");
     return sb.toString();
-  }
-
-  private static void field(StringBuilder sb, String name, Object value) {
-    sb.append('"').append(name).append("\":");
-    if (value == null) {
-      sb.append("null");
-    } else if (value instanceof String s) {
-      Json.quote(sb, s);
-    } else {
-      sb.append(value);
-    }
-    sb.append(',');
   }
 }

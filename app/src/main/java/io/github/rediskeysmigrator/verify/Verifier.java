@@ -99,7 +99,7 @@ public final class Verifier {
     try {
       reader.start();
       exit = consume(queue, filter);
-    } catch (BatchQueue.ReaderFailure failure) {
+    } catch (BatchQueue.ProducerFailure failure) {
       exit = sourceFailure(failure.getCause());
     } catch (ServerReadException e) {
       log.debug("destination refused a read", e);
@@ -153,7 +153,7 @@ public final class Verifier {
   }
 
   private int consume(BatchQueue queue, KeyFilter filter)
-      throws InterruptedException, BatchQueue.ReaderFailure, ServerReadException {
+      throws InterruptedException, BatchQueue.ProducerFailure, ServerReadException {
     List<SourceKey> pending = new ArrayList<>(config.pipeline());
     List<SourceKey> batch;
     try {
@@ -177,7 +177,7 @@ public final class Verifier {
           }
         }
       }
-    } catch (BatchQueue.ReaderFailure failure) {
+    } catch (BatchQueue.ProducerFailure failure) {
       // Keys read whole before the failure are still compared.
       compare(pending);
       drain();

@@ -186,35 +186,23 @@ public final class VerifyReport {
   /** The JSON report. */
   public String toJson() {
     StringBuilder sb = new StringBuilder("{");
-    field(sb, "command", "verify");
-    field(sb, "source", source);
-    field(sb, "destination", destination);
-    field(sb, "read", read());
+    Json.field(sb, "command", "verify");
+    Json.field(sb, "source", source);
+    Json.field(sb, "destination", destination);
+    Json.field(sb, "read", read());
     for (Outcome o : Outcome.values()) {
-      field(sb, o.jsonName(), count(o));
+      Json.field(sb, o.jsonName(), count(o));
     }
-    field(sb, "differences", differences());
-    field(sb, "migration_skipped_existing", migrationSkippedExisting);
-    field(sb, "may_have_existed_before", mayHaveExistedBefore());
-    field(sb, "duration_ms", durationMs);
+    Json.field(sb, "differences", differences());
+    Json.field(sb, "migration_skipped_existing", migrationSkippedExisting);
+    Json.field(sb, "may_have_existed_before", mayHaveExistedBefore());
+    Json.field(sb, "duration_ms", durationMs);
     sb.append("\"keys_per_second\":")
         .append(String.format(Locale.ROOT, "%.1f", keysPerSecond()))
         .append(',');
-    field(sb, "bytes_read", bytesRead);
-    field(sb, "stop_reason", stopReason);
+    Json.field(sb, "bytes_read", bytesRead);
+    Json.field(sb, "stop_reason", stopReason);
     sb.append("\"exit_code\":").append(exitCode).append("}\n");
     return sb.toString();
-  }
-
-  private static void field(StringBuilder sb, String name, Object value) {
-    sb.append('"').append(name).append("\":");
-    if (value == null) {
-      sb.append("null");
-    } else if (value instanceof String s) {
-      Json.quote(sb, s);
-    } else {
-      sb.append(value);
-    }
-    sb.append(',');
   }
 }
