@@ -7,45 +7,16 @@ import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every migrating command shares: filters, existence policy, writer controls. */
 final class PipelineOptions {
 
-  @Option(
-      names = "--match",
-      paramLabel = "GLOB",
-      defaultValue = Defaults.MATCH,
-      description =
-          "Keys to migrate, Redis MATCH syntax (env SCAN_MATCH_PATTERN; default: ${DEFAULT-VALUE}).")
-  String match;
-
-  @Option(
-      names = "--db",
-      paramLabel = "N",
-      split = ",",
-      description = "Source databases to migrate, e.g. 0 or 0,2 (default: all).")
-  List<Integer> dbs = List.of();
-
-  @Option(
-      names = "--db-map",
-      paramLabel = "SRC=DST",
-      split = ",",
-      description = "Write source db SRC into destination db DST, e.g. 0=3,1=4.")
-  Map<Integer, Integer> dbMap = new HashMap<>();
-
-  @Option(
-      names = "--type",
-      paramLabel = "TYPE",
-      split = ",",
-      description =
-          "Types to migrate: string, list, set, zset, hash, stream, module (default: all).")
-  List<String> types = List.of();
+  @Mixin SelectionOptions selection = new SelectionOptions();
 
   @Option(
       names = "--existing",
@@ -159,18 +130,7 @@ final class PipelineOptions {
    * @throws IllegalArgumentException naming the bad option
    */
   MigrationConfig toConfig(int targetDb) {
-    Set<KeyType> typeSet = new LinkedHashSet<>();
-    for (String t : types) {
-      typeSet.add(KeyType.fromRedisName(t));
-    }
-    for (int db : dbs) {
-      requireDb("--db", db);
-    }
-    dbMap.forEach(
-        (src, dst) -> {
-          requireDb("--db-map", src);
-          requireDb("--db-map", dst);
-        });
+    Set<KeyType> typeSet = selection.validatedTypes();
     if (!errorLogMode.equals("w") && !errorLogMode.equals("a")) {
       throw new IllegalArgumentException(
           "--error-log-mode (FILEMOD) must be w or a, got '" + errorLogMode + "'");
@@ -186,10 +146,10 @@ final class PipelineOptions {
       throw new IllegalArgumentException("--sleep (SLEEP_TIME) must not be negative");
     }
     return new MigrationConfig(
-        new LinkedHashSet<>(dbs),
-        dbMap,
+        new LinkedHashSet<>(selection.dbs),
+        selection.dbMap,
         targetDb,
-        GlobPattern.of(match),
+        GlobPattern.of(selection.match),
         typeSet,
         ExistencePolicy.parse(existing),
         pipeline,
@@ -198,11 +158,5 @@ final class PipelineOptions {
         maxRate,
         maxErrors,
         dryRun);
-  }
-
-  private static void requireDb(String option, int db) {
-    if (db < 0) {
-      throw new IllegalArgumentException(option + ": database numbers are 0 or more, got " + db);
-    }
   }
 }

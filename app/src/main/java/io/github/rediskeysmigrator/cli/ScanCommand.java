@@ -66,7 +66,10 @@ final class ScanCommand implements Callable<Integer> {
     try {
       EnvAddress.Resolved resolved = source.resolve(ctx.env());
       from = resolved.uri();
-      dbs = pipeline.dbs.isEmpty() ? List.of(from.dbOrZero()) : List.copyOf(pipeline.dbs);
+      dbs =
+          pipeline.selection.dbs.isEmpty()
+              ? List.of(from.dbOrZero())
+              : List.copyOf(pipeline.selection.dbs);
       if (scanCount < 1) {
         throw new IllegalArgumentException("--scan-count (SCAN_BATCH_SIZE) must be at least 1");
       }
@@ -95,7 +98,7 @@ final class ScanCommand implements Callable<Integer> {
         new ScanSource(
                 conn,
                 dbs,
-                pipeline.match,
+                pipeline.selection.match,
                 scanCount,
                 info.supportsExpireTime(),
                 ctx.clock(),

@@ -30,11 +30,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -86,37 +84,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin TlsOptions tlsOptions = new TlsOptions();
 
-  @Option(
-      names = "--match",
-      paramLabel = "GLOB",
-      defaultValue = Defaults.MATCH,
-      description =
-          "Keys to verify, Redis MATCH syntax (env SCAN_MATCH_PATTERN; default: ${DEFAULT-VALUE}).")
-  String match;
-
-  @Option(
-      names = "--db",
-      paramLabel = "N",
-      split = ",",
-      description =
-          "Source databases to verify (default: all of a file; the db of --from for a live"
-              + " source).")
-  List<Integer> dbs = List.of();
-
-  @Option(
-      names = "--db-map",
-      paramLabel = "SRC=DST",
-      split = ",",
-      description = "Compare source db SRC with destination db DST, e.g. 0=3,1=4.")
-  Map<Integer, Integer> dbMap = new HashMap<>();
-
-  @Option(
-      names = "--type",
-      paramLabel = "TYPE",
-      split = ",",
-      description =
-          "Types to verify: string, list, set, zset, hash, stream, module (default: all).")
-  List<String> types = List.of();
+  @Mixin SelectionOptions selection = new SelectionOptions();
 
   @Option(
       names = "--ttl-tolerance",
@@ -251,7 +219,7 @@ final class VerifyCommand implements Callable<Integer> {
                 sourceConn,
                 ServerInfo.query(sourceConn),
                 liveDbs(src.uri()),
-                match,
+                selection.match,
                 scanCount,
                 config,
                 ctx.clock(),
@@ -375,22 +343,11 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   private List<Integer> liveDbs(RedisUri uri) {
-    return dbs.isEmpty() ? List.of(uri.dbOrZero()) : List.copyOf(dbs);
+    return selection.dbs.isEmpty() ? List.of(uri.dbOrZero()) : List.copyOf(selection.dbs);
   }
 
   private VerifyConfig config(int targetDb) {
-    Set<KeyType> typeSet = new LinkedHashSet<>();
-    for (String t : types) {
-      typeSet.add(KeyType.fromRedisName(t));
-    }
-    for (int db : dbs) {
-      requireDb("--db", db);
-    }
-    dbMap.forEach(
-        (s, d) -> {
-          requireDb("--db-map", s);
-          requireDb("--db-map", d);
-        });
+    Set<KeyType> typeSet = selection.validatedTypes();
     if (!List.of("auto", "always", "never").contains(progress)) {
       throw new IllegalArgumentException(
           "--progress must be auto, always or never, got '" + progress + "'");
@@ -401,12 +358,12 @@ final class VerifyCommand implements Callable<Integer> {
     if (ttlTolerance.signum() < 0) {
       throw new IllegalArgumentException("--ttl-tolerance must not be negative");
     }
-    MigrationConfig selection =
+    MigrationConfig keys =
         new MigrationConfig(
-            new LinkedHashSet<>(dbs),
-            dbMap,
+            new LinkedHashSet<>(selection.dbs),
+            selection.dbMap,
             targetDb,
-            GlobPattern.of(match),
+            GlobPattern.of(selection.match),
             typeSet,
             ExistencePolicy.SKIP,
             pipeline,
@@ -416,18 +373,12 @@ final class VerifyCommand implements Callable<Integer> {
             0,
             false);
     return new VerifyConfig(
-        selection,
+        keys,
         pipeline,
         ttlTolerance.movePointRight(3).longValue(),
         VerifyConfig.parseSize("--big-key-threshold", bigKeyThreshold),
         maxRate,
         show);
-  }
-
-  private static void requireDb(String option, int db) {
-    if (db < 0) {
-      throw new IllegalArgumentException(option + ": database numbers are 0 or more, got " + db);
-    }
   }
 
   private static void checkNotSameDatabase(

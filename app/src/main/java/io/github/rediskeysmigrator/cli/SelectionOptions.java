@@ -1,0 +1,76 @@
+package io.github.rediskeysmigrator.cli;
+
+import io.github.rediskeysmigrator.core.KeyType;
+import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/**
+ * Which keys a command works on and where their dbs go: --match, --db, --db-map, --type. One set of
+ * options for every command, so a migration and its verification select the same keys.
+ */
+final class SelectionOptions {
+
+  @Option(
+      names = "--match",
+      paramLabel = "GLOB",
+      defaultValue = Defaults.MATCH,
+      description =
+          "Keys to select, Redis MATCH syntax (env SCAN_MATCH_PATTERN; default: ${DEFAULT-VALUE}).")
+  String match;
+
+  @Option(
+      names = "--db",
+      paramLabel = "N",
+      split = ",",
+      description =
+          "Source databases, e.g. 0 or 0,2 (default: every db of a file; the db of --from for a"
+              + " live source).")
+  List<Integer> dbs = List.of();
+
+  @Option(
+      names = "--db-map",
+      paramLabel = "SRC=DST",
+      split = ",",
+      description = "Source db SRC goes to destination db DST, e.g. 0=3,1=4.")
+  Map<Integer, Integer> dbMap = new HashMap<>();
+
+  @Option(
+      names = "--type",
+      paramLabel = "TYPE",
+      split = ",",
+      description =
+          "Types to select: string, list, set, zset, hash, stream, module (default: all).")
+  List<String> types = List.of();
+
+  /**
+   * The selected types, after checking every option.
+   *
+   * @throws IllegalArgumentException naming the bad option
+   */
+  Set<KeyType> validatedTypes() {
+    Set<KeyType> typeSet = new LinkedHashSet<>();
+    for (String t : types) {
+      typeSet.add(KeyType.fromRedisName(t));
+    }
+    for (int db : dbs) {
+      requireDb("--db", db);
+    }
+    dbMap.forEach(
+        (src, dst) -> {
+          requireDb("--db-map", src);
+          requireDb("--db-map", dst);
+        });
+    return typeSet;
+  }
+
+  private static void requireDb(String option, int db) {
+    if (db < 0) {
+      throw new IllegalArgumentException(option + ": database numbers are 0 or more, got " + db);
+    }
+  }
+}
