@@ -13,6 +13,7 @@ import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.SourceException;
+import io.github.rediskeysmigrator.rdb.EmptyCollections;
 import io.github.rediskeysmigrator.rdb.PayloadRdbVisitor;
 import io.github.rediskeysmigrator.rdb.RdbFiles;
 import io.github.rediskeysmigrator.rdb.RdbHeader;
@@ -177,6 +178,18 @@ public final class RdbFileSource implements KeySource {
           expireAt = kv.getExpiredValue();
         }
         int db = kv.getDb() == null ? 0 : (int) kv.getDb().getDbNumber();
+        String empty = EmptyCollections.describe(kv.getValue());
+        if (empty != null) {
+          // Thrown to Replicator, which hands it to fail(): the file is reported corrupt.
+          throw new IllegalStateException(
+              "key '"
+                  + KeyNames.printable(kv.getKey())
+                  + "' (db "
+                  + db
+                  + ") is an "
+                  + empty
+                  + ", which Redis never saves (it skips such keys when it loads a file)");
+        }
         KeyEvent key =
             KeyEvent.of(
                 db, kv.getKey(), RdbTypes.keyType(kv.getValueRdbType()), expireAt, kv.getValue());
