@@ -63,8 +63,8 @@ final class ReportCommand implements Callable<Integer> {
         "",
         "Exit codes: the merged exit_code (0 when every run ended with 0), so that the last step"
             + " of a job fails when a shard did; 2 usage error; 5 an input is missing,"
-            + " unreadable, not a migration report, or its counts do not add up, or fewer"
-            + " reports than --expect (nothing is written)."
+            + " unreadable, not a migration report, or its counts do not add up, or not"
+            + " --expect reports were given (nothing is written)."
       })
   static final class Merge implements Callable<Integer> {
     private final Context ctx;
@@ -82,8 +82,8 @@ final class ReportCommand implements Callable<Integer> {
         names = "--expect",
         paramLabel = "N",
         description =
-            "The number of shards: fewer reports than N is an error (exit 5), so a shard that"
-                + " never wrote its report is not missed.")
+            "The number of shards: any other number of reports is an error (exit 5), so that"
+                + " a shard that never wrote its report is not overlooked.")
     Integer expect;
 
     Merge(Context ctx) {
