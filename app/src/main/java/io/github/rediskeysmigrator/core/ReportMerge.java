@@ -173,13 +173,11 @@ public final class ReportMerge {
           || field.equals("bytes_read")
           || field.equals("exit_code")) {
         Object v = f.get(field);
-        long value;
-        try {
-          value = ((BigDecimal) v).longValueExact();
-        } catch (ClassCastException | ArithmeticException e) {
+        if (!(v instanceof BigDecimal number) || !isWhole(number)) {
           throw new IllegalArgumentException(
-              name + ": \"" + field + "\" is not a whole number: " + v, e);
+              name + ": \"" + field + "\" is not a whole number: " + v);
         }
+        long value = number.longValue();
         if (value < 0 || (field.equals("exit_code") && value > MAX_EXIT_CODE)) {
           throw new IllegalArgumentException(name + ": \"" + field + "\" is out of range: " + v);
         }
@@ -199,6 +197,16 @@ public final class ReportMerge {
     if (read != sum) {
       throw new IllegalArgumentException(
           name + ": the counts do not add up: read " + read + " but " + parts + " = " + sum);
+    }
+  }
+
+  private static boolean isWhole(BigDecimal n) {
+    try {
+      n.longValueExact();
+      return true;
+    } catch (ArithmeticException e) {
+      // A fraction, or beyond a long: not a count.
+      return false;
     }
   }
 

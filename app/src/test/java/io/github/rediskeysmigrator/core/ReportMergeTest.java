@@ -111,6 +111,12 @@ class ReportMergeTest {
                 () -> merge(good.replace("\"written\":1,", "\"written\":1.5,")))
             .getMessage());
     assertEquals(
+        "report-0.json: \"read\" is not a whole number: null",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> merge(good.replace("\"read\":1,", "\"read\":null,")))
+            .getMessage());
+    assertEquals(
         "report-0.json: not a JSON report: not a JSON object",
         assertThrows(IllegalArgumentException.class, () -> merge("[1]")).getMessage());
   }
