@@ -128,18 +128,7 @@ final class MigrationRunner {
                   + server.maxRdbVersion()
                   + "; migrate into a destination of the same or a newer version");
         }
-        boolean cluster = isCluster(conn);
-        if (cluster && live != LiveOptions.NONE) {
-          conn.close();
-          return failBeforeStart(
-              command,
-              sourceLabel,
-              to.toString(),
-              opts,
-              ExitCode.USAGE,
-              "the destination is a Redis Cluster; sync into a cluster is not supported yet"
-                  + " (rdb and scan are)");
-        }
+        boolean cluster = ClusterSlots.isCluster(conn);
         if (cluster && config.targetDb() > 0) {
           conn.close();
           return failBeforeStart(
@@ -178,14 +167,7 @@ final class MigrationRunner {
                       listener,
                       () -> ClusterSlots.query(conn),
                       (master, l) -> {
-                        RedisUri node =
-                            new RedisUri(
-                                master.getHost(),
-                                master.getPort(),
-                                0,
-                                to.user(),
-                                to.password(),
-                                to.tls());
+                        RedisUri node = to.withAddress(master.getHost(), master.getPort());
                         return new PipelinedWriter(
                             connectOrFail(node, tls),
                             server,
@@ -196,7 +178,8 @@ final class MigrationRunner {
                             ctx.clock()::millis,
                             () -> RedisConnector.connect(node, 0, "destination", tls));
                       },
-                      ctx.sleeper());
+                      ctx.sleeper(),
+                      live.keys());
         } else {
           writers =
               listener ->
@@ -236,12 +219,6 @@ final class MigrationRunner {
       ctx.err().println("error: cannot close the error log " + opts.errorLog + ": " + e);
       return exit;
     }
-  }
-
-  /** Whether the destination runs in cluster mode (INFO cluster says cluster_enabled:1). */
-  private static boolean isCluster(Connection conn) {
-    conn.sendCommand(redis.clients.jedis.Protocol.Command.INFO, "cluster");
-    return conn.getBulkReply().contains("cluster_enabled:1");
   }
 
   private static Connection connectOrFail(RedisUri node, Tls tls) {
