@@ -14,6 +14,7 @@ import io.github.rediskeysmigrator.sink.ClusterSlots;
 import io.github.rediskeysmigrator.sink.ClusterWriter;
 import io.github.rediskeysmigrator.sink.ConnectException;
 import io.github.rediskeysmigrator.sink.ErrorLog;
+import io.github.rediskeysmigrator.sink.PartitionedWriter;
 import io.github.rediskeysmigrator.sink.PipelinedWriter;
 import io.github.rediskeysmigrator.sink.RedisConnector;
 import io.github.rediskeysmigrator.sink.ServerInfo;
@@ -129,6 +130,17 @@ final class MigrationRunner {
                   + "; migrate into a destination of the same or a newer version");
         }
         boolean cluster = ClusterSlots.isCluster(conn);
+        if (cluster && opts.writers > 1) {
+          conn.close();
+          return failBeforeStart(
+              command,
+              sourceLabel,
+              to.toString(),
+              opts,
+              ExitCode.USAGE,
+              "--writers is for a single-node destination; a Redis Cluster destination already"
+                  + " gets one connection per master");
+        }
         if (cluster && config.targetDb() > 0) {
           conn.close();
           return failBeforeStart(
@@ -180,6 +192,33 @@ final class MigrationRunner {
                       },
                       ctx.sleeper(),
                       live.keys());
+        } else if (opts.writers > 1) {
+          PipelinedWriter.Settings others =
+              new PipelinedWriter.Settings(
+                  settings.pipeline(),
+                  settings.policy(),
+                  settings.sleepMillis(),
+                  0,
+                  null,
+                  settings.retries(),
+                  settings.retryBackoffMillis());
+          writers =
+              listener ->
+                  new PartitionedWriter(
+                      opts.writers,
+                      listener,
+                      live.keys(),
+                      live.destinationMarker() != null,
+                      (i, l) ->
+                          new PipelinedWriter(
+                              i == 0 ? conn : connectOrFail(to, tls),
+                              server,
+                              i == 0 ? settings : others,
+                              l,
+                              throttle,
+                              ctx.sleeper(),
+                              ctx.clock()::millis,
+                              () -> RedisConnector.connect(to, 0, "destination", tls)));
         } else {
           writers =
               listener ->
@@ -225,7 +264,7 @@ final class MigrationRunner {
     try {
       return RedisConnector.connect(node, 0, "destination", tls);
     } catch (ConnectException e) {
-      throw new IllegalStateException("cluster master " + node + ": " + e.getMessage(), e);
+      throw new IllegalStateException("destination " + node + ": " + e.getMessage(), e);
     }
   }
 

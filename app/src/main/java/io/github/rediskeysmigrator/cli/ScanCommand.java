@@ -93,9 +93,14 @@ final class ScanCommand implements Callable<Integer> {
     ServerInfo info;
     boolean cluster;
     try {
-      conn = RedisConnector.connect(from, dbs.get(0), "source", tls);
+      // db 0 first: a cluster refuses SELECT of any other.
+      conn = RedisConnector.connect(from, 0, "source", tls);
       info = ServerInfo.query(conn);
       cluster = ClusterSlots.isCluster(conn);
+      if (!cluster && dbs.get(0) != 0) {
+        conn.close();
+        conn = RedisConnector.connect(from, dbs.get(0), "source", tls);
+      }
     } catch (ConnectException e) {
       return runner.failBeforeStart(
           "scan", from.toString(), "", pipeline, ExitCode.CONNECTION, e.getMessage());
@@ -119,8 +124,8 @@ final class ScanCommand implements Callable<Integer> {
     List<ScanSource> masters = new ArrayList<>();
     List<Connection> opened = new ArrayList<>();
     int newest = 0;
-    try (conn) {
-      for (HostAndPort master : ClusterSlots.query(conn).masters()) {
+    try (Connection seed = conn) {
+      for (HostAndPort master : ClusterSlots.query(seed).masters()) {
         RedisUri node = from.withAddress(master.getHost(), master.getPort());
         Connection c = RedisConnector.connect(node, 0, "source", tls);
         opened.add(c);
