@@ -101,7 +101,7 @@ def cmd_gen(args):
                 f.write(b"".join(buf))
                 buf, size = [], 0
             if (i + 1) % 200000 == 0:
-                log(f"gen: {i + 1}/{args.keys} keys")
+                log(f"gen: {i + 1 - args.first}/{args.keys} keys")
         f.write(b"".join(buf))
     log(f"gen: {args.keys} keys, {ttls} with TTL -> {args.out}")
     # For the caller: redis-cli --pipe must report exactly this many replies.

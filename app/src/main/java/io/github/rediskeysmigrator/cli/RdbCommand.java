@@ -34,7 +34,10 @@ import picocli.CommandLine.Parameters;
 final class RdbCommand implements Callable<Integer> {
   private final Context ctx;
 
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "RDB files, read in order.")
+  @Parameters(
+      paramLabel = "FILE",
+      arity = "1..*",
+      description = "RDB files (plain or gzip); with --parallel 1, read in the order given.")
   List<Path> files = new ArrayList<>();
 
   @Option(

@@ -29,6 +29,7 @@ import redis.clients.jedis.HostAndPort;
       "Migrate the keys of a live source: SCAN with MATCH and COUNT, then one pipelined round"
           + " trip per batch reads every key's DUMP payload and expiry, and the destination gets"
           + " RESTORE with the absolute expiry. Reading and writing overlap.",
+      "When --from is a node of a Redis Cluster, every master is scanned at once (db 0 only).",
       "Configured by options or by the original script's variables (SOURCE_REDIS_HOST, ...)."
     })
 final class ScanCommand implements Callable<Integer> {

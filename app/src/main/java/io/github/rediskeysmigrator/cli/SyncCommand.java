@@ -37,6 +37,10 @@ import redis.clients.jedis.Protocol;
           + " file, then every write the source makes is applied to the destination, in order,"
           + " until stopped (Ctrl-C or SIGTERM: the writer is flushed, the checkpoint saved, exit"
           + " 130).",
+      "When --from is a node of a Redis Cluster, every master is followed (one replication"
+          + " stream each; --checkpoint keeps one resume point per master). Into a cluster"
+          + " destination, each command goes to the master of its keys' slot; see the README for"
+          + " the commands a cluster cannot take.",
       "Hosts without PSYNC (AWS ElastiCache) cannot be followed: use `rdb` on a downloaded"
           + " snapshot or `scan`."
     })
