@@ -141,14 +141,15 @@ public final class PartitionedWriter implements KeyWriter {
     check();
   }
 
-  /** Throws the first connection failure, once the healthy connections have booked all they had. */
+  /**
+   * Throws the first connection failure, once every connection has booked all it had: the healthy
+   * ones write it, the failed one books it as not sent.
+   */
   private void check() throws WriteException, InterruptedException {
     for (Lane l : lanes) {
       if (l.failure != null) {
-        for (Lane other : lanes) {
-          if (other.failure == null) {
-            other.await(PipelinedWriter::flush);
-          }
+        for (Lane any : lanes) {
+          any.await(PipelinedWriter::flush);
         }
         throw l.failure;
       }
