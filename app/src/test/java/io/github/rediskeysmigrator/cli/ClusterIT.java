@@ -510,11 +510,57 @@ class ClusterIT {
       long end = sourceOffset();
       await("checkpoint at " + end, () -> checkpointOffsets().getOrDefault("", -1L) >= end);
       assertEquals(dataset(source), dataset(cluster));
+
+      // What a cluster cannot take: booked as failed, with the reason, and the stream goes on.
+      try (Jedis s = source.server().client()) {
+        s.set("a", "1");
+        s.rename("a", "b");
+        s.select(1);
+        s.set("in-db-1", "x");
+        s.select(0);
+        s.set("last", "1");
+      }
+      long last = sourceOffset();
+      await("checkpoint at " + last, () -> checkpointOffsets().getOrDefault("", -1L) >= last);
+      try (Jedis owner = cluster.clientFor("last".getBytes(StandardCharsets.UTF_8))) {
+        assertEquals("1", owner.get("last"));
+      }
       assertEquals(130, run.terminate(), run::toString);
     }
     Map<String, Object> r =
         assertAccounted(tmp.resolve("r.json"), SampleData.ALL_TYPES_KEYS + 1000);
-    assertEquals(0L, n(r, "commands_failed"), r::toString);
+    assertEquals(2L, n(r, "commands_failed"), r::toString);
     assertTrue(n(r, "commands_applied") > 600, r::toString);
+    String errors = Files.readString(tmp.resolve("e.log"));
+    assertTrue(errors.contains("different hash slots"), errors);
+    assertTrue(errors.contains("db 0 only"), errors);
+  }
+
+  @Test
+  void snapshotOnlyFromAClusterCopiesEveryMasterAndStops() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "");
+      SampleData.fillStrings(s, "many:", 1000);
+      sourceCluster.load(s);
+    }
+    JarRun run =
+        JarRun.start(
+            tmp,
+            Map.of(),
+            "sync",
+            "--from",
+            sourceCluster.uri(),
+            "--to",
+            single.uri(),
+            "--snapshot-only",
+            "--report",
+            tmp.resolve("r.json").toString(),
+            "--error-log",
+            tmp.resolve("e.log").toString());
+    try (run) {
+      assertEquals(0, run.waitFor(60), run::toString);
+    }
+    assertEquals(dataset(sourceCluster), dataset(single));
+    assertAccounted(tmp.resolve("r.json"), SampleData.ALL_TYPES_KEYS + 1000);
   }
 }
