@@ -563,4 +563,63 @@ class ClusterIT {
     assertEquals(dataset(sourceCluster), dataset(single));
     assertAccounted(tmp.resolve("r.json"), SampleData.ALL_TYPES_KEYS + 1000);
   }
+
+  @Test
+  void liveCommandsRedirectedWhileSlotsMoveAreAppliedOnceInOrder() throws Exception {
+    try (Jedis s = source.server().client()) {
+      s.flushAll();
+      SampleData.fillStrings(s, "many:", 2000);
+    }
+    String from;
+    String to;
+    try (Jedis a = cluster.nodes().get(0).client();
+        Jedis b = cluster.nodes().get(2).client()) {
+      from = a.clusterMyId();
+      to = b.clusterMyId();
+    }
+    try (JarRun run = sync(source.uri(), cluster.uri())) {
+      await("the snapshot", () -> checkpointOffsets().containsKey(""));
+      java.util.concurrent.atomic.AtomicBoolean writing =
+          new java.util.concurrent.atomic.AtomicBoolean(true);
+      Thread writer =
+          new Thread(
+              () -> {
+                try (Jedis s = source.server().client()) {
+                  for (int i = 0; writing.get(); i++) {
+                    s.incr("counter:" + (i % 500));
+                    s.append("log:" + (i % 500), "," + i);
+                  }
+                }
+              });
+      writer.start();
+      Process reshard =
+          new ProcessBuilder(
+                  "redis-cli",
+                  "--cluster",
+                  "reshard",
+                  "127.0.0.1:" + cluster.nodes().get(0).port(),
+                  "--cluster-from",
+                  from,
+                  "--cluster-to",
+                  to,
+                  "--cluster-slots",
+                  "1000",
+                  "--cluster-yes",
+                  "--cluster-pipeline",
+                  "50")
+              .redirectErrorStream(true)
+              .redirectOutput(tmp.resolve("reshard.log").toFile())
+              .start();
+      assertTrue(reshard.waitFor(120, TimeUnit.SECONDS));
+      writing.set(false);
+      writer.join();
+      assertEquals(0, reshard.exitValue(), Files.readString(tmp.resolve("reshard.log")));
+      long target = sourceOffset();
+      await("checkpoint at " + target, () -> checkpointOffsets().getOrDefault("", -1L) >= target);
+      assertEquals(dataset(source), dataset(cluster));
+      assertEquals(130, run.terminate(), run::toString);
+    }
+    Map<String, Object> r = assertAccounted(tmp.resolve("r.json"), 2000);
+    assertEquals(0L, n(r, "commands_failed"), r::toString);
+  }
 }
