@@ -537,7 +537,7 @@ class ClusterIT {
   }
 
   @Test
-  void snapshotOnlyFromAClusterCopiesEveryMasterAndStops() throws Exception {
+  void snapshotOnlyFromAClusterIntoANodeAndIntoACluster() throws Exception {
     try (Jedis s = source.server().client()) {
       SampleData.fillAllTypes(s, "");
       SampleData.fillStrings(s, "many:", 1000);
@@ -562,6 +562,26 @@ class ClusterIT {
     }
     assertEquals(dataset(sourceCluster), dataset(single));
     assertAccounted(tmp.resolve("r.json"), SampleData.ALL_TYPES_KEYS + 1000);
+
+    // Cluster to cluster: every master's stream, each key to the master of its slot.
+    try (JarRun intoCluster =
+        JarRun.start(
+            tmp,
+            Map.of(),
+            "sync",
+            "--from",
+            sourceCluster.uri(),
+            "--to",
+            cluster.uri(),
+            "--snapshot-only",
+            "--report",
+            tmp.resolve("r2.json").toString(),
+            "--error-log",
+            tmp.resolve("e.log").toString())) {
+      assertEquals(0, intoCluster.waitFor(60), intoCluster::toString);
+    }
+    assertEquals(dataset(sourceCluster), dataset(cluster));
+    assertAccounted(tmp.resolve("r2.json"), SampleData.ALL_TYPES_KEYS + 1000);
   }
 
   @Test
