@@ -298,6 +298,12 @@ class ClusterIT {
     assertEquals(0, r.exit(), r::toString);
     assertEquals(expected, dataset(cluster));
     assertAccounted(tmp.resolve("r.json"), expected.size());
+
+    Tool.Result writers = Tool.run("rdb", files.get(0), "--writers", "2", "--to", cluster.uri());
+    assertEquals(2, writers.exit(), writers::toString);
+    assertTrue(writers.err().contains("one connection per master"), writers.err());
+    Tool.Result none = Tool.run("rdb", files.get(0), "--parallel", "0", "--to", cluster.uri());
+    assertEquals(2, none.exit(), none::toString);
   }
 
   @Test
