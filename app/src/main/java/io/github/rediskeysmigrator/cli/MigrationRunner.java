@@ -163,16 +163,18 @@ final class MigrationRunner {
                 opts.retries,
                 opts.retryBackoffSeconds.movePointRight(3).longValue());
         Throttle throttle = new Throttle(config.maxRate(), System::nanoTime, ctx.sleeper());
+        // The checkpoint marker records one stream's offset on one connection: the other
+        // connections (cluster masters, --writers beyond the first) go without it.
+        PipelinedWriter.Settings noMarker =
+            new PipelinedWriter.Settings(
+                settings.pipeline(),
+                settings.policy(),
+                settings.sleepMillis(),
+                0,
+                null,
+                settings.retries(),
+                settings.retryBackoffMillis());
         if (cluster) {
-          PipelinedWriter.Settings onMaster =
-              new PipelinedWriter.Settings(
-                  settings.pipeline(),
-                  settings.policy(),
-                  settings.sleepMillis(),
-                  0,
-                  null,
-                  settings.retries(),
-                  settings.retryBackoffMillis());
           writers =
               listener ->
                   new ClusterWriter(
@@ -183,7 +185,7 @@ final class MigrationRunner {
                         return new PipelinedWriter(
                             connectOrFail(node, tls),
                             server,
-                            onMaster,
+                            noMarker,
                             l,
                             throttle,
                             ctx.sleeper(),
@@ -193,15 +195,6 @@ final class MigrationRunner {
                       ctx.sleeper(),
                       live.keys());
         } else if (opts.writers > 1) {
-          PipelinedWriter.Settings others =
-              new PipelinedWriter.Settings(
-                  settings.pipeline(),
-                  settings.policy(),
-                  settings.sleepMillis(),
-                  0,
-                  null,
-                  settings.retries(),
-                  settings.retryBackoffMillis());
           writers =
               listener ->
                   new PartitionedWriter(
@@ -213,7 +206,7 @@ final class MigrationRunner {
                           new PipelinedWriter(
                               i == 0 ? conn : connectOrFail(to, tls),
                               server,
-                              i == 0 ? settings : others,
+                              i == 0 ? settings : noMarker,
                               l,
                               throttle,
                               ctx.sleeper(),
