@@ -139,16 +139,33 @@ public final class MergedSource implements KeySource {
     return n;
   }
 
+  /** The sum of the children's stream offsets, or -1 when none streams. */
+  @Override
+  public long streamOffset() {
+    long sum = -1;
+    for (KeySource c : children) {
+      long o = c.streamOffset();
+      if (o >= 0) {
+        sum = Math.max(sum, 0) + o;
+      }
+    }
+    return sum;
+  }
+
+  /** The children's words, once with a count when they all say the same ("live x3"). */
   @Override
   public String progress() {
-    StringBuilder sb = new StringBuilder();
+    List<String> words = new ArrayList<>();
     for (KeySource c : children) {
       String p = c.progress();
       if (!p.isEmpty()) {
-        sb.append(sb.length() == 0 ? "" : ", ").append(p);
+        words.add(p);
       }
     }
-    return sb.toString();
+    if (words.size() > 1 && words.stream().distinct().count() == 1) {
+      return words.get(0) + " x" + words.size();
+    }
+    return String.join(", ", words);
   }
 
   @Override

@@ -35,6 +35,8 @@ public final class Migration {
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<String, Long> savedOffset =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Long> appliedOffsets =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<String, String> streamOfReplId =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Set<String> startedStreams =
@@ -185,6 +187,8 @@ public final class Migration {
         startedStreams.add(point.stream());
         // Snapshot keys of streams that have not started yet still count as the destination's.
         streamStarted = startedStreams.size() >= live.streams();
+        // The writer is flushed: the stream is applied up to here.
+        advance(point.stream(), point.offset());
         save(point);
       }
     }
@@ -279,7 +283,20 @@ public final class Migration {
   }
 
   private void booked(CommandEvent command) {
-    lastApplied.put(streamOfReplId.getOrDefault(command.replId(), ""), command);
+    String stream = streamOfReplId.getOrDefault(command.replId(), "");
+    lastApplied.put(stream, command);
+    advance(stream, command.offset());
+  }
+
+  /** Everything of {@code stream} up to {@code offset} is behind us. */
+  private void advance(String stream, long offset) {
+    appliedOffsets.merge(stream, offset, Math::max);
+    long total = 0;
+    for (long o : appliedOffsets.values()) {
+      total += o;
+    }
+    // Comparable with the source's offset, which for several streams is their sum too.
+    report.applied(total);
   }
 
   private int sourceFailure(Throwable cause) {
@@ -347,7 +364,6 @@ public final class Migration {
     @Override
     public void commandApplied(CommandEvent command) {
       report.commandsApplied.incrementAndGet();
-      report.applied(command.offset());
       booked(command);
       saveCheckpoint(false);
     }
