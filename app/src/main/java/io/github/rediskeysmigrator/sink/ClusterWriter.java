@@ -47,7 +47,7 @@ public final class ClusterWriter implements KeyWriter {
 
   private final CommandOrder order;
   private final CommandKeys commandKeys;
-  // Keys and commands the cluster redirected, to be sent again in order.
+  // Keys, commands and transactions the cluster redirected, to be sent again in order.
   private final List<Object> redirected = new ArrayList<>();
   // The source transaction being collected (from its MULTI), or null.
   private List<CommandEvent> transaction;
@@ -204,16 +204,11 @@ public final class ClusterWriter implements KeyWriter {
     }
     int slot = keys.isEmpty() ? -1 : sameSlot(keys);
     if (slot >= 0 && !keyless && !otherDb && !exec.name().equals("DISCARD")) {
-      int owner = slots.owner(slot);
-      if (owner >= 0) {
-        for (CommandEvent c : block) {
-          order.expect(c, 1);
-        }
-        for (CommandEvent c : block) {
-          writers.get(owner).writeCommand(c);
-        }
-        return;
+      for (CommandEvent c : block) {
+        order.expect(c, 1);
       }
+      sendTransaction(new TxBlock(block, slot));
+      return;
     }
     order.expect(block.get(0), 0);
     if (!exec.name().equals("DISCARD")) {
@@ -222,6 +217,66 @@ public final class ClusterWriter implements KeyWriter {
       }
     }
     order.expect(exec, 0);
+  }
+
+  /**
+   * A source transaction within one slot, sent whole to its master. Its commands are booked from
+   * the EXEC reply: QUEUED says nothing yet. If the cluster redirected any of them (the slot is
+   * moving), the master aborts the transaction and the whole block is sent again once the slot map
+   * is read anew.
+   */
+  private static final class TxBlock {
+    final List<CommandEvent> block;
+    final int slot;
+    boolean redirected;
+    String failure;
+
+    TxBlock(List<CommandEvent> block, int slot) {
+      this.block = block;
+      this.slot = slot;
+    }
+
+    CommandEvent exec() {
+      return block.get(block.size() - 1);
+    }
+  }
+
+  // Each command of a transaction in flight, to its block.
+  private final java.util.Map<CommandEvent, TxBlock> txOf = new java.util.IdentityHashMap<>();
+
+  private void sendTransaction(TxBlock tx) throws WriteException, InterruptedException {
+    int owner = slots.owner(tx.slot);
+    if (owner < 0) {
+      redirected.add(tx);
+      return;
+    }
+    tx.redirected = false;
+    tx.failure = null;
+    for (CommandEvent c : tx.block) {
+      txOf.put(c, tx);
+    }
+    for (CommandEvent c : tx.block) {
+      writers.get(owner).writeCommand(c);
+    }
+  }
+
+  /** The EXEC reply of a transaction came: books every command of it. */
+  private void finishTransaction(TxBlock tx, String execFailure) {
+    tx.block.forEach(txOf::remove);
+    if (execFailure != null && tx.redirected) {
+      redirected.add(tx);
+      return;
+    }
+    // EXECABORT: nothing of it applied. Another error inside EXEC: the others did apply.
+    boolean aborted = execFailure != null && execFailure.startsWith("EXECABORT");
+    for (CommandEvent c : tx.block) {
+      String why = c == tx.exec() ? execFailure : aborted ? execFailure : tx.failure;
+      if (why == null) {
+        order.commandApplied(c);
+      } else {
+        order.commandFailed(c, why);
+      }
+    }
   }
 
   private void sendTo(int slot, CommandEvent part, CommandEvent whole)
@@ -294,6 +349,8 @@ public final class ClusterWriter implements KeyWriter {
             listener.failed(e, why);
           } else if (o instanceof Part p) {
             order.commandFailed(p.whole(), why);
+          } else if (o instanceof TxBlock tx) {
+            tx.block.forEach(c -> order.commandFailed(c, why));
           }
         }
         return;
@@ -305,6 +362,8 @@ public final class ClusterWriter implements KeyWriter {
           write(e);
         } else if (o instanceof Part p) {
           sendTo(ClusterSlots.slot(commandKeys.keys(p.part().argv()).get(0)), p.part(), p.whole());
+        } else if (o instanceof TxBlock tx) {
+          sendTransaction(tx);
         }
       }
       for (PipelinedWriter w : writers) {
@@ -350,11 +409,29 @@ public final class ClusterWriter implements KeyWriter {
 
     @Override
     public void commandApplied(CommandEvent command) {
+      TxBlock tx = txOf.get(command);
+      if (tx != null) {
+        if (command == tx.exec()) {
+          finishTransaction(tx, null);
+        }
+        return;
+      }
       order.commandApplied(whole(command));
     }
 
     @Override
     public void commandFailed(CommandEvent command, String reason) {
+      TxBlock tx = txOf.get(command);
+      if (tx != null) {
+        if (command == tx.exec()) {
+          finishTransaction(tx, reason);
+        } else if (redirect(reason)) {
+          tx.redirected = true;
+        } else if (tx.failure == null) {
+          tx.failure = reason;
+        }
+        return;
+      }
       if (redirect(reason) && !commandKeys.keys(command.argv()).isEmpty()) {
         // Sent again after the slot map is read anew; answered then in the name of the whole.
         redirected.add(new Part(command, whole(command)));
@@ -363,7 +440,7 @@ public final class ClusterWriter implements KeyWriter {
       }
     }
 
-    private boolean redirect(String reason) {
+    private static boolean redirect(String reason) {
       return reason.startsWith("MOVED")
           || reason.startsWith("ASK")
           || reason.startsWith("TRYAGAIN")

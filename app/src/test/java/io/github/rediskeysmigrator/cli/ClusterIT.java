@@ -590,6 +590,36 @@ class ClusterIT {
     assertAccounted(tmp.resolve("r2.json"), SampleData.ALL_TYPES_KEYS + 1000);
   }
 
+  /**
+   * Hash tags in the first {@code n} slots of the first node: those that {@code redis-cli --cluster
+   * reshard --cluster-slots n} moves away from it first.
+   */
+  private static List<String> tagsInSlotsThatMove(int n) {
+    java.util.TreeSet<Integer> owned = new java.util.TreeSet<>();
+    try (Jedis j = cluster.nodes().get(0).client()) {
+      for (Object r : j.clusterSlots()) {
+        List<?> range = (List<?>) r;
+        if (((Long) ((List<?>) range.get(2)).get(1)).intValue() == cluster.nodes().get(0).port()) {
+          for (long slot = (Long) range.get(0); slot <= (Long) range.get(1); slot++) {
+            owned.add((int) slot);
+          }
+        }
+      }
+    }
+    java.util.Set<Long> moving = new java.util.HashSet<>();
+    owned.stream().limit(n).forEach(slot -> moving.add((long) slot));
+    List<String> tags = new ArrayList<>();
+    try (Jedis j = cluster.nodes().get(0).client()) {
+      for (int i = 0; tags.size() < 20; i++) {
+        String tag = "{tx" + i + "}";
+        if (moving.contains(j.clusterKeySlot(tag))) {
+          tags.add(tag);
+        }
+      }
+    }
+    return tags;
+  }
+
   @Test
   void liveCommandsRedirectedWhileSlotsMoveAreAppliedOnceInOrder() throws Exception {
     try (Jedis s = source.server().client()) {
@@ -605,6 +635,7 @@ class ClusterIT {
     }
     try (JarRun run = sync(source.uri(), cluster.uri())) {
       await("the snapshot", () -> checkpointOffsets().containsKey(""));
+      List<String> tags = tagsInSlotsThatMove(1000);
       java.util.concurrent.atomic.AtomicBoolean writing =
           new java.util.concurrent.atomic.AtomicBoolean(true);
       Thread writer =
@@ -614,6 +645,14 @@ class ClusterIT {
                   for (int i = 0; writing.get(); i++) {
                     s.incr("counter:" + (i % 500));
                     s.append("log:" + (i % 500), "," + i);
+                    if (i % 10 == 0) {
+                      // A transaction in one slot: sent whole again if the slot moved under it.
+                      var t = s.multi();
+                      String tag = tags.get(i % tags.size());
+                      t.incr(tag + ":n");
+                      t.append(tag + ":log", "," + i);
+                      t.exec();
+                    }
                   }
                 }
               });
