@@ -26,8 +26,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>DEL, UNLINK and MSET over keys of several slots are split into one command per key;
  *   <li>other commands over keys of several slots fail, with the reason in the error log;
- *   <li>FLUSHALL, FLUSHDB, FUNCTION and SCRIPT go to every master; SWAPDB, MOVE, and commands in a
- *       db other than 0 fail; other keyless commands (PUBLISH) go to the first master;
+ *   <li>FLUSHALL, FLUSHDB, FUNCTION and SCRIPT go to every master; SWAPDB, and commands in a db
+ *       other than 0 fail; other keyless commands (PUBLISH) go to the first master;
  *   <li>a MULTI/EXEC block whose keys are all in one slot is sent as a transaction to its master;
  *       one that spans slots cannot be atomic in a cluster, so its commands are applied one by one
  *       on their masters (the end state is the same; a reader may see it half applied).
@@ -35,16 +35,15 @@ import java.util.function.Supplier;
  */
 public final class ClusterWriter implements KeyWriter {
   private static final int REDIRECT_ROUNDS = 10;
+  // Keyless commands every master must apply.
+  private static final java.util.Set<String> BROADCAST =
+      java.util.Set.of("FLUSHALL", "FLUSHDB", "FUNCTION", "SCRIPT");
 
   private final WriteListener listener;
   private final Supplier<ClusterSlots> slotsReader;
   private final BiFunction<redis.clients.jedis.HostAndPort, WriteListener, PipelinedWriter>
       writerFor;
   private final Sleeper sleeper;
-  private static final java.util.Set<String> BROADCAST =
-      java.util.Set.of("FLUSHALL", "FLUSHDB", "FUNCTION", "SCRIPT");
-  private static final java.util.Set<String> REFUSED = java.util.Set.of("SWAPDB", "MOVE");
-
   private final CommandOrder order;
   private final CommandKeys commandKeys;
   // Keys, commands and transactions the cluster redirected, to be sent again in order.
@@ -158,7 +157,7 @@ public final class ClusterWriter implements KeyWriter {
         for (PipelinedWriter w : writers) {
           w.writeCommand(command);
         }
-      } else if (REFUSED.contains(name) || name.equals("SELECT")) {
+      } else if (name.equals("SWAPDB") || name.equals("SELECT")) {
         order.refuse(command, name + " has no meaning in a Redis Cluster (db 0 only)");
       } else {
         order.expect(command, 1);
