@@ -6,6 +6,7 @@
 #   BENCH_MODE=rdb BENCH_KEYS=20000 scripts/bench.sh   # quick run of the rdb part
 #   BENCH_MODE=scan scripts/bench.sh                   # only the scan part, 100,000 keys
 #   BENCH_MODE=sync scripts/bench.sh                   # only the sync part, 1,000,000 keys
+#   BENCH_MODE=cluster BENCH_KEYS=100000 scripts/bench.sh  # cluster part, 3 x 100,000 keys
 #
 # rdb part: how fast `rdb` moves an .rdb into an empty Redis, compared with
 # the fastest plain-Redis way to do the same thing, `redis-cli --pipe` of
@@ -43,9 +44,17 @@
 #   and the ratio (s)/(d) for information. Times include the JVM's and
 #   Python's start-up.
 #
+# cluster part (only with BENCH_MODE=cluster): three shard files of BENCH_KEYS
+# keys each (distinct keys, same type mix), read in parallel by one `rdb` run:
+#   k. into a 3-master Redis Cluster (redis-cli --cluster create, no replicas);
+#   n. into one empty server, --writers 1;
+#   w. into another empty server, --writers 4;
+#   then: every run exit 0 and 3 x BENCH_KEYS keys at the destination; the
+#   ratios (k)/(n) and (w)/(n) are printed, for information (no target).
+#
 # Environment:
-#   BENCH_MODE=M        rdb, scan, sync, verify, or all (default all: rdb, scan, then sync;
-#                       verify runs scripts/bench-verify.sh)
+#   BENCH_MODE=M        rdb, scan, sync, cluster, verify, or all (default all: rdb, scan,
+#                       then sync; verify runs scripts/bench-verify.sh)
 #   BENCH_SYNC_KEYS=N   keys in the sync part's snapshot (default: BENCH_KEYS)
 #   BENCH_SYNC_LIVE=N   requests redis-benchmark sends in the sync part's live phase
 #                       (default 300000, -t set,lpush,hset -P 16)
@@ -103,13 +112,14 @@ if [[ ${MODE} == verify ]]; then
   # verify has a script of its own; this keeps one entry point for every benchmark.
   exec bash "${SCRIPT_DIR}/bench-verify.sh"
 fi
-RUN_RDB=0 RUN_SCAN=0 RUN_SYNC=0
+RUN_RDB=0 RUN_SCAN=0 RUN_SYNC=0 RUN_CLUSTER=0
 case ${MODE} in
   rdb) RUN_RDB=1 ;;
   scan) RUN_SCAN=1 ;;
   sync) RUN_SYNC=1 ;;
+  cluster) RUN_CLUSTER=1 ;;
   all) RUN_RDB=1 RUN_SCAN=1 RUN_SYNC=1 ;;
-  *) rkm_die "BENCH_MODE must be rdb, scan, sync or all, got '${MODE}'" ;;
+  *) rkm_die "BENCH_MODE must be rdb, scan, sync, cluster or all, got '${MODE}'" ;;
 esac
 SYNC_N=${BENCH_SYNC_KEYS:-${N}}
 [[ ${SYNC_N} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_SYNC_KEYS must be a positive integer"
@@ -631,6 +641,132 @@ run_sync_part() {
   echo "======================================================================="
 }
 
+# =============================================================================
+# cluster part
+# =============================================================================
+CLUSTER_ALL_OK=1
+SHARDS=()
+# prepare_shards KEYS: three cached shard files of KEYS keys each, key numbers
+# 0..KEYS-1, KEYS..2*KEYS-1 and 2*KEYS..3*KEYS-1; sets SHARDS to their paths.
+prepare_shards() {
+  local n=$1 i dir gen_cmds port pid got
+  SHARDS=()
+  for i in 0 1 2; do
+    dir=${CACHE}/shard-${i}-keys-${n}-seed-${SEED}-v${DATASET_VERSION}
+    if [[ ${REGEN} == 1 || ! -s ${dir}/dump.rdb ]] ||
+      (($(date +%s) - $(stat -c %Y "${dir}/dump.rdb") >= CACHE_MAX_AGE_S)); then
+      rkm_log "shard ${i}: generating ${n} keys into ${dir}"
+      rm -rf "${dir}"
+      mkdir -p "${dir}"
+      gen_cmds=$("${RKM_PY}" "${SCRIPT_DIR}/bench_data.py" gen --keys "${n}" --seed "$((SEED + i))" \
+        --first "$((i * n))" --out "${TMP}/gen.resp")
+      rkm_start_redis "${TMP}/shard-src-${i}"
+      port=${RKM_REDIS_PORT}
+      pid=${RKM_REDIS_PID}
+      rkm_cli "${port}" --pipe <"${TMP}/gen.resp" >"${TMP}/gen.pipe.out" 2>&1 || true
+      check_pipe_output "${TMP}/gen.pipe.out" "${gen_cmds}"
+      rm -f "${TMP}/gen.resp"
+      got=$(dbsize "${port}")
+      [[ ${got} == "${n}" ]] || rkm_die "shard ${i} has ${got} keys after loading, expected ${n}"
+      [[ $(rkm_cli "${port}" SAVE) == OK ]] || rkm_die "SAVE failed on shard ${i}"
+      mv "${TMP}/shard-src-${i}/dump.rdb" "${dir}/dump.rdb.tmp"
+      mv "${dir}/dump.rdb.tmp" "${dir}/dump.rdb"
+      rkm_stop_redis "${pid}"
+    else
+      rkm_log "shard ${i}: cached ${dir}"
+    fi
+    SHARDS+=("${dir}/dump.rdb")
+  done
+}
+
+# start_cluster: three masters made into a cluster; sets CLUSTER_PORTS.
+CLUSTER_PORTS=()
+start_cluster() {
+  local i port
+  CLUSTER_PORTS=()
+  for i in 0 1 2; do
+    rkm_start_redis "${TMP}/cluster-${i}" --cluster-enabled yes \
+      --cluster-config-file "${TMP}/cluster-${i}/nodes.conf" --cluster-node-timeout 5000
+    CLUSTER_PORTS+=("${RKM_REDIS_PORT}")
+  done
+  redis-cli --cluster create "${RKM_REDIS_HOST}:${CLUSTER_PORTS[0]}" \
+    "${RKM_REDIS_HOST}:${CLUSTER_PORTS[1]}" "${RKM_REDIS_HOST}:${CLUSTER_PORTS[2]}" \
+    --cluster-replicas 0 --cluster-yes >"${TMP}/cluster-create.log" 2>&1 ||
+    { cat "${TMP}/cluster-create.log" >&2; rkm_die "redis-cli --cluster create failed"; }
+  for port in "${CLUSTER_PORTS[@]}"; do
+    for ((i = 0; i < 300; i++)); do
+      rkm_cli "${port}" CLUSTER INFO | tr -d '\r' | grep -qx 'cluster_state:ok' && break
+      sleep 0.1
+    done
+    rkm_cli "${port}" CLUSTER INFO | tr -d '\r' | grep -qx 'cluster_state:ok' ||
+      rkm_die "the cluster did not reach cluster_state:ok"
+  done
+}
+
+# timed_rdb NAME URI [options...]: runs `rdb` of the shards; sets SECS and RC.
+timed_rdb() {
+  local name=$1 uri=$2 t0 t1
+  shift 2
+  RC=0
+  t0=$(now_s)
+  "${SCRIPT_DIR}/redis-keys-migrator" rdb "${SHARDS[@]}" --to "${uri}" --progress never \
+    --error-log "${TMP}/${name}.errors" --report "${TMP}/${name}.json" "$@" \
+    >"${TMP}/${name}.out" 2>"${TMP}/${name}.err" || RC=$?
+  t1=$(now_s)
+  SECS=$(elapsed "${t0}" "${t1}")
+  if ((RC != 0)); then
+    tail -n 20 "${TMP}/${name}.err" >&2
+  fi
+}
+
+run_cluster_part() {
+  local total k_keys n_port w_port port
+  prepare_shards "${N}"
+  total=$((3 * N))
+
+  start_cluster
+  rkm_log "(k) rdb of 3 shards into the cluster (masters ${CLUSTER_PORTS[*]})"
+  timed_rdb k "redis://${RKM_REDIS_HOST}:${CLUSTER_PORTS[0]}"
+  K_SECS=${SECS} K_RC=${RC}
+  k_keys=0
+  for port in "${CLUSTER_PORTS[@]}"; do
+    k_keys=$((k_keys + $(dbsize "${port}")))
+  done
+  K_RATE=$(rate "${total}" "${K_SECS}")
+  rkm_log "(k) ${K_SECS} s, ${K_RATE} keys/s, exit ${K_RC}, keys ${k_keys}"
+
+  rkm_start_redis "${TMP}/node-n"
+  n_port=${RKM_REDIS_PORT}
+  rkm_log "(n) rdb of 3 shards into one node, --writers 1"
+  timed_rdb n "redis://${RKM_REDIS_HOST}:${n_port}" --writers 1
+  N_SECS=${SECS} N_RC=${RC}
+  N_RATE=$(rate "${total}" "${N_SECS}")
+  N_KEYS=$(dbsize "${n_port}")
+  rkm_log "(n) ${N_SECS} s, ${N_RATE} keys/s, exit ${N_RC}, DBSIZE ${N_KEYS}"
+
+  rkm_start_redis "${TMP}/node-w"
+  w_port=${RKM_REDIS_PORT}
+  rkm_log "(w) rdb of 3 shards into one node, --writers 4"
+  timed_rdb w "redis://${RKM_REDIS_HOST}:${w_port}" --writers 4
+  W_SECS=${SECS} W_RC=${RC}
+  W_RATE=$(rate "${total}" "${W_SECS}")
+  W_KEYS=$(dbsize "${w_port}")
+  rkm_log "(w) ${W_SECS} s, ${W_RATE} keys/s, exit ${W_RC}, DBSIZE ${W_KEYS}"
+
+  K_OK=$([[ ${K_RC} == 0 && ${k_keys} == "${total}" ]] && echo 1 || echo 0)
+  N_OK=$([[ ${N_RC} == 0 && ${N_KEYS} == "${total}" ]] && echo 1 || echo 0)
+  W_OK=$([[ ${W_RC} == 0 && ${W_KEYS} == "${total}" ]] && echo 1 || echo 0)
+  ((K_OK && N_OK && W_OK)) || CLUSTER_ALL_OK=0
+  echo "======================================================================="
+  echo "cluster part: 3 shard files x ${N} keys, $(nproc) cores (shared machine: figures vary)"
+  line "(k) cluster" "3 masters: ${K_SECS} s, ${K_RATE} keys/s, keys ${k_keys}, exit ${K_RC}" "$(verdict "${K_OK}")"
+  line "(n) one node" "--writers 1: ${N_SECS} s, ${N_RATE} keys/s, DBSIZE ${N_KEYS}, exit ${N_RC}" "$(verdict "${N_OK}")"
+  line "(w) one node" "--writers 4: ${W_SECS} s, ${W_RATE} keys/s, DBSIZE ${W_KEYS}, exit ${W_RC}" "$(verdict "${W_OK}")"
+  line "ratios" "cluster/one node (k)/(n) $(ratio "${K_RATE}" "${N_RATE}"), --writers 4/1 (w)/(n) $(ratio "${W_RATE}" "${N_RATE}")"
+  line "overall" "" "$(verdict "${CLUSTER_ALL_OK}")"
+  echo "======================================================================="
+}
+
 if ((RUN_RDB)); then
   run_rdb_part
 fi
@@ -640,7 +776,12 @@ fi
 if ((RUN_SYNC)); then
   run_sync_part
 fi
+if ((RUN_CLUSTER)); then
+  run_cluster_part
+fi
 echo "parts: rdb $( ((RUN_RDB)) && verdict "${RDB_ALL_OK}" || echo skipped)," \
   "scan $( ((RUN_SCAN)) && verdict "${SCAN_ALL_OK}" || echo skipped)," \
-  "sync $( ((RUN_SYNC)) && verdict "${SYNC_ALL_OK}" || echo skipped)"
-[[ ${RDB_ALL_OK} == 1 && ${SCAN_ALL_OK} == 1 && ${SYNC_ALL_OK} == 1 ]] || exit 1
+  "sync $( ((RUN_SYNC)) && verdict "${SYNC_ALL_OK}" || echo skipped)," \
+  "cluster $( ((RUN_CLUSTER)) && verdict "${CLUSTER_ALL_OK}" || echo skipped)"
+[[ ${RDB_ALL_OK} == 1 && ${SCAN_ALL_OK} == 1 && ${SYNC_ALL_OK} == 1 && ${CLUSTER_ALL_OK} == 1 ]] ||
+  exit 1

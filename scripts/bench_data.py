@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Data helpers for scripts/bench.sh (run with Debian's /usr/bin/python3 + python3-redis).
 
-    bench_data.py gen      --keys N --seed S --out gen.resp
-        RESP write commands for N keys, to be loaded with `redis-cli --pipe`
-        (prints the number of commands written):
+    bench_data.py gen      --keys N --seed S --out gen.resp [--first F]
+        RESP write commands for N keys (numbers F to F+N-1, default F=0), to be
+        loaded with `redis-cli --pipe` (prints the number of commands written):
         70% strings of 50-200 random bytes, 10% hashes of 10 fields, 10% lists
         of 10 elements, 5% sets of 10 members, 5% zsets of 10 members; about 20%
         of the keys expire 1-30 days from now.
@@ -63,7 +63,7 @@ def cmd_gen(args):
     ttls = 0
     commands = 0
     with open(args.out, "wb") as f:
-        for i in range(args.keys):
+        for i in range(args.first, args.first + args.keys):
             key = key_name(i)
             kind = TYPES[i % 20]
             expire_at = None
@@ -101,7 +101,7 @@ def cmd_gen(args):
                 f.write(b"".join(buf))
                 buf, size = [], 0
             if (i + 1) % 200000 == 0:
-                log(f"gen: {i + 1}/{args.keys} keys")
+                log(f"gen: {i + 1 - args.first}/{args.keys} keys")
         f.write(b"".join(buf))
     log(f"gen: {args.keys} keys, {ttls} with TTL -> {args.out}")
     # For the caller: redis-cli --pipe must report exactly this many replies.
@@ -230,6 +230,7 @@ def main():
     g.add_argument("--keys", type=int, required=True)
     g.add_argument("--seed", type=int, required=True)
     g.add_argument("--out", required=True)
+    g.add_argument("--first", type=int, default=0)
     r = sub.add_parser("restore")
     r.add_argument("--port", type=int, required=True)
     r.add_argument("--keys", type=int, required=True)

@@ -14,6 +14,7 @@ import io.github.rediskeysmigrator.sink.ClusterSlots;
 import io.github.rediskeysmigrator.sink.ClusterWriter;
 import io.github.rediskeysmigrator.sink.ConnectException;
 import io.github.rediskeysmigrator.sink.ErrorLog;
+import io.github.rediskeysmigrator.sink.PartitionedWriter;
 import io.github.rediskeysmigrator.sink.PipelinedWriter;
 import io.github.rediskeysmigrator.sink.RedisConnector;
 import io.github.rediskeysmigrator.sink.ServerInfo;
@@ -128,8 +129,8 @@ final class MigrationRunner {
                   + server.maxRdbVersion()
                   + "; migrate into a destination of the same or a newer version");
         }
-        boolean cluster = isCluster(conn);
-        if (cluster && live != LiveOptions.NONE) {
+        boolean cluster = ClusterSlots.isCluster(conn);
+        if (cluster && opts.writers > 1) {
           conn.close();
           return failBeforeStart(
               command,
@@ -137,8 +138,8 @@ final class MigrationRunner {
               to.toString(),
               opts,
               ExitCode.USAGE,
-              "the destination is a Redis Cluster; sync into a cluster is not supported yet"
-                  + " (rdb and scan are)");
+              "--writers is for a single-node destination; a Redis Cluster destination already"
+                  + " gets one connection per master");
         }
         if (cluster && config.targetDb() > 0) {
           conn.close();
@@ -162,41 +163,55 @@ final class MigrationRunner {
                 opts.retries,
                 opts.retryBackoffSeconds.movePointRight(3).longValue());
         Throttle throttle = new Throttle(config.maxRate(), System::nanoTime, ctx.sleeper());
+        // The checkpoint marker records one stream's offset on one connection: the other
+        // connections (cluster masters, --writers beyond the first) go without it.
+        PipelinedWriter.Settings noMarker =
+            new PipelinedWriter.Settings(
+                settings.pipeline(),
+                settings.policy(),
+                settings.sleepMillis(),
+                0,
+                null,
+                settings.retries(),
+                settings.retryBackoffMillis());
         if (cluster) {
-          PipelinedWriter.Settings onMaster =
-              new PipelinedWriter.Settings(
-                  settings.pipeline(),
-                  settings.policy(),
-                  settings.sleepMillis(),
-                  0,
-                  null,
-                  settings.retries(),
-                  settings.retryBackoffMillis());
           writers =
               listener ->
                   new ClusterWriter(
                       listener,
                       () -> ClusterSlots.query(conn),
                       (master, l) -> {
-                        RedisUri node =
-                            new RedisUri(
-                                master.getHost(),
-                                master.getPort(),
-                                0,
-                                to.user(),
-                                to.password(),
-                                to.tls());
+                        RedisUri node = to.withAddress(master.getHost(), master.getPort());
                         return new PipelinedWriter(
                             connectOrFail(node, tls),
                             server,
-                            onMaster,
+                            noMarker,
                             l,
                             throttle,
                             ctx.sleeper(),
                             ctx.clock()::millis,
                             () -> RedisConnector.connect(node, 0, "destination", tls));
                       },
-                      ctx.sleeper());
+                      ctx.sleeper(),
+                      live.keys());
+        } else if (opts.writers > 1) {
+          writers =
+              listener ->
+                  new PartitionedWriter(
+                      opts.writers,
+                      listener,
+                      live.keys(),
+                      live.destinationMarker() != null,
+                      (i, l) ->
+                          new PipelinedWriter(
+                              i == 0 ? conn : connectOrFail(to, tls),
+                              server,
+                              i == 0 ? settings : noMarker,
+                              l,
+                              throttle,
+                              ctx.sleeper(),
+                              ctx.clock()::millis,
+                              () -> RedisConnector.connect(to, 0, "destination", tls)));
         } else {
           writers =
               listener ->
@@ -238,17 +253,11 @@ final class MigrationRunner {
     }
   }
 
-  /** Whether the destination runs in cluster mode (INFO cluster says cluster_enabled:1). */
-  private static boolean isCluster(Connection conn) {
-    conn.sendCommand(redis.clients.jedis.Protocol.Command.INFO, "cluster");
-    return conn.getBulkReply().contains("cluster_enabled:1");
-  }
-
   private static Connection connectOrFail(RedisUri node, Tls tls) {
     try {
       return RedisConnector.connect(node, 0, "destination", tls);
     } catch (ConnectException e) {
-      throw new IllegalStateException("cluster master " + node + ": " + e.getMessage(), e);
+      throw new IllegalStateException("destination " + node + ": " + e.getMessage(), e);
     }
   }
 

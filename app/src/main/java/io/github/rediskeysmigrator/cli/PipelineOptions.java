@@ -37,6 +37,18 @@ final class PipelineOptions {
   int pipeline;
 
   @Option(
+      names = "--writers",
+      paramLabel = "N",
+      defaultValue = "" + Defaults.WRITERS,
+      description = {
+        "Write over N connections to a single-node destination at once, each key always over"
+            + " the same one (picked by its hash), so each key's writes keep their order. Live"
+            + " commands that span connections, keyless ones and transactions run alone."
+            + " Default: ${DEFAULT-VALUE}."
+      })
+  int writers;
+
+  @Option(
       names = "--sleep",
       paramLabel = "SECONDS",
       defaultValue = Defaults.SLEEP_SECONDS,
@@ -138,6 +150,9 @@ final class PipelineOptions {
     if (!List.of("auto", "always", "never").contains(progress)) {
       throw new IllegalArgumentException(
           "--progress must be auto, always or never, got '" + progress + "'");
+    }
+    if (writers < 1) {
+      throw new IllegalArgumentException("--writers must be at least 1, got " + writers);
     }
     if (retries < 0 || retryBackoffSeconds.signum() < 0) {
       throw new IllegalArgumentException("--retries and --retry-backoff must not be negative");

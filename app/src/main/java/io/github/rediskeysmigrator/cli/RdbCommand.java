@@ -1,6 +1,8 @@
 package io.github.rediskeysmigrator.cli;
 
 import io.github.rediskeysmigrator.core.ExitCode;
+import io.github.rediskeysmigrator.core.KeySource;
+import io.github.rediskeysmigrator.core.MergedSource;
 import io.github.rediskeysmigrator.rdb.BadRdbException;
 import io.github.rediskeysmigrator.rdb.RdbChecksum;
 import io.github.rediskeysmigrator.rdb.RdbHeader;
@@ -35,7 +37,9 @@ final class RdbCommand implements Callable<Integer> {
   @Parameters(
       paramLabel = "FILE",
       arity = "0..*",
-      description = "RDB files, read in order (at least one, here or in --files-from).")
+      description =
+          "RDB files (plain or gzip), at least one here or in --files-from; with --parallel 1,"
+              + " read in the order given.")
   List<Path> files = new ArrayList<>();
 
   @Mixin ShardOptions shard = new ShardOptions();
@@ -46,6 +50,15 @@ final class RdbCommand implements Callable<Integer> {
           "Do not verify each file's CRC64 before migrating (saves one read of the file;"
               + " a truncated file is then found only when reading reaches its end).")
   boolean skipChecksum;
+
+  @Option(
+      names = "--parallel",
+      paramLabel = "N",
+      description = {
+        "Read up to N files at the same time, each on a thread of its own, into the same"
+            + " writer(s). Default: the number of files, at most the number of processors."
+      })
+  Integer parallel;
 
   @Mixin DestinationOptions destination = new DestinationOptions();
 
@@ -89,9 +102,24 @@ final class RdbCommand implements Callable<Integer> {
     } catch (BadRdbException e) {
       return runner.failBeforeStart("rdb", label, "", pipeline, ExitCode.BAD_INPUT, e.getMessage());
     }
-    RdbFileSource source;
+    if (parallel != null && parallel < 1) {
+      return runner.failBeforeStart(
+          "rdb", label, "", pipeline, ExitCode.USAGE, "--parallel must be at least 1");
+    }
+    int threads =
+        Math.min(
+            files.size(), parallel != null ? parallel : Runtime.getRuntime().availableProcessors());
+    KeySource source;
     try {
-      source = new RdbFileSource(headers);
+      if (threads <= 1) {
+        source = new RdbFileSource(headers);
+      } else {
+        List<RdbFileSource> each = new ArrayList<>();
+        for (RdbHeader h : headers) {
+          each.add(new RdbFileSource(List.of(h)));
+        }
+        source = new MergedSource(each, threads, "rkm-rdb");
+      }
     } catch (IOException e) {
       return runner.failBeforeStart(
           "rdb", label, "", pipeline, ExitCode.BAD_INPUT, "cannot read the input files: " + e);

@@ -1,19 +1,23 @@
 package io.github.rediskeysmigrator.cli;
 
 import io.github.rediskeysmigrator.core.ExitCode;
+import io.github.rediskeysmigrator.core.MergedSource;
 import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
 import io.github.rediskeysmigrator.core.RedisUri;
+import io.github.rediskeysmigrator.sink.ClusterSlots;
 import io.github.rediskeysmigrator.sink.ConnectException;
 import io.github.rediskeysmigrator.sink.RedisConnector;
 import io.github.rediskeysmigrator.sink.ServerInfo;
 import io.github.rediskeysmigrator.sink.Tls;
 import io.github.rediskeysmigrator.source.ScanSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
 
 /** {@code scan}: migrate from a live source with SCAN, the original script's method, faster. */
 @Command(
@@ -25,6 +29,7 @@ import redis.clients.jedis.Connection;
       "Migrate the keys of a live source: SCAN with MATCH and COUNT, then one pipelined round"
           + " trip per batch reads every key's DUMP payload and expiry, and the destination gets"
           + " RESTORE with the absolute expiry. Reading and writing overlap.",
+      "When --from is a node of a Redis Cluster, every master is scanned at once (db 0 only).",
       "Configured by options or by the original script's variables (SOURCE_REDIS_HOST, ...)."
     })
 final class ScanCommand implements Callable<Integer> {
@@ -87,29 +92,77 @@ final class ScanCommand implements Callable<Integer> {
     }
     Connection conn;
     ServerInfo info;
+    boolean cluster;
     try {
-      conn = RedisConnector.connect(from, dbs.get(0), "source", tls);
+      // db 0 first: a cluster refuses SELECT of any other.
+      conn = RedisConnector.connect(from, 0, "source", tls);
       info = ServerInfo.query(conn);
+      cluster = ClusterSlots.isCluster(conn);
+      if (!cluster && dbs.get(0) != 0) {
+        conn.close();
+        conn = RedisConnector.connect(from, dbs.get(0), "source", tls);
+      }
     } catch (ConnectException e) {
       return runner.failBeforeStart(
           "scan", from.toString(), "", pipeline, ExitCode.CONNECTION, e.getMessage());
     }
-    ScanSource keys =
-        new ScanSource(
-                conn,
-                dbs,
-                pipeline.selection.match,
-                scanCount,
-                info.supportsExpireTime(),
-                ctx.clock(),
-                from.toString())
-            .reconnecting(
-                () -> RedisConnector.connect(from, dbs.get(0), "source", tls),
-                pipeline.retries,
-                pipeline.retryBackoffSeconds.movePointRight(3).longValue(),
-                ctx.sleeper());
-    // DUMP payloads carry the source server's own RDB version.
-    return runner.run("scan", from.toString(), keys, info.maxRdbVersion(), pipeline, destination);
+    if (!cluster) {
+      ScanSource keys = scanSource(conn, from, dbs, info, tls);
+      // DUMP payloads carry the source server's own RDB version.
+      return runner.run("scan", from.toString(), keys, info.maxRdbVersion(), pipeline, destination);
+    }
+    if (!dbs.equals(List.of(0))) {
+      conn.close();
+      return runner.failBeforeStart(
+          "scan",
+          from.toString(),
+          "",
+          pipeline,
+          ExitCode.USAGE,
+          "the source is a Redis Cluster, which has db 0 only; drop --db and the /db of --from");
+    }
+    // One SCAN per master, all at once, into the one pipeline.
+    List<ScanSource> masters = new ArrayList<>();
+    List<Connection> opened = new ArrayList<>();
+    int newest = 0;
+    try (Connection seed = conn) {
+      for (HostAndPort master : ClusterSlots.query(seed).masters()) {
+        RedisUri node = from.withAddress(master.getHost(), master.getPort());
+        Connection c = RedisConnector.connect(node, 0, "source", tls);
+        opened.add(c);
+        ServerInfo nodeInfo = ServerInfo.query(c);
+        newest = Math.max(newest, nodeInfo.maxRdbVersion());
+        masters.add(scanSource(c, node, List.of(0), nodeInfo, tls));
+      }
+    } catch (ConnectException e) {
+      opened.forEach(Connection::close);
+      return runner.failBeforeStart(
+          "scan", from.toString(), "", pipeline, ExitCode.CONNECTION, e.getMessage());
+    }
+    return runner.run(
+        "scan",
+        from.toString(),
+        new MergedSource(masters, masters.size(), "rkm-scan"),
+        newest,
+        pipeline,
+        destination);
+  }
+
+  private ScanSource scanSource(
+      Connection conn, RedisUri node, List<Integer> dbs, ServerInfo info, Tls tls) {
+    return new ScanSource(
+            conn,
+            dbs,
+            pipeline.selection.match,
+            scanCount,
+            info.supportsExpireTime(),
+            ctx.clock(),
+            node.toString())
+        .reconnecting(
+            () -> RedisConnector.connect(node, dbs.get(0), "source", tls),
+            pipeline.retries,
+            pipeline.retryBackoffSeconds.movePointRight(3).longValue(),
+            ctx.sleeper());
   }
 
   private static boolean sameDatabase(RedisUri from, List<Integer> dbs, EnvAddress.Resolved to) {

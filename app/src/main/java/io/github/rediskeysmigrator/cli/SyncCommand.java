@@ -2,8 +2,10 @@ package io.github.rediskeysmigrator.cli;
 
 import io.github.rediskeysmigrator.core.ExitCode;
 import io.github.rediskeysmigrator.core.LiveOptions;
+import io.github.rediskeysmigrator.core.MergedSource;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.SyncPoint;
+import io.github.rediskeysmigrator.sink.ClusterSlots;
 import io.github.rediskeysmigrator.sink.ConnectException;
 import io.github.rediskeysmigrator.sink.RedisConnector;
 import io.github.rediskeysmigrator.sink.ServerInfo;
@@ -14,12 +16,14 @@ import io.github.rediskeysmigrator.source.PsyncSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Protocol;
 
 /** {@code sync}: attach to a live source as a replica, copy its snapshot, then follow it. */
@@ -33,6 +37,10 @@ import redis.clients.jedis.Protocol;
           + " file, then every write the source makes is applied to the destination, in order,"
           + " until stopped (Ctrl-C or SIGTERM: the writer is flushed, the checkpoint saved, exit"
           + " 130).",
+      "When --from is a node of a Redis Cluster, every master is followed (one replication"
+          + " stream each; --checkpoint keeps one resume point per master). Into a cluster"
+          + " destination, each command goes to the master of its keys' slot; see the README for"
+          + " the commands a cluster cannot take.",
       "Hosts without PSYNC (AWS ElastiCache) cannot be followed: use `rdb` on a downloaded"
           + " snapshot or `scan`."
     })
@@ -102,22 +110,16 @@ final class SyncCommand implements Callable<Integer> {
     }
     String label = from.toString();
 
-    SyncPoint resume = null;
-    FileCheckpointer checkpointer = null;
-    if (checkpoint != null) {
-      checkpointer = new FileCheckpointer(checkpoint);
-      try {
-        resume = checkpointer.load().orElse(null);
-      } catch (IOException e) {
-        return runner.failBeforeStart("sync", label, "", pipeline, ExitCode.USAGE, e.getMessage());
-      }
-    }
-
+    FileCheckpointer checkpointer = checkpoint == null ? null : new FileCheckpointer(checkpoint);
     ServerInfo info;
     CommandTable commands;
+    List<HostAndPort> masters = null;
     try (Connection conn = RedisConnector.connect(from, 0, "source", tls)) {
       info = ServerInfo.query(conn);
       commands = CommandTable.query(conn);
+      if (ClusterSlots.isCluster(conn)) {
+        masters = ClusterSlots.query(conn).masters();
+      }
       if (!replicationAllowed(conn)) {
         return runner.failBeforeStart(
             "sync",
@@ -135,8 +137,29 @@ final class SyncCommand implements Callable<Integer> {
       return runner.failBeforeStart(
           "sync", label, "", pipeline, ExitCode.CONNECTION, e.getMessage());
     }
-    byte[] marker = null;
+    if (masters != null) {
+      return syncCluster(runner, from, masters, commands, checkpointer, tls);
+    }
+    SyncPoint resume = null;
     if (checkpointer != null) {
+      try {
+        resume = checkpointer.load().orElse(null);
+      } catch (IOException e) {
+        return runner.failBeforeStart("sync", label, "", pipeline, ExitCode.USAGE, e.getMessage());
+      }
+    }
+    byte[] marker = null;
+    boolean clusterDestination = false;
+    if (checkpointer != null) {
+      try {
+        clusterDestination = destinationIsCluster(tls);
+      } catch (ConnectException e) {
+        return runner.failBeforeStart(
+            "sync", label, "", pipeline, ExitCode.CONNECTION, e.getMessage());
+      }
+    }
+    // A cluster destination has no one place for the marker: its checkpoint is the file alone.
+    if (checkpointer != null && !clusterDestination) {
       marker = markerKey(from);
       try {
         resume = newest(resume, destinationMarker(marker, tls));
@@ -161,6 +184,77 @@ final class SyncCommand implements Callable<Integer> {
             .reconnecting(Math.max(1, pipeline.retries * 3));
     LiveOptions live = new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, marker);
     return runner.run("sync", label, stream, info.maxRdbVersion(), pipeline, destination, live);
+  }
+
+  /**
+   * A cluster source: one replication stream per master, all at once into the one pipeline. Each
+   * master's commands keep their order; the checkpoint file holds one resume point per master. The
+   * destination marker is not used (it records one stream), so a crash may apply the commands after
+   * the last checkpoint again.
+   */
+  private int syncCluster(
+      MigrationRunner runner,
+      RedisUri from,
+      List<HostAndPort> masters,
+      CommandTable commands,
+      FileCheckpointer checkpointer,
+      Tls tls)
+      throws InterruptedException {
+    String label = from.toString();
+    java.util.Map<String, SyncPoint> resume = java.util.Map.of();
+    if (checkpointer != null) {
+      try {
+        resume = checkpointer.loadStreams();
+      } catch (IOException e) {
+        return runner.failBeforeStart("sync", label, "", pipeline, ExitCode.USAGE, e.getMessage());
+      }
+    }
+    List<PsyncSource> streams = new ArrayList<>();
+    int newest = 0;
+    for (HostAndPort master : masters) {
+      RedisUri node = from.withAddress(master.getHost(), master.getPort());
+      try (Connection conn = RedisConnector.connect(node, 0, "source", tls)) {
+        newest = Math.max(newest, ServerInfo.query(conn).maxRdbVersion());
+      } catch (ConnectException e) {
+        return runner.failBeforeStart(
+            "sync", label, "", pipeline, ExitCode.CONNECTION, e.getMessage());
+      }
+      SyncPoint point = resume.get(node.address());
+      if (point != null) {
+        ctx.err()
+            .println(
+                "resuming "
+                    + node.address()
+                    + " from "
+                    + checkpointer.file()
+                    + ": replication id "
+                    + point.replId()
+                    + ", offset "
+                    + point.offset());
+      }
+      streams.add(
+          new PsyncSource(
+                  node, commands.names(), point, snapshotOnly, onFullResync.equals("restart"), tls)
+              .reconnecting(Math.max(1, pipeline.retries * 3))
+              .asStream(node.address()));
+    }
+    LiveOptions live =
+        new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, null, streams.size());
+    return runner.run(
+        "sync",
+        label,
+        new MergedSource(streams, streams.size(), "rkm-sync"),
+        newest,
+        pipeline,
+        destination,
+        live);
+  }
+
+  private boolean destinationIsCluster(Tls tls) throws ConnectException {
+    EnvAddress.Resolved to = destination.resolve(ctx.env());
+    try (Connection conn = RedisConnector.connect(to.uri(), 0, "destination", tls)) {
+      return ClusterSlots.isCluster(conn);
+    }
   }
 
   /** The destination key that records each applied batch's offset, per source. */

@@ -28,10 +28,21 @@ public final class Migration {
   private final java.util.Set<String> leftAlone =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  private volatile CommandEvent lastApplied;
+  // Per stream (a cluster source has one per master): the last command booked, and the offset
+  // the checkpoint holds. A command's stream is known from the SyncPoint that opened its
+  // replication id.
+  private final java.util.Map<String, CommandEvent> lastApplied =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Long> savedOffset =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Long> appliedOffsets =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, String> streamOfReplId =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<String> startedStreams =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean streamStarted;
   private long lastCheckpointMs;
-  private long savedOffset = -1;
 
   private volatile String stopReason;
   private volatile int stopExitCode = ExitCode.OK;
@@ -172,7 +183,12 @@ public final class Migration {
         command(command, writer);
       } else if (event instanceof SyncPoint point) {
         writer.flush();
-        streamStarted = true;
+        streamOfReplId.put(point.replId(), point.stream());
+        startedStreams.add(point.stream());
+        // Snapshot keys of streams that have not started yet still count as the destination's.
+        streamStarted = startedStreams.size() >= live.streams();
+        // The writer is flushed: the stream is applied up to here.
+        advance(point.stream(), point.offset());
         save(point);
       }
     }
@@ -234,31 +250,53 @@ public final class Migration {
     return db + ":" + new String(key, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
-  private void save(SyncPoint point) {
+  private synchronized void save(SyncPoint point) {
     if (live.checkpointer() == null) {
       return;
     }
     try {
       live.checkpointer().save(point);
       lastCheckpointMs = clock.millis();
-      savedOffset = Math.max(savedOffset, point.offset());
+      savedOffset.merge(point.stream(), point.offset(), Math::max);
     } catch (java.io.IOException e) {
       stop(ExitCode.USAGE, "cannot write the checkpoint: " + e.getMessage());
     }
   }
 
   /**
-   * Records the last acknowledged command if it is newer than the checkpoint; {@code force} ignores
-   * the rate limit.
+   * Records the last acknowledged command of each stream if it is newer than its checkpoint; {@code
+   * force} ignores the rate limit.
    */
-  private void saveCheckpoint(boolean force) {
-    CommandEvent c = lastApplied;
-    if (c == null || live.checkpointer() == null || c.offset() <= savedOffset) {
+  private synchronized void saveCheckpoint(boolean force) {
+    if (live.checkpointer() == null) {
       return;
     }
-    if (force || clock.millis() - lastCheckpointMs >= live.checkpointEveryMs()) {
-      save(new SyncPoint(c.replId(), c.offset(), c.sourceDb()));
+    if (!force && clock.millis() - lastCheckpointMs < live.checkpointEveryMs()) {
+      return;
     }
+    for (var e : lastApplied.entrySet()) {
+      CommandEvent c = e.getValue();
+      if (c.offset() > savedOffset.getOrDefault(e.getKey(), -1L)) {
+        save(new SyncPoint(c.replId(), c.offset(), c.sourceDb(), e.getKey()));
+      }
+    }
+  }
+
+  private void booked(CommandEvent command) {
+    String stream = streamOfReplId.getOrDefault(command.replId(), "");
+    lastApplied.put(stream, command);
+    advance(stream, command.offset());
+  }
+
+  /** Everything of {@code stream} up to {@code offset} is behind us. */
+  private void advance(String stream, long offset) {
+    appliedOffsets.merge(stream, offset, Math::max);
+    long total = 0;
+    for (long o : appliedOffsets.values()) {
+      total += o;
+    }
+    // Comparable with the source's offset, which for several streams is their sum too.
+    report.applied(total);
   }
 
   private int sourceFailure(Throwable cause) {
@@ -326,8 +364,7 @@ public final class Migration {
     @Override
     public void commandApplied(CommandEvent command) {
       report.commandsApplied.incrementAndGet();
-      report.applied(command.offset());
-      lastApplied = command;
+      booked(command);
       saveCheckpoint(false);
     }
 
@@ -335,7 +372,7 @@ public final class Migration {
     public void commandFailed(CommandEvent command, String reason) {
       report.commandsFailed.incrementAndGet();
       // Failed or not, the command is behind us in the stream: resume after it.
-      lastApplied = command;
+      booked(command);
       errorSink.commandFailed(command, reason);
     }
 

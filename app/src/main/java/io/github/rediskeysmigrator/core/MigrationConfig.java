@@ -64,6 +64,9 @@ public record MigrationConfig(
     /** Destination when neither --to nor DESTINATION_REDIS_* is given. */
     public static final String DESTINATION = "redis://localhost:6379/0";
 
+    /** Connections to a single-node destination, each with a thread of its own (--writers). */
+    public static final int WRITERS = 1;
+
     /** Keys in flight between the reading and the writing thread. */
     public static final int QUEUE_KEYS = 16_384;
   }

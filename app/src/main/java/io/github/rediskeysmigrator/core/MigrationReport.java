@@ -91,7 +91,10 @@ public final class MigrationReport {
     return commandsFailed.get();
   }
 
-  /** The replication offset of the last live command the destination acknowledged, or -1. */
+  /**
+   * The replication offset of the last live command the destination acknowledged, or -1; with
+   * several streams (a cluster source), the sum of each stream's.
+   */
   public long appliedOffset() {
     return appliedOffset;
   }

@@ -96,6 +96,11 @@ public record RedisUri(String host, int port, int db, String user, String passwo
     return new RedisUri(host, port, newDb, user, password, tls);
   }
 
+  /** Another node of the same deployment (a cluster master): same credentials and TLS, db 0. */
+  public RedisUri withAddress(String otherHost, int otherPort) {
+    return new RedisUri(otherHost, otherPort, 0, user, password, tls);
+  }
+
   /** The database to use, 0 when the URI names none. */
   public int dbOrZero() {
     return Math.max(db, 0);

@@ -7,8 +7,15 @@ package io.github.rediskeysmigrator.core;
  * @param replId the replication id
  * @param offset the replication offset reached
  * @param db the source db selected at that offset, or -1 when the next command will select one
+ * @param stream which of several streams read at once (a cluster master's address), "" for the only
+ *     one
  */
-public record SyncPoint(String replId, long offset, int db) implements SourceEvent {
+public record SyncPoint(String replId, long offset, int db, String stream) implements SourceEvent {
+  /** A point of the only stream of a run. */
+  public SyncPoint(String replId, long offset, int db) {
+    this(replId, offset, db, "");
+  }
+
   @Override
   public long weight() {
     return 64;

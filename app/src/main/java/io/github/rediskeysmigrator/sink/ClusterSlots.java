@@ -25,6 +25,12 @@ public final class ClusterSlots {
     this.owner = owner;
   }
 
+  /** Whether the server behind {@code conn} runs in cluster mode (INFO cluster). */
+  public static boolean isCluster(Connection conn) {
+    conn.sendCommand(Protocol.Command.INFO, "cluster");
+    return conn.getBulkReply().contains("cluster_enabled:1");
+  }
+
   /** Reads the slot map from any node. */
   public static ClusterSlots query(Connection conn) {
     conn.sendCommand(Protocol.Command.CLUSTER, "SLOTS");

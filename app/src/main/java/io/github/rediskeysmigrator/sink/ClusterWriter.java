@@ -1,6 +1,7 @@
 package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.CommandEvent;
+import io.github.rediskeysmigrator.core.CommandKeys;
 import io.github.rediskeysmigrator.core.FunctionListener;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyWriter;
@@ -17,16 +18,38 @@ import java.util.function.Supplier;
  * pipelined writer per master. A key answered with MOVED, ASK, TRYAGAIN or CLUSTERDOWN (a slot
  * being moved, a failover) is sent again once the slot map has been read anew, after a pause, up to
  * a bounded number of rounds.
+ *
+ * <p>Live commands go the same way, by the slot of their keys; each master's writer keeps their
+ * order, and their outcomes reach the run in stream order ({@link CommandOrder}), so a checkpoint
+ * never passes a command that is not applied. What a cluster cannot take as it is:
+ *
+ * <ul>
+ *   <li>DEL, UNLINK and MSET over keys of several slots are split into one command per key;
+ *   <li>other commands over keys of several slots fail, with the reason in the error log;
+ *   <li>FLUSHALL, FLUSHDB, FUNCTION and SCRIPT go to every master; SWAPDB, and commands in a db
+ *       other than 0 fail; other keyless commands (PUBLISH) go to the first master;
+ *   <li>a MULTI/EXEC block whose keys are all in one slot is sent as a transaction to its master;
+ *       one that spans slots cannot be atomic in a cluster, so its commands are applied one by one
+ *       on their masters (the end state is the same; a reader may see it half applied).
+ * </ul>
  */
 public final class ClusterWriter implements KeyWriter {
   private static final int REDIRECT_ROUNDS = 10;
+  // Keyless commands every master must apply.
+  private static final java.util.Set<String> BROADCAST =
+      java.util.Set.of("FLUSHALL", "FLUSHDB", "FUNCTION", "SCRIPT");
 
   private final WriteListener listener;
   private final Supplier<ClusterSlots> slotsReader;
   private final BiFunction<redis.clients.jedis.HostAndPort, WriteListener, PipelinedWriter>
       writerFor;
   private final Sleeper sleeper;
-  private final List<KeyEvent> redirected = new ArrayList<>();
+  private final CommandOrder order;
+  private final CommandKeys commandKeys;
+  // Keys, commands and transactions the cluster redirected, to be sent again in order.
+  private final List<Object> redirected = new ArrayList<>();
+  // The source transaction being collected (from its MULTI), or null.
+  private List<CommandEvent> transaction;
   private ClusterSlots slots;
   private List<PipelinedWriter> writers = new ArrayList<>();
 
@@ -39,7 +62,23 @@ public final class ClusterWriter implements KeyWriter {
       Supplier<ClusterSlots> slotsReader,
       BiFunction<redis.clients.jedis.HostAndPort, WriteListener, PipelinedWriter> writerFor,
       Sleeper sleeper) {
-    this.listener = listener;
+    this(listener, slotsReader, writerFor, sleeper, CommandKeys.NONE);
+  }
+
+  /**
+   * A writer that also applies live commands.
+   *
+   * @param commandKeys where the keys of each live command are
+   */
+  public ClusterWriter(
+      WriteListener listener,
+      Supplier<ClusterSlots> slotsReader,
+      BiFunction<redis.clients.jedis.HostAndPort, WriteListener, PipelinedWriter> writerFor,
+      Sleeper sleeper,
+      CommandKeys commandKeys) {
+    this.order = new CommandOrder(listener);
+    this.commandKeys = commandKeys;
+    this.listener = order;
     this.slotsReader = slotsReader;
     this.writerFor = writerFor;
     this.sleeper = sleeper;
@@ -78,8 +117,220 @@ public final class ClusterWriter implements KeyWriter {
   }
 
   @Override
-  public void writeCommand(CommandEvent command) {
-    listener.commandFailed(command, "live commands into a Redis Cluster are not supported yet");
+  public void writeCommand(CommandEvent command) throws WriteException, InterruptedException {
+    String name = command.name();
+    if (transaction != null) {
+      transaction.add(command);
+      if (name.equals("EXEC") || name.equals("DISCARD")) {
+        List<CommandEvent> block = transaction;
+        transaction = null;
+        writeTransaction(block);
+      }
+      return;
+    }
+    if (name.equals("MULTI")) {
+      transaction = new ArrayList<>(List.of(command));
+      return;
+    }
+    route(command);
+  }
+
+  /** Sends one command (not MULTI/EXEC) where it belongs, or books why it cannot be applied. */
+  private void route(CommandEvent command) throws WriteException, InterruptedException {
+    String name = command.name();
+    if (command.db() != 0) {
+      order.refuse(
+          command,
+          "a Redis Cluster has db 0 only; this command is in db "
+              + command.db()
+              + " (fold dbs with --db-map "
+              + command.db()
+              + "=0)");
+      return;
+    }
+    List<byte[]> keys = commandKeys.keys(command.argv());
+    if (keys.isEmpty()) {
+      if (BROADCAST.contains(name)) {
+        // Each master's writer keeps its order, so every master applies it between the same
+        // commands as the source did.
+        order.expect(command, writers.size());
+        for (PipelinedWriter w : writers) {
+          w.writeCommand(command);
+        }
+      } else if (name.equals("SWAPDB") || name.equals("SELECT")) {
+        order.refuse(command, name + " has no meaning in a Redis Cluster (db 0 only)");
+      } else {
+        order.expect(command, 1);
+        writers.get(0).writeCommand(command);
+      }
+      return;
+    }
+    int slot = sameSlot(keys);
+    if (slot < 0) {
+      List<CommandEvent> parts = split(command);
+      if (parts == null) {
+        order.refuse(
+            command,
+            "its keys are in different hash slots, which a Redis Cluster cannot take in one"
+                + " command (CROSSSLOT)");
+        return;
+      }
+      order.expect(command, parts.size());
+      for (CommandEvent part : parts) {
+        sendTo(ClusterSlots.slot(commandKeys.keys(part.argv()).get(0)), part, command);
+      }
+      return;
+    }
+    order.expect(command, 1);
+    sendTo(slot, command, command);
+  }
+
+  /**
+   * A source transaction: atomic on its master when all its keys share one slot; otherwise each
+   * command on its own master, in order (the cluster cannot run it atomically).
+   */
+  private void writeTransaction(List<CommandEvent> block)
+      throws WriteException, InterruptedException {
+    CommandEvent exec = block.get(block.size() - 1);
+    List<byte[]> keys = new ArrayList<>();
+    boolean keyless = false;
+    boolean otherDb = false;
+    for (CommandEvent c : block.subList(1, block.size() - 1)) {
+      List<byte[]> k = commandKeys.keys(c.argv());
+      keyless |= k.isEmpty();
+      otherDb |= c.db() != 0;
+      keys.addAll(k);
+    }
+    int slot = keys.isEmpty() ? -1 : sameSlot(keys);
+    if (slot >= 0 && !keyless && !otherDb && !exec.name().equals("DISCARD")) {
+      for (CommandEvent c : block) {
+        order.expect(c, 1);
+      }
+      sendTransaction(new TxBlock(block, slot));
+      return;
+    }
+    order.expect(block.get(0), 0);
+    if (!exec.name().equals("DISCARD")) {
+      for (CommandEvent c : block.subList(1, block.size() - 1)) {
+        route(c);
+      }
+    }
+    order.expect(exec, 0);
+  }
+
+  /**
+   * A source transaction within one slot, sent whole to its master. Its commands are booked from
+   * the EXEC reply: QUEUED says nothing yet. If the cluster redirected any of them (the slot is
+   * moving), the master aborts the transaction and the whole block is sent again once the slot map
+   * is read anew.
+   */
+  private static final class TxBlock {
+    final List<CommandEvent> block;
+    final int slot;
+    boolean redirected;
+    String failure;
+
+    TxBlock(List<CommandEvent> block, int slot) {
+      this.block = block;
+      this.slot = slot;
+    }
+
+    CommandEvent exec() {
+      return block.get(block.size() - 1);
+    }
+  }
+
+  // Each command of a transaction in flight, to its block.
+  private final java.util.Map<CommandEvent, TxBlock> txOf = new java.util.IdentityHashMap<>();
+
+  private void sendTransaction(TxBlock tx) throws WriteException, InterruptedException {
+    int owner = slots.owner(tx.slot);
+    if (owner < 0) {
+      redirected.add(tx);
+      return;
+    }
+    tx.redirected = false;
+    tx.failure = null;
+    for (CommandEvent c : tx.block) {
+      txOf.put(c, tx);
+    }
+    for (CommandEvent c : tx.block) {
+      writers.get(owner).writeCommand(c);
+    }
+  }
+
+  /** The EXEC reply of a transaction came: books every command of it. */
+  private void finishTransaction(TxBlock tx, String execFailure) {
+    tx.block.forEach(txOf::remove);
+    if (execFailure != null && tx.redirected) {
+      redirected.add(tx);
+      return;
+    }
+    // EXECABORT: nothing of it applied. Another error inside EXEC: the others did apply.
+    boolean aborted = execFailure != null && execFailure.startsWith("EXECABORT");
+    for (CommandEvent c : tx.block) {
+      String why = c == tx.exec() ? execFailure : aborted ? execFailure : tx.failure;
+      if (why == null) {
+        order.commandApplied(c);
+      } else {
+        order.commandFailed(c, why);
+      }
+    }
+  }
+
+  private void sendTo(int slot, CommandEvent part, CommandEvent whole)
+      throws WriteException, InterruptedException {
+    int owner = slots.owner(slot);
+    if (owner < 0) {
+      redirected.add(new Part(part, whole));
+      return;
+    }
+    PipelinedWriter w = writers.get(owner);
+    parts.put(part, whole);
+    w.writeCommand(part);
+  }
+
+  /** One command of a split (or the command itself), and the source command it stands for. */
+  private record Part(CommandEvent part, CommandEvent whole) {}
+
+  // A split command's parts, answered in the name of the whole.
+  private final java.util.Map<CommandEvent, CommandEvent> parts = new java.util.IdentityHashMap<>();
+
+  private CommandEvent whole(CommandEvent part) {
+    CommandEvent w = parts.remove(part);
+    return w == null ? part : w;
+  }
+
+  /** The common slot of {@code keys}, or -1 when they are in several. */
+  private static int sameSlot(List<byte[]> keys) {
+    int slot = ClusterSlots.slot(keys.get(0));
+    for (byte[] k : keys) {
+      if (ClusterSlots.slot(k) != slot) {
+        return -1;
+      }
+    }
+    return slot;
+  }
+
+  /** DEL, UNLINK and MSET as one command per key; null for commands that cannot be split. */
+  private static List<CommandEvent> split(CommandEvent c) {
+    byte[][] argv = c.argv();
+    int step;
+    switch (c.name()) {
+      case "DEL", "UNLINK" -> step = 1;
+      case "MSET" -> step = 2;
+      default -> {
+        return null;
+      }
+    }
+    List<CommandEvent> out = new ArrayList<>();
+    for (int i = 1; i + step - 1 < argv.length; i += step) {
+      byte[][] one = new byte[1 + step][];
+      one[0] = argv[0];
+      System.arraycopy(argv, i, one, 1, step);
+      out.add(new CommandEvent(c.db(), one, c.replId(), c.offset(), c.sourceDb()));
+    }
+    return out;
   }
 
   @Override
@@ -88,18 +339,31 @@ public final class ClusterWriter implements KeyWriter {
       w.flush();
     }
     for (int round = 1; !redirected.isEmpty(); round++) {
-      List<KeyEvent> again = new ArrayList<>(redirected);
+      List<Object> again = new ArrayList<>(redirected);
       redirected.clear();
       if (round > REDIRECT_ROUNDS) {
-        for (KeyEvent e : again) {
-          listener.failed(e, "the cluster kept redirecting this key (slot moving or cluster down)");
+        String why = "the cluster kept redirecting it (slot moving or cluster down)";
+        for (Object o : again) {
+          if (o instanceof KeyEvent e) {
+            listener.failed(e, why);
+          } else if (o instanceof Part p) {
+            order.commandFailed(p.whole(), why);
+          } else if (o instanceof TxBlock tx) {
+            tx.block.forEach(c -> order.commandFailed(c, why));
+          }
         }
         return;
       }
       sleeper.sleep(Math.min(200L * round, 2_000));
       open(slotsReader.get());
-      for (KeyEvent e : again) {
-        write(e);
+      for (Object o : again) {
+        if (o instanceof KeyEvent e) {
+          write(e);
+        } else if (o instanceof Part p) {
+          sendTo(ClusterSlots.slot(commandKeys.keys(p.part().argv()).get(0)), p.part(), p.whole());
+        } else if (o instanceof TxBlock tx) {
+          sendTransaction(tx);
+        }
       }
       for (PipelinedWriter w : writers) {
         w.flush();
@@ -135,10 +399,7 @@ public final class ClusterWriter implements KeyWriter {
 
     @Override
     public void failed(KeyEvent event, String reason) {
-      if (reason.startsWith("MOVED")
-          || reason.startsWith("ASK")
-          || reason.startsWith("TRYAGAIN")
-          || reason.startsWith("CLUSTERDOWN")) {
+      if (redirect(reason)) {
         redirected.add(event);
       } else {
         listener.failed(event, reason);
@@ -147,12 +408,42 @@ public final class ClusterWriter implements KeyWriter {
 
     @Override
     public void commandApplied(CommandEvent command) {
-      listener.commandApplied(command);
+      TxBlock tx = txOf.get(command);
+      if (tx != null) {
+        if (command == tx.exec()) {
+          finishTransaction(tx, null);
+        }
+        return;
+      }
+      order.commandApplied(whole(command));
     }
 
     @Override
     public void commandFailed(CommandEvent command, String reason) {
-      listener.commandFailed(command, reason);
+      TxBlock tx = txOf.get(command);
+      if (tx != null) {
+        if (command == tx.exec()) {
+          finishTransaction(tx, reason);
+        } else if (redirect(reason)) {
+          tx.redirected = true;
+        } else if (tx.failure == null) {
+          tx.failure = reason;
+        }
+        return;
+      }
+      if (redirect(reason) && !commandKeys.keys(command.argv()).isEmpty()) {
+        // Sent again after the slot map is read anew; answered then in the name of the whole.
+        redirected.add(new Part(command, whole(command)));
+      } else {
+        order.commandFailed(whole(command), reason);
+      }
+    }
+
+    private static boolean redirect(String reason) {
+      return reason.startsWith("MOVED")
+          || reason.startsWith("ASK")
+          || reason.startsWith("TRYAGAIN")
+          || reason.startsWith("CLUSTERDOWN");
     }
   }
 

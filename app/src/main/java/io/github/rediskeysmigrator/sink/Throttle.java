@@ -28,19 +28,23 @@ public final class Throttle {
     if (nanosPerKey == 0) {
       return;
     }
-    long now = nanoTime.getAsLong();
-    if (!started) {
-      next = now;
-      started = true;
+    long wait;
+    // Shared by the connections of --writers: each takes its slot under the lock, then waits.
+    synchronized (this) {
+      long now = nanoTime.getAsLong();
+      if (!started) {
+        next = now;
+        started = true;
+      }
+      // Idle time is not saved up: a burst after a pause still respects the rate.
+      if (next < now) {
+        next = now;
+      }
+      wait = next - now;
+      next += (long) nanosPerKey;
     }
-    // Idle time is not saved up: a burst after a pause still respects the rate.
-    if (next < now) {
-      next = now;
-    }
-    long wait = next - now;
     if (wait >= MIN_SLEEP_NANOS) {
       sleeper.sleep(wait / 1_000_000L);
     }
-    next += (long) nanosPerKey;
   }
 }

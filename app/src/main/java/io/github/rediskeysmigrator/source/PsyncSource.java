@@ -45,6 +45,7 @@ public final class PsyncSource implements KeySource {
   private final RedisUri from;
   private final Tls tls;
   private int retries = 15;
+  private String stream = "";
   private final Set<String> commandNames;
   private final SyncPoint resumeFrom;
   private final boolean snapshotOnly;
@@ -135,6 +136,15 @@ public final class PsyncSource implements KeySource {
   private SourceException connection(String message, Throwable cause) {
     return new SourceException(
         SourceException.Kind.CONNECTION, "source " + from + ": " + message, cause);
+  }
+
+  /**
+   * Names this stream in its resume points, when it is one of several read at once (a master of a
+   * cluster source); "" (the default) for the only one.
+   */
+  public PsyncSource asStream(String name) {
+    this.stream = name;
+    return this;
   }
 
   /** Reconnection attempts, one a second, when the source goes away (default 15). */
@@ -249,7 +259,7 @@ public final class PsyncSource implements KeySource {
         // snapshot (RedisSocketReplicator.trySync), so the resume point is taken here, where
         // the command stream starts, after a full or a partial resync alike.
         sourceOffset = conf.getReplOffset();
-        sink.accept(new SyncPoint(conf.getReplId(), conf.getReplOffset(), db));
+        sink.accept(new SyncPoint(conf.getReplId(), conf.getReplOffset(), db, stream));
         if (snapshotOnly) {
           done = true;
           stop();
@@ -272,7 +282,7 @@ public final class PsyncSource implements KeySource {
       }
       if (NOT_FORWARDED.contains(name)) {
         // The stream moved on: a resume point the checkpoint may record.
-        sink.accept(new SyncPoint(conf.getReplId(), end, db));
+        sink.accept(new SyncPoint(conf.getReplId(), end, db, stream));
         return;
       }
       byte[][] args = command.getArgs();

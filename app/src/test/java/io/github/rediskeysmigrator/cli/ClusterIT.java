@@ -3,22 +3,39 @@ package io.github.rediskeysmigrator.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
+import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.LocalCluster;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-/** A real three-master Redis Cluster as the destination. */
+/** Real three-master Redis Clusters as destination and as source. */
 class ClusterIT {
   @RegisterExtension static final LocalCluster cluster = new LocalCluster();
-  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.debian();
+  @RegisterExtension static final LocalCluster sourceCluster = new LocalCluster();
+
+  @RegisterExtension
+  static final RedisServerExtension source =
+      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+
+  @RegisterExtension static final RedisServerExtension single = RedisServerExtension.debian();
 
   @TempDir Path tmp;
 
@@ -212,5 +229,462 @@ class ClusterIT {
             tmp.resolve("e.log").toString());
     assertEquals(2, withDb.exit(), withDb::toString);
     assertTrue(withDb.err().contains("db 0 only"), withDb.err());
+  }
+
+  private static Map<String, String> dataset(LocalCluster c) {
+    List<Jedis> clients = c.clients();
+    try {
+      return Dataset.of(clients);
+    } finally {
+      clients.forEach(Jedis::close);
+    }
+  }
+
+  private static Map<String, String> dataset(RedisServerExtension server) {
+    try (Jedis j = server.server().client()) {
+      return Dataset.of(j);
+    }
+  }
+
+  /** The report adds up, and holds {@code written} keys written. */
+  private static Map<String, Object> assertAccounted(Path report, long written) throws Exception {
+    Map<String, Object> r = JsonReader.object(Files.readString(report));
+    long read = n(r, "read");
+    assertEquals(
+        read,
+        n(r, "written")
+            + n(r, "skipped_existing")
+            + n(r, "skipped_expired")
+            + n(r, "skipped_gone")
+            + n(r, "filtered")
+            + n(r, "errors"),
+        r::toString);
+    assertEquals(written, n(r, "written"), r::toString);
+    return r;
+  }
+
+  private static long n(Map<String, Object> r, String field) {
+    return ((Number) r.get(field)).longValue();
+  }
+
+  @Test
+  void rdbShardFilesReadInParallelIntoTheCluster() throws Exception {
+    Map<String, String> expected = new TreeMap<>();
+    List<String> files = new ArrayList<>();
+    for (String shard : List.of("a", "b", "c")) {
+      try (Jedis s = source.server().client()) {
+        s.flushAll();
+        SampleData.fillAllTypes(s, shard + ":");
+        SampleData.fillStrings(s, shard + ":many:", 2000);
+        expected.putAll(Dataset.of(s));
+      }
+      files.add(source.server().saveTo(tmp.resolve(shard + ".rdb")).toString());
+    }
+    List<String> args = new ArrayList<>(List.of("rdb"));
+    args.addAll(files);
+    args.addAll(
+        List.of(
+            "--parallel",
+            "3",
+            "--to",
+            cluster.uri(),
+            "--report",
+            tmp.resolve("r.json").toString(),
+            "--error-log",
+            tmp.resolve("e.log").toString()));
+
+    Tool.Result r = Tool.run(args.toArray(String[]::new));
+
+    assertEquals(0, r.exit(), r::toString);
+    assertEquals(expected, dataset(cluster));
+    assertAccounted(tmp.resolve("r.json"), expected.size());
+
+    Tool.Result writers = Tool.run("rdb", files.get(0), "--writers", "2", "--to", cluster.uri());
+    assertEquals(2, writers.exit(), writers::toString);
+    assertTrue(writers.err().contains("one connection per master"), writers.err());
+    Tool.Result none = Tool.run("rdb", files.get(0), "--parallel", "0", "--to", cluster.uri());
+    assertEquals(2, none.exit(), none::toString);
+  }
+
+  @Test
+  void scanFromAClusterIntoAClusterAndIntoASingleNode() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "");
+      SampleData.fillAllTypes(s, "{tagged}:");
+      SampleData.fillStrings(s, "many:", 3000);
+      sourceCluster.load(s);
+    }
+    Map<String, String> expected = dataset(sourceCluster);
+    assertEquals(2 * SampleData.ALL_TYPES_KEYS + 3000, expected.size());
+
+    Tool.Result intoCluster =
+        Tool.run(
+            "scan",
+            "--from",
+            sourceCluster.uri(),
+            "--to",
+            cluster.uri(),
+            "--report",
+            tmp.resolve("r.json").toString(),
+            "--error-log",
+            tmp.resolve("e.log").toString());
+    assertEquals(0, intoCluster.exit(), intoCluster::toString);
+    assertEquals(expected, dataset(cluster));
+    assertAccounted(tmp.resolve("r.json"), expected.size());
+
+    Tool.Result intoNode =
+        Tool.run(
+            "scan",
+            "--from",
+            sourceCluster.uri(),
+            "--to",
+            single.uri(),
+            "--report",
+            tmp.resolve("r2.json").toString(),
+            "--error-log",
+            tmp.resolve("e.log").toString());
+    assertEquals(0, intoNode.exit(), intoNode::toString);
+    assertEquals(expected, dataset(single));
+    assertAccounted(tmp.resolve("r2.json"), expected.size());
+
+    Tool.Result otherDb =
+        Tool.run("scan", "--from", sourceCluster.uri(), "--db", "1", "--to", single.uri());
+    assertEquals(2, otherDb.exit(), otherDb::toString);
+  }
+
+  private JarRun sync(String from, String to) {
+    return JarRun.start(
+        tmp,
+        Map.of(),
+        "sync",
+        "--from",
+        from,
+        "--to",
+        to,
+        "--checkpoint",
+        tmp.resolve("checkpoint").toString(),
+        "--report",
+        tmp.resolve("r.json").toString(),
+        "--error-log",
+        tmp.resolve("e.log").toString(),
+        "--progress",
+        "never");
+  }
+
+  /** Offsets in the checkpoint file: "" for a single source, else by master address. */
+  private Map<String, Long> checkpointOffsets() {
+    Map<String, Long> offsets = new TreeMap<>();
+    try (var in = Files.newBufferedReader(tmp.resolve("checkpoint"))) {
+      Properties p = new Properties();
+      p.load(in);
+      for (String name : p.stringPropertyNames()) {
+        if (name.equals("offset")) {
+          offsets.put("", Long.parseLong(p.getProperty(name)));
+        } else if (name.startsWith("master.")) {
+          String[] parts = p.getProperty(name).split(" ");
+          offsets.put(parts[0], Long.parseLong(parts[2]));
+        }
+      }
+    } catch (Exception e) {
+      // not written yet, or being replaced
+    }
+    return offsets;
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private long sourceOffset() {
+    try (Jedis s = source.server().client()) {
+      for (String line : s.info("replication").split("\r?\n")) {
+        if (line.startsWith("master_repl_offset:")) {
+          return Long.parseLong(line.substring("master_repl_offset:".length()).trim());
+        }
+      }
+    }
+    throw new AssertionError("no master_repl_offset");
+  }
+
+  @Test
+  void syncFromAClusterWithLiveWritesOnEveryMaster() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "");
+      SampleData.fillStrings(s, "many:", 1000);
+      sourceCluster.load(s);
+    }
+    try (JarRun run = sync(sourceCluster.uri(), single.uri())) {
+      await("a checkpoint for each master", () -> checkpointOffsets().size() == 3);
+      for (int i = 0; i < 300; i++) {
+        byte[] counter = ("counter:" + (i % 30)).getBytes(StandardCharsets.UTF_8);
+        byte[] log = ("log:" + (i % 30)).getBytes(StandardCharsets.UTF_8);
+        byte[] gone = ("many:" + i).getBytes(StandardCharsets.UTF_8);
+        try (Jedis a = sourceCluster.clientFor(counter);
+            Jedis b = sourceCluster.clientFor(log);
+            Jedis c = sourceCluster.clientFor(gone)) {
+          a.incr(counter);
+          b.append(log, ("," + i).getBytes(StandardCharsets.UTF_8));
+          c.del(gone);
+        }
+      }
+      try (Jedis owner = sourceCluster.clientFor("{t}a".getBytes(StandardCharsets.UTF_8))) {
+        var t = owner.multi();
+        t.set("{t}a", "1");
+        t.rpush("{t}b", "x", "y");
+        t.pexpire("{t}a", 3_600_000);
+        t.exec();
+      }
+      awaitClusterCaughtUp();
+      assertEquals(dataset(sourceCluster), dataset(single));
+      assertEquals(130, run.terminate(), run::toString);
+    }
+    Map<String, Object> r =
+        assertAccounted(tmp.resolve("r.json"), SampleData.ALL_TYPES_KEYS + 1000);
+    assertEquals(0L, n(r, "commands_failed"), r::toString);
+
+    // Written while no sync runs: each master's backlog gives it back, once.
+    for (int i = 0; i < 100; i++) {
+      byte[] counter = ("counter:" + (i % 30)).getBytes(StandardCharsets.UTF_8);
+      try (Jedis a = sourceCluster.clientFor(counter)) {
+        a.incr(counter);
+      }
+    }
+    try (JarRun again = sync(sourceCluster.uri(), single.uri())) {
+      await("three resumes", () -> again.err().split("resuming ", -1).length == 4);
+      awaitClusterCaughtUp();
+      assertEquals(dataset(sourceCluster), dataset(single));
+      assertEquals(130, again.terminate(), again::toString);
+    }
+    Map<String, Object> resumed = assertAccounted(tmp.resolve("r.json"), 0);
+    assertEquals(100L, n(resumed, "commands_applied"), resumed::toString);
+  }
+
+  private void awaitClusterCaughtUp() throws InterruptedException {
+    Map<String, Long> target = sourceCluster.replicationOffsets();
+    await(
+        "every master's checkpoint to reach its offset " + target,
+        () -> {
+          Map<String, Long> done = checkpointOffsets();
+          return target.entrySet().stream()
+              .allMatch(e -> done.getOrDefault(e.getKey(), -1L) >= e.getValue());
+        });
+  }
+
+  @Test
+  void syncFromASingleNodeIntoTheClusterWithLiveWrites() throws Exception {
+    try (Jedis s = source.server().client()) {
+      s.flushAll();
+      SampleData.fillAllTypes(s, "");
+      SampleData.fillStrings(s, "many:", 1000);
+    }
+    try (JarRun run = sync(source.uri(), cluster.uri())) {
+      await("the snapshot", () -> checkpointOffsets().containsKey(""));
+      try (Jedis s = source.server().client()) {
+        for (int i = 0; i < 300; i++) {
+          s.incr("counter:" + (i % 30));
+          s.append("log:" + (i % 30), "," + i);
+        }
+        // Keys in several slots: split into one command per key.
+        s.del("many:1", "many:2", "many:3", "nothing");
+        s.mset("m:1", "a", "m:2", "b", "m:3", "c");
+        // A transaction in one slot (atomic on its master), one across slots (applied in order).
+        var t = s.multi();
+        t.set("{t}a", "1");
+        t.rpush("{t}b", "x", "y");
+        t.exec();
+        t = s.multi();
+        t.incr("counter:1");
+        t.set("elsewhere", "z");
+        t.pexpire("elsewhere", 3_600_000);
+        t.exec();
+      }
+      long target = sourceOffset();
+      await("checkpoint at " + target, () -> checkpointOffsets().getOrDefault("", -1L) >= target);
+      assertEquals(dataset(source), dataset(cluster));
+
+      // Emptied at the source: every master empties, then takes what follows.
+      try (Jedis s = source.server().client()) {
+        s.flushAll();
+        s.set("after", "flush");
+      }
+      long end = sourceOffset();
+      await("checkpoint at " + end, () -> checkpointOffsets().getOrDefault("", -1L) >= end);
+      assertEquals(dataset(source), dataset(cluster));
+
+      // What a cluster cannot take: booked as failed, with the reason, and the stream goes on.
+      try (Jedis s = source.server().client()) {
+        s.set("a", "1");
+        s.rename("a", "b");
+        s.select(1);
+        s.set("in-db-1", "x");
+        s.select(0);
+        s.set("last", "1");
+      }
+      long last = sourceOffset();
+      await("checkpoint at " + last, () -> checkpointOffsets().getOrDefault("", -1L) >= last);
+      try (Jedis owner = cluster.clientFor("last".getBytes(StandardCharsets.UTF_8))) {
+        assertEquals("1", owner.get("last"));
+      }
+      assertEquals(130, run.terminate(), run::toString);
+    }
+    Map<String, Object> r =
+        assertAccounted(tmp.resolve("r.json"), SampleData.ALL_TYPES_KEYS + 1000);
+    assertEquals(2L, n(r, "commands_failed"), r::toString);
+    assertTrue(n(r, "commands_applied") > 600, r::toString);
+    String errors = Files.readString(tmp.resolve("e.log"));
+    assertTrue(errors.contains("different hash slots"), errors);
+    assertTrue(errors.contains("db 0 only"), errors);
+  }
+
+  @Test
+  void snapshotOnlyFromAClusterIntoANodeAndIntoACluster() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "");
+      SampleData.fillStrings(s, "many:", 1000);
+      sourceCluster.load(s);
+    }
+    JarRun run =
+        JarRun.start(
+            tmp,
+            Map.of(),
+            "sync",
+            "--from",
+            sourceCluster.uri(),
+            "--to",
+            single.uri(),
+            "--snapshot-only",
+            "--report",
+            tmp.resolve("r.json").toString(),
+            "--error-log",
+            tmp.resolve("e.log").toString());
+    try (run) {
+      assertEquals(0, run.waitFor(60), run::toString);
+    }
+    assertEquals(dataset(sourceCluster), dataset(single));
+    assertAccounted(tmp.resolve("r.json"), SampleData.ALL_TYPES_KEYS + 1000);
+
+    // Cluster to cluster: every master's stream, each key to the master of its slot.
+    try (JarRun intoCluster =
+        JarRun.start(
+            tmp,
+            Map.of(),
+            "sync",
+            "--from",
+            sourceCluster.uri(),
+            "--to",
+            cluster.uri(),
+            "--snapshot-only",
+            "--report",
+            tmp.resolve("r2.json").toString(),
+            "--error-log",
+            tmp.resolve("e.log").toString())) {
+      assertEquals(0, intoCluster.waitFor(60), intoCluster::toString);
+    }
+    assertEquals(dataset(sourceCluster), dataset(cluster));
+    assertAccounted(tmp.resolve("r2.json"), SampleData.ALL_TYPES_KEYS + 1000);
+  }
+
+  /**
+   * Hash tags in the first {@code n} slots of the first node: those that {@code redis-cli --cluster
+   * reshard --cluster-slots n} moves away from it first.
+   */
+  private static List<String> tagsInSlotsThatMove(int n) {
+    java.util.TreeSet<Integer> owned = new java.util.TreeSet<>();
+    try (Jedis j = cluster.nodes().get(0).client()) {
+      for (Object r : j.clusterSlots()) {
+        List<?> range = (List<?>) r;
+        if (((Long) ((List<?>) range.get(2)).get(1)).intValue() == cluster.nodes().get(0).port()) {
+          for (long slot = (Long) range.get(0); slot <= (Long) range.get(1); slot++) {
+            owned.add((int) slot);
+          }
+        }
+      }
+    }
+    java.util.Set<Long> moving = new java.util.HashSet<>();
+    owned.stream().limit(n).forEach(slot -> moving.add((long) slot));
+    List<String> tags = new ArrayList<>();
+    try (Jedis j = cluster.nodes().get(0).client()) {
+      for (int i = 0; tags.size() < 20; i++) {
+        String tag = "{tx" + i + "}";
+        if (moving.contains(j.clusterKeySlot(tag))) {
+          tags.add(tag);
+        }
+      }
+    }
+    return tags;
+  }
+
+  @Test
+  void liveCommandsRedirectedWhileSlotsMoveAreAppliedOnceInOrder() throws Exception {
+    try (Jedis s = source.server().client()) {
+      s.flushAll();
+      SampleData.fillStrings(s, "many:", 2000);
+    }
+    String from;
+    String to;
+    try (Jedis a = cluster.nodes().get(0).client();
+        Jedis b = cluster.nodes().get(2).client()) {
+      from = a.clusterMyId();
+      to = b.clusterMyId();
+    }
+    try (JarRun run = sync(source.uri(), cluster.uri())) {
+      await("the snapshot", () -> checkpointOffsets().containsKey(""));
+      List<String> tags = tagsInSlotsThatMove(1000);
+      java.util.concurrent.atomic.AtomicBoolean writing =
+          new java.util.concurrent.atomic.AtomicBoolean(true);
+      Thread writer =
+          new Thread(
+              () -> {
+                try (Jedis s = source.server().client()) {
+                  for (int i = 0; writing.get(); i++) {
+                    s.incr("counter:" + (i % 500));
+                    s.append("log:" + (i % 500), "," + i);
+                    if (i % 10 == 0) {
+                      // A transaction in one slot: sent whole again if the slot moved under it.
+                      var t = s.multi();
+                      String tag = tags.get(i % tags.size());
+                      t.incr(tag + ":n");
+                      t.append(tag + ":log", "," + i);
+                      t.exec();
+                    }
+                  }
+                }
+              });
+      writer.start();
+      Process reshard =
+          new ProcessBuilder(
+                  "redis-cli",
+                  "--cluster",
+                  "reshard",
+                  "127.0.0.1:" + cluster.nodes().get(0).port(),
+                  "--cluster-from",
+                  from,
+                  "--cluster-to",
+                  to,
+                  "--cluster-slots",
+                  "1000",
+                  "--cluster-yes",
+                  "--cluster-pipeline",
+                  "50")
+              .redirectErrorStream(true)
+              .redirectOutput(tmp.resolve("reshard.log").toFile())
+              .start();
+      assertTrue(reshard.waitFor(120, TimeUnit.SECONDS));
+      writing.set(false);
+      writer.join();
+      assertEquals(0, reshard.exitValue(), Files.readString(tmp.resolve("reshard.log")));
+      long target = sourceOffset();
+      await("checkpoint at " + target, () -> checkpointOffsets().getOrDefault("", -1L) >= target);
+      assertEquals(dataset(source), dataset(cluster));
+      assertEquals(130, run.terminate(), run::toString);
+    }
+    Map<String, Object> r = assertAccounted(tmp.resolve("r.json"), 2000);
+    assertEquals(0L, n(r, "commands_failed"), r::toString);
   }
 }

@@ -27,7 +27,8 @@ public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, 
           RedisServer.startDebian(
               "--cluster-enabled", "yes",
               "--cluster-config-file", "nodes.conf",
-              "--cluster-node-timeout", "5000"));
+              "--cluster-node-timeout", "5000",
+              "--repl-diskless-sync-delay", "0"));
     }
     List<String> cmd = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
     for (RedisServer n : nodes) {
@@ -85,6 +86,47 @@ public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, 
       }
     }
     return n;
+  }
+
+  /** Clients on every master (the caller closes them). */
+  public List<Jedis> clients() {
+    List<Jedis> all = new ArrayList<>();
+    nodes.forEach(n -> all.add(n.client()));
+    return all;
+  }
+
+  /** Copies every key of {@code from}'s current db to its master here (DUMP, RESTORE, expiry). */
+  public void load(Jedis from) {
+    for (String hex : DatasetAssert.keys(from)) {
+      byte[] key = java.util.HexFormat.of().parseHex(hex);
+      long expireAt = DatasetAssert.expireTime(from, key);
+      try (Jedis owner = clientFor(key)) {
+        owner.restore(
+            key,
+            expireAt < 0 ? 0 : expireAt,
+            from.dump(key),
+            expireAt < 0
+                ? new redis.clients.jedis.params.RestoreParams()
+                : new redis.clients.jedis.params.RestoreParams().absTtl());
+      }
+    }
+  }
+
+  /** The sum of the masters' replication offsets; and each master's, by address. */
+  public java.util.Map<String, Long> replicationOffsets() {
+    java.util.Map<String, Long> offsets = new java.util.TreeMap<>();
+    for (RedisServer n : nodes) {
+      try (Jedis j = n.client()) {
+        for (String line : j.info("replication").split("\r?\n")) {
+          if (line.startsWith("master_repl_offset:")) {
+            offsets.put(
+                "127.0.0.1:" + n.port(),
+                Long.parseLong(line.substring("master_repl_offset:".length()).trim()));
+          }
+        }
+      }
+    }
+    return offsets;
   }
 
   /** A client on the node that owns {@code key}'s slot. */
