@@ -104,7 +104,7 @@ final class MigrationRunner {
         ServerInfo server;
         try {
           // Always db 0 at first: a cluster refuses SELECT, and the writer selects what it needs.
-          conn = RedisConnector.connect(to, 0, "destination", tls);
+          conn = RedisConnector.connect(to, 0, "destination", tls, opts.timeoutMillis());
           server = ServerInfo.query(conn);
         } catch (ConnectException e) {
           return failBeforeStart(
@@ -160,7 +160,7 @@ final class MigrationRunner {
                 0,
                 live.destinationMarker(),
                 opts.retries,
-                opts.retryBackoffSeconds.movePointRight(3).longValue());
+                opts.retryBackoffMillis());
         Throttle throttle = new Throttle(config.maxRate(), System::nanoTime, ctx.sleeper());
         if (cluster) {
           PipelinedWriter.Settings onMaster =
@@ -187,14 +187,16 @@ final class MigrationRunner {
                                 to.password(),
                                 to.tls());
                         return new PipelinedWriter(
-                            connectOrFail(node, tls),
+                            connectOrFail(node, tls, opts.timeoutMillis()),
                             server,
                             onMaster,
                             l,
                             throttle,
                             ctx.sleeper(),
                             ctx.clock()::millis,
-                            () -> RedisConnector.connect(node, 0, "destination", tls));
+                            () ->
+                                RedisConnector.connect(
+                                    node, 0, "destination", tls, opts.timeoutMillis()));
                       },
                       ctx.sleeper());
         } else {
@@ -208,7 +210,8 @@ final class MigrationRunner {
                       throttle,
                       ctx.sleeper(),
                       ctx.clock()::millis,
-                      () -> RedisConnector.connect(to, 0, "destination", tls));
+                      () ->
+                          RedisConnector.connect(to, 0, "destination", tls, opts.timeoutMillis()));
         }
       }
       Migration migration =
@@ -244,9 +247,9 @@ final class MigrationRunner {
     return conn.getBulkReply().contains("cluster_enabled:1");
   }
 
-  private static Connection connectOrFail(RedisUri node, Tls tls) {
+  private static Connection connectOrFail(RedisUri node, Tls tls, int timeoutMillis) {
     try {
-      return RedisConnector.connect(node, 0, "destination", tls);
+      return RedisConnector.connect(node, 0, "destination", tls, timeoutMillis);
     } catch (ConnectException e) {
       throw new IllegalStateException("cluster master " + node + ": " + e.getMessage(), e);
     }

@@ -88,7 +88,7 @@ final class ScanCommand implements Callable<Integer> {
     Connection conn;
     ServerInfo info;
     try {
-      conn = RedisConnector.connect(from, dbs.get(0), "source", tls);
+      conn = RedisConnector.connect(from, dbs.get(0), "source", tls, pipeline.timeoutMillis());
       info = ServerInfo.query(conn);
     } catch (ConnectException e) {
       return runner.failBeforeStart(
@@ -104,9 +104,11 @@ final class ScanCommand implements Callable<Integer> {
                 ctx.clock(),
                 from.toString())
             .reconnecting(
-                () -> RedisConnector.connect(from, dbs.get(0), "source", tls),
+                () ->
+                    RedisConnector.connect(
+                        from, dbs.get(0), "source", tls, pipeline.timeoutMillis()),
                 pipeline.retries,
-                pipeline.retryBackoffSeconds.movePointRight(3).longValue(),
+                pipeline.retryBackoffMillis(),
                 ctx.sleeper());
     // DUMP payloads carry the source server's own RDB version.
     return runner.run("scan", from.toString(), keys, info.maxRdbVersion(), pipeline, destination);

@@ -64,6 +64,18 @@ public record MigrationConfig(
     /** Destination when neither --to nor DESTINATION_REDIS_* is given. */
     public static final String DESTINATION = "redis://localhost:6379/0";
 
+    /**
+     * Seconds to wait for a server's reply before its connection counts as lost (--timeout). Big
+     * RESTOREs on a slow link take a while; a stalled server is still found in bounded time.
+     */
+    public static final String TIMEOUT_SECONDS = "60";
+
+    /** Reconnection attempts after a connection is lost (--retries). */
+    public static final int RETRIES = 5;
+
+    /** Seconds of pause before a reconnect, times the attempt number (--retry-backoff). */
+    public static final String RETRY_BACKOFF_SECONDS = "1";
+
     /** Keys in flight between the reading and the writing thread. */
     public static final int QUEUE_KEYS = 16_384;
   }

@@ -1,7 +1,6 @@
 package io.github.rediskeysmigrator.source;
 
 import com.moilioncircle.redis.replicator.Configuration;
-import com.moilioncircle.redis.replicator.RedisRdbReplicator;
 import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.event.Event;
 import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
@@ -13,6 +12,7 @@ import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.SourceException;
+import io.github.rediskeysmigrator.rdb.BoundedRdbReplicator;
 import io.github.rediskeysmigrator.rdb.PayloadRdbVisitor;
 import io.github.rediskeysmigrator.rdb.RdbFiles;
 import io.github.rediskeysmigrator.rdb.RdbHeader;
@@ -85,10 +85,9 @@ public final class RdbFileSource implements KeySource {
         InputStream in = RdbFiles.open(file, raw)) {
       current = raw;
       Configuration conf = Configuration.defaultSetting().setUseDefaultExceptionListener(false);
-      Replicator replicator = new RedisRdbReplicator(in, conf);
-      PayloadRdbVisitor visitor = new PayloadRdbVisitor(replicator);
-      reader.visitor = visitor;
-      replicator.setRdbVisitor(visitor);
+      BoundedRdbReplicator replicator =
+          new BoundedRdbReplicator(in, conf, RdbFiles.dataBound(file));
+      reader.visitor = replicator.visitor();
       replicator.addEventListener(reader::onEvent);
       replicator.addExceptionListener((r, t, e) -> reader.fail(t, r));
       replicator.open();
