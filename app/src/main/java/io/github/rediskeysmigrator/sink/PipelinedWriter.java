@@ -589,32 +589,29 @@ public final class PipelinedWriter implements KeyWriter {
   }
 
   private void readReplies() throws WriteException, InterruptedException {
-    List<Object> replies;
+    // Each reply is booked as it arrives: when the connection breaks or times out halfway, the
+    // keys answered so far are booked, and only the rest count as without reply.
+    int answered = 0;
     try {
-      // getMany flushes the output first, so the pipeline being built goes out before we block.
-      replies = conn.getMany(inFlightCount);
+      for (; answered < inFlightCount; answered++) {
+        Object reply;
+        try {
+          // getOne flushes the output first, so the pipeline being built goes out before we block.
+          reply = conn.getOne();
+        } catch (JedisDataException e) {
+          reply = e;
+        }
+        Object slot = inFlight[answered];
+        inFlight[answered] = null;
+        bookReply(slot, reply);
+      }
     } catch (JedisConnectionException e) {
+      int left = inFlightCount - answered;
+      System.arraycopy(inFlight, answered, inFlight, 0, left);
+      Arrays.fill(inFlight, left, inFlightCount, null);
+      inFlightCount = left;
       recover(e);
       return;
-    }
-    for (int i = 0; i < inFlightCount; i++) {
-      Object slot = inFlight[i];
-      inFlight[i] = null;
-      if (slot instanceof KeyEvent event) {
-        book(event, replies.get(i));
-      } else if (slot instanceof CommandEvent command) {
-        if (settings.checkpointKey() == null) {
-          book(command, replies.get(i));
-        }
-        // In atomic mode a queued command's reply is QUEUED or a queueing error; the EXEC
-        // reply tells its fate.
-      } else if (slot instanceof Exec exec) {
-        bookTransaction(exec, replies.get(i));
-      } else if (slot instanceof Control control
-          && control.what().equals("MULTI")
-          && replies.get(i) instanceof JedisDataException e) {
-        throw new WriteException("the destination refused MULTI: " + e.getMessage(), e);
-      }
     }
     inFlightCount = 0;
     if (readOnly != null) {
@@ -631,6 +628,24 @@ public final class PipelinedWriter implements KeyWriter {
     }
     if (settings.sleepMillis() > 0) {
       sleeper.sleep(settings.sleepMillis());
+    }
+  }
+
+  private void bookReply(Object slot, Object reply) throws WriteException {
+    if (slot instanceof KeyEvent event) {
+      book(event, reply);
+    } else if (slot instanceof CommandEvent command) {
+      if (settings.checkpointKey() == null) {
+        book(command, reply);
+      }
+      // In atomic mode a queued command's reply is QUEUED or a queueing error; the EXEC
+      // reply tells its fate.
+    } else if (slot instanceof Exec exec) {
+      bookTransaction(exec, reply);
+    } else if (slot instanceof Control control
+        && control.what().equals("MULTI")
+        && reply instanceof JedisDataException e) {
+      throw new WriteException("the destination refused MULTI: " + e.getMessage(), e);
     }
   }
 
