@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.FaultyProxy;
 import io.github.rediskeysmigrator.testing.FaultyProxy.Direction;
+import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +29,10 @@ import redis.clients.jedis.Jedis;
  * what the destination holds.
  */
 class NetworkFaultsIT {
-  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.debian();
+  @RegisterExtension
+  static final RedisServerExtension source =
+      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 
   private static final int KEYS = 20_000;
@@ -316,6 +324,139 @@ class NetworkFaultsIT {
     try (Jedis d = dest.server().client()) {
       ReportAssert report = report().addsUp().exitCode(3).writtenMatches(d, 0);
       assertTrue(report.get("written") > 0 && report.get("written") < KEYS, report::toString);
+    }
+  }
+
+  private static long stat(Jedis j, String field) {
+    return Long.parseLong(j.info("stats").replaceAll("(?s).*\\b" + field + ":(\\d+).*", "$1"));
+  }
+
+  /**
+   * The replication link to the source is cut while commands stream: the tool reconnects, the
+   * source continues where the stream broke (partial resync, no new snapshot), and every INCR and
+   * RPUSH lands exactly once, in order.
+   */
+  @Test
+  void aSyncSourceCutInTheLivePhaseContinuesWithAPartialResyncAndAppliesEachCommandOnce()
+      throws Exception {
+    int commands = 3000;
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 100);
+    }
+    long fullBefore;
+    long partialBefore;
+    try (FaultyProxy proxy = FaultyProxy.to(source.server());
+        JarRun run =
+            JarRun.start(
+                tmp,
+                Map.of(),
+                "sync",
+                "--from",
+                proxy.uri(),
+                "--to",
+                dest.uri(),
+                "--pipeline",
+                "50",
+                "--retry-backoff",
+                "0.2",
+                "--progress",
+                "never",
+                "--report",
+                tmp.resolve("r.json").toString(),
+                "--error-log",
+                tmp.resolve("e.log").toString())) {
+      awaitKey(run, "k99", "value-99");
+      try (Jedis s = source.server().client()) {
+        fullBefore = stat(s, "sync_full");
+        partialBefore = stat(s, "sync_partial_ok");
+        for (int i = 1; i <= commands; i += 10) {
+          var p = s.pipelined();
+          for (int j = i; j < i + 10; j++) {
+            p.incr("counter");
+            p.rpush("log", "entry-" + j);
+          }
+          p.sync();
+          if (i == 1001) {
+            proxy.cutNow();
+          }
+          Thread.sleep(1);
+        }
+        awaitKey(run, "counter", String.valueOf(commands));
+        assertEquals(fullBefore, stat(s, "sync_full"), "no new snapshot");
+        assertEquals(partialBefore + 1, stat(s, "sync_partial_ok"), "one partial resync");
+      }
+      assertEquals(1, proxy.cuts());
+      // The start-up checks (INFO, COMMAND), the replication link, its reconnection.
+      assertEquals(3, proxy.connections(), run::toString);
+      // Nothing applied twice, even later.
+      Thread.sleep(500);
+      try (Jedis d = dest.server().client()) {
+        assertEquals(String.valueOf(commands), d.get("counter"));
+        List<String> expected = new ArrayList<>();
+        for (int j = 1; j <= commands; j++) {
+          expected.add("entry-" + j);
+        }
+        assertEquals(expected, d.lrange("log", 0, -1));
+      }
+      assertEquals(130, run.terminate(), run::toString);
+    }
+    assertSameAsSource();
+    try (Jedis d = dest.server().client()) {
+      report()
+          .addsUp()
+          .exitCode(130)
+          .has("written", 100)
+          .has("commands_applied", 2L * commands)
+          .has("commands_failed", 0)
+          .writtenMatches(d, 2);
+    }
+  }
+
+  @Test
+  void aSyncSourceCutWithRetries0EndsAtOnceWithExit3() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 100);
+    }
+    try (FaultyProxy proxy = FaultyProxy.to(source.server());
+        JarRun run =
+            JarRun.start(
+                tmp,
+                Map.of(),
+                "sync",
+                "--from",
+                proxy.uri(),
+                "--to",
+                dest.uri(),
+                "--retries",
+                "0",
+                "--progress",
+                "never",
+                "--report",
+                tmp.resolve("r.json").toString(),
+                "--error-log",
+                tmp.resolve("e.log").toString())) {
+      awaitKey(run, "k99", "value-99");
+      proxy.cutNow();
+
+      assertEquals(3, run.waitFor(30), run::toString);
+      assertTrue(run.err().contains("source " + proxy.uri()), run.err());
+      assertEquals(2, proxy.connections(), "no reconnection");
+    }
+    try (Jedis d = dest.server().client()) {
+      report().addsUp().exitCode(3).has("written", 100).writtenMatches(d, 0);
+    }
+  }
+
+  /** Waits until the destination's {@code key} holds {@code value}. */
+  private static void awaitKey(JarRun run, String key, String value) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    try (Jedis d = dest.server().client()) {
+      while (!value.equals(d.get(key))) {
+        if (System.nanoTime() > deadline || !run.isAlive()) {
+          throw new AssertionError(key + " never became " + value + ":\n" + run);
+        }
+        Thread.sleep(20);
+      }
     }
   }
 }
