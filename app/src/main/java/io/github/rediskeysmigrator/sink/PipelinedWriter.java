@@ -442,12 +442,98 @@ public final class PipelinedWriter implements KeyWriter {
    * order. Keys are RESTOREd again (a BUSYKEY then is checked against our payload). In atomic mode
    * the destination's checkpoint key tells which transactions committed before the drop; the others
    * are queued again, so nothing is lost or applied twice. Plain live commands (sync without
-   * --checkpoint) are sent again: at least once.
+   * --checkpoint) are sent again: at least once. A drop while sending again is part of the same
+   * recovery: it goes on with the attempts --retries has left.
    */
   private void recover(JedisConnectionException cause) throws WriteException, InterruptedException {
-    if (reconnector == null || recovering || settings.retries() <= 0) {
+    if (reconnector == null || settings.retries() <= 0) {
       throw lost(cause);
     }
+    if (recovering) {
+      throw new LostAgain(cause);
+    }
+    List<Object> pending = takeUnacked();
+    List<Object> openTransaction = txQueued == null ? List.of() : txQueued;
+    txQueued = null;
+    sourceTx = false;
+    int attempt = 0;
+    while (true) {
+      try {
+        conn.close();
+      } catch (JedisConnectionException e) {
+        // Closing flushes, which fails on the broken socket; the socket is released anyway.
+        cause.addSuppressed(e);
+      }
+      Connection fresh = null;
+      ConnectException last = null;
+      while (fresh == null && attempt < settings.retries()) {
+        attempt++;
+        sleeper.sleep(Math.min(settings.retryBackoffMillis() * attempt, 10_000));
+        try {
+          fresh = reconnector.connect();
+        } catch (ConnectException e) {
+          last = e;
+        }
+      }
+      if (fresh == null) {
+        String reason = "no reply: connection lost (" + cause.getMessage() + ")";
+        pending.forEach(slot -> fail(slot, reason));
+        openTransaction.forEach(slot -> fail(slot, reason));
+        throw new WriteException(
+            "connection lost and not regained after "
+                + settings.retries()
+                + " attempts ("
+                + (last == null ? cause.getMessage() : last.getMessage())
+                + ")",
+            cause);
+      }
+      conn = fresh;
+      currentDb = settings.initialDb();
+      recovering = true;
+      int i = 0;
+      try {
+        long committed = settings.checkpointKey() == null ? -1 : committedOffset();
+        for (; i < pending.size(); i++) {
+          Object slot = pending.get(i);
+          if (slot instanceof KeyEvent event) {
+            resent.add(event);
+            write(event);
+          } else if (slot instanceof Exec exec) {
+            requeue(exec.queued(), committed);
+          } else if (slot instanceof CommandEvent command && settings.checkpointKey() == null) {
+            writeCommand(command);
+          }
+        }
+        requeue(openTransaction, Long.MAX_VALUE);
+        return;
+      } catch (LostAgain again) {
+        cause = again.cause;
+        if (settings.checkpointKey() != null) {
+          // A transaction half queued again cannot be told apart from the rest: stop here, with
+          // everything booked.
+          String reason = "no reply: connection lost again (" + cause.getMessage() + ")";
+          List<Object> rest = takeUnacked();
+          rest.addAll(pending.subList(Math.min(i + 1, pending.size()), pending.size()));
+          rest.forEach(slot -> fail(slot, reason));
+          openTransaction.forEach(slot -> fail(slot, reason));
+          throw new WriteException("connection lost again while sending again", cause);
+        }
+        // What was sent again without reply, then what was not sent again yet, in order. The
+        // slot being sent is among the first if it got as far as the pipeline.
+        List<Object> rest = takeUnacked();
+        Object sending = i < pending.size() ? pending.get(i) : null;
+        boolean current = rest.stream().anyMatch(slot -> slot == sending);
+        int from = Math.min(current ? i + 1 : i, pending.size());
+        rest.addAll(pending.subList(from, pending.size()));
+        pending = rest;
+      } finally {
+        recovering = false;
+      }
+    }
+  }
+
+  /** Everything sent or being built without a reply, in order; the pipelines are left empty. */
+  private List<Object> takeUnacked() {
     List<Object> unacked = new java.util.ArrayList<>();
     for (int i = 0; i < inFlightCount; i++) {
       unacked.add(inFlight[i]);
@@ -459,54 +545,17 @@ public final class PipelinedWriter implements KeyWriter {
     }
     inFlightCount = 0;
     buildingCount = 0;
-    List<Object> openTransaction = txQueued == null ? List.of() : txQueued;
-    txQueued = null;
-    sourceTx = false;
-    try {
-      conn.close();
-    } catch (JedisConnectionException e) {
-      // Closing flushes, which fails on the broken socket; the socket is released anyway.
-      cause.addSuppressed(e);
-    }
-    Connection fresh = null;
-    ConnectException last = null;
-    for (int attempt = 1; attempt <= settings.retries() && fresh == null; attempt++) {
-      sleeper.sleep(Math.min(settings.retryBackoffMillis() * attempt, 10_000));
-      try {
-        fresh = reconnector.connect();
-      } catch (ConnectException e) {
-        last = e;
-      }
-    }
-    if (fresh == null) {
-      String reason = "no reply: connection lost (" + cause.getMessage() + ")";
-      unacked.forEach(slot -> fail(slot, reason));
-      throw new WriteException(
-          "connection lost and not regained after "
-              + settings.retries()
-              + " attempts ("
-              + (last == null ? cause.getMessage() : last.getMessage())
-              + ")",
-          cause);
-    }
-    conn = fresh;
-    currentDb = settings.initialDb();
-    recovering = true;
-    try {
-      long committed = settings.checkpointKey() == null ? -1 : committedOffset();
-      for (Object slot : unacked) {
-        if (slot instanceof KeyEvent event) {
-          resent.add(event);
-          write(event);
-        } else if (slot instanceof Exec exec) {
-          requeue(exec.queued(), committed);
-        } else if (slot instanceof CommandEvent command && settings.checkpointKey() == null) {
-          writeCommand(command);
-        }
-      }
-      requeue(openTransaction, Long.MAX_VALUE);
-    } finally {
-      recovering = false;
+    return unacked;
+  }
+
+  /** The connection broke again while {@link #recover} was sending again what had no reply. */
+  private static final class LostAgain extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient JedisConnectionException cause;
+
+    LostAgain(JedisConnectionException cause) {
+      super(cause);
+      this.cause = cause;
     }
   }
 
@@ -548,6 +597,7 @@ public final class PipelinedWriter implements KeyWriter {
     if (ambiguous.isEmpty()) {
       return;
     }
+    int checked = 0;
     try {
       for (KeyEvent event : ambiguous) {
         if (event.db() != currentDb) {
@@ -562,8 +612,13 @@ public final class PipelinedWriter implements KeyWriter {
         } else {
           listener.existed(event);
         }
+        checked++;
       }
     } catch (JedisConnectionException | JedisDataException e) {
+      // Booked all the same, so the totals add up.
+      for (KeyEvent event : ambiguous.subList(checked, ambiguous.size())) {
+        listener.failed(event, "sent again after a reconnect, then could not be checked: " + e);
+      }
       throw new WriteException("cannot check keys sent again after reconnecting: " + e, e);
     } finally {
       ambiguous.clear();
@@ -757,24 +812,28 @@ public final class PipelinedWriter implements KeyWriter {
     listener.commandApplied(command);
   }
 
-  private void select(int db) throws WriteException {
-    try {
-      conn.sendCommand(Protocol.Command.SELECT, ascii(db));
-      String reply = conn.getStatusCodeReply();
-      if (!"OK".equals(reply)) {
-        throw new WriteException("unexpected reply to SELECT " + db + ": " + reply, null);
+  private void select(int db) throws WriteException, InterruptedException {
+    while (true) {
+      try {
+        conn.sendCommand(Protocol.Command.SELECT, ascii(db));
+        String reply = conn.getStatusCodeReply();
+        if (!"OK".equals(reply)) {
+          throw new WriteException("unexpected reply to SELECT " + db + ": " + reply, null);
+        }
+        currentDb = db;
+        return;
+      } catch (JedisConnectionException e) {
+        // Reconnecting sends again what had no reply, then the SELECT is tried on the new one.
+        recover(e);
+      } catch (JedisDataException e) {
+        throw new WriteException(
+            "the destination refused SELECT "
+                + db
+                + " ("
+                + e.getMessage()
+                + "); map the source db elsewhere with --db-map or --to .../DB",
+            e);
       }
-      currentDb = db;
-    } catch (JedisConnectionException e) {
-      throw lost(e);
-    } catch (JedisDataException e) {
-      throw new WriteException(
-          "the destination refused SELECT "
-              + db
-              + " ("
-              + e.getMessage()
-              + "); map the source db elsewhere with --db-map or --to .../DB",
-          e);
     }
   }
 

@@ -120,6 +120,43 @@ class NetworkFaultsIT {
     }
   }
 
+  /** A second cut while the keys without reply are being sent again: the retries left apply. */
+  @Test
+  void aSecondCutWhileSendingAgainUsesTheRetriesLeft() throws Exception {
+    Path file = dataset();
+    try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
+      proxy.cutAfter(Direction.TO_SERVER, 500_001);
+      String[] args = rdbArgs(file, proxy);
+      // A longer pause before reconnecting, to arm the second cut meanwhile.
+      args[java.util.Arrays.asList(args).indexOf("--retry-backoff") + 1] = "0.5";
+      AtomicReference<Tool.Result> result = new AtomicReference<>();
+      Thread run = new Thread(() -> result.set(Tool.run(args)));
+      run.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (proxy.cuts() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      // The reconnection's PING, then the first of the keys sent again (about 60 bytes each).
+      proxy.cutAfter(Direction.TO_SERVER, 3_001);
+      run.join(120_000);
+
+      Tool.Result r = result.get();
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(2, proxy.cuts());
+      assertEquals(3, proxy.connections(), "two reconnections");
+    }
+    assertSameAsSource();
+    try (Jedis d = dest.server().client()) {
+      report()
+          .addsUp()
+          .exitCode(0)
+          .has("written", TOTAL)
+          .has("skipped_existing", 0)
+          .has("errors", 0)
+          .writtenMatches(d, 0);
+    }
+  }
+
   /**
    * The replies stop while the commands still reach the server, then the link is cut: the keys of
    * the last pipelines are applied but unacknowledged. Sent again, they meet BUSYKEY; the writer
