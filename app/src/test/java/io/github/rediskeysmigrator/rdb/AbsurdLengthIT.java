@@ -69,7 +69,8 @@ class AbsurdLengthIT {
         assertEquals(5, exit, file + ":\n" + run);
       }
       assertTrue(
-          err.contains("is corrupt: a ") && (err.contains("bytes left") || err.contains("LZF")),
+          err.contains("is truncated or corrupt: a ")
+              && (err.contains("bytes left") || err.contains("LZF")),
           err);
       assertTrue(err.contains("the last whole key, 'first'"), err);
       try (Jedis d = dest.server().client()) {

@@ -156,7 +156,7 @@ class CorruptRdbTest {
     SourceException e = readFails(absurd.rdb(), events);
 
     assertEquals(SourceException.Kind.BAD_INPUT, e.kind());
-    assertTrue(e.getMessage().contains("is corrupt: a "), e.getMessage());
+    assertTrue(e.getMessage().contains("is truncated or corrupt: a "), e.getMessage());
     assertTrue(
         e.getMessage().contains("bytes left") || e.getMessage().contains("more than LZF"),
         e.getMessage());
