@@ -88,9 +88,9 @@ final class PipelineOptions {
       paramLabel = "SECONDS",
       defaultValue = Defaults.TIMEOUT_SECONDS,
       description =
-          "Wait this long for a reply from the destination or the scan source; a connection"
-              + " silent for longer counts as lost (then --retries applies). Default:"
-              + " ${DEFAULT-VALUE}.")
+          "Wait this long for a reply from the destination or the scan source, or for a write"
+              + " to them to complete; a connection stuck for longer counts as lost (then"
+              + " --retries applies). Default: ${DEFAULT-VALUE}.")
   BigDecimal timeoutSeconds;
 
   @Option(

@@ -88,7 +88,7 @@ public final class RedisConnector {
       throws ConnectException {
     Connection conn = null;
     try {
-      conn = new Connection(new HostAndPort(uri.host(), uri.port()), config);
+      conn = new WatchedConnection(new HostAndPort(uri.host(), uri.port()), config);
       if (!conn.ping()) {
         throw new ConnectException(role + " " + uri + " did not answer PING", null);
       }

@@ -232,6 +232,66 @@ class NetworkFaultsIT {
   }
 
   /**
+   * The server stops reading while a big pipeline (about 20 MB of incompressible values) is being
+   * written: the socket buffers fill and the write itself blocks, which a read timeout never sees.
+   * The write times out too, the writer reconnects once the link is back, and every key lands.
+   */
+  @Test
+  void aDestinationThatStopsReadingMidWriteIsFoundByTheTimeoutToo() throws Exception {
+    try (Jedis s = source.server().client()) {
+      var p = s.pipelined();
+      java.util.Random random = new java.util.Random(7);
+      for (int i = 0; i < 1000; i++) {
+        byte[] value = new byte[20_000];
+        random.nextBytes(value);
+        p.set(("big:" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
+      }
+      p.sync();
+    }
+    Path file = source.server().saveTo(tmp.resolve("dump.rdb"));
+    try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
+      proxy.stallAfter(Direction.TO_SERVER, 100_000);
+      AtomicReference<Tool.Result> result = new AtomicReference<>();
+      Thread run =
+          new Thread(
+              () ->
+                  result.set(
+                      Tool.run(
+                          "rdb",
+                          file.toString(),
+                          "--to",
+                          proxy.uri(),
+                          "--timeout",
+                          "1",
+                          "--retry-backoff",
+                          "0.1",
+                          "--report",
+                          tmp.resolve("r.json").toString(),
+                          "--error-log",
+                          tmp.resolve("e.log").toString())));
+      run.start();
+      proxy.awaitForwarded(Direction.TO_SERVER, 100_000, 60_000);
+      Thread.sleep(2500);
+      proxy.resume();
+      run.join(120_000);
+
+      Tool.Result r = result.get();
+      assertEquals(0, r.exit(), () -> String.valueOf(r));
+      assertTrue(proxy.connections() >= 2, "reconnected after the write timed out");
+    }
+    assertSameAsSource();
+    try (Jedis d = dest.server().client()) {
+      report()
+          .addsUp()
+          .exitCode(0)
+          .has("written", 1000)
+          .has("skipped_existing", 0)
+          .has("errors", 0)
+          .writtenMatches(d, 0);
+    }
+  }
+
+  /**
    * The link to the server stops for good (replies to what got through still come back): after
    * --retries reconnections the run ends with exit 3, and the report books exactly the keys the
    * destination acknowledged as written; the others are errors, each in the error log.
