@@ -257,8 +257,11 @@ public final class FaultyProxy implements AutoCloseable {
   private void pump(Link link, Socket from, Socket to, Direction direction) {
     int d = direction.ordinal();
     byte[] buf = new byte[CHUNK];
-    try (InputStream in = from.getInputStream();
-        OutputStream out = to.getOutputStream()) {
+    // The streams are not closed on the way out (that would close the sockets): which socket
+    // closes when is decided in finally.
+    try {
+      InputStream in = from.getInputStream();
+      OutputStream out = to.getOutputStream();
       while (true) {
         int n = in.read(buf, 0, chunkSize());
         if (n >= 0 && isCut(link)) {
