@@ -59,6 +59,7 @@ public final class Main implements Callable<Integer> {
     cl.addSubcommand("sync", new CommandLine(new SyncCommand(ctx)));
     cl.addSubcommand("verify", new CommandLine(new VerifyCommand(ctx)));
     cl.addSubcommand("inspect", new CommandLine(new InspectCommand(ctx)));
+    cl.addSubcommand("report", ReportCommand.commandLine(ctx));
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     cl.setDefaultValueProvider(new EnvDefaults(ctx.env()));
     cl.getSubcommands()

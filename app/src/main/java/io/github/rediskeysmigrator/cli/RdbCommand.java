@@ -32,8 +32,13 @@ import picocli.CommandLine.Parameters;
 final class RdbCommand implements Callable<Integer> {
   private final Context ctx;
 
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "RDB files, read in order.")
+  @Parameters(
+      paramLabel = "FILE",
+      arity = "0..*",
+      description = "RDB files, read in order (at least one, here or in --files-from).")
   List<Path> files = new ArrayList<>();
+
+  @Mixin ShardOptions shard = new ShardOptions();
 
   @Option(
       names = "--skip-checksum",
@@ -54,6 +59,12 @@ final class RdbCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    try {
+      files = shard.apply(files, pipeline, ctx.env(), ctx.err());
+    } catch (IllegalArgumentException e) {
+      ctx.err().println("error: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
     Tls tls;
     try {
       tls = tlsOptions.build(ctx.err());

@@ -14,10 +14,12 @@ import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.rdb.BoundedRdbInput;
 import io.github.rediskeysmigrator.rdb.BoundedRdbReplicator;
+import io.github.rediskeysmigrator.rdb.EmptyCollections;
 import io.github.rediskeysmigrator.rdb.PayloadRdbVisitor;
 import io.github.rediskeysmigrator.rdb.RdbFiles;
 import io.github.rediskeysmigrator.rdb.RdbHeader;
 import io.github.rediskeysmigrator.rdb.RdbTypes;
+import io.github.rediskeysmigrator.rdb.Ziplists;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -187,6 +189,12 @@ public final class RdbFileSource implements KeySource {
           expireAt = kv.getExpiredValue();
         }
         int db = kv.getDb() == null ? 0 : (int) kv.getDb().getDbNumber();
+        String problem = problem(kv.getValue());
+        if (problem != null) {
+          // Thrown to Replicator, which hands it to fail(): the file is reported corrupt.
+          throw new IllegalStateException(
+              "key '" + KeyNames.printable(kv.getKey()) + "' (db " + db + "): " + problem);
+        }
         KeyEvent key =
             KeyEvent.of(
                 db, kv.getKey(), RdbTypes.keyType(kv.getValueRdbType()), expireAt, kv.getValue());
@@ -204,6 +212,17 @@ public final class RdbFileSource implements KeySource {
       } else if (event instanceof DumpFunction f) {
         functions.add(f.getSerialized());
       }
+    }
+
+    /** Why a value cannot be sent as it is, or null: checks Redis makes when it loads a file. */
+    private static String problem(byte[] payload) {
+      String empty = EmptyCollections.describe(payload);
+      if (empty != null) {
+        return "an "
+            + empty
+            + ", which Redis never saves (it skips such keys when it loads a file)";
+      }
+      return Ziplists.problem(payload);
     }
 
     void fail(Throwable t, Replicator replicator) {

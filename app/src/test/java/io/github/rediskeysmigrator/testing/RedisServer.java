@@ -190,11 +190,35 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /**
+   * SAVE, waiting out a background save the server runs on its own (a replica's full sync, for
+   * example, which an earlier test's {@code sync} may have started): Redis refuses SAVE meanwhile.
+   */
+  public void save() {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    try (Jedis j = client()) {
+      while (true) {
+        try {
+          j.save();
+          return;
+        } catch (JedisDataException e) {
+          if (!e.getMessage().contains("in progress") || System.nanoTime() > deadline) {
+            throw e;
+          }
+          try {
+            Thread.sleep(100);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
   /** Saves the dataset and returns a copy of the RDB file at {@code target}. */
   public Path saveTo(Path target) {
-    try (Jedis j = client()) {
-      j.save();
-    }
+    save();
     try {
       return Files.copy(dir.resolve("dump.rdb"), target, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
@@ -207,9 +231,7 @@ public final class RedisServer implements AutoCloseable {
    * process loads dump.rdb), as an operator's restart of a persistent Redis would.
    */
   public void restartKeepingData() {
-    try (Jedis j = client()) {
-      j.save();
-    }
+    save();
     close();
     try {
       process =

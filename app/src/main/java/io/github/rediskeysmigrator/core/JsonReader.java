@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict little JSON parser (RFC 8259) for tests that check what the code writes: objects become
- * maps in their order, numbers BigDecimal; anything malformed throws IllegalArgumentException.
+ * A strict little JSON parser (RFC 8259) for the reports the tool reads back ({@code report merge})
+ * and for tests that check what the code writes: objects become maps in their order, numbers
+ * BigDecimal; anything malformed throws IllegalArgumentException.
  */
 public final class JsonReader {
   private final String s;
@@ -35,7 +36,7 @@ public final class JsonReader {
   public static Map<String, Object> object(String json) {
     Object value = parse(json);
     if (!(value instanceof Map)) {
-      throw new IllegalArgumentException("not an object: " + json);
+      throw new IllegalArgumentException("not a JSON object");
     }
     return (Map<String, Object>) value;
   }
@@ -223,6 +224,10 @@ public final class JsonReader {
   }
 
   private IllegalArgumentException error(String what) {
-    return new IllegalArgumentException(what + " at " + i + " in: " + s);
+    // A short excerpt, not the whole text: the message may reach a user about a big file.
+    int from = Math.max(0, i - 20);
+    int to = Math.min(s.length(), i + 20);
+    return new IllegalArgumentException(
+        what + " at offset " + i + " (near \"" + s.substring(from, to) + "\")");
   }
 }
