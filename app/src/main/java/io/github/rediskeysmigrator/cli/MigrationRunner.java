@@ -105,7 +105,7 @@ final class MigrationRunner {
         ServerInfo server;
         try {
           // Always db 0 at first: a cluster refuses SELECT, and the writer selects what it needs.
-          conn = RedisConnector.connect(to, 0, "destination", tls);
+          conn = RedisConnector.connect(to, 0, "destination", tls, opts.timeoutMillis());
           server = ServerInfo.query(conn);
         } catch (ConnectException e) {
           return failBeforeStart(
@@ -161,7 +161,7 @@ final class MigrationRunner {
                 0,
                 live.destinationMarker(),
                 opts.retries,
-                opts.retryBackoffSeconds.movePointRight(3).longValue());
+                opts.retryBackoffMillis());
         Throttle throttle = new Throttle(config.maxRate(), System::nanoTime, ctx.sleeper());
         // The checkpoint marker records one stream's offset on one connection: the other
         // connections (cluster masters, --writers beyond the first) go without it.
@@ -183,14 +183,16 @@ final class MigrationRunner {
                       (master, l) -> {
                         RedisUri node = to.withAddress(master.getHost(), master.getPort());
                         return new PipelinedWriter(
-                            connectOrFail(node, tls),
+                            connectOrFail(node, tls, opts.timeoutMillis()),
                             server,
                             noMarker,
                             l,
                             throttle,
                             ctx.sleeper(),
                             ctx.clock()::millis,
-                            () -> RedisConnector.connect(node, 0, "destination", tls));
+                            () ->
+                                RedisConnector.connect(
+                                    node, 0, "destination", tls, opts.timeoutMillis()));
                       },
                       ctx.sleeper(),
                       live.keys());
@@ -204,14 +206,16 @@ final class MigrationRunner {
                       live.destinationMarker() != null,
                       (i, l) ->
                           new PipelinedWriter(
-                              i == 0 ? conn : connectOrFail(to, tls),
+                              i == 0 ? conn : connectOrFail(to, tls, opts.timeoutMillis()),
                               server,
                               i == 0 ? settings : noMarker,
                               l,
                               throttle,
                               ctx.sleeper(),
                               ctx.clock()::millis,
-                              () -> RedisConnector.connect(to, 0, "destination", tls)));
+                              () ->
+                                  RedisConnector.connect(
+                                      to, 0, "destination", tls, opts.timeoutMillis())));
         } else {
           writers =
               listener ->
@@ -223,7 +227,8 @@ final class MigrationRunner {
                       throttle,
                       ctx.sleeper(),
                       ctx.clock()::millis,
-                      () -> RedisConnector.connect(to, 0, "destination", tls));
+                      () ->
+                          RedisConnector.connect(to, 0, "destination", tls, opts.timeoutMillis()));
         }
       }
       Migration migration =
@@ -253,9 +258,9 @@ final class MigrationRunner {
     }
   }
 
-  private static Connection connectOrFail(RedisUri node, Tls tls) {
+  private static Connection connectOrFail(RedisUri node, Tls tls, int timeoutMillis) {
     try {
-      return RedisConnector.connect(node, 0, "destination", tls);
+      return RedisConnector.connect(node, 0, "destination", tls, timeoutMillis);
     } catch (ConnectException e) {
       throw new IllegalStateException("destination " + node + ": " + e.getMessage(), e);
     }

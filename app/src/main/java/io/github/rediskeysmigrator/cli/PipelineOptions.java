@@ -77,21 +77,33 @@ final class PipelineOptions {
   @Option(
       names = "--retries",
       paramLabel = "N",
-      defaultValue = "5",
+      defaultValue = "" + Defaults.RETRIES,
       description = {
-        "When the destination connection drops: reconnect up to N times, then send again what"
-            + " had no reply (0: stop at once with exit 3). Default: ${DEFAULT-VALUE}."
+        "When a connection drops or times out (destination, scan source, sync source): reconnect"
+            + " up to N times; the writer then sends again what had no reply, scan reads again"
+            + " from its cursor, sync continues with a partial resync (0: stop at once with exit"
+            + " 3). Default: ${DEFAULT-VALUE}."
       })
   int retries;
 
   @Option(
       names = "--retry-backoff",
       paramLabel = "SECONDS",
-      defaultValue = "1",
+      defaultValue = Defaults.RETRY_BACKOFF_SECONDS,
       description =
-          "Wait this long times the attempt number before each reconnect (at most 10 s)."
-              + " Default: ${DEFAULT-VALUE}.")
+          "Wait this long times the attempt number before each reconnect (at most 10 s; sync's"
+              + " source waits this long before each attempt). Default: ${DEFAULT-VALUE}.")
   BigDecimal retryBackoffSeconds;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = Defaults.TIMEOUT_SECONDS,
+      description =
+          "Wait this long for a reply from the destination or the scan source, or for a write"
+              + " to them to complete; a connection stuck for longer counts as lost (then"
+              + " --retries applies). Default: ${DEFAULT-VALUE}.")
+  BigDecimal timeoutSeconds;
 
   @Option(
       names = "--error-log",
@@ -135,6 +147,16 @@ final class PipelineOptions {
       description = "Read and filter, but write nothing; counts what would be written.")
   boolean dryRun;
 
+  /** --timeout in milliseconds, as a socket timeout. */
+  int timeoutMillis() {
+    return timeoutSeconds.movePointRight(3).min(BigDecimal.valueOf(Integer.MAX_VALUE)).intValue();
+  }
+
+  /** --retry-backoff in milliseconds. */
+  long retryBackoffMillis() {
+    return retryBackoffSeconds.movePointRight(3).longValue();
+  }
+
   /**
    * The validated configuration.
    *
@@ -156,6 +178,9 @@ final class PipelineOptions {
     }
     if (retries < 0 || retryBackoffSeconds.signum() < 0) {
       throw new IllegalArgumentException("--retries and --retry-backoff must not be negative");
+    }
+    if (timeoutMillis() < 1) {
+      throw new IllegalArgumentException("--timeout must be at least 0.001 seconds");
     }
     if (sleepSeconds.signum() < 0) {
       throw new IllegalArgumentException("--sleep (SLEEP_TIME) must not be negative");

@@ -95,12 +95,12 @@ final class ScanCommand implements Callable<Integer> {
     boolean cluster;
     try {
       // db 0 first: a cluster refuses SELECT of any other.
-      conn = RedisConnector.connect(from, 0, "source", tls);
+      conn = RedisConnector.connect(from, 0, "source", tls, pipeline.timeoutMillis());
       info = ServerInfo.query(conn);
       cluster = ClusterSlots.isCluster(conn);
       if (!cluster && dbs.get(0) != 0) {
         conn.close();
-        conn = RedisConnector.connect(from, dbs.get(0), "source", tls);
+        conn = RedisConnector.connect(from, dbs.get(0), "source", tls, pipeline.timeoutMillis());
       }
     } catch (ConnectException e) {
       return runner.failBeforeStart(
@@ -128,7 +128,7 @@ final class ScanCommand implements Callable<Integer> {
     try (Connection seed = conn) {
       for (HostAndPort master : ClusterSlots.query(seed).masters()) {
         RedisUri node = from.withAddress(master.getHost(), master.getPort());
-        Connection c = RedisConnector.connect(node, 0, "source", tls);
+        Connection c = RedisConnector.connect(node, 0, "source", tls, pipeline.timeoutMillis());
         opened.add(c);
         ServerInfo nodeInfo = ServerInfo.query(c);
         newest = Math.max(newest, nodeInfo.maxRdbVersion());
@@ -159,9 +159,9 @@ final class ScanCommand implements Callable<Integer> {
             ctx.clock(),
             node.toString())
         .reconnecting(
-            () -> RedisConnector.connect(node, dbs.get(0), "source", tls),
+            () -> RedisConnector.connect(node, dbs.get(0), "source", tls, pipeline.timeoutMillis()),
             pipeline.retries,
-            pipeline.retryBackoffSeconds.movePointRight(3).longValue(),
+            pipeline.retryBackoffMillis(),
             ctx.sleeper());
   }
 

@@ -181,7 +181,7 @@ final class SyncCommand implements Callable<Integer> {
     PsyncSource stream =
         new PsyncSource(
                 from, commands.names(), resume, snapshotOnly, onFullResync.equals("restart"), tls)
-            .reconnecting(Math.max(1, pipeline.retries * 3));
+            .reconnecting(pipeline.retries, pipeline.retryBackoffMillis());
     LiveOptions live = new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, marker);
     return runner.run("sync", label, stream, info.maxRdbVersion(), pipeline, destination, live);
   }
@@ -235,7 +235,7 @@ final class SyncCommand implements Callable<Integer> {
       streams.add(
           new PsyncSource(
                   node, commands.names(), point, snapshotOnly, onFullResync.equals("restart"), tls)
-              .reconnecting(Math.max(1, pipeline.retries * 3))
+              .reconnecting(pipeline.retries, pipeline.retryBackoffMillis())
               .asStream(node.address()));
     }
     LiveOptions live =

@@ -67,6 +67,18 @@ public record MigrationConfig(
     /** Connections to a single-node destination, each with a thread of its own (--writers). */
     public static final int WRITERS = 1;
 
+    /**
+     * Seconds to wait for a server's reply before its connection counts as lost (--timeout). Big
+     * RESTOREs on a slow link take a while; a stalled server is still found in bounded time.
+     */
+    public static final String TIMEOUT_SECONDS = "60";
+
+    /** Reconnection attempts after a connection is lost (--retries). */
+    public static final int RETRIES = 5;
+
+    /** Seconds of pause before a reconnect, times the attempt number (--retry-backoff). */
+    public static final String RETRY_BACKOFF_SECONDS = "1";
+
     /** Keys in flight between the reading and the writing thread. */
     public static final int QUEUE_KEYS = 16_384;
   }

@@ -1,7 +1,6 @@
 package io.github.rediskeysmigrator.rdb;
 
 import com.moilioncircle.redis.replicator.Configuration;
-import com.moilioncircle.redis.replicator.RedisRdbReplicator;
 import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.event.PreRdbSyncEvent;
 import com.moilioncircle.redis.replicator.rdb.datatype.AuxField;
@@ -41,8 +40,7 @@ public final class AuxFields {
     Throwable[] failure = new Throwable[1];
     try (InputStream in = RdbFiles.open(header.file())) {
       Configuration conf = Configuration.defaultSetting().setUseDefaultExceptionListener(false);
-      Replicator replicator = new RedisRdbReplicator(in, conf);
-      replicator.setRdbVisitor(new PayloadRdbVisitor(replicator));
+      Replicator replicator = new BoundedRdbReplicator(in, conf, RdbFiles.dataBound(header.file()));
       replicator.addEventListener(
           (r, event) -> {
             if (event instanceof AuxField aux) {

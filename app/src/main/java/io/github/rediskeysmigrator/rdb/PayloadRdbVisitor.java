@@ -36,6 +36,18 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
   private static final int HASH_METADATA = 24;
   private static final int HASH_LISTPACK_EX = 25;
 
+  /** Opcodes from here up are not value types (module aux, function, AUX, ...). */
+  private static final int FIRST_OPCODE = 200;
+
+  private static final int OPCODE_FUNCTION2 = 245;
+  private static final int ENCODED = 3;
+  private static final int ENC_LZF = 3;
+  private static final int LEN_32BIT = 0x80;
+  private static final int LEN_64BIT = 0x81;
+
+  /** LZF never turns one compressed byte into more than 88: a 3-byte back reference copies 264. */
+  private static final long LZF_MAX_RATIO = 88;
+
   private final PayloadValueVisitor values;
 
   /** How many key-prefix opcodes (expiry, LRU, LFU) are being read: AUX may follow them. */
@@ -77,6 +89,13 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
       }
       type = super.applyType(in);
     }
+    if (type < FIRST_OPCODE) {
+      checkString(in, "a key name");
+    } else if (type == OPCODE_AUX) {
+      checkString(in, "an AUX field name");
+    } else if (type == OPCODE_FUNCTION2) {
+      checkString(in, "a function library");
+    }
     // Replicator dispatches on 24 and 25 only; the value visitor reads the pre-GA layout.
     if (type == HASH_METADATA_PRE_GA) {
       values.nextHashIsPreGa();
@@ -87,6 +106,72 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
       return HASH_LISTPACK_EX;
     }
     return type;
+  }
+
+  /**
+   * Checks the length of the string about to be read, before Replicator reads it: Replicator
+   * allocates the length it finds (an int cast of it, so 2^40 becomes 0 and the bytes after it are
+   * misread), and an LZF string's declared decompressed size.
+   */
+  private static void checkString(RedisInputStream in, String what) throws IOException {
+    if (!(in instanceof BoundedRdbInput b)) {
+      return;
+    }
+    int first = b.peek(0);
+    if ((first >> 6) == ENCODED) {
+      if ((first & 0x3f) != ENC_LZF) {
+        return; // an integer: a few bytes, nothing allocated by length
+      }
+      long[] compressed = lengthAt(b, 1);
+      long[] plain = lengthAt(b, 1 + (int) compressed[1]);
+      b.check(compressed[0], what + ", compressed");
+      if (Long.compareUnsigned(plain[0], compressed[0] * LZF_MAX_RATIO + LZF_MAX_RATIO) > 0) {
+        throw new BoundedRdbInput.BadLengthException(
+            "a compressed string at byte "
+                + b.position()
+                + " says its "
+                + compressed[0]
+                + " bytes expand to "
+                + Long.toUnsignedString(plain[0])
+                + " ("
+                + what
+                + "), more than LZF can expand them");
+      }
+      return;
+    }
+    long[] len = lengthAt(b, 0);
+    b.check(len[0], what);
+    if (len[0] > Integer.MAX_VALUE - 8) {
+      throw new BoundedRdbInput.BadLengthException(
+          "a length field at byte "
+              + b.position()
+              + " says "
+              + len[0]
+              + " bytes ("
+              + what
+              + "), more than this reader can hold in one piece (2 GB)");
+    }
+  }
+
+  /**
+   * The RDB length encoded {@code offset} bytes ahead, not consumed: {value, bytes it takes}. A
+   * malformed one reads as 0, for Replicator to refuse when it reads it.
+   */
+  private static long[] lengthAt(BoundedRdbInput b, int offset) throws IOException {
+    int first = b.peek(offset);
+    switch (first >> 6) {
+      case 0:
+        return new long[] {first & 0x3f, 1};
+      case 1:
+        return new long[] {((first & 0x3f) << 8) | b.peek(offset + 1), 2};
+      default:
+        int bytes = first == LEN_32BIT ? 4 : first == LEN_64BIT ? 8 : 0;
+        long value = 0;
+        for (int i = 1; i <= bytes; i++) {
+          value = (value << 8) | b.peek(offset + i);
+        }
+        return new long[] {value, 1 + bytes};
+    }
   }
 
   @Override

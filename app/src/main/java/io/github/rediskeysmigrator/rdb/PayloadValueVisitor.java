@@ -1,7 +1,13 @@
 package io.github.rediskeysmigrator.rdb;
 
+import static com.moilioncircle.redis.replicator.Constants.RDB_ENC_INT16;
+import static com.moilioncircle.redis.replicator.Constants.RDB_ENC_INT32;
+import static com.moilioncircle.redis.replicator.Constants.RDB_ENC_INT8;
+import static com.moilioncircle.redis.replicator.Constants.RDB_ENC_LZF;
+
 import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.io.RedisInputStream;
+import com.moilioncircle.redis.replicator.rdb.BaseRdbParser;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbValueVisitor;
 import com.moilioncircle.redis.replicator.rdb.skip.SkipRdbParser;
 import java.io.IOException;
@@ -43,7 +49,58 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
   /** What to skip for one value, reading through a parser whose bytes are captured. */
   @FunctionalInterface
   private interface Skipper {
-    void skip(SkipRdbParser parser) throws IOException;
+    void skip(CheckedSkipParser parser) throws IOException;
+  }
+
+  /**
+   * Replicator's skipping parser with its lengths taken whole and checked: Replicator casts a
+   * string's length to int (so 2^40 bytes read as 0 and the rest of the value as the next key), and
+   * a length or element count beyond what the file has left is corrupt, found before the capture
+   * buffer grows towards it.
+   */
+  private static final class CheckedSkipParser extends SkipRdbParser {
+    CheckedSkipParser(RedisInputStream in) {
+      super(in);
+    }
+
+    private void check(long length, String what) throws IOException {
+      if (in instanceof BoundedRdbInput bounded) {
+        bounded.check(length, what);
+      } else if (length < 0) {
+        throw new BoundedRdbInput.BadLengthException(
+            "a length field says " + Long.toUnsignedString(length) + " bytes (" + what + ")");
+      }
+    }
+
+    /** An element count; every element takes at least one byte of the file. */
+    long count(String what) throws IOException {
+      long n = rdbLoadLen().len;
+      check(n, what);
+      return n;
+    }
+
+    @Override
+    public void rdbGenericLoadStringObject() throws IOException {
+      BaseRdbParser.Len len = rdbLoadLen();
+      if (len.encoded) {
+        switch ((int) len.len) {
+          case RDB_ENC_INT8, RDB_ENC_INT16, RDB_ENC_INT32 -> rdbLoadIntegerObject((int) len.len);
+          case RDB_ENC_LZF -> rdbLoadLzfStringObject();
+          default -> throw new AssertionError("unknown RdbParser encoding type:" + len.len);
+        }
+        return;
+      }
+      check(len.len, "a string");
+      in.skip(len.len);
+    }
+
+    @Override
+    public void rdbLoadLzfStringObject() throws IOException {
+      long compressed = rdbLoadLen().len;
+      rdbLoadLen(); // decompressed length: the payload keeps the compressed bytes
+      check(compressed, "a compressed string");
+      in.skip(compressed);
+    }
   }
 
   private final PayloadCapture capture = new PayloadCapture();
@@ -61,15 +118,15 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     capture.begin(type);
     replicator.addRawByteListener(capture);
     try {
-      skipper.skip(new SkipRdbParser(in));
+      skipper.skip(new CheckedSkipParser(in));
     } finally {
       replicator.removeRawByteListener(capture);
     }
     return (T) capture.finish(version);
   }
 
-  private static void strings(SkipRdbParser p, int perEntry) throws IOException {
-    long n = p.rdbLoadLen().len * perEntry;
+  private static void strings(CheckedSkipParser p, int perEntry) throws IOException {
+    long n = p.count("a collection's element count") * perEntry;
     for (long i = 0; i < n; i++) {
       p.rdbLoadEncodedStringObject();
     }
@@ -77,7 +134,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   @Override
   public <T> T applyString(RedisInputStream in, int version) throws IOException {
-    return capture(in, STRING, version, SkipRdbParser::rdbLoadEncodedStringObject);
+    return capture(in, STRING, version, CheckedSkipParser::rdbLoadEncodedStringObject);
   }
 
   @Override
@@ -102,7 +159,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
         ZSET,
         version,
         p -> {
-          long n = p.rdbLoadLen().len;
+          long n = p.count("a collection's element count");
           for (long i = 0; i < n; i++) {
             p.rdbLoadEncodedStringObject();
             p.rdbLoadDoubleValue();
@@ -117,7 +174,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
         ZSET_2,
         version,
         p -> {
-          long n = p.rdbLoadLen().len;
+          long n = p.count("a collection's element count");
           for (long i = 0; i < n; i++) {
             p.rdbLoadEncodedStringObject();
             p.rdbLoadBinaryDoubleValue();
@@ -127,42 +184,42 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   @Override
   public <T> T applyHashZipMap(RedisInputStream in, int version) throws IOException {
-    return capture(in, HASH_ZIPMAP, version, SkipRdbParser::rdbLoadPlainStringObject);
+    return capture(in, HASH_ZIPMAP, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   @Override
   public <T> T applyListZipList(RedisInputStream in, int version) throws IOException {
-    return capture(in, LIST_ZIPLIST, version, SkipRdbParser::rdbLoadPlainStringObject);
+    return capture(in, LIST_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   @Override
   public <T> T applySetIntSet(RedisInputStream in, int version) throws IOException {
-    return capture(in, SET_INTSET, version, SkipRdbParser::rdbLoadPlainStringObject);
+    return capture(in, SET_INTSET, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   @Override
   public <T> T applyZSetZipList(RedisInputStream in, int version) throws IOException {
-    return capture(in, ZSET_ZIPLIST, version, SkipRdbParser::rdbLoadPlainStringObject);
+    return capture(in, ZSET_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   @Override
   public <T> T applyHashZipList(RedisInputStream in, int version) throws IOException {
-    return capture(in, HASH_ZIPLIST, version, SkipRdbParser::rdbLoadPlainStringObject);
+    return capture(in, HASH_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   @Override
   public <T> T applyHashListPack(RedisInputStream in, int version) throws IOException {
-    return capture(in, HASH_LISTPACK, version, SkipRdbParser::rdbLoadPlainStringObject);
+    return capture(in, HASH_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   @Override
   public <T> T applyZSetListPack(RedisInputStream in, int version) throws IOException {
-    return capture(in, ZSET_LISTPACK, version, SkipRdbParser::rdbLoadPlainStringObject);
+    return capture(in, ZSET_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   @Override
   public <T> T applySetListPack(RedisInputStream in, int version) throws IOException {
-    return capture(in, SET_LISTPACK, version, SkipRdbParser::rdbLoadPlainStringObject);
+    return capture(in, SET_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   /**
@@ -185,7 +242,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
           if (!pre) {
             p.rdbLoadMillisecondTime(); // minimum expiry; field TTLs are relative to it
           }
-          long n = p.rdbLoadLen().len;
+          long n = p.count("a collection's element count");
           for (long i = 0; i < n; i++) {
             p.rdbLoadLen(); // field TTL
             p.rdbLoadEncodedStringObject();
@@ -222,7 +279,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
         LIST_QUICKLIST_2,
         version,
         p -> {
-          long n = p.rdbLoadLen().len;
+          long n = p.count("a collection's element count");
           for (long i = 0; i < n; i++) {
             p.rdbLoadLen(); // container: plain node or packed listpack
             p.rdbLoadPlainStringObject();

@@ -30,6 +30,28 @@ public final class RdbFiles {
     return in;
   }
 
+  /**
+   * Deflate's greatest expansion: one compressed byte never stands for more than 1032 bytes, so a
+   * gzip file of N bytes holds at most 1032 N bytes of RDB data.
+   */
+  private static final long DEFLATE_MAX_RATIO = 1032;
+
+  /**
+   * The most RDB bytes {@code file} can hold: its size, or for a gzip file its size times deflate's
+   * greatest expansion. A length read from the file beyond this is corrupt.
+   */
+  public static long dataBound(Path file) throws IOException {
+    long size = Files.size(file);
+    boolean gzip;
+    try (InputStream in = Files.newInputStream(file)) {
+      gzip = in.read() == GZIP_MAGIC_1 && in.read() == GZIP_MAGIC_2;
+    }
+    if (!gzip) {
+      return size;
+    }
+    return size > Long.MAX_VALUE / DEFLATE_MAX_RATIO ? Long.MAX_VALUE : size * DEFLATE_MAX_RATIO;
+  }
+
   /** Opens {@code file} directly. */
   public static InputStream open(Path file) throws IOException {
     return open(file, Files.newInputStream(file));

@@ -8,6 +8,7 @@ import io.github.rediskeysmigrator.core.KeyWriter;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.rdb.PayloadDigests;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -91,6 +92,7 @@ public final class PipelinedWriter implements KeyWriter {
   private final java.util.Set<KeyEvent> resent =
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private final boolean absTtl;
+  private PayloadDigests digests;
 
   // Each slot holds the KeyEvent or CommandEvent whose reply comes in that position.
   private Object[] building;
@@ -442,12 +444,98 @@ public final class PipelinedWriter implements KeyWriter {
    * order. Keys are RESTOREd again (a BUSYKEY then is checked against our payload). In atomic mode
    * the destination's checkpoint key tells which transactions committed before the drop; the others
    * are queued again, so nothing is lost or applied twice. Plain live commands (sync without
-   * --checkpoint) are sent again: at least once.
+   * --checkpoint) are sent again: at least once. A drop while sending again is part of the same
+   * recovery: it goes on with the attempts --retries has left.
    */
   private void recover(JedisConnectionException cause) throws WriteException, InterruptedException {
-    if (reconnector == null || recovering || settings.retries() <= 0) {
+    if (reconnector == null || settings.retries() <= 0) {
       throw lost(cause);
     }
+    if (recovering) {
+      throw new LostAgain(cause);
+    }
+    List<Object> pending = takeUnacked();
+    List<Object> openTransaction = txQueued == null ? List.of() : txQueued;
+    txQueued = null;
+    sourceTx = false;
+    int attempt = 0;
+    while (true) {
+      try {
+        conn.close();
+      } catch (JedisConnectionException e) {
+        // Closing flushes, which fails on the broken socket; the socket is released anyway.
+        cause.addSuppressed(e);
+      }
+      Connection fresh = null;
+      ConnectException last = null;
+      while (fresh == null && attempt < settings.retries()) {
+        attempt++;
+        sleeper.sleep(Math.min(settings.retryBackoffMillis() * attempt, 10_000));
+        try {
+          fresh = reconnector.connect();
+        } catch (ConnectException e) {
+          last = e;
+        }
+      }
+      if (fresh == null) {
+        String reason = "no reply: connection lost (" + cause.getMessage() + ")";
+        pending.forEach(slot -> fail(slot, reason));
+        openTransaction.forEach(slot -> fail(slot, reason));
+        throw new WriteException(
+            "connection lost and not regained after "
+                + settings.retries()
+                + " attempts ("
+                + (last == null ? cause.getMessage() : last.getMessage())
+                + ")",
+            cause);
+      }
+      conn = fresh;
+      currentDb = settings.initialDb();
+      recovering = true;
+      int i = 0;
+      try {
+        long committed = settings.checkpointKey() == null ? -1 : committedOffset();
+        for (; i < pending.size(); i++) {
+          Object slot = pending.get(i);
+          if (slot instanceof KeyEvent event) {
+            resent.add(event);
+            write(event);
+          } else if (slot instanceof Exec exec) {
+            requeue(exec.queued(), committed);
+          } else if (slot instanceof CommandEvent command && settings.checkpointKey() == null) {
+            writeCommand(command);
+          }
+        }
+        requeue(openTransaction, Long.MAX_VALUE);
+        return;
+      } catch (LostAgain again) {
+        cause = again.cause;
+        if (settings.checkpointKey() != null) {
+          // A transaction half queued again cannot be told apart from the rest: stop here, with
+          // everything booked.
+          String reason = "no reply: connection lost again (" + cause.getMessage() + ")";
+          List<Object> rest = takeUnacked();
+          rest.addAll(pending.subList(Math.min(i + 1, pending.size()), pending.size()));
+          rest.forEach(slot -> fail(slot, reason));
+          openTransaction.forEach(slot -> fail(slot, reason));
+          throw new WriteException("connection lost again while sending again", cause);
+        }
+        // What was sent again without reply, then what was not sent again yet, in order. The
+        // slot being sent is among the first if it got as far as the pipeline.
+        List<Object> rest = takeUnacked();
+        Object sending = i < pending.size() ? pending.get(i) : null;
+        boolean current = rest.stream().anyMatch(slot -> slot == sending);
+        int from = Math.min(current ? i + 1 : i, pending.size());
+        rest.addAll(pending.subList(from, pending.size()));
+        pending = rest;
+      } finally {
+        recovering = false;
+      }
+    }
+  }
+
+  /** Everything sent or being built without a reply, in order; the pipelines are left empty. */
+  private List<Object> takeUnacked() {
     List<Object> unacked = new java.util.ArrayList<>();
     for (int i = 0; i < inFlightCount; i++) {
       unacked.add(inFlight[i]);
@@ -459,54 +547,17 @@ public final class PipelinedWriter implements KeyWriter {
     }
     inFlightCount = 0;
     buildingCount = 0;
-    List<Object> openTransaction = txQueued == null ? List.of() : txQueued;
-    txQueued = null;
-    sourceTx = false;
-    try {
-      conn.close();
-    } catch (JedisConnectionException e) {
-      // Closing flushes, which fails on the broken socket; the socket is released anyway.
-      cause.addSuppressed(e);
-    }
-    Connection fresh = null;
-    ConnectException last = null;
-    for (int attempt = 1; attempt <= settings.retries() && fresh == null; attempt++) {
-      sleeper.sleep(Math.min(settings.retryBackoffMillis() * attempt, 10_000));
-      try {
-        fresh = reconnector.connect();
-      } catch (ConnectException e) {
-        last = e;
-      }
-    }
-    if (fresh == null) {
-      String reason = "no reply: connection lost (" + cause.getMessage() + ")";
-      unacked.forEach(slot -> fail(slot, reason));
-      throw new WriteException(
-          "connection lost and not regained after "
-              + settings.retries()
-              + " attempts ("
-              + (last == null ? cause.getMessage() : last.getMessage())
-              + ")",
-          cause);
-    }
-    conn = fresh;
-    currentDb = settings.initialDb();
-    recovering = true;
-    try {
-      long committed = settings.checkpointKey() == null ? -1 : committedOffset();
-      for (Object slot : unacked) {
-        if (slot instanceof KeyEvent event) {
-          resent.add(event);
-          write(event);
-        } else if (slot instanceof Exec exec) {
-          requeue(exec.queued(), committed);
-        } else if (slot instanceof CommandEvent command && settings.checkpointKey() == null) {
-          writeCommand(command);
-        }
-      }
-      requeue(openTransaction, Long.MAX_VALUE);
-    } finally {
-      recovering = false;
+    return unacked;
+  }
+
+  /** The connection broke again while {@link #recover} was sending again what had no reply. */
+  private static final class LostAgain extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient JedisConnectionException cause;
+
+    LostAgain(JedisConnectionException cause) {
+      super(cause);
+      this.cause = cause;
     }
   }
 
@@ -548,6 +599,7 @@ public final class PipelinedWriter implements KeyWriter {
     if (ambiguous.isEmpty()) {
       return;
     }
+    int checked = 0;
     try {
       for (KeyEvent event : ambiguous) {
         if (event.db() != currentDb) {
@@ -557,16 +609,49 @@ public final class PipelinedWriter implements KeyWriter {
         }
         conn.sendCommand(Protocol.Command.DUMP, event.key());
         byte[] dump = conn.getBinaryBulkReply();
-        if (Arrays.equals(dump, event.payload())) {
+        if (sameValue(dump, event.payload())) {
           listener.written(event);
         } else {
           listener.existed(event);
         }
+        checked++;
       }
     } catch (JedisConnectionException | JedisDataException e) {
+      // Booked all the same, so the totals add up.
+      for (KeyEvent event : ambiguous.subList(checked, ambiguous.size())) {
+        listener.failed(event, "sent again after a reconnect, then could not be checked: " + e);
+      }
       throw new WriteException("cannot check keys sent again after reconnecting: " + e, e);
     } finally {
       ambiguous.clear();
+    }
+  }
+
+  /**
+   * Whether the destination's DUMP holds the value of our payload: the same bytes, the same body
+   * under another RDB version footer, or else the same canonical digest. The digest is needed for
+   * big sets and hashes, whose DUMP lists members in the order of each server's own hash table.
+   */
+  private boolean sameValue(byte[] dump, byte[] ours) {
+    if (dump == null) {
+      return false;
+    }
+    int footer = 10;
+    if (Arrays.equals(dump, ours)
+        || (dump.length == ours.length
+            && dump.length > footer
+            && Arrays.equals(dump, 0, dump.length - footer, ours, 0, ours.length - footer))) {
+      return true;
+    }
+    if (digests == null) {
+      digests = new PayloadDigests();
+    }
+    try {
+      return digests.digest(dump).hex().equals(digests.digest(ours).hex());
+    } catch (PayloadDigests.UnreadablePayloadException e) {
+      // Not provably ours (a module value, say): booked as a key that existed.
+      log.debug("cannot compare a key sent again with the destination's value", e);
+      return false;
     }
   }
 
@@ -589,32 +674,29 @@ public final class PipelinedWriter implements KeyWriter {
   }
 
   private void readReplies() throws WriteException, InterruptedException {
-    List<Object> replies;
+    // Each reply is booked as it arrives: when the connection breaks or times out halfway, the
+    // keys answered so far are booked, and only the rest count as without reply.
+    int answered = 0;
     try {
-      // getMany flushes the output first, so the pipeline being built goes out before we block.
-      replies = conn.getMany(inFlightCount);
+      for (; answered < inFlightCount; answered++) {
+        Object reply;
+        try {
+          // getOne flushes the output first, so the pipeline being built goes out before we block.
+          reply = conn.getOne();
+        } catch (JedisDataException e) {
+          reply = e;
+        }
+        Object slot = inFlight[answered];
+        inFlight[answered] = null;
+        bookReply(slot, reply);
+      }
     } catch (JedisConnectionException e) {
+      int left = inFlightCount - answered;
+      System.arraycopy(inFlight, answered, inFlight, 0, left);
+      Arrays.fill(inFlight, left, inFlightCount, null);
+      inFlightCount = left;
       recover(e);
       return;
-    }
-    for (int i = 0; i < inFlightCount; i++) {
-      Object slot = inFlight[i];
-      inFlight[i] = null;
-      if (slot instanceof KeyEvent event) {
-        book(event, replies.get(i));
-      } else if (slot instanceof CommandEvent command) {
-        if (settings.checkpointKey() == null) {
-          book(command, replies.get(i));
-        }
-        // In atomic mode a queued command's reply is QUEUED or a queueing error; the EXEC
-        // reply tells its fate.
-      } else if (slot instanceof Exec exec) {
-        bookTransaction(exec, replies.get(i));
-      } else if (slot instanceof Control control
-          && control.what().equals("MULTI")
-          && replies.get(i) instanceof JedisDataException e) {
-        throw new WriteException("the destination refused MULTI: " + e.getMessage(), e);
-      }
     }
     inFlightCount = 0;
     if (readOnly != null) {
@@ -631,6 +713,24 @@ public final class PipelinedWriter implements KeyWriter {
     }
     if (settings.sleepMillis() > 0) {
       sleeper.sleep(settings.sleepMillis());
+    }
+  }
+
+  private void bookReply(Object slot, Object reply) throws WriteException {
+    if (slot instanceof KeyEvent event) {
+      book(event, reply);
+    } else if (slot instanceof CommandEvent command) {
+      if (settings.checkpointKey() == null) {
+        book(command, reply);
+      }
+      // In atomic mode a queued command's reply is QUEUED or a queueing error; the EXEC
+      // reply tells its fate.
+    } else if (slot instanceof Exec exec) {
+      bookTransaction(exec, reply);
+    } else if (slot instanceof Control control
+        && control.what().equals("MULTI")
+        && reply instanceof JedisDataException e) {
+      throw new WriteException("the destination refused MULTI: " + e.getMessage(), e);
     }
   }
 
@@ -742,24 +842,28 @@ public final class PipelinedWriter implements KeyWriter {
     listener.commandApplied(command);
   }
 
-  private void select(int db) throws WriteException {
-    try {
-      conn.sendCommand(Protocol.Command.SELECT, ascii(db));
-      String reply = conn.getStatusCodeReply();
-      if (!"OK".equals(reply)) {
-        throw new WriteException("unexpected reply to SELECT " + db + ": " + reply, null);
+  private void select(int db) throws WriteException, InterruptedException {
+    while (true) {
+      try {
+        conn.sendCommand(Protocol.Command.SELECT, ascii(db));
+        String reply = conn.getStatusCodeReply();
+        if (!"OK".equals(reply)) {
+          throw new WriteException("unexpected reply to SELECT " + db + ": " + reply, null);
+        }
+        currentDb = db;
+        return;
+      } catch (JedisConnectionException e) {
+        // Reconnecting sends again what had no reply, then the SELECT is tried on the new one.
+        recover(e);
+      } catch (JedisDataException e) {
+        throw new WriteException(
+            "the destination refused SELECT "
+                + db
+                + " ("
+                + e.getMessage()
+                + "); map the source db elsewhere with --db-map or --to .../DB",
+            e);
       }
-      currentDb = db;
-    } catch (JedisConnectionException e) {
-      throw lost(e);
-    } catch (JedisDataException e) {
-      throw new WriteException(
-          "the destination refused SELECT "
-              + db
-              + " ("
-              + e.getMessage()
-              + "); map the source db elsewhere with --db-map or --to .../DB",
-          e);
     }
   }
 

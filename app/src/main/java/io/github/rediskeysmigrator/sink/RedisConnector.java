@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.sink;
 
+import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.RedisUri;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.Connection;
@@ -12,7 +13,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /** Opens checked connections: reachable, authenticated, on the right database. */
 public final class RedisConnector {
   /** Replies to big RESTOREs can take a while; a dead server still fails in bounded time. */
-  private static final int SOCKET_TIMEOUT_MS = 60_000;
+  private static final int SOCKET_TIMEOUT_MS =
+      Integer.parseInt(MigrationConfig.Defaults.TIMEOUT_SECONDS) * 1000;
 
   private static final int CONNECT_TIMEOUT_MS = 5_000;
 
@@ -36,10 +38,19 @@ public final class RedisConnector {
   /** Like {@link #connect(RedisUri, int, String)}, with {@code tls} for rediss:// addresses. */
   public static Connection connect(RedisUri uri, int db, String role, Tls tls)
       throws ConnectException {
+    return connect(uri, db, role, tls, SOCKET_TIMEOUT_MS);
+  }
+
+  /**
+   * Like {@link #connect(RedisUri, int, String, Tls)}; a reply that takes longer than {@code
+   * timeoutMillis} breaks the connection (JedisConnectionException), which the caller may retry.
+   */
+  public static Connection connect(RedisUri uri, int db, String role, Tls tls, int timeoutMillis)
+      throws ConnectException {
     DefaultJedisClientConfig.Builder cfg =
         DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(CONNECT_TIMEOUT_MS)
-            .socketTimeoutMillis(SOCKET_TIMEOUT_MS)
+            .connectionTimeoutMillis(Math.min(CONNECT_TIMEOUT_MS, timeoutMillis))
+            .socketTimeoutMillis(timeoutMillis)
             .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
             .database(db);
     if (uri.tls()) {
@@ -77,7 +88,7 @@ public final class RedisConnector {
       throws ConnectException {
     Connection conn = null;
     try {
-      conn = new Connection(new HostAndPort(uri.host(), uri.port()), config);
+      conn = new WatchedConnection(new HostAndPort(uri.host(), uri.port()), config);
       if (!conn.ping()) {
         throw new ConnectException(role + " " + uri + " did not answer PING", null);
       }

@@ -17,6 +17,7 @@ import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
+import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.core.SyncPoint;
@@ -44,7 +45,8 @@ public final class PsyncSource implements KeySource {
 
   private final RedisUri from;
   private final Tls tls;
-  private int retries = 15;
+  private int retries = MigrationConfig.Defaults.RETRIES;
+  private long retryIntervalMillis = 1000;
   private String stream = "";
   private final Set<String> commandNames;
   private final SyncPoint resumeFrom;
@@ -83,8 +85,9 @@ public final class PsyncSource implements KeySource {
         Configuration.defaultSetting()
             .setUseDefaultExceptionListener(false)
             .setHeartbeatPeriod(250)
-            .setRetries(retries)
-            .setRetryTimeInterval(1000)
+            // Replicator counts the first connection as an attempt, and 0 as "forever".
+            .setRetries(retries + 1)
+            .setRetryTimeInterval((int) Math.min(Integer.MAX_VALUE, retryIntervalMillis))
             .setConnectionTimeout(5000);
     if (from.password() != null) {
       conf.setAuthUser(from.user()).setAuthPassword(from.password());
@@ -147,9 +150,13 @@ public final class PsyncSource implements KeySource {
     return this;
   }
 
-  /** Reconnection attempts, one a second, when the source goes away (default 15). */
-  public PsyncSource reconnecting(int attempts) {
+  /**
+   * When the stream breaks: reconnect (and continue with a partial resync) up to {@code attempts}
+   * times, waiting {@code intervalMillis} before each; 0 attempts stops at the first break.
+   */
+  public PsyncSource reconnecting(int attempts, long intervalMillis) {
     this.retries = attempts;
+    this.retryIntervalMillis = intervalMillis;
     return this;
   }
 

@@ -1,7 +1,6 @@
 package io.github.rediskeysmigrator.source;
 
 import com.moilioncircle.redis.replicator.Configuration;
-import com.moilioncircle.redis.replicator.RedisRdbReplicator;
 import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.event.Event;
 import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
@@ -13,6 +12,8 @@ import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.SourceException;
+import io.github.rediskeysmigrator.rdb.BoundedRdbInput;
+import io.github.rediskeysmigrator.rdb.BoundedRdbReplicator;
 import io.github.rediskeysmigrator.rdb.EmptyCollections;
 import io.github.rediskeysmigrator.rdb.PayloadRdbVisitor;
 import io.github.rediskeysmigrator.rdb.RdbFiles;
@@ -87,10 +88,9 @@ public final class RdbFileSource implements KeySource {
         InputStream in = RdbFiles.open(file, raw)) {
       current = raw;
       Configuration conf = Configuration.defaultSetting().setUseDefaultExceptionListener(false);
-      Replicator replicator = new RedisRdbReplicator(in, conf);
-      PayloadRdbVisitor visitor = new PayloadRdbVisitor(replicator);
-      reader.visitor = visitor;
-      replicator.setRdbVisitor(visitor);
+      BoundedRdbReplicator replicator =
+          new BoundedRdbReplicator(in, conf, RdbFiles.dataBound(file));
+      reader.visitor = replicator.visitor();
       replicator.addEventListener(reader::onEvent);
       replicator.addExceptionListener((r, t, e) -> reader.fail(t, r));
       replicator.open();
@@ -101,6 +101,8 @@ public final class RdbFileSource implements KeySource {
       throw bad(file, reader, "cannot be parsed: " + e.getCause().getMessage(), e);
     } catch (InterruptedIOException e) {
       throw new InterruptedException("reading " + file + " was cancelled");
+    } catch (BoundedRdbInput.BadLengthException e) {
+      throw bad(file, reader, badLength(e), e);
     } catch (IOException | RuntimeException | AssertionError e) {
       // Replicator reports corrupt structures as AssertionError, IOException or runtime errors.
       throw bad(file, reader, "is corrupt: " + describe(e), e);
@@ -122,12 +124,20 @@ public final class RdbFileSource implements KeySource {
       if (reader.failure instanceof OutOfMemoryError e) {
         throw bad(file, reader, tooBig(e), e);
       }
+      if (reader.failure instanceof BoundedRdbInput.BadLengthException e) {
+        throw bad(file, reader, badLength(e), e);
+      }
       throw bad(file, reader, "is corrupt: " + describe(reader.failure), reader.failure);
     }
     if (!reader.sawEnd) {
       throw bad(file, reader, "is truncated: the file ends before the RDB end marker", null);
     }
     log.debug("{}: {} keys", file, reader.keys);
+  }
+
+  /** A length beyond the end of the file: the file was cut short, or the length is damaged. */
+  private static String badLength(BoundedRdbInput.BadLengthException e) {
+    return "is truncated or corrupt: " + e.getMessage();
   }
 
   private static String tooBig(OutOfMemoryError e) {

@@ -147,25 +147,35 @@ public final class ScanSource implements KeySource {
   @SuppressWarnings("unchecked")
   private Batch roundTrip(int db, List<byte[]> keys, byte[] cursor, boolean last)
       throws InterruptedException, SourceException {
+    JedisConnectionException lost = null;
+    boolean connected = true;
     for (int attempt = 0; ; attempt++) {
-      try {
-        List<Object> replies = send(keys, cursor, last);
-        Object next = last ? null : replies.get(replies.size() - 1);
-        if (next instanceof JedisDataException e) {
-          throw e;
+      if (connected) {
+        try {
+          List<Object> replies = send(keys, cursor, last);
+          Object next = last ? null : replies.get(replies.size() - 1);
+          if (next instanceof JedisDataException e) {
+            throw e;
+          }
+          return new Batch(replies, (List<Object>) next);
+        } catch (JedisConnectionException e) {
+          lost = e;
         }
-        return new Batch(replies, (List<Object>) next);
-      } catch (JedisConnectionException e) {
-        if (reconnector == null || attempt >= retries) {
-          throw e;
-        }
-        sleeper.sleep(Math.min(retryBackoffMillis * (attempt + 1), 10_000));
-        reconnect(db, e);
       }
+      if (reconnector == null || attempt >= retries) {
+        throw lost;
+      }
+      sleeper.sleep(Math.min(retryBackoffMillis * (attempt + 1), 10_000));
+      connected = reconnect(db, lost);
     }
   }
 
-  private void reconnect(int db, JedisConnectionException cause) {
+  /**
+   * A fresh connection on {@code db}, or false when the source is still unreachable. The broken
+   * connection is never used again: Jedis would reopen its socket by itself, without AUTH or
+   * SELECT, and SCAN db 0.
+   */
+  private boolean reconnect(int db, JedisConnectionException cause) {
     try {
       conn.close();
     } catch (JedisConnectionException e) {
@@ -176,13 +186,19 @@ public final class ScanSource implements KeySource {
     } catch (io.github.rediskeysmigrator.sink.ConnectException | JedisConnectionException e) {
       // The next attempt tries again; the last one's failure is what the user sees.
       cause.addSuppressed(e);
-      return;
+      return false;
     }
-    if (!runId().equals(runId)) {
-      // A restarted server has new hash-table seeds: a SCAN cursor from before means nothing.
-      throw new SourceRestarted();
+    try {
+      if (!runId().equals(runId)) {
+        // A restarted server has new hash-table seeds: a SCAN cursor from before means nothing.
+        throw new SourceRestarted();
+      }
+      select(db);
+    } catch (JedisConnectionException e) {
+      cause.addSuppressed(e);
+      return false;
     }
-    select(db);
+    return true;
   }
 
   /** The source restarted while we scanned it. */

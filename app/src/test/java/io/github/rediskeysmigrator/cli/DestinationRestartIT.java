@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +71,7 @@ class DestinationRestartIT {
     assertEquals(0, field(json, "errors"), json);
     try (Jedis d = dest.server().client()) {
       assertEquals(20_000, d.dbSize());
+      ReportAssert.of(tmp.resolve("r.json")).addsUp().exitCode(0).writtenMatches(d, 0);
     }
   }
 
@@ -108,6 +110,7 @@ class DestinationRestartIT {
     assertEquals(field(json, "read"), field(json, "written"), json);
     try (Jedis d = dest.server().client()) {
       assertEquals(60_000, d.dbSize());
+      ReportAssert.of(tmp.resolve("r.json")).addsUp().exitCode(0).writtenMatches(d, 0);
     }
   }
 
@@ -139,6 +142,7 @@ class DestinationRestartIT {
     String json = Files.readString(tmp.resolve("r.json"));
     try (Jedis d = dest.server().client()) {
       assertEquals(field(json, "written"), d.dbSize(), json);
+      ReportAssert.of(tmp.resolve("r.json")).addsUp().exitCode(3).writtenMatches(d, 0);
     }
     try (JarRun rerun =
         JarRun.start(tmp, Map.of(), "scan", "--from", source.uri(), "--to", dest.uri())) {
@@ -189,7 +193,9 @@ class DestinationRestartIT {
             "--pipeline",
             "50",
             "--progress",
-            "never")) {
+            "never",
+            "--report",
+            tmp.resolve("r.json").toString())) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (!Files.exists(checkpoint) && System.nanoTime() < deadline) {
         Thread.sleep(50);
@@ -215,6 +221,15 @@ class DestinationRestartIT {
         assertEquals(writes.get(), d.llen("log"));
       }
       assertEquals(130, run.terminate(), run::toString);
+    }
+    try (Jedis d = dest.server().client()) {
+      // The snapshot's 100 keys are counted as written; counter and log came with live commands.
+      ReportAssert.of(tmp.resolve("r.json"))
+          .addsUp()
+          .exitCode(130)
+          .has("written", 100)
+          .has("commands_applied", 2 * writes.get())
+          .writtenMatches(d, 2);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +13,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-/** The destination answers BUSY or READONLY: wait it out, or stop with a clear message. */
+/**
+ * The destination answers BUSY, READONLY or OOM: wait it out, stop with a clear message, or book
+ * each refused key as an error; in every case the report's totals add up and its {@code written} is
+ * what the destination holds.
+ */
 class DestinationStatesIT {
   @RegisterExtension static final RedisServerExtension source = RedisServerExtension.debian();
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
   @RegisterExtension static final RedisServerExtension replica = RedisServerExtension.debian();
+
+  /** A destination with room for part of the data only, which refuses writes beyond it. */
+  @RegisterExtension
+  static final RedisServerExtension tiny =
+      RedisServerExtension.debian("--maxmemory", "3mb", "--maxmemory-policy", "noeviction");
 
   @TempDir Path tmp;
 
@@ -80,9 +90,9 @@ class DestinationStatesIT {
       }
     }
     assertEquals(0, result[0].exit(), result[0]::toString);
-    String json = Files.readString(tmp.resolve("r.json"));
-    assertEquals(6000, field(json, "written"), json);
     try (Jedis d = dest.server().client()) {
+      ReportAssert.of(tmp.resolve("r.json")).addsUp().exitCode(0).has("written", 6000);
+      ReportAssert.of(tmp.resolve("r.json")).writtenMatches(d, 0);
       assertEquals(6000, d.dbSize());
     }
   }
@@ -162,11 +172,104 @@ class DestinationStatesIT {
       assertTrue(r.err().contains("read-only replica"), r.err());
       String json = Files.readString(tmp.resolve("r.json"));
       assertEquals(field(json, "read"), field(json, "errors"), json);
-      assertEquals(0, field(json, "written"), json);
+      // The replica holds its primary's keys, none of ours: nothing counted as written.
+      ReportAssert.of(tmp.resolve("r.json")).addsUp().exitCode(3).has("written", 0);
     } finally {
       try (Jedis r = replica.server().client()) {
         r.replicaofNoOne();
       }
+    }
+  }
+
+  private Path bigValues(int keys) {
+    try (Jedis s = source.server().client()) {
+      var p = s.pipelined();
+      for (int i = 0; i < keys; i++) {
+        p.set("k" + i, expectedValue("k" + i));
+      }
+      p.sync();
+    }
+    return source.server().saveTo(tmp.resolve("d.rdb"));
+  }
+
+  private static String expectedValue(String key) {
+    return key + ":" + "v".repeat(200);
+  }
+
+  /**
+   * maxmemory reached with noeviction: every key that does not fit is refused with OOM, logged with
+   * that reason and counted as an error; the run goes on (no --max-errors) and ends with exit 1;
+   * what did fit is there, whole.
+   */
+  @Test
+  void keysRefusedForLackOfMemoryAreErrorsWithTheirReasonAndTheTotalsAddUp() throws Exception {
+    Path file = bigValues(20_000);
+
+    Tool.Result r =
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            tiny.uri(),
+            "--max-errors",
+            "0",
+            "--report",
+            tmp.resolve("r.json").toString(),
+            "--error-log",
+            tmp.resolve("e.log").toString());
+
+    assertEquals(1, r.exit(), r::toString);
+    assertEquals(
+        "Errors occurred during the execution. Check |" + tmp.resolve("e.log") + "| for details",
+        r.lastLine());
+    java.util.List<String> logged = Files.readAllLines(tmp.resolve("e.log"));
+    try (Jedis d = tiny.server().client()) {
+      ReportAssert report =
+          ReportAssert.of(tmp.resolve("r.json"))
+              .addsUp()
+              .exitCode(1)
+              .has("read", 20_000)
+              .has("skipped_existing", 0)
+              .writtenMatches(d, 0);
+      long errors = report.get("errors");
+      assertTrue(errors > 0 && report.get("written") > 0, report::toString);
+      assertEquals(errors, logged.size());
+      for (String line : logged) {
+        assertTrue(line.contains("OOM command not allowed"), line);
+      }
+      for (String hex : io.github.rediskeysmigrator.testing.DatasetAssert.keys(d)) {
+        String key =
+            new String(
+                java.util.HexFormat.of().parseHex(hex), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(expectedValue(key), d.get(key));
+      }
+    }
+  }
+
+  @Test
+  void outOfMemoryStopsAtMaxErrorsWithExit4AndTheTotalsAddUp() throws Exception {
+    Path file = bigValues(20_000);
+
+    Tool.Result r =
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            tiny.uri(),
+            "--max-errors",
+            "50",
+            "--report",
+            tmp.resolve("r.json").toString(),
+            "--error-log",
+            tmp.resolve("e.log").toString());
+
+    assertEquals(4, r.exit(), r::toString);
+    assertTrue(r.err().contains("reached --max-errors (50 failed keys)"), r.err());
+    try (Jedis d = tiny.server().client()) {
+      ReportAssert report =
+          ReportAssert.of(tmp.resolve("r.json")).addsUp().exitCode(4).writtenMatches(d, 0);
+      assertTrue(report.get("errors") >= 50, report::toString);
+      assertEquals(report.get("errors"), Files.readAllLines(tmp.resolve("e.log")).size());
     }
   }
 }

@@ -1,0 +1,609 @@
+package io.github.rediskeysmigrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.rediskeysmigrator.testing.DatasetAssert;
+import io.github.rediskeysmigrator.testing.FaultyProxy;
+import io.github.rediskeysmigrator.testing.FaultyProxy.Direction;
+import io.github.rediskeysmigrator.testing.JarRun;
+import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
+import io.github.rediskeysmigrator.testing.SampleData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The link to the destination or to the source breaks mid-run, through {@link FaultyProxy} between
+ * the tool and real servers: cut, stalled, slow. Each test checks what a user would: the exact
+ * destination content, the exit code, and a report whose totals add up and whose {@code written} is
+ * what the destination holds.
+ */
+class NetworkFaultsIT {
+  @RegisterExtension
+  static final RedisServerExtension source =
+      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+
+  @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
+
+  private static final int KEYS = 20_000;
+
+  @TempDir Path tmp;
+
+  /** KEYS strings plus one key of every type and encoding, saved as an RDB file. */
+  private Path dataset() {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "t:");
+      SampleData.fillStrings(s, "k", KEYS);
+    }
+    return source.server().saveTo(tmp.resolve("dump.rdb"));
+  }
+
+  private static final int TOTAL = KEYS + SampleData.ALL_TYPES_KEYS;
+
+  private String[] rdbArgs(Path file, FaultyProxy proxy, String... more) {
+    String[] base = {
+      "rdb",
+      file.toString(),
+      "--to",
+      proxy.uri(),
+      "--pipeline",
+      "100",
+      "--retry-backoff",
+      "0.1",
+      "--report",
+      tmp.resolve("r.json").toString(),
+      "--error-log",
+      tmp.resolve("e.log").toString()
+    };
+    String[] all = new String[base.length + more.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  private ReportAssert report() {
+    return ReportAssert.of(tmp.resolve("r.json"));
+  }
+
+  private static void assertSameAsSource() {
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      DatasetAssert.assertSameDataset(s, d);
+    }
+  }
+
+  private static long restoreStat(String field) {
+    try (Jedis d = dest.server().client()) {
+      String stats = d.info("commandstats");
+      for (String line : stats.split("\r?\n")) {
+        if (line.startsWith("cmdstat_restore:")) {
+          return Long.parseLong(line.replaceAll(".*[:,]" + field + "=(\\d+).*", "$1"));
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Test
+  void aDestinationCutMidPipelineIsReconnectedAndEveryKeyLandsOnce() throws Exception {
+    Path file = dataset();
+    try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
+      // Well inside the run (about 1.3 MB of RESTOREs), and inside a command most likely.
+      proxy.cutAfter(Direction.TO_SERVER, 500_001);
+
+      Tool.Result r = Tool.run(rdbArgs(file, proxy));
+
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(1, proxy.cuts());
+      assertEquals(2, proxy.connections(), "one reconnect");
+    }
+    assertSameAsSource();
+    try (Jedis d = dest.server().client()) {
+      report()
+          .addsUp()
+          .exitCode(0)
+          .has("read", TOTAL)
+          .has("written", TOTAL)
+          .has("skipped_existing", 0)
+          .has("errors", 0)
+          .writtenMatches(d, 0);
+    }
+  }
+
+  /** A second cut while the keys without reply are being sent again: the retries left apply. */
+  @Test
+  void aSecondCutWhileSendingAgainUsesTheRetriesLeft() throws Exception {
+    Path file = dataset();
+    try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
+      proxy.cutAfter(Direction.TO_SERVER, 500_001);
+      String[] args = rdbArgs(file, proxy);
+      // A longer pause before reconnecting, to arm the second cut meanwhile.
+      args[java.util.Arrays.asList(args).indexOf("--retry-backoff") + 1] = "0.5";
+      AtomicReference<Tool.Result> result = new AtomicReference<>();
+      Thread run = new Thread(() -> result.set(Tool.run(args)));
+      run.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (proxy.cuts() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      // The reconnection's PING, then the first of the keys sent again (about 60 bytes each).
+      proxy.cutAfter(Direction.TO_SERVER, 3_001);
+      run.join(120_000);
+
+      Tool.Result r = result.get();
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(2, proxy.cuts());
+      assertEquals(3, proxy.connections(), "two reconnections");
+    }
+    assertSameAsSource();
+    try (Jedis d = dest.server().client()) {
+      report()
+          .addsUp()
+          .exitCode(0)
+          .has("written", TOTAL)
+          .has("skipped_existing", 0)
+          .has("errors", 0)
+          .writtenMatches(d, 0);
+    }
+  }
+
+  /**
+   * The replies stop while the commands still reach the server, then the link is cut: the keys of
+   * the last pipelines are applied but unacknowledged. Sent again, they meet BUSYKEY; the writer
+   * finds our own payload there (DUMP) and books them as written, not as skipped.
+   */
+  @Test
+  void aResentKeyThatHadAppliedCountsAsWrittenNotAsExisting() throws Exception {
+    Path file = dataset();
+    try (Jedis d = dest.server().client()) {
+      d.configResetStat();
+    }
+    try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
+      proxy.stallAfter(Direction.TO_CLIENT, 40_000);
+      AtomicReference<Tool.Result> result = new AtomicReference<>();
+      Thread run = new Thread(() -> result.set(Tool.run(rdbArgs(file, proxy))));
+      run.start();
+      proxy.awaitForwarded(Direction.TO_CLIENT, 40_000, 60_000);
+      // The writer sends what its two pipelines hold, then waits for replies that do not come.
+      proxy.awaitQuiet(Direction.TO_SERVER, 300);
+      long appliedBeforeCut;
+      try (Jedis d = dest.server().client()) {
+        appliedBeforeCut = d.dbSize();
+      }
+      proxy.cutNow();
+      proxy.resume();
+      run.join(120_000);
+
+      Tool.Result r = result.get();
+      assertEquals(0, r.exit(), r::toString);
+      assertTrue(appliedBeforeCut > 0 && appliedBeforeCut < TOTAL, "cut mid-run");
+    }
+    assertTrue(restoreStat("failed_calls") > 0, "some keys were sent again and met BUSYKEY");
+    assertSameAsSource();
+    try (Jedis d = dest.server().client()) {
+      report()
+          .addsUp()
+          .exitCode(0)
+          .has("written", TOTAL)
+          .has("skipped_existing", 0)
+          .has("errors", 0)
+          .writtenMatches(d, 0);
+    }
+  }
+
+  /**
+   * The same with big sets and hashes, whose DUMP lists members in the order of each server's own
+   * hash table: the destination's DUMP of a key we did write differs from our payload byte for
+   * byte, and only the values compare equal.
+   */
+  @Test
+  void aResentHashTableKeyThatHadAppliedCountsAsWrittenToo() throws Exception {
+    try (Jedis s = source.server().client()) {
+      for (int k = 0; k < 300; k++) {
+        var p = s.pipelined();
+        for (int m = 0; m < 600; m++) {
+          p.sadd("set:" + k, "member-" + m);
+          p.hset("hash:" + k, "field-" + m, "value-" + m);
+        }
+        p.sync();
+      }
+    }
+    Path file = source.server().saveTo(tmp.resolve("dump.rdb"));
+    try (Jedis d = dest.server().client()) {
+      d.configResetStat();
+    }
+    try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
+      AtomicReference<Tool.Result> result = new AtomicReference<>();
+      String[] args = rdbArgs(file, proxy);
+      args[java.util.Arrays.asList(args).indexOf("--pipeline") + 1] = "20";
+      Thread run = new Thread(() -> result.set(Tool.run(args)));
+      run.start();
+      proxy.awaitForwarded(Direction.TO_SERVER, 2_000_000, 60_000);
+      proxy.stall(Direction.TO_CLIENT);
+      proxy.awaitQuiet(Direction.TO_SERVER, 300);
+      proxy.cutNow();
+      proxy.resume();
+      run.join(120_000);
+
+      Tool.Result r = result.get();
+      assertEquals(0, r.exit(), () -> String.valueOf(r));
+    }
+    assertTrue(restoreStat("failed_calls") > 0, "some keys were sent again and met BUSYKEY");
+    assertSameAsSource();
+    try (Jedis d = dest.server().client()) {
+      report()
+          .addsUp()
+          .exitCode(0)
+          .has("written", 600)
+          .has("skipped_existing", 0)
+          .has("errors", 0)
+          .writtenMatches(d, 0);
+    }
+  }
+
+  @Test
+  void aStallLongerThanTheTimeoutIsDetectedAndTheRunCompletesExactly() throws Exception {
+    Path file = dataset();
+    try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
+      proxy.stallAfter(Direction.TO_SERVER, 400_000);
+      AtomicReference<Tool.Result> result = new AtomicReference<>();
+      Thread run = new Thread(() -> result.set(Tool.run(rdbArgs(file, proxy, "--timeout", "1"))));
+      run.start();
+      proxy.awaitForwarded(Direction.TO_SERVER, 400_000, 60_000);
+      proxy.stall(Direction.TO_CLIENT);
+      Thread.sleep(2500);
+      proxy.resume();
+      run.join(120_000);
+
+      Tool.Result r = result.get();
+      assertEquals(0, r.exit(), r::toString);
+      assertTrue(proxy.connections() >= 2, "reconnected after the timeout");
+    }
+    assertSameAsSource();
+    try (Jedis d = dest.server().client()) {
+      report()
+          .addsUp()
+          .exitCode(0)
+          .has("written", TOTAL)
+          .has("skipped_existing", 0)
+          .has("errors", 0)
+          .writtenMatches(d, 0);
+    }
+  }
+
+  /**
+   * The server stops reading while a big pipeline (about 20 MB of incompressible values) is being
+   * written: the socket buffers fill and the write itself blocks, which a read timeout never sees.
+   * The write times out too, the writer reconnects once the link is back, and every key lands.
+   */
+  @Test
+  void aDestinationThatStopsReadingMidWriteIsFoundByTheTimeoutToo() throws Exception {
+    try (Jedis s = source.server().client()) {
+      var p = s.pipelined();
+      java.util.Random random = new java.util.Random(7);
+      for (int i = 0; i < 1000; i++) {
+        byte[] value = new byte[20_000];
+        random.nextBytes(value);
+        p.set(("big:" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
+      }
+      p.sync();
+    }
+    Path file = source.server().saveTo(tmp.resolve("dump.rdb"));
+    try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
+      proxy.stallAfter(Direction.TO_SERVER, 100_000);
+      AtomicReference<Tool.Result> result = new AtomicReference<>();
+      Thread run =
+          new Thread(
+              () ->
+                  result.set(
+                      Tool.run(
+                          "rdb",
+                          file.toString(),
+                          "--to",
+                          proxy.uri(),
+                          "--timeout",
+                          "1",
+                          "--retry-backoff",
+                          "0.1",
+                          "--report",
+                          tmp.resolve("r.json").toString(),
+                          "--error-log",
+                          tmp.resolve("e.log").toString())));
+      run.start();
+      proxy.awaitForwarded(Direction.TO_SERVER, 100_000, 60_000);
+      Thread.sleep(2500);
+      proxy.resume();
+      run.join(120_000);
+
+      Tool.Result r = result.get();
+      assertEquals(0, r.exit(), () -> String.valueOf(r));
+      assertTrue(proxy.connections() >= 2, "reconnected after the write timed out");
+    }
+    assertSameAsSource();
+    try (Jedis d = dest.server().client()) {
+      report()
+          .addsUp()
+          .exitCode(0)
+          .has("written", 1000)
+          .has("skipped_existing", 0)
+          .has("errors", 0)
+          .writtenMatches(d, 0);
+    }
+  }
+
+  /**
+   * The link to the server stops for good (replies to what got through still come back): after
+   * --retries reconnections the run ends with exit 3, and the report books exactly the keys the
+   * destination acknowledged as written; the others are errors, each in the error log.
+   */
+  @Test
+  void aStallThatOutlastsTheRetriesEndsWithExit3AndAnExactReport() throws Exception {
+    Path file = dataset();
+    Tool.Result r;
+    try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
+      proxy.stallAfter(Direction.TO_SERVER, 400_000);
+
+      r = Tool.run(rdbArgs(file, proxy, "--timeout", "1", "--retries", "2"));
+
+      assertEquals(3, proxy.connections(), "the first connection and 2 reconnections");
+      try (Jedis d = dest.server().client()) {
+        ReportAssert report = report().addsUp().exitCode(3).writtenMatches(d, 0);
+        long errors = report.get("errors");
+        assertTrue(errors > 0, report::toString);
+        assertEquals(errors, Files.readAllLines(tmp.resolve("e.log")).size());
+        assertTrue(
+            report.stopReason().contains("connection lost and not regained after 2 attempts"),
+            report::toString);
+      }
+    }
+    assertEquals(3, r.exit(), r::toString);
+    assertTrue(r.err().contains("connection lost and not regained after 2 attempts"), r.err());
+  }
+
+  @Test
+  void aSlowLinkCompletesExactlyWithTheDefaultTimeout() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "t:");
+      SampleData.fillStrings(s, "k", 3000);
+    }
+    Path file = source.server().saveTo(tmp.resolve("dump.rdb"));
+    try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
+      // About 200 KB each way at 150 KB/s, 5 ms more per chunk: a few seconds.
+      proxy.slow(150_000, 5);
+
+      Tool.Result r = Tool.run(rdbArgs(file, proxy, "--retries", "0"));
+
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(1, proxy.connections(), "no timeout, no reconnect");
+    }
+    assertSameAsSource();
+    try (Jedis d = dest.server().client()) {
+      report().addsUp().exitCode(0).has("written", 3000 + SampleData.ALL_TYPES_KEYS);
+      report().writtenMatches(d, 0);
+    }
+  }
+
+  @Test
+  void aScanSourceCutMidRunResumesFromItsCursorExactly() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "t:");
+      SampleData.fillStrings(s, "k", KEYS);
+    }
+    try (FaultyProxy proxy = FaultyProxy.to(source.server())) {
+      // The DUMP replies: about 0.8 MB in all.
+      proxy.cutAfter(Direction.TO_CLIENT, 300_001);
+
+      Tool.Result r =
+          Tool.run(
+              "scan",
+              "--from",
+              proxy.uri(),
+              "--to",
+              dest.uri() + "/0",
+              "--scan-count",
+              "100",
+              "--retry-backoff",
+              "0.1",
+              "--report",
+              tmp.resolve("r.json").toString(),
+              "--error-log",
+              tmp.resolve("e.log").toString());
+
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(1, proxy.cuts());
+      assertEquals(2, proxy.connections(), "one reconnect");
+    }
+    assertSameAsSource();
+    try (Jedis d = dest.server().client()) {
+      report()
+          .addsUp()
+          .exitCode(0)
+          .has("read", TOTAL)
+          .has("written", TOTAL)
+          .has("errors", 0)
+          .writtenMatches(d, 0);
+    }
+  }
+
+  @Test
+  void aScanSourceThatStaysAwayEndsWithExit3AfterTheRetries() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", KEYS);
+    }
+    Tool.Result r;
+    try (FaultyProxy proxy = FaultyProxy.to(source.server())) {
+      proxy.stallAfter(Direction.TO_CLIENT, 300_001);
+
+      r =
+          Tool.run(
+              "scan",
+              "--from",
+              proxy.uri(),
+              "--to",
+              dest.uri() + "/0",
+              "--scan-count",
+              "100",
+              "--timeout",
+              "1",
+              "--retries",
+              "2",
+              "--retry-backoff",
+              "0.1",
+              "--report",
+              tmp.resolve("r.json").toString(),
+              "--error-log",
+              tmp.resolve("e.log").toString());
+
+      assertEquals(3, proxy.connections(), "the first connection and 2 reconnections");
+    }
+    assertEquals(3, r.exit(), r::toString);
+    assertTrue(r.err().contains("connection lost"), r.err());
+    try (Jedis d = dest.server().client()) {
+      ReportAssert report = report().addsUp().exitCode(3).writtenMatches(d, 0);
+      assertTrue(report.get("written") > 0 && report.get("written") < KEYS, report::toString);
+    }
+  }
+
+  private static long stat(Jedis j, String field) {
+    return Long.parseLong(j.info("stats").replaceAll("(?s).*\\b" + field + ":(\\d+).*", "$1"));
+  }
+
+  /**
+   * The replication link to the source is cut while commands stream: the tool reconnects, the
+   * source continues where the stream broke (partial resync, no new snapshot), and every INCR and
+   * RPUSH lands exactly once, in order.
+   */
+  @Test
+  void aSyncSourceCutInTheLivePhaseContinuesWithAPartialResyncAndAppliesEachCommandOnce()
+      throws Exception {
+    int commands = 3000;
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 100);
+    }
+    long fullBefore;
+    long partialBefore;
+    try (FaultyProxy proxy = FaultyProxy.to(source.server());
+        JarRun run =
+            JarRun.start(
+                tmp,
+                Map.of(),
+                "sync",
+                "--from",
+                proxy.uri(),
+                "--to",
+                dest.uri(),
+                "--pipeline",
+                "50",
+                "--retry-backoff",
+                "0.2",
+                "--progress",
+                "never",
+                "--report",
+                tmp.resolve("r.json").toString(),
+                "--error-log",
+                tmp.resolve("e.log").toString())) {
+      awaitKey(run, "k99", "value-99");
+      try (Jedis s = source.server().client()) {
+        fullBefore = stat(s, "sync_full");
+        partialBefore = stat(s, "sync_partial_ok");
+        for (int i = 1; i <= commands; i += 10) {
+          var p = s.pipelined();
+          for (int j = i; j < i + 10; j++) {
+            p.incr("counter");
+            p.rpush("log", "entry-" + j);
+          }
+          p.sync();
+          if (i == 1001) {
+            proxy.cutNow();
+          }
+          Thread.sleep(1);
+        }
+        awaitKey(run, "counter", String.valueOf(commands));
+        assertEquals(fullBefore, stat(s, "sync_full"), "no new snapshot");
+        assertEquals(partialBefore + 1, stat(s, "sync_partial_ok"), "one partial resync");
+      }
+      assertEquals(1, proxy.cuts());
+      // The start-up checks (INFO, COMMAND), the replication link, its reconnection.
+      assertEquals(3, proxy.connections(), run::toString);
+      // Nothing applied twice, even later.
+      Thread.sleep(500);
+      try (Jedis d = dest.server().client()) {
+        assertEquals(String.valueOf(commands), d.get("counter"));
+        List<String> expected = new ArrayList<>();
+        for (int j = 1; j <= commands; j++) {
+          expected.add("entry-" + j);
+        }
+        assertEquals(expected, d.lrange("log", 0, -1));
+      }
+      assertEquals(130, run.terminate(), run::toString);
+    }
+    assertSameAsSource();
+    try (Jedis d = dest.server().client()) {
+      report()
+          .addsUp()
+          .exitCode(130)
+          .has("written", 100)
+          .has("commands_applied", 2L * commands)
+          .has("commands_failed", 0)
+          .writtenMatches(d, 2);
+    }
+  }
+
+  @Test
+  void aSyncSourceCutWithRetries0EndsAtOnceWithExit3() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 100);
+    }
+    try (FaultyProxy proxy = FaultyProxy.to(source.server());
+        JarRun run =
+            JarRun.start(
+                tmp,
+                Map.of(),
+                "sync",
+                "--from",
+                proxy.uri(),
+                "--to",
+                dest.uri(),
+                "--retries",
+                "0",
+                "--progress",
+                "never",
+                "--report",
+                tmp.resolve("r.json").toString(),
+                "--error-log",
+                tmp.resolve("e.log").toString())) {
+      awaitKey(run, "k99", "value-99");
+      proxy.cutNow();
+
+      assertEquals(3, run.waitFor(30), run::toString);
+      assertTrue(run.err().contains("source " + proxy.uri()), run.err());
+      assertEquals(2, proxy.connections(), "no reconnection");
+    }
+    try (Jedis d = dest.server().client()) {
+      report().addsUp().exitCode(3).has("written", 100).writtenMatches(d, 0);
+    }
+  }
+
+  /** Waits until the destination's {@code key} holds {@code value}. */
+  private static void awaitKey(JarRun run, String key, String value) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    try (Jedis d = dest.server().client()) {
+      while (!value.equals(d.get(key))) {
+        if (System.nanoTime() > deadline || !run.isAlive()) {
+          throw new AssertionError(key + " never became " + value + ":\n" + run);
+        }
+        Thread.sleep(20);
+      }
+    }
+  }
+}
