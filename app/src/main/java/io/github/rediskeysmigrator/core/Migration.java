@@ -321,6 +321,15 @@ public final class Migration {
     @Override
     public void written(KeyEvent event) {
       report.written.incrementAndGet();
+      if (!config.dryRun()) {
+        report.restored.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void rewritten(KeyEvent event) {
+      report.written.incrementAndGet();
+      report.rewritten.incrementAndGet();
     }
 
     @Override

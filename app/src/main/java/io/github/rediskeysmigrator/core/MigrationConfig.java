@@ -64,6 +64,15 @@ public record MigrationConfig(
     /** Destination when neither --to nor DESTINATION_REDIS_* is given. */
     public static final String DESTINATION = "redis://localhost:6379/0";
 
+    /**
+     * Elements per command when a key is rewritten as plain commands (RPUSH, SADD, ZADD, HSET,
+     * XDEL, HPEXPIREAT) for a destination too old to RESTORE its payload.
+     */
+    public static final int REWRITE_CHUNK_ELEMENTS = 1000;
+
+    /** Bytes of arguments per command of a rewritten key, at most (also the APPEND size). */
+    public static final int REWRITE_CHUNK_BYTES = 1 << 20;
+
     /** Keys in flight between the reading and the writing thread. */
     public static final int QUEUE_KEYS = 16_384;
   }

@@ -129,6 +129,11 @@ public final class ClusterWriter implements KeyWriter {
     }
 
     @Override
+    public void rewritten(KeyEvent event) {
+      listener.rewritten(event);
+    }
+
+    @Override
     public void existed(KeyEvent event) {
       listener.existed(event);
     }
