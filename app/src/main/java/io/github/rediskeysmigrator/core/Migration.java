@@ -327,6 +327,11 @@ public final class Migration {
     }
 
     @Override
+    public void expired(KeyEvent event) {
+      report.skippedExpired.incrementAndGet();
+    }
+
+    @Override
     public void rewritten(KeyEvent event) {
       report.written.incrementAndGet();
       report.rewritten.incrementAndGet();

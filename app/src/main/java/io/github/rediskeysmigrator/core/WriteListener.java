@@ -11,6 +11,12 @@ public interface WriteListener {
    */
   void rewritten(KeyEvent event);
 
+  /**
+   * The key turned out to have expired while it was rewritten: a hash whose every field had passed
+   * its TTL.
+   */
+  void expired(KeyEvent event);
+
   /** The key existed at the destination and was left alone (policy skip or fail). */
   void existed(KeyEvent event);
 

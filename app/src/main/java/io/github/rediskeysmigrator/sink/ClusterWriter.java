@@ -134,6 +134,11 @@ public final class ClusterWriter implements KeyWriter {
     }
 
     @Override
+    public void expired(KeyEvent event) {
+      listener.expired(event);
+    }
+
+    @Override
     public void existed(KeyEvent event) {
       listener.existed(event);
     }

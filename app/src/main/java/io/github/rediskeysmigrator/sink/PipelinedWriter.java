@@ -9,6 +9,7 @@ import io.github.rediskeysmigrator.core.KeyWriter;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.rdb.FunctionLibraryNames;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -44,6 +45,7 @@ public final class PipelinedWriter implements KeyWriter {
   private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LOAD = "LOAD".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] RENAME = "RENAME".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] RENAMENX = "RENAMENX".getBytes(StandardCharsets.US_ASCII);
@@ -248,6 +250,10 @@ public final class PipelinedWriter implements KeyWriter {
               + e.getMessage());
       return;
     }
+    if (commands == null) {
+      listener.expired(event);
+      return;
+    }
     Rewrite r = new Rewrite(event, tmp);
     openRewrites++;
     for (int i = 0; i < commands.size() && !r.settled; i++) {
@@ -395,11 +401,40 @@ public final class PipelinedWriter implements KeyWriter {
       throws WriteException {
     boolean replace = settings.policy() == ExistencePolicy.REPLACE;
     for (int i = 0; i < libraries.size(); i++) {
+      byte[] payload = libraries.get(i);
+      int version = payload.length < 10 ? -1 : payload[payload.length - 10] & 0xff;
       try {
+        if (version > server.maxRdbVersion()) {
+          // Too new to RESTORE: load the library from its code instead.
+          if (!server.supportsExpireTime()) {
+            listener.failed(i, "the destination (" + server + ") has no functions (Redis 7.0+)");
+            continue;
+          }
+          java.util.Optional<byte[]> code = FunctionLibraryNames.code(payload);
+          if (code.isEmpty()) {
+            listener.failed(i, "cannot read the library's code from its FUNCTION DUMP payload");
+            continue;
+          }
+          if (replace) {
+            conn.sendCommand(Protocol.Command.FUNCTION, LOAD, REPLACE, code.get());
+          } else {
+            conn.sendCommand(Protocol.Command.FUNCTION, LOAD, code.get());
+          }
+          Object reply = conn.getOne();
+          if (reply instanceof JedisDataException e) {
+            throw e;
+          }
+          if (reply instanceof byte[]) {
+            listener.restored(i);
+          } else {
+            listener.failed(i, "unexpected reply to FUNCTION LOAD: " + describe(reply));
+          }
+          continue;
+        }
         if (replace) {
-          conn.sendCommand(Protocol.Command.FUNCTION, RESTORE, libraries.get(i), REPLACE);
+          conn.sendCommand(Protocol.Command.FUNCTION, RESTORE, payload, REPLACE);
         } else {
-          conn.sendCommand(Protocol.Command.FUNCTION, RESTORE, libraries.get(i));
+          conn.sendCommand(Protocol.Command.FUNCTION, RESTORE, payload);
         }
         String reply = conn.getStatusCodeReply();
         if ("OK".equals(reply)) {

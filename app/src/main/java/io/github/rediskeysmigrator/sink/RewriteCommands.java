@@ -51,6 +51,7 @@ final class RewriteCommands {
    * server}, starting with a DEL of {@code tmp} and ending with its PEXPIREAT, if any.
    *
    * @param nowMs the current time: hash fields whose TTL has passed are left out
+   * @return the commands, or null for a hash whose every field has expired (nothing to write)
    * @throws DecodeException when the payload cannot be read, or holds something the destination
    *     cannot represent (the message says what, and that the key was not written)
    */
@@ -60,6 +61,9 @@ final class RewriteCommands {
     b.add(Expect.ANY, ascii("DEL"), tmp);
     PayloadDecoder.decode(event.payload(), b);
     b.finish();
+    if (b.commands.size() == 1 && b.expiredFields) {
+      return null;
+    }
     if (b.commands.size() == 1) {
       throw new DecodeException("the value is empty");
     }
@@ -82,6 +86,7 @@ final class RewriteCommands {
     private int chunkElements;
     private long chunkBytes;
     private final TreeMap<Long, List<byte[]>> fieldsByExpiry = new TreeMap<>();
+    boolean expiredFields;
 
     Builder(byte[] tmp, ServerInfo server, long nowMs) {
       this.tmp = tmp;
@@ -186,6 +191,7 @@ final class RewriteCommands {
     public void hashField(byte[] field, byte[] value, long expireAtMs) throws DecodeException {
       if (expireAtMs >= 0) {
         if (expireAtMs <= nowMs) {
+          expiredFields = true;
           return; // the field has expired; the source would not return it either
         }
         if (!server.supportsHashFieldTtl()) {
