@@ -27,7 +27,10 @@ import picocli.CommandLine.Parameters;
       "Migrate the keys of one or more .rdb or .rdb.gz files (e.g. one per shard of an"
           + " ElastiCache backup) into the destination, without any intermediate redis-server.",
       "Every file is checked first (header, version, CRC64 checksum), so a bad file stops the"
-          + " run before anything is written."
+          + " run before anything is written.",
+      "Keys are written with RESTORE; for a destination older than a file's RDB version they are"
+          + " rewritten as plain commands (SET, RPUSH, SADD, ZADD, HSET, XADD, ...) under a"
+          + " temporary key renamed into place, and counted as rewritten."
     })
 final class RdbCommand implements Callable<Integer> {
   private final Context ctx;
