@@ -49,6 +49,8 @@ final class RdbCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions pipeline = new PipelineOptions();
 
+  @Mixin BigKeyOptions bigKeys = new BigKeyOptions();
+
   @Mixin TlsOptions tlsOptions = new TlsOptions();
 
   RdbCommand(Context ctx) {
@@ -66,6 +68,12 @@ final class RdbCommand implements Callable<Integer> {
     }
     MigrationRunner runner = new MigrationRunner(ctx, tls);
     String label = files.stream().map(Path::toString).collect(Collectors.joining(","));
+    long bigKeyThreshold;
+    try {
+      bigKeyThreshold = bigKeys.threshold();
+    } catch (IllegalArgumentException e) {
+      return runner.failBeforeStart("rdb", label, "", pipeline, ExitCode.USAGE, e.getMessage());
+    }
     List<RdbHeader> headers = new ArrayList<>();
     try {
       for (Path file : files) {
@@ -83,7 +91,7 @@ final class RdbCommand implements Callable<Integer> {
     }
     RdbFileSource source;
     try {
-      source = new RdbFileSource(headers);
+      source = new RdbFileSource(headers, bigKeyThreshold);
     } catch (IOException e) {
       return runner.failBeforeStart(
           "rdb", label, "", pipeline, ExitCode.BAD_INPUT, "cannot read the input files: " + e);

@@ -74,6 +74,8 @@ final class SyncCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions pipeline = new PipelineOptions();
 
+  @Mixin BigKeyOptions bigKeys = new BigKeyOptions();
+
   @Mixin TlsOptions tlsOptions = new TlsOptions();
 
   SyncCommand(Context ctx) {
@@ -93,6 +95,7 @@ final class SyncCommand implements Callable<Integer> {
     RedisUri from;
     try {
       from = source.resolve(ctx.env()).uri();
+      bigKeys.threshold();
       if (!onFullResync.equals("stop") && !onFullResync.equals("restart")) {
         throw new IllegalArgumentException(
             "--on-full-resync must be stop or restart, got '" + onFullResync + "'");
@@ -158,7 +161,8 @@ final class SyncCommand implements Callable<Integer> {
     PsyncSource stream =
         new PsyncSource(
                 from, commands.names(), resume, snapshotOnly, onFullResync.equals("restart"), tls)
-            .reconnecting(Math.max(1, pipeline.retries * 3));
+            .reconnecting(Math.max(1, pipeline.retries * 3))
+            .bigKeyThreshold(bigKeys.threshold());
     LiveOptions live = new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, marker);
     return runner.run("sync", label, stream, info.maxRdbVersion(), pipeline, destination, live);
   }

@@ -73,6 +73,12 @@ public record MigrationConfig(
     /** Bytes of arguments per command of a rewritten key, at most (also the APPEND size). */
     public static final int REWRITE_CHUNK_BYTES = 1 << 20;
 
+    /**
+     * Payload bytes above which a key read from an RDB (rdb, sync's snapshot) is spilled to a
+     * temporary file and rewritten from it in chunks, instead of being held in memory.
+     */
+    public static final long BIG_KEY_THRESHOLD = 64L << 20;
+
     /** Keys in flight between the reading and the writing thread. */
     public static final int QUEUE_KEYS = 16_384;
   }

@@ -1,6 +1,9 @@
 package io.github.rediskeysmigrator.rdb;
 
 import io.github.rediskeysmigrator.core.KeyType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -120,16 +123,43 @@ public final class PayloadDecoder {
     if (payload.length <= FOOTER) {
       throw new DecodeException("a DUMP payload has at least 11 bytes");
     }
-    Reader in = new Reader(payload, 1, payload.length - FOOTER);
-    int type = payload[0] & 0xff;
+    decode(payload[0] & 0xff, new ArrayReader(payload, 1, payload.length - FOOTER), handler);
+  }
+
+  /**
+   * Decodes a payload of {@code length} bytes read from {@code in} (positioned at its type byte)
+   * element by element, so that a value of any size passes through bounded memory: only single
+   * elements (and single ziplist / listpack nodes) are held. Stream values are the exception: they
+   * are decoded whole.
+   *
+   * @throws IOException when reading {@code in} fails
+   */
+  public static void decode(InputStream in, long length, Handler handler)
+      throws DecodeException, IOException {
+    if (length <= FOOTER) {
+      throw new DecodeException("a DUMP payload has at least 11 bytes");
+    }
+    int type = in.read();
+    if (type < 0) {
+      throw new DecodeException("the payload file is empty");
+    }
+    StreamReader r = new StreamReader(in, length - 1 - FOOTER);
+    try {
+      decode(type, r, handler);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static void decode(int type, Reader in, Handler handler) throws DecodeException {
     try {
       value(type, in, handler);
     } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
       throw new DecodeException("corrupt DUMP payload of RDB type " + type + " (truncated)");
     }
-    if (in.pos != in.end) {
+    if (in.remaining() != 0) {
       throw new DecodeException(
-          "corrupt DUMP payload of RDB type " + type + ": " + (in.end - in.pos) + " bytes left");
+          "corrupt DUMP payload of RDB type " + type + ": " + in.remaining() + " bytes left");
     }
   }
 
@@ -261,7 +291,7 @@ public final class PayloadDecoder {
   }
 
   private static void zipmap(byte[] zm, Handler h) throws DecodeException {
-    Reader r = new Reader(zm, 1, zm.length); // first byte: entry count hint
+    Reader r = new ArrayReader(zm, 1, zm.length); // first byte: entry count hint
     while (true) {
       int b = r.u8();
       if (b == 0xff) {
@@ -271,7 +301,7 @@ public final class PayloadDecoder {
       int vlen = zipmapLength(r, r.u8());
       int free = r.u8();
       byte[] value = r.bytes(vlen);
-      r.pos += free;
+      r.bytes(free);
       h.hashField(field, value, -1);
     }
   }
@@ -281,7 +311,7 @@ public final class PayloadDecoder {
   }
 
   private static void intset(byte[] is, Handler h) throws DecodeException {
-    Reader r = new Reader(is, 0, is.length);
+    Reader r = new ArrayReader(is, 0, is.length);
     int width = (int) r.le(4);
     long n = r.le(4);
     if (width != 2 && width != 4 && width != 8) {
@@ -300,7 +330,7 @@ public final class PayloadDecoder {
       if (nodeKey.length != 16) {
         throw new DecodeException("corrupt stream: node key of " + nodeKey.length + " bytes");
       }
-      Reader k = new Reader(nodeKey, 0, 16);
+      Reader k = new ArrayReader(nodeKey, 0, 16);
       StreamId master = new StreamId(k.be(8), k.be(8));
       streamNode(master, Packed.listpack(in.string()), entries);
     }
@@ -324,7 +354,7 @@ public final class PayloadDecoder {
       List<StreamId> pelIds = new ArrayList<>();
       List<long[]> pelMeta = new ArrayList<>();
       for (long i = 0; i < npel; i++) {
-        Reader raw = new Reader(in.bytes(16), 0, 16);
+        Reader raw = new ArrayReader(in.bytes(16), 0, 16);
         pelIds.add(new StreamId(raw.be(8), raw.be(8)));
         long deliveryTime = in.le(8);
         long deliveryCount = in.length();
@@ -342,7 +372,7 @@ public final class PayloadDecoder {
         consumers.add(consumer);
         long owned = in.length();
         for (long i = 0; i < owned; i++) {
-          Reader raw = new Reader(in.bytes(16), 0, 16);
+          Reader raw = new ArrayReader(in.bytes(16), 0, 16);
           StreamId id = new StreamId(raw.be(8), raw.be(8));
           int at = pelIds.indexOf(id);
           if (at < 0) {
@@ -433,33 +463,19 @@ public final class PayloadDecoder {
     }
   }
 
-  /** Reads RDB primitives from a byte range. */
-  private static final class Reader {
-    private final byte[] b;
-    private int pos;
-    private final int end;
+  /** Reads RDB primitives, from memory or from a stream. */
+  private abstract static class Reader {
+    /** The next byte, unsigned. */
+    abstract int u8();
 
-    Reader(byte[] b, int pos, int end) {
-      this.b = b;
-      this.pos = pos;
-      this.end = end;
-    }
+    /** The next byte, unsigned, without consuming it. */
+    abstract int peek();
 
-    int u8() {
-      if (pos >= end) {
-        throw new ArrayIndexOutOfBoundsException(pos);
-      }
-      return b[pos++] & 0xff;
-    }
+    /** The next {@code n} bytes. */
+    abstract byte[] bytes(int n);
 
-    byte[] bytes(int n) {
-      if (n < 0 || pos + n > end) {
-        throw new ArrayIndexOutOfBoundsException(pos + n);
-      }
-      byte[] out = Arrays.copyOfRange(b, pos, pos + n);
-      pos += n;
-      return out;
-    }
+    /** Bytes left before the payload's footer. */
+    abstract long remaining();
 
     long le(int n) {
       long v = 0;
@@ -502,7 +518,7 @@ public final class PayloadDecoder {
 
     /** An RDB string: plain, int-encoded (returned as decimal text) or LZF-compressed. */
     byte[] string() throws DecodeException {
-      int first = b[pos] & 0xff;
+      int first = peek();
       if (first >> 6 != 3) {
         long n = length();
         if (n > Integer.MAX_VALUE) {
@@ -510,7 +526,7 @@ public final class PayloadDecoder {
         }
         return bytes((int) n);
       }
-      pos++;
+      u8();
       return switch (first & 0x3f) {
         case 0 -> ascii((byte) u8());
         case 1 -> ascii((short) le(2));
@@ -536,6 +552,120 @@ public final class PayloadDecoder {
         case 255 -> Double.NEGATIVE_INFINITY;
         default -> score(bytes(n));
       };
+    }
+  }
+
+  /** A byte range in memory. */
+  private static final class ArrayReader extends Reader {
+    private final byte[] b;
+    private int pos;
+    private final int end;
+
+    ArrayReader(byte[] b, int pos, int end) {
+      this.b = b;
+      this.pos = pos;
+      this.end = end;
+    }
+
+    @Override
+    int u8() {
+      if (pos >= end) {
+        throw new ArrayIndexOutOfBoundsException(pos);
+      }
+      return b[pos++] & 0xff;
+    }
+
+    @Override
+    int peek() {
+      if (pos >= end) {
+        throw new ArrayIndexOutOfBoundsException(pos);
+      }
+      return b[pos] & 0xff;
+    }
+
+    @Override
+    byte[] bytes(int n) {
+      if (n < 0 || pos + n > end) {
+        throw new ArrayIndexOutOfBoundsException(pos + n);
+      }
+      byte[] out = Arrays.copyOfRange(b, pos, pos + n);
+      pos += n;
+      return out;
+    }
+
+    @Override
+    long remaining() {
+      return end - pos;
+    }
+  }
+
+  /** The body of a payload read from a stream; a short read is a truncated payload. */
+  private static final class StreamReader extends Reader {
+    private final InputStream in;
+    private long left;
+    private int peeked = -1;
+
+    StreamReader(InputStream in, long length) {
+      this.in = in;
+      this.left = length;
+    }
+
+    @Override
+    int u8() {
+      if (peeked >= 0) {
+        int b = peeked;
+        peeked = -1;
+        return b;
+      }
+      if (left <= 0) {
+        throw new ArrayIndexOutOfBoundsException("past the payload's end");
+      }
+      try {
+        int b = in.read();
+        if (b < 0) {
+          throw new ArrayIndexOutOfBoundsException("the payload file ends early");
+        }
+        left--;
+        return b;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    int peek() {
+      if (peeked < 0) {
+        peeked = u8();
+      }
+      return peeked;
+    }
+
+    @Override
+    byte[] bytes(int n) {
+      if (n < 0 || n > left + (peeked >= 0 ? 1 : 0)) {
+        throw new ArrayIndexOutOfBoundsException("past the payload's end");
+      }
+      byte[] out = new byte[n];
+      int off = 0;
+      if (peeked >= 0 && n > 0) {
+        out[off++] = (byte) peeked;
+        peeked = -1;
+      }
+      try {
+        int got = in.readNBytes(out, off, n - off);
+        if (got != n - off) {
+          throw new ArrayIndexOutOfBoundsException("the payload file ends early");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      left -= n - off;
+      return out;
+    }
+
+    @Override
+    long remaining() {
+      return left + (peeked >= 0 ? 1 : 0);
     }
   }
 

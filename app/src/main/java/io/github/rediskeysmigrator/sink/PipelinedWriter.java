@@ -112,8 +112,12 @@ public final class PipelinedWriter implements KeyWriter {
     }
   }
 
-  /** One of the commands that build a rewritten key; {@code last} is the last of them. */
-  private record Step(Rewrite rewrite, RewriteCommands.Command command, boolean last) {}
+  /**
+   * One of the commands that build a rewritten key (only its name and expected reply are kept, so a
+   * pipeline never holds a big key's elements); {@code last} is the last of them.
+   */
+  private record Step(
+      Rewrite rewrite, byte[] command, RewriteCommands.Expect expect, boolean last) {}
 
   /** RENAME or RENAMENX of a rewritten key's temporary key. */
   private record Rename(Rewrite rewrite) {}
@@ -214,7 +218,8 @@ public final class PipelinedWriter implements KeyWriter {
       }
     }
     throttle.acquire();
-    if (event.payloadRdbVersion() > server.maxRdbVersion()) {
+    if (event.file() != null || event.payloadRdbVersion() > server.maxRdbVersion()) {
+      // A big key is always rewritten: one RESTORE would carry its whole payload.
       rewrite(event);
       return;
     }
@@ -231,35 +236,123 @@ public final class PipelinedWriter implements KeyWriter {
   }
 
   /**
-   * Sends the commands that build {@code event}'s value under its temporary key; the rename follows
-   * once their replies are in (see {@link #bookStep}).
+   * Sends the commands that build {@code event}'s value under its temporary key, as the payload is
+   * decoded (so a big key streams from its file); the rename follows once their replies are in (see
+   * {@link #bookStep}).
    */
   private void rewrite(KeyEvent event) throws WriteException, InterruptedException {
-    byte[] tmp = TempKeys.forKey(event.key());
-    List<RewriteCommands.Command> commands;
-    try {
-      commands = RewriteCommands.of(event, tmp, server, wallClockMillis.getAsLong());
-    } catch (PayloadDecoder.DecodeException e) {
-      listener.failed(
-          event,
-          "cannot rewrite the key for the destination ("
-              + server
-              + ", payload RDB version "
-              + event.payloadRdbVersion()
-              + "): "
-              + e.getMessage());
-      return;
-    }
-    if (commands == null) {
-      listener.expired(event);
-      return;
-    }
-    Rewrite r = new Rewrite(event, tmp);
+    Rewrite r = new Rewrite(event, TempKeys.forKey(event.key()));
     openRewrites++;
-    for (int i = 0; i < commands.size() && !r.settled; i++) {
-      RewriteCommands.Command c = commands.get(i);
-      // After a reconnect inside sendSlot, the key was handed to a new attempt: r is settled.
-      sendSlot(new Step(r, c, i == commands.size() - 1), c.argv());
+    Emitter out = new Emitter(r);
+    String problem;
+    try {
+      RewriteCommands.Outcome outcome =
+          RewriteCommands.write(event, r.tmp, server, wallClockMillis.getAsLong(), out);
+      if (outcome == RewriteCommands.Outcome.ALL_EXPIRED && out.sent == 0) {
+        settle(r);
+        listener.expired(event);
+        return;
+      }
+      out.finish();
+      return;
+    } catch (SendFailed f) {
+      if (f.getCause() instanceof InterruptedException e) {
+        throw e;
+      }
+      throw (WriteException) f.getCause();
+    } catch (Abandoned a) {
+      return; // handed to a new attempt after a reconnect
+    } catch (PayloadDecoder.DecodeException e) {
+      problem = e.getMessage();
+    } catch (java.io.IOException e) {
+      problem = "cannot read the payload file " + event.file().path() + ": " + e.getMessage();
+    }
+    String reason =
+        "cannot rewrite the key for the destination ("
+            + server
+            + ", payload RDB version "
+            + event.payloadRdbVersion()
+            + "): "
+            + problem;
+    if (out.sent == 0) {
+      settle(r);
+      listener.failed(event, reason);
+    } else {
+      // Part of the value is at the destination under the temporary key: the last command
+      // held back closes the key, which is then deleted and booked as failed.
+      r.failure = reason;
+      try {
+        out.finish();
+      } catch (SendFailed f) {
+        if (f.getCause() instanceof InterruptedException e) {
+          throw e;
+        }
+        throw (WriteException) f.getCause();
+      } catch (Abandoned a) {
+        // handed to a new attempt after a reconnect
+      }
+    }
+  }
+
+  /** Carries a checked failure of sending out of the decoder's callbacks. */
+  private static final class SendFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SendFailed(Exception cause) {
+      super(cause);
+    }
+  }
+
+  /** The key being rewritten was handed to a new attempt (a reconnect): stop decoding it. */
+  private static final class Abandoned extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Abandoned() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * Sends a rewritten key's commands, each one once the next is known, so that the last one goes
+   * out marked as last.
+   */
+  private final class Emitter implements RewriteCommands.Sink {
+    private final Rewrite r;
+    private RewriteCommands.Command held;
+    int sent;
+
+    Emitter(Rewrite r) {
+      this.r = r;
+    }
+
+    @Override
+    public void accept(RewriteCommands.Command c) {
+      if (held != null) {
+        send(held, false);
+      }
+      held = c;
+    }
+
+    void finish() {
+      if (held != null) {
+        send(held, true);
+        held = null;
+      }
+    }
+
+    private void send(RewriteCommands.Command c, boolean last) {
+      if (r.settled) {
+        throw new Abandoned();
+      }
+      try {
+        sendSlot(new Step(r, c.argv()[0], c.expect(), last), c.argv());
+      } catch (WriteException | InterruptedException e) {
+        throw new SendFailed(e);
+      }
+      sent++;
+      if (r.settled) {
+        throw new Abandoned();
+      }
     }
   }
 
@@ -808,7 +901,7 @@ public final class PipelinedWriter implements KeyWriter {
       return;
     }
     if (r.failure == null) {
-      r.failure = problem(step.command(), reply);
+      r.failure = problem(step.command(), step.expect(), reply);
       noteError(r, reply);
     }
     if (!step.last()) {
@@ -836,19 +929,20 @@ public final class PipelinedWriter implements KeyWriter {
   }
 
   /** Why {@code reply} is not the success {@code command} expects, or null when it is. */
-  private static String problem(RewriteCommands.Command command, Object reply) {
+  private static String problem(byte[] command, RewriteCommands.Expect expect, Object reply) {
+    String name = new String(command, StandardCharsets.US_ASCII);
     if (reply instanceof JedisDataException e) {
       // The server's reply first: the cluster writer recognizes MOVED and ASK by it.
-      return e.getMessage() + " (reply to " + command.name() + ")";
+      return e.getMessage() + " (reply to " + name + ")";
     }
     boolean ok =
-        switch (command.expect()) {
+        switch (expect) {
           case ANY -> true;
           case OK -> reply instanceof byte[] b && Arrays.equals(b, OK);
           case ONE -> reply instanceof Long l && l == 1;
           case NON_EMPTY -> reply instanceof List<?> l && !l.isEmpty();
         };
-    return ok ? null : "unexpected reply to " + command.name() + ": " + describe(reply);
+    return ok ? null : "unexpected reply to " + name + ": " + describe(reply);
   }
 
   private void bookRename(Rewrite r, Object reply) {

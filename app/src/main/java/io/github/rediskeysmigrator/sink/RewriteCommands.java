@@ -5,6 +5,9 @@ import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder.DecodeException;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder.StreamId;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,12 +18,13 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Turns a key's DUMP payload into the plain commands that build the same value under a temporary
- * key, for a destination too old to RESTORE the payload: SET (and APPEND), RPUSH, SADD, ZADD, HSET
- * (+ HPEXPIREAT per field expiry), XADD + XGROUP + XCLAIM + XSETID for streams, then PEXPIREAT.
- * Collections go in chunks of {@link MigrationConfig.Defaults#REWRITE_CHUNK_ELEMENTS} elements (or
- * {@link MigrationConfig.Defaults#REWRITE_CHUNK_BYTES}), so no command is huge. The caller renames
- * the temporary key into place once every command succeeded.
+ * Turns a key's DUMP payload (in memory, or in a file for a big key) into the plain commands that
+ * build the same value under a temporary key, for a destination too old to RESTORE the payload: SET
+ * (and APPEND), RPUSH, SADD, ZADD, HSET (+ HPEXPIREAT per field expiry), XADD + XGROUP + XCLAIM +
+ * XSETID for streams, then PEXPIREAT. Collections go in chunks of {@link
+ * MigrationConfig.Defaults#REWRITE_CHUNK_ELEMENTS} elements (or {@link
+ * MigrationConfig.Defaults#REWRITE_CHUNK_BYTES}), so no command is huge. The caller renames the
+ * temporary key into place once every command succeeded.
  */
 final class RewriteCommands {
   /** What a command's successful reply looks like. */
@@ -56,21 +60,55 @@ final class RewriteCommands {
    *     cannot represent (the message says what, and that the key was not written)
    */
   static List<Command> of(KeyEvent event, byte[] tmp, ServerInfo server, long nowMs)
-      throws DecodeException {
-    Builder b = new Builder(tmp, server, nowMs);
+      throws DecodeException, IOException {
+    List<Command> commands = new ArrayList<>();
+    return write(event, tmp, server, nowMs, commands::add) == Outcome.ALL_EXPIRED ? null : commands;
+  }
+
+  /** Receives the commands of a rewritten key as they are made. */
+  @FunctionalInterface
+  interface Sink {
+    void accept(Command command);
+  }
+
+  /** How a rewrite ended. */
+  enum Outcome {
+    /** Every command went to the sink. */
+    WRITTEN,
+    /** A hash whose every field had expired: only the DEL went to the sink. */
+    ALL_EXPIRED
+  }
+
+  /**
+   * Hands the commands of {@link #of} to {@code out} as the payload is decoded, in memory or, for a
+   * big key, streamed from its file: at most one chunk of elements is held at a time. When the
+   * payload turns out to hold something the destination cannot represent, some commands may already
+   * be in {@code out}; the caller deletes the temporary key.
+   *
+   * @throws IOException when the payload file cannot be read
+   */
+  static Outcome write(KeyEvent event, byte[] tmp, ServerInfo server, long nowMs, Sink out)
+      throws DecodeException, IOException {
+    Builder b = new Builder(tmp, server, nowMs, out);
     b.add(Expect.ANY, ascii("DEL"), tmp);
-    PayloadDecoder.decode(event.payload(), b);
-    b.finish();
-    if (b.commands.size() == 1 && b.expiredFields) {
-      return null;
+    if (event.file() != null) {
+      try (InputStream in = new BufferedInputStream(event.file().open(), 1 << 16)) {
+        PayloadDecoder.decode(in, event.file().length(), b);
+      }
+    } else {
+      PayloadDecoder.decode(event.payload(), b);
     }
-    if (b.commands.size() == 1) {
+    b.finish();
+    if (b.count == 1 && b.expiredFields) {
+      return Outcome.ALL_EXPIRED;
+    }
+    if (b.count == 1) {
       throw new DecodeException("the value is empty");
     }
     if (event.hasExpiry()) {
       b.add(Expect.ONE, ascii("PEXPIREAT"), tmp, ascii(event.expireAtMs()));
     }
-    return b.commands;
+    return Outcome.WRITTEN;
   }
 
   /** Collects the elements of one value into chunked commands. */
@@ -80,7 +118,8 @@ final class RewriteCommands {
     private final long nowMs;
     private final int maxElements = MigrationConfig.Defaults.REWRITE_CHUNK_ELEMENTS;
     private final long maxBytes = MigrationConfig.Defaults.REWRITE_CHUNK_BYTES;
-    final List<Command> commands = new ArrayList<>();
+    private final Sink out;
+    int count;
     private byte[] chunkCommand;
     private final List<byte[]> chunk = new ArrayList<>();
     private int chunkElements;
@@ -88,14 +127,16 @@ final class RewriteCommands {
     private final TreeMap<Long, List<byte[]>> fieldsByExpiry = new TreeMap<>();
     boolean expiredFields;
 
-    Builder(byte[] tmp, ServerInfo server, long nowMs) {
+    Builder(byte[] tmp, ServerInfo server, long nowMs, Sink out) {
+      this.out = out;
       this.tmp = tmp;
       this.server = server;
       this.nowMs = nowMs;
     }
 
     void add(Expect expect, byte[]... argv) {
-      commands.add(new Command(argv, expect));
+      out.accept(new Command(argv, expect));
+      count++;
     }
 
     /** Adds one element (of one or more arguments) to the chunk of {@code command}. */
@@ -128,10 +169,15 @@ final class RewriteCommands {
       chunk.clear();
       chunkElements = 0;
       chunkBytes = 0;
+      // The field TTLs of the fields just written, so that they are never all held at once.
+      expireFields();
     }
 
     void finish() {
       flushChunk();
+    }
+
+    private void expireFields() {
       for (var e : fieldsByExpiry.entrySet()) {
         List<byte[]> fields = e.getValue();
         for (int from = 0; from < fields.size(); from += maxElements) {
@@ -148,6 +194,7 @@ final class RewriteCommands {
           add(Expect.ANY, argv);
         }
       }
+      fieldsByExpiry.clear();
     }
 
     @Override

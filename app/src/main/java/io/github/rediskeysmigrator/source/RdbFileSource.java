@@ -12,6 +12,8 @@ import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
+import io.github.rediskeysmigrator.core.KeyType;
+import io.github.rediskeysmigrator.core.PayloadFile;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.rdb.PayloadRdbVisitor;
 import io.github.rediskeysmigrator.rdb.RdbFiles;
@@ -44,8 +46,19 @@ public final class RdbFileSource implements KeySource {
   private volatile CountingInputStream current;
   private final List<byte[]> functions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  private final long bigKeyThreshold;
+
   /** A source over {@code files}, whose headers were already checked. */
   public RdbFileSource(List<RdbHeader> files) throws IOException {
+    this(files, Long.MAX_VALUE);
+  }
+
+  /**
+   * A source over {@code files} whose values above {@code bigKeyThreshold} bytes are spilled to
+   * temporary files rather than held in memory.
+   */
+  public RdbFileSource(List<RdbHeader> files, long bigKeyThreshold) throws IOException {
+    this.bigKeyThreshold = bigKeyThreshold;
     this.files = List.copyOf(files);
     long total = 0;
     for (RdbHeader h : files) {
@@ -86,7 +99,7 @@ public final class RdbFileSource implements KeySource {
       current = raw;
       Configuration conf = Configuration.defaultSetting().setUseDefaultExceptionListener(false);
       Replicator replicator = new RedisRdbReplicator(in, conf);
-      PayloadRdbVisitor visitor = new PayloadRdbVisitor(replicator);
+      PayloadRdbVisitor visitor = new PayloadRdbVisitor(replicator, bigKeyThreshold);
       reader.visitor = visitor;
       replicator.setRdbVisitor(visitor);
       replicator.addEventListener(reader::onEvent);
@@ -177,9 +190,12 @@ public final class RdbFileSource implements KeySource {
           expireAt = kv.getExpiredValue();
         }
         int db = kv.getDb() == null ? 0 : (int) kv.getDb().getDbNumber();
+        KeyType type = RdbTypes.keyType(kv.getValueRdbType());
+        PayloadFile spilled = visitor.takeSpilled();
         KeyEvent key =
-            KeyEvent.of(
-                db, kv.getKey(), RdbTypes.keyType(kv.getValueRdbType()), expireAt, kv.getValue());
+            spilled != null
+                ? KeyEvent.inFile(db, kv.getKey(), type, expireAt, spilled)
+                : KeyEvent.of(db, kv.getKey(), type, expireAt, kv.getValue());
         try {
           sink.accept(key);
         } catch (InterruptedException e) {

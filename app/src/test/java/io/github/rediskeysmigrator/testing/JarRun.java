@@ -24,9 +24,16 @@ public final class JarRun implements AutoCloseable {
 
   /** Starts {@code java -jar redis-keys-migrator.jar args...} in {@code dir}. */
   public static JarRun start(Path dir, Map<String, String> env, String... args) {
+    return start(dir, env, List.of(), args);
+  }
+
+  /** Starts {@code java JVM_ARGS -jar redis-keys-migrator.jar args...} in {@code dir}. */
+  public static JarRun start(
+      Path dir, Map<String, String> env, List<String> jvmArgs, String... args) {
     String jar = System.getProperty("rkm.jar", "target/redis-keys-migrator.jar");
-    List<String> cmd =
-        new ArrayList<>(List.of("java", "-jar", Path.of(jar).toAbsolutePath().toString()));
+    List<String> cmd = new ArrayList<>(List.of("java"));
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-jar", Path.of(jar).toAbsolutePath().toString()));
     cmd.addAll(List.of(args));
     try {
       Path out = Files.createTempFile(dir, "out-", ".txt");
