@@ -31,7 +31,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * chunked plain commands that travel in the same pipelines; once every one of their replies was
  * read and none failed, the temporary key is renamed into place (RENAMENX for skip and fail, RENAME
  * for replace) in a later pipeline. A key is thus written whole or not at all; a temporary key that
- * is not renamed is deleted.
+ * is not renamed is deleted. A big key (its payload in a file) always takes this path, decoded from
+ * the file as it is sent: a pipeline slot keeps a command's name, not its arguments, so memory
+ * stays bounded by one chunk.
  */
 public final class PipelinedWriter implements KeyWriter {
   private static final org.slf4j.Logger log =
