@@ -142,7 +142,11 @@ final class PayloadCapture implements RawByteListener {
 
   private void ensure(int more) {
     if (len + more > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+      // Doubling, but never past the threshold (and its footer): below it nothing spills, so
+      // the buffer's size is what a key below the threshold costs.
+      long cap = Math.min(threshold + 10, Integer.MAX_VALUE - 8);
+      long size = Math.max(len + (long) more, Math.min(buf.length * 2L, cap));
+      buf = Arrays.copyOf(buf, (int) size);
     }
   }
 }
