@@ -40,11 +40,7 @@ final class RewriteCommands {
   }
 
   /** One command and the reply it must get. */
-  record Command(byte[][] argv, Expect expect) {
-    String name() {
-      return new String(argv[0], StandardCharsets.US_ASCII);
-    }
-  }
+  record Command(byte[][] argv, Expect expect) {}
 
   private static final byte[] PLACEHOLDER_FIELD = ascii("rkm-placeholder");
 
@@ -259,14 +255,12 @@ final class RewriteCommands {
       }
       // Pending entries whose message was deleted still need the message while XCLAIM recreates
       // them: such ids get a placeholder entry, deleted again once claimed.
-      Set<StreamId> live = new HashSet<>();
-      s.entries().forEach(e -> live.add(e.id()));
       TreeMap<StreamId, List<byte[]>> all = new TreeMap<>();
       s.entries().forEach(e -> all.put(e.id(), e.fieldsAndValues()));
       List<StreamId> placeholders = new ArrayList<>();
       for (PayloadDecoder.Group g : s.groups()) {
         for (PayloadDecoder.PendingEntry p : g.pending()) {
-          if (!live.contains(p.id()) && !all.containsKey(p.id())) {
+          if (!all.containsKey(p.id())) {
             all.put(p.id(), List.of(PLACEHOLDER_FIELD, new byte[0]));
             placeholders.add(p.id());
           }
