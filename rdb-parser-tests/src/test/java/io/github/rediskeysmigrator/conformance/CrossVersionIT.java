@@ -26,11 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
- * The generated fixtures migrated into destinations older than the server that wrote them: every
- * key is rewritten as plain commands (no RESTORE), and the destination's content must equal the
- * fixture's expected.json as far as the older server can hold it. Keys with hash field TTLs (Redis
- * 7.4+) land in the error log with the reason; function libraries are loaded from their code on 7.0
- * and are errors on 6.2, which has no functions.
+ * The generated fixtures migrated into destinations older than the server that wrote them (Redis
+ * 7.0.15 and 6.2.11, and Valkey 8.0.1 for Redis 7.4's RDB 12): every key is rewritten as plain
+ * commands (no RESTORE), and the destination's content must equal the fixture's expected.json as
+ * far as the older server can hold it. Keys with hash field TTLs (Redis 7.4+) land in the error log
+ * with the reason; function libraries are loaded from their code on 7.0 and are errors on 6.2,
+ * which has no functions.
  */
 class CrossVersionIT {
   private static final String REDIS_62 = Destinations.REDIS_62;
@@ -53,8 +54,13 @@ class CrossVersionIT {
   Stream<DynamicTest> newerFixturesIntoOlderDestinations() {
     List<DynamicTest> tests = new ArrayList<>();
     for (CorpusFile f : Corpus.generatedFiles()) {
-      for (String dest : List.of(Destinations.REDIS_70, REDIS_62)) {
-        int destRdb = dest.equals(REDIS_62) ? 9 : 10;
+      for (String dest : List.of(Destinations.REDIS_70, REDIS_62, Destinations.VALKEY_80)) {
+        int destRdb =
+            switch (dest) {
+              case REDIS_62 -> 9;
+              case Destinations.REDIS_70 -> 10;
+              default -> 11;
+            };
         if (f.rdbVersion() > destRdb) {
           tests.add(DynamicTest.dynamicTest(f.fixture() + " into " + dest, () -> run(f, dest)));
         }
@@ -113,7 +119,7 @@ class CrossVersionIT {
       } else {
         keyLines.add(line);
         assertTrue(line.contains("hash field TTLs"), line);
-        assertTrue(line.contains(destName.replace("redis-", "redis ")), line);
+        assertTrue(line.contains(destName.replace('-', ' ')), line);
       }
     }
     assertEquals(errors, keyLines.size(), lines::toString);
