@@ -144,7 +144,7 @@ final class PayloadCapture implements RawByteListener {
     if (len + more > buf.length) {
       // Doubling, but never past the threshold (and its footer): below it nothing spills, so
       // the buffer's size is what a key below the threshold costs.
-      long cap = Math.min(threshold + 10, Integer.MAX_VALUE - 8);
+      long cap = Math.min(threshold, Integer.MAX_VALUE - 18) + 10;
       long size = Math.max(len + (long) more, Math.min(buf.length * 2L, cap));
       buf = Arrays.copyOf(buf, (int) size);
     }
