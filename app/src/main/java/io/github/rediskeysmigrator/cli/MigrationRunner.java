@@ -46,8 +46,8 @@ final class MigrationRunner {
    * @param command the command's name, for the report
    * @param sourceLabel the source as the report shows it
    * @param source the keys
-   * @param sourceRdbVersion newest RDB version of the source's payloads, checked against the
-   *     destination before anything is written
+   * @param sourceRdbVersion newest RDB version of the source's payloads; when the destination
+   *     cannot RESTORE them, a note says they will be rewritten
    */
   int run(
       String command,
@@ -112,22 +112,15 @@ final class MigrationRunner {
               command, sourceLabel, to.toString(), opts, ExitCode.CONNECTION, e.getMessage());
         }
         if (sourceRdbVersion > server.maxRdbVersion()) {
-          conn.close();
-          return failBeforeStart(
-              command,
-              sourceLabel,
-              to.toString(),
-              opts,
-              ExitCode.USAGE,
-              "the source has RDB version "
-                  + sourceRdbVersion
-                  + " but the destination ("
-                  + server
-                  + " at "
-                  + to.address()
-                  + ") accepts RESTORE payloads up to RDB version "
-                  + server.maxRdbVersion()
-                  + "; migrate into a destination of the same or a newer version");
+          ctx.err()
+              .println(
+                  "note: the source has RDB version "
+                      + sourceRdbVersion
+                      + " and the destination ("
+                      + server
+                      + ") restores payloads up to RDB version "
+                      + server.maxRdbVersion()
+                      + "; newer payloads are rewritten as plain commands");
         }
         boolean cluster = ClusterSlots.isCluster(conn);
         if (cluster && opts.writers > 1) {

@@ -24,7 +24,8 @@ final class PipelineOptions {
       defaultValue = "skip",
       description = {
         "Keys that already exist at the destination: skip (leave them, count them), replace"
-            + " (overwrite), fail (stop with exit 4). Default: ${DEFAULT-VALUE}."
+            + " (overwrite), fail (stop with exit 4). Default: ${DEFAULT-VALUE}. Keys rewritten"
+            + " for an older destination follow it too (RENAMENX, or RENAME for replace)."
       })
   String existing;
 

@@ -29,7 +29,10 @@ import picocli.CommandLine.Parameters;
       "Migrate the keys of one or more .rdb or .rdb.gz files (e.g. one per shard of an"
           + " ElastiCache backup) into the destination, without any intermediate redis-server.",
       "Every file is checked first (header, version, CRC64 checksum), so a bad file stops the"
-          + " run before anything is written."
+          + " run before anything is written.",
+      "Keys are written with RESTORE; for a destination older than a file's RDB version they are"
+          + " rewritten as plain commands (SET, RPUSH, SADD, ZADD, HSET, XADD, ...) under a"
+          + " temporary key renamed into place, and counted as rewritten."
     })
 final class RdbCommand implements Callable<Integer> {
   private final Context ctx;
@@ -64,6 +67,8 @@ final class RdbCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions pipeline = new PipelineOptions();
 
+  @Mixin BigKeyOptions bigKeys = new BigKeyOptions();
+
   @Mixin TlsOptions tlsOptions = new TlsOptions();
 
   RdbCommand(Context ctx) {
@@ -87,6 +92,12 @@ final class RdbCommand implements Callable<Integer> {
     }
     MigrationRunner runner = new MigrationRunner(ctx, tls);
     String label = files.stream().map(Path::toString).collect(Collectors.joining(","));
+    long bigKeyThreshold;
+    try {
+      bigKeyThreshold = bigKeys.threshold();
+    } catch (IllegalArgumentException e) {
+      return runner.failBeforeStart("rdb", label, "", pipeline, ExitCode.USAGE, e.getMessage());
+    }
     List<RdbHeader> headers = new ArrayList<>();
     try {
       for (Path file : files) {
@@ -112,11 +123,11 @@ final class RdbCommand implements Callable<Integer> {
     KeySource source;
     try {
       if (threads <= 1) {
-        source = new RdbFileSource(headers);
+        source = new RdbFileSource(headers, bigKeyThreshold);
       } else {
         List<RdbFileSource> each = new ArrayList<>();
         for (RdbHeader h : headers) {
-          each.add(new RdbFileSource(List.of(h)));
+          each.add(new RdbFileSource(List.of(h), bigKeyThreshold));
         }
         source = new MergedSource(each, threads, "rkm-rdb");
       }

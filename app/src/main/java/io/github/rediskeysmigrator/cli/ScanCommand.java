@@ -28,7 +28,8 @@ import redis.clients.jedis.HostAndPort;
     description = {
       "Migrate the keys of a live source: SCAN with MATCH and COUNT, then one pipelined round"
           + " trip per batch reads every key's DUMP payload and expiry, and the destination gets"
-          + " RESTORE with the absolute expiry. Reading and writing overlap.",
+          + " RESTORE with the absolute expiry (or the key rewritten as plain commands when the"
+          + " destination is older than the source). Reading and writing overlap.",
       "When --from is a node of a Redis Cluster, every master is scanned at once (db 0 only).",
       "Configured by options or by the original script's variables (SOURCE_REDIS_HOST, ...)."
     })

@@ -82,6 +82,8 @@ final class SyncCommand implements Callable<Integer> {
 
   @Mixin PipelineOptions pipeline = new PipelineOptions();
 
+  @Mixin BigKeyOptions bigKeys = new BigKeyOptions();
+
   @Mixin TlsOptions tlsOptions = new TlsOptions();
 
   SyncCommand(Context ctx) {
@@ -101,6 +103,7 @@ final class SyncCommand implements Callable<Integer> {
     RedisUri from;
     try {
       from = source.resolve(ctx.env()).uri();
+      bigKeys.threshold();
       if (!onFullResync.equals("stop") && !onFullResync.equals("restart")) {
         throw new IllegalArgumentException(
             "--on-full-resync must be stop or restart, got '" + onFullResync + "'");
@@ -181,7 +184,8 @@ final class SyncCommand implements Callable<Integer> {
     PsyncSource stream =
         new PsyncSource(
                 from, commands.names(), resume, snapshotOnly, onFullResync.equals("restart"), tls)
-            .reconnecting(pipeline.retries, pipeline.retryBackoffMillis());
+            .reconnecting(pipeline.retries, pipeline.retryBackoffMillis())
+            .bigKeyThreshold(bigKeys.threshold());
     LiveOptions live = new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, marker);
     return runner.run("sync", label, stream, info.maxRdbVersion(), pipeline, destination, live);
   }
@@ -236,6 +240,7 @@ final class SyncCommand implements Callable<Integer> {
           new PsyncSource(
                   node, commands.names(), point, snapshotOnly, onFullResync.equals("restart"), tls)
               .reconnecting(pipeline.retries, pipeline.retryBackoffMillis())
+              .bigKeyThreshold(bigKeys.threshold())
               .asStream(node.address()));
     }
     LiveOptions live =

@@ -10,10 +10,31 @@ package io.github.rediskeysmigrator.core;
  * @param payload the value serialized as a DUMP payload (type byte, body, RDB version, CRC64), or
  *     null for a key that was listed but gone by the time its value was read
  * @param sourceDb the database the key was read from, kept for error messages after mapping
+ * @param file the payload of a big key, kept in a temporary file (then {@code payload} is empty),
+ *     or null
  */
 public record KeyEvent(
-    int db, byte[] key, KeyType type, long expireAtMs, byte[] payload, int sourceDb)
+    int db,
+    byte[] key,
+    KeyType type,
+    long expireAtMs,
+    byte[] payload,
+    int sourceDb,
+    PayloadFile file)
     implements SourceEvent {
+
+  private static final byte[] IN_FILE = new byte[0];
+
+  /** A key whose payload is in memory (or null for a gone key). */
+  public KeyEvent(int db, byte[] key, KeyType type, long expireAtMs, byte[] payload, int sourceDb) {
+    this(db, key, type, expireAtMs, payload, sourceDb, null);
+  }
+
+  /** A big key read from {@code db}, its payload in {@code file}. */
+  public static KeyEvent inFile(
+      int db, byte[] key, KeyType type, long expireAtMs, PayloadFile file) {
+    return new KeyEvent(db, key, type, expireAtMs, IN_FILE, db, file);
+  }
 
   /** Marker for a key without a TTL. */
   public static final long NO_EXPIRY = -1L;
@@ -33,6 +54,13 @@ public record KeyEvent(
     return payload == null;
   }
 
+  /** Deletes the temporary file of a big key's payload, if it has one: the key is booked. */
+  public void release() {
+    if (file != null) {
+      file.delete();
+    }
+  }
+
   /** Whether the key carries a TTL. */
   public boolean hasExpiry() {
     return expireAtMs != NO_EXPIRY;
@@ -40,7 +68,9 @@ public record KeyEvent(
 
   /** The same key, to be written into {@code targetDb}. */
   public KeyEvent inDb(int targetDb) {
-    return targetDb == db ? this : new KeyEvent(targetDb, key, type, expireAtMs, payload, sourceDb);
+    return targetDb == db
+        ? this
+        : new KeyEvent(targetDb, key, type, expireAtMs, payload, sourceDb, file);
   }
 
   @Override
@@ -50,6 +80,9 @@ public record KeyEvent(
 
   /** The RDB version stamped into the payload's footer. */
   public int payloadRdbVersion() {
+    if (file != null) {
+      return file.rdbVersion();
+    }
     return payload == null || payload.length < 10 ? -1 : payload[payload.length - 10] & 0xff;
   }
 }

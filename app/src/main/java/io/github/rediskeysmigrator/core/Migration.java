@@ -203,8 +203,14 @@ public final class Migration {
       return;
     }
     switch (filter.decide(event)) {
-      case FILTERED -> report.filtered.incrementAndGet();
-      case EXPIRED -> report.skippedExpired.incrementAndGet();
+      case FILTERED -> {
+        report.filtered.incrementAndGet();
+        event.release();
+      }
+      case EXPIRED -> {
+        report.skippedExpired.incrementAndGet();
+        event.release();
+      }
       case KEEP -> writer.write(event.inDb(config.destinationDb(event.sourceDb())));
     }
   }
@@ -354,11 +360,31 @@ public final class Migration {
     }
   }
 
-  /** Books each reply and applies the stop rules (--max-errors, --existing fail, pauses). */
+  /**
+   * Books each reply and applies the stop rules (--max-errors, --existing fail, pauses). A big
+   * key's temporary payload file is deleted here, once its fate is final.
+   */
   private final class Outcomes implements WriteListener {
     @Override
     public void written(KeyEvent event) {
+      event.release();
       report.written.incrementAndGet();
+      if (!config.dryRun()) {
+        report.restored.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void expired(KeyEvent event) {
+      event.release();
+      report.skippedExpired.incrementAndGet();
+    }
+
+    @Override
+    public void rewritten(KeyEvent event) {
+      event.release();
+      report.written.incrementAndGet();
+      report.rewritten.incrementAndGet();
     }
 
     @Override
@@ -378,6 +404,7 @@ public final class Migration {
 
     @Override
     public void existed(KeyEvent event) {
+      event.release();
       long n = report.skippedExisting.incrementAndGet();
       // Only keys the first snapshot found are the destination's own; a later snapshot (a
       // full resync) finds the keys we wrote ourselves.
@@ -399,6 +426,7 @@ public final class Migration {
 
     @Override
     public void failed(KeyEvent event, String reason) {
+      event.release();
       long n = report.errors.incrementAndGet();
       errorSink.keyFailed(event, reason);
       if (config.maxErrors() > 0 && n >= config.maxErrors()) {

@@ -79,6 +79,21 @@ public record MigrationConfig(
     /** Seconds of pause before a reconnect, times the attempt number (--retry-backoff). */
     public static final String RETRY_BACKOFF_SECONDS = "1";
 
+    /**
+     * Elements per command when a key is rewritten as plain commands (RPUSH, SADD, ZADD, HSET,
+     * XDEL, HPEXPIREAT) for a destination too old to RESTORE its payload.
+     */
+    public static final int REWRITE_CHUNK_ELEMENTS = 1000;
+
+    /** Bytes of arguments per command of a rewritten key, at most (also the APPEND size). */
+    public static final int REWRITE_CHUNK_BYTES = 1 << 20;
+
+    /**
+     * Payload bytes above which a key read from an RDB (rdb, sync's snapshot) is spilled to a
+     * temporary file and rewritten from it in chunks, instead of being held in memory.
+     */
+    public static final long BIG_KEY_THRESHOLD = 64L << 20;
+
     /** Keys in flight between the reading and the writing thread. */
     public static final int QUEUE_KEYS = 16_384;
   }

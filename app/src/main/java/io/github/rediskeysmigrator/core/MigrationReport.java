@@ -16,6 +16,8 @@ public final class MigrationReport {
 
   final AtomicLong read = new AtomicLong();
   final AtomicLong written = new AtomicLong();
+  final AtomicLong restored = new AtomicLong();
+  final AtomicLong rewritten = new AtomicLong();
   final AtomicLong skippedExisting = new AtomicLong();
   final AtomicLong skippedExpired = new AtomicLong();
   final AtomicLong skippedGone = new AtomicLong();
@@ -48,6 +50,19 @@ public final class MigrationReport {
 
   public long written() {
     return written.get();
+  }
+
+  /** Keys written with RESTORE (part of {@link #written}). */
+  public long restored() {
+    return restored.get();
+  }
+
+  /**
+   * Keys written as plain commands because the destination could not RESTORE their payload (part of
+   * {@link #written}).
+   */
+  public long rewritten() {
+    return rewritten.get();
   }
 
   public long skippedExisting() {
@@ -173,6 +188,10 @@ public final class MigrationReport {
         .append('\n');
     line(sb, "read", read.get());
     line(sb, dryRun ? "would write" : "written", written.get());
+    if (!dryRun) {
+      line(sb, "  restored", restored.get());
+      line(sb, "  rewritten", rewritten.get());
+    }
     line(sb, "skipped (existing)", skippedExisting.get());
     line(sb, "skipped (expired)", skippedExpired.get());
     if (skippedGone.get() > 0) {
@@ -226,6 +245,8 @@ public final class MigrationReport {
     Json.field(sb, "destination", destination);
     Json.field(sb, "read", read.get());
     Json.field(sb, "written", written.get());
+    Json.field(sb, "restored", restored.get());
+    Json.field(sb, "rewritten", rewritten.get());
     Json.field(sb, "skipped_existing", skippedExisting.get());
     Json.field(sb, "skipped_expired", skippedExpired.get());
     Json.field(sb, "skipped_gone", skippedGone.get());

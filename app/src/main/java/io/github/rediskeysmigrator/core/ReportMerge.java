@@ -62,6 +62,8 @@ public final class ReportMerge {
     Map<String, Function<MigrationReport, AtomicLong>> m = new LinkedHashMap<>();
     m.put("read", r -> r.read);
     m.put("written", r -> r.written);
+    m.put("restored", r -> r.restored);
+    m.put("rewritten", r -> r.rewritten);
     m.put("skipped_existing", r -> r.skippedExisting);
     m.put("skipped_expired", r -> r.skippedExpired);
     m.put("skipped_gone", r -> r.skippedGone);

@@ -2,8 +2,20 @@ package io.github.rediskeysmigrator.core;
 
 /** Learns what the destination did with each key. */
 public interface WriteListener {
-  /** The key was written. */
+  /** The key was written with RESTORE. */
   void written(KeyEvent event);
+
+  /**
+   * The key was written as plain commands, rebuilt from its payload for a destination too old to
+   * RESTORE it.
+   */
+  void rewritten(KeyEvent event);
+
+  /**
+   * The key turned out to have expired while it was rewritten: a hash whose every field had passed
+   * its TTL.
+   */
+  void expired(KeyEvent event);
 
   /** The key existed at the destination and was left alone (policy skip or fail). */
   void existed(KeyEvent event);

@@ -17,11 +17,21 @@ public final class BoundedRdbReplicator extends RedisRdbReplicator {
    * @param bound the most bytes {@code in} can hold: see {@link RdbFiles#dataBound}
    */
   public BoundedRdbReplicator(InputStream in, Configuration conf, long bound) {
+    this(in, conf, bound, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param bigKeyThreshold payload bytes above which a value is spilled to a temporary file (see
+   *     {@link PayloadRdbVisitor#PayloadRdbVisitor(com.moilioncircle.redis.replicator.Replicator,
+   *     long)})
+   */
+  public BoundedRdbReplicator(
+      InputStream in, Configuration conf, long bound, long bigKeyThreshold) {
     super(in, conf);
     // The stream the superclass made has not read anything yet; ours replaces it.
     this.inputStream = new BoundedRdbInput(in, conf.getBufferSize(), bound);
     this.inputStream.setRawByteListeners(this.rawByteListeners);
-    this.visitor = new PayloadRdbVisitor(this);
+    this.visitor = new PayloadRdbVisitor(this, bigKeyThreshold);
     setRdbVisitor(visitor);
   }
 

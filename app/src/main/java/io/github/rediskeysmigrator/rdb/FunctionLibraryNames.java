@@ -21,20 +21,30 @@ public final class FunctionLibraryNames {
 
   /** The library name, or empty when the payload is not one we can read. */
   public static Optional<String> of(byte[] payload) {
-    if (payload == null || payload.length < 2 || (payload[0] & 0xff) != FUNCTION_2) {
+    Optional<byte[]> code = code(payload);
+    if (code.isEmpty()) {
       return Optional.empty();
     }
-    byte[] code;
-    try {
-      RedisInputStream in =
-          new RedisInputStream(new ByteArrayInputStream(payload, 1, payload.length - 1));
-      code = new BaseRdbParser(in).rdbLoadPlainStringObject().first();
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
-    String text = new String(code, StandardCharsets.UTF_8);
+    String text = new String(code.get(), StandardCharsets.UTF_8);
     int eol = text.indexOf('\n');
     Matcher m = SHEBANG_NAME.matcher(eol < 0 ? text : text.substring(0, eol));
     return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
+  /**
+   * The library's code (what FUNCTION LOAD takes), or empty when the payload is not one we can
+   * read.
+   */
+  public static Optional<byte[]> code(byte[] payload) {
+    if (payload == null || payload.length < 2 || (payload[0] & 0xff) != FUNCTION_2) {
+      return Optional.empty();
+    }
+    try {
+      RedisInputStream in =
+          new RedisInputStream(new ByteArrayInputStream(payload, 1, payload.length - 1));
+      return Optional.of(new BaseRdbParser(in).rdbLoadPlainStringObject().first());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 }

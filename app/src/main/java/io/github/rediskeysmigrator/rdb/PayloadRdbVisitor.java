@@ -60,6 +60,22 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
     this(replicator, new PayloadValueVisitor(replicator));
   }
 
+  /**
+   * A visitor that spills values above {@code bigKeyThreshold} bytes to temporary files (see {@link
+   * #takeSpilled}).
+   */
+  public PayloadRdbVisitor(Replicator replicator, long bigKeyThreshold) {
+    this(replicator, new PayloadValueVisitor(replicator, bigKeyThreshold));
+  }
+
+  /**
+   * The temporary file the value of the last key event was spilled to, or null: call it for each
+   * key event, on the parsing thread.
+   */
+  public io.github.rediskeysmigrator.core.PayloadFile takeSpilled() {
+    return values.takeSpilled();
+  }
+
   private PayloadRdbVisitor(Replicator replicator, PayloadValueVisitor values) {
     super(replicator, values);
     this.values = values;

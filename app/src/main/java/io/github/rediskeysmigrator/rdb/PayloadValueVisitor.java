@@ -103,13 +103,27 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     }
   }
 
-  private final PayloadCapture capture = new PayloadCapture();
+  private final PayloadCapture capture;
 
   /** Whether the next hash with field expiry has the pre-GA layout (no minimum expiry first). */
   private boolean preGa;
 
   public PayloadValueVisitor(Replicator replicator) {
+    this(replicator, Long.MAX_VALUE);
+  }
+
+  /** A visitor that spills values above {@code bigKeyThreshold} bytes to temporary files. */
+  public PayloadValueVisitor(Replicator replicator, long bigKeyThreshold) {
     super(replicator);
+    this.capture = new PayloadCapture(bigKeyThreshold);
+  }
+
+  /**
+   * The temporary file the last value was spilled to (its payload in the event is then empty), or
+   * null; cleared by the call.
+   */
+  public io.github.rediskeysmigrator.core.PayloadFile takeSpilled() {
+    return capture.takeSpilled();
   }
 
   @SuppressWarnings("unchecked")

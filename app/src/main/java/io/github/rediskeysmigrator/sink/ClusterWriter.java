@@ -393,6 +393,16 @@ public final class ClusterWriter implements KeyWriter {
     }
 
     @Override
+    public void rewritten(KeyEvent event) {
+      listener.rewritten(event);
+    }
+
+    @Override
+    public void expired(KeyEvent event) {
+      listener.expired(event);
+    }
+
+    @Override
     public void existed(KeyEvent event) {
       listener.existed(event);
     }

@@ -68,6 +68,16 @@ final class CommandOrder implements WriteListener {
   }
 
   @Override
+  public void rewritten(KeyEvent event) {
+    listener.rewritten(event);
+  }
+
+  @Override
+  public void expired(KeyEvent event) {
+    listener.expired(event);
+  }
+
+  @Override
   public void existed(KeyEvent event) {
     listener.existed(event);
   }

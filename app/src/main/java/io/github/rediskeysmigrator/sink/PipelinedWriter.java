@@ -4,10 +4,13 @@ import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.ExistencePolicy;
 import io.github.rediskeysmigrator.core.FunctionListener;
 import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeyWriter;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.rdb.FunctionLibraryNames;
+import io.github.rediskeysmigrator.rdb.PayloadDecoder;
 import io.github.rediskeysmigrator.rdb.PayloadDigests;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -23,6 +26,15 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * per round trip. Two pipelines are in flight at once: the next one is sent before the replies of
  * the previous one are read, so the server never waits for us. Every reply is matched to its key
  * and reported to the {@link WriteListener}; a {@code BUSYKEY} reply is a key that existed.
+ *
+ * <p>A key whose payload has a newer RDB version than the destination accepts is rewritten instead
+ * ({@link RewriteCommands}): its value is built under a temporary key in the same hash slot, in
+ * chunked plain commands that travel in the same pipelines; once every one of their replies was
+ * read and none failed, the temporary key is renamed into place (RENAMENX for skip and fail, RENAME
+ * for replace) in a later pipeline. A key is thus written whole or not at all; a temporary key that
+ * is not renamed is deleted. A big key (its payload in a file) always takes this path, decoded from
+ * the file as it is sent: a pipeline slot keeps a command's name, not its arguments, so memory
+ * stays bounded by one chunk.
  */
 public final class PipelinedWriter implements KeyWriter {
   private static final org.slf4j.Logger log =
@@ -36,6 +48,10 @@ public final class PipelinedWriter implements KeyWriter {
   private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LOAD = "LOAD".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] RENAME = "RENAME".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] RENAMENX = "RENAMENX".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * How to write.
@@ -76,6 +92,45 @@ public final class PipelinedWriter implements KeyWriter {
   /** Our EXEC, with everything queued since our MULTI, in order. */
   private record Exec(List<Object> queued) {}
 
+  /** A key being rewritten as plain commands: built under {@code tmp}, then renamed. */
+  private static final class Rewrite {
+    final KeyEvent event;
+    final byte[] tmp;
+
+    /** The first failed command's error, or null. */
+    String failure;
+
+    /** Whether a command met LOADING or BUSY: the key is rewritten again after a pause. */
+    boolean retry;
+
+    /** Whether RENAMENX found the key at the destination. */
+    boolean existed;
+
+    /** Whether the key's fate went to the listener (or it was handed to a new attempt). */
+    boolean settled;
+
+    Rewrite(KeyEvent event, byte[] tmp) {
+      this.event = event;
+      this.tmp = tmp;
+    }
+  }
+
+  /**
+   * One of the commands that build a rewritten key (only its name and expected reply are kept, so a
+   * pipeline never holds a big key's elements); {@code last} is the last of them.
+   */
+  private record Step(
+      Rewrite rewrite, byte[] command, RewriteCommands.Expect expect, boolean last) {}
+
+  /** RENAME or RENAMENX of a rewritten key's temporary key. */
+  private record Rename(Rewrite rewrite) {}
+
+  /** DEL of a temporary key that is not renamed into place. */
+  private record Cleanup(Rewrite rewrite) {}
+
+  /** A command that depends on replies already read, sent with the next pipeline. */
+  private record FollowUp(Object slot, byte[][] argv) {}
+
   private Connection conn;
   private final ServerInfo server;
   private final Settings settings;
@@ -93,6 +148,9 @@ public final class PipelinedWriter implements KeyWriter {
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private final boolean absTtl;
   private PayloadDigests digests;
+  private final java.util.ArrayDeque<FollowUp> followUps = new java.util.ArrayDeque<>();
+  private boolean sendingFollowUps;
+  private int openRewrites;
 
   // Each slot holds the KeyEvent or CommandEvent whose reply comes in that position.
   private Object[] building;
@@ -146,18 +204,7 @@ public final class PipelinedWriter implements KeyWriter {
 
   @Override
   public void write(KeyEvent event) throws WriteException, InterruptedException {
-    int payloadVersion = event.payloadRdbVersion();
-    if (payloadVersion > server.maxRdbVersion()) {
-      listener.failed(
-          event,
-          "DUMP payload has RDB version "
-              + payloadVersion
-              + ", the destination ("
-              + server
-              + ") accepts up to "
-              + server.maxRdbVersion());
-      return;
-    }
+    sendFollowUps();
     if (txQueued != null && !sourceTx) {
       // A full resync in the middle of a live stream: its keys are not part of a batch.
       commitTransaction();
@@ -175,6 +222,11 @@ public final class PipelinedWriter implements KeyWriter {
       }
     }
     throttle.acquire();
+    if (event.file() != null || event.payloadRdbVersion() > server.maxRdbVersion()) {
+      // A big key is always rewritten: one RESTORE would carry its whole payload.
+      rewrite(event);
+      return;
+    }
     building[buildingCount++] = event;
     try {
       conn.sendCommand(Protocol.Command.RESTORE, restoreArgs(event));
@@ -187,8 +239,149 @@ public final class PipelinedWriter implements KeyWriter {
     }
   }
 
+  /**
+   * Sends the commands that build {@code event}'s value under its temporary key, as the payload is
+   * decoded (so a big key streams from its file); the rename follows once their replies are in (see
+   * {@link #bookStep}).
+   */
+  private void rewrite(KeyEvent event) throws WriteException, InterruptedException {
+    Rewrite r = new Rewrite(event, TempKeys.forKey(event.key()));
+    openRewrites++;
+    Emitter out = new Emitter(r);
+    String problem;
+    try {
+      RewriteCommands.Outcome outcome =
+          RewriteCommands.write(event, r.tmp, server, wallClockMillis.getAsLong(), out);
+      if (outcome == RewriteCommands.Outcome.ALL_EXPIRED && out.sent == 0) {
+        settle(r);
+        listener.expired(event);
+        return;
+      }
+      out.finish();
+      return;
+    } catch (SendFailed f) {
+      if (f.getCause() instanceof InterruptedException e) {
+        throw e;
+      }
+      throw (WriteException) f.getCause();
+    } catch (Abandoned a) {
+      return; // handed to a new attempt after a reconnect
+    } catch (PayloadDecoder.DecodeException e) {
+      problem = e.getMessage();
+    } catch (java.io.IOException e) {
+      problem = "cannot read the payload file " + event.file().path() + ": " + e.getMessage();
+    }
+    String reason =
+        "cannot rewrite the key for the destination ("
+            + server
+            + ", payload RDB version "
+            + event.payloadRdbVersion()
+            + "): "
+            + problem;
+    if (out.sent == 0) {
+      settle(r);
+      listener.failed(event, reason);
+    } else {
+      // Part of the value is at the destination under the temporary key: the last command
+      // held back closes the key, which is then deleted and booked as failed.
+      r.failure = reason;
+      try {
+        out.finish();
+      } catch (SendFailed f) {
+        if (f.getCause() instanceof InterruptedException e) {
+          throw e;
+        }
+        throw (WriteException) f.getCause();
+      } catch (Abandoned a) {
+        // handed to a new attempt after a reconnect
+      }
+    }
+  }
+
+  /** Carries a checked failure of sending out of the decoder's callbacks. */
+  private static final class SendFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SendFailed(Exception cause) {
+      super(cause);
+    }
+  }
+
+  /** The key being rewritten was handed to a new attempt (a reconnect): stop decoding it. */
+  private static final class Abandoned extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Abandoned() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * Sends a rewritten key's commands, each one once the next is known, so that the last one goes
+   * out marked as last.
+   */
+  private final class Emitter implements RewriteCommands.Sink {
+    private final Rewrite r;
+    private RewriteCommands.Command held;
+    int sent;
+
+    Emitter(Rewrite r) {
+      this.r = r;
+    }
+
+    @Override
+    public void accept(RewriteCommands.Command c) {
+      if (held != null) {
+        send(held, false);
+      }
+      held = c;
+    }
+
+    void finish() {
+      if (held != null) {
+        send(held, true);
+        held = null;
+      }
+    }
+
+    private void send(RewriteCommands.Command c, boolean last) {
+      if (r.settled) {
+        throw new Abandoned();
+      }
+      try {
+        sendSlot(new Step(r, c.argv()[0], c.expect(), last), c.argv());
+      } catch (WriteException | InterruptedException e) {
+        throw new SendFailed(e);
+      }
+      sent++;
+      if (r.settled) {
+        throw new Abandoned();
+      }
+    }
+  }
+
+  /** Sends the renames and clean-ups whose preconditions were read in the last replies. */
+  private void sendFollowUps() throws WriteException, InterruptedException {
+    if (sendingFollowUps) {
+      return;
+    }
+    sendingFollowUps = true;
+    try {
+      FollowUp f;
+      while ((f = followUps.poll()) != null) {
+        sendSlot(f.slot(), f.argv());
+      }
+    } finally {
+      sendingFollowUps = false;
+    }
+  }
+
   @Override
   public void writeCommand(CommandEvent command) throws WriteException, InterruptedException {
+    if (openRewrites > 0) {
+      // A live command must not overtake the rename of a key the snapshot rewrote.
+      drain();
+    }
     if (settings.checkpointKey() != null) {
       writeAtomically(command);
       return;
@@ -305,11 +498,40 @@ public final class PipelinedWriter implements KeyWriter {
       throws WriteException {
     boolean replace = settings.policy() == ExistencePolicy.REPLACE;
     for (int i = 0; i < libraries.size(); i++) {
+      byte[] payload = libraries.get(i);
+      int version = payload.length < 10 ? -1 : payload[payload.length - 10] & 0xff;
       try {
+        if (version > server.maxRdbVersion()) {
+          // Too new to RESTORE: load the library from its code instead.
+          if (!server.supportsExpireTime()) {
+            listener.failed(i, "the destination (" + server + ") has no functions (Redis 7.0+)");
+            continue;
+          }
+          java.util.Optional<byte[]> code = FunctionLibraryNames.code(payload);
+          if (code.isEmpty()) {
+            listener.failed(i, "cannot read the library's code from its FUNCTION DUMP payload");
+            continue;
+          }
+          if (replace) {
+            conn.sendCommand(Protocol.Command.FUNCTION, LOAD, REPLACE, code.get());
+          } else {
+            conn.sendCommand(Protocol.Command.FUNCTION, LOAD, code.get());
+          }
+          Object reply = conn.getOne();
+          if (reply instanceof JedisDataException e) {
+            throw e;
+          }
+          if (reply instanceof byte[]) {
+            listener.restored(i);
+          } else {
+            listener.failed(i, "unexpected reply to FUNCTION LOAD: " + describe(reply));
+          }
+          continue;
+        }
         if (replace) {
-          conn.sendCommand(Protocol.Command.FUNCTION, RESTORE, libraries.get(i), REPLACE);
+          conn.sendCommand(Protocol.Command.FUNCTION, RESTORE, payload, REPLACE);
         } else {
-          conn.sendCommand(Protocol.Command.FUNCTION, RESTORE, libraries.get(i));
+          conn.sendCommand(Protocol.Command.FUNCTION, RESTORE, payload);
         }
         String reply = conn.getStatusCodeReply();
         if ("OK".equals(reply)) {
@@ -398,16 +620,23 @@ public final class PipelinedWriter implements KeyWriter {
 
   /** Sends everything and reads every outstanding reply. */
   private void drain() throws WriteException, InterruptedException {
-    while (buildingCount > 0 || inFlightCount > 0) {
-      if (buildingCount > 0) {
+    pump();
+    // Only now is no reply outstanding, so the connection can serve a synchronous DUMP.
+    resolveAmbiguous();
+    retryPassingErrors();
+  }
+
+  /** Sends everything, follow-ups included, until no reply is outstanding. */
+  private void pump() throws WriteException, InterruptedException {
+    while (buildingCount > 0 || inFlightCount > 0 || !followUps.isEmpty()) {
+      if (!followUps.isEmpty()) {
+        sendFollowUps();
+      } else if (buildingCount > 0) {
         rotate();
       } else {
         readReplies();
       }
     }
-    // Only now is no reply outstanding, so the connection can serve a synchronous DUMP.
-    resolveAmbiguous();
-    retryPassingErrors();
   }
 
   /**
@@ -428,13 +657,7 @@ public final class PipelinedWriter implements KeyWriter {
       for (KeyEvent event : again) {
         write(event);
       }
-      while (buildingCount > 0 || inFlightCount > 0) {
-        if (buildingCount > 0) {
-          rotate();
-        } else {
-          readReplies();
-        }
-      }
+      pump();
       resolveAmbiguous();
     }
   }
@@ -497,7 +720,14 @@ public final class PipelinedWriter implements KeyWriter {
         long committed = settings.checkpointKey() == null ? -1 : committedOffset();
         for (; i < pending.size(); i++) {
           Object slot = pending.get(i);
-          if (slot instanceof KeyEvent event) {
+          Rewrite rewrite = rewriteOf(slot);
+          if (rewrite != null) {
+            // Built again from the start (its first command deletes the temporary key).
+            if (!rewrite.settled) {
+              settle(rewrite);
+              write(rewrite.event);
+            }
+          } else if (slot instanceof KeyEvent event) {
             resent.add(event);
             write(event);
           } else if (slot instanceof Exec exec) {
@@ -545,6 +775,8 @@ public final class PipelinedWriter implements KeyWriter {
       unacked.add(building[i]);
       building[i] = null;
     }
+    followUps.forEach(f -> unacked.add(f.slot()));
+    followUps.clear();
     inFlightCount = 0;
     buildingCount = 0;
     return unacked;
@@ -705,6 +937,8 @@ public final class PipelinedWriter implements KeyWriter {
         building[i] = null;
       }
       buildingCount = 0;
+      followUps.forEach(f -> fail(f.slot(), readOnly.getMessage()));
+      followUps.clear();
       throw new WriteException(
           "the destination is a read-only replica ("
               + readOnly.getMessage()
@@ -719,6 +953,12 @@ public final class PipelinedWriter implements KeyWriter {
   private void bookReply(Object slot, Object reply) throws WriteException {
     if (slot instanceof KeyEvent event) {
       book(event, reply);
+    } else if (slot instanceof Step step) {
+      bookStep(step, reply);
+    } else if (slot instanceof Rename rename) {
+      bookRename(rename.rewrite(), reply);
+    } else if (slot instanceof Cleanup cleanup) {
+      bookCleanup(cleanup.rewrite(), reply);
     } else if (slot instanceof CommandEvent command) {
       if (settings.checkpointKey() == null) {
         book(command, reply);
@@ -731,6 +971,128 @@ public final class PipelinedWriter implements KeyWriter {
         && control.what().equals("MULTI")
         && reply instanceof JedisDataException e) {
       throw new WriteException("the destination refused MULTI: " + e.getMessage(), e);
+    }
+  }
+
+  /** The rewritten key a slot belongs to, or null for any other slot. */
+  private static Rewrite rewriteOf(Object slot) {
+    if (slot instanceof Step s) {
+      return s.rewrite();
+    }
+    if (slot instanceof Rename r) {
+      return r.rewrite();
+    }
+    if (slot instanceof Cleanup c) {
+      return c.rewrite();
+    }
+    return null;
+  }
+
+  private void settle(Rewrite r) {
+    r.settled = true;
+    openRewrites--;
+  }
+
+  /**
+   * Checks the reply of one command of a rewritten key. After the last one, the temporary key is
+   * renamed into place if every command succeeded, else deleted.
+   */
+  private void bookStep(Step step, Object reply) {
+    Rewrite r = step.rewrite();
+    if (r.settled) {
+      return;
+    }
+    if (r.failure == null) {
+      r.failure = problem(step.command(), step.expect(), reply);
+      noteError(r, reply);
+    }
+    if (!step.last()) {
+      return;
+    }
+    if (r.failure == null) {
+      byte[] rename = settings.policy() == ExistencePolicy.REPLACE ? RENAME : RENAMENX;
+      followUps.add(new FollowUp(new Rename(r), new byte[][] {rename, r.tmp, r.event.key()}));
+    } else {
+      followUps.add(new FollowUp(new Cleanup(r), new byte[][] {DEL, r.tmp}));
+    }
+  }
+
+  /** Passing server states ask for another attempt; READONLY stops the run. */
+  private void noteError(Rewrite r, Object reply) {
+    if (reply instanceof JedisDataException e) {
+      RedisError.Kind kind = RedisError.of(e.getMessage()).kind();
+      if ((kind == RedisError.Kind.LOADING || kind == RedisError.Kind.BUSY)
+          && settings.retries() > 0) {
+        r.retry = true;
+      } else if (kind == RedisError.Kind.READ_ONLY) {
+        readOnly = e;
+      }
+    }
+  }
+
+  /** Why {@code reply} is not the success {@code command} expects, or null when it is. */
+  private static String problem(byte[] command, RewriteCommands.Expect expect, Object reply) {
+    String name = new String(command, StandardCharsets.US_ASCII);
+    if (reply instanceof JedisDataException e) {
+      // The server's reply first: the cluster writer recognizes MOVED and ASK by it.
+      return e.getMessage() + " (reply to " + name + ")";
+    }
+    boolean ok =
+        switch (expect) {
+          case ANY -> true;
+          case OK -> reply instanceof byte[] b && Arrays.equals(b, OK);
+          case ONE -> reply instanceof Long l && l == 1;
+          case NON_EMPTY -> reply instanceof List<?> l && !l.isEmpty();
+        };
+    return ok ? null : "unexpected reply to " + name + ": " + describe(reply);
+  }
+
+  private void bookRename(Rewrite r, Object reply) {
+    if (r.settled) {
+      return;
+    }
+    if ((reply instanceof byte[] b && Arrays.equals(b, OK))
+        || (reply instanceof Long l && l == 1)) {
+      settle(r);
+      listener.rewritten(r.event);
+      return;
+    }
+    if (reply instanceof Long l && l == 0) {
+      r.existed = true;
+    } else {
+      r.failure =
+          reply instanceof JedisDataException e
+              ? e.getMessage() + " (reply to RENAME)"
+              : "unexpected reply to RENAME: " + describe(reply);
+      noteError(r, reply);
+    }
+    followUps.add(new FollowUp(new Cleanup(r), new byte[][] {DEL, r.tmp}));
+  }
+
+  /** The temporary key of a key not renamed into place is gone: the key's fate is booked. */
+  private void bookCleanup(Rewrite r, Object reply) {
+    if (r.settled) {
+      return;
+    }
+    settle(r);
+    if (r.retry) {
+      // Built again from the start after a pause (its first command deletes the temporary key).
+      retryLater.add(r.event);
+      return;
+    }
+    String leftOver =
+        reply instanceof Long
+            ? null
+            : "; the temporary key '"
+                + KeyNames.printable(r.tmp)
+                + "' could not be deleted: "
+                + (reply instanceof JedisDataException e ? e.getMessage() : describe(reply));
+    if (r.existed && leftOver == null) {
+      listener.existed(r.event);
+    } else if (r.existed) {
+      listener.failed(r.event, "the key exists at the destination" + leftOver);
+    } else {
+      listener.failed(r.event, r.failure + (leftOver == null ? "" : leftOver));
     }
   }
 
@@ -888,13 +1250,21 @@ public final class PipelinedWriter implements KeyWriter {
       fail(building[i], reason);
       building[i] = null;
     }
+    followUps.forEach(f -> fail(f.slot(), reason));
+    followUps.clear();
     inFlightCount = 0;
     buildingCount = 0;
     return new WriteException("connection lost (" + e.getMessage() + ")", e);
   }
 
   private void fail(Object slot, String reason) {
-    if (slot instanceof KeyEvent event) {
+    Rewrite rewrite = rewriteOf(slot);
+    if (rewrite != null) {
+      if (!rewrite.settled) {
+        settle(rewrite);
+        listener.failed(rewrite.event, reason);
+      }
+    } else if (slot instanceof KeyEvent event) {
       listener.failed(event, reason);
     } else if (slot instanceof CommandEvent command) {
       listener.commandFailed(command, reason);

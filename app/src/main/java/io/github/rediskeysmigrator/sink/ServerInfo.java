@@ -6,8 +6,8 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.Protocol;
 
 /**
- * What we need to know of a server before writing to it: its version and so the newest RDB version
- * its RESTORE accepts.
+ * What we need to know of a server before writing to it: its version, so the newest RDB version its
+ * RESTORE accepts and the commands a key rewritten for it may use.
  *
  * @param product "redis" or "valkey"
  * @param version the product's version, e.g. 7.0.15
@@ -47,6 +47,35 @@ public record ServerInfo(String product, String version, int maxRdbVersion) {
   /** Whether PEXPIRETIME exists (Redis 7.0+, Valkey). */
   public boolean supportsExpireTime() {
     return maxRdbVersion >= 10;
+  }
+
+  /** Whether hash fields can carry a TTL (HPEXPIREAT): Redis 7.4+, Valkey 9+. */
+  public boolean supportsHashFieldTtl() {
+    return product.equals("valkey") ? atLeast(9, 0) : atLeast(7, 4);
+  }
+
+  /**
+   * Whether streams keep the counters of Redis 7.0 (XSETID ENTRIESADDED / MAXDELETEDID, XGROUP
+   * CREATE ENTRIESREAD).
+   */
+  public boolean supportsStreamCounters() {
+    return product.equals("valkey") || atLeast(7, 0);
+  }
+
+  /** Whether XGROUP CREATECONSUMER exists (Redis 6.2+, Valkey). */
+  public boolean supportsCreateConsumer() {
+    return product.equals("valkey") || atLeast(6, 2);
+  }
+
+  /** Whether streams exist at all (Redis 5.0+). */
+  public boolean supportsStreams() {
+    return product.equals("valkey") || atLeast(5, 0);
+  }
+
+  /** Whether the product's version is {@code major.minor} or newer. */
+  public boolean atLeast(int major, int minor) {
+    int[] v = parseVersion(version);
+    return v[0] > major || (v[0] == major && v[1] >= minor);
   }
 
   @Override

@@ -17,7 +17,9 @@ import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
+import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.MigrationConfig;
+import io.github.rediskeysmigrator.core.PayloadFile;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.core.SyncPoint;
@@ -48,6 +50,8 @@ public final class PsyncSource implements KeySource {
   private int retries = MigrationConfig.Defaults.RETRIES;
   private long retryIntervalMillis = 1000;
   private String stream = "";
+  private long bigKeyThreshold = Long.MAX_VALUE;
+  private volatile PayloadRdbVisitor visitor;
   private final Set<String> commandNames;
   private final SyncPoint resumeFrom;
   private final boolean snapshotOnly;
@@ -101,7 +105,9 @@ public final class PsyncSource implements KeySource {
       conf.setReplStreamDB(resumeFrom.db());
     }
     StoppableReplicator r = new StoppableReplicator(from.host(), from.port(), conf);
-    r.setRdbVisitor(new PayloadRdbVisitor(r));
+    PayloadRdbVisitor v = new PayloadRdbVisitor(r, bigKeyThreshold);
+    visitor = v;
+    r.setRdbVisitor(v);
     for (String name : commandNames) {
       r.addCommandParser(CommandName.name(name), new DefaultCommandParser());
     }
@@ -157,6 +163,12 @@ public final class PsyncSource implements KeySource {
   public PsyncSource reconnecting(int attempts, long intervalMillis) {
     this.retries = attempts;
     this.retryIntervalMillis = intervalMillis;
+    return this;
+  }
+
+  /** Snapshot values above {@code bytes} are spilled to temporary files, not held in memory. */
+  public PsyncSource bigKeyThreshold(long bytes) {
+    this.bigKeyThreshold = bytes;
     return this;
   }
 
@@ -307,8 +319,12 @@ public final class PsyncSource implements KeySource {
         expireAt = kv.getExpiredValue();
       }
       int keyDb = kv.getDb() == null ? 0 : (int) kv.getDb().getDbNumber();
-      return KeyEvent.of(
-          keyDb, kv.getKey(), RdbTypes.keyType(kv.getValueRdbType()), expireAt, kv.getValue());
+      KeyType type = RdbTypes.keyType(kv.getValueRdbType());
+      PayloadFile spilled = visitor.takeSpilled();
+      if (spilled != null) {
+        return KeyEvent.inFile(keyDb, kv.getKey(), type, expireAt, spilled);
+      }
+      return KeyEvent.of(keyDb, kv.getKey(), type, expireAt, kv.getValue());
     }
 
     void fail(Throwable t, Replicator rep) {

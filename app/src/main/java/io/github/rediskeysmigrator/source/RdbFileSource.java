@@ -11,6 +11,8 @@ import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
+import io.github.rediskeysmigrator.core.KeyType;
+import io.github.rediskeysmigrator.core.PayloadFile;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.rdb.BoundedRdbInput;
 import io.github.rediskeysmigrator.rdb.BoundedRdbReplicator;
@@ -47,8 +49,19 @@ public final class RdbFileSource implements KeySource {
   private volatile CountingInputStream current;
   private final List<byte[]> functions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  private final long bigKeyThreshold;
+
   /** A source over {@code files}, whose headers were already checked. */
   public RdbFileSource(List<RdbHeader> files) throws IOException {
+    this(files, Long.MAX_VALUE);
+  }
+
+  /**
+   * A source over {@code files} whose values above {@code bigKeyThreshold} bytes are spilled to
+   * temporary files rather than held in memory.
+   */
+  public RdbFileSource(List<RdbHeader> files, long bigKeyThreshold) throws IOException {
+    this.bigKeyThreshold = bigKeyThreshold;
     this.files = List.copyOf(files);
     long total = 0;
     for (RdbHeader h : files) {
@@ -89,8 +102,9 @@ public final class RdbFileSource implements KeySource {
       current = raw;
       Configuration conf = Configuration.defaultSetting().setUseDefaultExceptionListener(false);
       BoundedRdbReplicator replicator =
-          new BoundedRdbReplicator(in, conf, RdbFiles.dataBound(file));
-      reader.visitor = replicator.visitor();
+          new BoundedRdbReplicator(in, conf, RdbFiles.dataBound(file), bigKeyThreshold);
+      PayloadRdbVisitor visitor = replicator.visitor();
+      reader.visitor = visitor;
       replicator.addEventListener(reader::onEvent);
       replicator.addExceptionListener((r, t, e) -> reader.fail(t, r));
       replicator.open();
@@ -189,15 +203,20 @@ public final class RdbFileSource implements KeySource {
           expireAt = kv.getExpiredValue();
         }
         int db = kv.getDb() == null ? 0 : (int) kv.getDb().getDbNumber();
-        String problem = problem(kv.getValue());
-        if (problem != null) {
-          // Thrown to Replicator, which hands it to fail(): the file is reported corrupt.
-          throw new IllegalStateException(
-              "key '" + KeyNames.printable(kv.getKey()) + "' (db " + db + "): " + problem);
+        KeyType type = RdbTypes.keyType(kv.getValueRdbType());
+        PayloadFile spilled = visitor.takeSpilled();
+        if (spilled == null) {
+          String problem = problem(kv.getValue());
+          if (problem != null) {
+            // Thrown to Replicator, which hands it to fail(): the file is reported corrupt.
+            throw new IllegalStateException(
+                "key '" + KeyNames.printable(kv.getKey()) + "' (db " + db + "): " + problem);
+          }
         }
         KeyEvent key =
-            KeyEvent.of(
-                db, kv.getKey(), RdbTypes.keyType(kv.getValueRdbType()), expireAt, kv.getValue());
+            spilled != null
+                ? KeyEvent.inFile(db, kv.getKey(), type, expireAt, spilled)
+                : KeyEvent.of(db, kv.getKey(), type, expireAt, kv.getValue());
         try {
           sink.accept(key);
         } catch (InterruptedException e) {

@@ -27,6 +27,13 @@ class AclIT {
   static final String SOURCE_SYNC = "+ping +info +command +psync +sync +replconf";
   static final String DESTINATION = "+ping +info +select +restore +dump +function|restore";
   static final String DESTINATION_SYNC = DESTINATION + " +@write +multi +exec +get";
+  static final String DESTINATION_REWRITE =
+      DESTINATION
+          + " +del +set +append +rpush +sadd +zadd +hset +xadd +xgroup +xclaim +xdel +xsetid"
+          + " +pexpireat +rename +renamenx +function|load";
+
+  @RegisterExtension
+  static final RedisServerExtension redis72 = RedisServerExtension.shared("redis-7.2.6");
 
   @RegisterExtension
   static final RedisServerExtension source =
@@ -44,6 +51,7 @@ class AclIT {
       s.aclSetUser("replica", ("reset on >pw ~* " + SOURCE_SYNC).split(" "));
       d.aclSetUser("writer", ("reset on >pw ~* " + DESTINATION).split(" "));
       d.aclSetUser("syncer", ("reset on >pw ~* " + DESTINATION_SYNC).split(" "));
+      d.aclSetUser("rewriter", ("reset on >pw ~* " + DESTINATION_REWRITE).split(" "));
       d.aclSetUser("weak", ("reset on >pw ~* +ping +info +select +dump").split(" "));
       SampleData.fillAllTypes(s, "");
     }
@@ -73,6 +81,28 @@ class AclIT {
     assertEquals(0, scan.exit(), scan::toString);
     try (Jedis d = dest.server().client()) {
       assertEquals(SampleData.ALL_TYPES_KEYS, d.dbSize());
+    }
+  }
+
+  @Test
+  void rewritingForAnOlderDestinationRunsWithTheListedAcls() throws Exception {
+    try (Jedis s = redis72.server().client()) {
+      SampleData.fillAllTypes(s, "");
+    }
+    Path file = redis72.server().saveTo(tmp.resolve("v11.rdb"));
+    Tool.Result rdb =
+        Tool.run("rdb", file.toString(), "--to", uri(dest, "rewriter"), "--error-log", tmp + "/e");
+    assertEquals(0, rdb.exit(), rdb::toString);
+    try (Jedis d = dest.server().client()) {
+      assertEquals(SampleData.ALL_TYPES_KEYS, d.dbSize());
+    }
+    dest.server().flushAll();
+    Tool.Result weak =
+        Tool.run("rdb", file.toString(), "--to", uri(dest, "writer"), "--error-log", tmp + "/e");
+    assertEquals(1, weak.exit(), weak::toString);
+    assertTrue(Files.readString(tmp.resolve("e")).contains("NOPERM"));
+    try (Jedis d = dest.server().client()) {
+      assertEquals(0, d.dbSize(), "no key, not even a temporary one, is left half-written");
     }
   }
 

@@ -37,6 +37,9 @@ class ClusterIT {
 
   @RegisterExtension static final RedisServerExtension single = RedisServerExtension.debian();
 
+  @RegisterExtension
+  static final RedisServerExtension redis72 = RedisServerExtension.shared("redis-7.2.6");
+
   @TempDir Path tmp;
 
   /** Every source key is on the master owning its slot, with the same type, value and expiry. */
@@ -58,6 +61,53 @@ class ClusterIT {
         }
       }
       assertEquals(keys, cluster.dbSize());
+    }
+  }
+
+  @Test
+  void aNewerFileIsRewrittenOnEachMasterWhateverBracesItsKeysHave() throws Exception {
+    java.util.List<String> braced = java.util.List.of("a}{b", "{}x", "{tag}k", "x{y", "}{", "{");
+    try (Jedis s = redis72.server().client()) {
+      SampleData.fillAllTypes(s, "");
+      for (String k : braced) {
+        s.rpush(k, "v1", "v2");
+      }
+    }
+    Path file = redis72.server().saveTo(tmp.resolve("v11.rdb"));
+    Path report = tmp.resolve("r.json");
+
+    Tool.Result r =
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            cluster.uri(),
+            "--report",
+            report.toString(),
+            "--error-log",
+            tmp.resolve("e.log").toString());
+
+    assertEquals(0, r.exit(), r::toString);
+    String json = Files.readString(report);
+    long keys = SampleData.ALL_TYPES_KEYS + braced.size();
+    assertTrue(json.contains("\"rewritten\":" + keys + ","), json);
+    assertEquals(keys, cluster.dbSize(), "no temporary key is left behind");
+    try (Jedis s = redis72.server().client()) {
+      for (String hex : DatasetAssert.keys(s)) {
+        byte[] key = HexFormat.of().parseHex(hex);
+        try (Jedis owner = cluster.clientFor(key)) {
+          assertEquals(s.type(key), owner.type(key), hex);
+          assertEquals(DatasetAssert.expireTime(s, key), DatasetAssert.expireTime(owner, key), hex);
+        }
+      }
+      for (String k : braced) {
+        try (Jedis owner = cluster.clientFor(k.getBytes())) {
+          assertEquals(java.util.List.of("v1", "v2"), owner.lrange(k, 0, -1), k);
+        }
+      }
+      try (Jedis owner = cluster.clientFor("hash:big".getBytes())) {
+        assertEquals(s.hgetAll("hash:big"), owner.hgetAll("hash:big"));
+      }
     }
   }
 

@@ -6,45 +6,256 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-/** Files written by one Redis version, destinations of another: accepted or refused up front. */
+/**
+ * Files written by one Redis version, destinations of another: RESTORE where the destination takes
+ * the payload, else the key is rewritten as plain commands, whole or not at all.
+ */
 class DestinationVersionIT {
   @RegisterExtension
   static final RedisServerExtension redis72 = RedisServerExtension.shared("redis-7.2.6");
+
+  @RegisterExtension
+  static final RedisServerExtension redis74 = RedisServerExtension.shared("redis-7.4.1");
 
   @RegisterExtension
   static final RedisServerExtension redis62 = RedisServerExtension.shared("redis-6.2.11");
 
   @RegisterExtension static final RedisServerExtension debian = RedisServerExtension.debian();
 
+  /** Keys whose braces decide their hash slot in every way there is. */
+  private static final List<String> BRACED = List.of("a}{b", "{}x", "{tag}k", "x{y", "{", "}{");
+
   @TempDir Path tmp;
 
-  @Test
-  void newerFileIntoOlderDestinationStopsBeforeWritingAndNamesBothVersions() {
+  private static long field(String json, String name) {
+    return Long.parseLong(json.replaceAll("(?s).*\"" + name + "\":(-?\\d+).*", "$1"));
+  }
+
+  private Path sample72() {
     try (Jedis j = redis72.server().client()) {
-      SampleData.fillStrings(j, "k", 10);
+      SampleData.fillAllTypes(j, "");
+      for (String k : BRACED) {
+        j.rpush(k, "v1", "v2");
+      }
+      // Pending entries whose message was deleted, and a consumer with nothing pending.
+      j.xadd(
+          "s:pel", redis.clients.jedis.params.XAddParams.xAddParams().id("1-1"), Map.of("f", "1"));
+      j.xadd(
+          "s:pel", redis.clients.jedis.params.XAddParams.xAddParams().id("2-1"), Map.of("f", "2"));
+      j.xgroupCreate("s:pel", "g", new redis.clients.jedis.StreamEntryID(), false);
+      j.xreadGroup(
+          "g",
+          "alice",
+          redis.clients.jedis.params.XReadGroupParams.xReadGroupParams().count(2),
+          Map.of("s:pel", redis.clients.jedis.StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+      j.xdel("s:pel", new redis.clients.jedis.StreamEntryID("1-1"));
+      j.xgroupCreateConsumer("s:pel", "g", "idle");
+      j.zadd("z:inf", Double.POSITIVE_INFINITY, "top");
+      j.zadd("z:inf", Double.NEGATIVE_INFINITY, "bottom");
+      j.zadd("z:inf", 0.1, "tenth");
     }
-    Path file = redis72.server().saveTo(tmp.resolve("v11.rdb"));
+    return redis72.server().saveTo(tmp.resolve("v11.rdb"));
+  }
 
-    Tool.Result r =
-        Tool.run("rdb", file.toString(), "--to", debian.uri(), "--error-log", tmp + "/e.log");
-
-    assertEquals(2, r.exit(), r::toString);
-    assertTrue(r.err().contains("RDB version 11"), r.err());
-    assertTrue(r.err().contains("redis 7.0.15"), r.err());
-    assertTrue(r.err().contains("up to RDB version 10"), r.err());
-    try (Jedis d = debian.server().client()) {
-      assertEquals(0, d.dbSize());
+  private long keys72() {
+    try (Jedis j = redis72.server().client()) {
+      return j.dbSize();
     }
   }
 
   @Test
-  void olderFileIntoNewerDestinationKeepsValuesAndTtls() {
+  void newerFileIntoRedis70IsRewrittenWithValuesAndExactTtls() throws Exception {
+    Path file = sample72();
+    Path report = tmp.resolve("r.json");
+
+    Tool.Result r =
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            debian.uri(),
+            "--error-log",
+            tmp + "/e.log",
+            "--report",
+            report.toString());
+
+    assertEquals(0, r.exit(), r::toString);
+    assertTrue(r.err().contains("RDB version 11"), r.err());
+    assertTrue(r.err().contains("redis 7.0.15"), r.err());
+    assertTrue(r.err().contains("rewritten as plain commands"), r.err());
+    String json = Files.readString(report);
+    assertEquals(keys72(), field(json, "written"), json);
+    assertEquals(keys72(), field(json, "rewritten"), json);
+    assertEquals(0, field(json, "restored"), json);
+    assertTrue(r.out().contains("rewritten"), r.out());
+    try (Jedis s = redis72.server().client();
+        Jedis d = debian.server().client()) {
+      DatasetAssert.assertSameContent(s, d, 0);
+      assertEquals(List.of("bottom", "tenth", "top"), d.zrange("z:inf", 0, -1));
+      assertEquals(Double.POSITIVE_INFINITY, d.zscore("z:inf", "top"));
+      assertEquals(0.1, d.zscore("z:inf", "tenth"));
+    }
+  }
+
+  @Test
+  void newerFileIntoRedis62IsRewrittenToo() throws Exception {
+    Path file = sample72();
+    Path report = tmp.resolve("r.json");
+
+    Tool.Result r =
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            redis62.uri(),
+            "--error-log",
+            tmp + "/e.log",
+            "--report",
+            report.toString());
+
+    assertEquals(0, r.exit(), r::toString);
+    String json = Files.readString(report);
+    assertEquals(keys72(), field(json, "rewritten"), json);
+    try (Jedis s = redis72.server().client();
+        Jedis d = redis62.server().client()) {
+      // 6.2 has no PEXPIRETIME: expiries are read as now + PTTL.
+      DatasetAssert.assertSameContent(s, d, 2000);
+    }
+  }
+
+  @Test
+  void skipLeavesAnExistingKeyIntactOnTheRewritePath() throws Exception {
+    Path file = sample72();
+    try (Jedis d = debian.server().client()) {
+      d.set("list:small", "mine");
+      d.rpush("{tag}k", "mine");
+    }
+    Path report = tmp.resolve("r.json");
+
+    Tool.Result r =
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            debian.uri(),
+            "--error-log",
+            tmp + "/e.log",
+            "--report",
+            report.toString());
+
+    assertEquals(0, r.exit(), r::toString);
+    String json = Files.readString(report);
+    assertEquals(2, field(json, "skipped_existing"), json);
+    assertEquals(keys72() - 2, field(json, "rewritten"), json);
+    assertEquals(field(json, "read"), field(json, "written") + 2, json);
+    try (Jedis d = debian.server().client()) {
+      assertEquals("mine", d.get("list:small"));
+      assertEquals(List.of("mine"), d.lrange("{tag}k", 0, -1));
+      assertEquals(keys72(), d.dbSize(), "no temporary key is left behind");
+      assertTrue(d.keys("*rkm-tmp*").isEmpty());
+    }
+  }
+
+  @Test
+  void replaceOverwritesAndFailStopsOnTheRewritePath() throws Exception {
+    Path file = sample72();
+    try (Jedis d = debian.server().client()) {
+      d.set("list:small", "mine");
+    }
+
+    Tool.Result replaced =
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            debian.uri(),
+            "--existing",
+            "replace",
+            "--error-log",
+            tmp + "/e.log");
+
+    assertEquals(0, replaced.exit(), replaced::toString);
+    try (Jedis d = debian.server().client()) {
+      assertEquals(List.of("a", "b", "c"), d.lrange("list:small", 0, -1));
+      d.flushAll();
+      d.set("list:small", "mine");
+    }
+
+    Tool.Result failed =
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            debian.uri(),
+            "--existing",
+            "fail",
+            "--error-log",
+            tmp + "/e.log");
+
+    assertEquals(4, failed.exit(), failed::toString);
+    try (Jedis d = debian.server().client()) {
+      assertEquals("mine", d.get("list:small"));
+      assertTrue(d.keys("*rkm-tmp*").isEmpty());
+    }
+  }
+
+  @Test
+  void hashFieldTtlsTheDestinationLacksAreLoggedPerKeyAndNotWritten() throws Exception {
+    try (Jedis j = redis74.server().client()) {
+      j.hset("hfe", Map.of("a", "1", "b", "2"));
+      j.sendCommand(
+          () -> "HPEXPIREAT".getBytes(StandardCharsets.US_ASCII),
+          "hfe",
+          String.valueOf(SampleData.farExpiry()),
+          "FIELDS",
+          "1",
+          "a");
+      j.hset("plain", Map.of("a", "1"));
+      j.set("s", "v");
+    }
+    Path file = redis74.server().saveTo(tmp.resolve("v12.rdb"));
+    Path report = tmp.resolve("r.json");
+    Path errors = tmp.resolve("e.log");
+
+    Tool.Result r =
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            debian.uri(),
+            "--error-log",
+            errors.toString(),
+            "--report",
+            report.toString());
+
+    assertEquals(1, r.exit(), r::toString);
+    String json = Files.readString(report);
+    assertEquals(3, field(json, "read"), json);
+    assertEquals(2, field(json, "rewritten"), json);
+    assertEquals(1, field(json, "errors"), json);
+    List<String> lines = Files.readAllLines(errors);
+    assertEquals(1, lines.size(), lines::toString);
+    assertTrue(lines.get(0).contains("hfe"), lines.get(0));
+    assertTrue(lines.get(0).contains("hash field TTLs"), lines.get(0));
+    try (Jedis d = debian.server().client()) {
+      assertEquals(2, d.dbSize());
+      assertEquals("1", d.hget("plain", "a"));
+      assertEquals("v", d.get("s"));
+    }
+  }
+
+  @Test
+  void olderFileIntoNewerDestinationKeepsValuesAndTtls() throws Exception {
     try (Jedis j = redis62.server().client()) {
       j.set("a", "1");
       j.rpush("l", "x", "y");
@@ -55,15 +266,27 @@ class DestinationVersionIT {
       j.pexpireAt("t", SampleData.farExpiry());
     }
     Path file = redis62.server().saveTo(tmp.resolve("v9.rdb"));
+    Path report = tmp.resolve("r.json");
 
     Tool.Result r =
-        Tool.run("rdb", file.toString(), "--to", redis72.uri(), "--error-log", tmp + "/e.log");
+        Tool.run(
+            "rdb",
+            file.toString(),
+            "--to",
+            redis72.uri(),
+            "--error-log",
+            tmp + "/e.log",
+            "--report",
+            report.toString());
 
     assertEquals(0, r.exit(), r::toString);
+    String json = Files.readString(report);
+    assertEquals(6, field(json, "restored"), json);
+    assertEquals(0, field(json, "rewritten"), json);
     try (Jedis d = redis72.server().client();
         Jedis s = redis62.server().client()) {
       assertEquals("1", d.get("a"));
-      assertEquals(java.util.List.of("x", "y"), d.lrange("l", 0, -1));
+      assertEquals(List.of("x", "y"), d.lrange("l", 0, -1));
       assertEquals("v", d.hget("h", "f"));
       assertEquals(2.5, d.zscore("z", "m"));
       assertEquals(java.util.Set.of("1", "2"), d.smembers("s"));

@@ -190,4 +190,19 @@ class MigrationReportTest {
     assertTrue(r.toJson().contains("\"skipped_gone\":2,"), r.toJson());
     assertTrue(r.summary().contains("skipped (gone)"), r.summary());
   }
+
+  @Test
+  void writtenKeysAreSplitIntoRestoredAndRewritten() {
+    MigrationReport r = report(5, 0, 0, 0, 0);
+    r.restored.set(3);
+    r.rewritten.set(2);
+    r.finish(1000, 0, ExitCode.OK, null);
+
+    Map<String, Object> json = JsonReader.object(r.toJson());
+    assertEquals(new BigDecimal(3), json.get("restored"));
+    assertEquals(new BigDecimal(2), json.get("rewritten"));
+    String summary = r.summary();
+    assertTrue(summary.contains("    restored           3"), summary);
+    assertTrue(summary.contains("    rewritten          2"), summary);
+  }
 }

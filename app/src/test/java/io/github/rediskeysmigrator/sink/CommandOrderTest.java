@@ -22,6 +22,16 @@ class CommandOrderTest {
             }
 
             @Override
+            public void rewritten(KeyEvent event) {
+              seen.add("rewritten");
+            }
+
+            @Override
+            public void expired(KeyEvent event) {
+              seen.add("expired");
+            }
+
+            @Override
             public void existed(KeyEvent event) {
               seen.add("existed");
             }

@@ -122,4 +122,21 @@ class ServerInfoTest {
     // Redis 3.0 defines REDIS_RDB_VERSION 6 (src/redis.h at tag 3.0.0); 3.2 moved to 7.
     assertEquals(6, ServerInfo.parse("redis_version:3.0.7\r\n").maxRdbVersion());
   }
+
+  @Test
+  void featuresARewrittenKeyMayUseFollowTheVersion() {
+    ServerInfo valkey8 =
+        ServerInfo.parse(info("redis_version:7.2.4", "server_name:valkey", "valkey_version:8.0.1"));
+    assertTrue(redis("7.4.1").supportsHashFieldTtl());
+    assertTrue(redis("8.0.0").supportsHashFieldTtl());
+    assertFalse(redis("7.2.6").supportsHashFieldTtl());
+    assertFalse(valkey8.supportsHashFieldTtl());
+    assertTrue(valkey8.supportsStreamCounters());
+    assertTrue(redis("7.0.15").supportsStreamCounters());
+    assertFalse(redis("6.2.11").supportsStreamCounters());
+    assertTrue(redis("6.2.11").supportsCreateConsumer());
+    assertFalse(redis("6.0.20").supportsCreateConsumer());
+    assertTrue(redis("5.0.0").supportsStreams());
+    assertFalse(redis("4.0.14").supportsStreams());
+  }
 }

@@ -167,6 +167,110 @@ public final class DatasetAssert {
     return HexFormat.of().formatHex(b);
   }
 
+  /**
+   * Asserts that {@code actual}'s current db holds the same keys, types and values as {@code
+   * expected}'s, read with commands (LRANGE, SMEMBERS, ZRANGE WITHSCORES, HGETALL, XRANGE, XINFO,
+   * XPENDING) rather than DUMP, so servers of different versions compare; expiries may differ by
+   * {@code ttlToleranceMs} (0 on 7.0+, where PEXPIRETIME is exact). Stream metadata only one of the
+   * two versions has (entries-added, max-deleted-entry-id, entries-read) is left out.
+   */
+  public static void assertSameContent(Jedis expected, Jedis actual, long ttlToleranceMs) {
+    Set<String> want = keys(expected);
+    Set<String> got = keys(actual);
+    assertEquals(printable(want), printable(got), "key sets");
+    for (String hex : want) {
+      byte[] key = HexFormat.of().parseHex(hex);
+      String name = printable(List.of(hex)).toString();
+      String type = expected.type(key);
+      assertEquals(type, actual.type(key), "type of " + name);
+      assertEquals(content(expected, key, type), content(actual, key, type), "value of " + name);
+      long we = absoluteExpiry(expected, key);
+      long ga = absoluteExpiry(actual, key);
+      if (we < 0 || ga < 0 || Math.abs(we - ga) > ttlToleranceMs) {
+        assertEquals(we, ga, "expiry of " + name);
+      }
+    }
+  }
+
+  private static Object content(Jedis j, byte[] key, String type) {
+    return switch (type) {
+      case "string" -> hex(j.get(key));
+      case "list" -> j.lrange(key, 0, -1).stream().map(DatasetAssert::hex).toList();
+      case "set" -> hexSet(j.smembers(key));
+      case "zset" -> {
+        java.util.Map<String, Double> m = new java.util.TreeMap<>();
+        j.zrangeWithScores(key, 0, -1).forEach(t -> m.put(hex(t.getBinaryElement()), t.getScore()));
+        yield m;
+      }
+      case "hash" -> {
+        java.util.Map<String, String> m = new java.util.TreeMap<>();
+        j.hgetAll(key).forEach((f, v) -> m.put(hex(f), hex(v)));
+        yield m;
+      }
+      case "stream" -> portableStreamState(j, key);
+      default -> hex(j.dump(key));
+    };
+  }
+
+  /** A stream's entries, last id, groups, consumers and pending entries: what every version has. */
+  private static List<Object> portableStreamState(Jedis j, byte[] key) {
+    List<Object> state = new ArrayList<>();
+    state.add(render(j.sendCommand(() -> bytes("XRANGE"), key, bytes("-"), bytes("+"))));
+    List<?> fields = (List<?>) j.sendCommand(() -> bytes("XINFO"), bytes("STREAM"), key);
+    for (int i = 0; i + 1 < fields.size(); i += 2) {
+      String f = new String((byte[]) fields.get(i), StandardCharsets.UTF_8);
+      if (f.equals("length") || f.equals("last-generated-id") || f.equals("groups")) {
+        state.add(f + "=" + render(fields.get(i + 1)));
+      }
+    }
+    List<?> groups = (List<?>) j.sendCommand(() -> bytes("XINFO"), bytes("GROUPS"), key);
+    for (Object g : groups) {
+      List<?> gf = (List<?>) g;
+      byte[] groupName = (byte[]) gf.get(1);
+      StringBuilder group = new StringBuilder("group");
+      for (int i = 0; i + 1 < gf.size(); i += 2) {
+        String f = render(gf.get(i));
+        if (f.equals("name")
+            || f.equals("consumers")
+            || f.equals("pending")
+            || f.equals("last-delivered-id")) {
+          group.append(' ').append(f).append('=').append(render(gf.get(i + 1)));
+        }
+      }
+      state.add(group.toString());
+      List<?> consumers =
+          (List<?>) j.sendCommand(() -> bytes("XINFO"), bytes("CONSUMERS"), key, groupName);
+      for (Object c : consumers) {
+        List<?> cf = (List<?>) c;
+        state.add("consumer " + render(cf.get(1)) + " pending=" + cf.get(3));
+      }
+      List<?> pending =
+          (List<?>)
+              j.sendCommand(
+                  () -> bytes("XPENDING"),
+                  key,
+                  groupName,
+                  bytes("-"),
+                  bytes("+"),
+                  bytes("1000000"));
+      for (Object p : pending) {
+        List<?> pf = (List<?>) p;
+        state.add("pending " + render(pf.get(0)) + " " + render(pf.get(1)) + " " + pf.get(3));
+      }
+    }
+    return state;
+  }
+
+  /** Absolute expiry in ms (-1 none), from PTTL on servers without PEXPIRETIME. */
+  public static long absoluteExpiry(Jedis j, byte[] key) {
+    try {
+      return expireTime(j, key);
+    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+      long pttl = j.pttl(key);
+      return pttl < 0 ? pttl : System.currentTimeMillis() + pttl;
+    }
+  }
+
   /** PEXPIRETIME (Redis 7.0+): absolute expiry in ms, -1 without TTL. */
   public static long expireTime(Jedis j, byte[] key) {
     Object r = j.sendCommand(() -> "PEXPIRETIME".getBytes(StandardCharsets.US_ASCII), key);

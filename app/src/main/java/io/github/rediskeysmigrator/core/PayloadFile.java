@@ -1,0 +1,33 @@
+package io.github.rediskeysmigrator.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The DUMP payload of a key too big to hold in memory (above {@code --big-key-threshold}), kept in
+ * a temporary file: type byte, body, RDB version, CRC64, as a payload in memory would be. The file
+ * is deleted once the key's fate is booked.
+ *
+ * @param path the temporary file
+ * @param length its size in bytes
+ * @param rdbVersion the RDB version stamped into its footer
+ */
+public record PayloadFile(Path path, long length, int rdbVersion) {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PayloadFile.class);
+
+  /** Opens the payload for reading from its first byte. */
+  public InputStream open() throws IOException {
+    return Files.newInputStream(path);
+  }
+
+  /** Deletes the file; a failure is logged, as the key itself is already booked. */
+  public void delete() {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      log.warn("cannot delete the temporary payload file {}", path, e);
+    }
+  }
+}
