@@ -198,7 +198,10 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   @Override
   public <T> T applyHashZipMap(RedisInputStream in, int version) throws IOException {
-    return capture(in, HASH_ZIPMAP, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    Object payload = capture(in, HASH_ZIPMAP, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    @SuppressWarnings("unchecked")
+    T fixed = (T) (payload instanceof byte[] b ? Zipmaps.normalizeCount(b) : payload);
+    return fixed;
   }
 
   @Override
