@@ -28,9 +28,7 @@ fi
 if ! command -v openssl >/dev/null 2>&1; then
   # The TLS tests make their certificates with openssl.
   echo "test.sh: installing openssl for the TLS tests" >&2
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q openssl
+  apt_install openssl
 fi
 
 if [ ! -d ../shared/redis-bin ]; then

@@ -123,11 +123,11 @@ final class RdbCommand implements Callable<Integer> {
     KeySource source;
     try {
       if (threads <= 1) {
-        source = new RdbFileSource(headers, bigKeyThreshold);
+        source = new RdbFileSource(headers, bigKeyThreshold).withNotes(ctx.err()::println);
       } else {
         List<RdbFileSource> each = new ArrayList<>();
         for (RdbHeader h : headers) {
-          each.add(new RdbFileSource(List.of(h), bigKeyThreshold));
+          each.add(new RdbFileSource(List.of(h), bigKeyThreshold).withNotes(ctx.err()::println));
         }
         source = new MergedSource(each, threads, "rkm-rdb");
       }

@@ -4,6 +4,7 @@ import com.moilioncircle.redis.replicator.Configuration;
 import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.event.Event;
 import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
+import com.moilioncircle.redis.replicator.rdb.datatype.AuxField;
 import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpFunction;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
@@ -30,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,7 @@ public final class RdbFileSource implements KeySource {
   private final List<byte[]> functions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final long bigKeyThreshold;
+  private Consumer<String> notes = note -> {};
 
   /** A source over {@code files}, whose headers were already checked. */
   public RdbFileSource(List<RdbHeader> files) throws IOException {
@@ -68,6 +71,14 @@ public final class RdbFileSource implements KeySource {
       total += Files.size(h.file());
     }
     this.totalBytes = total;
+  }
+
+  /**
+   * Where notes for the user go (a line each, e.g. about Lua scripts left out); none by default.
+   */
+  public RdbFileSource withNotes(Consumer<String> notes) {
+    this.notes = notes;
+    return this;
   }
 
   @Override
@@ -146,6 +157,18 @@ public final class RdbFileSource implements KeySource {
     if (!reader.sawEnd) {
       throw bad(file, reader, "is truncated: the file ends before the RDB end marker", null);
     }
+    if (reader.luaScripts > 0) {
+      // Redis 4-6 put the EVAL script cache in RDB files as "lua" AUX fields. A cache, not data:
+      // clients load their scripts again (EVAL, SCRIPT LOAD), and no command restores them.
+      notes.accept(
+          "note: "
+              + file
+              + " holds "
+              + reader.luaScripts
+              + (reader.luaScripts == 1 ? " Lua script" : " Lua scripts")
+              + " of the EVAL cache; scripts are not migrated (clients load them again with EVAL"
+              + " or SCRIPT LOAD)");
+    }
     log.debug("{}: {} keys", file, reader.keys);
   }
 
@@ -184,6 +207,7 @@ public final class RdbFileSource implements KeySource {
   private final class FileReader {
     private final KeySink sink;
     long keys;
+    int luaScripts;
     byte[] lastKey;
     long lastOffset;
     boolean sawEnd;
@@ -230,6 +254,8 @@ public final class RdbFileSource implements KeySource {
         sawEnd = true;
       } else if (event instanceof DumpFunction f) {
         functions.add(f.getSerialized());
+      } else if (event instanceof AuxField aux && "lua".equals(aux.getAuxKey())) {
+        luaScripts++;
       }
     }
 

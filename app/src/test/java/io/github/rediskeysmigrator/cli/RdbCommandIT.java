@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
+import io.github.rediskeysmigrator.testing.SharedDir;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -321,6 +322,28 @@ class RdbCommandIT {
     try (Jedis d = dest.server().client()) {
       assertEquals(500, d.dbSize());
       assertEquals("value-199", d.get("shard2:199"));
+    }
+  }
+
+  @Test
+  void luaScriptsOfTheEvalCacheAreLeftOutWithANote() throws IOException {
+    // redis/librdb's test dump: one "lua" AUX field, as Redis 4-6 wrote the script cache.
+    Path file =
+        SharedDir.find().resolve("rdb-corpus/public/redis--librdb--script.rdb").toAbsolutePath();
+    Tool.Result r = rdb(file.toString(), "--to", dest.uri());
+
+    assertEquals(0, r.exit(), r::toString);
+    assertTrue(
+        r.err()
+            .contains(
+                "note: "
+                    + file
+                    + " holds 1 Lua script of the EVAL cache; scripts are not migrated (clients load"
+                    + " them again with EVAL or SCRIPT LOAD)"),
+        r.err());
+    assertField(report(), "read", 0);
+    try (Jedis d = dest.server().client()) {
+      assertEquals(0, d.dbSize());
     }
   }
 
