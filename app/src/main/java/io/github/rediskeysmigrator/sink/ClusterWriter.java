@@ -2,6 +2,7 @@ package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.CommandKeys;
+import io.github.rediskeysmigrator.core.ForwardingListener;
 import io.github.rediskeysmigrator.core.FunctionListener;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyWriter;
@@ -386,25 +387,9 @@ public final class ClusterWriter implements KeyWriter {
   }
 
   /** Passes outcomes on, but keeps keys the cluster redirected for another round. */
-  private final class Redirects implements WriteListener {
-    @Override
-    public void written(KeyEvent event) {
-      listener.written(event);
-    }
-
-    @Override
-    public void rewritten(KeyEvent event) {
-      listener.rewritten(event);
-    }
-
-    @Override
-    public void expired(KeyEvent event) {
-      listener.expired(event);
-    }
-
-    @Override
-    public void existed(KeyEvent event) {
-      listener.existed(event);
+  private final class Redirects extends ForwardingListener {
+    Redirects() {
+      super(listener);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.CommandEvent;
-import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.ForwardingListener;
 import io.github.rediskeysmigrator.core.WriteListener;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
@@ -15,7 +15,7 @@ import java.util.Map;
  * is reported once all of them answered: applied if all applied, else failed with the first reason.
  * Key outcomes pass at once. Safe from several threads.
  */
-final class CommandOrder implements WriteListener {
+final class CommandOrder extends ForwardingListener {
   private static final class Pending {
     final CommandEvent command;
     int replies;
@@ -27,12 +27,11 @@ final class CommandOrder implements WriteListener {
     }
   }
 
-  private final WriteListener listener;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final Map<CommandEvent, Pending> byCommand = new IdentityHashMap<>();
 
   CommandOrder(WriteListener listener) {
-    this.listener = listener;
+    super(listener);
   }
 
   /**
@@ -63,31 +62,6 @@ final class CommandOrder implements WriteListener {
   }
 
   @Override
-  public void written(KeyEvent event) {
-    listener.written(event);
-  }
-
-  @Override
-  public void rewritten(KeyEvent event) {
-    listener.rewritten(event);
-  }
-
-  @Override
-  public void expired(KeyEvent event) {
-    listener.expired(event);
-  }
-
-  @Override
-  public void existed(KeyEvent event) {
-    listener.existed(event);
-  }
-
-  @Override
-  public void failed(KeyEvent event, String reason) {
-    listener.failed(event, reason);
-  }
-
-  @Override
   public synchronized void commandApplied(CommandEvent command) {
     answer(command, null);
   }
@@ -102,9 +76,9 @@ final class CommandOrder implements WriteListener {
     if (p == null) {
       // Not announced (cannot happen with our writers): report it as it comes.
       if (failure == null) {
-        listener.commandApplied(command);
+        next.commandApplied(command);
       } else {
-        listener.commandFailed(command, failure);
+        next.commandFailed(command, failure);
       }
       return;
     }
@@ -120,9 +94,9 @@ final class CommandOrder implements WriteListener {
       Pending p = queue.poll();
       byCommand.remove(p.command);
       if (p.failure == null) {
-        listener.commandApplied(p.command);
+        next.commandApplied(p.command);
       } else {
-        listener.commandFailed(p.command, p.failure);
+        next.commandFailed(p.command, p.failure);
       }
     }
   }
