@@ -46,7 +46,7 @@ final class InspectOutput {
         sb.append('\n');
       }
       sb.append(f.header().file()).append(" (").append(f.sizeBytes()).append(" bytes)\n");
-      line(sb, "magic", "REDIS");
+      line(sb, "magic", f.header().magic());
       line(sb, "rdb version", String.valueOf(f.header().version()));
       if (f.aux().isEmpty()) {
         line(sb, "aux", "none");
@@ -126,7 +126,8 @@ final class InspectOutput {
       sb.append("{\"file\":");
       Json.quote(sb, f.header().file().toString());
       sb.append(",\"size_bytes\":").append(f.sizeBytes());
-      sb.append(",\"magic\":\"REDIS\",\"rdb_version\":").append(f.header().version());
+      sb.append(",\"magic\":\"").append(f.header().magic()).append("\"");
+      sb.append(",\"rdb_version\":").append(f.header().version());
       sb.append(",\"aux\":{");
       boolean firstAux = true;
       for (Map.Entry<String, String> e : f.aux().entrySet()) {

@@ -111,16 +111,16 @@ final class MigrationRunner {
           return failBeforeStart(
               command, sourceLabel, to.toString(), opts, ExitCode.CONNECTION, e.getMessage());
         }
-        if (sourceRdbVersion > server.maxRdbVersion()) {
+        if (sourceRdbVersion > 0 && !server.restores(sourceRdbVersion)) {
           ctx.err()
               .println(
                   "note: the source has RDB version "
                       + sourceRdbVersion
                       + " and the destination ("
                       + server
-                      + ") restores payloads up to RDB version "
-                      + server.maxRdbVersion()
-                      + "; newer payloads are rewritten as plain commands");
+                      + ") restores payloads of "
+                      + server.restorableVersions()
+                      + "; payloads it cannot restore are rewritten as plain commands");
         }
         boolean cluster = ClusterSlots.isCluster(conn);
         if (cluster && opts.writers > 1) {

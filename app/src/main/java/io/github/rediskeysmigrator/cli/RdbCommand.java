@@ -41,8 +41,9 @@ final class RdbCommand implements Callable<Integer> {
       paramLabel = "FILE",
       arity = "0..*",
       description =
-          "RDB files (plain or gzip), at least one here or in --files-from; with --parallel 1,"
-              + " read in the order given.")
+          "RDB files (plain or gzip) of Redis 2.x to 8.0 (RDB versions 1 to 12) or Valkey (up"
+              + " to Valkey 9's VALKEY080), at least one here or in --files-from; with --parallel"
+              + " 1, read in the order given.")
   List<Path> files = new ArrayList<>();
 
   @Mixin ShardOptions shard = new ShardOptions();
@@ -135,7 +136,7 @@ final class RdbCommand implements Callable<Integer> {
       return runner.failBeforeStart(
           "rdb", label, "", pipeline, ExitCode.BAD_INPUT, "cannot read the input files: " + e);
     }
-    int newest = headers.stream().mapToInt(RdbHeader::version).max().orElse(0);
+    int newest = headers.stream().mapToInt(RdbHeader::payloadVersion).max().orElse(0);
     int exit = runner.run("rdb", label, source, newest, pipeline, destination);
     return exit;
   }

@@ -30,6 +30,15 @@ import java.util.List;
 public final class PayloadDecoder {
   private static final int FOOTER = 10;
 
+  /**
+   * Our own code for Valkey 9's hash with field TTLs: type 22 in a payload of RDB version 80 and
+   * later, where Redis' 22 is the 7.4 release candidates' layout.
+   */
+  private static final int VALKEY_HASH_2 = 0x10000 + 22;
+
+  /** Valkey 9's RDB version. */
+  private static final int VALKEY_9 = 80;
+
   /** Receives the elements of one value, in payload order. */
   public interface Handler {
     /** A string value (int-encoded strings arrive as their decimal text). */
@@ -126,7 +135,12 @@ public final class PayloadDecoder {
     if (payload.length <= FOOTER) {
       throw new DecodeException("a DUMP payload has at least 11 bytes");
     }
-    decode(payload[0] & 0xff, new ArrayReader(payload, 1, payload.length - FOOTER), handler);
+    int type = payload[0] & 0xff;
+    int version = payload[payload.length - FOOTER] & 0xff;
+    if (type == 22 && version >= VALKEY_9) {
+      type = VALKEY_HASH_2;
+    }
+    decode(type, new ArrayReader(payload, 1, payload.length - FOOTER), handler);
   }
 
   /**
@@ -158,11 +172,16 @@ public final class PayloadDecoder {
     try {
       value(type, in, handler);
     } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
-      throw new DecodeException("corrupt DUMP payload of RDB type " + type + " (truncated)");
+      throw new DecodeException(
+          "corrupt DUMP payload of RDB type " + (type & 0xff) + " (truncated)");
     }
     if (in.remaining() != 0) {
       throw new DecodeException(
-          "corrupt DUMP payload of RDB type " + type + ": " + in.remaining() + " bytes left");
+          "corrupt DUMP payload of RDB type "
+              + (type & 0xff)
+              + ": "
+              + in.remaining()
+              + " bytes left");
     }
   }
 
@@ -270,6 +289,16 @@ public final class PayloadDecoder {
           byte[] value = in.string();
           long at = ttl == 0 ? -1 : (type == 24 ? ttl + min - 1 : ttl);
           h.hashField(field, value, at);
+        }
+      }
+      case VALKEY_HASH_2 -> {
+        // Valkey 9: field, value, then the absolute expiry in ms (8 bytes, -1 for none).
+        long n = in.length();
+        for (long i = 0; i < n; i++) {
+          byte[] field = in.string();
+          byte[] value = in.string();
+          long at = in.le(8);
+          h.hashField(field, value, at < 0 ? -1 : at);
         }
       }
       case 23, 25 -> {

@@ -3,6 +3,7 @@ package io.github.rediskeysmigrator.rdb;
 import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.event.Event;
 import com.moilioncircle.redis.replicator.io.RedisInputStream;
+import com.moilioncircle.redis.replicator.rdb.BaseRdbParser;
 import com.moilioncircle.redis.replicator.rdb.datatype.ContextKeyValuePair;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbVisitor;
 import com.moilioncircle.redis.replicator.rdb.skip.SkipRdbParser;
@@ -21,8 +22,14 @@ import java.io.IOException;
  *       (RDB_TYPE_HASH_METADATA_PRE_GA) and 23 (RDB_TYPE_HASH_LISTPACK_EX_PRE_GA): the same as 24
  *       and 25 without the leading minimum-expiry time. Replicator only knows 24 and 25 and fails
  *       with "unexpected value type:22". Redis 7.4 and later load and RESTORE both; the payload
- *       keeps the type it had in the file. (Valkey 9 uses 22 for a hash of its own layout, but its
- *       files start with {@code VALKEY} and are refused by {@link RdbHeader} before this.)
+ *       keeps the type it had in the file.
+ *   <li>Valkey 9 files ({@code VALKEY080}, RDB version 80), which Replicator refuses at the magic.
+ *       They differ from RDB 11 (Valkey 8) in three places: the magic, the slot-import opcode (243:
+ *       the state of an atomic slot migration under way, which means nothing to a destination and
+ *       is skipped) and value type 22, which Valkey uses for a hash with field TTLs of its own
+ *       layout ({@code RDB_TYPE_HASH_2}: field, value, absolute expiry in ms or -1). The version is
+ *       given to Replicator as 11, so every other value becomes an RDB 11 payload; a type 22 hash
+ *       is rebuilt by {@link PayloadValueVisitor} as Redis 7.4's type 24 (RDB 12).
  *   <li>Redis Enterprise's RAM-LRU opcode (107) before a key: a length that only Redis Enterprise
  *       uses. redis/librdb reads and ignores it the same way; Replicator fails with "unexpected
  *       value type:107".
@@ -40,6 +47,11 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
   private static final int FIRST_OPCODE = 200;
 
   private static final int OPCODE_FUNCTION2 = 245;
+  private static final int OPCODE_SLOT_IMPORT = 243;
+
+  /** The RDB version of payloads read from a Valkey 9 file (its encodings are RDB 11's). */
+  public static final int VALKEY_PAYLOAD_VERSION = 11;
+
   private static final int ENCODED = 3;
   private static final int ENC_LZF = 3;
   private static final int LEN_32BIT = 0x80;
@@ -55,6 +67,9 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
 
   /** The stream being parsed, once parsing has begun. */
   private RedisInputStream in;
+
+  /** Whether the file is in Valkey 9's format (magic {@code VALKEY}). */
+  private boolean valkey;
 
   public PayloadRdbVisitor(Replicator replicator) {
     this(replicator, new PayloadValueVisitor(replicator));
@@ -92,13 +107,49 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
   }
 
   @Override
+  public String applyMagic(RedisInputStream in) throws IOException {
+    String magic = BaseRdbParser.StringHelper.str(in, 5);
+    if (magic.equals("VALKE") && BaseRdbParser.StringHelper.str(in, 1).equals("Y")) {
+      valkey = true;
+      return "REDIS";
+    }
+    if (!magic.equals("REDIS")) {
+      throw new UnsupportedOperationException("not an RDB file (magic '" + magic + "')");
+    }
+    return magic;
+  }
+
+  @Override
+  public int applyVersion(RedisInputStream in) throws IOException {
+    if (!valkey) {
+      return super.applyVersion(in);
+    }
+    String version = BaseRdbParser.StringHelper.str(in, 3);
+    if (!version.equals("080")) {
+      throw new UnsupportedOperationException(
+          "Valkey RDB format version '" + version + "' cannot be read (only 080, Valkey 9)");
+    }
+    return VALKEY_PAYLOAD_VERSION;
+  }
+
+  @Override
   public int applyType(RedisInputStream in) throws IOException {
     this.in = in;
     int type = super.applyType(in);
-    while (type == OPCODE_RAM_LRU || (inKeyPrefix > 0 && type == OPCODE_AUX)) {
+    while (type == OPCODE_RAM_LRU
+        || (inKeyPrefix > 0 && type == OPCODE_AUX)
+        || (valkey && type == OPCODE_SLOT_IMPORT)) {
       SkipRdbParser skip = new SkipRdbParser(in);
       if (type == OPCODE_RAM_LRU) {
         skip.rdbLoadLen();
+      } else if (type == OPCODE_SLOT_IMPORT) {
+        checkString(in, "a slot import's name");
+        skip.rdbLoadEncodedStringObject(); // job name
+        long ranges = skip.rdbLoadLen().len;
+        for (long i = 0; i < ranges; i++) {
+          skip.rdbLoadLen(); // first slot
+          skip.rdbLoadLen(); // last slot
+        }
       } else {
         skip.rdbLoadEncodedStringObject(); // name
         skip.rdbLoadEncodedStringObject(); // value
@@ -112,7 +163,11 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
     } else if (type == OPCODE_FUNCTION2) {
       checkString(in, "a function library");
     }
-    // Replicator dispatches on 24 and 25 only; the value visitor reads the pre-GA layout.
+    // Replicator dispatches on 24 and 25 only; the value visitor reads the other layouts.
+    if (valkey && type == HASH_METADATA_PRE_GA) {
+      values.nextHashIsValkey();
+      return HASH_METADATA;
+    }
     if (type == HASH_METADATA_PRE_GA) {
       values.nextHashIsPreGa();
       return HASH_METADATA;
@@ -129,7 +184,7 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
    * allocates the length it finds (an int cast of it, so 2^40 becomes 0 and the bytes after it are
    * misread), and an LZF string's declared decompressed size.
    */
-  private static void checkString(RedisInputStream in, String what) throws IOException {
+  static void checkString(RedisInputStream in, String what) throws IOException {
     if (!(in instanceof BoundedRdbInput b)) {
       return;
     }

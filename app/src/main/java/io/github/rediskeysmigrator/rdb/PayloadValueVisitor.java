@@ -11,6 +11,9 @@ import com.moilioncircle.redis.replicator.rdb.BaseRdbParser;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbValueVisitor;
 import com.moilioncircle.redis.replicator.rdb.skip.SkipRdbParser;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Turns each value into a DUMP payload for the common types, faster than Redis Replicator's own
@@ -45,6 +48,9 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
   private static final int HASH_LISTPACK_EX_PRE_GA = 23;
   private static final int HASH_METADATA = 24;
   private static final int HASH_LISTPACK_EX = 25;
+
+  /** The RDB version of a type 24 payload (Redis 7.4). */
+  private static final int VALKEY_HASH_TTL_VERSION = 12;
 
   /** What to skip for one value, reading through a parser whose bytes are captured. */
   @FunctionalInterface
@@ -107,6 +113,9 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   /** Whether the next hash with field expiry has the pre-GA layout (no minimum expiry first). */
   private boolean preGa;
+
+  /** Whether the next hash with field expiry is Valkey 9's type 22 ({@code RDB_TYPE_HASH_2}). */
+  private boolean valkeyHash;
 
   public PayloadValueVisitor(Replicator replicator) {
     this(replicator, Long.MAX_VALUE);
@@ -247,8 +256,22 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     preGa = true;
   }
 
+  /**
+   * The next hash with field expiry that Replicator dispatches as type 24 was Valkey 9's type 22 in
+   * the file.
+   */
+  void nextHashIsValkey() {
+    valkeyHash = true;
+  }
+
   @Override
   public <T> T applyHashMetadata(RedisInputStream in, int version) throws IOException {
+    if (valkeyHash) {
+      valkeyHash = false;
+      @SuppressWarnings("unchecked")
+      T payload = (T) valkeyHash2(in);
+      return payload;
+    }
     boolean pre = preGa;
     preGa = false;
     return capture(
@@ -302,5 +325,62 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
             p.rdbLoadPlainStringObject();
           }
         });
+  }
+
+  /**
+   * Reads Valkey 9's hash with field TTLs (a count, then field, value and absolute expiry in ms, -1
+   * for none, each) and returns it as the payload Redis 7.4 writes for the same hash: type 24 (the
+   * smallest expiry, then per field its expiry relative to it plus 1, 0 for none), stamped RDB 12.
+   * Redis 7.4 and later RESTORE it; for older destinations and Valkey, the rewrite path turns it
+   * into HSET and HPEXPIREAT. Without any expiry it is a plain hash (type 4, RDB 11). The fields
+   * are held in memory until the smallest expiry is known, then captured (and spilled past the
+   * big-key threshold).
+   */
+  private byte[] valkeyHash2(RedisInputStream in) throws IOException {
+    BaseRdbParser parser = new BaseRdbParser(in);
+    long n = parser.rdbLoadLen().len;
+    if (in instanceof BoundedRdbInput bounded) {
+      bounded.check(n, "a collection's element count");
+    }
+    if (n > Integer.MAX_VALUE / 2) {
+      throw new BoundedRdbInput.BadLengthException(
+          "a hash with field TTLs says it has " + Long.toUnsignedString(n) + " fields");
+    }
+    List<byte[]> entries = new ArrayList<>();
+    long[] expiries = new long[(int) Math.min(n, 1 << 16)];
+    long min = Long.MAX_VALUE;
+    for (long i = 0; i < n; i++) {
+      PayloadRdbVisitor.checkString(in, "a hash field");
+      entries.add(parser.rdbLoadEncodedStringObject().first());
+      PayloadRdbVisitor.checkString(in, "a hash value");
+      entries.add(parser.rdbLoadEncodedStringObject().first());
+      long at = parser.rdbLoadMillisecondTime();
+      if (i >= expiries.length) {
+        expiries = Arrays.copyOf(expiries, (int) Math.min(n, expiries.length * 2L));
+      }
+      expiries[(int) i] = at;
+      if (at >= 0) {
+        min = Math.min(min, at);
+      }
+    }
+    boolean ttls = min != Long.MAX_VALUE;
+    capture.begin(ttls ? HASH_METADATA : HASH);
+    if (ttls) {
+      byte[] le = new byte[8];
+      for (int b = 0; b < 8; b++) {
+        le[b] = (byte) (min >>> (8 * b));
+      }
+      capture.handle(le);
+    }
+    capture.handle(RdbEncoding.length(n));
+    for (int i = 0; i < n; i++) {
+      if (ttls) {
+        capture.handle(RdbEncoding.length(expiries[i] < 0 ? 0 : expiries[i] - min + 1));
+      }
+      capture.handle(RdbEncoding.string(entries.get(2 * i)));
+      capture.handle(RdbEncoding.string(entries.get(2 * i + 1)));
+    }
+    return capture.finish(
+        ttls ? VALKEY_HASH_TTL_VERSION : PayloadRdbVisitor.VALKEY_PAYLOAD_VERSION);
   }
 }

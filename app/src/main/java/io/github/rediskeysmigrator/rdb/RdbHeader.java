@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.util.zip.ZipException;
 
 /**
- * The first nine bytes of an RDB file ({@code REDIS0011}), checked before anything is written so a
- * wrong file fails fast with a clear message.
+ * The first nine bytes of an RDB file ({@code REDIS0011}, or {@code VALKEY080} for Valkey 9),
+ * checked before anything is written so a wrong file fails fast with a clear message.
  *
  * @param file where it was read from
- * @param version the RDB format version
+ * @param version the RDB format version (80 for Valkey 9's {@code VALKEY080})
  */
 public record RdbHeader(Path file, int version) {
 
@@ -22,6 +22,32 @@ public record RdbHeader(Path file, int version) {
 
   /** Newest RDB version Redis Replicator 3.11.0 parses (Redis 7.4 / 8.0 write 12). */
   public static final int MAX_VERSION = 12;
+
+  /**
+   * Valkey 9's RDB version, written after the magic {@code VALKEY} (Valkey left the numbers 12 to
+   * 79 to Redis). We read it through {@link PayloadRdbVisitor}.
+   */
+  public static final int VALKEY_9 = 80;
+
+  /** Whether the file is in Valkey 9's format ({@code VALKEY080}). */
+  public boolean valkey() {
+    return version == VALKEY_9;
+  }
+
+  /** The magic the file starts with: {@code REDIS}, or {@code VALKEY} for Valkey 9. */
+  public String magic() {
+    return valkey() ? "VALKEY" : "REDIS";
+  }
+
+  /**
+   * The newest RDB version of the DUMP payloads read from this file. A Valkey 9 file's values use
+   * the encodings of RDB 11, so their payloads say 11, which Valkey 8 and Redis 7.2 and later
+   * RESTORE. Its hashes with field TTLs get a payload of their own (see {@link
+   * PayloadValueVisitor}).
+   */
+  public int payloadVersion() {
+    return valkey() ? PayloadRdbVisitor.VALKEY_PAYLOAD_VERSION : version;
+  }
 
   /**
    * Reads and validates the header of {@code file}.
@@ -52,8 +78,16 @@ public record RdbHeader(Path file, int version) {
     }
     String text = new String(magic, 0, n, StandardCharsets.ISO_8859_1);
     if (text.startsWith("VALKEY")) {
+      if (text.equals("VALKEY080")) {
+        return new RdbHeader(file, VALKEY_9);
+      }
       throw new BadRdbException(
-          file, "uses the Valkey 9 RDB format ('" + text + "'), which this version cannot read");
+          file,
+          "uses the RDB format '"
+              + text
+              + "', which this version cannot read (supported: REDIS0001 to REDIS00"
+              + MAX_VERSION
+              + " and Valkey 9's VALKEY080)");
     }
     if (n < magic.length || !text.startsWith("REDIS")) {
       throw new BadRdbException(file, "is not an RDB file (it does not start with REDIS<version>)");

@@ -222,7 +222,7 @@ public final class PipelinedWriter implements KeyWriter {
       }
     }
     throttle.acquire();
-    if (event.file() != null || event.payloadRdbVersion() > server.maxRdbVersion()) {
+    if (event.file() != null || !server.restores(event.payloadRdbVersion())) {
       // A big key is always rewritten: one RESTORE would carry its whole payload.
       rewrite(event);
       return;
@@ -501,7 +501,7 @@ public final class PipelinedWriter implements KeyWriter {
       byte[] payload = libraries.get(i);
       int version = payload.length < 10 ? -1 : payload[payload.length - 10] & 0xff;
       try {
-        if (version > server.maxRdbVersion()) {
+        if (!server.restores(version)) {
           // Too new to RESTORE: load the library from its code instead.
           if (!server.supportsExpireTime()) {
             listener.failed(i, "the destination (" + server + ") has no functions (Redis 7.0+)");

@@ -38,6 +38,30 @@ public record ServerInfo(String product, String version, int maxRdbVersion) {
     return new ServerInfo("redis", redis, redisRdb(parseVersion(redis)));
   }
 
+  /**
+   * Whether RESTORE takes a payload of RDB version {@code rdbVersion}: up to {@link
+   * #maxRdbVersion}, except that Valkey 9 (whose own version is 80) refuses Redis' versions 12 to
+   * 79, which Valkey leaves to Redis and does not read.
+   */
+  public boolean restores(int rdbVersion) {
+    if (rdbVersion > maxRdbVersion) {
+      return false;
+    }
+    return !(valkeyNumbering() && rdbVersion > 11 && rdbVersion < 80);
+  }
+
+  /** Whether the server numbers RDB versions as Valkey 9 does (80 after 11). */
+  private boolean valkeyNumbering() {
+    return product.equals("valkey") && maxRdbVersion >= 80;
+  }
+
+  /** The RDB versions {@link #restores} takes, in words. */
+  public String restorableVersions() {
+    return valkeyNumbering()
+        ? "RDB versions up to 11 and 80"
+        : "RDB versions up to " + maxRdbVersion;
+  }
+
   /** Whether RESTORE takes the ABSTTL flag (Redis 5.0 and later, every Valkey). */
   public boolean supportsAbsTtl() {
     // Every version that writes RDB 9 or newer is 5.0 or newer.

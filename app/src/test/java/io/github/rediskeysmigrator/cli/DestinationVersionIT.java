@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
+import io.github.rediskeysmigrator.testing.SharedDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,9 @@ class DestinationVersionIT {
   static final RedisServerExtension redis62 = RedisServerExtension.shared("redis-6.2.11");
 
   @RegisterExtension static final RedisServerExtension debian = RedisServerExtension.debian();
+
+  @RegisterExtension
+  static final RedisServerExtension valkey80 = RedisServerExtension.shared("valkey-8.0.1");
 
   /** Keys whose braces decide their hash slot in every way there is. */
   private static final List<String> BRACED = List.of("a}{b", "{}x", "{tag}k", "x{y", "{", "}{");
@@ -294,6 +298,68 @@ class DestinationVersionIT {
       long sourcePttl = s.pttl("t");
       assertTrue(Math.abs(pttl - sourcePttl) < 2000, pttl + " vs " + sourcePttl);
       assertTrue(DatasetAssert.expireTime(d, "t".getBytes()) > 0);
+    }
+  }
+
+  /** The corpus' Valkey 9 snapshots (VALKEY080): a slot import, slot info, a hash with TTLs. */
+  private static String[] valkeyNineFiles() {
+    Path dir = SharedDir.find().resolve("rdb-corpus/public").toAbsolutePath();
+    return new String[] {
+      dir.resolve("HDT3213--rdb--valkey_cluster_slot_import.rdb").toString(),
+      dir.resolve("HDT3213--rdb--valkey_cluster_slot_info.rdb").toString(),
+      dir.resolve("HDT3213--rdb--valkey_hash2_with_hfe.rdb").toString()
+    };
+  }
+
+  private Tool.Result rdbOfValkeyNine(String to, Path report) {
+    List<String> args = new java.util.ArrayList<>(List.of("rdb"));
+    args.addAll(List.of(valkeyNineFiles()));
+    args.addAll(List.of("--to", to, "--error-log", tmp + "/e.log", "--report", report.toString()));
+    return Tool.run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void valkeyNineSnapshotsKeepTheirHashFieldTtlsInRedis74() throws Exception {
+    Path report = tmp.resolve("r.json");
+
+    Tool.Result r = rdbOfValkeyNine(redis74.uri(), report);
+
+    assertEquals(0, r.exit(), r::toString);
+    String json = Files.readString(report);
+    assertEquals(2, field(json, "read"), json);
+    assertEquals(2, field(json, "restored"), json);
+    try (Jedis d = redis74.server().client()) {
+      assertEquals(2, d.dbSize());
+      assertEquals("value", d.get("{6ZJ}:fixture"));
+      assertEquals(Map.of("F1", "V1", "F2", "V2", "F3", "V3"), d.hgetAll("hash2-hfe"));
+      // As Valkey 9.0.1 saved them: absolute expiries in ms, F3 without one.
+      assertEquals(
+          List.of(2715785640000L, 2400425640000L, -1L),
+          d.hpexpireTime("hash2-hfe", "F1", "F2", "F3"));
+    }
+  }
+
+  @Test
+  void valkeyNineHashWithFieldTtlsIsAnErrorWhereTheyCannotBeKept() throws Exception {
+    // Valkey 8 restores the RDB 11 payloads of a Valkey 9 file; Redis 7.0 gets them rewritten.
+    for (RedisServerExtension dest : List.of(valkey80, debian)) {
+      Path report = tmp.resolve("r.json");
+
+      Tool.Result r = rdbOfValkeyNine(dest.uri(), report);
+
+      assertEquals(1, r.exit(), r::toString);
+      String json = Files.readString(report);
+      assertEquals(1, field(json, "written"), json);
+      assertEquals(dest == valkey80 ? 1 : 0, field(json, "restored"), json);
+      assertEquals(1, field(json, "errors"), json);
+      List<String> errors = Files.readAllLines(tmp.resolve("e.log"));
+      assertEquals(1, errors.size(), errors::toString);
+      assertTrue(errors.get(0).contains("key=\"hash2-hfe\""), errors.get(0));
+      assertTrue(errors.get(0).contains("hash field TTLs"), errors.get(0));
+      try (Jedis d = dest.server().client()) {
+        assertEquals("value", d.get("{6ZJ}:fixture"));
+        assertEquals(false, d.exists("hash2-hfe"));
+      }
     }
   }
 }

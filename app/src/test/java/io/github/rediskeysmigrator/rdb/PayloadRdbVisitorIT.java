@@ -194,6 +194,81 @@ class PayloadRdbVisitorIT {
     assertRestoredHash(events);
   }
 
+  /** Valkey 9's hash with field TTLs: count, then field, value, absolute expiry (-1: none). */
+  private static byte[] valkeyHash2(long f1Expiry, long f2Expiry) {
+    ByteArrayOutputStream value = new ByteArrayOutputStream();
+    value.writeBytes(RdbBytes.length(2));
+    value.writeBytes(RdbBytes.string(utf8("f1")));
+    value.writeBytes(RdbBytes.string(utf8("v1")));
+    for (int i = 0; i < 8; i++) {
+      value.write((int) (f1Expiry >>> (8 * i)));
+    }
+    value.writeBytes(RdbBytes.string(utf8("f2")));
+    value.writeBytes(RdbBytes.string(utf8("v2")));
+    for (int i = 0; i < 8; i++) {
+      value.write((int) (f2Expiry >>> (8 * i)));
+    }
+    return value.toByteArray();
+  }
+
+  /** Valkey 9's slot-import opcode (243): job name, then first and last slot of each range. */
+  private static byte[] slotImport() {
+    ByteArrayOutputStream op = new ByteArrayOutputStream();
+    op.write(243);
+    op.writeBytes(RdbBytes.string(utf8("f7acd40f147a6f3d4a2123d48c25d72ede295b98")));
+    op.writeBytes(RdbBytes.length(2));
+    op.writeBytes(RdbBytes.length(0));
+    op.writeBytes(RdbBytes.length(100));
+    op.writeBytes(RdbBytes.length(16000));
+    op.writeBytes(RdbBytes.length(16383));
+    return op.toByteArray();
+  }
+
+  private static int footerVersion(byte[] payload) {
+    return payload[payload.length - 10] & 0xff;
+  }
+
+  @Test
+  void valkeyNineHashWithFieldTtlsBecomesTheHashRedis74Writes() throws Exception {
+    byte[] rdb =
+        RdbBytes.valkey9()
+            .aux("valkey-ver", "9.0.3")
+            .raw(slotImport())
+            .selectDb(0)
+            .aux("slot-info", "16383,1,0,0")
+            .value(22, "h", valkeyHash2(-1, YEAR_2100_MS))
+            .string("s", utf8("plain"))
+            .withChecksum();
+
+    List<KeyEvent> events = read(rdb);
+
+    assertEquals(2, events.size());
+    assertEquals(KeyType.HASH, events.get(0).type());
+    assertEquals(TYPE_HASH_METADATA, events.get(0).payload()[0]);
+    assertEquals(12, footerVersion(events.get(0).payload()));
+    // Every other value keeps RDB 11's encodings, which Valkey 8 and Redis 7.2+ restore.
+    assertEquals(11, footerVersion(events.get(1).payload()));
+    assertRestoredHash(events);
+    try (Jedis j = redis74.server().client()) {
+      assertEquals("plain", j.get("s"));
+    }
+  }
+
+  @Test
+  void valkeyNineHashWithoutAnyFieldTtlIsAPlainHash() throws Exception {
+    byte[] rdb = RdbBytes.valkey9().selectDb(0).value(22, "h", valkeyHash2(-1, -1)).withChecksum();
+
+    List<KeyEvent> events = read(rdb);
+
+    assertEquals(1, events.size());
+    assertEquals(4, events.get(0).payload()[0]);
+    assertEquals(11, footerVersion(events.get(0).payload()));
+    try (Jedis j = restored(events)) {
+      assertEquals(Map.of("f1", "v1", "f2", "v2"), j.hgetAll("h"));
+      assertEquals(List.of(-1L, -1L), j.hpexpireTime("h", "f1", "f2"));
+    }
+  }
+
   private static void assertRestoredHash(List<KeyEvent> events) {
     try (Jedis j = restored(events)) {
       assertEquals(Map.of("f1", "v1", "f2", "v2"), j.hgetAll("h"));

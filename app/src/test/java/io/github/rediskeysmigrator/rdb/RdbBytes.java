@@ -22,6 +22,13 @@ final class RdbBytes {
 
   private RdbBytes() {}
 
+  /** A Valkey 9 RDB ({@code VALKEY080}) with nothing in it yet. */
+  static RdbBytes valkey9() {
+    RdbBytes b = new RdbBytes();
+    b.out.writeBytes("VALKEY080".getBytes(StandardCharsets.US_ASCII));
+    return b;
+  }
+
   /** An RDB of {@code version} with nothing in it yet. */
   static RdbBytes version(int version) {
     return new RdbBytes(version);
@@ -131,21 +138,6 @@ final class RdbBytes {
   }
 
   private void writeLength(long len) {
-    if (len < 64) {
-      out.write((int) len);
-    } else if (len < 16384) {
-      out.write(0x40 | (int) (len >>> 8));
-      out.write((int) (len & 0xff));
-    } else if (len <= 0xffffffffL) {
-      out.write(0x80);
-      for (int shift = 24; shift >= 0; shift -= 8) {
-        out.write((int) (len >>> shift));
-      }
-    } else {
-      out.write(0x81);
-      for (int shift = 56; shift >= 0; shift -= 8) {
-        out.write((int) (len >>> shift));
-      }
-    }
+    out.writeBytes(RdbEncoding.length(len));
   }
 }

@@ -108,8 +108,18 @@ class RdbHeaderTest {
   }
 
   @Test
-  void valkeyNineFormatIsNamed() throws Exception {
-    assertMentions(rejected(file("valkey.rdb", "VALKEY080\u00fa\u0000\u00ff")), "Valkey");
+  void valkeyNineFormatIsRead() throws Exception {
+    RdbHeader h = RdbHeader.read(file("valkey.rdb", "VALKEY080\u00ff"));
+
+    assertEquals(80, h.version());
+    assertEquals("VALKEY", h.magic());
+    assertEquals(11, h.payloadVersion());
+  }
+
+  @Test
+  void otherValkeyFormatsAreNamedWithTheSupportedOnes() throws Exception {
+    assertMentions(
+        rejected(file("fork.rdb", "VALKEY987\u00ff")), "'VALKEY987'", "REDIS0012", "VALKEY080");
   }
 
   @Test

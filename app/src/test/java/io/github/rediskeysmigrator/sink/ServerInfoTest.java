@@ -139,4 +139,23 @@ class ServerInfoTest {
     assertTrue(redis("5.0.0").supportsStreams());
     assertFalse(redis("4.0.14").supportsStreams());
   }
+
+  @Test
+  void valkeyNineRestoresItsOwnVersionAndValkeyEightsButNotRedisNewerOnes() {
+    ServerInfo valkey9 = new ServerInfo("valkey", "9.0.1", 80);
+    assertTrue(valkey9.restores(11));
+    assertTrue(valkey9.restores(80));
+    // Redis 7.4's RDB 12 lies in the range Valkey leaves to Redis: rewritten instead.
+    assertFalse(valkey9.restores(12));
+    assertEquals("RDB versions up to 11 and 80", valkey9.restorableVersions());
+  }
+
+  @Test
+  void redisRestoresUpToItsVersionAndNoValkeyNinePayload() {
+    ServerInfo redis74 = redis("7.4.1");
+    assertTrue(redis74.restores(12));
+    assertFalse(redis74.restores(80));
+    assertFalse(redis("7.0.15").restores(11));
+    assertEquals("RDB versions up to 10", redis("7.0.15").restorableVersions());
+  }
 }

@@ -1,0 +1,114 @@
+package io.github.rediskeysmigrator.rdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.rediskeysmigrator.rdb.PayloadDecoder.DecodeException;
+import io.github.rediskeysmigrator.rdb.PayloadDecoder.StreamValue;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Payload layouts that share a type byte and differ by the payload's RDB version. */
+class PayloadDecoderTest {
+  private static final long YEAR_2100_MS = 4102444800000L;
+
+  /** Records hash fields as "field=value@expiry"; any other kind of value fails the test. */
+  private static final class Fields implements PayloadDecoder.Handler {
+    final List<String> fields = new ArrayList<>();
+
+    @Override
+    public void string(byte[] value) throws DecodeException {
+      throw new DecodeException("a string");
+    }
+
+    @Override
+    public void listElement(byte[] element) throws DecodeException {
+      throw new DecodeException("a list");
+    }
+
+    @Override
+    public void setMember(byte[] member) throws DecodeException {
+      throw new DecodeException("a set");
+    }
+
+    @Override
+    public void zsetMember(byte[] member, double score) throws DecodeException {
+      throw new DecodeException("a sorted set");
+    }
+
+    @Override
+    public void hashField(byte[] field, byte[] value, long expireAtMs) {
+      fields.add(utf8(field) + "=" + utf8(value) + "@" + expireAtMs);
+    }
+
+    @Override
+    public void stream(StreamValue stream) throws DecodeException {
+      throw new DecodeException("a stream");
+    }
+  }
+
+  private static String utf8(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void le8(ByteArrayOutputStream out, long v) {
+    for (int i = 0; i < 8; i++) {
+      out.write((int) (v >>> (8 * i)));
+    }
+  }
+
+  /** Type byte, body, RDB version and CRC64, as DUMP returns them. */
+  private static byte[] payload(int type, byte[] body, int version) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(type);
+    out.writeBytes(body);
+    out.write(version);
+    out.write(0);
+    le8(out, Crc64.of(out.toByteArray()));
+    return out.toByteArray();
+  }
+
+  private static List<String> decode(byte[] payload) throws DecodeException {
+    Fields f = new Fields();
+    PayloadDecoder.decode(payload, f);
+    return f.fields;
+  }
+
+  @Test
+  void typeTwentyTwoOfValkeyNineIsItsHashWithFieldTtls() throws Exception {
+    // What DUMP returns on Valkey 9 (RDB 80): field, value, absolute expiry (-1 for none).
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(RdbEncoding.length(2));
+    body.writeBytes(RdbEncoding.string(bytes("f1")));
+    body.writeBytes(RdbEncoding.string(bytes("v1")));
+    le8(body, -1);
+    body.writeBytes(RdbEncoding.string(bytes("f2")));
+    body.writeBytes(RdbEncoding.string(bytes("v2")));
+    le8(body, YEAR_2100_MS);
+
+    assertEquals(
+        List.of("f1=v1@-1", "f2=v2@" + YEAR_2100_MS), decode(payload(22, body.toByteArray(), 80)));
+  }
+
+  @Test
+  void typeTwentyTwoOfRedisIsTheReleaseCandidatesLayout() throws Exception {
+    // Redis 7.4's release candidates (RDB 12): TTL first, absolute, 0 for none.
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(RdbEncoding.length(2));
+    body.writeBytes(RdbEncoding.length(0));
+    body.writeBytes(RdbEncoding.string(bytes("f1")));
+    body.writeBytes(RdbEncoding.string(bytes("v1")));
+    body.writeBytes(RdbEncoding.length(YEAR_2100_MS));
+    body.writeBytes(RdbEncoding.string(bytes("f2")));
+    body.writeBytes(RdbEncoding.string(bytes("v2")));
+
+    assertEquals(
+        List.of("f1=v1@-1", "f2=v2@" + YEAR_2100_MS), decode(payload(22, body.toByteArray(), 12)));
+  }
+}
