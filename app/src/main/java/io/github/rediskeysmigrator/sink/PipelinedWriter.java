@@ -722,9 +722,11 @@ public final class PipelinedWriter implements KeyWriter {
           Object slot = pending.get(i);
           Rewrite rewrite = rewriteOf(slot);
           if (rewrite != null) {
-            // Built again from the start (its first command deletes the temporary key).
+            // Built again from the start (its first command deletes the temporary key). Its
+            // RENAMENX may then meet the key its first RENAMENX put in place: see bookCleanup.
             if (!rewrite.settled) {
               settle(rewrite);
+              resent.add(rewrite.event);
               write(rewrite.event);
             }
           } else if (slot instanceof KeyEvent event) {
@@ -824,8 +826,9 @@ public final class PipelinedWriter implements KeyWriter {
   }
 
   /**
-   * A key sent again after a reconnect met BUSYKEY: if the destination holds exactly our payload,
-   * the first send applied before the connection dropped, so it was written, not skipped.
+   * A key sent again after a reconnect met BUSYKEY (or, rewritten, a RENAMENX that found its key):
+   * if the destination holds exactly our value, the first send applied before the connection
+   * dropped, so it was written (or rewritten), not skipped.
    */
   private void resolveAmbiguous() throws WriteException {
     if (ambiguous.isEmpty()) {
@@ -842,7 +845,11 @@ public final class PipelinedWriter implements KeyWriter {
         conn.sendCommand(Protocol.Command.DUMP, event.key());
         byte[] dump = conn.getBinaryBulkReply();
         if (sameValue(dump, event.payload())) {
-          listener.written(event);
+          if (server.restores(event.payloadRdbVersion())) {
+            listener.written(event);
+          } else {
+            listener.rewritten(event);
+          }
         } else {
           listener.existed(event);
         }
@@ -1054,6 +1061,7 @@ public final class PipelinedWriter implements KeyWriter {
     if ((reply instanceof byte[] b && Arrays.equals(b, OK))
         || (reply instanceof Long l && l == 1)) {
       settle(r);
+      resent.remove(r.event);
       listener.rewritten(r.event);
       return;
     }
@@ -1087,7 +1095,11 @@ public final class PipelinedWriter implements KeyWriter {
                 + KeyNames.printable(r.tmp)
                 + "' could not be deleted: "
                 + (reply instanceof JedisDataException e ? e.getMessage() : describe(reply));
-    if (r.existed && leftOver == null) {
+    boolean sentAgain = resent.remove(r.event);
+    if (r.existed && leftOver == null && sentAgain && r.event.file() == null) {
+      // Sent again after a reconnect: the key may be the one our first RENAMENX put there.
+      ambiguous.add(r.event);
+    } else if (r.existed && leftOver == null) {
       listener.existed(r.event);
     } else if (r.existed) {
       listener.failed(r.event, "the key exists at the destination" + leftOver);
@@ -1104,6 +1116,9 @@ public final class PipelinedWriter implements KeyWriter {
    */
   private void book(KeyEvent event, Object reply) {
     if (reply instanceof byte[] b && Arrays.equals(b, OK)) {
+      if (!resent.isEmpty()) {
+        resent.remove(event);
+      }
       listener.written(event);
     } else if (reply instanceof JedisDataException e) {
       RedisError error = RedisError.of(e.getMessage());
