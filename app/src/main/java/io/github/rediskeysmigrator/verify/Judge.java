@@ -1,10 +1,16 @@
 package io.github.rediskeysmigrator.verify;
 
+import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.ValueDigest;
+import io.github.rediskeysmigrator.rdb.PayloadDecoder;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Decides the {@link Outcome} of one key from what the source and the destination hold. The checks
@@ -82,6 +88,13 @@ public final class Judge {
       return new Verdict(Outcome.UNVERIFIED, e.getMessage());
     }
     String ttlDiff = ttlDifference(src, dst);
+    if (ttlDiff == null && valueDiff == null) {
+      try {
+        ttlDiff = fieldTtlDifference(src, dst, now);
+      } catch (UnverifiableException e) {
+        return new Verdict(Outcome.UNVERIFIED, e.getMessage());
+      }
+    }
     if (valueDiff != null) {
       return new Verdict(
           Outcome.VALUE_DIFFERS, ttlDiff == null ? valueDiff : valueDiff + "; also " + ttlDiff);
@@ -169,6 +182,99 @@ public final class Judge {
         Math.abs(delta) / 1000.0,
         delta > 0 ? "later" : "earlier",
         ttlToleranceMs / 1000.0);
+  }
+
+  /**
+   * Null when a hash's field TTLs (Redis 7.4+, Valkey 9) agree within the tolerance, else which
+   * field differs and how. Fields whose TTL runs out within the tolerance of {@code now} on either
+   * side are left out: they may have expired in between. Only values held as DUMP payloads on both
+   * sides are compared; a hash above the big-key threshold is read in chunks, without its field
+   * TTLs.
+   */
+  String fieldTtlDifference(KeyState src, KeyState dst, long now) throws UnverifiableException {
+    byte[] a = src.payload();
+    byte[] b = dst.payload();
+    if (src.type() != KeyType.HASH || a == null || b == null) {
+      return null;
+    }
+    if ((!hasFieldTtls(a) && !hasFieldTtls(b)) || Arrays.equals(a, b) || sameBody(a, b)) {
+      return null;
+    }
+    Map<String, Long> at = fieldExpiries(a, "source");
+    Map<String, Long> bt = fieldExpiries(b, "destination");
+    Set<String> fields = new TreeSet<>(at.keySet());
+    fields.addAll(bt.keySet());
+    String first = null;
+    int differing = 0;
+    for (String field : fields) {
+      long x = at.getOrDefault(field, NONE);
+      long y = bt.getOrDefault(field, NONE);
+      if (x == y
+          || (x != NONE && x <= now + ttlToleranceMs)
+          || (y != NONE && y <= now + ttlToleranceMs)
+          || (x != NONE && y != NONE && Math.abs(x - y) <= ttlToleranceMs)) {
+        continue;
+      }
+      differing++;
+      if (first == null) {
+        first =
+            "hash field '"
+                + field
+                + "': "
+                + (x == NONE ? "the source never expires" : "the source expires at " + at(x))
+                + ", "
+                + (y == NONE ? "the destination never" : "the destination at " + at(y));
+      }
+    }
+    if (first == null) {
+      return null;
+    }
+    return differing == 1 ? first : first + " (and " + (differing - 1) + " more fields)";
+  }
+
+  private static final long NONE = -1;
+
+  /** Whether a payload's type is one of the hashes with field TTLs (22 to 25). */
+  private static boolean hasFieldTtls(byte[] payload) {
+    int type = payload[0] & 0xff;
+    return type >= 22 && type <= 25;
+  }
+
+  /** Field (printable) to absolute expiry, for the fields that have one. */
+  private static Map<String, Long> fieldExpiries(byte[] payload, String side)
+      throws UnverifiableException {
+    Map<String, Long> expiries = new HashMap<>();
+    try {
+      PayloadDecoder.decode(
+          payload,
+          new PayloadDecoder.Handler() {
+            @Override
+            public void string(byte[] value) {}
+
+            @Override
+            public void listElement(byte[] element) {}
+
+            @Override
+            public void setMember(byte[] member) {}
+
+            @Override
+            public void zsetMember(byte[] member, double score) {}
+
+            @Override
+            public void hashField(byte[] field, byte[] value, long expireAtMs) {
+              if (expireAtMs != NONE) {
+                expiries.put(KeyNames.printable(field), expireAtMs);
+              }
+            }
+
+            @Override
+            public void stream(PayloadDecoder.StreamValue stream) {}
+          });
+    } catch (PayloadDecoder.DecodeException e) {
+      throw new UnverifiableException(
+          "the " + side + "'s hash field TTLs cannot be read: " + e.getMessage(), e);
+    }
+    return expiries;
   }
 
   private static String at(long ms) {

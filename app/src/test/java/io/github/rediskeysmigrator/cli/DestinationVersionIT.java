@@ -337,6 +337,23 @@ class DestinationVersionIT {
           List.of(2715785640000L, 2400425640000L, -1L),
           d.hpexpireTime("hash2-hfe", "F1", "F2", "F3"));
     }
+
+    // verify compares the field TTLs too: the same, then one changed at the destination.
+    String hashFile = valkeyNineFiles()[2];
+    Tool.Result same = Tool.run("verify", "--from", hashFile, "--to", redis74.uri());
+    assertEquals(0, same.exit(), same::toString);
+    try (Jedis d = redis74.server().client()) {
+      d.hpexpire("hash2-hfe", 100_000, "F3");
+    }
+    Tool.Result changed = Tool.run("verify", "--from", hashFile, "--to", redis74.uri());
+    assertEquals(6, changed.exit(), changed::toString);
+    assertTrue(
+        changed
+            .out()
+            .contains(
+                "\"hash2-hfe\": TTL differs: hash field 'F3': the source never expires, the"
+                    + " destination at "),
+        changed.out());
   }
 
   @Test

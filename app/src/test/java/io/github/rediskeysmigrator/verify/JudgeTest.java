@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.ValueDigest;
+import io.github.rediskeysmigrator.rdb.RdbEncoding;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class JudgeTest {
@@ -106,5 +108,73 @@ class JudgeTest {
     assertEquals(Outcome.UNVERIFIED, v.outcome());
     KeyState changed = KeyState.big(KeyType.HASH, -1).withUnreadable("it changed");
     assertEquals(Outcome.UNVERIFIED, judge(changed, KeyState.big(KeyType.HASH, -1)).outcome());
+  }
+
+  /**
+   * A hash payload: Redis 7.4's type 24 (minimum expiry, then each field's expiry relative to it
+   * plus 1, 0 for none) when a field has a TTL (-1 for none), else a plain type 4.
+   */
+  private static byte[] hash(String[] fields, long[] expiries) {
+    long min = Long.MAX_VALUE;
+    for (long e : expiries) {
+      if (e >= 0) {
+        min = Math.min(min, e);
+      }
+    }
+    boolean ttls = min != Long.MAX_VALUE;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(ttls ? 24 : 4);
+    if (ttls) {
+      for (int i = 0; i < 8; i++) {
+        out.write((int) (min >>> (8 * i)));
+      }
+    }
+    out.writeBytes(RdbEncoding.length(fields.length));
+    for (int i = 0; i < fields.length; i++) {
+      if (ttls) {
+        out.writeBytes(RdbEncoding.length(expiries[i] < 0 ? 0 : expiries[i] - min + 1));
+      }
+      out.writeBytes(RdbEncoding.string(fields[i].getBytes(StandardCharsets.UTF_8)));
+      out.writeBytes(RdbEncoding.string("v".getBytes(StandardCharsets.UTF_8)));
+    }
+    out.write(12);
+    out.write(0);
+    out.writeBytes(new byte[8]);
+    return out.toByteArray();
+  }
+
+  private static KeyState hashState(long... expiries) {
+    return KeyState.ofPayload(KeyType.HASH, -1, hash(new String[] {"f1", "f2"}, expiries));
+  }
+
+  /** The fields and values compare equal: only their TTLs are left to judge. */
+  private Judge.Verdict judgeHashes(KeyState src, KeyState dst) {
+    Judge.Digester same = s -> new ValueDigest(KeyType.HASH).finish();
+    return judge.judge(src, dst, NOW, same, same);
+  }
+
+  @Test
+  void hashFieldTtlsThatDifferAreATtlDifferenceNamingTheField() {
+    long hour = 3_600_000;
+    Judge.Verdict v = judgeHashes(hashState(NOW + hour, -1), hashState(NOW + 2 * hour, -1));
+
+    assertEquals(Outcome.TTL_DIFFERS, v.outcome());
+    assertTrue(v.details().startsWith("hash field 'f1': the source expires at "), v.details());
+
+    Judge.Verdict lost = judgeHashes(hashState(NOW + hour, NOW + hour), hashState(-1, -1));
+    assertEquals(Outcome.TTL_DIFFERS, lost.outcome());
+    assertTrue(
+        lost.details().endsWith("the destination never (and 1 more fields)"), lost.details());
+  }
+
+  @Test
+  void hashFieldTtlsWithinTheToleranceOrRunningOutNowAreNoDifference() {
+    long hour = 3_600_000;
+    assertEquals(
+        Outcome.IDENTICAL,
+        judgeHashes(hashState(NOW + hour, -1), hashState(NOW + hour + 1500, -1)).outcome());
+    // It may have expired at the destination in between.
+    assertEquals(
+        Outcome.IDENTICAL, judgeHashes(hashState(NOW + 1000, -1), hashState(-1, -1)).outcome());
   }
 }
