@@ -52,7 +52,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
     sortOptions = false,
     usageHelpWidth = 100,
     description = {
-      "Compare the source with the destination key by key: existence, type, value and TTL. The"
+      "Compare the source with the destination key by key: existence, type, value and TTL (and"
+          + " each hash field's TTL, Redis 7.4+). The"
           + " source is read the way rdb (files; header and checksum checked first) and scan (a"
           + " live Redis) read it, with the same filters and db mapping, so the options of a"
           + " migration verify exactly what it migrated.",
