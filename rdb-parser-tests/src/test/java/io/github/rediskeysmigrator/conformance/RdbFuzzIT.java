@@ -11,7 +11,9 @@ import com.moilioncircle.redis.replicator.event.AbstractEvent;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
 import io.github.rediskeysmigrator.cli.Cli;
 import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.rdb.Crc64;
 import io.github.rediskeysmigrator.rdb.PayloadRdbVisitor;
+import io.github.rediskeysmigrator.rdb.RdbEncoding;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import io.github.rediskeysmigrator.testing.SharedDir;
@@ -133,6 +135,8 @@ class RdbFuzzIT {
     // Older layouts: ziplists and intsets (RDB 9), listpacks (RDB 10).
     sources.add(source("memory-rdb9", pub.resolve("HDT3213--rdb--memory.rdb")));
     sources.add(source("listpack-rdb10", pub.resolve("HDT3213--rdb--listpack.rdb")));
+    // Valkey 9's own layout: magic, slot-import opcode, hashes of type 22.
+    sources.add(source("valkey9", Files.write(work.resolve("valkey9.rdb"), valkeyNine())));
     System.out.println("RdbFuzzIT: seed " + SEED + " (-Drkm.fuzz.seed=N for another)");
   }
 
@@ -145,6 +149,72 @@ class RdbFuzzIT {
     outcomes.forEach((k, v) -> sb.append(String.format("  %-50s %5d%n", k, v.get())));
     System.out.print(sb);
     System.out.flush();
+  }
+
+  /**
+   * A Valkey 9 file ({@code VALKEY080}) whose keys all migrate into 7.0.15: a slot import under way
+   * (opcode 243), a string, a string with a TTL, a list, and two hashes of Valkey's type 22 (field,
+   * value, absolute expiry), one without field TTLs and one whose fields all expired in 1970.
+   */
+  private static byte[] valkeyNine() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes("VALKEY080".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    aux(out, "valkey-ver", "9.0.3");
+    aux(out, "redis-bits", "64");
+    out.write(243);
+    str(out, "f7acd40f147a6f3d4a2123d48c25d72ede295b98");
+    out.writeBytes(RdbEncoding.length(1));
+    out.writeBytes(RdbEncoding.length(100));
+    out.writeBytes(RdbEncoding.length(16383));
+    out.write(0xfe);
+    out.writeBytes(RdbEncoding.length(0));
+    aux(out, "slot-info", "16383,5,1,0");
+    out.write(0);
+    str(out, "v9:s");
+    str(out, "a value of Valkey 9");
+    out.write(0xfc);
+    le8(out, 4102444800000L);
+    out.write(0);
+    str(out, "v9:ttl");
+    str(out, "expires in 2100");
+    out.write(1);
+    str(out, "v9:l");
+    out.writeBytes(RdbEncoding.length(3));
+    for (String e : new String[] {"a", "bb", "ccc"}) {
+      str(out, e);
+    }
+    valkeyHash(out, "v9:h", -1);
+    valkeyHash(out, "v9:gone", 1000);
+    out.write(0xff);
+    le8(out, Crc64.of(out.toByteArray()));
+    return out.toByteArray();
+  }
+
+  private static void valkeyHash(java.io.ByteArrayOutputStream out, String key, long expiry) {
+    out.write(22);
+    str(out, key);
+    out.writeBytes(RdbEncoding.length(3));
+    for (int i = 1; i <= 3; i++) {
+      str(out, "field-" + i);
+      str(out, "value-" + i);
+      le8(out, expiry);
+    }
+  }
+
+  private static void aux(java.io.ByteArrayOutputStream out, String name, String value) {
+    out.write(0xfa);
+    str(out, name);
+    str(out, value);
+  }
+
+  private static void str(java.io.ByteArrayOutputStream out, String s) {
+    out.writeBytes(RdbEncoding.string(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  private static void le8(java.io.ByteArrayOutputStream out, long v) {
+    for (int i = 0; i < 8; i++) {
+      out.write((int) (v >>> (8 * i)));
+    }
   }
 
   private static Source source(String name, Path file) throws Exception {
