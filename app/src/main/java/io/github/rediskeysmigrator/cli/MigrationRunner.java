@@ -111,7 +111,7 @@ final class MigrationRunner {
           return failBeforeStart(
               command, sourceLabel, to.toString(), opts, ExitCode.CONNECTION, e.getMessage());
         }
-        if (sourceRdbVersion > 0 && !server.restores(sourceRdbVersion)) {
+        if (!server.restores(sourceRdbVersion)) {
           ctx.err()
               .println(
                   "note: the source has RDB version "

@@ -36,9 +36,6 @@ public final class PayloadDecoder {
    */
   private static final int VALKEY_HASH_2 = 0x10000 + 22;
 
-  /** Valkey 9's RDB version. */
-  private static final int VALKEY_9 = 80;
-
   /** Receives the elements of one value, in payload order. */
   public interface Handler {
     /** A string value (int-encoded strings arrive as their decimal text). */
@@ -137,7 +134,7 @@ public final class PayloadDecoder {
     }
     int type = payload[0] & 0xff;
     int version = payload[payload.length - FOOTER] & 0xff;
-    if (type == 22 && version >= VALKEY_9) {
+    if (type == 22 && version >= RdbHeader.VALKEY_9) {
       type = VALKEY_HASH_2;
     }
     decode(type, new ArrayReader(payload, 1, payload.length - FOOTER), handler);

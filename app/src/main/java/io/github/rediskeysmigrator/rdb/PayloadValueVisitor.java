@@ -12,7 +12,6 @@ import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbValueVisitor;
 import com.moilioncircle.redis.replicator.rdb.skip.SkipRdbParser;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -336,6 +335,9 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
    * are held in memory until the smallest expiry is known, then captured (and spilled past the
    * big-key threshold).
    */
+  /** One field of a Valkey 9 hash, with its absolute expiry (-1 for none). */
+  private record ValkeyField(byte[] field, byte[] value, long expireAtMs) {}
+
   private byte[] valkeyHash2(RedisInputStream in) throws IOException {
     BaseRdbParser parser = new BaseRdbParser(in);
     long n = parser.rdbLoadLen().len;
@@ -346,19 +348,15 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
       throw new BoundedRdbInput.BadLengthException(
           "a hash with field TTLs says it has " + Long.toUnsignedString(n) + " fields");
     }
-    List<byte[]> entries = new ArrayList<>();
-    long[] expiries = new long[(int) Math.min(n, 1 << 16)];
+    List<ValkeyField> fields = new ArrayList<>();
     long min = Long.MAX_VALUE;
     for (long i = 0; i < n; i++) {
       PayloadRdbVisitor.checkString(in, "a hash field");
-      entries.add(parser.rdbLoadEncodedStringObject().first());
+      byte[] field = parser.rdbLoadEncodedStringObject().first();
       PayloadRdbVisitor.checkString(in, "a hash value");
-      entries.add(parser.rdbLoadEncodedStringObject().first());
+      byte[] value = parser.rdbLoadEncodedStringObject().first();
       long at = parser.rdbLoadMillisecondTime();
-      if (i >= expiries.length) {
-        expiries = Arrays.copyOf(expiries, (int) Math.min(n, expiries.length * 2L));
-      }
-      expiries[(int) i] = at;
+      fields.add(new ValkeyField(field, value, at));
       if (at >= 0) {
         min = Math.min(min, at);
       }
@@ -366,19 +364,15 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     boolean ttls = min != Long.MAX_VALUE;
     capture.begin(ttls ? HASH_METADATA : HASH);
     if (ttls) {
-      byte[] le = new byte[8];
-      for (int b = 0; b < 8; b++) {
-        le[b] = (byte) (min >>> (8 * b));
-      }
-      capture.handle(le);
+      capture.handle(RdbEncoding.int64(min));
     }
     capture.handle(RdbEncoding.length(n));
-    for (int i = 0; i < n; i++) {
+    for (ValkeyField f : fields) {
       if (ttls) {
-        capture.handle(RdbEncoding.length(expiries[i] < 0 ? 0 : expiries[i] - min + 1));
+        capture.handle(RdbEncoding.length(f.expireAtMs() < 0 ? 0 : f.expireAtMs() - min + 1));
       }
-      capture.handle(RdbEncoding.string(entries.get(2 * i)));
-      capture.handle(RdbEncoding.string(entries.get(2 * i + 1)));
+      capture.handle(RdbEncoding.string(f.field()));
+      capture.handle(RdbEncoding.string(f.value()));
     }
     return capture.finish(
         ttls ? VALKEY_HASH_TTL_VERSION : PayloadRdbVisitor.VALKEY_PAYLOAD_VERSION);

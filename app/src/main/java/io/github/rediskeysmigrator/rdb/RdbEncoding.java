@@ -24,6 +24,15 @@ public final class RdbEncoding {
     return out;
   }
 
+  /** {@code v} in 8 bytes, little endian, as RDB writes millisecond times and the CRC64. */
+  public static byte[] int64(long v) {
+    byte[] out = new byte[8];
+    for (int i = 0; i < 8; i++) {
+      out[i] = (byte) (v >>> (8 * i));
+    }
+    return out;
+  }
+
   /** {@code s} as a plain string: its length, then its bytes. */
   public static byte[] string(byte[] s) {
     byte[] len = length(s.length);

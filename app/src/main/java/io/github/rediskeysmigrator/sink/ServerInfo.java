@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.sink;
 
+import io.github.rediskeysmigrator.rdb.RdbHeader;
 import java.util.HashMap;
 import java.util.Map;
 import redis.clients.jedis.Connection;
@@ -47,12 +48,12 @@ public record ServerInfo(String product, String version, int maxRdbVersion) {
     if (rdbVersion > maxRdbVersion) {
       return false;
     }
-    return !(valkeyNumbering() && rdbVersion > 11 && rdbVersion < 80);
+    return !(valkeyNumbering() && rdbVersion > 11 && rdbVersion < RdbHeader.VALKEY_9);
   }
 
   /** Whether the server numbers RDB versions as Valkey 9 does (80 after 11). */
   private boolean valkeyNumbering() {
-    return product.equals("valkey") && maxRdbVersion >= 80;
+    return product.equals("valkey") && maxRdbVersion >= RdbHeader.VALKEY_9;
   }
 
   /** The RDB versions {@link #restores} takes, in words. */
@@ -133,7 +134,7 @@ public record ServerInfo(String product, String version, int maxRdbVersion) {
 
   private static int valkeyRdb(int[] v) {
     // Valkey 7.2 and 8.x write RDB 11; Valkey 9 moved to its own numbering (80).
-    return v[0] >= 9 ? 80 : 11;
+    return v[0] >= 9 ? RdbHeader.VALKEY_9 : 11;
   }
 
   private static int[] parseVersion(String s) {

@@ -57,12 +57,6 @@ class PayloadDecoderTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static void le8(ByteArrayOutputStream out, long v) {
-    for (int i = 0; i < 8; i++) {
-      out.write((int) (v >>> (8 * i)));
-    }
-  }
-
   /** Type byte, body, RDB version and CRC64, as DUMP returns them. */
   private static byte[] payload(int type, byte[] body, int version) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -70,7 +64,7 @@ class PayloadDecoderTest {
     out.writeBytes(body);
     out.write(version);
     out.write(0);
-    le8(out, Crc64.of(out.toByteArray()));
+    out.writeBytes(RdbEncoding.int64(Crc64.of(out.toByteArray())));
     return out.toByteArray();
   }
 
@@ -87,10 +81,10 @@ class PayloadDecoderTest {
     body.writeBytes(RdbEncoding.length(2));
     body.writeBytes(RdbEncoding.string(bytes("f1")));
     body.writeBytes(RdbEncoding.string(bytes("v1")));
-    le8(body, -1);
+    body.writeBytes(RdbEncoding.int64(-1));
     body.writeBytes(RdbEncoding.string(bytes("f2")));
     body.writeBytes(RdbEncoding.string(bytes("v2")));
-    le8(body, YEAR_2100_MS);
+    body.writeBytes(RdbEncoding.int64(YEAR_2100_MS));
 
     assertEquals(
         List.of("f1=v1@-1", "f2=v2@" + YEAR_2100_MS), decode(payload(22, body.toByteArray(), 80)));

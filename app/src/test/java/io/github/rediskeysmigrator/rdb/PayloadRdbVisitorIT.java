@@ -200,14 +200,10 @@ class PayloadRdbVisitorIT {
     value.writeBytes(RdbBytes.length(2));
     value.writeBytes(RdbBytes.string(utf8("f1")));
     value.writeBytes(RdbBytes.string(utf8("v1")));
-    for (int i = 0; i < 8; i++) {
-      value.write((int) (f1Expiry >>> (8 * i)));
-    }
+    value.writeBytes(RdbEncoding.int64(f1Expiry));
     value.writeBytes(RdbBytes.string(utf8("f2")));
     value.writeBytes(RdbBytes.string(utf8("v2")));
-    for (int i = 0; i < 8; i++) {
-      value.write((int) (f2Expiry >>> (8 * i)));
-    }
+    value.writeBytes(RdbEncoding.int64(f2Expiry));
     return value.toByteArray();
   }
 

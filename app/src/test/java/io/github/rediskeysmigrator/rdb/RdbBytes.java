@@ -133,8 +133,7 @@ final class RdbBytes {
   }
 
   private void writeString(byte[] s) {
-    writeLength(s.length);
-    out.writeBytes(s);
+    out.writeBytes(RdbEncoding.string(s));
   }
 
   private void writeLength(long len) {

@@ -125,9 +125,7 @@ class JudgeTest {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     out.write(ttls ? 24 : 4);
     if (ttls) {
-      for (int i = 0; i < 8; i++) {
-        out.write((int) (min >>> (8 * i)));
-      }
+      out.writeBytes(RdbEncoding.int64(min));
     }
     out.writeBytes(RdbEncoding.length(fields.length));
     for (int i = 0; i < fields.length; i++) {

@@ -173,7 +173,7 @@ class RdbFuzzIT {
     str(out, "v9:s");
     str(out, "a value of Valkey 9");
     out.write(0xfc);
-    le8(out, 4102444800000L);
+    out.writeBytes(RdbEncoding.int64(4102444800000L));
     out.write(0);
     str(out, "v9:ttl");
     str(out, "expires in 2100");
@@ -186,7 +186,7 @@ class RdbFuzzIT {
     valkeyHash(out, "v9:h", -1);
     valkeyHash(out, "v9:gone", 1000);
     out.write(0xff);
-    le8(out, Crc64.of(out.toByteArray()));
+    out.writeBytes(RdbEncoding.int64(Crc64.of(out.toByteArray())));
     return out.toByteArray();
   }
 
@@ -197,7 +197,7 @@ class RdbFuzzIT {
     for (int i = 1; i <= 3; i++) {
       str(out, "field-" + i);
       str(out, "value-" + i);
-      le8(out, expiry);
+      out.writeBytes(RdbEncoding.int64(expiry));
     }
   }
 
@@ -209,12 +209,6 @@ class RdbFuzzIT {
 
   private static void str(java.io.ByteArrayOutputStream out, String s) {
     out.writeBytes(RdbEncoding.string(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-  }
-
-  private static void le8(java.io.ByteArrayOutputStream out, long v) {
-    for (int i = 0; i < 8; i++) {
-      out.write((int) (v >>> (8 * i)));
-    }
   }
 
   private static Source source(String name, Path file) throws Exception {
