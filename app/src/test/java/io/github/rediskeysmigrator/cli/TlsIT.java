@@ -3,7 +3,6 @@ package io.github.rediskeysmigrator.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.rediskeysmigrator.testing.RedisServer;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import io.github.rediskeysmigrator.testing.TestCerts;
@@ -18,21 +17,18 @@ import redis.clients.jedis.Jedis;
 /** TLS to real redis-server processes with certificates made in the test. */
 class TlsIT {
   static final TestCerts CERTS = TestCerts.generate();
-  static final int TLS_PORT = RedisServer.freeTestPort();
-  static final int OTHER_TLS_PORT = RedisServer.freeTestPort();
-  static final int MUTUAL_TLS_PORT = RedisServer.freeTestPort();
 
   @RegisterExtension
   static final RedisServerExtension tls =
-      RedisServerExtension.debian(args(CERTS.serverArgs(TLS_PORT, "server", false)));
+      RedisServerExtension.debian(args(CERTS.serverArgs("server", false)));
 
   @RegisterExtension
   static final RedisServerExtension otherName =
-      RedisServerExtension.debian(args(CERTS.serverArgs(OTHER_TLS_PORT, "other", false)));
+      RedisServerExtension.debian(args(CERTS.serverArgs("other", false)));
 
   @RegisterExtension
   static final RedisServerExtension mutual =
-      RedisServerExtension.debian(args(CERTS.serverArgs(MUTUAL_TLS_PORT, "server", true)));
+      RedisServerExtension.debian(args(CERTS.serverArgs("server", true)));
 
   @RegisterExtension static final RedisServerExtension plain = RedisServerExtension.debian();
 
@@ -73,7 +69,10 @@ class TlsIT {
   @Test
   void verifiedConnectionWithOurCaWorks() {
     Tool.Result r =
-        rdb("rediss://127.0.0.1:" + TLS_PORT, "--tls-ca", CERTS.file("ca.pem").toString());
+        rdb(
+            "rediss://127.0.0.1:" + tls.server().tlsPort(),
+            "--tls-ca",
+            CERTS.file("ca.pem").toString());
 
     assertEquals(0, r.exit(), r::toString);
     try (Jedis d = tls.server().client()) {
@@ -83,7 +82,7 @@ class TlsIT {
 
   @Test
   void unknownCaFailsWithExit3AndSaysWhy() {
-    Tool.Result r = rdb("rediss://127.0.0.1:" + TLS_PORT);
+    Tool.Result r = rdb("rediss://127.0.0.1:" + tls.server().tlsPort());
 
     assertEquals(3, r.exit(), r::toString);
     assertTrue(r.err().contains("not signed by a trusted CA"), r.err());
@@ -93,7 +92,7 @@ class TlsIT {
   void certificateForAnotherHostFails() {
     Tool.Result r =
         rdb(
-            "redis://127.0.0.1:" + OTHER_TLS_PORT,
+            "redis://127.0.0.1:" + otherName.server().tlsPort(),
             "--to-tls",
             "--tls-ca",
             CERTS.file("ca.pem").toString());
@@ -104,7 +103,7 @@ class TlsIT {
 
   @Test
   void insecureTrustsAnythingButSaysSo() {
-    Tool.Result r = rdb("rediss://127.0.0.1:" + OTHER_TLS_PORT, "--tls-insecure");
+    Tool.Result r = rdb("rediss://127.0.0.1:" + otherName.server().tlsPort(), "--tls-insecure");
 
     assertEquals(0, r.exit(), r::toString);
     assertTrue(r.err().contains("warning: --tls-insecure"), r.err());
@@ -112,7 +111,7 @@ class TlsIT {
 
   @Test
   void mutualTlsNeedsTheClientCertificate() {
-    String to = "rediss://127.0.0.1:" + MUTUAL_TLS_PORT;
+    String to = "rediss://127.0.0.1:" + mutual.server().tlsPort();
     Tool.Result without = rdb(to, "--tls-ca", CERTS.file("ca.pem").toString());
     assertEquals(3, without.exit(), without::toString);
 
@@ -133,7 +132,7 @@ class TlsIT {
     try (Jedis s = tls.server().client()) {
       SampleData.fillStrings(s, "t", 100);
     }
-    String from = "rediss://127.0.0.1:" + TLS_PORT;
+    String from = "rediss://127.0.0.1:" + tls.server().tlsPort();
     String ca = CERTS.file("ca.pem").toString();
 
     Tool.Result scan =

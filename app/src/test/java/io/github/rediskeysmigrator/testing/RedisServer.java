@@ -25,18 +25,33 @@ public final class RedisServer implements AutoCloseable {
 
   private static final int PORT_MAX = 17199;
 
+  /**
+   * Stands for a second free port in {@code extraArgs} (e.g. {@code --tls-port}), chosen on each
+   * start attempt next to the main port, so that neither can clash with the other or with a port
+   * picked before the server binds it; read it back with {@link #tlsPort()}.
+   */
+  public static final String TLS_PORT = "{tls-port}";
+
   private Process process;
   private final List<String> command;
   private final int port;
+  private final int tlsPort;
   private final Path dir;
   private final String binary;
   private final String password;
 
   private RedisServer(
-      Process process, List<String> command, int port, Path dir, String binary, String password) {
+      Process process,
+      List<String> command,
+      int port,
+      int tlsPort,
+      Path dir,
+      String binary,
+      String password) {
     this.process = process;
     this.command = List.copyOf(command);
     this.port = port;
+    this.tlsPort = tlsPort;
     this.dir = dir;
     this.binary = binary;
     this.password = password;
@@ -64,11 +79,20 @@ public final class RedisServer implements AutoCloseable {
     return bin;
   }
 
-  /** Starts {@code binary} with our defaults plus {@code extraArgs}; retries on a port clash. */
+  /**
+   * Starts {@code binary} with our defaults plus {@code extraArgs}; retries with new ports on a
+   * port clash, and says what the server logged when every attempt failed.
+   */
   public static RedisServer start(String binary, String... extraArgs) {
     IOException last = null;
+    String lastLog = "";
+    boolean wantsTls = List.of(extraArgs).contains(TLS_PORT);
     for (int attempt = 0; attempt < 10; attempt++) {
       int port = freePort();
+      int tlsPort = 0;
+      while (wantsTls && (tlsPort == 0 || tlsPort == port)) {
+        tlsPort = freePort();
+      }
       try {
         Path dir = Files.createTempDirectory("rkm-redis-" + port + "-");
         List<String> cmd = new ArrayList<>();
@@ -87,22 +111,42 @@ public final class RedisServer implements AutoCloseable {
                 dir.toString(),
                 "--logfile",
                 dir.resolve("redis.log").toString()));
-        cmd.addAll(List.of(extraArgs));
+        for (String arg : extraArgs) {
+          cmd.add(arg.equals(TLS_PORT) ? String.valueOf(tlsPort) : arg);
+        }
         Process p =
             new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile())
                 .start();
-        RedisServer server = new RedisServer(p, cmd, port, dir, binary, requirePass(extraArgs));
+        RedisServer server =
+            new RedisServer(p, cmd, port, tlsPort, dir, binary, requirePass(extraArgs));
         if (server.awaitPing()) {
           return server;
         }
         server.close();
+        lastLog = server.logTail();
       } catch (IOException e) {
         last = e;
       }
     }
-    throw new IllegalStateException("could not start " + binary, last);
+    throw new IllegalStateException(
+        "could not start " + binary + " in 10 attempts; its last log ends:\n" + lastLog, last);
+  }
+
+  private String logTail() {
+    try {
+      List<String> lines = new ArrayList<>();
+      for (String name : List.of("stdout.log", "redis.log")) {
+        Path f = dir.resolve(name);
+        if (Files.exists(f)) {
+          lines.addAll(Files.readAllLines(f));
+        }
+      }
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+    } catch (IOException e) {
+      return "(log unreadable: " + e.getMessage() + ")";
+    }
   }
 
   private static String requirePass(String... args) {
@@ -159,6 +203,11 @@ public final class RedisServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The port that replaced {@link #TLS_PORT} in the arguments; 0 when there was none. */
+  public int tlsPort() {
+    return tlsPort;
   }
 
   public Path dir() {

@@ -125,9 +125,9 @@ public final class TestCerts {
    * @param certName which certificate the server shows ({@code server} or {@code other})
    * @param clientCerts whether clients must show a certificate
    */
-  public List<String> serverArgs(int tlsPort, String certName, boolean clientCerts) {
+  public List<String> serverArgs(String certName, boolean clientCerts) {
     List<String> args = new ArrayList<>();
-    args.addAll(List.of("--tls-port", String.valueOf(tlsPort)));
+    args.addAll(List.of("--tls-port", RedisServer.TLS_PORT));
     args.addAll(List.of("--tls-cert-file", file(certName + ".pem").toString()));
     args.addAll(List.of("--tls-key-file", file(certName + ".key").toString()));
     args.addAll(List.of("--tls-ca-cert-file", file("ca.pem").toString()));
