@@ -95,6 +95,12 @@ public final class Main implements Callable<Integer> {
 
   /** For tests: a Main over the given world. */
   static Main of(Map<String, String> env, PrintStream out, PrintStream err, Clock clock) {
-    return new Main(new Context(env, out, err, clock, Sleeper.SYSTEM, false));
+    return of(env, out, err, clock, Sleeper.SYSTEM);
+  }
+
+  /** For tests: a Main over the given world, pausing through {@code sleeper}. */
+  static Main of(
+      Map<String, String> env, PrintStream out, PrintStream err, Clock clock, Sleeper sleeper) {
+    return new Main(new Context(env, out, err, clock, sleeper, false));
   }
 }

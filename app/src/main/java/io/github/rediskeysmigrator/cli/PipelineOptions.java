@@ -54,7 +54,7 @@ final class PipelineOptions {
       paramLabel = "SECONDS",
       defaultValue = Defaults.SLEEP_SECONDS,
       description = {
-        "Pause after each pipeline and after every --existing-limit skipped keys, to spare CPU"
+        "Pause between two pipelines and after every --existing-limit skipped keys, to spare CPU"
             + " (env SLEEP_TIME; default: ${DEFAULT-VALUE}; the original script's default was 1)."
       })
   BigDecimal sleepSeconds;

@@ -13,7 +13,7 @@ import java.util.Set;
  * @param types types to migrate; empty means all
  * @param existing what to do with keys already at the destination
  * @param pipeline commands per round trip to the destination
- * @param sleepMillis pause after each pipeline and after every {@code existingLimit} skipped keys
+ * @param sleepMillis pause between two pipelines and after every {@code existingLimit} skipped keys
  * @param existingLimit skipped existing keys between two pauses
  * @param maxRate keys per second at most; 0 for no limit
  * @param maxErrors failed keys after which the run stops; 0 for no limit

@@ -58,7 +58,7 @@ public final class PipelinedWriter implements KeyWriter {
    *
    * @param pipeline commands per round trip
    * @param policy existence policy
-   * @param sleepMillis pause after each pipeline
+   * @param sleepMillis pause between two pipelines
    * @param initialDb the db the connection starts on
    */
   public record Settings(
@@ -952,7 +952,9 @@ public final class PipelinedWriter implements KeyWriter {
               + "); point --to at its primary",
           readOnly);
     }
-    if (settings.sleepMillis() > 0) {
+    // Like the original script, pause between pipelines, not after the last one: another
+    // pipeline is being built exactly when this one was read on its way out (rotate).
+    if (settings.sleepMillis() > 0 && buildingCount > 0) {
       sleeper.sleep(settings.sleepMillis());
     }
   }

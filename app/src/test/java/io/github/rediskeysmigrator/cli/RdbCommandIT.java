@@ -383,21 +383,61 @@ class RdbCommandIT {
   }
 
   @Test
-  void sleepPausesAfterEachPipeline() throws IOException {
+  void sleepPausesBetweenPipelinesButNotAfterTheLast() throws IOException {
     try (Jedis s = source.server().client()) {
       SampleData.fillStrings(s, "k", 50);
     }
     Path file = source.server().saveTo(tmp.resolve("few.rdb"));
+    List<Long> pauses = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
-    long start = System.nanoTime();
     Tool.Result r =
-        rdb(Map.of("SLEEP_TIME", "0.1"), file.toString(), "--to", dest.uri(), "--pipeline", "10");
-    long millis = (System.nanoTime() - start) / 1_000_000;
+        Tool.run(
+            Map.of("SLEEP_TIME", "0.1"),
+            pauses::add,
+            "rdb",
+            file.toString(),
+            "--to",
+            dest.uri(),
+            "--pipeline",
+            "10",
+            "--report",
+            tmp.resolve("report.json").toString());
 
     assertEquals(0, r.exit(), r::toString);
-    // Five pipelines of ten keys, a pause of 100 ms after each.
-    assertTrue(millis >= 500, "took only " + millis + " ms");
+    // Five pipelines of ten keys: the original script sleeps after each one but the last.
+    assertEquals(List.of(100L, 100L, 100L, 100L), pauses);
     assertField(report(), "written", 50);
+    try (Jedis d = dest.server().client()) {
+      assertEquals(50, d.dbSize());
+    }
+  }
+
+  @Test
+  void sleepAlsoPausesAfterEveryExistingLimitSkippedKeys() throws IOException {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 50);
+    }
+    Path file = source.server().saveTo(tmp.resolve("few.rdb"));
+    rdb(file.toString(), "--to", dest.uri());
+    List<Long> pauses = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+    Tool.Result r =
+        Tool.run(
+            Map.of("SLEEP_TIME", "0.1", "MAX_PROCESSED_EXISTING_KEYS_LIMIT", "20"),
+            pauses::add,
+            "rdb",
+            file.toString(),
+            "--to",
+            dest.uri(),
+            "--pipeline",
+            "50",
+            "--report",
+            tmp.resolve("report.json").toString());
+
+    assertEquals(0, r.exit(), r::toString);
+    // One pipeline (no pause between pipelines), and 50 skipped keys pass the limit twice.
+    assertEquals(List.of(100L, 100L), pauses);
+    assertField(report(), "skipped_existing", 50);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.cli;
 
+import io.github.rediskeysmigrator.core.Sleeper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,12 +26,17 @@ final class Tool {
   }
 
   static Result run(Map<String, String> env, String... args) {
+    return run(env, Sleeper.SYSTEM, args);
+  }
+
+  /** Runs with every pause of the tool going through {@code sleeper}. */
+  static Result run(Map<String, String> env, Sleeper sleeper, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      exit = Main.of(env, o, e, Clock.systemUTC()).execute(args);
+      exit = Main.of(env, o, e, Clock.systemUTC(), sleeper).execute(args);
     }
     return new Result(
         exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
