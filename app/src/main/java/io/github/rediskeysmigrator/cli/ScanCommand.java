@@ -30,7 +30,8 @@ import redis.clients.jedis.HostAndPort;
           + " trip per batch reads every key's DUMP payload and expiry, and the destination gets"
           + " RESTORE with the absolute expiry (or the key rewritten as plain commands when the"
           + " destination is older than the source). Reading and writing overlap.",
-      "When --from is a node of a Redis Cluster, every master is scanned at once (db 0 only).",
+      "When --from is a node of a Redis Cluster, every master is scanned at once (db 0 only), or"
+          + " the one --shard-index names.",
       "Configured by options or by the original script's variables (SOURCE_REDIS_HOST, ...)."
     })
 final class ScanCommand implements Callable<Integer> {
@@ -47,6 +48,20 @@ final class ScanCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   int scanCount;
 
+  @Option(
+      names = "--shard-index",
+      paramLabel = "N",
+      description = {
+        "Read only the N-th master of a cluster source (from 0, masters ordered by the lowest"
+            + " hash slot they own), e.g. one pod of a Kubernetes Indexed Job per master; a"
+            + " single-node source is shard 0. Default: the environment variable "
+            + ShardChoice.INDEX_VARIABLE
+            + " when set, else every master. "
+            + ShardChoice.INDEX_PLACEHOLDER
+            + " in --report and --error-log is replaced by N."
+      })
+  Integer shardIndex;
+
   @Mixin DestinationOptions destination = new DestinationOptions();
 
   @Mixin PipelineOptions pipeline = new PipelineOptions();
@@ -59,6 +74,14 @@ final class ScanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    ShardChoice shard;
+    try {
+      shard = ShardChoice.of(shardIndex, ctx.env());
+      shard.expandNames(pipeline);
+    } catch (IllegalArgumentException e) {
+      ctx.err().println("error: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
     Tls tls;
     try {
       tls = tlsOptions.build(ctx.err());
@@ -108,6 +131,14 @@ final class ScanCommand implements Callable<Integer> {
           "scan", from.toString(), "", pipeline, ExitCode.CONNECTION, e.getMessage());
     }
     if (!cluster) {
+      try {
+        shard.select(
+            List.of(from), "master", " (the source is not a cluster)", String::valueOf, ctx.err());
+      } catch (IllegalArgumentException e) {
+        conn.close();
+        return runner.failBeforeStart(
+            "scan", from.toString(), "", pipeline, ExitCode.USAGE, e.getMessage());
+      }
       ScanSource keys = scanSource(conn, from, dbs, info, tls);
       // DUMP payloads carry the source server's own RDB version.
       return runner.run("scan", from.toString(), keys, info.maxRdbVersion(), pipeline, destination);
@@ -126,8 +157,21 @@ final class ScanCommand implements Callable<Integer> {
     List<ScanSource> masters = new ArrayList<>();
     List<Connection> opened = new ArrayList<>();
     int newest = 0;
+    List<HostAndPort> chosen;
     try (Connection seed = conn) {
-      for (HostAndPort master : ClusterSlots.query(seed).masters()) {
+      chosen =
+          shard.select(
+              ClusterSlots.query(seed).mastersBySlot(),
+              "master",
+              " in the cluster",
+              m -> from.withAddress(m.getHost(), m.getPort()).toString(),
+              ctx.err());
+    } catch (IllegalArgumentException e) {
+      return runner.failBeforeStart(
+          "scan", from.toString(), "", pipeline, ExitCode.USAGE, e.getMessage());
+    }
+    try {
+      for (HostAndPort master : chosen) {
         RedisUri node = from.withAddress(master.getHost(), master.getPort());
         Connection c = RedisConnector.connect(node, 0, "source", tls, pipeline.timeoutMillis());
         opened.add(c);

@@ -16,12 +16,6 @@ import picocli.CommandLine.Option;
  * the run writes.
  */
 final class ShardOptions {
-  /** The variable Kubernetes sets in every pod of an Indexed Job to the pod's completion index. */
-  static final String INDEX_VARIABLE = "JOB_COMPLETION_INDEX";
-
-  /** Replaced by the shard index in --report and --error-log. */
-  static final String INDEX_PLACEHOLDER = "{index}";
-
   @Option(
       names = "--files-from",
       paramLabel = "LIST",
@@ -38,9 +32,9 @@ final class ShardOptions {
         "Migrate only the N-th input file (from 0, in the order of FILE... then --files-from),"
             + " e.g. one pod of a Kubernetes Indexed Job per shard. Default: the environment"
             + " variable "
-            + INDEX_VARIABLE
+            + ShardChoice.INDEX_VARIABLE
             + " when set, else every file. "
-            + INDEX_PLACEHOLDER
+            + ShardChoice.INDEX_PLACEHOLDER
             + " in --report and --error-log is replaced by N."
       })
   Integer shardIndex;
@@ -64,69 +58,9 @@ final class ShardOptions {
           "no input files: give FILE... or --files-from LIST"
               + (filesFrom != null ? " (" + filesFrom + " lists none)" : ""));
     }
-    Integer index = shardIndex;
-    String from = "--shard-index";
-    if (index == null) {
-      String value = env.get(INDEX_VARIABLE);
-      if (value != null && !value.isBlank()) {
-        from = INDEX_VARIABLE;
-        try {
-          index = Integer.valueOf(value.trim());
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(
-              INDEX_VARIABLE + " must be a whole number, got '" + value + "'", e);
-        }
-      }
-    }
-    if (index == null) {
-      opts.report = expand(opts.report, null, "--report");
-      opts.errorLog = expand(opts.errorLog, null, "--error-log");
-      return all;
-    }
-    if (index < 0 || index >= all.size()) {
-      int n = all.size();
-      throw new IllegalArgumentException(
-          from
-              + " "
-              + index
-              + " is out of range: "
-              + n
-              + (n == 1 ? " input file" : " input files")
-              + " (indexes 0 to "
-              + (n - 1)
-              + ")");
-    }
-    Path file = all.get(index);
-    err.println(
-        "shard "
-            + index
-            + " of "
-            + all.size()
-            + (from.equals(INDEX_VARIABLE) ? " (from " + INDEX_VARIABLE + ")" : "")
-            + ": "
-            + file);
-    opts.report = expand(opts.report, index, "--report");
-    opts.errorLog = expand(opts.errorLog, index, "--error-log");
-    return List.of(file);
-  }
-
-  /** {@code path} with {@code {index}} replaced by {@code index}. */
-  static Path expand(Path path, Integer index, String option) {
-    if (path == null || !path.toString().contains(INDEX_PLACEHOLDER)) {
-      return path;
-    }
-    if (index == null) {
-      throw new IllegalArgumentException(
-          option
-              + " "
-              + path
-              + " contains "
-              + INDEX_PLACEHOLDER
-              + " but no shard index is set (--shard-index or "
-              + INDEX_VARIABLE
-              + ")");
-    }
-    return Path.of(path.toString().replace(INDEX_PLACEHOLDER, Integer.toString(index)));
+    ShardChoice shard = ShardChoice.of(shardIndex, env);
+    shard.expandNames(opts);
+    return shard.select(all, "input file", "", Path::toString, err);
   }
 
   /** The paths listed in {@code list}, one a line, relative ones as given (to the working dir). */

@@ -38,7 +38,8 @@ import redis.clients.jedis.Protocol;
           + " until stopped (Ctrl-C or SIGTERM: the writer is flushed, the checkpoint saved, exit"
           + " 130).",
       "When --from is a node of a Redis Cluster, every master is followed (one replication"
-          + " stream each; --checkpoint keeps one resume point per master). Into a cluster"
+          + " stream each; --checkpoint keeps one resume point per master), or the one"
+          + " --shard-index names. Into a cluster"
           + " destination, each command goes to the master of its keys' slot; see the README for"
           + " the commands a cluster cannot take.",
       "Hosts without PSYNC (AWS ElastiCache) cannot be followed: use `rdb` on a downloaded"
@@ -80,6 +81,20 @@ final class SyncCommand implements Callable<Integer> {
       })
   String onFullResync;
 
+  @Option(
+      names = "--shard-index",
+      paramLabel = "N",
+      description = {
+        "Follow only the N-th master of a cluster source (from 0, masters ordered by the lowest"
+            + " hash slot they own), e.g. one pod of a Kubernetes Indexed Job per master; a"
+            + " single-node source is shard 0. Default: the environment variable "
+            + ShardChoice.INDEX_VARIABLE
+            + " when set, else every master. "
+            + ShardChoice.INDEX_PLACEHOLDER
+            + " in --report, --error-log and --checkpoint is replaced by N."
+      })
+  Integer shardIndex;
+
   @Mixin PipelineOptions pipeline = new PipelineOptions();
 
   @Mixin BigKeyOptions bigKeys = new BigKeyOptions();
@@ -92,6 +107,15 @@ final class SyncCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    ShardChoice shard;
+    try {
+      shard = ShardChoice.of(shardIndex, ctx.env());
+      shard.expandNames(pipeline);
+      checkpoint = shard.expand(checkpoint, "--checkpoint");
+    } catch (IllegalArgumentException e) {
+      ctx.err().println("error: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
     Tls tls;
     try {
       tls = tlsOptions.build(ctx.err());
@@ -121,7 +145,16 @@ final class SyncCommand implements Callable<Integer> {
       info = ServerInfo.query(conn);
       commands = CommandTable.query(conn);
       if (ClusterSlots.isCluster(conn)) {
-        masters = ClusterSlots.query(conn).masters();
+        masters =
+            shard.select(
+                ClusterSlots.query(conn).mastersBySlot(),
+                "master",
+                " in the cluster",
+                m -> from.withAddress(m.getHost(), m.getPort()).toString(),
+                ctx.err());
+      } else {
+        shard.select(
+            List.of(from), "master", " (the source is not a cluster)", String::valueOf, ctx.err());
       }
       if (!replicationAllowed(conn)) {
         return runner.failBeforeStart(
@@ -139,6 +172,8 @@ final class SyncCommand implements Callable<Integer> {
     } catch (ConnectException e) {
       return runner.failBeforeStart(
           "sync", label, "", pipeline, ExitCode.CONNECTION, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      return runner.failBeforeStart("sync", label, "", pipeline, ExitCode.USAGE, e.getMessage());
     }
     if (masters != null) {
       return syncCluster(runner, from, masters, commands, checkpointer, tls);

@@ -65,6 +65,22 @@ public final class ClusterSlots {
     return masters;
   }
 
+  /**
+   * The masters ordered by the lowest hash slot each owns: the same order from any node, whatever
+   * order its CLUSTER SLOTS reply has (older servers group it by node).
+   */
+  public List<HostAndPort> mastersBySlot() {
+    List<HostAndPort> out = new ArrayList<>();
+    boolean[] seen = new boolean[masters.size()];
+    for (int o : owner) {
+      if (o >= 0 && !seen[o]) {
+        seen[o] = true;
+        out.add(masters.get(o));
+      }
+    }
+    return out;
+  }
+
   /** Index in {@link #masters} of the master owning {@code slot}, or -1 when none does. */
   public int owner(int slot) {
     return owner[slot];

@@ -8,6 +8,7 @@ import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.LocalCluster;
+import io.github.rediskeysmigrator.testing.RedisServer;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.charset.StandardCharsets;
@@ -400,6 +401,108 @@ class ClusterIT {
     Tool.Result otherDb =
         Tool.run("scan", "--from", sourceCluster.uri(), "--db", "1", "--to", single.uri());
     assertEquals(2, otherDb.exit(), otherDb::toString);
+  }
+
+  /** The source cluster's nodes in the order of the lowest hash slot each owns. */
+  private static List<RedisServer> sourceMastersBySlot() {
+    Map<Integer, Long> lowest = new java.util.HashMap<>();
+    try (Jedis j = sourceCluster.nodes().get(0).client()) {
+      for (Object r : j.clusterSlots()) {
+        List<?> range = (List<?>) r;
+        int port = ((Long) ((List<?>) range.get(2)).get(1)).intValue();
+        lowest.merge(port, (Long) range.get(0), Math::min);
+      }
+    }
+    List<RedisServer> masters = new ArrayList<>(sourceCluster.nodes());
+    masters.removeIf(n -> !lowest.containsKey(n.port()));
+    masters.sort(java.util.Comparator.comparing(n -> lowest.get(n.port())));
+    return masters;
+  }
+
+  @Test
+  void shardIndexTakesOneMasterOfAClusterSourceInScanAndSync() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "");
+      SampleData.fillStrings(s, "many:", 3000);
+      sourceCluster.load(s);
+    }
+    List<RedisServer> masters = sourceMastersBySlot();
+    assertEquals(3, masters.size());
+    Map<String, String> union = new TreeMap<>();
+    for (int i = 0; i < masters.size(); i++) {
+      Map<String, String> own;
+      try (Jedis m = masters.get(i).client()) {
+        own = Dataset.of(m);
+      }
+      assertTrue(own.size() > 500, "master " + i + " holds " + own.size() + " keys");
+
+      // scan, the index from JOB_COMPLETION_INDEX as in a Kubernetes Indexed Job.
+      single.server().flushAll();
+      Tool.Result scan =
+          Tool.run(
+              Map.of("JOB_COMPLETION_INDEX", String.valueOf(i)),
+              "scan",
+              "--from",
+              sourceCluster.uri(),
+              "--to",
+              single.uri(),
+              "--report",
+              tmp.resolve("scan-{index}.json").toString(),
+              "--error-log",
+              tmp.resolve("e.log").toString());
+      assertEquals(0, scan.exit(), scan::toString);
+      assertTrue(
+          scan.err()
+              .contains(
+                  "shard "
+                      + i
+                      + " of 3 (from JOB_COMPLETION_INDEX): redis://127.0.0.1:"
+                      + masters.get(i).port()),
+          scan.err());
+      assertEquals(own, dataset(single));
+      assertAccounted(tmp.resolve("scan-" + i + ".json"), own.size());
+
+      // sync, the index as an option, into the cluster; one checkpoint file per index.
+      cluster.nodes().forEach(RedisServer::flushAll);
+      try (JarRun sync =
+          JarRun.start(
+              tmp,
+              Map.of(),
+              "sync",
+              "--from",
+              sourceCluster.uri(),
+              "--to",
+              cluster.uri(),
+              "--shard-index",
+              String.valueOf(i),
+              "--snapshot-only",
+              "--checkpoint",
+              tmp.resolve("ck-{index}").toString(),
+              "--report",
+              tmp.resolve("sync-{index}.json").toString(),
+              "--error-log",
+              tmp.resolve("e.log").toString())) {
+        assertEquals(0, sync.waitFor(60), sync::toString);
+      }
+      assertEquals(own, dataset(cluster));
+      assertAccounted(tmp.resolve("sync-" + i + ".json"), own.size());
+      assertTrue(Files.exists(tmp.resolve("ck-" + i)), "checkpoint ck-" + i);
+      union.putAll(own);
+    }
+    assertEquals(dataset(sourceCluster), union);
+
+    Tool.Result outside =
+        Tool.run("scan", "--from", sourceCluster.uri(), "--to", single.uri(), "--shard-index", "3");
+    assertEquals(2, outside.exit(), outside::toString);
+    assertTrue(
+        outside.err().contains("--shard-index 3 is out of range: 3 masters in the cluster"),
+        outside.err());
+    Tool.Result notACluster =
+        Tool.run("scan", "--from", source.uri(), "--to", single.uri(), "--shard-index", "1");
+    assertEquals(2, notACluster.exit(), notACluster::toString);
+    assertTrue(
+        notACluster.err().contains("1 master (the source is not a cluster) (indexes 0 to 0)"),
+        notACluster.err());
   }
 
   private JarRun sync(String from, String to) {
