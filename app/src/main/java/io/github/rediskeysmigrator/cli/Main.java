@@ -5,9 +5,10 @@ import io.github.rediskeysmigrator.core.Sleeper;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,8 +32,6 @@ import picocli.CommandLine.Spec;
           + " interrupted."
     })
 public final class Main implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(Main.class);
-
   private final Context ctx;
 
   Main(Context ctx) {
@@ -54,13 +53,23 @@ public final class Main implements Callable<Integer> {
   /** Parses and runs {@code args}; returns the exit code. */
   int execute(String... args) {
     CommandLine cl = new CommandLine(this);
-    cl.addSubcommand("rdb", new CommandLine(new RdbCommand(ctx)));
-    cl.addSubcommand("scan", new CommandLine(new ScanCommand(ctx)));
-    cl.addSubcommand("sync", new CommandLine(new SyncCommand(ctx)));
-    cl.addSubcommand("verify", new CommandLine(new VerifyCommand(ctx)));
-    cl.addSubcommand("inspect", new CommandLine(new InspectCommand(ctx)));
-    cl.addSubcommand("report", ReportCommand.commandLine(ctx));
-    cl.addSubcommand("help", new CommandLine.HelpCommand());
+    Map<String, Supplier<CommandLine>> commands = new LinkedHashMap<>();
+    commands.put("rdb", () -> new CommandLine(new RdbCommand(ctx)));
+    commands.put("scan", () -> new CommandLine(new ScanCommand(ctx)));
+    commands.put("sync", () -> new CommandLine(new SyncCommand(ctx)));
+    commands.put("verify", () -> new CommandLine(new VerifyCommand(ctx)));
+    commands.put("inspect", () -> new CommandLine(new InspectCommand(ctx)));
+    commands.put("report", () -> ReportCommand.commandLine(ctx));
+    commands.put("help", () -> new CommandLine(new CommandLine.HelpCommand()));
+    // Building a command's model is picocli reflecting over its options, a noticeable part of
+    // the start-up: a run names its command first, so only that one is built. Anything else
+    // (usage, help, a misspelt command) gets them all, for the listing and the suggestions.
+    String first = args.length > 0 ? args[0] : "";
+    if (commands.containsKey(first) && !first.equals("help")) {
+      cl.addSubcommand(first, commands.get(first).get());
+    } else {
+      commands.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+    }
     cl.setDefaultValueProvider(new EnvDefaults(ctx.env()));
     cl.getSubcommands()
         .values()
@@ -77,7 +86,8 @@ public final class Main implements Callable<Integer> {
             ctx.err().println("error: " + e.getMessage());
             return ExitCode.USAGE;
           }
-          log.error("unexpected failure", e);
+          // Looked up here, not in a static field: logging starts only when something logs.
+          LoggerFactory.getLogger(Main.class).error("unexpected failure", e);
           ctx.err().println("error: unexpected failure: " + e);
           return ExitCode.KEY_ERRORS;
         });
