@@ -16,9 +16,10 @@ import java.util.function.Supplier;
 
 /**
  * Writes into a Redis Cluster: each key goes to the master that owns its hash slot, through one
- * pipelined writer per master. A key answered with MOVED, ASK, TRYAGAIN or CLUSTERDOWN (a slot
- * being moved, a failover) is sent again once the slot map has been read anew, after a pause, up to
- * a bounded number of rounds.
+ * pipelined writer per master. A key answered with ASK (its slot is being moved) goes at once to
+ * the importing node, preceded by ASKING, when one RESTORE writes it. Otherwise a key answered with
+ * MOVED, ASK, TRYAGAIN or CLUSTERDOWN (a slot being moved, a failover) is sent again once the slot
+ * map has been read anew, after a pause, up to a bounded number of rounds.
  *
  * <p>Live commands go the same way, by the slot of their keys; each master's writer keeps their
  * order, and their outcomes reach the run in stream order ({@link CommandOrder}), so a checkpoint
@@ -49,6 +50,10 @@ public final class ClusterWriter implements KeyWriter {
   private final CommandKeys commandKeys;
   // Keys, commands and transactions the cluster redirected, to be sent again in order.
   private final List<Object> redirected = new ArrayList<>();
+  // Keys answered with ASK (their slot is being moved), each with the node importing it.
+  private final List<Asked> asked = new ArrayList<>();
+  // Writers to nodes that import a slot, by address: a new master may own no slot yet.
+  private final java.util.Map<String, PipelinedWriter> importers = new java.util.HashMap<>();
   // The source transaction being collected (from its MULTI), or null.
   private List<CommandEvent> transaction;
   private ClusterSlots slots;
@@ -88,6 +93,8 @@ public final class ClusterWriter implements KeyWriter {
 
   private void open(ClusterSlots map) {
     writers.forEach(PipelinedWriter::close);
+    importers.values().forEach(PipelinedWriter::close);
+    importers.clear();
     slots = map;
     Redirects redirects = new Redirects();
     List<PipelinedWriter> opened = new ArrayList<>();
@@ -336,10 +343,25 @@ public final class ClusterWriter implements KeyWriter {
 
   @Override
   public void flush() throws WriteException, InterruptedException {
-    for (PipelinedWriter w : writers) {
-      w.flush();
-    }
-    for (int round = 1; !redirected.isEmpty(); round++) {
+    flushAll();
+    for (int round = 1; !redirected.isEmpty() || !asked.isEmpty(); round++) {
+      if (!asked.isEmpty() && round <= REDIRECT_ROUNDS) {
+        // ASK: the slot is being moved and the key is not at its owner any more (or not yet
+        // anywhere); the importing node takes it right away when ASKING comes first.
+        List<Asked> now = new ArrayList<>(asked);
+        asked.clear();
+        for (Asked a : now) {
+          if (!importer(a.node()).writeAsking(a.event())) {
+            redirected.add(a.event());
+          }
+        }
+        flushAll();
+        if (redirected.isEmpty()) {
+          continue;
+        }
+      }
+      redirected.addAll(asked.stream().map(Asked::event).toList());
+      asked.clear();
       List<Object> again = new ArrayList<>(redirected);
       redirected.clear();
       if (round > REDIRECT_ROUNDS) {
@@ -366,11 +388,35 @@ public final class ClusterWriter implements KeyWriter {
           sendTransaction(tx);
         }
       }
-      for (PipelinedWriter w : writers) {
-        w.flush();
-      }
+      flushAll();
     }
   }
+
+  private void flushAll() throws WriteException, InterruptedException {
+    for (PipelinedWriter w : writers) {
+      w.flush();
+    }
+    for (PipelinedWriter w : importers.values()) {
+      w.flush();
+    }
+  }
+
+  /** The writer to the node at {@code address} ({@code host:port}), opened on first use. */
+  private PipelinedWriter importer(String address) {
+    PipelinedWriter w = importers.get(address);
+    if (w == null) {
+      int colon = address.lastIndexOf(':');
+      redis.clients.jedis.HostAndPort node =
+          new redis.clients.jedis.HostAndPort(
+              address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+      w = writerFor.apply(node, new Redirects());
+      importers.put(address, w);
+    }
+    return w;
+  }
+
+  /** A key the cluster answered with ASK, and the node ({@code host:port}) to ask. */
+  private record Asked(KeyEvent event, String node) {}
 
   @Override
   public void restoreFunctions(List<byte[]> libraries, FunctionListener functions)
@@ -384,6 +430,7 @@ public final class ClusterWriter implements KeyWriter {
   @Override
   public void close() {
     writers.forEach(PipelinedWriter::close);
+    importers.values().forEach(PipelinedWriter::close);
   }
 
   /** Passes outcomes on, but keeps keys the cluster redirected for another round. */
@@ -394,7 +441,11 @@ public final class ClusterWriter implements KeyWriter {
 
     @Override
     public void failed(KeyEvent event, String reason) {
-      if (redirect(reason)) {
+      // ASK <slot> <host>:<port>
+      String[] ask = reason.split(" ");
+      if (ask.length == 3 && ask[0].equals("ASK") && ask[2].lastIndexOf(':') > 0) {
+        asked.add(new Asked(event, ask[2]));
+      } else if (redirect(reason)) {
         redirected.add(event);
       } else {
         listener.failed(event, reason);

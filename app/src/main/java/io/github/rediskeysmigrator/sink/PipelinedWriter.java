@@ -47,6 +47,7 @@ public final class PipelinedWriter implements KeyWriter {
   private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ASKING = "ASKING".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] LOAD = "LOAD".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
@@ -237,6 +238,31 @@ public final class PipelinedWriter implements KeyWriter {
     if (buildingCount == building.length) {
       rotate();
     }
+  }
+
+  /**
+   * Sends {@code event}'s RESTORE preceded by ASKING, for a cluster node that imports the key's
+   * slot (the owner answered ASK): the node then takes the one command that follows. Only a key
+   * written by one RESTORE can go this way; false means the key was not sent (a rewrite would need
+   * ASKING before each of its commands, and its temporary key is not in the slot being moved), and
+   * the caller must send it again the ordinary way later. A key sent again after a reconnect goes
+   * without ASKING, and is redirected again if need be.
+   */
+  public boolean writeAsking(KeyEvent event) throws WriteException, InterruptedException {
+    if (event.db() != currentDb
+        || event.file() != null
+        || !server.restores(event.payloadRdbVersion())) {
+      return false;
+    }
+    sendFollowUps();
+    // The key was paced by --max-rate when first sent.
+    sendSlot(new Control("ASKING"), ASKING);
+    byte[][] args = restoreArgs(event);
+    byte[][] argv = new byte[args.length + 1][];
+    argv[0] = RESTORE;
+    System.arraycopy(args, 0, argv, 1, args.length);
+    sendSlot(event, argv);
+    return true;
   }
 
   /**

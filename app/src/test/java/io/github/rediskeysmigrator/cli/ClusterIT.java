@@ -237,6 +237,92 @@ class ClusterIT {
     assertEquals(20_000, cluster.dbSize());
   }
 
+  /**
+   * A slot left half moved (MIGRATING at its owner, IMPORTING at another master, as during a
+   * reshard): its new keys are answered with ASK, and go to the importing node with ASKING, at
+   * once, instead of waiting for the move to end.
+   */
+  @Test
+  void keysOfASlotBeingMovedGoToTheImportingNodeWithAsking() throws Exception {
+    RedisServer owner = cluster.nodes().get(2);
+    RedisServer importing = cluster.nodes().get(0);
+    int slot;
+    String tag;
+    String ownerId;
+    String importingId;
+    try (Jedis o = owner.client();
+        Jedis i = importing.client()) {
+      ownerId = o.clusterMyId();
+      importingId = i.clusterMyId();
+      int n = 0;
+      while (true) {
+        String candidate = "{ask" + n++ + "}";
+        int s = (int) o.clusterKeySlot(candidate);
+        if (ownerOf(o, s) == owner.port()) {
+          slot = s;
+          tag = candidate;
+          break;
+        }
+      }
+    }
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, tag + ":moving:", 300);
+      SampleData.fillStrings(s, "elsewhere:", 300);
+    }
+    Path file = source.server().saveTo(tmp.resolve("d.rdb"));
+    Map<String, String> expected;
+    try (Jedis s = source.server().client()) {
+      expected = Dataset.of(s);
+    }
+    try (Jedis o = owner.client();
+        Jedis i = importing.client()) {
+      i.clusterSetSlotImporting(slot, ownerId);
+      o.clusterSetSlotMigrating(slot, importingId);
+    }
+    try {
+      long started = System.nanoTime();
+      Tool.Result r =
+          Tool.run(
+              "rdb",
+              file.toString(),
+              "--to",
+              cluster.uri(),
+              "--report",
+              tmp.resolve("r.json").toString(),
+              "--error-log",
+              tmp.resolve("e.log").toString());
+      long millis = (System.nanoTime() - started) / 1_000_000;
+
+      assertEquals(0, r.exit(), r::toString);
+      assertAccounted(tmp.resolve("r.json"), 600);
+      try (Jedis o = owner.client();
+          Jedis i = importing.client()) {
+        assertEquals(0, o.clusterCountKeysInSlot(slot));
+        assertEquals(300, i.clusterCountKeysInSlot(slot));
+      }
+      // Without ASKING the keys would wait out the redirect rounds (about 11 s), then fail.
+      assertTrue(millis < 8_000, "took " + millis + " ms");
+    } finally {
+      // The move ends: every master hears that the importing node owns the slot now.
+      for (RedisServer node : cluster.nodes()) {
+        try (Jedis j = node.client()) {
+          j.clusterSetSlotNode(slot, importingId);
+        }
+      }
+    }
+    assertEquals(expected, dataset(cluster));
+  }
+
+  private static int ownerOf(Jedis node, int slot) {
+    for (Object r : node.clusterSlots()) {
+      List<?> range = (List<?>) r;
+      if ((Long) range.get(0) <= slot && slot <= (Long) range.get(1)) {
+        return ((Long) ((List<?>) range.get(2)).get(1)).intValue();
+      }
+    }
+    return -1;
+  }
+
   @Test
   void otherDbsMustBeFoldedIntoDbZero() throws Exception {
     try (Jedis s = source.server().client()) {
