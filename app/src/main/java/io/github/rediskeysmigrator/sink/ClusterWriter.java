@@ -17,9 +17,10 @@ import java.util.function.Supplier;
 /**
  * Writes into a Redis Cluster: each key goes to the master that owns its hash slot, through one
  * pipelined writer per master. A key answered with ASK (its slot is being moved) goes at once to
- * the importing node, preceded by ASKING, when one RESTORE writes it. Otherwise a key answered with
- * MOVED, ASK, TRYAGAIN or CLUSTERDOWN (a slot being moved, a failover) is sent again once the slot
- * map has been read anew, after a pause, up to a bounded number of rounds.
+ * the importing node, preceded by ASKING, when one RESTORE writes it; so does a live command on one
+ * key. Otherwise a key answered with MOVED, ASK, TRYAGAIN or CLUSTERDOWN (a slot being moved, a
+ * failover) is sent again once the slot map has been read anew, after a pause, up to a bounded
+ * number of rounds.
  *
  * <p>Live commands go the same way, by the slot of their keys; each master's writer keeps their
  * order, and their outcomes reach the run in stream order ({@link CommandOrder}), so a checkpoint
@@ -48,10 +49,9 @@ public final class ClusterWriter implements KeyWriter {
   private final Sleeper sleeper;
   private final CommandOrder order;
   private final CommandKeys commandKeys;
-  // Keys, commands and transactions the cluster redirected, to be sent again in order.
+  // Keys, commands and transactions the cluster redirected, to be sent again in order; those
+  // answered with ASK that one command writes are wrapped in Asked.
   private final List<Object> redirected = new ArrayList<>();
-  // Keys answered with ASK (their slot is being moved), each with the node importing it.
-  private final List<Asked> asked = new ArrayList<>();
   // Writers to nodes that import a slot, by address: a new master may own no slot yet.
   private final java.util.Map<String, PipelinedWriter> importers = new java.util.HashMap<>();
   // The source transaction being collected (from its MULTI), or null.
@@ -344,26 +344,21 @@ public final class ClusterWriter implements KeyWriter {
   @Override
   public void flush() throws WriteException, InterruptedException {
     flushAll();
-    for (int round = 1; !redirected.isEmpty() || !asked.isEmpty(); round++) {
-      if (!asked.isEmpty() && round <= REDIRECT_ROUNDS) {
-        // ASK: the slot is being moved and the key is not at its owner any more (or not yet
-        // anywhere); the importing node takes it right away when ASKING comes first.
-        List<Asked> now = new ArrayList<>(asked);
-        asked.clear();
-        for (Asked a : now) {
-          if (!importer(a.node()).writeAsking(a.event())) {
-            redirected.add(a.event());
-          }
-        }
-        flushAll();
-        if (redirected.isEmpty()) {
-          continue;
-        }
-      }
-      redirected.addAll(asked.stream().map(Asked::event).toList());
-      asked.clear();
+    for (int round = 1; !redirected.isEmpty(); round++) {
       List<Object> again = new ArrayList<>(redirected);
       redirected.clear();
+      if (round <= REDIRECT_ROUNDS && again.stream().allMatch(o -> o instanceof Asked)) {
+        // ASK: the slot is being moved and the key is not at its owner any more (or not yet
+        // anywhere); the importing node takes each one right away when ASKING comes first. Only
+        // when everything waiting is of this kind: nothing may overtake what was redirected
+        // before it.
+        for (Object o : again) {
+          sendAsking((Asked) o);
+        }
+        flushAll();
+        continue;
+      }
+      again.replaceAll(o -> o instanceof Asked a ? a.item() : o);
       if (round > REDIRECT_ROUNDS) {
         String why = "the cluster kept redirecting it (slot moving or cluster down)";
         for (Object o : again) {
@@ -415,8 +410,27 @@ public final class ClusterWriter implements KeyWriter {
     return w;
   }
 
-  /** A key the cluster answered with ASK, and the node ({@code host:port}) to ask. */
-  private record Asked(KeyEvent event, String node) {}
+  /** A key, or a command of one key, the cluster answered with ASK, and the node to ask. */
+  private record Asked(Object item, String node) {}
+
+  private void sendAsking(Asked a) throws WriteException, InterruptedException {
+    PipelinedWriter w = importer(a.node());
+    if (a.item() instanceof KeyEvent event) {
+      if (!w.writeAsking(event)) {
+        redirected.add(event);
+      }
+    } else {
+      Part p = (Part) a.item();
+      parts.put(p.part(), p.whole());
+      w.writeCommandAsking(p.part());
+    }
+  }
+
+  /** The node of an {@code ASK <slot> <host>:<port>} reply, or null for any other reply. */
+  private static String askedNode(String reason) {
+    String[] ask = reason.split(" ");
+    return ask.length == 3 && ask[0].equals("ASK") && ask[2].lastIndexOf(':') > 0 ? ask[2] : null;
+  }
 
   @Override
   public void restoreFunctions(List<byte[]> libraries, FunctionListener functions)
@@ -441,10 +455,9 @@ public final class ClusterWriter implements KeyWriter {
 
     @Override
     public void failed(KeyEvent event, String reason) {
-      // ASK <slot> <host>:<port>
-      String[] ask = reason.split(" ");
-      if (ask.length == 3 && ask[0].equals("ASK") && ask[2].lastIndexOf(':') > 0) {
-        asked.add(new Asked(event, ask[2]));
+      String node = askedNode(reason);
+      if (node != null && writers.get(0).writesInOneCommand(event)) {
+        redirected.add(new Asked(event, node));
       } else if (redirect(reason)) {
         redirected.add(event);
       } else {
@@ -477,7 +490,13 @@ public final class ClusterWriter implements KeyWriter {
         }
         return;
       }
-      if (redirect(reason) && !commandKeys.keys(command.argv()).isEmpty()) {
+      List<byte[]> keys = commandKeys.keys(command.argv());
+      String node = askedNode(reason);
+      if (node != null && keys.size() == 1) {
+        // To the importing node with ASKING, answered then in the name of the whole. (With
+        // several keys, the importing node may refuse it until they all have moved.)
+        redirected.add(new Asked(new Part(command, whole(command)), node));
+      } else if (redirect(reason) && !keys.isEmpty()) {
         // Sent again after the slot map is read anew; answered then in the name of the whole.
         redirected.add(new Part(command, whole(command)));
       } else {

@@ -249,9 +249,7 @@ public final class PipelinedWriter implements KeyWriter {
    * without ASKING, and is redirected again if need be.
    */
   public boolean writeAsking(KeyEvent event) throws WriteException, InterruptedException {
-    if (event.db() != currentDb
-        || event.file() != null
-        || !server.restores(event.payloadRdbVersion())) {
+    if (event.db() != currentDb || !writesInOneCommand(event)) {
       return false;
     }
     sendFollowUps();
@@ -263,6 +261,27 @@ public final class PipelinedWriter implements KeyWriter {
     System.arraycopy(args, 0, argv, 1, args.length);
     sendSlot(event, argv);
     return true;
+  }
+
+  /** Whether {@code event} is written by one RESTORE (not rewritten as several commands). */
+  public boolean writesInOneCommand(KeyEvent event) {
+    return event.file() == null && server.restores(event.payloadRdbVersion());
+  }
+
+  /**
+   * Sends a live command preceded by ASKING, for a cluster node that imports its key's slot (the
+   * owner answered ASK). Not for our own transactions (a checkpoint marker), which a cluster writer
+   * never uses.
+   */
+  public void writeCommandAsking(CommandEvent command) throws WriteException, InterruptedException {
+    if (openRewrites > 0) {
+      // A live command must not overtake the rename of a key the snapshot rewrote.
+      drain();
+    }
+    sendFollowUps();
+    // The command was paced by --max-rate when first sent.
+    sendSlot(new Control("ASKING"), ASKING);
+    sendSlot(command, command.argv());
   }
 
   /**

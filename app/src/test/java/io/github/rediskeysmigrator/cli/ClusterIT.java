@@ -238,48 +238,63 @@ class ClusterIT {
   }
 
   /**
-   * A slot left half moved (MIGRATING at its owner, IMPORTING at another master, as during a
-   * reshard): its new keys are answered with ASK, and go to the importing node with ASKING, at
-   * once, instead of waiting for the move to end.
+   * A slot of the third master left half moved to the first (MIGRATING at its owner, IMPORTING at
+   * the other, as during a reshard), and a hash tag in it; {@link #close} ends the move.
    */
-  @Test
-  void keysOfASlotBeingMovedGoToTheImportingNodeWithAsking() throws Exception {
-    RedisServer owner = cluster.nodes().get(2);
-    RedisServer importing = cluster.nodes().get(0);
-    int slot;
-    String tag;
-    String ownerId;
-    String importingId;
-    try (Jedis o = owner.client();
-        Jedis i = importing.client()) {
-      ownerId = o.clusterMyId();
-      importingId = i.clusterMyId();
-      int n = 0;
-      while (true) {
-        String candidate = "{ask" + n++ + "}";
-        int s = (int) o.clusterKeySlot(candidate);
-        if (ownerOf(o, s) == owner.port()) {
-          slot = s;
-          tag = candidate;
-          break;
+  private static final class HalfMovedSlot implements AutoCloseable {
+    final RedisServer owner = cluster.nodes().get(2);
+    final RedisServer importing = cluster.nodes().get(0);
+    final int slot;
+    final String tag;
+    private final String importingId;
+
+    HalfMovedSlot() {
+      try (Jedis o = owner.client();
+          Jedis i = importing.client()) {
+        String ownerId = o.clusterMyId();
+        importingId = i.clusterMyId();
+        int n = 0;
+        String candidate;
+        do {
+          candidate = "{ask" + n++ + "}";
+        } while (ownerOf(o, (int) o.clusterKeySlot(candidate)) != owner.port());
+        tag = candidate;
+        slot = (int) o.clusterKeySlot(candidate);
+        i.clusterSetSlotImporting(slot, ownerId);
+        o.clusterSetSlotMigrating(slot, importingId);
+      }
+    }
+
+    long keysAt(RedisServer node) {
+      try (Jedis j = node.client()) {
+        return j.clusterCountKeysInSlot(slot);
+      }
+    }
+
+    /** The move ends: every master hears that the importing node owns the slot now. */
+    @Override
+    public void close() {
+      for (RedisServer node : cluster.nodes()) {
+        try (Jedis j = node.client()) {
+          j.clusterSetSlotNode(slot, importingId);
         }
       }
     }
-    try (Jedis s = source.server().client()) {
-      SampleData.fillStrings(s, tag + ":moving:", 300);
-      SampleData.fillStrings(s, "elsewhere:", 300);
-    }
-    Path file = source.server().saveTo(tmp.resolve("d.rdb"));
-    Map<String, String> expected;
-    try (Jedis s = source.server().client()) {
-      expected = Dataset.of(s);
-    }
-    try (Jedis o = owner.client();
-        Jedis i = importing.client()) {
-      i.clusterSetSlotImporting(slot, ownerId);
-      o.clusterSetSlotMigrating(slot, importingId);
-    }
-    try {
+  }
+
+  /**
+   * The new keys of a slot being moved are answered with ASK, and go to the importing node with
+   * ASKING, at once, instead of waiting for the move to end.
+   */
+  @Test
+  void keysOfASlotBeingMovedGoToTheImportingNodeWithAsking() throws Exception {
+    HalfMovedSlot moving = new HalfMovedSlot();
+    try (moving) {
+      try (Jedis s = source.server().client()) {
+        SampleData.fillStrings(s, moving.tag + ":moving:", 300);
+        SampleData.fillStrings(s, "elsewhere:", 300);
+      }
+      Path file = source.server().saveTo(tmp.resolve("d.rdb"));
       long started = System.nanoTime();
       Tool.Result r =
           Tool.run(
@@ -295,22 +310,54 @@ class ClusterIT {
 
       assertEquals(0, r.exit(), r::toString);
       assertAccounted(tmp.resolve("r.json"), 600);
-      try (Jedis o = owner.client();
-          Jedis i = importing.client()) {
-        assertEquals(0, o.clusterCountKeysInSlot(slot));
-        assertEquals(300, i.clusterCountKeysInSlot(slot));
-      }
+      assertEquals(0, moving.keysAt(moving.owner));
+      assertEquals(300, moving.keysAt(moving.importing));
       // Without ASKING the keys would wait out the redirect rounds (about 11 s), then fail.
       assertTrue(millis < 8_000, "took " + millis + " ms");
-    } finally {
-      // The move ends: every master hears that the importing node owns the slot now.
-      for (RedisServer node : cluster.nodes()) {
-        try (Jedis j = node.client()) {
-          j.clusterSetSlotNode(slot, importingId);
+    }
+    assertEquals(dataset(source), dataset(cluster));
+  }
+
+  /** Live commands on one key of a slot being moved go to the importing node with ASKING. */
+  @Test
+  void liveCommandsOnASlotBeingMovedGoToTheImportingNodeWithAsking() throws Exception {
+    HalfMovedSlot moving = new HalfMovedSlot();
+    String t = moving.tag;
+    try (moving) {
+      try (Jedis s = source.server().client()) {
+        s.flushAll();
+        SampleData.fillStrings(s, t + ":snapshot:", 50);
+        SampleData.fillStrings(s, "elsewhere:", 50);
+      }
+      try (JarRun run = sync(source.uri(), cluster.uri())) {
+        await("the snapshot", () -> checkpointOffsets().containsKey(""));
+        try (Jedis s = source.server().client()) {
+          for (int i = 0; i < 200; i++) {
+            s.set(t + ":live:" + i, "v" + i);
+            s.incr(t + ":counter");
+            s.rpush(t + ":list", String.valueOf(i));
+            s.append(t + ":snapshot:" + (i % 50), "+" + i);
+            s.incr("elsewhere:counter");
+          }
+          s.del(t + ":live:7");
+          s.pexpire(t + ":live:8", 3_600_000);
         }
+        long target = sourceOffset();
+        long started = System.nanoTime();
+        await("checkpoint at " + target, () -> checkpointOffsets().getOrDefault("", -1L) >= target);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        // Without ASKING each command would wait out the redirect rounds, then fail.
+        assertTrue(millis < 8_000, "caught up after " + millis + " ms");
+        assertEquals(0, moving.keysAt(moving.owner));
+        // 50 snapshot keys, 199 live keys, the counter and the list.
+        assertEquals(251, moving.keysAt(moving.importing));
+        assertEquals(130, run.terminate(), run::toString);
       }
     }
-    assertEquals(expected, dataset(cluster));
+    assertEquals(dataset(source), dataset(cluster));
+    Map<String, Object> r = assertAccounted(tmp.resolve("r.json"), 100);
+    assertEquals(0L, n(r, "commands_failed"), r::toString);
+    assertEquals(0L, n(r, "errors"), r::toString);
   }
 
   private static int ownerOf(Jedis node, int slot) {
