@@ -132,8 +132,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     if (!cluster) {
       try {
-        shard.select(
-            List.of(from), "master", " (the source is not a cluster)", String::valueOf, ctx.err());
+        shard.singleNode(from, ctx.err());
       } catch (IllegalArgumentException e) {
         conn.close();
         return runner.failBeforeStart(
@@ -159,13 +158,7 @@ final class ScanCommand implements Callable<Integer> {
     int newest = 0;
     List<HostAndPort> chosen;
     try (Connection seed = conn) {
-      chosen =
-          shard.select(
-              ClusterSlots.query(seed).mastersBySlot(),
-              "master",
-              " in the cluster",
-              m -> from.withAddress(m.getHost(), m.getPort()).toString(),
-              ctx.err());
+      chosen = shard.masters(ClusterSlots.query(seed), from, ctx.err());
     } catch (IllegalArgumentException e) {
       return runner.failBeforeStart(
           "scan", from.toString(), "", pipeline, ExitCode.USAGE, e.getMessage());

@@ -1,10 +1,13 @@
 package io.github.rediskeysmigrator.cli;
 
+import io.github.rediskeysmigrator.core.RedisUri;
+import io.github.rediskeysmigrator.sink.ClusterSlots;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import redis.clients.jedis.HostAndPort;
 
 /**
  * The one shard an orchestrator (a Kubernetes Indexed Job, say) gave this run, by its index: from
@@ -106,6 +109,30 @@ record ShardChoice(Integer index, String origin) {
               + ")");
     }
     return Path.of(path.toString().replace(INDEX_PLACEHOLDER, Integer.toString(index)));
+  }
+
+  /**
+   * The masters a run reads from a cluster source: every one, or the one the index names, with
+   * masters ordered by the lowest hash slot each owns (the same order from any node).
+   *
+   * @throws IllegalArgumentException when the index is out of range
+   */
+  List<HostAndPort> masters(ClusterSlots slots, RedisUri from, PrintStream err) {
+    return select(
+        slots.mastersBySlot(),
+        "master",
+        " in the cluster",
+        m -> from.withAddress(m.getHost(), m.getPort()).toString(),
+        err);
+  }
+
+  /**
+   * Checks the index against a single-node source, which is shard 0.
+   *
+   * @throws IllegalArgumentException when the index is not 0
+   */
+  void singleNode(RedisUri from, PrintStream err) {
+    select(List.of(from), "master", " (the source is not a cluster)", String::valueOf, err);
   }
 
   /** {@code {index}} replaced in the report and error log names of {@code opts}. */

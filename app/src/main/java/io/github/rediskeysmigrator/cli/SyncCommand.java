@@ -145,16 +145,9 @@ final class SyncCommand implements Callable<Integer> {
       info = ServerInfo.query(conn);
       commands = CommandTable.query(conn);
       if (ClusterSlots.isCluster(conn)) {
-        masters =
-            shard.select(
-                ClusterSlots.query(conn).mastersBySlot(),
-                "master",
-                " in the cluster",
-                m -> from.withAddress(m.getHost(), m.getPort()).toString(),
-                ctx.err());
+        masters = shard.masters(ClusterSlots.query(conn), from, ctx.err());
       } else {
-        shard.select(
-            List.of(from), "master", " (the source is not a cluster)", String::valueOf, ctx.err());
+        shard.singleNode(from, ctx.err());
       }
       if (!replicationAllowed(conn)) {
         return runner.failBeforeStart(
