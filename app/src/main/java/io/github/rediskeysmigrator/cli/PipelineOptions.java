@@ -103,7 +103,8 @@ final class PipelineOptions {
       description =
           "Wait this long for a reply from the destination or the scan source, or for a write"
               + " to them to complete; a connection stuck for longer counts as lost (then"
-              + " --retries applies). Default: ${DEFAULT-VALUE}.")
+              + " --retries applies). sync's replication stream waits at least 60 s, as an idle"
+              + " source PINGs only every 10 s. Default: ${DEFAULT-VALUE}.")
   BigDecimal timeoutSeconds;
 
   @Option(

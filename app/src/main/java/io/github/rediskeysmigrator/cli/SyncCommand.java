@@ -213,6 +213,7 @@ final class SyncCommand implements Callable<Integer> {
         new PsyncSource(
                 from, commands.names(), resume, snapshotOnly, onFullResync.equals("restart"), tls)
             .reconnecting(pipeline.retries, pipeline.retryBackoffMillis())
+            .readTimeout(pipeline.timeoutMillis())
             .bigKeyThreshold(bigKeys.threshold());
     LiveOptions live = new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, marker);
     return runner.run("sync", label, stream, info.maxRdbVersion(), pipeline, destination, live);
@@ -268,6 +269,7 @@ final class SyncCommand implements Callable<Integer> {
           new PsyncSource(
                   node, commands.names(), point, snapshotOnly, onFullResync.equals("restart"), tls)
               .reconnecting(pipeline.retries, pipeline.retryBackoffMillis())
+              .readTimeout(pipeline.timeoutMillis())
               .bigKeyThreshold(bigKeys.threshold())
               .asStream(node.address()));
     }

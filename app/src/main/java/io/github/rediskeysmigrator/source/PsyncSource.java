@@ -58,6 +58,10 @@ public final class PsyncSource implements KeySource {
   private final boolean fullResyncAllowed;
   private final List<byte[]> functions = new CopyOnWriteArrayList<>();
 
+  /** Redis Replicator's own default, and Redis's repl-timeout: 60 s. */
+  static final int MIN_READ_TIMEOUT_MS = 60_000;
+
+  private int readTimeoutMillis = MIN_READ_TIMEOUT_MS;
   private volatile StoppableReplicator replicator;
   private volatile boolean stopped;
   private volatile long sourceOffset = -1;
@@ -92,7 +96,8 @@ public final class PsyncSource implements KeySource {
             // Replicator counts the first connection as an attempt, and 0 as "forever".
             .setRetries(retries + 1)
             .setRetryTimeInterval((int) Math.min(Integer.MAX_VALUE, retryIntervalMillis))
-            .setConnectionTimeout(5000);
+            .setConnectionTimeout(5000)
+            .setReadTimeout(readTimeoutMillis);
     if (from.password() != null) {
       conf.setAuthUser(from.user()).setAuthPassword(from.password());
     }
@@ -164,6 +169,21 @@ public final class PsyncSource implements KeySource {
     this.retries = attempts;
     this.retryIntervalMillis = intervalMillis;
     return this;
+  }
+
+  /**
+   * How long the stream may stay silent before it counts as broken: {@code timeoutMillis} (the
+   * run's --timeout), but never less than {@link #MIN_READ_TIMEOUT_MS}, since an idle source only
+   * PINGs its replicas every 10 s ({@code repl-ping-replica-period}).
+   */
+  public PsyncSource readTimeout(int timeoutMillis) {
+    this.readTimeoutMillis = readTimeoutFor(timeoutMillis);
+    return this;
+  }
+
+  /** The read timeout used for a run's --timeout of {@code timeoutMillis}. */
+  static int readTimeoutFor(int timeoutMillis) {
+    return Math.max(MIN_READ_TIMEOUT_MS, timeoutMillis);
   }
 
   /** Snapshot values above {@code bytes} are spilled to temporary files, not held in memory. */
