@@ -62,6 +62,20 @@ final class ScanCommand implements Callable<Integer> {
       })
   Integer shardIndex;
 
+  @Option(
+      names = "--big-key-threshold",
+      paramLabel = "BYTES",
+      description = {
+        "A key whose DUMP payload is larger than this is written as plain commands in chunks"
+            + " (RPUSH, HSET, ...) under a temporary key renamed into place, not by one RESTORE"
+            + " as big as the key (a destination refuses a RESTORE above its proto-max-bulk-len,"
+            + " 512 MB by default); its payload waits in a temporary file. The source's DUMP"
+            + " reply is still read whole once. Default: "
+            + Defaults.BIG_KEY_THRESHOLD
+            + " (64 MiB)."
+      })
+  long bigKeyThreshold = Defaults.BIG_KEY_THRESHOLD;
+
   @Mixin DestinationOptions destination = new DestinationOptions();
 
   @Mixin PipelineOptions pipeline = new PipelineOptions();
@@ -101,6 +115,10 @@ final class ScanCommand implements Callable<Integer> {
               : List.copyOf(pipeline.selection.dbs);
       if (scanCount < 1) {
         throw new IllegalArgumentException("--scan-count (SCAN_BATCH_SIZE) must be at least 1");
+      }
+      if (bigKeyThreshold < 1) {
+        throw new IllegalArgumentException(
+            "--big-key-threshold must be at least 1, got " + bigKeyThreshold);
       }
       EnvAddress.Resolved to = destination.resolve(ctx.env());
       if (sameDatabase(from, dbs, to)) {
@@ -200,7 +218,8 @@ final class ScanCommand implements Callable<Integer> {
             () -> RedisConnector.connect(node, dbs.get(0), "source", tls, pipeline.timeoutMillis()),
             pipeline.retries,
             pipeline.retryBackoffMillis(),
-            ctx.sleeper());
+            ctx.sleeper())
+        .bigKeyThreshold(bigKeyThreshold);
   }
 
   private static boolean sameDatabase(RedisUri from, List<Integer> dbs, EnvAddress.Resolved to) {

@@ -3,9 +3,15 @@ package io.github.rediskeysmigrator.source;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
+import io.github.rediskeysmigrator.core.KeyType;
+import io.github.rediskeysmigrator.core.PayloadFile;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.rdb.RdbTypes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +38,7 @@ public final class ScanSource implements KeySource {
   private io.github.rediskeysmigrator.sink.PipelinedWriter.Reconnector reconnector;
   private int retries;
   private long retryBackoffMillis;
+  private long bigKeyThreshold = Long.MAX_VALUE;
   private io.github.rediskeysmigrator.core.Sleeper sleeper =
       io.github.rediskeysmigrator.core.Sleeper.SYSTEM;
   private final List<Integer> dbs;
@@ -269,7 +276,42 @@ public final class ScanSource implements KeySource {
     } else {
       expireAt = now + t;
     }
-    return KeyEvent.of(db, key, RdbTypes.keyType(payload[0] & 0xff), expireAt, payload);
+    KeyType type = RdbTypes.keyType(payload[0] & 0xff);
+    if (payload.length > bigKeyThreshold) {
+      return KeyEvent.inFile(db, key, type, expireAt, spill(payload));
+    }
+    return KeyEvent.of(db, key, type, expireAt, payload);
+  }
+
+  /**
+   * A big key's DUMP payload in a temporary file, so that it is written in chunks (see
+   * PipelinedWriter's rewrite), not by one RESTORE as big as the key, and the payload itself is not
+   * kept in memory while the key waits for the writer.
+   */
+  private static PayloadFile spill(byte[] payload) {
+    Path file = null;
+    try {
+      file = Files.createTempFile("rkm-big-key-", ".payload");
+      file.toFile().deleteOnExit();
+      Files.write(file, payload);
+      return new PayloadFile(file, payload.length, payload[payload.length - 10] & 0xff);
+    } catch (IOException e) {
+      if (file != null) {
+        file.toFile().delete();
+      }
+      throw new UncheckedIOException(
+          "cannot write a big key's payload to a temporary file in "
+              + System.getProperty("java.io.tmpdir")
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** DUMP payloads larger than {@code bytes} are written in chunks from a temporary file. */
+  public ScanSource bigKeyThreshold(long bytes) {
+    this.bigKeyThreshold = bytes;
+    return this;
   }
 
   /**

@@ -105,6 +105,56 @@ class ScanCommandIT {
     assertEquals(SampleData.ALL_TYPES_KEYS, field(report(), "written"));
   }
 
+  private static long bigKeyFiles() throws IOException {
+    try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files.filter(f -> f.getFileName().toString().startsWith("rkm-big-key-")).count();
+    }
+  }
+
+  @Test
+  void keysAboveTheBigKeyThresholdAreWrittenInChunks() throws IOException {
+    String element = "x".repeat(100);
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "small:");
+      for (int i = 0; i < 20_000; i += 1000) {
+        String[] chunk = new String[1000];
+        java.util.Map<String, String> fields = new HashMap<>();
+        java.util.Map<String, Double> scores = new HashMap<>();
+        for (int j = 0; j < 1000; j++) {
+          chunk[j] = element + (i + j);
+          fields.put("f" + (i + j), element);
+          scores.put(element + (i + j), (double) (i + j));
+        }
+        s.rpush("big:list", chunk);
+        s.sadd("big:set", chunk);
+        s.hset("big:hash", fields);
+        s.zadd("big:zset", scores);
+      }
+      s.pexpire("big:hash", 3_600_000);
+    }
+    long filesBefore = bigKeyFiles();
+
+    Tool.Result r =
+        scan(Map.of(), "--from", source.uri(), "--to", dest.uri(), "--big-key-threshold", "100000");
+
+    assertEquals(0, r.exit(), r::toString);
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      assertSameDataset(s, d);
+    }
+    String json = report();
+    assertEquals(SampleData.ALL_TYPES_KEYS + 4, field(json, "written"), json);
+    assertEquals(4, field(json, "rewritten"), json);
+    assertEquals(filesBefore, bigKeyFiles(), "temporary payload files left behind");
+
+    // Again: every key exists now; the big ones are skipped too, and leave no file behind.
+    Tool.Result again =
+        scan(Map.of(), "--from", source.uri(), "--to", dest.uri(), "--big-key-threshold", "100000");
+    assertEquals(0, again.exit(), again::toString);
+    assertEquals(SampleData.ALL_TYPES_KEYS + 4, field(report(), "skipped_existing"));
+    assertEquals(filesBefore, bigKeyFiles(), "temporary payload files left behind");
+  }
+
   @Test
   void existingKeysAreSkippedAndCounted() throws IOException {
     try (Jedis s = source.server().client();
