@@ -18,9 +18,9 @@ import java.util.function.Supplier;
  * Writes into a Redis Cluster: each key goes to the master that owns its hash slot, through one
  * pipelined writer per master. A key answered with ASK (its slot is being moved) goes at once to
  * the importing node, preceded by ASKING, when one RESTORE writes it; so does a live command on one
- * key. Otherwise a key answered with MOVED, ASK, TRYAGAIN or CLUSTERDOWN (a slot being moved, a
- * failover) is sent again once the slot map has been read anew, after a pause, up to a bounded
- * number of rounds.
+ * key, and a transaction in one slot. Otherwise a key answered with MOVED, ASK, TRYAGAIN or
+ * CLUSTERDOWN (a slot being moved, a failover) is sent again once the slot map has been read anew,
+ * after a pause, up to a bounded number of rounds.
  *
  * <p>Live commands go the same way, by the slot of their keys; each master's writer keeps their
  * order, and their outcomes reach the run in stream order ({@link CommandOrder}), so a checkpoint
@@ -236,6 +236,9 @@ public final class ClusterWriter implements KeyWriter {
     final List<CommandEvent> block;
     final int slot;
     boolean redirected;
+    // The node named by the ASK replies to its commands, when no other redirect came for it.
+    String askNode;
+    boolean otherRedirect;
     String failure;
 
     TxBlock(List<CommandEvent> block, int slot) {
@@ -257,13 +260,19 @@ public final class ClusterWriter implements KeyWriter {
       redirected.add(tx);
       return;
     }
+    track(tx);
+    for (CommandEvent c : tx.block) {
+      writers.get(owner).writeCommand(c);
+    }
+  }
+
+  private void track(TxBlock tx) {
     tx.redirected = false;
+    tx.askNode = null;
+    tx.otherRedirect = false;
     tx.failure = null;
     for (CommandEvent c : tx.block) {
       txOf.put(c, tx);
-    }
-    for (CommandEvent c : tx.block) {
-      writers.get(owner).writeCommand(c);
     }
   }
 
@@ -271,7 +280,7 @@ public final class ClusterWriter implements KeyWriter {
   private void finishTransaction(TxBlock tx, String execFailure) {
     tx.block.forEach(txOf::remove);
     if (execFailure != null && tx.redirected) {
-      redirected.add(tx);
+      redirected.add(tx.otherRedirect || tx.askNode == null ? tx : new Asked(tx, tx.askNode));
       return;
     }
     // EXECABORT: nothing of it applied. Another error inside EXEC: the others did apply.
@@ -410,7 +419,10 @@ public final class ClusterWriter implements KeyWriter {
     return w;
   }
 
-  /** A key, or a command of one key, the cluster answered with ASK, and the node to ask. */
+  /**
+   * A key, a command of one key, or a transaction in one slot, that the cluster answered with ASK,
+   * and the node to ask.
+   */
   private record Asked(Object item, String node) {}
 
   private void sendAsking(Asked a) throws WriteException, InterruptedException {
@@ -419,10 +431,14 @@ public final class ClusterWriter implements KeyWriter {
       if (!w.writeAsking(event)) {
         redirected.add(event);
       }
+    } else if (a.item() instanceof TxBlock tx) {
+      // ASKING holds for a whole MULTI ... EXEC block.
+      track(tx);
+      w.writeCommandsAsking(tx.block);
     } else {
       Part p = (Part) a.item();
       parts.put(p.part(), p.whole());
-      w.writeCommandAsking(p.part());
+      w.writeCommandsAsking(List.of(p.part()));
     }
   }
 
@@ -482,9 +498,14 @@ public final class ClusterWriter implements KeyWriter {
       TxBlock tx = txOf.get(command);
       if (tx != null) {
         if (command == tx.exec()) {
+          // A redirect may also come at EXEC, for the block as a whole (ASK, or TRYAGAIN for
+          // keys of a slot being moved that are not all in one place yet).
+          if (redirect(reason)) {
+            noteRedirect(tx, reason);
+          }
           finishTransaction(tx, reason);
         } else if (redirect(reason)) {
-          tx.redirected = true;
+          noteRedirect(tx, reason);
         } else if (tx.failure == null) {
           tx.failure = reason;
         }
@@ -501,6 +522,16 @@ public final class ClusterWriter implements KeyWriter {
         redirected.add(new Part(command, whole(command)));
       } else {
         order.commandFailed(whole(command), reason);
+      }
+    }
+
+    private static void noteRedirect(TxBlock tx, String reason) {
+      tx.redirected = true;
+      String node = askedNode(reason);
+      if (node == null || (tx.askNode != null && !tx.askNode.equals(node))) {
+        tx.otherRedirect = true;
+      } else {
+        tx.askNode = node;
       }
     }
 

@@ -269,19 +269,29 @@ public final class PipelinedWriter implements KeyWriter {
   }
 
   /**
-   * Sends a live command preceded by ASKING, for a cluster node that imports its key's slot (the
-   * owner answered ASK). Not for our own transactions (a checkpoint marker), which a cluster writer
-   * never uses.
+   * Sends live commands preceded by one ASKING, for a cluster node that imports their slot (the
+   * owner answered ASK): a single command, or a whole MULTI ... EXEC block, for which ASKING holds
+   * until EXEC. Not for our own transactions (a checkpoint marker), which a cluster writer never
+   * uses; cluster commands are all in db 0.
    */
-  public void writeCommandAsking(CommandEvent command) throws WriteException, InterruptedException {
+  public void writeCommandsAsking(List<CommandEvent> commands)
+      throws WriteException, InterruptedException {
     if (openRewrites > 0) {
       // A live command must not overtake the rename of a key the snapshot rewrote.
       drain();
     }
     sendFollowUps();
-    // The command was paced by --max-rate when first sent.
     sendSlot(new Control("ASKING"), ASKING);
-    sendSlot(command, command.argv());
+    for (CommandEvent command : commands) {
+      String name = command.name();
+      if (name.equals("MULTI")) {
+        inTransaction = true;
+      } else if (name.equals("EXEC") || name.equals("DISCARD")) {
+        inTransaction = false;
+      }
+      // Paced by --max-rate when first sent.
+      sendSlot(command, command.argv());
+    }
   }
 
   /**
