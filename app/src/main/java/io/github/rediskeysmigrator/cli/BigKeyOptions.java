@@ -19,10 +19,14 @@ final class BigKeyOptions {
 
   /** The threshold, checked. */
   long threshold() {
-    if (bigKeyThreshold < 1) {
-      throw new IllegalArgumentException(
-          "--big-key-threshold must be at least 1, got " + bigKeyThreshold);
+    return checked(bigKeyThreshold);
+  }
+
+  /** {@code bytes} as a --big-key-threshold, checked (also for scan's own option). */
+  static long checked(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("--big-key-threshold must be at least 1, got " + bytes);
     }
-    return bigKeyThreshold;
+    return bytes;
   }
 }

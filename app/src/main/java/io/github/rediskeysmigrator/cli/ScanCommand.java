@@ -116,10 +116,7 @@ final class ScanCommand implements Callable<Integer> {
       if (scanCount < 1) {
         throw new IllegalArgumentException("--scan-count (SCAN_BATCH_SIZE) must be at least 1");
       }
-      if (bigKeyThreshold < 1) {
-        throw new IllegalArgumentException(
-            "--big-key-threshold must be at least 1, got " + bigKeyThreshold);
-      }
+      BigKeyOptions.checked(bigKeyThreshold);
       EnvAddress.Resolved to = destination.resolve(ctx.env());
       if (sameDatabase(from, dbs, to)) {
         throw new IllegalArgumentException(

@@ -83,6 +83,11 @@ public record KeyEvent(
     if (file != null) {
       return file.rdbVersion();
     }
-    return payload == null || payload.length < 10 ? -1 : payload[payload.length - 10] & 0xff;
+    return payload == null ? -1 : rdbVersionOf(payload);
+  }
+
+  /** The RDB version in a DUMP payload's footer, or -1 when it is too short to have one. */
+  public static int rdbVersionOf(byte[] payload) {
+    return payload.length < 10 ? -1 : payload[payload.length - 10] & 0xff;
   }
 }

@@ -17,6 +17,17 @@ import java.nio.file.Path;
 public record PayloadFile(Path path, long length, int rdbVersion) {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PayloadFile.class);
 
+  /**
+   * A new empty temporary file for a big key's payload (in {@code java.io.tmpdir}), deleted when
+   * the JVM exits if nothing deleted it before: a run that stops early leaves queued big keys
+   * unbooked.
+   */
+  public static Path newTempFile() throws IOException {
+    Path file = Files.createTempFile("rkm-big-key-", ".payload");
+    file.toFile().deleteOnExit();
+    return file;
+  }
+
   /** Opens the payload for reading from its first byte. */
   public InputStream open() throws IOException {
     return Files.newInputStream(path);

@@ -75,9 +75,7 @@ final class PayloadCapture implements RawByteListener {
   }
 
   private void spill() throws IOException {
-    file = File.createTempFile("rkm-big-key-", ".payload");
-    // A run that stops early leaves queued big keys unbooked: their files go with the JVM.
-    file.deleteOnExit();
+    file = PayloadFile.newTempFile().toFile();
     out = new BufferedOutputStream(Files.newOutputStream(file.toPath()), 1 << 16);
     out.write(buf, 0, len);
     crc = Crc64.update(0, buf, 0, len);

@@ -409,11 +409,7 @@ public final class ClusterWriter implements KeyWriter {
   private PipelinedWriter importer(String address) {
     PipelinedWriter w = importers.get(address);
     if (w == null) {
-      int colon = address.lastIndexOf(':');
-      redis.clients.jedis.HostAndPort node =
-          new redis.clients.jedis.HostAndPort(
-              address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
-      w = writerFor.apply(node, new Redirects());
+      w = writerFor.apply(redis.clients.jedis.HostAndPort.from(address), new Redirects());
       importers.put(address, w);
     }
     return w;
@@ -511,13 +507,13 @@ public final class ClusterWriter implements KeyWriter {
         }
         return;
       }
-      List<byte[]> keys = commandKeys.keys(command.argv());
+      int keys = redirect(reason) ? commandKeys.keys(command.argv()).size() : 0;
       String node = askedNode(reason);
-      if (node != null && keys.size() == 1) {
+      if (node != null && keys == 1) {
         // To the importing node with ASKING, answered then in the name of the whole. (With
         // several keys, the importing node may refuse it until they all have moved.)
         redirected.add(new Asked(new Part(command, whole(command)), node));
-      } else if (redirect(reason) && !keys.isEmpty()) {
+      } else if (keys > 0) {
         // Sent again after the slot map is read anew; answered then in the name of the whole.
         redirected.add(new Part(command, whole(command)));
       } else {

@@ -223,11 +223,16 @@ public final class PipelinedWriter implements KeyWriter {
       }
     }
     throttle.acquire();
-    if (event.file() != null || !server.restores(event.payloadRdbVersion())) {
+    if (!writesInOneCommand(event)) {
       // A big key is always rewritten: one RESTORE would carry its whole payload.
       rewrite(event);
       return;
     }
+    sendRestore(event);
+  }
+
+  /** Puts {@code event}'s RESTORE into the pipeline being built. */
+  private void sendRestore(KeyEvent event) throws WriteException, InterruptedException {
     building[buildingCount++] = event;
     try {
       conn.sendCommand(Protocol.Command.RESTORE, restoreArgs(event));
@@ -255,11 +260,7 @@ public final class PipelinedWriter implements KeyWriter {
     sendFollowUps();
     // The key was paced by --max-rate when first sent.
     sendSlot(new Control("ASKING"), ASKING);
-    byte[][] args = restoreArgs(event);
-    byte[][] argv = new byte[args.length + 1][];
-    argv[0] = RESTORE;
-    System.arraycopy(args, 0, argv, 1, args.length);
-    sendSlot(event, argv);
+    sendRestore(event);
     return true;
   }
 
@@ -283,12 +284,7 @@ public final class PipelinedWriter implements KeyWriter {
     sendFollowUps();
     sendSlot(new Control("ASKING"), ASKING);
     for (CommandEvent command : commands) {
-      String name = command.name();
-      if (name.equals("MULTI")) {
-        inTransaction = true;
-      } else if (name.equals("EXEC") || name.equals("DISCARD")) {
-        inTransaction = false;
-      }
+      noteTransaction(command);
       // Paced by --max-rate when first sent.
       sendSlot(command, command.argv());
     }
@@ -461,13 +457,18 @@ public final class PipelinedWriter implements KeyWriter {
         }
       }
     }
+    noteTransaction(command);
+    send(command);
+  }
+
+  /** Whether the source's MULTI ... EXEC is open after {@code command}. */
+  private void noteTransaction(CommandEvent command) {
     String name = command.name();
     if (name.equals("MULTI")) {
       inTransaction = true;
     } else if (name.equals("EXEC") || name.equals("DISCARD")) {
       inTransaction = false;
     }
-    send(command);
   }
 
   private void writeAtomically(CommandEvent command) throws WriteException, InterruptedException {
@@ -554,7 +555,7 @@ public final class PipelinedWriter implements KeyWriter {
     boolean replace = settings.policy() == ExistencePolicy.REPLACE;
     for (int i = 0; i < libraries.size(); i++) {
       byte[] payload = libraries.get(i);
-      int version = payload.length < 10 ? -1 : payload[payload.length - 10] & 0xff;
+      int version = KeyEvent.rdbVersionOf(payload);
       try {
         if (!server.restores(version)) {
           // Too new to RESTORE: load the library from its code instead.

@@ -291,10 +291,9 @@ public final class ScanSource implements KeySource {
   private static PayloadFile spill(byte[] payload) {
     Path file = null;
     try {
-      file = Files.createTempFile("rkm-big-key-", ".payload");
-      file.toFile().deleteOnExit();
+      file = PayloadFile.newTempFile();
       Files.write(file, payload);
-      return new PayloadFile(file, payload.length, payload[payload.length - 10] & 0xff);
+      return new PayloadFile(file, payload.length, KeyEvent.rdbVersionOf(payload));
     } catch (IOException e) {
       if (file != null) {
         file.toFile().delete();

@@ -77,16 +77,7 @@ class ClusterIT {
     Path file = redis72.server().saveTo(tmp.resolve("v11.rdb"));
     Path report = tmp.resolve("r.json");
 
-    Tool.Result r =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            cluster.uri(),
-            "--report",
-            report.toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+    Tool.Result r = rdbIntoCluster(file);
 
     assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(report);
@@ -121,16 +112,7 @@ class ClusterIT {
     }
     Path file = source.server().saveTo(tmp.resolve("d.rdb"));
 
-    Tool.Result r =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            cluster.uri(),
-            "--report",
-            tmp.resolve("r.json").toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+    Tool.Result r = rdbIntoCluster(file);
 
     assertEquals(0, r.exit(), r::toString);
     assertClusterHoldsTheSource();
@@ -139,16 +121,7 @@ class ClusterIT {
         assertTrue(j.dbSize() > 500, "every master got a share");
       }
     }
-    Tool.Result again =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            cluster.uri(),
-            "--report",
-            tmp.resolve("r.json").toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+    Tool.Result again = rdbIntoCluster(file);
     assertEquals(0, again.exit(), again::toString);
     assertTrue(
         Files.readString(tmp.resolve("r.json"))
@@ -296,16 +269,7 @@ class ClusterIT {
       }
       Path file = source.server().saveTo(tmp.resolve("d.rdb"));
       long started = System.nanoTime();
-      Tool.Result r =
-          Tool.run(
-              "rdb",
-              file.toString(),
-              "--to",
-              cluster.uri(),
-              "--report",
-              tmp.resolve("r.json").toString(),
-              "--error-log",
-              tmp.resolve("e.log").toString());
+      Tool.Result r = rdbIntoCluster(file);
       long millis = (System.nanoTime() - started) / 1_000_000;
 
       assertEquals(0, r.exit(), r::toString);
@@ -381,11 +345,26 @@ class ClusterIT {
     assertEquals(0L, n(r, "errors"), r::toString);
   }
 
-  private static int ownerOf(Jedis node, int slot) {
+  /** One range of a CLUSTER SLOTS reply: its slots and the port of their master. */
+  private record SlotRange(int start, int end, int port) {}
+
+  private static List<SlotRange> slotRanges(Jedis node) {
+    List<SlotRange> ranges = new ArrayList<>();
     for (Object r : node.clusterSlots()) {
       List<?> range = (List<?>) r;
-      if ((Long) range.get(0) <= slot && slot <= (Long) range.get(1)) {
-        return ((Long) ((List<?>) range.get(2)).get(1)).intValue();
+      ranges.add(
+          new SlotRange(
+              ((Long) range.get(0)).intValue(),
+              ((Long) range.get(1)).intValue(),
+              ((Long) ((List<?>) range.get(2)).get(1)).intValue()));
+    }
+    return ranges;
+  }
+
+  private static int ownerOf(Jedis node, int slot) {
+    for (SlotRange r : slotRanges(node)) {
+      if (r.start() <= slot && slot <= r.end()) {
+        return r.port();
       }
     }
     return -1;
@@ -434,6 +413,19 @@ class ClusterIT {
             tmp.resolve("e.log").toString());
     assertEquals(2, withDb.exit(), withDb::toString);
     assertTrue(withDb.err().contains("db 0 only"), withDb.err());
+  }
+
+  /** {@code rdb FILE} into the cluster, with the report in r.json and the error log in e.log. */
+  private Tool.Result rdbIntoCluster(Path file) {
+    return Tool.run(
+        "rdb",
+        file.toString(),
+        "--to",
+        cluster.uri(),
+        "--report",
+        tmp.resolve("r.json").toString(),
+        "--error-log",
+        tmp.resolve("e.log").toString());
   }
 
   private static Map<String, String> dataset(LocalCluster c) {
@@ -522,32 +514,12 @@ class ClusterIT {
     Map<String, String> expected = dataset(sourceCluster);
     assertEquals(2 * SampleData.ALL_TYPES_KEYS + 3000, expected.size());
 
-    Tool.Result intoCluster =
-        Tool.run(
-            "scan",
-            "--from",
-            sourceCluster.uri(),
-            "--to",
-            cluster.uri(),
-            "--report",
-            tmp.resolve("r.json").toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+    Tool.Result intoCluster = scanSourceCluster(Map.of(), cluster.uri(), "r.json");
     assertEquals(0, intoCluster.exit(), intoCluster::toString);
     assertEquals(expected, dataset(cluster));
     assertAccounted(tmp.resolve("r.json"), expected.size());
 
-    Tool.Result intoNode =
-        Tool.run(
-            "scan",
-            "--from",
-            sourceCluster.uri(),
-            "--to",
-            single.uri(),
-            "--report",
-            tmp.resolve("r2.json").toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+    Tool.Result intoNode = scanSourceCluster(Map.of(), single.uri(), "r2.json");
     assertEquals(0, intoNode.exit(), intoNode::toString);
     assertEquals(expected, dataset(single));
     assertAccounted(tmp.resolve("r2.json"), expected.size());
@@ -557,14 +529,27 @@ class ClusterIT {
     assertEquals(2, otherDb.exit(), otherDb::toString);
   }
 
+  /** {@code scan} of the source cluster into {@code to}, the report in {@code report}. */
+  private Tool.Result scanSourceCluster(Map<String, String> env, String to, String report) {
+    return Tool.run(
+        env,
+        "scan",
+        "--from",
+        sourceCluster.uri(),
+        "--to",
+        to,
+        "--report",
+        tmp.resolve(report).toString(),
+        "--error-log",
+        tmp.resolve("e.log").toString());
+  }
+
   /** The source cluster's nodes in the order of the lowest hash slot each owns. */
   private static List<RedisServer> sourceMastersBySlot() {
-    Map<Integer, Long> lowest = new java.util.HashMap<>();
+    Map<Integer, Integer> lowest = new java.util.HashMap<>();
     try (Jedis j = sourceCluster.nodes().get(0).client()) {
-      for (Object r : j.clusterSlots()) {
-        List<?> range = (List<?>) r;
-        int port = ((Long) ((List<?>) range.get(2)).get(1)).intValue();
-        lowest.merge(port, (Long) range.get(0), Math::min);
+      for (SlotRange r : slotRanges(j)) {
+        lowest.merge(r.port(), r.start(), Math::min);
       }
     }
     List<RedisServer> masters = new ArrayList<>(sourceCluster.nodes());
@@ -593,17 +578,8 @@ class ClusterIT {
       // scan, the index from JOB_COMPLETION_INDEX as in a Kubernetes Indexed Job.
       single.server().flushAll();
       Tool.Result scan =
-          Tool.run(
-              Map.of("JOB_COMPLETION_INDEX", String.valueOf(i)),
-              "scan",
-              "--from",
-              sourceCluster.uri(),
-              "--to",
-              single.uri(),
-              "--report",
-              tmp.resolve("scan-{index}.json").toString(),
-              "--error-log",
-              tmp.resolve("e.log").toString());
+          scanSourceCluster(
+              Map.of("JOB_COMPLETION_INDEX", String.valueOf(i)), single.uri(), "scan-{index}.json");
       assertEquals(0, scan.exit(), scan::toString);
       assertTrue(
           scan.err()
@@ -904,11 +880,10 @@ class ClusterIT {
   private static List<String> tagsInSlotsThatMove(int n) {
     java.util.TreeSet<Integer> owned = new java.util.TreeSet<>();
     try (Jedis j = cluster.nodes().get(0).client()) {
-      for (Object r : j.clusterSlots()) {
-        List<?> range = (List<?>) r;
-        if (((Long) ((List<?>) range.get(2)).get(1)).intValue() == cluster.nodes().get(0).port()) {
-          for (long slot = (Long) range.get(0); slot <= (Long) range.get(1); slot++) {
-            owned.add((int) slot);
+      for (SlotRange r : slotRanges(j)) {
+        if (r.port() == cluster.nodes().get(0).port()) {
+          for (int slot = r.start(); slot <= r.end(); slot++) {
+            owned.add(slot);
           }
         }
       }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import io.github.rediskeysmigrator.testing.SharedDir;
@@ -44,6 +45,10 @@ class RdbCommandIT {
   }
 
   private Tool.Result rdb(Map<String, String> env, String... extra) {
+    return rdb(env, Sleeper.SYSTEM, extra);
+  }
+
+  private Tool.Result rdb(Map<String, String> env, Sleeper sleeper, String... extra) {
     List<String> args =
         new java.util.ArrayList<>(
             List.of(
@@ -53,7 +58,7 @@ class RdbCommandIT {
                 "--report",
                 tmp.resolve("report.json").toString()));
     args.addAll(List.of(extra));
-    return Tool.run(env, args.toArray(String[]::new));
+    return Tool.run(env, sleeper, args.toArray(String[]::new));
   }
 
   private String report() throws IOException {
@@ -382,26 +387,28 @@ class RdbCommandIT {
     }
   }
 
-  @Test
-  void sleepPausesBetweenPipelinesButNotAfterTheLast() throws IOException {
+  /** An RDB file of 50 string keys. */
+  private Path fiftyKeys() {
     try (Jedis s = source.server().client()) {
       SampleData.fillStrings(s, "k", 50);
     }
-    Path file = source.server().saveTo(tmp.resolve("few.rdb"));
+    return source.server().saveTo(tmp.resolve("few.rdb"));
+  }
+
+  @Test
+  void sleepPausesBetweenPipelinesButNotAfterTheLast() throws IOException {
+    Path file = fiftyKeys();
     List<Long> pauses = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     Tool.Result r =
-        Tool.run(
+        rdb(
             Map.of("SLEEP_TIME", "0.1"),
             pauses::add,
-            "rdb",
             file.toString(),
             "--to",
             dest.uri(),
             "--pipeline",
-            "10",
-            "--report",
-            tmp.resolve("report.json").toString());
+            "10");
 
     assertEquals(0, r.exit(), r::toString);
     // Five pipelines of ten keys: the original script sleeps after each one but the last.
@@ -414,25 +421,19 @@ class RdbCommandIT {
 
   @Test
   void sleepAlsoPausesAfterEveryExistingLimitSkippedKeys() throws IOException {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillStrings(s, "k", 50);
-    }
-    Path file = source.server().saveTo(tmp.resolve("few.rdb"));
+    Path file = fiftyKeys();
     rdb(file.toString(), "--to", dest.uri());
     List<Long> pauses = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     Tool.Result r =
-        Tool.run(
+        rdb(
             Map.of("SLEEP_TIME", "0.1", "MAX_PROCESSED_EXISTING_KEYS_LIMIT", "20"),
             pauses::add,
-            "rdb",
             file.toString(),
             "--to",
             dest.uri(),
             "--pipeline",
-            "50",
-            "--report",
-            tmp.resolve("report.json").toString());
+            "50");
 
     assertEquals(0, r.exit(), r::toString);
     // One pipeline (no pause between pipelines), and 50 skipped keys pass the limit twice.
