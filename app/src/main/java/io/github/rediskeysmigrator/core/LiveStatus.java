@@ -1,0 +1,23 @@
+package io.github.rediskeysmigrator.core;
+
+/**
+ * How far a long-running run ({@code sync}, {@code scan --live}) is behind its source; read from
+ * any thread by the progress line, the metrics endpoint and the cutover watch.
+ */
+public interface LiveStatus {
+  /** Whether the initial copy (the snapshot, or the first SCAN pass) has ended. */
+  boolean snapshotDone();
+
+  /**
+   * Work seen at the source but not yet applied at the destination: keys waiting to be re-read
+   * ({@code scan --live}) or replication bytes not yet acknowledged ({@code sync}); 0 when caught
+   * up.
+   */
+  long lagItems();
+
+  /** Seconds since the oldest work not yet applied was seen; 0 when caught up. */
+  double lagSeconds();
+
+  /** Times the source connection (or subscription) was lost and opened again since the start. */
+  long reconnects();
+}
