@@ -86,6 +86,14 @@ public record KeyEvent(
     return payload == null ? -1 : rdbVersionOf(payload);
   }
 
+  /** The RDB value type of the payload (its first byte), or -1 for a gone key. */
+  public int payloadRdbType() {
+    if (file != null) {
+      return file.rdbType();
+    }
+    return payload == null || payload.length == 0 ? -1 : payload[0] & 0xff;
+  }
+
   /** The RDB version in a DUMP payload's footer, or -1 when it is too short to have one. */
   public static int rdbVersionOf(byte[] payload) {
     return payload.length < 10 ? -1 : payload[payload.length - 10] & 0xff;

@@ -15,6 +15,14 @@ import org.slf4j.LoggerFactory;
 public final class Migration {
   private static final Logger log = LoggerFactory.getLogger(Migration.class);
 
+  /** RDB 13's stream type with idempotent-producer (IDMP) state (Redis 8.6). */
+  private static final int STREAM_WITH_IDMP = 26;
+
+  /** What a stream of type 26 loses when rewritten as plain commands. */
+  static final String IDMP_LEFT_OUT =
+      "was written without its IDMP state (Redis 8.6's idempotent-producer ids and settings):"
+          + " rewritten as plain commands (XADD, XGROUP, XCLAIM, XSETID), which cannot carry it";
+
   private final KeySource source;
   private final MigrationConfig config;
   private final Function<WriteListener, KeyWriter> writerFactory;
@@ -382,6 +390,15 @@ public final class Migration {
 
     @Override
     public void rewritten(KeyEvent event) {
+      if (event.payloadRdbType() == STREAM_WITH_IDMP) {
+        report.idmpLeftOut.incrementAndGet();
+        errorSink.keyNote(event, IDMP_LEFT_OUT);
+        log.warn(
+            "note: stream '{}' (db {}) {}",
+            KeyNames.printable(event.key()),
+            event.sourceDb(),
+            IDMP_LEFT_OUT);
+      }
       event.release();
       report.written.incrementAndGet();
       report.rewritten.incrementAndGet();

@@ -13,8 +13,9 @@ import java.nio.file.Path;
  * @param path the temporary file
  * @param length its size in bytes
  * @param rdbVersion the RDB version stamped into its footer
+ * @param rdbType the RDB value type, its first byte
  */
-public record PayloadFile(Path path, long length, int rdbVersion) {
+public record PayloadFile(Path path, long length, int rdbVersion, int rdbType) {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PayloadFile.class);
 
   /**

@@ -64,6 +64,7 @@ public final class ReportMerge {
     m.put("written", r -> r.written);
     m.put("restored", r -> r.restored);
     m.put("rewritten", r -> r.rewritten);
+    m.put("idmp_left_out", r -> r.idmpLeftOut);
     m.put("skipped_existing", r -> r.skippedExisting);
     m.put("skipped_expired", r -> r.skippedExpired);
     m.put("skipped_gone", r -> r.skippedGone);

@@ -25,6 +25,10 @@ final class PayloadCapture implements RawByteListener {
   private final long threshold;
   private byte[] buf = new byte[4096];
   private int len;
+
+  /** The RDB value type of the payload being captured. */
+  private int type;
+
   private File file;
   private OutputStream out;
   private long fileLength;
@@ -49,6 +53,7 @@ final class PayloadCapture implements RawByteListener {
       out = null;
     }
     buf[0] = (byte) type;
+    this.type = type;
     len = 1;
     spilled = null;
   }
@@ -125,7 +130,7 @@ final class PayloadCapture implements RawByteListener {
     } finally {
       out = null;
     }
-    spilled = new PayloadFile(file.toPath(), fileLength + footer.length, rdbVersion);
+    spilled = new PayloadFile(file.toPath(), fileLength + footer.length, rdbVersion, type);
     file = null;
     len = 0;
     return IN_FILE;

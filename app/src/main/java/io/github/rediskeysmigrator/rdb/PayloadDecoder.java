@@ -30,6 +30,9 @@ import java.util.List;
 public final class PayloadDecoder {
   private static final int FOOTER = 10;
 
+  /** RDB 13's stream with idempotent-producer state (Redis 8.6). */
+  private static final int STREAM_LISTPACKS_4 = 26;
+
   /**
    * Our own code for Valkey 9's hash with field TTLs: type 22 in a payload of RDB version 80 and
    * later, where Redis' 22 is the 7.4 release candidates' layout.
@@ -113,13 +116,15 @@ public final class PayloadDecoder {
    * @param maxDeletedId the max-deleted-entry-id (RDB 10+), else ZERO
    * @param entriesAdded the entries-added counter (RDB 10+), or -1 when unknown
    * @param groups consumer groups with their pending entries and consumers
+   * @param idmp the idempotent-producer state (RDB 13's type 26), or null for older types
    */
   public record StreamValue(
       List<StreamEntry> entries,
       StreamId lastId,
       StreamId maxDeletedId,
       long entriesAdded,
-      List<Group> groups) {}
+      List<Group> groups,
+      StreamIdmp idmp) {}
 
   private PayloadDecoder() {}
 
@@ -313,7 +318,7 @@ public final class PayloadDecoder {
           h.hashField(field, value, ttl == 0 ? -1 : ttl);
         }
       }
-      case 15, 19, 21 -> h.stream(stream(type, in));
+      case 15, 19, 21, STREAM_LISTPACKS_4 -> h.stream(stream(type, in));
       case 6, 7 -> throw new DecodeException("a module value cannot be rewritten as commands");
       default -> throw new DecodeException("unknown RDB value type " + type);
     }
@@ -420,7 +425,78 @@ public final class PayloadDecoder {
       }
       groups.add(new Group(name, lastDelivered, entriesRead, pending, consumers));
     }
-    return new StreamValue(entries, lastId, maxDeleted, entriesAdded, groups);
+    StreamIdmp idmp = type == STREAM_LISTPACKS_4 ? idmp(in) : null;
+    return new StreamValue(entries, lastId, maxDeleted, entriesAdded, groups, idmp);
+  }
+
+  /** Type 26's tail, laid out as {@link PayloadValueVisitor} documents it. */
+  private static StreamIdmp idmp(Reader in) throws DecodeException {
+    long duration = in.length();
+    long maxEntries = in.length();
+    long nproducers = in.length();
+    List<StreamIdmp.Producer> producers = new ArrayList<>();
+    for (long p = 0; p < nproducers; p++) {
+      byte[] pid = in.string();
+      long nentries = in.length();
+      List<StreamIdmp.Entry> ids = new ArrayList<>();
+      for (long e = 0; e < nentries; e++) {
+        byte[] iid = in.string();
+        ids.add(new StreamIdmp.Entry(iid, new StreamId(in.length(), in.length())));
+      }
+      producers.add(new StreamIdmp.Producer(pid, ids));
+    }
+    return new StreamIdmp(duration, maxEntries, producers, in.length(), in.length());
+  }
+
+  /** Whether {@code payload} is RDB 13's stream with idempotent-producer state (type 26). */
+  public static boolean hasIdmp(byte[] payload) {
+    return payload.length > FOOTER && (payload[0] & 0xff) == STREAM_LISTPACKS_4;
+  }
+
+  /**
+   * The idempotent-producer state of a type 26 payload.
+   *
+   * @throws DecodeException when the payload is corrupt or not of type 26
+   */
+  public static StreamIdmp idmpOf(byte[] payload) throws DecodeException {
+    if (!hasIdmp(payload)) {
+      throw new DecodeException("not a stream with IDMP state (RDB type 26)");
+    }
+    ArrayReader in = new ArrayReader(payload, 1, payload.length - FOOTER);
+    try {
+      return stream(STREAM_LISTPACKS_4, in).idmp();
+    } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
+      throw new DecodeException("corrupt DUMP payload of RDB type 26 (truncated)");
+    }
+  }
+
+  /**
+   * The same stream as a type 21 payload of RDB 12, its idempotent-producer state left out: what
+   * Redis 7.2 to 8.4 hold of it, and what Redis Replicator's parsers read.
+   *
+   * @throws DecodeException when the payload is corrupt or not of type 26
+   */
+  public static byte[] withoutIdmp(byte[] payload) throws DecodeException {
+    if (!hasIdmp(payload)) {
+      throw new DecodeException("not a stream with IDMP state (RDB type 26)");
+    }
+    ArrayReader in = new ArrayReader(payload, 1, payload.length - FOOTER);
+    int end;
+    try {
+      stream(21, in);
+      end = in.position();
+    } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
+      throw new DecodeException("corrupt DUMP payload of RDB type 26 (truncated)");
+    }
+    byte[] out = Arrays.copyOf(payload, end + FOOTER);
+    out[0] = 21;
+    out[end] = 12;
+    out[end + 1] = 0;
+    long sum = Crc64.update(0, out, 0, end + 2);
+    for (int i = 0; i < 8; i++) {
+      out[end + 2 + i] = (byte) (sum >>> (8 * i));
+    }
+    return out;
   }
 
   /**
@@ -594,6 +670,11 @@ public final class PayloadDecoder {
       this.b = b;
       this.pos = pos;
       this.end = end;
+    }
+
+    /** The index of the next byte to read. */
+    int position() {
+      return pos;
     }
 
     @Override

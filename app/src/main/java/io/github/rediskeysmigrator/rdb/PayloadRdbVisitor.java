@@ -30,6 +30,14 @@ import java.io.IOException;
  *       layout ({@code RDB_TYPE_HASH_2}: field, value, absolute expiry in ms or -1). The version is
  *       given to Replicator as 11, so every other value becomes an RDB 11 payload; a type 22 hash
  *       is rebuilt by {@link PayloadValueVisitor} as Redis 7.4's type 24 (RDB 12).
+ *   <li>RDB 13 files (Redis 8.6, {@code REDIS0013}), which Replicator refuses at the version
+ *       ("can't handle RDB format version 13"). Their only new value type is 26 ({@code
+ *       RDB_TYPE_STREAM_LISTPACKS_4}): type 21's stream followed by its idempotent-producer (IDMP)
+ *       state. The version is given to Replicator as 12, so every other value becomes an RDB 12
+ *       payload (its encodings are RDB 12's, and Redis 7.4 to 8.4 RESTORE it); a type 26 stream is
+ *       dispatched as 21 and read whole by {@link PayloadValueVisitor} into a type 26 payload
+ *       stamped 13. The key-metadata opcode (243, module metadata classes) is not read: a file that
+ *       has one stops at it with Replicator's "unexpected value type:243".
  *   <li>Redis Enterprise's RAM-LRU opcode (107) before a key: a length that only Redis Enterprise
  *       uses. redis/librdb reads and ignores it the same way; Replicator fails with "unexpected
  *       value type:107".
@@ -42,12 +50,17 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
   private static final int HASH_LISTPACK_EX_PRE_GA = 23;
   private static final int HASH_METADATA = 24;
   private static final int HASH_LISTPACK_EX = 25;
+  private static final int STREAM_LISTPACKS_3 = 21;
+  private static final int STREAM_LISTPACKS_4 = 26;
 
   /** Opcodes from here up are not value types (module aux, function, AUX, ...). */
   private static final int FIRST_OPCODE = 200;
 
   private static final int OPCODE_FUNCTION2 = 245;
   private static final int OPCODE_SLOT_IMPORT = 243;
+
+  /** The RDB version given to Replicator for an RDB 13 file: the newest it parses. */
+  static final int REDIS_13_AS = 12;
 
   /** The RDB version of payloads read from a Valkey 9 file (its encodings are RDB 11's). */
   public static final int VALKEY_PAYLOAD_VERSION = 11;
@@ -70,6 +83,9 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
 
   /** Whether the file is in Valkey 9's format (magic {@code VALKEY}). */
   private boolean valkey;
+
+  /** Whether the file is RDB 13 (Redis 8.6), read by Replicator as 12. */
+  private boolean redis13;
 
   public PayloadRdbVisitor(Replicator replicator) {
     this(replicator, new PayloadValueVisitor(replicator));
@@ -122,7 +138,21 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
   @Override
   public int applyVersion(RedisInputStream in) throws IOException {
     if (!valkey) {
-      return super.applyVersion(in);
+      String digits = BaseRdbParser.StringHelper.str(in, 4);
+      int version;
+      try {
+        version = Integer.parseInt(digits);
+      } catch (NumberFormatException e) {
+        throw new UnsupportedOperationException("bad RDB version '" + digits + "'", e);
+      }
+      if (version == RdbHeader.REDIS_13) {
+        redis13 = true;
+        return REDIS_13_AS;
+      }
+      if (version < 2 || version > REDIS_13_AS) {
+        throw new UnsupportedOperationException("can't handle RDB format version " + version);
+      }
+      return version;
     }
     String version = BaseRdbParser.StringHelper.str(in, 3);
     if (!version.equals("080")) {
@@ -162,6 +192,10 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
       checkString(in, "an AUX field name");
     } else if (type == OPCODE_FUNCTION2) {
       checkString(in, "a function library");
+    }
+    if (redis13 && type == STREAM_LISTPACKS_4) {
+      values.nextStreamHasIdmp();
+      return STREAM_LISTPACKS_3;
     }
     // Replicator dispatches on 24 and 25 only; the value visitor reads the other layouts.
     if (valkey && type == HASH_METADATA_PRE_GA) {

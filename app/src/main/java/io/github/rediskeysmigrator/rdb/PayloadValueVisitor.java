@@ -48,6 +48,11 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
   private static final int HASH_METADATA = 24;
   private static final int HASH_LISTPACK_EX = 25;
 
+  private static final int STREAM_LISTPACKS_4 = 26;
+
+  /** The RDB version of a type 26 payload (Redis 8.6). */
+  private static final int STREAM_IDMP_VERSION = RdbHeader.REDIS_13;
+
   /** The RDB version of a type 24 payload (Redis 7.4). */
   private static final int VALKEY_HASH_TTL_VERSION = 12;
 
@@ -99,6 +104,11 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
       in.skip(len.len);
     }
 
+    /** Skips {@code n} bytes of fixed-size fields (raw stream ids, millisecond times). */
+    void skipRaw(int n) throws IOException {
+      in.skip(n);
+    }
+
     @Override
     public void rdbLoadLzfStringObject() throws IOException {
       long compressed = rdbLoadLen().len;
@@ -115,6 +125,9 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   /** Whether the next hash with field expiry is Valkey 9's type 22 ({@code RDB_TYPE_HASH_2}). */
   private boolean valkeyHash;
+
+  /** Whether the next stream Replicator dispatches as type 21 was type 26 (RDB 13) in the file. */
+  private boolean idmpStream;
 
   public PayloadValueVisitor(Replicator replicator) {
     this(replicator, Long.MAX_VALUE);
@@ -261,6 +274,86 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
    */
   void nextHashIsValkey() {
     valkeyHash = true;
+  }
+
+  /**
+   * The next stream that Replicator dispatches as type 21 was RDB 13's type 26 in the file: type
+   * 21's layout followed by its idempotent-producer state.
+   */
+  void nextStreamHasIdmp() {
+    idmpStream = true;
+  }
+
+  @Override
+  public <T> T applyStreamListPacks3(RedisInputStream in, int version) throws IOException {
+    if (!idmpStream) {
+      return super.applyStreamListPacks3(in, version);
+    }
+    idmpStream = false;
+    return capture(
+        in,
+        STREAM_LISTPACKS_4,
+        STREAM_IDMP_VERSION,
+        p -> {
+          streamListPacks3(p);
+          idmpState(p);
+        });
+  }
+
+  /** Skips a stream of type 21 (Redis 7.2+), as rdb.c's rdbLoadObject reads it. */
+  private static void streamListPacks3(CheckedSkipParser p) throws IOException {
+    long nodes = p.count("a stream's node count");
+    for (long i = 0; i < nodes; i++) {
+      p.rdbLoadPlainStringObject(); // node key: the master entry id
+      p.rdbLoadPlainStringObject(); // listpack of entries
+    }
+    for (int i = 0; i < 8; i++) {
+      // length, last id (ms, seq), first id, max deleted id, entries added
+      p.rdbLoadLen();
+    }
+    long groups = p.count("a stream's group count");
+    for (long g = 0; g < groups; g++) {
+      p.rdbLoadPlainStringObject(); // name
+      p.rdbLoadLen(); // last delivered id
+      p.rdbLoadLen();
+      p.rdbLoadLen(); // entries read
+      long pending = p.count("a group's pending entry count");
+      for (long i = 0; i < pending; i++) {
+        p.skipRaw(16 + 8); // raw id, delivery time
+        p.rdbLoadLen(); // delivery count
+      }
+      long consumers = p.count("a group's consumer count");
+      for (long c = 0; c < consumers; c++) {
+        p.rdbLoadPlainStringObject(); // name
+        p.skipRaw(8 + 8); // seen time, active time
+        long owned = p.count("a consumer's pending entry count");
+        for (long i = 0; i < owned; i++) {
+          p.skipRaw(16);
+        }
+      }
+    }
+  }
+
+  /**
+   * Skips type 26's idempotent-producer state, as redis/librdb reads it (commit cc8dd3b, "Support
+   * RDB v13"): duration, max entries, producer count; per producer its id and entry count, per
+   * entry its idempotent id and stream id (ms, seq); then the counts of ids added and duplicates.
+   */
+  private static void idmpState(CheckedSkipParser p) throws IOException {
+    p.rdbLoadLen(); // duration, seconds
+    p.rdbLoadLen(); // max entries per producer
+    long producers = p.count("a stream's IDMP producer count");
+    for (long i = 0; i < producers; i++) {
+      p.rdbLoadPlainStringObject(); // producer id
+      long entries = p.count("an IDMP producer's entry count");
+      for (long e = 0; e < entries; e++) {
+        p.rdbLoadPlainStringObject(); // idempotent id
+        p.rdbLoadLen(); // stream id
+        p.rdbLoadLen();
+      }
+    }
+    p.rdbLoadLen(); // ids added
+    p.rdbLoadLen(); // duplicates
   }
 
   @Override

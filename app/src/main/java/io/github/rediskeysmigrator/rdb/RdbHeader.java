@@ -20,8 +20,17 @@ public record RdbHeader(Path file, int version) {
   /** Oldest RDB version we read. */
   public static final int MIN_VERSION = 1;
 
-  /** Newest RDB version Redis Replicator 3.11.0 parses (Redis 7.4 / 8.0 write 12). */
-  public static final int MAX_VERSION = 12;
+  /**
+   * Newest RDB version we read: 13 (Redis 8.6). Redis Replicator 3.11.0 parses up to 12 (Redis 7.4
+   * to 8.4); {@link PayloadRdbVisitor} reads 13 for it.
+   */
+  public static final int MAX_VERSION = 13;
+
+  /**
+   * RDB 13 (Redis 8.6): RDB 12 plus the stream type 26 with idempotent-producer state and the
+   * key-metadata opcode 243.
+   */
+  public static final int REDIS_13 = 13;
 
   /**
    * Valkey 9's RDB version, written after the magic {@code VALKEY} (Valkey left the numbers 12 to
@@ -43,7 +52,8 @@ public record RdbHeader(Path file, int version) {
    * The newest RDB version of the DUMP payloads read from this file. A Valkey 9 file's values use
    * the encodings of RDB 11, so their payloads say 11, which Valkey 8 and Redis 7.2 and later
    * RESTORE. Its hashes with field TTLs get a payload of their own (see {@link
-   * PayloadValueVisitor}).
+   * PayloadValueVisitor}). An RDB 13 file's values other than streams use RDB 12's encodings, so
+   * their payloads say 12; its streams (type 26) say 13.
    */
   public int payloadVersion() {
     return valkey() ? PayloadRdbVisitor.VALKEY_PAYLOAD_VERSION : version;

@@ -19,7 +19,7 @@ public final class RdbTypes {
       case 3, 5, 12, 17 -> KeyType.ZSET;
       case 4, 9, 13, 16, 22, 23, 24, 25 -> KeyType.HASH;
       case 6, 7 -> KeyType.MODULE;
-      case 15, 19, 21 -> KeyType.STREAM;
+      case 15, 19, 21, 26 -> KeyType.STREAM;
       default -> throw new IllegalArgumentException("unknown RDB value type " + rdbType);
     };
   }

@@ -14,8 +14,9 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * The error log: one line per failed key (time, db, key, type, reason). Opened at start like the
- * original script's log, so mode {@code w} empties it even when the run has no errors.
+ * The error log: one line per failed key (time, db, key, type, reason), and one NOTE line per key
+ * written without something the destination cannot hold (a stream's IDMP state). Opened at start
+ * like the original script's log, so mode {@code w} empties it even when the run has no errors.
  */
 public final class ErrorLog implements ErrorSink, AutoCloseable {
   private final Path path;
@@ -54,15 +55,24 @@ public final class ErrorLog implements ErrorSink, AutoCloseable {
 
   @Override
   public synchronized void keyFailed(KeyEvent event, String reason) {
+    keyLine("ERROR", "reason", event, reason);
+  }
+
+  @Override
+  public synchronized void keyNote(KeyEvent event, String note) {
+    keyLine("NOTE", "note", event, note);
+  }
+
+  private void keyLine(String level, String label, KeyEvent event, String text) {
     try {
       out.write(Instant.now(clock).toString());
-      out.write(" ERROR db=" + event.sourceDb());
+      out.write(" " + level + " db=" + event.sourceDb());
       if (event.db() != event.sourceDb()) {
         out.write("->" + event.db());
       }
       out.write(" key=\"" + KeyNames.printable(event.key()) + "\"");
       out.write(" type=" + event.type().redisName());
-      out.write(" reason=" + reason.replace('\n', ' ').replace('\r', ' '));
+      out.write(" " + label + "=" + text.replace('\n', ' ').replace('\r', ' '));
       out.newLine();
       out.flush();
     } catch (IOException e) {

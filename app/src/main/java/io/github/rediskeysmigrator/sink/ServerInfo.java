@@ -111,6 +111,10 @@ public record ServerInfo(String product, String version, int maxRdbVersion) {
   private static int redisRdb(int[] v) {
     int major = v[0];
     int minor = v[1];
+    // RDB 13 came with Redis 8.6 (redis/librdb's redisver.h: 7.4, 8.0, 8.2 and 8.4 write 12).
+    if (major > 8 || (major == 8 && minor >= 6)) {
+      return RdbHeader.REDIS_13;
+    }
     if (major >= 8 || (major == 7 && minor >= 4)) {
       return 12;
     }

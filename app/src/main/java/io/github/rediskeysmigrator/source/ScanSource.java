@@ -293,7 +293,8 @@ public final class ScanSource implements KeySource {
     try {
       file = PayloadFile.newTempFile();
       Files.write(file, payload);
-      return new PayloadFile(file, payload.length, KeyEvent.rdbVersionOf(payload));
+      return new PayloadFile(
+          file, payload.length, KeyEvent.rdbVersionOf(payload), payload[0] & 0xff);
     } catch (IOException e) {
       if (file != null) {
         file.toFile().delete();

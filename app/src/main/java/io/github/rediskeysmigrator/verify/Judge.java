@@ -4,6 +4,7 @@ import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.ValueDigest;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder;
+import io.github.rediskeysmigrator.rdb.StreamIdmp;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,8 +21,17 @@ import java.util.TreeSet;
  */
 public final class Judge {
 
-  /** The verdict on one key. */
-  public record Verdict(Outcome outcome, String details) {}
+  /**
+   * The verdict on one key.
+   *
+   * @param idmpNotCompared whether the key is a stream whose idempotent-producer state (RDB 13) was
+   *     left out of the comparison, the destination holding the stream without it
+   */
+  public record Verdict(Outcome outcome, String details, boolean idmpNotCompared) {
+    public Verdict(Outcome outcome, String details) {
+      this(outcome, details, false);
+    }
+  }
 
   /** Produces the digest of a side's value when DUMP payloads alone cannot decide. */
   @FunctionalInterface
@@ -102,7 +112,56 @@ public final class Judge {
     if (ttlDiff != null) {
       return new Verdict(Outcome.TTL_DIFFERS, ttlDiff);
     }
+    if (src.payload() != null && PayloadDecoder.hasIdmp(src.payload())) {
+      if (dst.payload() == null || !PayloadDecoder.hasIdmp(dst.payload())) {
+        return new Verdict(Outcome.IDENTICAL, IDMP_NOT_COMPARED, true);
+      }
+      try {
+        String idmpDiff = idmpDifference(src.payload(), dst.payload());
+        if (idmpDiff != null) {
+          return new Verdict(Outcome.VALUE_DIFFERS, idmpDiff);
+        }
+      } catch (UnverifiableException e) {
+        return new Verdict(Outcome.UNVERIFIED, e.getMessage());
+      }
+    }
     return new Verdict(Outcome.IDENTICAL, "");
+  }
+
+  /** The details of a stream compared without its IDMP state. */
+  static final String IDMP_NOT_COMPARED =
+      "stream compared without its IDMP state (RDB 13), which the destination does not hold";
+
+  /**
+   * Null when two type 26 streams, equal otherwise, hold the same idempotent-producer state, else
+   * what differs.
+   */
+  static String idmpDifference(byte[] a, byte[] b) throws UnverifiableException {
+    if (Arrays.equals(a, b) || sameBody(a, b)) {
+      return null;
+    }
+    StreamIdmp x;
+    StreamIdmp y;
+    try {
+      x = PayloadDecoder.idmpOf(a);
+    } catch (PayloadDecoder.DecodeException e) {
+      throw new UnverifiableException(
+          "the source's IDMP state cannot be read: " + e.getMessage(), e);
+    }
+    try {
+      y = PayloadDecoder.idmpOf(b);
+    } catch (PayloadDecoder.DecodeException e) {
+      throw new UnverifiableException(
+          "the destination's IDMP state cannot be read: " + e.getMessage(), e);
+    }
+    if (x.equals(y)) {
+      return null;
+    }
+    return "stream: same entries and groups, different IDMP state (source: "
+        + x.describe()
+        + "; destination: "
+        + y.describe()
+        + ")";
   }
 
   /**

@@ -253,6 +253,9 @@ public final class Verifier {
           judge.judge(
               src.state(), states.get(i), now, this::sourceDigest, s -> destinationDigest(key, s));
       report.add(v.outcome());
+      if (v.idmpNotCompared()) {
+        report.idmpNotCompared();
+      }
       if (v.outcome().isDifference()) {
         differences.difference(
             new Difference(src.sourceDb(), run.db(), key, v.outcome(), v.details()));

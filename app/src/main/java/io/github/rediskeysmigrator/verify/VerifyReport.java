@@ -3,6 +3,7 @@ package io.github.rediskeysmigrator.verify;
 import io.github.rediskeysmigrator.core.ExitCode;
 import io.github.rediskeysmigrator.core.Json;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -15,6 +16,7 @@ public final class VerifyReport {
   private final String destination;
   private final Long migrationSkippedExisting;
   private final AtomicLongArray counts = new AtomicLongArray(Outcome.values().length);
+  private final AtomicLong idmpNotCompared = new AtomicLong();
 
   private volatile long durationMs;
   private volatile long bytesRead;
@@ -34,6 +36,19 @@ public final class VerifyReport {
   /** Books one key. */
   public void add(Outcome outcome) {
     counts.incrementAndGet(outcome.ordinal());
+  }
+
+  /** Books a stream compared without its IDMP state (see {@link Judge.Verdict}). */
+  public void idmpNotCompared() {
+    idmpNotCompared.incrementAndGet();
+  }
+
+  /**
+   * Streams of RDB 13 compared without their idempotent-producer state, which the destination
+   * (older than Redis 8.6) does not hold: identical otherwise, not differences.
+   */
+  public long idmpNotComparedCount() {
+    return idmpNotCompared.get();
   }
 
   public long count(Outcome outcome) {
@@ -150,6 +165,16 @@ public final class VerifyReport {
       }
     }
     sb.append(String.format(Locale.ROOT, "  %-20s %,.0f%n", "keys/s", keysPerSecond()));
+    if (idmpNotCompared.get() > 0) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %,d stream%s compared without %s IDMP state (RDB 13), which the destination does"
+                  + " not hold%n",
+              idmpNotCompared.get(),
+              idmpNotCompared.get() == 1 ? "" : "s",
+              idmpNotCompared.get() == 1 ? "its" : "their"));
+    }
     if (migrationSkippedExisting != null) {
       sb.append(
           String.format(
@@ -194,6 +219,7 @@ public final class VerifyReport {
       Json.field(sb, o.jsonName(), count(o));
     }
     Json.field(sb, "differences", differences());
+    Json.field(sb, "idmp_not_compared", idmpNotCompared.get());
     Json.field(sb, "migration_skipped_existing", migrationSkippedExisting);
     Json.field(sb, "may_have_existed_before", mayHaveExistedBefore());
     Json.field(sb, "duration_ms", durationMs);
