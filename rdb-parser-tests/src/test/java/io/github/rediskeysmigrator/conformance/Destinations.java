@@ -21,9 +21,9 @@ final class Destinations implements AutoCloseable {
 
   /**
    * The server a file migrates into: the oldest one that takes its RDB version (Debian's 7.0.15 for
-   * RDB 10 and older, 7.2.6 for 11, 7.4.1 for 12), valkey-8.0.1 for Valkey's fixture. Files the
-   * tool must refuse at the header (RDB 13, Valkey 9, not an RDB) name 7.4.1; the tool should not
-   * even connect.
+   * RDB 10 and older, 7.2.6 for 11, 7.4.1 for 12), valkey-8.0.1 for Valkey's fixture. RDB 13 files
+   * (Redis 8.6; no such server here) go to 7.4.1 too, rewritten. Files the tool must refuse at the
+   * header (not an RDB, an unknown version) name 7.4.1; the tool should not even connect.
    */
   static String serverFor(CorpusFile f) {
     if (f.fixture() != null && f.fixture().startsWith("valkey-")) {

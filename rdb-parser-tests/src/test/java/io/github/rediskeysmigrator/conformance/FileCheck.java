@@ -44,6 +44,7 @@ final class FileCheck {
   private static final Pattern JAVA_NAME =
       Pattern.compile("\\bjava\\.[a-z]+\\.|\\b[A-Z]\\w*(Exception|Error)\\b");
   private static final Pattern MODULE_LINE = Pattern.compile(" type=module reason=");
+  private static final Pattern NOTE_LINE = Pattern.compile("^\\S+ NOTE db=");
 
   /**
    * How a file fared.
@@ -119,8 +120,12 @@ final class FileCheck {
     if (logged != null) {
       problems.add("stack trace in the log (stderr): " + logged);
     }
-    List<String> errorLines =
+    List<String> logLines =
         Files.exists(errorLog) ? Files.readAllLines(errorLog, StandardCharsets.UTF_8) : List.of();
+    // The error log also has a NOTE line per key written without something the destination
+    // cannot hold (a stream's IDMP state); only ERROR lines are failed keys.
+    List<String> errorLines = logLines.stream().filter(l -> !NOTE_LINE.matcher(l).find()).toList();
+    long notes = logLines.size() - errorLines.size();
     if (mustRefuse(f)) {
       checkRefused(f, r, errorLines, problems);
       return new Verdict(problems, false, "exit " + r.exit());
@@ -160,6 +165,11 @@ final class FileCheck {
     if (r.exit() == 0 && errors > 0) {
       problems.add("exit 0 with " + errors + " errors");
     }
+    long idmpLeftOut = count(report, "idmp_left_out");
+    if (notes != idmpLeftOut) {
+      problems.add(
+          idmpLeftOut + " streams reported without IDMP state but " + notes + " NOTE lines");
+    }
     String note =
         "exit "
             + r.exit()
@@ -170,7 +180,10 @@ final class FileCheck {
             + (expired > 0 ? ", expired " + expired : "")
             + (errors > 0 ? ", errors " + errors : "");
     boolean content;
-    if (f.isPublic()) {
+    Path librdb = LibrdbExpected.forFile(f);
+    if (librdb != null) {
+      content = checkLibrdb(f, librdb, dest, work, written, idmpLeftOut, problems);
+    } else if (f.isPublic()) {
       content = checkPublic(f, dest, work, read, written, expired, functions, problems);
     } else {
       content = checkGenerated(f, dest, work, startMs, written, expired, problems);
@@ -195,6 +208,63 @@ final class FileCheck {
     } else if (JAVA_NAME.matcher(line).find()) {
       problems.add("unclear error (names a Java class): " + line);
     }
+  }
+
+  /**
+   * Checks an RDB 13 file against redis/librdb's reading of it ({@link LibrdbExpected}): the
+   * destination's streams, the IDMP state counted as left out for every key librdb found some in
+   * (the destination, 7.4.1, cannot hold it), and {@code verify} after the migration (exit 0, each
+   * stream compared without its IDMP state).
+   */
+  private static boolean checkLibrdb(
+      CorpusFile f,
+      Path librdb,
+      RedisServer dest,
+      Path work,
+      long written,
+      long idmpLeftOut,
+      List<String> problems)
+      throws IOException, InterruptedException {
+    try (Jedis j = dest.client()) {
+      problems.addAll(LibrdbExpected.differences(librdb, j));
+    }
+    long withIdmp = LibrdbExpected.keysWithIdmp(librdb);
+    if (idmpLeftOut < withIdmp || idmpLeftOut > written) {
+      problems.add(
+          "idmp_left_out is "
+              + idmpLeftOut
+              + ", but librdb found IDMP producers in "
+              + withIdmp
+              + " keys of the "
+              + written
+              + " written");
+    }
+    Path verifyReport = work.resolve("verify.json");
+    Cli.Result v =
+        Cli.run(
+            LIMIT,
+            "verify",
+            "--from",
+            f.file().toString(),
+            "--to",
+            dest.uri(),
+            "--report",
+            verifyReport.toString(),
+            "--progress",
+            "never");
+    if (v.exit() != 0) {
+      problems.add("verify after the migration: exit " + v.exit() + ": " + v.out().strip());
+    } else {
+      Map<String, Object> vr = JsonReader.object(Files.readString(verifyReport));
+      if (count(vr, "idmp_not_compared") != idmpLeftOut) {
+        problems.add(
+            "verify compared "
+                + count(vr, "idmp_not_compared")
+                + " streams without IDMP state, the migration left it out of "
+                + idmpLeftOut);
+      }
+    }
+    return true;
   }
 
   /** Checks a public file against expected-load.tsv and expected/&lt;file&gt;.json. */
