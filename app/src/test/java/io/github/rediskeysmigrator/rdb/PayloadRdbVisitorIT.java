@@ -265,6 +265,87 @@ class PayloadRdbVisitorIT {
     }
   }
 
+  /** The corpus' RDB 13 file with one type 26 stream (librdb's stream_v13_idmp.rdb). */
+  private static final String IDMP_FILE = "redis--librdb--stream_v13_idmp.rdb";
+
+  private static final String IDMP_KEY = "stream_lp1_cg2_pel1_prod2_ent1";
+
+  /** The encoded value of the corpus file's one stream: after its key, up to the EOF opcode. */
+  private static byte[] corpusStreamValue() throws Exception {
+    byte[] file =
+        Files.readAllBytes(
+            io.github.rediskeysmigrator.testing.SharedDir.find()
+                .resolve("rdb-corpus/public")
+                .resolve(IDMP_FILE));
+    byte[] key = utf8(IDMP_KEY);
+    for (int i = 0; i + 2 + key.length < file.length; i++) {
+      if ((file[i] & 0xff) == 26
+          && file[i + 1] == key.length
+          && java.util.Arrays.equals(file, i + 2, i + 2 + key.length, key, 0, key.length)) {
+        return java.util.Arrays.copyOfRange(file, i + 2 + key.length, file.length - 9);
+      }
+    }
+    throw new AssertionError("no type 26 key " + IDMP_KEY + " in " + IDMP_FILE);
+  }
+
+  @Test
+  void redis13FileIsReadAndItsOtherValuesAreRdb12Payloads() throws Exception {
+    // Replicator 3.11.0 alone: "can't handle RDB format version 13".
+    byte[] rdb =
+        RdbBytes.version(13)
+            .aux("redis-ver", "8.6.0")
+            .selectDb(0)
+            .string("s", utf8("plain"))
+            .expireMs(YEAR_2100_MS)
+            .string("t", utf8("with ttl"))
+            .withChecksum();
+
+    List<KeyEvent> events = read(rdb);
+
+    assertEquals(2, events.size());
+    assertEquals(12, footerVersion(events.get(0).payload()));
+    assertEquals(YEAR_2100_MS, events.get(1).expireAtMs());
+    try (Jedis j = restored(events)) {
+      assertEquals("plain", j.get("s"));
+      assertEquals("with ttl", j.get("t"));
+    }
+  }
+
+  @Test
+  void redis13StreamWithIdmpBecomesAType26PayloadOfRdb13() throws Exception {
+    // Replicator 3.11.0 alone: "unexpected value type:26".
+    byte[] rdb =
+        RdbBytes.version(13)
+            .selectDb(0)
+            .value(26, IDMP_KEY, corpusStreamValue())
+            .string("after", utf8("read on"))
+            .withChecksum();
+
+    List<KeyEvent> events = read(rdb);
+
+    assertEquals(2, events.size());
+    byte[] payload = events.get(0).payload();
+    assertEquals(KeyType.STREAM, events.get(0).type());
+    assertEquals(26, payload[0]);
+    assertEquals(13, footerVersion(payload));
+    assertEquals(12, footerVersion(events.get(1).payload()));
+    StreamIdmp idmp = PayloadDecoder.idmpOf(payload);
+    assertEquals(100, idmp.durationSeconds());
+    assertEquals(100, idmp.maxEntries());
+    assertEquals(2, idmp.producers().size());
+    assertArrayEquals(utf8("producer1"), idmp.producers().get(0).id());
+    assertArrayEquals(utf8("iid_p1_e1"), idmp.producers().get(0).entries().get(0).iid());
+    assertEquals("1771945454291-1", idmp.producers().get(0).entries().get(0).streamId().toString());
+    // 7.4.1 refuses RDB 13 but restores the same stream without its IDMP state (type 21, RDB 12).
+    try (Jedis j = redis74.server().client()) {
+      j.restore(utf8(IDMP_KEY), 0, PayloadDecoder.withoutIdmp(payload));
+      assertEquals(3, j.xlen(IDMP_KEY));
+      assertEquals(2, j.xinfoGroups(IDMP_KEY).size());
+      j.restore(utf8("after"), 0, events.get(1).payload());
+      assertEquals("read on", j.get("after"));
+    }
+  }
+
   private static void assertRestoredHash(List<KeyEvent> events) {
     try (Jedis j = restored(events)) {
       assertEquals(Map.of("f1", "v1", "f2", "v2"), j.hgetAll("h"));

@@ -102,9 +102,18 @@ class RdbHeaderTest {
   @Test
   void unsupportedVersionIsNamedWithTheSupportedRange() throws Exception {
     assertMentions(
-        rejected(file("future.rdb", "REDIS0099\u00ff")), "RDB version 99", "supported: 1 to 12");
+        rejected(file("future.rdb", "REDIS0099\u00ff")), "RDB version 99", "supported: 1 to 13");
     assertMentions(rejected(file("zero.rdb", "REDIS0000\u00ff")), "RDB version 0");
-    assertMentions(rejected(file("v13.rdb", RdbBytes.version(13).withChecksum())), "version 13");
+    assertMentions(rejected(file("v14.rdb", RdbBytes.version(14).withChecksum())), "version 14");
+  }
+
+  @Test
+  void redis86FormatIsRead() throws Exception {
+    RdbHeader h = RdbHeader.read(file("v13.rdb", RdbBytes.version(13).withChecksum()));
+
+    assertEquals(13, h.version());
+    assertEquals("REDIS", h.magic());
+    assertEquals(13, h.payloadVersion());
   }
 
   @Test
@@ -119,7 +128,7 @@ class RdbHeaderTest {
   @Test
   void otherValkeyFormatsAreNamedWithTheSupportedOnes() throws Exception {
     assertMentions(
-        rejected(file("fork.rdb", "VALKEY987\u00ff")), "'VALKEY987'", "REDIS0012", "VALKEY080");
+        rejected(file("fork.rdb", "VALKEY987\u00ff")), "'VALKEY987'", "REDIS0013", "VALKEY080");
   }
 
   @Test

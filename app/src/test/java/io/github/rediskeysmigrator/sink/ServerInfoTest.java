@@ -73,6 +73,23 @@ class ServerInfoTest {
   }
 
   @Test
+  void redis86AndLaterRestoreRdb13AndRedis84DoesNot() {
+    // redis/librdb's redisver.h: 8.6 writes RDB 13; 7.4, 8.0, 8.2 and 8.4 write 12.
+    assertEquals(new ServerInfo("redis", "8.6.0", 13), redis("8.6.0"));
+    assertEquals(new ServerInfo("redis", "9.0.0", 13), redis("9.0.0"));
+    assertEquals(new ServerInfo("redis", "8.4.0", 12), redis("8.4.0"));
+    assertEquals(new ServerInfo("redis", "8.2.1", 12), redis("8.2.1"));
+    assertTrue(redis("8.6.0").restores(13));
+    assertFalse(redis("8.4.0").restores(13));
+    assertFalse(redis("7.4.1").restores(13));
+  }
+
+  @Test
+  void valkeyNineRefusesRedis86Payloads() {
+    assertFalse(new ServerInfo("valkey", "9.0.1", 80).restores(13));
+  }
+
+  @Test
   void valkey8IsNamedByItsOwnVersionAndAcceptsRdb11() {
     ServerInfo s =
         ServerInfo.parse(info("redis_version:7.2.4", "server_name:valkey", "valkey_version:8.0.1"));

@@ -7,6 +7,7 @@ import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.ValueDigest;
 import io.github.rediskeysmigrator.rdb.RdbEncoding;
+import io.github.rediskeysmigrator.testing.Rdb13Streams;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -174,5 +175,73 @@ class JudgeTest {
     // It may have expired at the destination in between.
     assertEquals(
         Outcome.IDENTICAL, judgeHashes(hashState(NOW + 1000, -1), hashState(-1, -1)).outcome());
+  }
+
+  /** Digests as verify computes them (PayloadDigests), for real stream payloads. */
+  private Judge.Verdict judgeStreams(byte[] src, byte[] dst) {
+    io.github.rediskeysmigrator.rdb.PayloadDigests digests =
+        new io.github.rediskeysmigrator.rdb.PayloadDigests();
+    Judge.Digester d =
+        s -> {
+          try {
+            return digests.digest(s.payload());
+          } catch (io.github.rediskeysmigrator.rdb.PayloadDigests.UnreadablePayloadException e) {
+            throw new Judge.UnverifiableException(e.getMessage(), e);
+          }
+        };
+    return judge.judge(
+        KeyState.ofPayload(KeyType.STREAM, -1, src),
+        KeyState.ofPayload(KeyType.STREAM, -1, dst),
+        NOW,
+        d,
+        d);
+  }
+
+  @Test
+  void aStreamWithIdmpStateIntoAnOlderDestinationIsComparedWithoutItAndSaysSo() throws Exception {
+    byte[] src = Rdb13Streams.payload();
+    byte[] older = io.github.rediskeysmigrator.rdb.PayloadDecoder.withoutIdmp(src);
+
+    Judge.Verdict v = judgeStreams(src, older);
+
+    assertEquals(Outcome.IDENTICAL, v.outcome());
+    assertTrue(v.idmpNotCompared());
+    assertEquals(Judge.IDMP_NOT_COMPARED, v.details());
+  }
+
+  @Test
+  void theSameStreamWithIdmpStateOnBothSidesIsIdenticalAndCompared() {
+    Judge.Verdict v = judgeStreams(Rdb13Streams.payload(), Rdb13Streams.payload());
+
+    assertEquals(Outcome.IDENTICAL, v.outcome());
+    assertEquals(false, v.idmpNotCompared());
+  }
+
+  @Test
+  void anotherIdmpStateWhereBothSidesHoldOneIsAValueDifference() {
+    Judge.Verdict v = judgeStreams(Rdb13Streams.payload(), Rdb13Streams.payloadWithOtherIdmp());
+
+    assertEquals(Outcome.VALUE_DIFFERS, v.outcome());
+    assertTrue(v.details().contains("different IDMP state"), v.details());
+  }
+
+  @Test
+  void leavingOutTheIdmpStateHidesNoOtherDifference() throws Exception {
+    byte[] src = Rdb13Streams.payload();
+    byte[] older = io.github.rediskeysmigrator.rdb.PayloadDecoder.withoutIdmp(src);
+    // Another value of the first entry ("value1" becomes "valueX") in the older destination.
+    byte[] changed = older.clone();
+    for (int i = 0; i + 6 <= changed.length; i++) {
+      if (new String(changed, i, 6, StandardCharsets.ISO_8859_1).equals("value1")) {
+        changed[i + 5] = 'X';
+        break;
+      }
+    }
+    assertTrue(!java.util.Arrays.equals(older, changed));
+
+    Judge.Verdict v = judgeStreams(src, changed);
+
+    assertEquals(Outcome.VALUE_DIFFERS, v.outcome());
+    assertEquals(false, v.idmpNotCompared());
   }
 }
