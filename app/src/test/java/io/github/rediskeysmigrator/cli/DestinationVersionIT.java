@@ -379,4 +379,78 @@ class DestinationVersionIT {
       }
     }
   }
+
+  @Test
+  void redis86StreamsAreRewrittenWithoutTheirIdmpStateAndEachKeySaysSo() throws Exception {
+    // RDB 13 (Redis 8.6): a stream of type 26 with two producers' idempotent ids. Redis 7.4 and
+    // 7.0 hold the stream, not the ids; verify then compares the stream without them.
+    String file =
+        SharedDir.find()
+            .resolve("rdb-corpus/public/" + io.github.rediskeysmigrator.testing.Rdb13Streams.FILE)
+            .toString();
+    String key = io.github.rediskeysmigrator.testing.Rdb13Streams.KEY;
+    for (RedisServerExtension dest : List.of(redis74, debian)) {
+      Path report = tmp.resolve("r.json");
+      Path errors = tmp.resolve("e.log");
+
+      Tool.Result r =
+          Tool.run(
+              "rdb",
+              file,
+              "--to",
+              dest.uri(),
+              "--error-log",
+              errors.toString(),
+              "--report",
+              report.toString());
+
+      assertEquals(0, r.exit(), r::toString);
+      String json = Files.readString(report);
+      assertEquals(1, field(json, "rewritten"), json);
+      assertEquals(1, field(json, "idmp_left_out"), json);
+      assertTrue(r.out().contains("without IDMP"), r.out());
+      List<String> notes = Files.readAllLines(errors);
+      assertEquals(1, notes.size(), notes::toString);
+      assertTrue(notes.get(0).contains(" NOTE db=0 key=\"" + key + "\" type=stream"), notes.get(0));
+      assertTrue(notes.get(0).contains("without its IDMP state"), notes.get(0));
+      try (Jedis d = dest.server().client()) {
+        assertEquals(3, d.xlen(key));
+        assertEquals(
+            List.of("1771945454291-0", "1771945454291-1", "1771945454291-2"),
+            d.xrange(key, "-", "+").stream().map(e -> e.getID().toString()).toList());
+        assertEquals(
+            List.of("group1", "group2"),
+            d.xinfoGroups(key).stream().map(g -> g.getName()).toList());
+        // librdb's reading: each group has 1771945454291-0 pending, delivered once.
+        for (String g : List.of("group1", "group2")) {
+          var pending =
+              d.xpending(
+                  key, g, redis.clients.jedis.params.XPendingParams.xPendingParams("-", "+", 10));
+          assertEquals(1, pending.size());
+          assertEquals("1771945454291-0", pending.get(0).getID().toString());
+          assertEquals(1, pending.get(0).getDeliveredTimes());
+        }
+      }
+
+      Path verifyReport = tmp.resolve("v.json");
+      Tool.Result v =
+          Tool.run(
+              "verify", "--from", file, "--to", dest.uri(), "--report", verifyReport.toString());
+      assertEquals(0, v.exit(), v::toString);
+      assertTrue(v.out().contains("1 stream compared without its IDMP state (RDB 13)"), v.out());
+      String vj = Files.readString(verifyReport);
+      assertEquals(1, field(vj, "identical"), vj);
+      assertEquals(1, field(vj, "idmp_not_compared"), vj);
+
+      // Leaving the IDMP state out hides nothing else: a changed entry is a difference.
+      try (Jedis d = dest.server().client()) {
+        d.xdel(key, new redis.clients.jedis.StreamEntryID("1771945454291-2"));
+      }
+      Tool.Result changed = Tool.run("verify", "--from", file, "--to", dest.uri());
+      assertEquals(6, changed.exit(), changed::toString);
+      try (Jedis d = dest.server().client()) {
+        d.flushAll();
+      }
+    }
+  }
 }
