@@ -111,7 +111,10 @@ final class PipelineOptions {
       names = "--error-log",
       paramLabel = "FILE",
       defaultValue = Defaults.ERROR_LOG,
-      description = "One line per failed key (env ERROR_LOG_FILENAME; default: ${DEFAULT-VALUE}).")
+      description =
+          "One ERROR line per failed key, and a NOTE line per key written without something the"
+              + " destination cannot hold (a Redis 8.6 stream's IDMP state) (env"
+              + " ERROR_LOG_FILENAME; default: ${DEFAULT-VALUE}).")
   Path errorLog;
 
   @Option(

@@ -32,7 +32,10 @@ import picocli.CommandLine.Parameters;
           + " run before anything is written.",
       "Keys are written with RESTORE; for a destination older than a file's RDB version they are"
           + " rewritten as plain commands (SET, RPUSH, SADD, ZADD, HSET, XADD, ...) under a"
-          + " temporary key renamed into place, and counted as rewritten."
+          + " temporary key renamed into place, and counted as rewritten.",
+      "A Redis 8.6 stream (RDB 13) rewritten this way is written without its IDMP"
+          + " (idempotent-producer) state, which only Redis 8.6+ holds: a NOTE line per key in"
+          + " the error log, counted as idmp_left_out."
     })
 final class RdbCommand implements Callable<Integer> {
   private final Context ctx;
@@ -41,7 +44,7 @@ final class RdbCommand implements Callable<Integer> {
       paramLabel = "FILE",
       arity = "0..*",
       description =
-          "RDB files (plain or gzip) of Redis 2.x to 8.0 (RDB versions 1 to 12) or Valkey (up"
+          "RDB files (plain or gzip) of Redis 2.x to 8.6 (RDB versions 1 to 13) or Valkey (up"
               + " to Valkey 9's VALKEY080), at least one here or in --files-from; with --parallel"
               + " 1, read in the order given.")
   List<Path> files = new ArrayList<>();
