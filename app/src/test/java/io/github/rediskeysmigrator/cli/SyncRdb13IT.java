@@ -1,0 +1,73 @@
+package io.github.rediskeysmigrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.rediskeysmigrator.testing.Rdb13Streams;
+import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.SharedDir;
+import io.github.rediskeysmigrator.testing.SnapshotSwapProxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/**
+ * {@code sync} from a Redis 8.6 source, whose snapshot is RDB 13. No such server is at hand, so a
+ * real 7.4.1 master is followed through {@link SnapshotSwapProxy}, which hands the replica the
+ * corpus' RDB 13 file as the master's snapshot: the same bytes an 8.6 master would send, read by
+ * the same reader as a real one's.
+ */
+class SyncRdb13IT {
+  @RegisterExtension
+  static final RedisServerExtension master =
+      RedisServerExtension.shared("redis-7.4.1", "--repl-diskless-sync", "no");
+
+  @RegisterExtension
+  static final RedisServerExtension dest = RedisServerExtension.shared("redis-7.4.1");
+
+  @TempDir Path tmp;
+
+  @Test
+  void anRdb13SnapshotIsMigratedAndItsStreamsIdmpStateNoted() throws Exception {
+    byte[] rdb =
+        Files.readAllBytes(
+            SharedDir.find().resolve("rdb-corpus/public").resolve(Rdb13Streams.FILE));
+    Path report = tmp.resolve("r.json");
+    Path errors = tmp.resolve("e.log");
+    try (SnapshotSwapProxy proxy = SnapshotSwapProxy.to(master.server(), rdb)) {
+      Tool.Result r =
+          Tool.run(
+              "sync",
+              "--from",
+              proxy.uri(),
+              "--to",
+              dest.uri(),
+              "--snapshot-only",
+              "--error-log",
+              errors.toString(),
+              "--report",
+              report.toString(),
+              "--progress",
+              "never");
+
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(1, proxy.swapped());
+    }
+    String json = Files.readString(report);
+    assertTrue(json.contains("\"read\":1,"), json);
+    assertTrue(json.contains("\"rewritten\":1,"), json);
+    assertTrue(json.contains("\"idmp_left_out\":1,"), json);
+    List<String> notes = Files.readAllLines(errors);
+    assertEquals(1, notes.size(), notes::toString);
+    assertTrue(notes.get(0).contains(" NOTE db=0 key=\"" + Rdb13Streams.KEY + "\""), notes.get(0));
+    try (Jedis d = dest.server().client()) {
+      assertEquals(1, d.dbSize());
+      assertEquals(3, d.xlen(Rdb13Streams.KEY));
+      assertEquals(2, d.xinfoGroups(Rdb13Streams.KEY).size());
+    }
+  }
+}
