@@ -97,6 +97,14 @@ final class InspectOutput {
                   KeyNames.printable(k.key())));
         }
       }
+      if (f.keys().idmpStreams() > 0) {
+        line(
+            sb,
+            "IDMP streams",
+            f.keys().idmpStreams()
+                + " with idempotent-producer state (Redis 8.6), kept only by an RDB 13"
+                + " destination");
+      }
       Map<String, Long> modules = f.keys().moduleTypes();
       if (modules.isEmpty()) {
         line(sb, "module types", "none");
@@ -165,7 +173,8 @@ final class InspectOutput {
         sb.append(",\"type\":\"").append(k.type().redisName());
         sb.append("\",\"size\":").append(k.size()).append('}');
       }
-      sb.append("],\"module_types\":{");
+      sb.append("],\"idmp_streams\":").append(f.keys().idmpStreams());
+      sb.append(",\"module_types\":{");
       boolean firstModule = true;
       for (Map.Entry<String, Long> e : f.keys().moduleTypes().entrySet()) {
         if (!firstModule) {

@@ -24,6 +24,10 @@ public final class KeyInventory implements KeySink {
   /** How many of the biggest keys are kept. */
   public static final int BIGGEST = 10;
 
+  private static final int STREAM_WITH_IDMP = 26;
+
+  private long idmpStreams;
+
   /** Biggest first; ties by db, then key bytes, so the listing is the same on every run. */
   private static final Comparator<BigKey> BIGGEST_FIRST =
       Comparator.comparingLong(BigKey::size)
@@ -111,6 +115,9 @@ public final class KeyInventory implements KeySink {
         db.expired++;
       }
     }
+    if (key.payloadRdbType() == STREAM_WITH_IDMP) {
+      idmpStreams++;
+    }
     if (key.type() == KeyType.MODULE) {
       String name = ModuleTypeNames.of(key.payload()).orElse("(unknown)");
       moduleTypes.merge(name, 1L, Long::sum);
@@ -143,6 +150,14 @@ public final class KeyInventory implements KeySink {
     List<BigKey> list = new ArrayList<>(biggest);
     list.sort(BIGGEST_FIRST);
     return List.copyOf(list);
+  }
+
+  /**
+   * Streams with idempotent-producer (IDMP) state (RDB 13's type 26, Redis 8.6): only a destination
+   * that takes RDB 13 keeps that state; any other gets them without it.
+   */
+  public long idmpStreams() {
+    return idmpStreams;
   }
 
   /** Module keys per module type name ({@code (unknown)} when the payload cannot say). */

@@ -53,6 +53,7 @@ class InspectCommandIT {
           "types",
           "dbs",
           "biggest_keys",
+          "idmp_streams",
           "module_types",
           "functions");
 
@@ -367,6 +368,21 @@ class InspectCommandIT {
     Map<String, Object> modules = map(f.get("module_types"));
     assertEquals(Set.of("ReJSON-RL"), modules.keySet());
     assertEquals(2, num(modules.get("ReJSON-RL")));
+  }
+
+  @Test
+  void describesRedis86FilesAndCountsTheirStreamsWithIdmpState() {
+    Path file = SharedDir.find().resolve("rdb-corpus/public/redis--librdb--stream_v13.rdb");
+
+    Tool.Result text = run(Instant.now(), "inspect", file.toString());
+    Map<String, Object> f = onlyFile(run(Instant.now(), "inspect", "--json", file.toString()));
+
+    assertEquals(0, text.exit(), text::toString);
+    assertTrue(text.out().contains("rdb version    13"), text.out());
+    assertTrue(text.out().contains("IDMP streams   49 with idempotent-producer state"), text.out());
+    assertEquals(13, num(f.get("rdb_version")));
+    assertEquals(49, num(map(f.get("types")).get("stream")));
+    assertEquals(49, num(f.get("idmp_streams")));
   }
 
   private static String readString(Path p) {
