@@ -212,9 +212,10 @@ final class FileCheck {
 
   /**
    * Checks an RDB 13 file against redis/librdb's reading of it ({@link LibrdbExpected}): the
-   * destination's streams, the IDMP state counted as left out for every key librdb found some in
-   * (the destination, 7.4.1, cannot hold it), and {@code verify} after the migration (exit 0, each
-   * stream compared without its IDMP state).
+   * destination's streams, the same as a 7.4.1 holds after librdb's own rewrite (its RESP), the
+   * IDMP state counted as left out for every key librdb found some in (the destination, 7.4.1,
+   * cannot hold it), and {@code verify} after the migration (exit 0, each stream compared without
+   * its IDMP state).
    */
   private static boolean checkLibrdb(
       CorpusFile f,
@@ -227,6 +228,18 @@ final class FileCheck {
       throws IOException, InterruptedException {
     try (Jedis j = dest.client()) {
       problems.addAll(LibrdbExpected.differences(librdb, j));
+    }
+    Path resp = LibrdbExpected.respFor(f);
+    if (resp != null) {
+      try (RedisServer scratch = RedisServer.startShared(Destinations.serverFor(f));
+          Jedis s = scratch.client();
+          Jedis d = dest.client()) {
+        List<String> replayed = LibrdbExpected.replay(resp, scratch);
+        problems.addAll(replayed);
+        if (replayed.isEmpty()) {
+          problems.addAll(LibrdbExpected.sameStreams("librdb's rewrite holds", s, "ours", d));
+        }
+      }
     }
     long withIdmp = LibrdbExpected.keysWithIdmp(librdb);
     if (idmpLeftOut < withIdmp || idmpLeftOut > written) {

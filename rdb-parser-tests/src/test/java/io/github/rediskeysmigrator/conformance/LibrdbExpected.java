@@ -1,8 +1,13 @@
 package io.github.rediskeysmigrator.conformance;
 
 import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.testing.RedisServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +28,9 @@ import redis.clients.jedis.Protocol;
  * ids each owns. A consumer's seen and active times are not compared: a stream rewritten as plain
  * commands gets the time of its XGROUP CREATECONSUMER (README: Fidelity). librdb's {@code idmp}
  * part is what {@link #keysWithIdmp} counts; a destination older than Redis 8.6 cannot hold it.
+ * librdb's RESP for a Redis 7.4 ({@code <file>.resp}) is a second opinion on the rewrite: {@link
+ * #replay} sends it to an empty 7.4.1 and {@link #sameStreams} compares that server's streams with
+ * ours.
  */
 final class LibrdbExpected {
   private static final int MAX_REPORTED = 8;
@@ -92,6 +100,115 @@ final class LibrdbExpected {
       d.forEach(x -> diffs.add(key + ": " + x));
     }
     return diffs.size() > MAX_REPORTED ? diffs.subList(0, MAX_REPORTED) : diffs;
+  }
+
+  /**
+   * librdb's RESP for {@code f} (its rewrite for a Redis 7.4), or null when the corpus has none.
+   */
+  static Path respFor(CorpusFile f) {
+    Path json = forFile(f);
+    if (json == null) {
+      return null;
+    }
+    Path p = json.resolveSibling(json.getFileName().toString().replaceFirst("\\.json$", ".resp"));
+    return Files.isRegularFile(p) ? p : null;
+  }
+
+  /**
+   * Sends librdb's RESP ({@code resp}: the commands it would send to a Redis 7.4) to the empty
+   * {@code scratch} server and returns its replies' problems: an error reply, or none at all.
+   */
+  static List<String> replay(Path resp, RedisServer scratch) throws IOException {
+    byte[] commands = Files.readAllBytes(resp);
+    try (Socket socket = new Socket("127.0.0.1", scratch.port())) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(commands);
+      out.write("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream replies = new ByteArrayOutputStream();
+      byte[] end = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+      byte[] buf = new byte[8192];
+      while (!endsWith(replies.toByteArray(), end)) {
+        int n = in.read(buf);
+        if (n < 0) {
+          return List.of("the server closed the connection during librdb's commands");
+        }
+        replies.write(buf, 0, n);
+      }
+      List<String> problems = new ArrayList<>();
+      for (String line : replies.toString(StandardCharsets.ISO_8859_1).split("\r\n")) {
+        if (line.startsWith("-")) {
+          problems.add("librdb's commands got an error: " + line);
+        }
+      }
+      return problems;
+    }
+  }
+
+  private static boolean endsWith(byte[] b, byte[] end) {
+    return b.length >= end.length
+        && java.util.Arrays.equals(b, b.length - end.length, b.length, end, 0, end.length);
+  }
+
+  /**
+   * Every stream of db 0 as text (counters, entries, groups with PEL and consumers, as {@link
+   * #differences} compares them), by key.
+   */
+  static Map<String, String> streams(Jedis j) {
+    j.select(0);
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (String key : j.keys("*")) {
+      if (!j.type(key).equals("stream")) {
+        out.put(key, j.type(key));
+        continue;
+      }
+      Map<String, Object> info = map(j.sendCommand(Protocol.Command.XINFO, "STREAM", key, "FULL"));
+      out.put(
+          key,
+          "length="
+              + text(info.get("length"))
+              + " added="
+              + text(info.get("entries-added"))
+              + " last="
+              + text(info.get("last-generated-id"))
+              + " max-deleted="
+              + text(info.get("max-deleted-entry-id"))
+              + " first="
+              + text(info.get("recorded-first-entry-id"))
+              + " entries="
+              + actualEntries(info)
+              + " groups="
+              + actualGroups(info));
+    }
+    return out;
+  }
+
+  /** A consumer that owns no pending entry, in {@link #streams}' text. */
+  private static final java.util.regex.Pattern IDLE_CONSUMER =
+      java.util.regex.Pattern.compile(" consumer\\[[^\\] ]+\\]");
+
+  /**
+   * What differs between two servers' streams ({@link #streams}); empty when nothing. Consumers
+   * that own no pending entry are left out: librdb's RESP (cc8dd3b) sends no XGROUP CREATECONSUMER,
+   * so its rewrite drops them, though its JSON lists them (and {@link #differences} checks ours has
+   * them).
+   */
+  static List<String> sameStreams(String whatA, Jedis a, String whatB, Jedis b) {
+    Map<String, String> x = new java.util.TreeMap<>();
+    Map<String, String> y = new java.util.TreeMap<>();
+    streams(a).forEach((k, v) -> x.put(k, IDLE_CONSUMER.matcher(v).replaceAll("")));
+    streams(b).forEach((k, v) -> y.put(k, IDLE_CONSUMER.matcher(v).replaceAll("")));
+    List<String> diffs = new ArrayList<>();
+    java.util.Set<String> keys = new java.util.TreeSet<>(x.keySet());
+    keys.addAll(y.keySet());
+    for (String k : keys) {
+      if (!Objects.equals(x.get(k), y.get(k)) && diffs.size() < MAX_REPORTED) {
+        diffs.add(k + ": " + whatA + " " + x.get(k) + ", " + whatB + " " + y.get(k));
+      }
+    }
+    return diffs;
   }
 
   private static void same(List<String> diffs, String what, Object want, Object got) {
