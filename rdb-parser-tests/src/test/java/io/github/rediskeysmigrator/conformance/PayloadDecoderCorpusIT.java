@@ -35,7 +35,7 @@ class PayloadDecoderCorpusIT {
   /** RDB value types of DUMP payloads, all but modules'. */
   private static final java.util.Set<Integer> ALL_TYPES =
       java.util.Set.of(
-          0, 1, 2, 3, 4, 5, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25);
+          0, 1, 2, 3, 4, 5, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26);
 
   private static final java.util.Set<Integer> seen =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -60,7 +60,7 @@ class PayloadDecoderCorpusIT {
   Stream<DynamicTest> everyPayloadDecodes() {
     List<DynamicTest> tests = new ArrayList<>();
     for (CorpusFile f : Corpus.all()) {
-      if (FileCheck.mustRefuse(f) || f.rdbVersion() < 1 || f.rdbVersion() > 12) {
+      if (FileCheck.mustRefuse(f) || f.rdbVersion() < 1 || f.rdbVersion() > 13) {
         continue;
       }
       tests.add(DynamicTest.dynamicTest(f.id(), () -> check(f)));
