@@ -105,4 +105,68 @@ class PayloadDecoderTest {
     assertEquals(
         List.of("f1=v1@-1", "f2=v2@" + YEAR_2100_MS), decode(payload(22, body.toByteArray(), 12)));
   }
+
+  /** The stream of a payload, whatever else it holds. */
+  private static StreamValue streamOf(byte[] payload) throws DecodeException {
+    StreamValue[] out = new StreamValue[1];
+    PayloadDecoder.decode(
+        payload,
+        new PayloadDecoder.Handler() {
+          @Override
+          public void string(byte[] value) {}
+
+          @Override
+          public void listElement(byte[] element) {}
+
+          @Override
+          public void setMember(byte[] member) {}
+
+          @Override
+          public void zsetMember(byte[] member, double score) {}
+
+          @Override
+          public void hashField(byte[] field, byte[] value, long expireAtMs) {}
+
+          @Override
+          public void stream(StreamValue stream) {
+            out[0] = stream;
+          }
+        });
+    return out[0];
+  }
+
+  @Test
+  void aRedis86StreamDecodesWithItsIdmpStateAndWithoutItAsType21() throws Exception {
+    byte[] type26 = io.github.rediskeysmigrator.testing.Rdb13Streams.payload();
+
+    StreamValue full = streamOf(type26);
+    byte[] type21 = PayloadDecoder.withoutIdmp(type26);
+    StreamValue older = streamOf(type21);
+
+    assertEquals(3, full.entries().size());
+    assertEquals(2, full.groups().size());
+    assertEquals(2, full.idmp().producers().size());
+    assertEquals(2, full.idmp().idCount());
+    assertEquals(
+        "2 producers with 2 idempotent ids, IDMP duration 100 s, max 100 ids per producer",
+        full.idmp().describe());
+    assertEquals(21, type21[0]);
+    assertEquals(12, io.github.rediskeysmigrator.core.KeyEvent.rdbVersionOf(type21));
+    assertEquals(null, older.idmp());
+    assertEquals(full.lastId(), older.lastId());
+    assertEquals(full.entriesAdded(), older.entriesAdded());
+    assertEquals(
+        full.entries().stream().map(e -> e.id().toString()).toList(),
+        older.entries().stream().map(e -> e.id().toString()).toList());
+    assertEquals(full.idmp(), PayloadDecoder.idmpOf(type26));
+  }
+
+  @Test
+  void onlyType26HasIdmpState() {
+    byte[] string = payload(0, RdbEncoding.string(bytes("v")), 12);
+    org.junit.jupiter.api.Assertions.assertThrows(
+        DecodeException.class, () -> PayloadDecoder.withoutIdmp(string));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        DecodeException.class, () -> PayloadDecoder.idmpOf(string));
+  }
 }
