@@ -429,7 +429,7 @@ public final class PayloadDecoder {
     return new StreamValue(entries, lastId, maxDeleted, entriesAdded, groups, idmp);
   }
 
-  /** Type 26's tail, laid out as {@link PayloadValueVisitor} documents it. */
+  /** Type 26's tail, laid out as {@link StreamListPacks4} documents it. */
   private static StreamIdmp idmp(Reader in) throws DecodeException {
     long duration = in.length();
     long maxEntries = in.length();
