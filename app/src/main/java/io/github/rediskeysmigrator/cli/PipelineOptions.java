@@ -199,6 +199,8 @@ final class PipelineOptions {
         existingLimit,
         maxRate,
         maxErrors,
-        dryRun);
+        dryRun,
+        selection.renamer(),
+        null);
   }
 }

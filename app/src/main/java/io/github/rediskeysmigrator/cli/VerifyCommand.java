@@ -372,7 +372,9 @@ final class VerifyCommand implements Callable<Integer> {
             1,
             maxRate,
             0,
-            false);
+            false,
+            selection.renamer(),
+            null);
     return new VerifyConfig(
         keys,
         pipeline,
