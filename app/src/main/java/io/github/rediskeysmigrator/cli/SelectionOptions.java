@@ -56,7 +56,10 @@ final class SelectionOptions {
             + " user:=tenant-a:user: (repeatable; the first OLD that matches wins, byte for byte,"
             + " like --match; a key no OLD matches keeps its name). Applied after the filters,"
             + " which see the source name, and before the existence policy; live commands get"
-            + " every key argument renamed (scripts by their declared keys only)."
+            + " every key argument renamed (scripts by their declared keys only). verify looks"
+            + " each key up under its new name.",
+        "Merging two dbs into one, a run per db: --db 0 --rename-prefix user:=a:user: then"
+            + " --db 1 --db-map 1=0 --rename-prefix user:=b:user: (verify each the same way)."
       })
   List<String> renamePrefixes = List.of();
 
