@@ -108,12 +108,19 @@ public final class CommandTable implements CommandKeys {
     return specs.get(name);
   }
 
-  /** The keys of {@code argv}; none for a command whose keys cannot be located. */
+  /**
+   * The keys of {@code argv}; for a movablekeys command {@link MovableKeys} does not know, those
+   * the table's first/last/step name (the routing and filters used them before).
+   */
   @Override
   public List<byte[]> keys(byte[][] argv) {
-    int[] at = keyIndexes(argv);
-    if (at == null) {
+    Spec s = spec(argv);
+    if (s == null) {
       return List.of();
+    }
+    int[] at = s.movable() ? MovableKeys.indexes(argv) : null;
+    if (at == null) {
+      at = fixed(s, argv);
     }
     List<byte[]> keys = new ArrayList<>(at.length);
     for (int i : at) {
@@ -133,9 +140,10 @@ public final class CommandTable implements CommandKeys {
     if (s == null) {
       return null;
     }
-    if (s.movable()) {
-      return MovableKeys.indexes(argv);
-    }
+    return s.movable() ? MovableKeys.indexes(argv) : fixed(s, argv);
+  }
+
+  private static int[] fixed(Spec s, byte[][] argv) {
     if (s.first() <= 0 || s.step() <= 0) {
       return new int[0];
     }

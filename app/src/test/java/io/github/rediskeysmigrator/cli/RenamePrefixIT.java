@@ -372,30 +372,50 @@ class RenamePrefixIT {
 
   @Test
   void syncRenamesTheSnapshotAndEveryKeyOfLiveCommands() throws Exception {
-    try (Jedis s = source.server().client()) {
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
       SampleData.fillAllTypes(s, "app:");
+      s.set("app:mine", "source");
       s.functionFlush();
+      // The destination's own key under the new name: the snapshot and later writes leave it.
+      d.set("tenant-a:mine", "destination");
     }
     try (JarRun run = sync(source.uri(), dest.uri(), "--rename-prefix", "app:=tenant-a:")) {
       await("the snapshot", () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {
         liveWrites(s, "app:");
+        s.set("app:mine", "source, later");
       }
       awaitCaughtUp(source);
       assertEquals(130, run.terminate(), run::toString);
     }
-    assertEquals(renamed(dataset(source, 0), "app:", "tenant-a:"), dataset(dest, 0));
+    Map<String, String> expected = renamed(dataset(source, 0), "app:", "tenant-a:");
+    Map<String, String> actual = dataset(dest, 0);
+    assertEquals(expected.keySet(), actual.keySet());
+    expected.remove(hex("tenant-a:mine"));
+    actual.remove(hex("tenant-a:mine"));
+    assertEquals(expected, actual);
     try (Jedis d = dest.server().client()) {
       assertEquals("moved", d.get("tenant-a:{r}to"));
       assertEquals(List.of("x"), d.lrange("tenant-a:{l}b", 0, -1));
       assertEquals("by script", d.get("tenant-a:{e}k"));
       assertEquals("kept", d.get("untouched"));
+      assertEquals("destination", d.get("tenant-a:mine"));
     }
     Map<String, Object> json = report();
-    assertEquals(SampleData.ALL_TYPES_KEYS, n(json, "renamed"), json::toString);
+    assertEquals(SampleData.ALL_TYPES_KEYS + 1, n(json, "renamed"), json::toString);
+    assertEquals(1, n(json, "skipped_existing"), json::toString);
+    assertEquals(1, n(json, "commands_skipped"), json::toString);
     assertEquals(0, n(json, "commands_failed"), json::toString);
     assertBalanced(json);
-    Tool.Result v = verify(source.uri(), dest.uri(), "--rename-prefix", "app:=tenant-a:");
+    Tool.Result v =
+        verify(
+            source.uri(),
+            dest.uri(),
+            "--rename-prefix",
+            "app:=tenant-a:",
+            "--existing-report",
+            tmp.resolve("r.json").toString());
     assertEquals(0, v.exit(), v::toString);
   }
 
