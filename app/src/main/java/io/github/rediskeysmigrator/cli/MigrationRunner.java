@@ -146,6 +146,10 @@ final class MigrationRunner {
                   + config.targetDb()
                   + " from --to");
         }
+        if (cluster) {
+          // A key's slot, for renamed commands that must keep their keys in one slot.
+          config = config.withClusterSlot(ClusterSlots::slot);
+        }
         PipelinedWriter.Settings settings =
             new PipelinedWriter.Settings(
                 config.pipeline(),

@@ -202,6 +202,8 @@ final class PipelineOptions {
         existingLimit,
         maxRate,
         maxErrors,
-        dryRun);
+        dryRun,
+        selection.renamer(),
+        null);
   }
 }

@@ -99,6 +99,8 @@ final class RdbCommand implements Callable<Integer> {
     long bigKeyThreshold;
     try {
       bigKeyThreshold = bigKeys.threshold();
+      // Before any file is read: a bad mapping is a usage error.
+      pipeline.selection.renamer();
     } catch (IllegalArgumentException e) {
       return runner.failBeforeStart("rdb", label, "", pipeline, ExitCode.USAGE, e.getMessage());
     }

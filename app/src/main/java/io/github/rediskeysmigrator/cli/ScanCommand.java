@@ -117,6 +117,7 @@ final class ScanCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--scan-count (SCAN_BATCH_SIZE) must be at least 1");
       }
       BigKeyOptions.checked(bigKeyThreshold);
+      pipeline.selection.renamer();
       EnvAddress.Resolved to = destination.resolve(ctx.env());
       if (sameDatabase(from, dbs, to)) {
         throw new IllegalArgumentException(

@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.cli;
 
+import io.github.rediskeysmigrator.core.KeyRenamer;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
 import java.util.HashMap;
@@ -46,6 +47,30 @@ final class SelectionOptions {
       description =
           "Types to select: string, list, set, zset, hash, stream, module (default: all).")
   List<String> types = List.of();
+
+  @Option(
+      names = "--rename-prefix",
+      paramLabel = "OLD=NEW",
+      description = {
+        "Keys whose name starts with OLD are written with NEW in its place, e.g. --rename-prefix"
+            + " user:=tenant-a:user: (repeatable; the first OLD that matches wins, byte for byte,"
+            + " like --match; a key no OLD matches keeps its name). Applied after the filters,"
+            + " which see the source name, and before the existence policy; live commands get"
+            + " every key argument renamed (scripts by their declared keys only). verify looks"
+            + " each key up under its new name.",
+        "Merging two dbs into one, a run per db: --db 0 --rename-prefix user:=a:user: then"
+            + " --db 1 --db-map 1=0 --rename-prefix user:=b:user: (verify each the same way)."
+      })
+  List<String> renamePrefixes = List.of();
+
+  /**
+   * The --rename-prefix mapping.
+   *
+   * @throws IllegalArgumentException naming the bad mapping
+   */
+  KeyRenamer renamer() {
+    return KeyRenamer.parse(renamePrefixes);
+  }
 
   /**
    * The selected types, after checking every option.

@@ -128,6 +128,7 @@ final class SyncCommand implements Callable<Integer> {
     try {
       from = source.resolve(ctx.env()).uri();
       bigKeys.threshold();
+      pipeline.selection.renamer();
       if (!onFullResync.equals("stop") && !onFullResync.equals("restart")) {
         throw new IllegalArgumentException(
             "--on-full-resync must be stop or restart, got '" + onFullResync + "'");

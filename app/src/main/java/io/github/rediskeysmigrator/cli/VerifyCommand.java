@@ -55,7 +55,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
       "Compare the source with the destination key by key: existence, type, value and TTL (and"
           + " each hash field's TTL, Redis 7.4+). The"
           + " source is read the way rdb (files; header and checksum checked first) and scan (a"
-          + " live Redis) read it, with the same filters and db mapping, so the options of a"
+          + " live Redis) read it, with the same filters, db mapping and --rename-prefix (each key"
+          + " is looked up under its new name), so the options of a"
           + " migration verify exactly what it migrated.",
       "Values are compared by DUMP payload, and where the payloads differ (another server"
           + " version, hash-table order) by a canonical digest of the data. Keys above"
@@ -374,7 +375,9 @@ final class VerifyCommand implements Callable<Integer> {
             1,
             maxRate,
             0,
-            false);
+            false,
+            selection.renamer(),
+            null);
     return new VerifyConfig(
         keys,
         pipeline,

@@ -30,6 +30,11 @@ public record CommandEvent(int db, byte[][] argv, String replId, long offset, in
     return targetDb == db ? this : new CommandEvent(targetDb, argv, replId, offset, sourceDb);
   }
 
+  /** The same command with other arguments (its keys renamed), at the same place in the stream. */
+  public CommandEvent withArgv(byte[][] newArgv) {
+    return new CommandEvent(db, newArgv, replId, offset, sourceDb);
+  }
+
   @Override
   public long weight() {
     long w = 64;

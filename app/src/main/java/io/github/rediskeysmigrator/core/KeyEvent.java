@@ -73,6 +73,11 @@ public record KeyEvent(
         : new KeyEvent(targetDb, key, type, expireAtMs, payload, sourceDb, file);
   }
 
+  /** The same key under another name (renamed for the destination). */
+  public KeyEvent withKey(byte[] newKey) {
+    return new KeyEvent(db, newKey, type, expireAtMs, payload, sourceDb, file);
+  }
+
   @Override
   public long weight() {
     return key.length + (payload == null ? 0L : payload.length) + 64;

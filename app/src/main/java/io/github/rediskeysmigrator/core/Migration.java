@@ -52,6 +52,10 @@ public final class Migration {
   private volatile boolean streamStarted;
   private long lastCheckpointMs;
 
+  private final Outcomes outcomes = new Outcomes();
+  // Renames live commands' keys; null when --rename-prefix is not given.
+  private final CommandRenamer commandRenamer;
+
   private volatile String stopReason;
   private volatile int stopExitCode = ExitCode.OK;
 
@@ -84,6 +88,10 @@ public final class Migration {
     this.report = report;
     this.clock = clock;
     this.sleeper = sleeper;
+    this.commandRenamer =
+        config.rename().isEmpty()
+            ? null
+            : new CommandRenamer(config.rename(), live.keys(), config.clusterSlot());
   }
 
   /** Runs to the end (or the first stop) and returns the exit code; the report is complete. */
@@ -94,7 +102,7 @@ public final class Migration {
     reader.setDaemon(true);
     KeyFilter filter = KeyFilters.forConfig(config, clock);
     int exit = ExitCode.OK;
-    try (KeyWriter writer = writerFactory.apply(new Outcomes())) {
+    try (KeyWriter writer = writerFactory.apply(outcomes)) {
       reader.start();
       try {
         exit = consume(queue, filter, writer);
@@ -219,14 +227,26 @@ public final class Migration {
         report.skippedExpired.incrementAndGet();
         event.release();
       }
-      case KEEP -> writer.write(event.inDb(config.destinationDb(event.sourceDb())));
+      case KEEP -> writer.write(renamed(event.inDb(config.destinationDb(event.sourceDb()))));
     }
+  }
+
+  /** The key under its destination name (--rename-prefix), after the filters saw its own. */
+  private KeyEvent renamed(KeyEvent event) {
+    byte[] name = config.rename().rename(event.key());
+    if (name == event.key()) {
+      return event;
+    }
+    report.renamed(event.key(), name);
+    return event.withKey(name);
   }
 
   /**
    * A live command goes through the same selection as keys: its db, its keys against --match, its
    * data type against --type. With a selection in force, keyless commands (FLUSHDB, SWAPDB,
-   * FUNCTION, ...) are left out: they would reach keys outside it.
+   * FUNCTION, ...) are left out: they would reach keys outside it. The selection sees the source
+   * names; --rename-prefix then renames every key argument ({@link CommandRenamer}), and the
+   * existence policy and the writer see the new names.
    */
   private void command(CommandEvent command, KeyWriter writer)
       throws WriteException, InterruptedException {
@@ -249,6 +269,31 @@ public final class Migration {
         return;
       }
     }
+    if (commandRenamer == null) {
+      write(command, keys, writer);
+      return;
+    }
+    CommandRenamer.Step step = commandRenamer.accept(command);
+    if (!step.refused().isEmpty()) {
+      // Booked in stream order: what the writer holds goes first.
+      writer.flush();
+      for (CommandRenamer.Refusal r : step.refused()) {
+        String name = r.command().name();
+        if (name.equals("MULTI") || name.equals("EXEC") || name.equals("DISCARD")) {
+          booked(r.command());
+        } else {
+          outcomes.commandFailed(r.command(), r.reason());
+        }
+      }
+    }
+    for (CommandEvent c : step.write()) {
+      write(c, live.keys().keys(c.argv()), writer);
+    }
+  }
+
+  /** Writes a command unless it touches a key the snapshot left alone ({@code keys}: its keys). */
+  private void write(CommandEvent command, List<byte[]> keys, KeyWriter writer)
+      throws WriteException, InterruptedException {
     if (!leftAlone.isEmpty()) {
       for (byte[] k : keys) {
         if (leftAlone.contains(keyId(command.sourceDb(), k))) {

@@ -18,6 +18,9 @@ import java.util.Set;
  * @param maxRate keys per second at most; 0 for no limit
  * @param maxErrors failed keys after which the run stops; 0 for no limit
  * @param dryRun read and filter, but write nothing
+ * @param rename source name to destination name (--rename-prefix), applied after the filters
+ * @param clusterSlot the hash slot of a key at a cluster destination, or null for a single node:
+ *     renamed multi-key commands must keep their keys in one slot
  */
 public record MigrationConfig(
     Set<Integer> dbs,
@@ -31,7 +34,9 @@ public record MigrationConfig(
     int existingLimit,
     double maxRate,
     int maxErrors,
-    boolean dryRun) {
+    boolean dryRun,
+    KeyRenamer rename,
+    java.util.function.ToIntFunction<byte[]> clusterSlot) {
 
   /** The defaults, shared by {@code --help}, the README and the code. */
   public static final class Defaults {
@@ -98,7 +103,39 @@ public record MigrationConfig(
     public static final int QUEUE_KEYS = 16_384;
   }
 
+  /** A run that keeps every key's name. */
+  public MigrationConfig(
+      Set<Integer> dbs,
+      Map<Integer, Integer> dbMap,
+      int targetDb,
+      GlobPattern match,
+      Set<KeyType> types,
+      ExistencePolicy existing,
+      int pipeline,
+      long sleepMillis,
+      int existingLimit,
+      double maxRate,
+      int maxErrors,
+      boolean dryRun) {
+    this(
+        dbs,
+        dbMap,
+        targetDb,
+        match,
+        types,
+        existing,
+        pipeline,
+        sleepMillis,
+        existingLimit,
+        maxRate,
+        maxErrors,
+        dryRun,
+        KeyRenamer.NONE,
+        null);
+  }
+
   public MigrationConfig {
+    java.util.Objects.requireNonNull(rename, "rename");
     dbs = Set.copyOf(dbs);
     dbMap = Map.copyOf(dbMap);
     types = Set.copyOf(types);
@@ -118,6 +155,25 @@ public record MigrationConfig(
     if (maxErrors < 0) {
       throw new IllegalArgumentException("--max-errors must not be negative");
     }
+  }
+
+  /** The same run into a cluster destination whose hash slot of a key is {@code slot}. */
+  public MigrationConfig withClusterSlot(java.util.function.ToIntFunction<byte[]> slot) {
+    return new MigrationConfig(
+        dbs,
+        dbMap,
+        targetDb,
+        match,
+        types,
+        existing,
+        pipeline,
+        sleepMillis,
+        existingLimit,
+        maxRate,
+        maxErrors,
+        dryRun,
+        rename,
+        slot);
   }
 
   /** The destination db for a key read from {@code sourceDb}. */

@@ -31,6 +31,10 @@ public final class MigrationReport {
   final AtomicLong functionsRestored = new AtomicLong();
   final AtomicLong functionsExisting = new AtomicLong();
   final AtomicLong functionsFailed = new AtomicLong();
+  final AtomicLong renamed = new AtomicLong();
+  // A dry run's first renames, for the summary to show what --rename-prefix does.
+  private final java.util.Queue<String> renameSamples =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private volatile long appliedOffset = -1;
   private volatile long durationMs;
@@ -127,6 +131,24 @@ public final class MigrationReport {
     appliedOffset = offset;
   }
 
+  /**
+   * Keys given a new name by --rename-prefix (not a bucket of its own: a renamed key also ends in
+   * one of the others).
+   */
+  public long renamed() {
+    return renamed.get();
+  }
+
+  /** Books one key renamed from {@code from} to {@code to}; a dry run keeps the first few. */
+  void renamed(byte[] from, byte[] to) {
+    if (renamed.incrementAndGet() <= RENAME_SAMPLES && dryRun) {
+      renameSamples.add("'" + KeyNames.printable(from) + "' -> '" + KeyNames.printable(to) + "'");
+    }
+  }
+
+  /** Renames a dry run's summary shows. */
+  static final int RENAME_SAMPLES = 10;
+
   /** Function libraries loaded at the destination. */
   public long functionsRestored() {
     return functionsRestored.get();
@@ -211,6 +233,12 @@ public final class MigrationReport {
     }
     line(sb, "filtered", filtered.get());
     line(sb, "errors", errors.get());
+    if (renamed.get() > 0) {
+      line(sb, dryRun ? "would rename" : "renamed", renamed.get());
+      for (String sample : renameSamples) {
+        sb.append("    ").append(sample).append('\n');
+      }
+    }
     sb.append(String.format(Locale.ROOT, "  %-20s %,.0f%n", "keys/s", keysPerSecond()));
     long commands =
         commandsApplied.get()
@@ -265,6 +293,7 @@ public final class MigrationReport {
     Json.field(sb, "skipped_gone", skippedGone.get());
     Json.field(sb, "filtered", filtered.get());
     Json.field(sb, "errors", errors.get());
+    Json.field(sb, "renamed", renamed.get());
     Json.field(sb, "duration_ms", durationMs);
     sb.append("\"keys_per_second\":")
         .append(String.format(Locale.ROOT, "%.1f", keysPerSecond()))

@@ -77,6 +77,7 @@ public final class ReportMerge {
     m.put("functions_restored", r -> r.functionsRestored);
     m.put("functions_existing", r -> r.functionsExisting);
     m.put("functions_failed", r -> r.functionsFailed);
+    m.put("renamed", r -> r.renamed);
     return m;
   }
 

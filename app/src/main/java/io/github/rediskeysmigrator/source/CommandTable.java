@@ -2,6 +2,7 @@ package io.github.rediskeysmigrator.source;
 
 import io.github.rediskeysmigrator.core.CommandKeys;
 import io.github.rediskeysmigrator.core.KeyType;
+import io.github.rediskeysmigrator.core.MovableKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +20,7 @@ import redis.clients.jedis.Protocol;
  * works on.
  */
 public final class CommandTable implements CommandKeys {
-  private record Spec(int first, int last, int step, KeyType type) {}
+  private record Spec(int first, int last, int step, KeyType type, boolean movable) {}
 
   private final Map<String, Spec> specs;
 
@@ -42,7 +43,13 @@ public final class CommandTable implements CommandKeys {
   private static void add(Map<String, Spec> specs, List<?> e) {
     String name = text(e.get(0)).toLowerCase(Locale.ROOT);
     KeyType type = e.size() > 6 ? typeOf((List<Object>) e.get(6)) : null;
-    specs.put(name, new Spec(num(e.get(3)), num(e.get(4)), num(e.get(5)), type));
+    boolean movable = false;
+    if (e.get(2) instanceof List<?> flags) {
+      for (Object f : flags) {
+        movable |= text(f).equalsIgnoreCase("movablekeys");
+      }
+    }
+    specs.put(name, new Spec(num(e.get(3)), num(e.get(4)), num(e.get(5)), type, movable));
     if (e.size() > 9 && e.get(9) instanceof List<?> subs) {
       for (Object sub : subs) {
         add(specs, (List<?>) sub);
@@ -101,18 +108,51 @@ public final class CommandTable implements CommandKeys {
     return specs.get(name);
   }
 
+  /**
+   * The keys of {@code argv}; for a movablekeys command {@link MovableKeys} does not know, those
+   * the table's first/last/step name (the routing and filters used them before).
+   */
   @Override
   public List<byte[]> keys(byte[][] argv) {
     Spec s = spec(argv);
-    if (s == null || s.first() <= 0 || s.step() <= 0) {
+    if (s == null) {
       return List.of();
     }
-    int last = s.last() < 0 ? argv.length + s.last() : s.last();
-    List<byte[]> keys = new ArrayList<>();
-    for (int i = s.first(); i <= last && i < argv.length; i += s.step()) {
+    int[] at = s.movable() ? MovableKeys.indexes(argv) : null;
+    if (at == null) {
+      at = fixed(s, argv);
+    }
+    List<byte[]> keys = new ArrayList<>(at.length);
+    for (int i : at) {
       keys.add(argv[i]);
     }
     return keys;
+  }
+
+  /**
+   * From the table's first key, last key and step; for commands the table flags {@code movablekeys}
+   * (EVAL, ZUNIONSTORE, SORT ... STORE, XREAD ...) from their arguments, with {@link MovableKeys}.
+   * Null for a command the source does not know.
+   */
+  @Override
+  public int[] keyIndexes(byte[][] argv) {
+    Spec s = spec(argv);
+    if (s == null) {
+      return null;
+    }
+    return s.movable() ? MovableKeys.indexes(argv) : fixed(s, argv);
+  }
+
+  private static int[] fixed(Spec s, byte[][] argv) {
+    if (s.first() <= 0 || s.step() <= 0) {
+      return new int[0];
+    }
+    int last = s.last() < 0 ? argv.length + s.last() : s.last();
+    List<Integer> at = new ArrayList<>();
+    for (int i = s.first(); i <= last && i < argv.length; i += s.step()) {
+      at.add(i);
+    }
+    return at.stream().mapToInt(Integer::intValue).toArray();
   }
 
   @Override

@@ -223,7 +223,7 @@ public final class Verifier {
     List<byte[]> names = new ArrayList<>(keys.size());
     for (SourceKey k : keys) {
       throttle.acquire();
-      names.add(k.key());
+      names.add(config.selection().rename().rename(k.key()));
     }
     InFlight current = new InFlight(List.copyOf(keys), db, destStates.probe(names));
     InFlight previous = inFlight;
@@ -248,7 +248,8 @@ public final class Verifier {
     long now = clock.millis();
     for (int i = 0; i < run.keys().size(); i++) {
       SourceKey src = run.keys().get(i);
-      byte[] key = src.key();
+      // Read at the destination under its new name (--rename-prefix), reported under the source's.
+      byte[] key = config.selection().rename().rename(src.key());
       Judge.Verdict v =
           judge.judge(
               src.state(), states.get(i), now, this::sourceDigest, s -> destinationDigest(key, s));
@@ -258,7 +259,7 @@ public final class Verifier {
       }
       if (v.outcome().isDifference()) {
         differences.difference(
-            new Difference(src.sourceDb(), run.db(), key, v.outcome(), v.details()));
+            new Difference(src.sourceDb(), run.db(), src.key(), v.outcome(), v.details()));
       }
     }
   }
