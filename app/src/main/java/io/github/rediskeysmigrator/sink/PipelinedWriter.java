@@ -27,7 +27,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * AtomicBatches}).
  */
 public final class PipelinedWriter implements KeyWriter {
-  private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ASKING = "ASKING".getBytes(StandardCharsets.US_ASCII);
 
   /**
@@ -73,8 +72,7 @@ public final class PipelinedWriter implements KeyWriter {
   private final KeyRewrites rewrites;
   private final AtomicBatches atomic;
   private final Recovery recovery;
-  // Whether the source's MULTI ... EXEC is open (plain live mode).
-  private boolean inTransaction;
+  private final LiveCommands live;
 
   public PipelinedWriter(
       Connection conn,
@@ -114,6 +112,7 @@ public final class PipelinedWriter implements KeyWriter {
     this.atomic =
         new AtomicBatches(
             this, dest, settings.checkpointKey(), settings.pipeline(), listener, book, throttle);
+    this.live = new LiveCommands(this, dest, listener, throttle);
     this.recovery =
         new Recovery(this, dest, reconnector, settings, sleeper, atomic, rewrites, resend);
   }
@@ -199,7 +198,7 @@ public final class PipelinedWriter implements KeyWriter {
     rewrites.sendFollowUps();
     sendSlot(new ControlCommand("ASKING"), ASKING);
     for (CommandEvent command : commands) {
-      noteTransaction(command);
+      live.note(command);
       // Paced by --max-rate when first sent.
       sendSlot(command, command.argv());
     }
@@ -215,43 +214,7 @@ public final class PipelinedWriter implements KeyWriter {
       atomic.write(command);
       return;
     }
-    if (command.db() != dest.db()) {
-      if (inTransaction) {
-        // Inside MULTI the SELECT is queued like the rest and takes effect at EXEC.
-        send(
-            CommandEvent.of(
-                command.db(),
-                new byte[][] {SELECT, Replies.ascii(command.db())},
-                command.replId(),
-                command.offset()));
-        dest.onDb(command.db());
-      } else {
-        drain();
-        try {
-          select(command.db());
-        } catch (WriteException e) {
-          listener.commandFailed(command, e.getMessage());
-          throw e;
-        }
-      }
-    }
-    noteTransaction(command);
-    send(command);
-  }
-
-  /** Whether the source's MULTI ... EXEC is open after {@code command}. */
-  private void noteTransaction(CommandEvent command) {
-    String name = command.name();
-    if (name.equals("MULTI")) {
-      inTransaction = true;
-    } else if (name.equals("EXEC") || name.equals("DISCARD")) {
-      inTransaction = false;
-    }
-  }
-
-  private void send(CommandEvent command) throws WriteException, InterruptedException {
-    throttle.acquire();
-    sendSlot(command, command.argv());
+    live.write(command);
   }
 
   /** Puts one command into the pipeline being built; its reply is booked by {@code slot}. */
@@ -396,7 +359,7 @@ public final class PipelinedWriter implements KeyWriter {
     }
   }
 
-  private void select(int db) throws WriteException, InterruptedException {
+  void select(int db) throws WriteException, InterruptedException {
     while (true) {
       try {
         dest.select(db);
@@ -413,16 +376,6 @@ public final class PipelinedWriter implements KeyWriter {
     List<Object> slots = pipes.takeUnanswered();
     slots.addAll(rewrites.takeFollowUps());
     return slots;
-  }
-
-  /**
-   * The connection is gone: keys sent without a reply may or may not have been applied, so each is
-   * booked as failed (and lands in the error log) to keep the totals whole.
-   */
-  WriteException lost(JedisConnectionException e) {
-    String reason = "no reply: connection lost (" + e.getMessage() + ")";
-    takeUnanswered().forEach(slot -> fail(slot, reason));
-    return new WriteException("connection lost (" + e.getMessage() + ")", e);
   }
 
   /** Books the key or command of {@code slot} as failed (a command of ours has nothing to book). */

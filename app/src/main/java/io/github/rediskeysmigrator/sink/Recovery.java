@@ -60,7 +60,7 @@ final class Recovery {
 
   void recover(JedisConnectionException cause) throws WriteException, InterruptedException {
     if (reconnector == null || settings.retries() <= 0) {
-      throw writer.lost(cause);
+      throw lost(cause);
     }
     if (recovering) {
       throw new LostAgain(cause);
@@ -147,5 +147,15 @@ final class Recovery {
     } else if (slot instanceof CommandEvent command && !checkpointed) {
       writer.writeCommand(command);
     }
+  }
+
+  /**
+   * The connection is gone: keys sent without a reply may or may not have been applied, so each is
+   * booked as failed (and lands in the error log) to keep the totals whole.
+   */
+  private WriteException lost(JedisConnectionException e) {
+    String reason = "no reply: connection lost (" + e.getMessage() + ")";
+    writer.takeUnanswered().forEach(slot -> writer.fail(slot, reason));
+    return new WriteException("connection lost (" + e.getMessage() + ")", e);
   }
 }
