@@ -17,8 +17,7 @@ final class LiveCommands {
   private final DestinationConnection dest;
   private final WriteListener listener;
   private final Throttle throttle;
-  // Whether the source's MULTI ... EXEC is open.
-  private boolean inTransaction;
+  private final SourceTransaction sourceTransaction = new SourceTransaction();
 
   LiveCommands(
       PipelinedWriter writer,
@@ -34,7 +33,7 @@ final class LiveCommands {
   /** Sends {@code command} in its db, paced by --max-rate. */
   void write(CommandEvent command) throws WriteException, InterruptedException {
     if (command.db() != dest.db()) {
-      if (inTransaction) {
+      if (sourceTransaction.open()) {
         // Inside MULTI the SELECT is queued like the rest and takes effect at EXEC.
         send(
             CommandEvent.of(
@@ -60,12 +59,7 @@ final class LiveCommands {
 
   /** Notes whether the source's MULTI ... EXEC is open after {@code command}. */
   void note(CommandEvent command) {
-    String name = command.name();
-    if (name.equals("MULTI")) {
-      inTransaction = true;
-    } else if (name.equals("EXEC") || name.equals("DISCARD")) {
-      inTransaction = false;
-    }
+    sourceTransaction.note(command);
   }
 
   private void send(CommandEvent command) throws WriteException, InterruptedException {
