@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.sink;
 
+import io.github.rediskeysmigrator.core.CommandEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -119,6 +120,41 @@ public final class ClusterSlots {
   }
 
   /** CRC16-CCITT (XMODEM), as Redis Cluster uses it. */
+  /** The common slot of {@code keys}, or -1 when they are in several. */
+  static int sameSlot(List<byte[]> keys) {
+    int slot = slot(keys.get(0));
+    for (byte[] k : keys) {
+      if (slot(k) != slot) {
+        return -1;
+      }
+    }
+    return slot;
+  }
+
+  /**
+   * DEL, UNLINK and MSET as one command per key, so each goes to its own slot; null for commands
+   * that cannot be split.
+   */
+  static List<CommandEvent> splitPerKey(CommandEvent c) {
+    byte[][] argv = c.argv();
+    int step;
+    switch (c.name()) {
+      case "DEL", "UNLINK" -> step = 1;
+      case "MSET" -> step = 2;
+      default -> {
+        return null;
+      }
+    }
+    List<CommandEvent> out = new ArrayList<>();
+    for (int i = 1; i + step - 1 < argv.length; i += step) {
+      byte[][] one = new byte[1 + step][];
+      one[0] = argv[0];
+      System.arraycopy(argv, i, one, 1, step);
+      out.add(new CommandEvent(c.db(), one, c.replId(), c.offset(), c.sourceDb()));
+    }
+    return out;
+  }
+
   static int crc16(byte[] b, int from, int to) {
     int crc = 0;
     for (int i = from; i < to; i++) {

@@ -44,20 +44,15 @@ public final class ClusterWriter implements KeyWriter {
 
   private final WriteListener listener;
   private final Supplier<ClusterSlots> slotsReader;
-  private final BiFunction<redis.clients.jedis.HostAndPort, WriteListener, PipelinedWriter>
-      writerFor;
   private final Sleeper sleeper;
   private final CommandOrder order;
   private final CommandKeys commandKeys;
   // Keys, commands and transactions the cluster redirected, to be sent again in order; those
   // answered with ASK that one command writes are wrapped in Asked.
   private final List<Object> redirected = new ArrayList<>();
-  // Writers to nodes that import a slot, by address: a new master may own no slot yet.
-  private final java.util.Map<String, PipelinedWriter> importers = new java.util.HashMap<>();
   // The source transaction being collected (from its MULTI), or null.
   private List<CommandEvent> transaction;
-  private ClusterSlots slots;
-  private List<PipelinedWriter> writers = new ArrayList<>();
+  private final ClusterNodes nodes;
 
   /**
    * @param slotsReader reads the current slot map (CLUSTER SLOTS)
@@ -86,42 +81,33 @@ public final class ClusterWriter implements KeyWriter {
     this.commandKeys = commandKeys;
     this.listener = order;
     this.slotsReader = slotsReader;
-    this.writerFor = writerFor;
     this.sleeper = sleeper;
-    open(slotsReader.get());
-  }
-
-  private void open(ClusterSlots map) {
-    writers.forEach(PipelinedWriter::close);
-    importers.values().forEach(PipelinedWriter::close);
-    importers.clear();
-    slots = map;
-    Redirects redirects = new Redirects();
-    List<PipelinedWriter> opened = new ArrayList<>();
-    for (redis.clients.jedis.HostAndPort master : map.masters()) {
-      opened.add(writerFor.apply(master, redirects));
-    }
-    writers = opened;
+    this.nodes = new ClusterNodes(writerFor, Redirects::new);
+    nodes.open(slotsReader.get());
   }
 
   @Override
   public void write(KeyEvent event) throws WriteException, InterruptedException {
     if (event.db() != 0) {
-      listener.failed(
-          event,
-          "a Redis Cluster has db 0 only; this key is in db "
-              + event.db()
-              + " (fold dbs with --db-map "
-              + event.db()
-              + "=0)");
+      listener.failed(event, notInDbZero("key", event.db()));
       return;
     }
-    int owner = slots.owner(ClusterSlots.slot(event.key()));
-    if (owner < 0) {
+    PipelinedWriter owner = nodes.owner(ClusterSlots.slot(event.key()));
+    if (owner == null) {
       redirected.add(event);
       return;
     }
-    writers.get(owner).write(event);
+    owner.write(event);
+  }
+
+  private static String notInDbZero(String what, int db) {
+    return "a Redis Cluster has db 0 only; this "
+        + what
+        + " is in db "
+        + db
+        + " (fold dbs with --db-map "
+        + db
+        + "=0)";
   }
 
   @Override
@@ -147,13 +133,7 @@ public final class ClusterWriter implements KeyWriter {
   private void route(CommandEvent command) throws WriteException, InterruptedException {
     String name = command.name();
     if (command.db() != 0) {
-      order.refuse(
-          command,
-          "a Redis Cluster has db 0 only; this command is in db "
-              + command.db()
-              + " (fold dbs with --db-map "
-              + command.db()
-              + "=0)");
+      order.refuse(command, notInDbZero("command", command.db()));
       return;
     }
     List<byte[]> keys = commandKeys.keys(command.argv());
@@ -161,21 +141,21 @@ public final class ClusterWriter implements KeyWriter {
       if (BROADCAST.contains(name)) {
         // Each master's writer keeps its order, so every master applies it between the same
         // commands as the source did.
-        order.expect(command, writers.size());
-        for (PipelinedWriter w : writers) {
+        order.expect(command, nodes.masters().size());
+        for (PipelinedWriter w : nodes.masters()) {
           w.writeCommand(command);
         }
       } else if (name.equals("SWAPDB") || name.equals("SELECT")) {
         order.refuse(command, name + " has no meaning in a Redis Cluster (db 0 only)");
       } else {
         order.expect(command, 1);
-        writers.get(0).writeCommand(command);
+        nodes.masters().get(0).writeCommand(command);
       }
       return;
     }
-    int slot = sameSlot(keys);
+    int slot = ClusterSlots.sameSlot(keys);
     if (slot < 0) {
-      List<CommandEvent> parts = split(command);
+      List<CommandEvent> parts = ClusterSlots.splitPerKey(command);
       if (parts == null) {
         order.refuse(
             command,
@@ -209,12 +189,12 @@ public final class ClusterWriter implements KeyWriter {
       otherDb |= c.db() != 0;
       keys.addAll(k);
     }
-    int slot = keys.isEmpty() ? -1 : sameSlot(keys);
+    int slot = keys.isEmpty() ? -1 : ClusterSlots.sameSlot(keys);
     if (slot >= 0 && !keyless && !otherDb && !exec.name().equals("DISCARD")) {
       for (CommandEvent c : block) {
         order.expect(c, 1);
       }
-      sendTransaction(new TxBlock(block, slot));
+      sendTransaction(new ClusterTransaction(block, slot));
       return;
     }
     order.expect(block.get(0), 0);
@@ -226,85 +206,49 @@ public final class ClusterWriter implements KeyWriter {
     order.expect(exec, 0);
   }
 
-  /**
-   * A source transaction within one slot, sent whole to its master. Its commands are booked from
-   * the EXEC reply: QUEUED says nothing yet. If the cluster redirected any of them (the slot is
-   * moving), the master aborts the transaction and the whole block is sent again once the slot map
-   * is read anew.
-   */
-  private static final class TxBlock {
-    final List<CommandEvent> block;
-    final int slot;
-    boolean redirected;
-    // The node named by the ASK replies to its commands, when no other redirect came for it.
-    String askNode;
-    boolean otherRedirect;
-    String failure;
-
-    TxBlock(List<CommandEvent> block, int slot) {
-      this.block = block;
-      this.slot = slot;
-    }
-
-    CommandEvent exec() {
-      return block.get(block.size() - 1);
-    }
-  }
-
   // Each command of a transaction in flight, to its block.
-  private final java.util.Map<CommandEvent, TxBlock> txOf = new java.util.IdentityHashMap<>();
+  private final java.util.Map<CommandEvent, ClusterTransaction> txOf =
+      new java.util.IdentityHashMap<>();
 
-  private void sendTransaction(TxBlock tx) throws WriteException, InterruptedException {
-    int owner = slots.owner(tx.slot);
-    if (owner < 0) {
+  private void sendTransaction(ClusterTransaction tx) throws WriteException, InterruptedException {
+    PipelinedWriter owner = nodes.owner(tx.slot);
+    if (owner == null) {
       redirected.add(tx);
       return;
     }
     track(tx);
     for (CommandEvent c : tx.block) {
-      writers.get(owner).writeCommand(c);
+      owner.writeCommand(c);
     }
   }
 
-  private void track(TxBlock tx) {
-    tx.redirected = false;
-    tx.askNode = null;
-    tx.otherRedirect = false;
-    tx.failure = null;
+  private void track(ClusterTransaction tx) {
+    tx.reset();
     for (CommandEvent c : tx.block) {
       txOf.put(c, tx);
     }
   }
 
   /** The EXEC reply of a transaction came: books every command of it. */
-  private void finishTransaction(TxBlock tx, String execFailure) {
+  private void finishTransaction(ClusterTransaction tx, String execFailure) {
     tx.block.forEach(txOf::remove);
-    if (execFailure != null && tx.redirected) {
-      redirected.add(tx.otherRedirect || tx.askNode == null ? tx : new Asked(tx, tx.askNode));
+    if (execFailure != null && tx.redirected()) {
+      String node = tx.askNode();
+      redirected.add(node == null ? tx : new Asked(tx, node));
       return;
     }
-    // EXECABORT: nothing of it applied. Another error inside EXEC: the others did apply.
-    boolean aborted = execFailure != null && execFailure.startsWith("EXECABORT");
-    for (CommandEvent c : tx.block) {
-      String why = c == tx.exec() ? execFailure : aborted ? execFailure : tx.failure;
-      if (why == null) {
-        order.commandApplied(c);
-      } else {
-        order.commandFailed(c, why);
-      }
-    }
+    tx.book(order, execFailure);
   }
 
   private void sendTo(int slot, CommandEvent part, CommandEvent whole)
       throws WriteException, InterruptedException {
-    int owner = slots.owner(slot);
-    if (owner < 0) {
+    PipelinedWriter owner = nodes.owner(slot);
+    if (owner == null) {
       redirected.add(new Part(part, whole));
       return;
     }
-    PipelinedWriter w = writers.get(owner);
     parts.put(part, whole);
-    w.writeCommand(part);
+    owner.writeCommand(part);
   }
 
   /** One command of a split (or the command itself), and the source command it stands for. */
@@ -318,41 +262,9 @@ public final class ClusterWriter implements KeyWriter {
     return w == null ? part : w;
   }
 
-  /** The common slot of {@code keys}, or -1 when they are in several. */
-  private static int sameSlot(List<byte[]> keys) {
-    int slot = ClusterSlots.slot(keys.get(0));
-    for (byte[] k : keys) {
-      if (ClusterSlots.slot(k) != slot) {
-        return -1;
-      }
-    }
-    return slot;
-  }
-
-  /** DEL, UNLINK and MSET as one command per key; null for commands that cannot be split. */
-  private static List<CommandEvent> split(CommandEvent c) {
-    byte[][] argv = c.argv();
-    int step;
-    switch (c.name()) {
-      case "DEL", "UNLINK" -> step = 1;
-      case "MSET" -> step = 2;
-      default -> {
-        return null;
-      }
-    }
-    List<CommandEvent> out = new ArrayList<>();
-    for (int i = 1; i + step - 1 < argv.length; i += step) {
-      byte[][] one = new byte[1 + step][];
-      one[0] = argv[0];
-      System.arraycopy(argv, i, one, 1, step);
-      out.add(new CommandEvent(c.db(), one, c.replId(), c.offset(), c.sourceDb()));
-    }
-    return out;
-  }
-
   @Override
   public void flush() throws WriteException, InterruptedException {
-    flushAll();
+    nodes.flush();
     for (int round = 1; !redirected.isEmpty(); round++) {
       List<Object> again = new ArrayList<>(redirected);
       redirected.clear();
@@ -364,7 +276,7 @@ public final class ClusterWriter implements KeyWriter {
         for (Object o : again) {
           sendAsking((Asked) o);
         }
-        flushAll();
+        nodes.flush();
         continue;
       }
       again.replaceAll(o -> o instanceof Asked a ? a.item() : o);
@@ -375,44 +287,25 @@ public final class ClusterWriter implements KeyWriter {
             listener.failed(e, why);
           } else if (o instanceof Part p) {
             order.commandFailed(p.whole(), why);
-          } else if (o instanceof TxBlock tx) {
+          } else if (o instanceof ClusterTransaction tx) {
             tx.block.forEach(c -> order.commandFailed(c, why));
           }
         }
         return;
       }
       sleeper.sleep(Math.min(200L * round, 2_000));
-      open(slotsReader.get());
+      nodes.open(slotsReader.get());
       for (Object o : again) {
         if (o instanceof KeyEvent e) {
           write(e);
         } else if (o instanceof Part p) {
           sendTo(ClusterSlots.slot(commandKeys.keys(p.part().argv()).get(0)), p.part(), p.whole());
-        } else if (o instanceof TxBlock tx) {
+        } else if (o instanceof ClusterTransaction tx) {
           sendTransaction(tx);
         }
       }
-      flushAll();
+      nodes.flush();
     }
-  }
-
-  private void flushAll() throws WriteException, InterruptedException {
-    for (PipelinedWriter w : writers) {
-      w.flush();
-    }
-    for (PipelinedWriter w : importers.values()) {
-      w.flush();
-    }
-  }
-
-  /** The writer to the node at {@code address} ({@code host:port}), opened on first use. */
-  private PipelinedWriter importer(String address) {
-    PipelinedWriter w = importers.get(address);
-    if (w == null) {
-      w = writerFor.apply(redis.clients.jedis.HostAndPort.from(address), new Redirects());
-      importers.put(address, w);
-    }
-    return w;
   }
 
   /**
@@ -422,12 +315,12 @@ public final class ClusterWriter implements KeyWriter {
   private record Asked(Object item, String node) {}
 
   private void sendAsking(Asked a) throws WriteException, InterruptedException {
-    PipelinedWriter w = importer(a.node());
+    PipelinedWriter w = nodes.importer(a.node());
     if (a.item() instanceof KeyEvent event) {
       if (!w.writeAsking(event)) {
         redirected.add(event);
       }
-    } else if (a.item() instanceof TxBlock tx) {
+    } else if (a.item() instanceof ClusterTransaction tx) {
       // ASKING holds for a whole MULTI ... EXEC block.
       track(tx);
       w.writeCommandsAsking(tx.block);
@@ -438,25 +331,19 @@ public final class ClusterWriter implements KeyWriter {
     }
   }
 
-  /** The node of an {@code ASK <slot> <host>:<port>} reply, or null for any other reply. */
-  private static String askedNode(String reason) {
-    String[] ask = reason.split(" ");
-    return ask.length == 3 && ask[0].equals("ASK") && ask[2].lastIndexOf(':') > 0 ? ask[2] : null;
-  }
-
   @Override
   public void restoreFunctions(List<byte[]> libraries, FunctionListener functions)
       throws WriteException {
     // Every master needs the libraries; the first one's outcome is what the report counts.
-    for (int i = 0; i < writers.size(); i++) {
-      writers.get(i).restoreFunctions(libraries, i == 0 ? functions : new FailuresOnly(functions));
+    List<PipelinedWriter> masters = nodes.masters();
+    for (int i = 0; i < masters.size(); i++) {
+      masters.get(i).restoreFunctions(libraries, i == 0 ? functions : new FailuresOnly(functions));
     }
   }
 
   @Override
   public void close() {
-    writers.forEach(PipelinedWriter::close);
-    importers.values().forEach(PipelinedWriter::close);
+    nodes.close();
   }
 
   /** Passes outcomes on, but keeps keys the cluster redirected for another round. */
@@ -467,10 +354,10 @@ public final class ClusterWriter implements KeyWriter {
 
     @Override
     public void failed(KeyEvent event, String reason) {
-      String node = askedNode(reason);
-      if (node != null && writers.get(0).writesInOneCommand(event)) {
+      String node = ClusterRedirect.askedNode(reason);
+      if (node != null && nodes.masters().get(0).writesInOneCommand(event)) {
         redirected.add(new Asked(event, node));
-      } else if (redirect(reason)) {
+      } else if (ClusterRedirect.isRedirect(reason)) {
         redirected.add(event);
       } else {
         listener.failed(event, reason);
@@ -479,7 +366,7 @@ public final class ClusterWriter implements KeyWriter {
 
     @Override
     public void commandApplied(CommandEvent command) {
-      TxBlock tx = txOf.get(command);
+      ClusterTransaction tx = txOf.get(command);
       if (tx != null) {
         if (command == tx.exec()) {
           finishTransaction(tx, null);
@@ -491,24 +378,18 @@ public final class ClusterWriter implements KeyWriter {
 
     @Override
     public void commandFailed(CommandEvent command, String reason) {
-      TxBlock tx = txOf.get(command);
+      ClusterTransaction tx = txOf.get(command);
       if (tx != null) {
         if (command == tx.exec()) {
-          // A redirect may also come at EXEC, for the block as a whole (ASK, or TRYAGAIN for
-          // keys of a slot being moved that are not all in one place yet).
-          if (redirect(reason)) {
-            noteRedirect(tx, reason);
-          }
+          tx.execFailed(reason);
           finishTransaction(tx, reason);
-        } else if (redirect(reason)) {
-          noteRedirect(tx, reason);
-        } else if (tx.failure == null) {
-          tx.failure = reason;
+        } else {
+          tx.failed(reason);
         }
         return;
       }
-      int keys = redirect(reason) ? commandKeys.keys(command.argv()).size() : 0;
-      String node = askedNode(reason);
+      int keys = ClusterRedirect.isRedirect(reason) ? commandKeys.keys(command.argv()).size() : 0;
+      String node = ClusterRedirect.askedNode(reason);
       if (node != null && keys == 1) {
         // To the importing node with ASKING, answered then in the name of the whole. (With
         // several keys, the importing node may refuse it until they all have moved.)
@@ -519,47 +400,6 @@ public final class ClusterWriter implements KeyWriter {
       } else {
         order.commandFailed(whole(command), reason);
       }
-    }
-
-    private static void noteRedirect(TxBlock tx, String reason) {
-      tx.redirected = true;
-      String node = askedNode(reason);
-      if (node == null || (tx.askNode != null && !tx.askNode.equals(node))) {
-        tx.otherRedirect = true;
-      } else {
-        tx.askNode = node;
-      }
-    }
-
-    private static boolean redirect(String reason) {
-      return reason.startsWith("MOVED")
-          || reason.startsWith("ASK")
-          || reason.startsWith("TRYAGAIN")
-          || reason.startsWith("CLUSTERDOWN");
-    }
-  }
-
-  /** Outcomes of the masters after the first: only failures add to the report. */
-  private static final class FailuresOnly implements FunctionListener {
-    private final FunctionListener report;
-
-    FailuresOnly(FunctionListener report) {
-      this.report = report;
-    }
-
-    @Override
-    public void restored(int index) {
-      // counted once, for the first master
-    }
-
-    @Override
-    public void existed(int index, String reply) {
-      // counted once, for the first master
-    }
-
-    @Override
-    public void failed(int index, String reason) {
-      report.failed(index, reason);
     }
   }
 }

@@ -42,7 +42,7 @@ public final class PartitionedWriter implements KeyWriter {
   private final List<Lane> lanes = new ArrayList<>();
   // Whether the first connection carries serial commands not yet drained.
   private boolean serialOpen;
-  private boolean inTransaction;
+  private final SourceTransaction sourceTransaction = new SourceTransaction();
 
   /**
    * @param writers number of connections
@@ -87,13 +87,8 @@ public final class PartitionedWriter implements KeyWriter {
 
   @Override
   public void writeCommand(CommandEvent command) throws WriteException, InterruptedException {
-    String name = command.name();
-    boolean serial = allCommandsSerial || inTransaction || name.equals("MULTI");
-    if (name.equals("MULTI")) {
-      inTransaction = true;
-    } else if (name.equals("EXEC") || name.equals("DISCARD")) {
-      inTransaction = false;
-    }
+    // Anything inside a source transaction goes serially, so the transaction stays whole.
+    boolean serial = sourceTransaction.note(command) || allCommandsSerial;
     int lane = 0;
     if (!serial) {
       List<byte[]> keys = commandKeys.keys(command.argv());

@@ -1,0 +1,239 @@
+package io.github.rediskeysmigrator.sink;
+
+import io.github.rediskeysmigrator.core.CommandEvent;
+import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteListener;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * Atomic mode of the pipelined writer (sync with a checkpoint): live commands travel in MULTI/EXEC
+ * batches that also record the replication offset in the destination's checkpoint key, so a crash
+ * leaves a batch applied whole, with its offset, or not at all. After a reconnect the checkpoint
+ * key tells which batches committed; the others are queued again.
+ */
+final class AtomicBatches {
+  private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
+
+  /** A source MULTI or EXEC, folded into our own transaction: applied when it commits. */
+  private record Folded(CommandEvent command) {}
+
+  /** Our EXEC, with everything queued since our MULTI, in order. */
+  record Exec(List<Object> queued) {}
+
+  private final PipelinedWriter writer;
+  private final DestinationConnection dest;
+  private final byte[] checkpointKey;
+  private final int batch;
+  private final WriteListener listener;
+  private final ReplyBook book;
+  private final Throttle throttle;
+  private List<Object> queued;
+  private boolean sourceTx;
+  private CommandEvent last;
+
+  AtomicBatches(
+      PipelinedWriter writer,
+      DestinationConnection dest,
+      byte[] checkpointKey,
+      int batch,
+      WriteListener listener,
+      ReplyBook book,
+      Throttle throttle) {
+    this.writer = writer;
+    this.dest = dest;
+    this.checkpointKey = checkpointKey;
+    this.batch = batch;
+    this.listener = listener;
+    this.book = book;
+    this.throttle = throttle;
+  }
+
+  /** Whether a batch is open that may be committed now (not inside a source transaction). */
+  boolean committable() {
+    return queued != null && !sourceTx;
+  }
+
+  /** Queues {@code command} in the open batch (opening one), committing it once full. */
+  void write(CommandEvent command) throws WriteException, InterruptedException {
+    String name = command.name();
+    if (queued == null) {
+      writer.sendSlot(new ControlCommand("MULTI"), MULTI);
+      queued = new ArrayList<>();
+    }
+    if (name.equals("MULTI") || name.equals("EXEC")) {
+      // The source's own transaction is inside ours, so it stays atomic; ours never closes
+      // in the middle of it.
+      sourceTx = name.equals("MULTI");
+      queued.add(new Folded(command));
+    } else {
+      if (command.db() != dest.db()) {
+        queue(new ControlCommand("SELECT"), SELECT, Replies.ascii(command.db()));
+        dest.onDb(command.db());
+      }
+      throttle.acquire();
+      queue(command, command.argv());
+    }
+    last = command;
+    if (queued.size() >= batch && !sourceTx) {
+      commit();
+    }
+  }
+
+  /** Queues one command inside our transaction; its real reply comes with EXEC. */
+  private void queue(Object slot, byte[]... argv) throws WriteException, InterruptedException {
+    queued.add(slot);
+    writer.sendSlot(slot, argv);
+  }
+
+  /** Records the offset at the destination and sends EXEC. */
+  void commit() throws WriteException, InterruptedException {
+    byte[] value = markerValue(last);
+    int db = dest.db();
+    if (db != 0) {
+      queue(new ControlCommand("SELECT"), SELECT, Replies.ascii(0));
+    }
+    queue(new ControlCommand("SET"), SET, checkpointKey, value);
+    if (db != 0) {
+      queue(new ControlCommand("SELECT"), SELECT, Replies.ascii(db));
+    }
+    List<Object> batchQueued = queued;
+    queued = null;
+    writer.sendSlot(new Exec(batchQueued), EXEC);
+    // One transaction in flight at a time: if the destination aborts it, its commands are sent
+    // again one by one, and nothing sent after it may overtake them.
+    writer.drain();
+  }
+
+  /**
+   * Books the commands of one of our transactions from the EXEC reply. When the destination aborted
+   * it (a command it could not even queue, e.g. one it does not know), each command is sent again
+   * on its own so the others still apply, then the offset is recorded.
+   */
+  void booked(Exec exec, Object reply) throws WriteException {
+    Connection conn = dest.get();
+    if (reply instanceof List<?> results) {
+      int r = 0;
+      for (Object item : exec.queued()) {
+        if (item instanceof Folded folded) {
+          listener.commandApplied(folded.command());
+        } else if (item instanceof CommandEvent command) {
+          book.command(command, results.get(r++));
+        } else {
+          Object result = results.get(r++);
+          if (result instanceof JedisDataException e) {
+            throw new WriteException(
+                "the destination refused " + ((ControlCommand) item).what() + ": " + e.getMessage(),
+                e);
+          }
+        }
+      }
+      return;
+    }
+    String why = reply instanceof JedisDataException e ? e.getMessage() : String.valueOf(reply);
+    CommandEvent lastCommand = null;
+    for (Object item : exec.queued()) {
+      if (item instanceof Folded folded) {
+        listener.commandApplied(folded.command());
+        lastCommand = folded.command();
+      } else if (item instanceof CommandEvent command) {
+        // Replayed one by one, the SELECTs of the batch are left out: commands carry their db.
+        lastCommand = command;
+        try {
+          byte[][] argv = command.argv();
+          conn.sendCommand(() -> argv[0], Arrays.copyOfRange(argv, 1, argv.length));
+          book.command(command, conn.getOne());
+        } catch (JedisDataException e) {
+          listener.commandFailed(command, e.getMessage() + " (the batch was aborted: " + why + ")");
+        } catch (JedisConnectionException e) {
+          throw new WriteException("connection lost (" + e.getMessage() + ")", e);
+        }
+      }
+    }
+    if (lastCommand != null) {
+      try {
+        conn.sendCommand(Protocol.Command.SELECT, Replies.ascii(0));
+        conn.getStatusCodeReply();
+        conn.sendCommand(Protocol.Command.SET, checkpointKey, markerValue(lastCommand));
+        conn.getStatusCodeReply();
+        conn.sendCommand(Protocol.Command.SELECT, Replies.ascii(dest.db()));
+        conn.getStatusCodeReply();
+      } catch (JedisConnectionException | JedisDataException e) {
+        throw new WriteException("cannot record the checkpoint: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** What the open batch queued, for a reconnect; no batch is open afterwards. */
+  List<Object> takeOpen() {
+    List<Object> open = queued == null ? List.of() : queued;
+    queued = null;
+    sourceTx = false;
+    return open;
+  }
+
+  /** The offset in the destination's checkpoint key, or -1 when it has none. */
+  long committedOffset() throws WriteException {
+    Connection conn = dest.get();
+    try {
+      conn.sendCommand(Protocol.Command.SELECT, Replies.ascii(0));
+      conn.getStatusCodeReply();
+      conn.sendCommand(Protocol.Command.GET, checkpointKey);
+      byte[] value = conn.getBinaryBulkReply();
+      conn.sendCommand(Protocol.Command.SELECT, Replies.ascii(dest.db()));
+      conn.getStatusCodeReply();
+      if (value == null) {
+        return -1;
+      }
+      return Long.parseLong(new String(value, StandardCharsets.US_ASCII).split(" ")[1]);
+    } catch (JedisConnectionException | JedisDataException | NumberFormatException e) {
+      throw new WriteException("cannot read the checkpoint key after reconnecting: " + e, e);
+    }
+  }
+
+  /**
+   * Commands of one transaction: booked if it committed (its last offset is at most {@code
+   * committed}; {@code Long.MAX_VALUE} for one never sent whole), else queued again.
+   */
+  void requeue(List<Object> items, long committed) throws WriteException, InterruptedException {
+    long lastOffset = -1;
+    for (Object item : items) {
+      if (item instanceof CommandEvent c) {
+        lastOffset = c.offset();
+      } else if (item instanceof Folded f) {
+        lastOffset = f.command().offset();
+      }
+    }
+    boolean applied = committed != Long.MAX_VALUE && lastOffset >= 0 && lastOffset <= committed;
+    for (Object item : items) {
+      CommandEvent command = null;
+      if (item instanceof Folded f) {
+        command = f.command();
+      } else if (item instanceof CommandEvent c) {
+        command = c;
+      }
+      if (command == null) {
+        continue;
+      }
+      if (applied) {
+        listener.commandApplied(command);
+      } else {
+        write(command);
+      }
+    }
+  }
+
+  /** What the checkpoint key holds: replication id, offset reached, source db there. */
+  private static byte[] markerValue(CommandEvent last) {
+    return Replies.ascii(last.replId() + " " + last.offset() + " " + last.sourceDb());
+  }
+}

@@ -1,0 +1,318 @@
+package io.github.rediskeysmigrator.sink;
+
+import io.github.rediskeysmigrator.core.ExistencePolicy;
+import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.KeyNames;
+import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.rdb.PayloadDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * The rewrite path of the pipelined writer: a key whose payload the destination cannot RESTORE (or
+ * a big key, its payload in a file) is built under a temporary key in the same hash slot, in
+ * chunked plain commands ({@link RewriteCommands}) that travel in the ordinary pipelines; once
+ * every one of their replies was read and none failed, the temporary key is renamed into place
+ * (RENAMENX for skip and fail, RENAME for replace) by a follow-up in a later pipeline. A key is
+ * thus written whole or not at all; a temporary key that is not renamed is deleted. A slot keeps a
+ * command's name, not its arguments, so memory stays bounded by one chunk.
+ */
+final class KeyRewrites {
+  private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] RENAME = "RENAME".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] RENAMENX = "RENAMENX".getBytes(StandardCharsets.US_ASCII);
+
+  /** Puts one command into the pipeline being built, with the slot its reply is booked by. */
+  @FunctionalInterface
+  interface SlotSender {
+    void send(Object slot, byte[]... argv) throws WriteException, InterruptedException;
+  }
+
+  /** A key being rewritten as plain commands: built under {@code tmp}, then renamed. */
+  static final class Rewrite {
+    final KeyEvent event;
+    final byte[] tmp;
+
+    /** The first failed command's error, or null. */
+    String failure;
+
+    /** Whether a command met LOADING or BUSY: the key is rewritten again after a pause. */
+    boolean retry;
+
+    /** Whether RENAMENX found the key at the destination. */
+    boolean existed;
+
+    /** Whether the key's fate went to the listener (or it was handed to a new attempt). */
+    boolean settled;
+
+    Rewrite(KeyEvent event, byte[] tmp) {
+      this.event = event;
+      this.tmp = tmp;
+    }
+  }
+
+  /** One of the commands that build a rewritten key; {@code last} is the last of them. */
+  record Step(Rewrite rewrite, byte[] command, RewriteCommands.Expect expect, boolean last) {}
+
+  /** RENAME or RENAMENX of a rewritten key's temporary key. */
+  record Rename(Rewrite rewrite) {}
+
+  /** DEL of a temporary key that is not renamed into place. */
+  record Cleanup(Rewrite rewrite) {}
+
+  /** A command that depends on replies already read, sent with the next pipeline. */
+  private record FollowUp(Object slot, byte[][] argv) {}
+
+  private final ServerInfo server;
+  private final ExistencePolicy policy;
+  private final WriteListener listener;
+  private final LongSupplier wallClockMillis;
+  private final ReplyBook book;
+  private final ResendCheck resend;
+  private final SlotSender sender;
+  private final ArrayDeque<FollowUp> followUps = new ArrayDeque<>();
+  private boolean sendingFollowUps;
+  private int open;
+
+  KeyRewrites(
+      ServerInfo server,
+      ExistencePolicy policy,
+      WriteListener listener,
+      LongSupplier wallClockMillis,
+      ReplyBook book,
+      ResendCheck resend,
+      SlotSender sender) {
+    this.server = server;
+    this.policy = policy;
+    this.listener = listener;
+    this.wallClockMillis = wallClockMillis;
+    this.book = book;
+    this.resend = resend;
+    this.sender = sender;
+  }
+
+  /** Whether a rewritten key is not booked yet (a live command must not overtake its rename). */
+  boolean anyOpen() {
+    return open > 0;
+  }
+
+  /**
+   * Sends the commands that build {@code event}'s value under its temporary key, as the payload is
+   * decoded (so a big key streams from its file); the rename follows once their replies are in.
+   */
+  void rewrite(KeyEvent event) throws WriteException, InterruptedException {
+    Rewrite r = new Rewrite(event, TempKeys.forKey(event.key()));
+    open++;
+    RewriteEmitter out = new RewriteEmitter(r, sender);
+    try {
+      build(r, out);
+    } catch (RewriteEmitter.SendFailed f) {
+      f.rethrow();
+    } catch (RewriteEmitter.Abandoned a) {
+      // handed to a new attempt after a reconnect
+    }
+  }
+
+  private void build(Rewrite r, RewriteEmitter out) {
+    KeyEvent event = r.event;
+    String problem;
+    try {
+      RewriteCommands.Outcome outcome =
+          RewriteCommands.write(event, r.tmp, server, wallClockMillis.getAsLong(), out);
+      if (outcome == RewriteCommands.Outcome.ALL_EXPIRED && out.sent() == 0) {
+        settle(r);
+        listener.expired(event);
+        return;
+      }
+      out.finish();
+      return;
+    } catch (PayloadDecoder.DecodeException e) {
+      problem = e.getMessage();
+    } catch (java.io.IOException e) {
+      problem = "cannot read the payload file " + event.file().path() + ": " + e.getMessage();
+    }
+    String reason =
+        "cannot rewrite the key for the destination ("
+            + server
+            + ", payload RDB version "
+            + event.payloadRdbVersion()
+            + "): "
+            + problem;
+    if (out.sent() == 0) {
+      settle(r);
+      listener.failed(event, reason);
+    } else {
+      // Part of the value is at the destination under the temporary key: the last command
+      // held back closes the key, which is then deleted and booked as failed.
+      r.failure = reason;
+      out.finish();
+    }
+  }
+
+  /** Whether a follow-up waits to be sent. */
+  boolean hasFollowUps() {
+    return !followUps.isEmpty();
+  }
+
+  /** Sends the renames and clean-ups whose preconditions were read in the last replies. */
+  void sendFollowUps() throws WriteException, InterruptedException {
+    if (sendingFollowUps) {
+      return;
+    }
+    sendingFollowUps = true;
+    try {
+      FollowUp f;
+      while ((f = followUps.poll()) != null) {
+        sender.send(f.slot(), f.argv());
+      }
+    } finally {
+      sendingFollowUps = false;
+    }
+  }
+
+  /** The slots of the follow-ups not sent yet; none is left. */
+  List<Object> takeFollowUps() {
+    List<Object> slots = new ArrayList<>(followUps.size());
+    followUps.forEach(f -> slots.add(f.slot()));
+    followUps.clear();
+    return slots;
+  }
+
+  /** The rewritten key a slot belongs to, or null for any other slot. */
+  static Rewrite of(Object slot) {
+    if (slot instanceof Step s) {
+      return s.rewrite();
+    }
+    if (slot instanceof Rename r) {
+      return r.rewrite();
+    }
+    if (slot instanceof Cleanup c) {
+      return c.rewrite();
+    }
+    return null;
+  }
+
+  /** Books {@code reply} if {@code slot} is one of a rewritten key's; false for any other slot. */
+  boolean book(Object slot, Object reply) {
+    if (slot instanceof Step step) {
+      bookStep(step, reply);
+    } else if (slot instanceof Rename rename) {
+      bookRename(rename.rewrite(), reply);
+    } else if (slot instanceof Cleanup cleanup) {
+      bookCleanup(cleanup.rewrite(), reply);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  /** Books the key of {@code r} as failed, unless its fate is already booked. */
+  void fail(Rewrite r, String reason) {
+    if (!r.settled) {
+      settle(r);
+      listener.failed(r.event, reason);
+    }
+  }
+
+  /**
+   * The key of {@code r} is handed to a new attempt after a reconnect (built again from the start:
+   * its first command deletes the temporary key); false when its fate was already booked.
+   */
+  boolean handOver(Rewrite r) {
+    if (r.settled) {
+      return false;
+    }
+    settle(r);
+    resend.sentAgain(r.event);
+    return true;
+  }
+
+  private void settle(Rewrite r) {
+    r.settled = true;
+    open--;
+  }
+
+  /**
+   * Checks the reply of one command of a rewritten key. After the last one, the temporary key is
+   * renamed into place if every command succeeded, else deleted.
+   */
+  private void bookStep(Step step, Object reply) {
+    Rewrite r = step.rewrite();
+    if (r.settled) {
+      return;
+    }
+    if (r.failure == null) {
+      r.failure = RewriteEmitter.problem(step.command(), step.expect(), reply);
+      r.retry |= book.retriable(reply);
+    }
+    if (!step.last()) {
+      return;
+    }
+    if (r.failure == null) {
+      byte[] rename = policy == ExistencePolicy.REPLACE ? RENAME : RENAMENX;
+      followUps.add(new FollowUp(new Rename(r), new byte[][] {rename, r.tmp, r.event.key()}));
+    } else {
+      followUps.add(new FollowUp(new Cleanup(r), new byte[][] {DEL, r.tmp}));
+    }
+  }
+
+  private void bookRename(Rewrite r, Object reply) {
+    if (r.settled) {
+      return;
+    }
+    if (Replies.isOk(reply) || (reply instanceof Long l && l == 1)) {
+      settle(r);
+      resend.forget(r.event);
+      listener.rewritten(r.event);
+      return;
+    }
+    if (reply instanceof Long l && l == 0) {
+      r.existed = true;
+    } else {
+      r.failure =
+          reply instanceof JedisDataException e
+              ? e.getMessage() + " (reply to RENAME)"
+              : "unexpected reply to RENAME: " + Replies.describe(reply);
+      r.retry |= book.retriable(reply);
+    }
+    followUps.add(new FollowUp(new Cleanup(r), new byte[][] {DEL, r.tmp}));
+  }
+
+  /** The temporary key of a key not renamed into place is gone: the key's fate is booked. */
+  private void bookCleanup(Rewrite r, Object reply) {
+    if (r.settled) {
+      return;
+    }
+    settle(r);
+    if (r.retry) {
+      // Built again from the start after a pause (its first command deletes the temporary key).
+      book.retryLater(r.event);
+      return;
+    }
+    String leftOver =
+        reply instanceof Long
+            ? null
+            : "; the temporary key '"
+                + KeyNames.printable(r.tmp)
+                + "' could not be deleted: "
+                + (reply instanceof JedisDataException e
+                    ? e.getMessage()
+                    : Replies.describe(reply));
+    boolean sentAgain = resend.forget(r.event);
+    if (r.existed && leftOver == null && sentAgain && r.event.file() == null) {
+      // Sent again after a reconnect: the key may be the one our first RENAMENX put there.
+      resend.ambiguous(r.event);
+    } else if (r.existed && leftOver == null) {
+      listener.existed(r.event);
+    } else if (r.existed) {
+      listener.failed(r.event, "the key exists at the destination" + leftOver);
+    } else {
+      listener.failed(r.event, r.failure + (leftOver == null ? "" : leftOver));
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.github.rediskeysmigrator.sink;
+
+import io.github.rediskeysmigrator.core.CommandEvent;
+import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.Sleeper;
+import io.github.rediskeysmigrator.core.WriteException;
+import java.util.List;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+/**
+ * Reconnect and resend for the pipelined writer: the connection dropped, so it reconnects with
+ * backoff, then sends again what has no reply yet, in order. Keys are RESTOREd again (a BUSYKEY
+ * then is checked against our payload by {@link ResendCheck}). In atomic mode the destination's
+ * checkpoint key tells which transactions committed before the drop; the others are queued again,
+ * so nothing is lost or applied twice. Plain live commands (sync without --checkpoint) are sent
+ * again: at least once. A drop while sending again is part of the same recovery: it goes on with
+ * the attempts --retries has left.
+ */
+final class Recovery {
+  private final PipelinedWriter writer;
+  private final DestinationConnection dest;
+  private final PipelinedWriter.Reconnector reconnector;
+  private final PipelinedWriter.Settings settings;
+  private final Sleeper sleeper;
+  private final AtomicBatches atomic;
+  private final KeyRewrites rewrites;
+  private final ResendCheck resend;
+  private boolean recovering;
+
+  Recovery(
+      PipelinedWriter writer,
+      DestinationConnection dest,
+      PipelinedWriter.Reconnector reconnector,
+      PipelinedWriter.Settings settings,
+      Sleeper sleeper,
+      AtomicBatches atomic,
+      KeyRewrites rewrites,
+      ResendCheck resend) {
+    this.writer = writer;
+    this.dest = dest;
+    this.reconnector = reconnector;
+    this.settings = settings;
+    this.sleeper = sleeper;
+    this.atomic = atomic;
+    this.rewrites = rewrites;
+    this.resend = resend;
+  }
+
+  /** The connection broke again while {@link #recover} was sending again what had no reply. */
+  private static final class LostAgain extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient JedisConnectionException cause;
+
+    LostAgain(JedisConnectionException cause) {
+      super(cause);
+      this.cause = cause;
+    }
+  }
+
+  void recover(JedisConnectionException cause) throws WriteException, InterruptedException {
+    if (reconnector == null || settings.retries() <= 0) {
+      throw lost(cause);
+    }
+    if (recovering) {
+      throw new LostAgain(cause);
+    }
+    boolean checkpointed = settings.checkpointKey() != null;
+    List<Object> pending = writer.takeUnanswered();
+    List<Object> openTransaction = atomic.takeOpen();
+    int attempt = 0;
+    while (true) {
+      dest.closeBroken(cause);
+      Connection fresh = null;
+      ConnectException last = null;
+      while (fresh == null && attempt < settings.retries()) {
+        attempt++;
+        sleeper.sleep(Math.min(settings.retryBackoffMillis() * attempt, 10_000));
+        try {
+          fresh = reconnector.connect();
+        } catch (ConnectException e) {
+          last = e;
+        }
+      }
+      if (fresh == null) {
+        String reason = "no reply: connection lost (" + cause.getMessage() + ")";
+        pending.forEach(slot -> writer.fail(slot, reason));
+        openTransaction.forEach(slot -> writer.fail(slot, reason));
+        throw new WriteException(
+            "connection lost and not regained after "
+                + settings.retries()
+                + " attempts ("
+                + (last == null ? cause.getMessage() : last.getMessage())
+                + ")",
+            cause);
+      }
+      dest.use(fresh);
+      recovering = true;
+      int i = 0;
+      try {
+        long committed = checkpointed ? atomic.committedOffset() : -1;
+        for (; i < pending.size(); i++) {
+          sendAgain(pending.get(i), committed, checkpointed);
+        }
+        atomic.requeue(openTransaction, Long.MAX_VALUE);
+        return;
+      } catch (LostAgain again) {
+        cause = again.cause;
+        if (checkpointed) {
+          // A transaction half queued again cannot be told apart from the rest: stop here, with
+          // everything booked.
+          String reason = "no reply: connection lost again (" + cause.getMessage() + ")";
+          List<Object> rest = writer.takeUnanswered();
+          rest.addAll(pending.subList(Math.min(i + 1, pending.size()), pending.size()));
+          rest.forEach(slot -> writer.fail(slot, reason));
+          openTransaction.forEach(slot -> writer.fail(slot, reason));
+          throw new WriteException("connection lost again while sending again", cause);
+        }
+        // What was sent again without reply, then what was not sent again yet, in order. The
+        // slot being sent is among the first if it got as far as the pipeline.
+        List<Object> rest = writer.takeUnanswered();
+        Object sending = i < pending.size() ? pending.get(i) : null;
+        boolean current = rest.stream().anyMatch(slot -> slot == sending);
+        int from = Math.min(current ? i + 1 : i, pending.size());
+        rest.addAll(pending.subList(from, pending.size()));
+        pending = rest;
+      } finally {
+        recovering = false;
+      }
+    }
+  }
+
+  private void sendAgain(Object slot, long committed, boolean checkpointed)
+      throws WriteException, InterruptedException {
+    KeyRewrites.Rewrite rewrite = KeyRewrites.of(slot);
+    if (rewrite != null) {
+      // Built again from the start (its first command deletes the temporary key). Its RENAMENX
+      // may then meet the key its first RENAMENX put in place: see KeyRewrites.bookCleanup.
+      if (rewrites.handOver(rewrite)) {
+        writer.write(rewrite.event);
+      }
+    } else if (slot instanceof KeyEvent event) {
+      resend.sentAgain(event);
+      writer.write(event);
+    } else if (slot instanceof AtomicBatches.Exec exec) {
+      atomic.requeue(exec.queued(), committed);
+    } else if (slot instanceof CommandEvent command && !checkpointed) {
+      writer.writeCommand(command);
+    }
+  }
+
+  /**
+   * The connection is gone: keys sent without a reply may or may not have been applied, so each is
+   * booked as failed (and lands in the error log) to keep the totals whole.
+   */
+  private WriteException lost(JedisConnectionException e) {
+    String reason = "no reply: connection lost (" + e.getMessage() + ")";
+    writer.takeUnanswered().forEach(slot -> writer.fail(slot, reason));
+    return new WriteException("connection lost (" + e.getMessage() + ")", e);
+  }
+}

@@ -1,0 +1,110 @@
+package io.github.rediskeysmigrator.sink;
+
+import io.github.rediskeysmigrator.core.CommandEvent;
+import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.WriteListener;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * Books the reply of one RESTORE or live command with the {@link WriteListener}, deciding per kind
+ * of {@link RedisError}: BUSYKEY is a key that existed; LOADING and BUSY are passing states of the
+ * server, so the key waits for another attempt (up to --retries rounds); READONLY means every key
+ * would fail, so the run stops after this batch; anything else (OOM, bad payload, NOPERM) fails
+ * this key only.
+ */
+final class ReplyBook {
+  private final WriteListener listener;
+  private final int retries;
+  private final ResendCheck resend;
+  private final List<KeyEvent> retryLater = new ArrayList<>();
+  private JedisDataException readOnly;
+
+  ReplyBook(WriteListener listener, int retries, ResendCheck resend) {
+    this.listener = listener;
+    this.retries = retries;
+    this.resend = resend;
+  }
+
+  /** Books one RESTORE reply. */
+  void restored(KeyEvent event, Object reply) {
+    if (Replies.isOk(reply)) {
+      resend.forget(event);
+      listener.written(event);
+    } else if (reply instanceof JedisDataException e) {
+      RedisError error = RedisError.of(e.getMessage());
+      if (worthRetrying(error)) {
+        retryLater.add(event);
+      } else if (error.kind() == RedisError.Kind.READ_ONLY) {
+        // Every key would fail the same way: book this one, stop after this batch.
+        listener.failed(event, error.message());
+        readOnly = e;
+      } else if (error.kind() == RedisError.Kind.BUSY_KEY) {
+        resend.existed(event);
+      } else {
+        listener.failed(event, error.message());
+      }
+    } else {
+      listener.failed(event, "unexpected reply to RESTORE: " + Replies.describe(reply));
+    }
+  }
+
+  /** Any reply but an error applies a command; an EXEC reply may carry errors inside. */
+  void command(CommandEvent command, Object reply) {
+    if (reply instanceof JedisDataException e) {
+      listener.commandFailed(command, e.getMessage());
+      return;
+    }
+    if (reply instanceof List<?> list) {
+      for (Object item : list) {
+        if (item instanceof JedisDataException e) {
+          listener.commandFailed(command, "inside the transaction: " + e.getMessage());
+          return;
+        }
+      }
+    }
+    listener.commandApplied(command);
+  }
+
+  /**
+   * Notes the error reply of a command that builds a rewritten key: whether the key is worth
+   * building again after a pause (LOADING, BUSY); READONLY stops the run.
+   */
+  boolean retriable(Object reply) {
+    if (!(reply instanceof JedisDataException e)) {
+      return false;
+    }
+    RedisError error = RedisError.of(e.getMessage());
+    if (error.kind() == RedisError.Kind.READ_ONLY) {
+      readOnly = e;
+    }
+    return worthRetrying(error);
+  }
+
+  private boolean worthRetrying(RedisError error) {
+    return (error.kind() == RedisError.Kind.LOADING || error.kind() == RedisError.Kind.BUSY)
+        && retries > 0;
+  }
+
+  /** Queues {@code event} for the next round of attempts. */
+  void retryLater(KeyEvent event) {
+    retryLater.add(event);
+  }
+
+  /** The keys waiting for another attempt; the queue is left empty. */
+  List<KeyEvent> takeRetries() {
+    List<KeyEvent> again = new ArrayList<>(retryLater);
+    retryLater.clear();
+    return again;
+  }
+
+  boolean hasRetries() {
+    return !retryLater.isEmpty();
+  }
+
+  /** The READONLY reply that stops the run, or null. */
+  JedisDataException readOnly() {
+    return readOnly;
+  }
+}
