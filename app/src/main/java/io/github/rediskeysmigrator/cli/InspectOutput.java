@@ -1,12 +1,14 @@
 package io.github.rediskeysmigrator.cli;
 
-import io.github.rediskeysmigrator.core.Json;
+import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.rdb.KeyInventory;
 import io.github.rediskeysmigrator.rdb.RdbChecksum;
 import io.github.rediskeysmigrator.rdb.RdbHeader;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -123,94 +125,56 @@ final class InspectOutput {
   }
 
   static String json(long nowMs, List<FileDescription> files) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("{\"now_ms\":").append(nowMs).append(",\"files\":[");
-    boolean first = true;
+    List<Map<String, Object>> described = new ArrayList<>();
     for (FileDescription f : files) {
-      if (!first) {
-        sb.append(',');
-      }
-      first = false;
-      sb.append("{\"file\":");
-      Json.quote(sb, f.header().file().toString());
-      sb.append(",\"size_bytes\":").append(f.sizeBytes());
-      sb.append(",\"magic\":\"").append(f.header().magic()).append("\"");
-      sb.append(",\"rdb_version\":").append(f.header().version());
-      sb.append(",\"aux\":{");
-      boolean firstAux = true;
-      for (Map.Entry<String, String> e : f.aux().entrySet()) {
-        if (!firstAux) {
-          sb.append(',');
-        }
-        firstAux = false;
-        Json.quote(sb, e.getKey());
-        sb.append(':');
-        Json.quote(sb, e.getValue());
-      }
-      sb.append("},\"checksum\":\"").append(f.checksum().name().toLowerCase(Locale.ROOT));
-      sb.append("\",");
-      countsJson(sb, f.keys().total());
-      sb.append(",\"dbs\":{");
-      boolean firstDb = true;
+      Map<String, Object> file = new LinkedHashMap<>();
+      file.put("file", f.header().file().toString());
+      file.put("size_bytes", f.sizeBytes());
+      file.put("magic", f.header().magic());
+      file.put("rdb_version", f.header().version());
+      file.put("aux", f.aux());
+      file.put("checksum", f.checksum().name().toLowerCase(Locale.ROOT));
+      file.putAll(countsJson(f.keys().total()));
+      Map<String, Object> dbs = new LinkedHashMap<>();
       for (Map.Entry<Integer, KeyInventory.Counts> e : f.keys().perDb().entrySet()) {
-        if (!firstDb) {
-          sb.append(',');
-        }
-        firstDb = false;
-        sb.append('"').append(e.getKey()).append("\":{");
-        countsJson(sb, e.getValue());
-        sb.append('}');
+        dbs.put(String.valueOf(e.getKey()), countsJson(e.getValue()));
       }
-      sb.append("},\"biggest_keys\":[");
-      boolean firstKey = true;
+      file.put("dbs", dbs);
+      List<Map<String, Object>> biggest = new ArrayList<>();
       for (KeyInventory.BigKey k : f.keys().biggest()) {
-        if (!firstKey) {
-          sb.append(',');
-        }
-        firstKey = false;
-        sb.append("{\"db\":").append(k.db()).append(",\"key\":");
-        Json.quote(sb, KeyNames.printable(k.key()));
-        sb.append(",\"type\":\"").append(k.type().redisName());
-        sb.append("\",\"size\":").append(k.size()).append('}');
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("db", k.db());
+        key.put("key", KeyNames.printable(k.key()));
+        key.put("type", k.type().redisName());
+        key.put("size", k.size());
+        biggest.add(key);
       }
-      sb.append("],\"idmp_streams\":").append(f.keys().idmpStreams());
-      sb.append(",\"module_types\":{");
-      boolean firstModule = true;
-      for (Map.Entry<String, Long> e : f.keys().moduleTypes().entrySet()) {
-        if (!firstModule) {
-          sb.append(',');
-        }
-        firstModule = false;
-        Json.quote(sb, e.getKey());
-        sb.append(':').append(e.getValue());
-      }
-      sb.append("},\"functions\":{\"count\":").append(f.functions()).append(",\"libraries\":[");
-      for (int i = 0; i < f.libraryNames().size(); i++) {
-        if (i > 0) {
-          sb.append(',');
-        }
-        Json.quote(sb, f.libraryNames().get(i));
-      }
-      sb.append("]}}");
+      file.put("biggest_keys", biggest);
+      file.put("idmp_streams", f.keys().idmpStreams());
+      file.put("module_types", f.keys().moduleTypes());
+      Map<String, Object> functions = new LinkedHashMap<>();
+      functions.put("count", f.functions());
+      functions.put("libraries", f.libraryNames());
+      file.put("functions", functions);
+      described.add(file);
     }
-    sb.append("]}\n");
-    return sb.toString();
+    Map<String, Object> top = new LinkedHashMap<>();
+    top.put("now_ms", nowMs);
+    top.put("files", described);
+    return JsonText.write(top) + "\n";
   }
 
-  private static void countsJson(StringBuilder sb, KeyInventory.Counts c) {
-    sb.append("\"keys\":").append(c.keys());
-    sb.append(",\"with_expiry\":").append(c.withExpiry());
-    sb.append(",\"expired\":").append(c.expired());
-    sb.append(",\"types\":{");
-    KeyType[] all = KeyType.values();
-    for (int i = 0; i < all.length; i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append('"').append(all[i].redisName()).append("\":");
-      sb.append(c.types().getOrDefault(all[i], 0L));
+  private static Map<String, Object> countsJson(KeyInventory.Counts c) {
+    Map<String, Object> counts = new LinkedHashMap<>();
+    counts.put("keys", c.keys());
+    counts.put("with_expiry", c.withExpiry());
+    counts.put("expired", c.expired());
+    Map<String, Object> types = new LinkedHashMap<>();
+    for (KeyType t : KeyType.values()) {
+      types.put(t.redisName(), c.types().getOrDefault(t, 0L));
     }
-    sb.append('}');
+    counts.put("types", types);
+    return counts;
   }
 
   private static String checksumText(RdbChecksum.Result r) {

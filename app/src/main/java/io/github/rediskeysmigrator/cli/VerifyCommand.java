@@ -3,6 +3,7 @@ package io.github.rediskeysmigrator.cli;
 import io.github.rediskeysmigrator.core.ExistencePolicy;
 import io.github.rediskeysmigrator.core.ExitCode;
 import io.github.rediskeysmigrator.core.GlobPattern;
+import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
@@ -35,8 +36,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -67,8 +66,6 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
       "Exit 0: identical; 6: differences found (see --diff-file)."
     })
 final class VerifyCommand implements Callable<Integer> {
-  private static final Pattern SKIPPED_EXISTING =
-      Pattern.compile("\"skipped_existing\"\\s*:\\s*(\\d+)");
 
   private final Context ctx;
 
@@ -411,14 +408,30 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new IllegalArgumentException("--existing-report: cannot read " + file + ": " + e, e);
     }
-    Matcher m = SKIPPED_EXISTING.matcher(json);
-    if (!m.find()) {
+    Object count;
+    try {
+      count = JsonText.object(json).get("skipped_existing");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--existing-report: " + file + " is not a JSON report: " + e.getMessage(), e);
+    }
+    if (!(count instanceof BigDecimal n) || n.signum() < 0 || !isWholeLong(n)) {
       throw new IllegalArgumentException(
           "--existing-report: "
               + file
               + " is not a migration report (it has no \"skipped_existing\" count)");
     }
-    return Long.parseLong(m.group(1));
+    return n.longValueExact();
+  }
+
+  private static boolean isWholeLong(BigDecimal n) {
+    try {
+      n.longValueExact();
+      return true;
+    } catch (ArithmeticException e) {
+      // A fraction, or beyond a long: not a count.
+      return false;
+    }
   }
 
   private List<RdbHeader> checkedHeaders(List<Path> files) throws BadRdbException {

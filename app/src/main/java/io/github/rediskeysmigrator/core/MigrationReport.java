@@ -1,6 +1,8 @@
 package io.github.rediskeysmigrator.core;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -279,36 +281,39 @@ public final class MigrationReport {
 
   /** The JSON report, with the fields DESIGN.md lists plus the stop reason and dry-run flag. */
   public String toJson() {
-    StringBuilder sb = new StringBuilder("{");
-    Json.field(sb, "command", command);
-    Json.field(sb, "source", source);
-    Json.field(sb, "destination", destination);
-    Json.field(sb, "read", read.get());
-    Json.field(sb, "written", written.get());
-    Json.field(sb, "restored", restored.get());
-    Json.field(sb, "rewritten", rewritten.get());
-    Json.field(sb, "idmp_left_out", idmpLeftOut.get());
-    Json.field(sb, "skipped_existing", skippedExisting.get());
-    Json.field(sb, "skipped_expired", skippedExpired.get());
-    Json.field(sb, "skipped_gone", skippedGone.get());
-    Json.field(sb, "filtered", filtered.get());
-    Json.field(sb, "errors", errors.get());
-    Json.field(sb, "renamed", renamed.get());
-    Json.field(sb, "duration_ms", durationMs);
-    sb.append("\"keys_per_second\":")
-        .append(String.format(Locale.ROOT, "%.1f", keysPerSecond()))
-        .append(',');
-    Json.field(sb, "bytes_read", bytesRead);
-    Json.field(sb, "commands_applied", commandsApplied.get());
-    Json.field(sb, "commands_filtered", commandsFiltered.get());
-    Json.field(sb, "commands_skipped", commandsSkipped.get());
-    Json.field(sb, "commands_failed", commandsFailed.get());
-    Json.field(sb, "functions_restored", functionsRestored.get());
-    Json.field(sb, "functions_existing", functionsExisting.get());
-    Json.field(sb, "functions_failed", functionsFailed.get());
-    Json.field(sb, "dry_run", dryRun);
-    Json.field(sb, "stop_reason", stopReason);
-    sb.append("\"exit_code\":").append(exitCode).append("}\n");
-    return sb.toString();
+    return JsonText.write(jsonFields()) + "\n";
+  }
+
+  /** The JSON report's fields, in their documented order. */
+  Map<String, Object> jsonFields() {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("command", command);
+    f.put("source", source);
+    f.put("destination", destination);
+    f.put("read", read.get());
+    f.put("written", written.get());
+    f.put("restored", restored.get());
+    f.put("rewritten", rewritten.get());
+    f.put("idmp_left_out", idmpLeftOut.get());
+    f.put("skipped_existing", skippedExisting.get());
+    f.put("skipped_expired", skippedExpired.get());
+    f.put("skipped_gone", skippedGone.get());
+    f.put("filtered", filtered.get());
+    f.put("errors", errors.get());
+    f.put("renamed", renamed.get());
+    f.put("duration_ms", durationMs);
+    f.put("keys_per_second", JsonText.oneDecimal(keysPerSecond()));
+    f.put("bytes_read", bytesRead);
+    f.put("commands_applied", commandsApplied.get());
+    f.put("commands_filtered", commandsFiltered.get());
+    f.put("commands_skipped", commandsSkipped.get());
+    f.put("commands_failed", commandsFailed.get());
+    f.put("functions_restored", functionsRestored.get());
+    f.put("functions_existing", functionsExisting.get());
+    f.put("functions_failed", functionsFailed.get());
+    f.put("dry_run", dryRun);
+    f.put("stop_reason", stopReason);
+    f.put("exit_code", exitCode);
+    return f;
   }
 }

@@ -96,7 +96,7 @@ public final class ReportMerge {
     for (Input in : reports) {
       Map<String, Object> fields;
       try {
-        fields = JsonReader.object(in.json());
+        fields = JsonText.object(in.json());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(in.name() + ": not a JSON report: " + e.getMessage(), e);
       }
@@ -244,19 +244,19 @@ public final class ReportMerge {
    * {@code "shards"} and {@code "inputs"}: per input its file, source, read count and exit code.
    */
   public String toJson() {
-    String one = merged.toJson().strip();
-    StringBuilder sb = new StringBuilder(one.substring(0, one.length() - 1)).append(',');
-    Json.field(sb, "shards", inputs.size());
-    sb.append("\"inputs\":[");
+    Map<String, Object> f = merged.jsonFields();
+    f.put("shards", inputs.size());
+    List<Map<String, Object>> perInput = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
-      Map<String, Object> f = inputs.get(i);
-      sb.append(i == 0 ? "{" : ",{");
-      Json.field(sb, "file", names.get(i));
-      Json.field(sb, "source", (String) f.get("source"));
-      Json.field(sb, "read", count(f, "read"));
-      sb.append("\"exit_code\":").append(count(f, "exit_code")).append('}');
+      Map<String, Object> in = new LinkedHashMap<>();
+      in.put("file", names.get(i));
+      in.put("source", inputs.get(i).get("source"));
+      in.put("read", count(inputs.get(i), "read"));
+      in.put("exit_code", count(inputs.get(i), "exit_code"));
+      perInput.add(in);
     }
-    return sb.append("]}\n").toString();
+    f.put("inputs", perInput);
+    return JsonText.write(f) + "\n";
   }
 
   /** The human summary: how many reports, the run summary of the totals, the runs that failed. */

@@ -1,7 +1,9 @@
 package io.github.rediskeysmigrator.verify;
 
-import io.github.rediskeysmigrator.core.Json;
+import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.core.KeyNames;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One key that differs between source and destination.
@@ -16,14 +18,13 @@ public record Difference(int sourceDb, int db, byte[] key, Outcome outcome, Stri
 
   /** One line of the diff file: a JSON object. */
   public String toJsonLine() {
-    StringBuilder sb = new StringBuilder("{\"db\":").append(sourceDb);
-    sb.append(",\"destination_db\":").append(db).append(",\"key\":");
-    Json.quote(sb, KeyNames.printable(key));
-    sb.append(",\"outcome\":");
-    Json.quote(sb, outcome.jsonName());
-    sb.append(",\"details\":");
-    Json.quote(sb, details);
-    return sb.append('}').toString();
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("db", sourceDb);
+    f.put("destination_db", db);
+    f.put("key", KeyNames.printable(key));
+    f.put("outcome", outcome.jsonName());
+    f.put("details", details);
+    return JsonText.write(f);
   }
 
   /** The line printed on stdout for the first differences. */

@@ -1,8 +1,10 @@
 package io.github.rediskeysmigrator.verify;
 
 import io.github.rediskeysmigrator.core.ExitCode;
-import io.github.rediskeysmigrator.core.Json;
+import io.github.rediskeysmigrator.core.JsonText;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -210,25 +212,23 @@ public final class VerifyReport {
 
   /** The JSON report. */
   public String toJson() {
-    StringBuilder sb = new StringBuilder("{");
-    Json.field(sb, "command", "verify");
-    Json.field(sb, "source", source);
-    Json.field(sb, "destination", destination);
-    Json.field(sb, "read", read());
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("command", "verify");
+    f.put("source", source);
+    f.put("destination", destination);
+    f.put("read", read());
     for (Outcome o : Outcome.values()) {
-      Json.field(sb, o.jsonName(), count(o));
+      f.put(o.jsonName(), count(o));
     }
-    Json.field(sb, "differences", differences());
-    Json.field(sb, "idmp_not_compared", idmpNotCompared.get());
-    Json.field(sb, "migration_skipped_existing", migrationSkippedExisting);
-    Json.field(sb, "may_have_existed_before", mayHaveExistedBefore());
-    Json.field(sb, "duration_ms", durationMs);
-    sb.append("\"keys_per_second\":")
-        .append(String.format(Locale.ROOT, "%.1f", keysPerSecond()))
-        .append(',');
-    Json.field(sb, "bytes_read", bytesRead);
-    Json.field(sb, "stop_reason", stopReason);
-    sb.append("\"exit_code\":").append(exitCode).append("}\n");
-    return sb.toString();
+    f.put("differences", differences());
+    f.put("idmp_not_compared", idmpNotCompared.get());
+    f.put("migration_skipped_existing", migrationSkippedExisting);
+    f.put("may_have_existed_before", mayHaveExistedBefore());
+    f.put("duration_ms", durationMs);
+    f.put("keys_per_second", JsonText.oneDecimal(keysPerSecond()));
+    f.put("bytes_read", bytesRead);
+    f.put("stop_reason", stopReason);
+    f.put("exit_code", exitCode);
+    return JsonText.write(f) + "\n";
   }
 }

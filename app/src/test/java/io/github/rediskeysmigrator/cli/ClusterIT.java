@@ -3,7 +3,7 @@ package io.github.rediskeysmigrator.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.JarRun;
@@ -445,7 +445,7 @@ class ClusterIT {
 
   /** The report adds up, and holds {@code written} keys written. */
   private static Map<String, Object> assertAccounted(Path report, long written) throws Exception {
-    Map<String, Object> r = JsonReader.object(Files.readString(report));
+    Map<String, Object> r = JsonText.object(Files.readString(report));
     long read = n(r, "read");
     assertEquals(
         read,

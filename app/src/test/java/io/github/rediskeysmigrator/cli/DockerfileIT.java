@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.testing.RepoDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -147,7 +147,7 @@ class DockerfileIT {
     assertNotNull(jarInImage, "COPY --from=build of the jar");
     assertNotNull(launcherInImage, "COPY of scripts/redis-keys-migrator");
     assertEquals("RKM_JAR=" + jarInImage, single("ENV"));
-    Object entrypoint = JsonReader.parse(single("ENTRYPOINT"));
+    Object entrypoint = JsonText.parse(single("ENTRYPOINT"));
     assertEquals(List.of(launcherInImage), entrypoint);
 
     // What the image's ENTRYPOINT does, here: the launcher with RKM_JAR, default JVM settings.

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import io.github.rediskeysmigrator.testing.SharedDir;
@@ -113,7 +113,7 @@ class InspectCommandIT {
 
   private static Map<String, Object> onlyFile(Tool.Result r) {
     assertEquals(0, r.exit(), r::toString);
-    List<Object> files = list(JsonReader.object(r.out()).get("files"));
+    List<Object> files = list(JsonText.object(r.out()).get("files"));
     assertEquals(1, files.size());
     return map(files.get(0));
   }
@@ -225,7 +225,7 @@ class InspectCommandIT {
 
     Tool.Result r = run(Instant.now(), "inspect", "--json", file.toString());
 
-    Map<String, Object> top = JsonReader.object(r.out());
+    Map<String, Object> top = JsonText.object(r.out());
     assertEquals(TOP_FIELDS, List.copyOf(top.keySet()));
     Map<String, Object> f = onlyFile(r);
     assertEquals(FILE_FIELDS, List.copyOf(f.keySet()));
@@ -285,7 +285,7 @@ class InspectCommandIT {
     Tool.Result r = run(now, "inspect", "--json", plain.toString(), gz.toString());
 
     assertEquals(0, r.exit(), r::toString);
-    List<Object> files = list(JsonReader.object(r.out()).get("files"));
+    List<Object> files = list(JsonText.object(r.out()).get("files"));
     Map<String, Object> p = map(files.get(0));
     Map<String, Object> g = map(files.get(1));
     assertEquals(fileSize(gz), num(g.get("size_bytes")));
@@ -329,8 +329,8 @@ class InspectCommandIT {
   @Test
   void generatedCorpusFileMatchesItsManifest() {
     Path dir = SharedDir.find().resolve("rdb-corpus/generated/redis-7.4.1");
-    Map<String, Object> manifest = JsonReader.object(readString(dir.resolve("manifest.json")));
-    Map<String, Object> expected = JsonReader.object(readString(dir.resolve("expected.json")));
+    Map<String, Object> manifest = JsonText.object(readString(dir.resolve("manifest.json")));
+    Map<String, Object> expected = JsonText.object(readString(dir.resolve("expected.json")));
 
     Map<String, Object> f =
         onlyFile(run(Instant.now(), "inspect", "--json", dir.resolve("dump.rdb").toString()));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.RepoDir;
 import io.github.rediskeysmigrator.testing.SampleData;
@@ -227,7 +227,7 @@ class K8sManifestIT {
       assertEquals("value-11", d.get("shard2:11"));
     }
     Path report = Path.of(root + arg("--report").replace("{index}", "2"));
-    Map<String, Object> json = JsonReader.object(Files.readString(report));
+    Map<String, Object> json = JsonText.object(Files.readString(report));
     assertEquals(new BigDecimal(12), json.get("written"));
     assertEquals(root.resolve(files.get(2).substring(1)).toString(), json.get("source"));
     assertFalse(Files.readString(report).contains(PASSWORD));

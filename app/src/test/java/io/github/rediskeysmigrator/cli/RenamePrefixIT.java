@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.LocalCluster;
@@ -115,7 +115,7 @@ class RenamePrefixIT {
   }
 
   private Map<String, Object> report() throws Exception {
-    return JsonReader.object(Files.readString(tmp.resolve("r.json")));
+    return JsonText.object(Files.readString(tmp.resolve("r.json")));
   }
 
   private static long n(Map<String, Object> r, String field) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.testing.RedisServer;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
@@ -84,7 +84,7 @@ class ShardsIT {
   }
 
   private Map<String, Object> json(String name) throws IOException {
-    return JsonReader.object(Files.readString(tmp.resolve(name)));
+    return JsonText.object(Files.readString(tmp.resolve(name)));
   }
 
   private Tool.Result merge(String... args) {

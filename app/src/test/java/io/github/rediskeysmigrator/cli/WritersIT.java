@@ -3,7 +3,7 @@ package io.github.rediskeysmigrator.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
@@ -38,7 +38,7 @@ class WritersIT {
   }
 
   private Map<String, Object> assertAccounted(long written) throws Exception {
-    Map<String, Object> r = JsonReader.object(Files.readString(tmp.resolve("r.json")));
+    Map<String, Object> r = JsonText.object(Files.readString(tmp.resolve("r.json")));
     assertEquals(
         n(r, "read"),
         n(r, "written")
@@ -280,7 +280,7 @@ class WritersIT {
     try (JarRun run = rdbWhileTheDestinationRestarts(file, "0")) {
       assertEquals(3, run.waitFor(120), run::toString);
     }
-    Map<String, Object> r = JsonReader.object(Files.readString(tmp.resolve("r.json")));
+    Map<String, Object> r = JsonText.object(Files.readString(tmp.resolve("r.json")));
     assertEquals(
         n(r, "read"), n(r, "written") + n(r, "skipped_existing") + n(r, "errors"), r::toString);
     assertTrue(n(r, "errors") > 0, r::toString);

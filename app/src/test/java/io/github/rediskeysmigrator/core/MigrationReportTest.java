@@ -45,7 +45,7 @@ class MigrationReportTest {
   void jsonHasEveryFieldDesignMdLists() {
     MigrationReport r = report(5, 4, 3, 2, 1);
     r.finish(3000, 123_456, ExitCode.KEY_ERRORS, null);
-    Map<String, Object> json = JsonReader.object(r.toJson());
+    Map<String, Object> json = JsonText.object(r.toJson());
     assertTrue(json.keySet().containsAll(DESIGN_FIELDS), () -> "missing from " + json.keySet());
     assertEquals("rdb", json.get("command"));
     assertEquals("dump.rdb", json.get("source"));
@@ -66,14 +66,14 @@ class MigrationReportTest {
   void jsonCarriesStopReasonAndDryRun() {
     MigrationReport r = new MigrationReport("rdb", "a.rdb", "redis://h:1", true);
     r.finish(10, 0, ExitCode.STOPPED, "--max-errors 3 reached");
-    Map<String, Object> json = JsonReader.object(r.toJson());
+    Map<String, Object> json = JsonText.object(r.toJson());
     assertEquals("--max-errors 3 reached", json.get("stop_reason"));
     assertEquals(Boolean.TRUE, json.get("dry_run"));
     assertEquals(new BigDecimal(4), json.get("exit_code"));
 
     MigrationReport clean = report(1, 0, 0, 0, 0);
     clean.finish(10, 0, ExitCode.OK, null);
-    Map<String, Object> cleanJson = JsonReader.object(clean.toJson());
+    Map<String, Object> cleanJson = JsonText.object(clean.toJson());
     assertTrue(cleanJson.containsKey("stop_reason"));
     assertNull(cleanJson.get("stop_reason"));
     assertEquals(Boolean.FALSE, cleanJson.get("dry_run"));
@@ -85,7 +85,7 @@ class MigrationReportTest {
     String stop = "key \"a\\b\" failed:\r\n\u001b[31m";
     MigrationReport r = new MigrationReport("rdb", source, "redis://h:1", false);
     r.finish(1, 0, ExitCode.STOPPED, stop);
-    Map<String, Object> json = JsonReader.object(r.toJson());
+    Map<String, Object> json = JsonText.object(r.toJson());
     assertEquals(source, json.get("source"));
     assertEquals(stop, json.get("stop_reason"));
   }
@@ -106,7 +106,7 @@ class MigrationReportTest {
     try {
       MigrationReport r = report(1000, 0, 0, 0, 1);
       r.finish(400, 0, ExitCode.KEY_ERRORS, null);
-      Map<String, Object> json = JsonReader.object(r.toJson());
+      Map<String, Object> json = JsonText.object(r.toJson());
       assertEquals(0, new BigDecimal("2502.5").compareTo((BigDecimal) json.get("keys_per_second")));
     } finally {
       Locale.setDefault(saved);
@@ -198,7 +198,7 @@ class MigrationReportTest {
     r.rewritten.set(2);
     r.finish(1000, 0, ExitCode.OK, null);
 
-    Map<String, Object> json = JsonReader.object(r.toJson());
+    Map<String, Object> json = JsonText.object(r.toJson());
     assertEquals(new BigDecimal(3), json.get("restored"));
     assertEquals(new BigDecimal(2), json.get("rewritten"));
     String summary = r.summary();

@@ -15,7 +15,7 @@ class VerifyJsonTest {
   void diffLinesAreJsonObjectsWithPrintableKeys() {
     byte[] key = {'a', '"', 0, (byte) 0xff, '\\'};
     Map<String, Object> line =
-        JsonReader.object(
+        JsonText.object(
             new Difference(0, 3, key, Outcome.VALUE_DIFFERS, "a \"quoted\" detail").toJsonLine());
     assertEquals(new BigDecimal(0), line.get("db"));
     assertEquals(new BigDecimal(3), line.get("destination_db"));
@@ -31,7 +31,7 @@ class VerifyJsonTest {
       r.add(o);
     }
     r.finish(1000, 10, ExitCode.DIFFERENCES, null);
-    Map<String, Object> json = JsonReader.object(r.toJson());
+    Map<String, Object> json = JsonText.object(r.toJson());
     long sum = 0;
     for (Outcome o : Outcome.values()) {
       sum += ((BigDecimal) json.get(o.jsonName())).longValue();

@@ -2,7 +2,7 @@ package io.github.rediskeysmigrator.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.core.JsonText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -25,7 +25,7 @@ public final class ReportAssert {
 
   private ReportAssert(String text) {
     this.text = text;
-    this.json = JsonReader.object(text);
+    this.json = JsonText.object(text);
   }
 
   /** Reads the report at {@code file}. */

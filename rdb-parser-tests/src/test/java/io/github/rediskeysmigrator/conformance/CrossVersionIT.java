@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.cli.Cli;
-import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.testing.RedisServer;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -90,7 +90,7 @@ class CrossVersionIT {
             "--max-errors",
             "0");
     assertTrue(!r.timedOut() && r.crash() == null, r::toString);
-    Map<String, Object> report = JsonReader.object(Files.readString(reportFile));
+    Map<String, Object> report = JsonText.object(Files.readString(reportFile));
     String json = report.toString();
     assertNull(report.get("stop_reason"), json);
     long read = count(report, "read");

@@ -1,6 +1,6 @@
 package io.github.rediskeysmigrator.conformance;
 
-import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.core.JsonText;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ final class ExpectedContent {
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> read(Path file) throws IOException {
-    return (Map<String, Object>) JsonReader.parse(Files.readString(file, StandardCharsets.UTF_8));
+    return (Map<String, Object>) JsonText.parse(Files.readString(file, StandardCharsets.UTF_8));
   }
 
   /** Differences between a public file's expected content and the destination's. */

@@ -1,7 +1,7 @@
 package io.github.rediskeysmigrator.conformance;
 
 import io.github.rediskeysmigrator.cli.Cli;
-import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.testing.RedisServer;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -140,7 +140,7 @@ final class FileCheck {
           .findFirst()
           .ifPresent(l -> problems.add("exit 1 with a non-module key error: " + l));
     }
-    Map<String, Object> report = JsonReader.object(Files.readString(reportFile));
+    Map<String, Object> report = JsonText.object(Files.readString(reportFile));
     long read = count(report, "read");
     long written = count(report, "written");
     long expired = count(report, "skipped_expired");
@@ -268,7 +268,7 @@ final class FileCheck {
     if (v.exit() != 0) {
       problems.add("verify after the migration: exit " + v.exit() + ": " + v.out().strip());
     } else {
-      Map<String, Object> vr = JsonReader.object(Files.readString(verifyReport));
+      Map<String, Object> vr = JsonText.object(Files.readString(verifyReport));
       if (count(vr, "idmp_not_compared") != idmpLeftOut) {
         problems.add(
             "verify compared "

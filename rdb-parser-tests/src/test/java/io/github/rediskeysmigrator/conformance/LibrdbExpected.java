@@ -1,6 +1,6 @@
 package io.github.rediskeysmigrator.conformance;
 
-import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.testing.RedisServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,7 +47,7 @@ final class LibrdbExpected {
   /** The keys of librdb's JSON (db 0, the only db of these files), each with its reading. */
   @SuppressWarnings("unchecked")
   static Map<String, Map<String, Object>> keys(Path expected) throws IOException {
-    Object parsed = JsonReader.parse(Files.readString(expected, StandardCharsets.UTF_8));
+    Object parsed = JsonText.parse(Files.readString(expected, StandardCharsets.UTF_8));
     Map<String, Map<String, Object>> keys = new LinkedHashMap<>();
     for (Object db : (List<Object>) parsed) {
       for (Map.Entry<String, Object> e : ((Map<String, Object>) db).entrySet()) {

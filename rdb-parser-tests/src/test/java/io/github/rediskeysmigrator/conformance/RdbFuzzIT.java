@@ -10,7 +10,7 @@ import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.event.AbstractEvent;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
 import io.github.rediskeysmigrator.cli.Cli;
-import io.github.rediskeysmigrator.core.JsonReader;
+import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.rdb.Crc64;
 import io.github.rediskeysmigrator.rdb.PayloadRdbVisitor;
 import io.github.rediskeysmigrator.rdb.RdbEncoding;
@@ -476,7 +476,7 @@ class RdbFuzzIT {
 
     Map<String, String> landed = snapshot();
     if (Files.exists(report)) {
-      Map<String, Object> json = JsonReader.object(Files.readString(report));
+      Map<String, Object> json = JsonText.object(Files.readString(report));
       long read = count(json, "read");
       long written = count(json, "written");
       long sum =
