@@ -64,6 +64,27 @@ public final class PayloadDecoder {
     void stream(StreamValue stream) throws DecodeException;
   }
 
+  /** A handler that ignores every value; extend it to catch only the values you need. */
+  public static class IgnoringHandler implements Handler {
+    @Override
+    public void string(byte[] value) {}
+
+    @Override
+    public void listElement(byte[] element) {}
+
+    @Override
+    public void setMember(byte[] member) {}
+
+    @Override
+    public void zsetMember(byte[] member, double score) {}
+
+    @Override
+    public void hashField(byte[] field, byte[] value, long expireAtMs) {}
+
+    @Override
+    public void stream(StreamValue stream) {}
+  }
+
   /** A payload we cannot decode (corrupt, or a type we cannot rewrite); the message says why. */
   public static final class DecodeException extends Exception {
     private static final long serialVersionUID = 1L;

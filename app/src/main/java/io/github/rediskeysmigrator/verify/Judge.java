@@ -314,28 +314,13 @@ public final class Judge {
     try {
       PayloadDecoder.decode(
           payload,
-          new PayloadDecoder.Handler() {
-            @Override
-            public void string(byte[] value) {}
-
-            @Override
-            public void listElement(byte[] element) {}
-
-            @Override
-            public void setMember(byte[] member) {}
-
-            @Override
-            public void zsetMember(byte[] member, double score) {}
-
+          new PayloadDecoder.IgnoringHandler() {
             @Override
             public void hashField(byte[] field, byte[] value, long expireAtMs) {
               if (expireAtMs != NONE) {
                 expiries.put(KeyNames.printable(field), expireAtMs);
               }
             }
-
-            @Override
-            public void stream(PayloadDecoder.StreamValue stream) {}
           });
     } catch (PayloadDecoder.DecodeException e) {
       throw new UnverifiableException(

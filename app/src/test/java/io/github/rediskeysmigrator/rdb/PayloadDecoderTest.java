@@ -111,22 +111,7 @@ class PayloadDecoderTest {
     StreamValue[] out = new StreamValue[1];
     PayloadDecoder.decode(
         payload,
-        new PayloadDecoder.Handler() {
-          @Override
-          public void string(byte[] value) {}
-
-          @Override
-          public void listElement(byte[] element) {}
-
-          @Override
-          public void setMember(byte[] member) {}
-
-          @Override
-          public void zsetMember(byte[] member, double score) {}
-
-          @Override
-          public void hashField(byte[] field, byte[] value, long expireAtMs) {}
-
+        new PayloadDecoder.IgnoringHandler() {
           @Override
           public void stream(StreamValue stream) {
             out[0] = stream;

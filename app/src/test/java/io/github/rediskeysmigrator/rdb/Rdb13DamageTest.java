@@ -33,26 +33,7 @@ class Rdb13DamageTest {
 
   @TempDir Path dir;
 
-  private static final PayloadDecoder.Handler NOTHING =
-      new PayloadDecoder.Handler() {
-        @Override
-        public void string(byte[] value) {}
-
-        @Override
-        public void listElement(byte[] element) {}
-
-        @Override
-        public void setMember(byte[] member) {}
-
-        @Override
-        public void zsetMember(byte[] member, double score) {}
-
-        @Override
-        public void hashField(byte[] field, byte[] value, long expireAtMs) {}
-
-        @Override
-        public void stream(PayloadDecoder.StreamValue stream) {}
-      };
+  private static final PayloadDecoder.Handler NOTHING = new PayloadDecoder.IgnoringHandler();
 
   /** Reads {@code bytes} as an RDB file: "read", "refused" or "header" (refused at the header). */
   private String read(byte[] bytes) throws Exception {
