@@ -23,9 +23,7 @@ final class CutoverOptions {
       paramLabel = "SECONDS",
       description = {
         "With --until-caught-up: how long nothing must be pending before the run ends (decimals"
-            + " allowed). Default: "
-            + "2"
-            + "."
+            + " allowed). Default: 2."
       })
   double idleSeconds = DEFAULT_IDLE_SECONDS;
 
