@@ -49,6 +49,14 @@ final class MigrationRunner {
    * @param sourceRdbVersion newest RDB version of the source's payloads; when the destination
    *     cannot RESTORE them, a note says they will be rewritten
    */
+  private java.util.function.Consumer<MigrationReport> reportHook = r -> {};
+
+  /** Lets the command add to the report of the run before it starts (scan --live's counters). */
+  MigrationRunner onReport(java.util.function.Consumer<MigrationReport> hook) {
+    this.reportHook = hook;
+    return this;
+  }
+
   int run(
       String command,
       String sourceLabel,
@@ -95,6 +103,7 @@ final class MigrationRunner {
 
     MigrationReport report =
         new MigrationReport(command, sourceLabel, to.toString(), config.dryRun());
+    reportHook.accept(report);
     int exit = ExitCode.OK;
     try (errorLog) {
       Function<WriteListener, KeyWriter> writers;

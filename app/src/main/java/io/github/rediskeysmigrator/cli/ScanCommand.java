@@ -1,6 +1,7 @@
 package io.github.rediskeysmigrator.cli;
 
 import io.github.rediskeysmigrator.core.ExitCode;
+import io.github.rediskeysmigrator.core.LiveOptions;
 import io.github.rediskeysmigrator.core.MergedSource;
 import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
 import io.github.rediskeysmigrator.core.RedisUri;
@@ -9,6 +10,10 @@ import io.github.rediskeysmigrator.sink.ConnectException;
 import io.github.rediskeysmigrator.sink.RedisConnector;
 import io.github.rediskeysmigrator.sink.ServerInfo;
 import io.github.rediskeysmigrator.sink.Tls;
+import io.github.rediskeysmigrator.source.CommandTable;
+import io.github.rediskeysmigrator.source.KeyspaceNotifications;
+import io.github.rediskeysmigrator.source.LiveScanGroup;
+import io.github.rediskeysmigrator.source.LiveScanSource;
 import io.github.rediskeysmigrator.source.ScanSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +23,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /** {@code scan}: migrate from a live source with SCAN, the original script's method, faster. */
 @Command(
@@ -76,6 +83,31 @@ final class ScanCommand implements Callable<Integer> {
       })
   long bigKeyThreshold = Defaults.BIG_KEY_THRESHOLD;
 
+  @Option(
+      names = "--live",
+      description = {
+        "Keep the destination in step after the copy: subscribe to the source's keyspace"
+            + " notifications (of the selected dbs and --match) before the SCAN starts, then"
+            + " re-read every key notified as changed (DUMP and expiry; a key that is gone is"
+            + " deleted at the destination) until stopped (SIGINT/SIGTERM: exit 130) or, with"
+            + " --until-caught-up, caught up. For sources that refuse PSYNC (ElastiCache,"
+            + " Memorystore, Azure Cache). Needs notify-keyspace-events to include KEA. A re-read"
+            + " replaces the key whatever --existing says (except a key the copy left alone);"
+            + " after a lost subscription every key is re-read. Default: off (one pass)."
+      })
+  boolean live;
+
+  @Option(
+      names = "--enable-notifications",
+      description = {
+        "With --live: when the source's notify-keyspace-events lacks flags --live needs, add them"
+            + " with CONFIG SET instead of stopping (self-hosted sources; managed services refuse"
+            + " CONFIG: set it in their parameter group). Default: off."
+      })
+  boolean enableNotifications;
+
+  @Mixin CutoverOptions cutover = new CutoverOptions();
+
   @Mixin DestinationOptions destination = new DestinationOptions();
 
   @Mixin PipelineOptions pipeline = new PipelineOptions();
@@ -117,6 +149,12 @@ final class ScanCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--scan-count (SCAN_BATCH_SIZE) must be at least 1");
       }
       BigKeyOptions.checked(bigKeyThreshold);
+      if (!live && (cutover.untilCaughtUp || enableNotifications)) {
+        throw new IllegalArgumentException(
+            (cutover.untilCaughtUp ? "--until-caught-up" : "--enable-notifications")
+                + " needs --live (a plain scan ends by itself after one pass)");
+      }
+      cutover.idleMs();
       pipeline.selection.renamer();
       EnvAddress.Resolved to = destination.resolve(ctx.env());
       if (sameDatabase(from, dbs, to)) {
@@ -155,6 +193,25 @@ final class ScanCommand implements Callable<Integer> {
             "scan", from.toString(), "", pipeline, ExitCode.USAGE, e.getMessage());
       }
       ScanSource keys = scanSource(conn, from, dbs, info, tls);
+      if (live) {
+        String refused = notifications(conn, from);
+        if (refused != null) {
+          conn.close();
+          return runner.failBeforeStart(
+              "scan", from.toString(), "", pipeline, ExitCode.USAGE, refused);
+        }
+        CommandTable commands = CommandTable.query(conn);
+        LiveScanGroup group = group();
+        runner.onReport(r -> r.live(group::reportFields, group::describe));
+        return runner.run(
+            "scan",
+            from.toString(),
+            liveSource(keys, from, dbs, group, tls),
+            info.maxRdbVersion(),
+            pipeline,
+            destination,
+            new LiveOptions(commands, null, 0, null, 1));
+      }
       // DUMP payloads carry the source server's own RDB version.
       return runner.run("scan", from.toString(), keys, info.maxRdbVersion(), pipeline, destination);
     }
@@ -173,8 +230,12 @@ final class ScanCommand implements Callable<Integer> {
     List<Connection> opened = new ArrayList<>();
     int newest = 0;
     List<HostAndPort> chosen;
+    CommandTable commands = null;
     try (Connection seed = conn) {
       chosen = shard.masters(ClusterSlots.query(seed), from, ctx.err());
+      if (live) {
+        commands = CommandTable.query(seed);
+      }
     } catch (IllegalArgumentException e) {
       return runner.failBeforeStart(
           "scan", from.toString(), "", pipeline, ExitCode.USAGE, e.getMessage());
@@ -187,11 +248,37 @@ final class ScanCommand implements Callable<Integer> {
         ServerInfo nodeInfo = ServerInfo.query(c);
         newest = Math.max(newest, nodeInfo.maxRdbVersion());
         masters.add(scanSource(c, node, List.of(0), nodeInfo, tls));
+        if (live) {
+          String refused = notifications(c, node);
+          if (refused != null) {
+            opened.forEach(Connection::close);
+            return runner.failBeforeStart(
+                "scan", from.toString(), "", pipeline, ExitCode.USAGE, refused);
+          }
+        }
       }
     } catch (ConnectException e) {
       opened.forEach(Connection::close);
       return runner.failBeforeStart(
           "scan", from.toString(), "", pipeline, ExitCode.CONNECTION, e.getMessage());
+    }
+    if (live) {
+      LiveScanGroup group = group();
+      List<LiveScanSource> sources = new ArrayList<>();
+      for (int i = 0; i < masters.size(); i++) {
+        HostAndPort m = chosen.get(i);
+        RedisUri node = from.withAddress(m.getHost(), m.getPort());
+        sources.add(liveSource(masters.get(i), node, List.of(0), group, tls));
+      }
+      runner.onReport(r -> r.live(group::reportFields, group::describe));
+      return runner.run(
+          "scan",
+          from.toString(),
+          new MergedSource(sources, sources.size(), "rkm-scan"),
+          newest,
+          pipeline,
+          destination,
+          new LiveOptions(commands, null, 0, null, 1));
     }
     return runner.run(
         "scan",
@@ -218,6 +305,105 @@ final class ScanCommand implements Callable<Integer> {
             pipeline.retryBackoffMillis(),
             ctx.sleeper())
         .bigKeyThreshold(bigKeyThreshold);
+  }
+
+  private LiveScanGroup group() {
+    long idle = cutover.untilCaughtUp ? cutover.idleMs() : -1;
+    return new LiveScanGroup(idle, () -> System.nanoTime() / 1_000_000);
+  }
+
+  private LiveScanSource liveSource(
+      ScanSource firstPass, RedisUri node, List<Integer> dbs, LiveScanGroup group, Tls tls) {
+    return new LiveScanSource(
+        firstPass,
+        () -> RedisConnector.connect(node, dbs.get(0), "source", tls, pipeline.timeoutMillis()),
+        dbs,
+        pipeline.selection.match,
+        Math.max(1, Math.min(scanCount, 1000)),
+        pipeline.retries,
+        pipeline.retryBackoffMillis(),
+        ctx.sleeper(),
+        node.toString(),
+        group);
+  }
+
+  /**
+   * Null when the source's keyspace notifications cover what --live needs (after adding the missing
+   * flags, with --enable-notifications), else the one line that says what to set.
+   */
+  private String notifications(Connection c, RedisUri node) {
+    String flags;
+    try {
+      c.sendCommand(Protocol.Command.CONFIG, "GET", "notify-keyspace-events");
+      flags = configValue(c.getOne());
+    } catch (JedisDataException e) {
+      // Managed services (ElastiCache) refuse CONFIG: the parameter group is the user's to check.
+      ctx.err()
+          .println(
+              "note: source "
+                  + node
+                  + " refused CONFIG GET notify-keyspace-events ("
+                  + e.getMessage()
+                  + "); --live sees changes only if it includes "
+                  + KeyspaceNotifications.ADVISED
+                  + " (on ElastiCache: the parameter group's notify-keyspace-events)");
+      return null;
+    }
+    String missing = KeyspaceNotifications.missing(flags);
+    if (missing.isEmpty()) {
+      return null;
+    }
+    String wanted = KeyspaceNotifications.withNeeded(flags);
+    String advice =
+        "source "
+            + node
+            + " has notify-keyspace-events \""
+            + flags
+            + "\", which lacks \""
+            + missing
+            + "\" that scan --live needs: set it to \""
+            + KeyspaceNotifications.ADVISED
+            + "\" (redis-cli CONFIG SET notify-keyspace-events "
+            + KeyspaceNotifications.ADVISED
+            + "; on ElastiCache, Memorystore or Azure: the parameter group's or instance's"
+            + " notify-keyspace-events), or run with --enable-notifications";
+    if (!enableNotifications) {
+      return advice;
+    }
+    try {
+      c.sendCommand(Protocol.Command.CONFIG, "SET", "notify-keyspace-events", wanted);
+      String ok = c.getStatusCodeReply();
+      if (!"OK".equals(ok)) {
+        return advice + " (CONFIG SET answered " + ok + ")";
+      }
+    } catch (JedisDataException e) {
+      return advice.replace(", or run with --enable-notifications", "")
+          + " (--enable-notifications: CONFIG SET was refused: "
+          + e.getMessage()
+          + ")";
+    }
+    ctx.err().println("note: set notify-keyspace-events of " + node + " to \"" + wanted + "\"");
+    return null;
+  }
+
+  /** The value of a one-parameter CONFIG GET reply: a RESP2 list or a RESP3 map. */
+  private static String configValue(Object reply) {
+    if (reply instanceof JedisDataException e) {
+      throw e;
+    }
+    if (reply instanceof List<?> l && !l.isEmpty()) {
+      Object v =
+          l.get(0) instanceof java.util.Map.Entry<?, ?> e
+              ? e.getValue()
+              : l.size() > 1 ? l.get(1) : null;
+      if (v instanceof byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    if (reply instanceof List<?> l && l.isEmpty()) {
+      throw new JedisDataException("CONFIG GET notify-keyspace-events answered an empty list");
+    }
+    throw new JedisDataException("CONFIG GET notify-keyspace-events answered " + reply);
   }
 
   private static boolean sameDatabase(RedisUri from, List<Integer> dbs, EnvAddress.Resolved to) {

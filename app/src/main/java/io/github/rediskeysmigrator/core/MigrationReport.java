@@ -211,6 +211,21 @@ public final class MigrationReport {
     this.stopReason = stopReason;
   }
 
+  // The live counters of scan --live (updates, deletes, pending, ...), or null.
+  private volatile java.util.function.Supplier<Map<String, Object>> liveFields;
+  private volatile java.util.function.Supplier<String> liveLine;
+
+  /**
+   * Adds the counters of a live re-reading run ({@code scan --live}) to the summary ({@code line})
+   * and the JSON report ({@code fields}, after the command counters).
+   */
+  public void live(
+      java.util.function.Supplier<Map<String, Object>> fields,
+      java.util.function.Supplier<String> line) {
+    this.liveFields = fields;
+    this.liveLine = line;
+  }
+
   /** The human summary printed on stdout at the end of a run. */
   public String summary() {
     StringBuilder sb = new StringBuilder();
@@ -257,6 +272,9 @@ public final class MigrationReport {
               commandsFiltered.get(),
               commandsSkipped.get(),
               commandsFailed.get()));
+    }
+    if (liveLine != null) {
+      sb.append("  ").append(liveLine.get()).append('\n');
     }
     long functions = functionsRestored.get() + functionsExisting.get() + functionsFailed.get();
     if (functions > 0) {
@@ -308,6 +326,9 @@ public final class MigrationReport {
     f.put("commands_filtered", commandsFiltered.get());
     f.put("commands_skipped", commandsSkipped.get());
     f.put("commands_failed", commandsFailed.get());
+    if (liveFields != null) {
+      f.putAll(liveFields.get());
+    }
     f.put("functions_restored", functionsRestored.get());
     f.put("functions_existing", functionsExisting.get());
     f.put("functions_failed", functionsFailed.get());

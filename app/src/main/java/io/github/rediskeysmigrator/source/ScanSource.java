@@ -243,8 +243,25 @@ public final class ScanSource implements KeySource {
     conn.sendCommand(Protocol.Command.SCAN, cursor, MATCH, match, COUNT, count);
   }
 
-  private KeyEvent toEvent(int db, byte[] key, Object dump, Object ttl, long now)
-      throws SourceException {
+  /** Sends the DUMP and expiry of each key on {@code c} in one round trip; two replies per key. */
+  List<Object> dumpAndExpiry(Connection c, List<PendingKeys.Key> keys) {
+    for (PendingKeys.Key k : keys) {
+      c.sendCommand(Protocol.Command.DUMP, k.name());
+      if (absoluteExpiry) {
+        c.sendCommand(PEXPIRETIME, k.name());
+      } else {
+        c.sendCommand(Protocol.Command.PTTL, k.name());
+      }
+    }
+    return c.getMany(keys.size() * 2);
+  }
+
+  /** The wall clock, in milliseconds, that relative expiries are added to. */
+  long millis() {
+    return clock.millis();
+  }
+
+  KeyEvent toEvent(int db, byte[] key, Object dump, Object ttl, long now) throws SourceException {
     if (dump instanceof JedisDataException e) {
       throw new SourceException(
           SourceException.Kind.CONNECTION,

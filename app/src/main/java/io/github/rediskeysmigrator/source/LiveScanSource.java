@@ -1,0 +1,421 @@
+package io.github.rediskeysmigrator.source;
+
+import io.github.rediskeysmigrator.core.CommandEvent;
+import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.KeySink;
+import io.github.rediskeysmigrator.core.KeySource;
+import io.github.rediskeysmigrator.core.Sleeper;
+import io.github.rediskeysmigrator.core.SourceException;
+import io.github.rediskeysmigrator.sink.ConnectException;
+import io.github.rediskeysmigrator.sink.PipelinedWriter.Reconnector;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * {@code scan --live} on one node: subscribes to the keyspace notifications of the selected dbs,
+ * then copies the keyspace with a {@link ScanSource} pass, then re-reads every notified key until
+ * stopped (or caught up, with {@code --until-caught-up}).
+ *
+ * <p>A re-read is handed on as {@code DEL key} followed by the key's new value, or the DEL alone
+ * when the key is gone: the key is ours by then, whatever {@code --existing} says, and both travel
+ * the one ordered path of the pipeline behind the snapshot, so a key ends with its latest value.
+ * When the subscription drops, the changes of the gap are unknown: after it is back, every key of
+ * the selection is re-read (a rescan).
+ */
+public final class LiveScanSource implements KeySource {
+  private static final byte[] DEL = bytes("DEL");
+  private static final byte[] MATCH = bytes("MATCH");
+  private static final byte[] COUNT = bytes("COUNT");
+
+  private final ScanSource firstPass;
+  private final Reconnector connector;
+  private final List<Integer> dbs;
+  private final byte[] match;
+  private final int batch;
+  private final int retries;
+  private final long backoffMs;
+  private final Sleeper sleeper;
+  private final String label;
+  private final LiveScanGroup group;
+  private final PendingKeys pending = new PendingKeys();
+
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final AtomicBoolean rescanNeeded = new AtomicBoolean();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final CountDownLatch subscribedOnce = new CountDownLatch(1);
+  private volatile boolean subscribed;
+  private volatile boolean snapshotDone;
+  private volatile Connection subscription;
+  private volatile Exception subscriptionFailure;
+  private volatile Thread listener;
+
+  /**
+   * @param firstPass the copy of the keyspace, its keys also decoded by it on re-reads
+   * @param connector opens a connection to this node (for the subscription and the re-reads)
+   * @param batch keys re-read per round trip
+   * @param label the node as messages name it
+   */
+  public LiveScanSource(
+      ScanSource firstPass,
+      Reconnector connector,
+      List<Integer> dbs,
+      String match,
+      int batch,
+      int retries,
+      long backoffMs,
+      Sleeper sleeper,
+      String label,
+      LiveScanGroup group) {
+    this.firstPass = firstPass;
+    this.connector = connector;
+    this.dbs = List.copyOf(dbs);
+    this.match = match.getBytes(StandardCharsets.UTF_8);
+    this.batch = Math.max(1, batch);
+    this.retries = retries;
+    this.backoffMs = backoffMs;
+    this.sleeper = sleeper;
+    this.label = label;
+    this.group = group;
+    group.join(this);
+  }
+
+  @Override
+  public void readInto(KeySink sink) throws SourceException, InterruptedException {
+    Thread t = new Thread(this::listen, "rkm-live-sub");
+    t.setDaemon(true);
+    listener = t;
+    t.start();
+    Connection reread = null;
+    try {
+      // Changes made while the snapshot runs must not be missed: listen first.
+      while (!subscribedOnce.await(100, TimeUnit.MILLISECONDS)) {
+        failIfSubscriptionLost();
+        if (stopped.get()) {
+          return;
+        }
+      }
+      firstPass.readInto(sink);
+      snapshotDone = true;
+      reread = open();
+      while (!stopped.get()) {
+        failIfSubscriptionLost();
+        if (rescanNeeded.getAndSet(false)) {
+          reread = rescan(reread);
+        }
+        if (pending.await(100)) {
+          reread = reread(reread, pending.take(batch), sink);
+        } else if (subscribed && !rescanNeeded.get() && group.caughtUp()) {
+          return;
+        }
+      }
+    } finally {
+      stop();
+      if (reread != null) {
+        reread.close();
+      }
+      t.join(5_000);
+    }
+  }
+
+  private void failIfSubscriptionLost() throws SourceException {
+    Exception e = subscriptionFailure;
+    if (e != null) {
+      throw new SourceException(
+          SourceException.Kind.CONNECTION,
+          "source "
+              + label
+              + ": the keyspace-notification subscription was lost and could not be opened again"
+              + " ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
+  }
+
+  /** The subscription thread: PSUBSCRIBE, then every notified key into the pending set. */
+  @SuppressWarnings("unchecked")
+  private void listen() {
+    int attempt = 0;
+    boolean before = false;
+    while (!stopped.get()) {
+      Connection c;
+      try {
+        c = connector.connect();
+      } catch (ConnectException | JedisConnectionException e) {
+        if (!retry(++attempt, e)) {
+          return;
+        }
+        continue;
+      }
+      subscription = c;
+      try {
+        if (stopped.get()) {
+          return;
+        }
+        c.setTimeoutInfinite();
+        for (int db : dbs) {
+          c.sendCommand(Protocol.Command.PSUBSCRIBE, KeyspaceNotifications.pattern(db, match));
+        }
+        for (int i = 0; i < dbs.size(); i++) {
+          Object reply = i == 0 ? c.getOne() : c.getUnflushedObject();
+          if (!(reply instanceof List<?> l) || !"psubscribe".equals(text(l.get(0)))) {
+            subscriptionFailure =
+                new IllegalStateException("PSUBSCRIBE answered " + describe(reply));
+            return;
+          }
+        }
+        subscribed = true;
+        attempt = 0;
+        if (before) {
+          // Notifications of the gap are lost: read everything again.
+          group.reconnects.incrementAndGet();
+          rescanNeeded.set(true);
+          pending.wake();
+        }
+        before = true;
+        subscribedOnce.countDown();
+        while (!stopped.get()) {
+          Object m = c.getUnflushedObject();
+          if (m instanceof List<?> l && l.size() == 4 && "pmessage".equals(text(l.get(0)))) {
+            byte[] channel = (byte[]) l.get(2);
+            int db = KeyspaceNotifications.db(channel);
+            if (db >= 0) {
+              pending.add(db, KeyspaceNotifications.key(channel), group.nowMs());
+            }
+          }
+        }
+      } catch (JedisConnectionException | JedisDataException e) {
+        subscribed = false;
+        if (stopped.get()) {
+          return;
+        }
+        if (e instanceof JedisDataException) {
+          subscriptionFailure = e;
+          return;
+        }
+        if (!retry(++attempt, e)) {
+          return;
+        }
+      } finally {
+        subscribed = false;
+        c.close();
+      }
+    }
+  }
+
+  /** Waits before attempt {@code attempt}; false (with the failure recorded) when out of tries. */
+  private boolean retry(int attempt, Exception cause) {
+    if (attempt > retries) {
+      subscriptionFailure = cause;
+      return false;
+    }
+    try {
+      sleeper.sleep(Math.min(backoffMs * attempt, 10_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      subscriptionFailure = cause;
+      return false;
+    }
+    return true;
+  }
+
+  private Connection open() throws SourceException, InterruptedException {
+    Exception last = null;
+    for (int attempt = 0; attempt <= retries; attempt++) {
+      if (attempt > 0) {
+        sleeper.sleep(Math.min(backoffMs * attempt, 10_000));
+      }
+      try {
+        return connector.connect();
+      } catch (ConnectException | JedisConnectionException e) {
+        last = e;
+      }
+    }
+    throw new SourceException(
+        SourceException.Kind.CONNECTION,
+        "source " + label + ": cannot connect to re-read changed keys (" + last.getMessage() + ")",
+        last);
+  }
+
+  /** Puts every key of the selection into the pending set (after a lost subscription). */
+  @SuppressWarnings("unchecked")
+  private Connection rescan(Connection conn) throws SourceException, InterruptedException {
+    group.rescans.incrementAndGet();
+    inFlight.incrementAndGet();
+    try {
+      for (int attempt = 0; ; attempt++) {
+        try {
+          for (int db : dbs) {
+            select(conn, db);
+            byte[] cursor = bytes("0");
+            do {
+              conn.sendCommand(
+                  Protocol.Command.SCAN,
+                  cursor,
+                  MATCH,
+                  match,
+                  COUNT,
+                  bytes(Integer.toString(batch)));
+              List<Object> reply = (List<Object>) conn.getOne();
+              cursor = (byte[]) reply.get(0);
+              long now = group.nowMs();
+              for (byte[] key : (List<byte[]>) reply.get(1)) {
+                pending.add(db, key, now);
+              }
+            } while (!(cursor.length == 1 && cursor[0] == '0'));
+          }
+          return conn;
+        } catch (JedisConnectionException e) {
+          conn.close();
+          if (attempt >= retries) {
+            throw lost(e);
+          }
+          sleeper.sleep(Math.min(backoffMs * (attempt + 1), 10_000));
+          conn = open();
+        }
+      }
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  /** Re-reads {@code keys} (DUMP and expiry in one round trip) and hands on what they are now. */
+  private Connection reread(Connection conn, List<PendingKeys.Key> keys, KeySink sink)
+      throws SourceException, InterruptedException {
+    inFlight.addAndGet(keys.size());
+    try {
+      for (int attempt = 0; ; attempt++) {
+        try {
+          int from = 0;
+          while (from < keys.size()) {
+            int db = keys.get(from).db();
+            int to = from;
+            while (to < keys.size() && keys.get(to).db() == db) {
+              to++;
+            }
+            List<PendingKeys.Key> run = keys.subList(from, to);
+            select(conn, db);
+            List<Object> replies = firstPass.dumpAndExpiry(conn, run);
+            long now = firstPass.millis();
+            for (int i = 0; i < run.size(); i++) {
+              byte[] key = run.get(i).name();
+              KeyEvent e =
+                  firstPass.toEvent(db, key, replies.get(2 * i), replies.get(2 * i + 1), now);
+              sink.accept(CommandEvent.of(db, new byte[][] {DEL, key}, "", 0));
+              if (e.isGone()) {
+                group.deletes.incrementAndGet();
+              } else {
+                sink.accept(e);
+                group.updates.incrementAndGet();
+              }
+            }
+            from = to;
+          }
+          return conn;
+        } catch (JedisConnectionException e) {
+          // Nothing of this batch was handed on yet: read it again on a new connection.
+          conn.close();
+          if (attempt >= retries) {
+            throw lost(e);
+          }
+          sleeper.sleep(Math.min(backoffMs * (attempt + 1), 10_000));
+          conn = open();
+        }
+      }
+    } finally {
+      inFlight.addAndGet(-keys.size());
+    }
+  }
+
+  private SourceException lost(JedisConnectionException e) {
+    return new SourceException(
+        SourceException.Kind.CONNECTION,
+        "source "
+            + label
+            + ": connection lost while re-reading changed keys ("
+            + e.getMessage()
+            + ")",
+        e);
+  }
+
+  private static void select(Connection conn, int db) {
+    conn.sendCommand(Protocol.Command.SELECT, bytes(Integer.toString(db)));
+    String reply = conn.getStatusCodeReply();
+    if (!"OK".equals(reply)) {
+      throw new JedisDataException("SELECT " + db + " answered " + reply);
+    }
+  }
+
+  boolean snapshotDone() {
+    return snapshotDone;
+  }
+
+  long lagItems() {
+    // While the subscription is down, what changed is unknown: not caught up.
+    return pending.size() + inFlight.get() + (subscribed && !rescanNeeded.get() ? 0 : 1);
+  }
+
+  /** Keys waiting to be re-read or being re-read. */
+  long pendingKeys() {
+    return pending.size() + inFlight.get();
+  }
+
+  long oldestAgeMs(long nowMs) {
+    return pending.oldestAgeMs(nowMs);
+  }
+
+  @Override
+  public void stop() {
+    if (stopped.getAndSet(true)) {
+      return;
+    }
+    Connection c = subscription;
+    if (c != null) {
+      c.close();
+    }
+    pending.wake();
+  }
+
+  @Override
+  public long bytesRead() {
+    return 0;
+  }
+
+  @Override
+  public long bytesTotal() {
+    return 0;
+  }
+
+  @Override
+  public long keysTotal() {
+    return firstPass.keysTotal();
+  }
+
+  @Override
+  public String progress() {
+    return group.speaks(this) ? group.describe() : "";
+  }
+
+  private static String text(Object o) {
+    return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
+  }
+
+  private static String describe(Object reply) {
+    if (reply instanceof List<?> l && !l.isEmpty()) {
+      return text(l.get(0));
+    }
+    return text(reply);
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}
