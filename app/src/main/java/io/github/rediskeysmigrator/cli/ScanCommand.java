@@ -206,7 +206,7 @@ final class ScanCommand implements Callable<Integer> {
         return runner.run(
             "scan",
             from.toString(),
-            liveSource(keys, from, dbs, group, tls),
+            liveSource(keys, from, dbs, group, tls).sweeping(sweep(tls)),
             info.maxRdbVersion(),
             pipeline,
             destination,
@@ -325,6 +325,52 @@ final class ScanCommand implements Callable<Integer> {
         ctx.sleeper(),
         node.toString(),
         group);
+  }
+
+  /**
+   * Lists a single-node destination's keys of one source db's selection by their source names (SCAN
+   * of the mapped db, each name mapped back through --rename-prefix and matched against --match). A
+   * cluster destination is not swept: its keys deleted at the source during a lost subscription
+   * stay (README says so).
+   */
+  private LiveScanSource.Sweep sweep(Tls tls) {
+    return (sourceDb, each) -> {
+      EnvAddress.Resolved to = destination.resolve(ctx.env());
+      io.github.rediskeysmigrator.core.MigrationConfig config =
+          pipeline.toConfig(to.explicitDb() ? to.uri().db() : -1);
+      try (Connection d =
+          RedisConnector.connect(to.uri(), 0, "destination", tls, pipeline.timeoutMillis())) {
+        if (ClusterSlots.isCluster(d)) {
+          ctx.err()
+              .println(
+                  "note: the destination is a cluster: keys deleted at the source while the"
+                      + " subscription was down are not looked for there");
+          return;
+        }
+        int db = config.destinationDb(sourceDb);
+        d.sendCommand(Protocol.Command.SELECT, Integer.toString(db));
+        String ok = d.getStatusCodeReply();
+        if (!"OK".equals(ok)) {
+          throw new JedisDataException("destination SELECT " + db + " answered " + ok);
+        }
+        byte[] cursor = "0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        do {
+          d.sendCommand(Protocol.Command.SCAN, cursor, "COUNT".getBytes(), "1000".getBytes());
+          @SuppressWarnings("unchecked")
+          List<Object> reply = (List<Object>) d.getOne();
+          cursor = (byte[]) reply.get(0);
+          @SuppressWarnings("unchecked")
+          List<byte[]> keys = (List<byte[]>) reply.get(1);
+          for (byte[] key : keys) {
+            for (byte[] name : config.rename().sourceNamesOf(key)) {
+              if (config.match().matches(name)) {
+                each.accept(name);
+              }
+            }
+          }
+        } while (!(cursor.length == 1 && cursor[0] == '0'));
+      }
+    };
   }
 
   /**

@@ -17,4 +17,9 @@ public final class HandoffQueue extends BatchedHandoff<SourceEvent> implements K
   public void accept(SourceEvent event) throws InterruptedException {
     add(event);
   }
+
+  @Override
+  public void publish() throws InterruptedException {
+    super.publish();
+  }
 }

@@ -55,14 +55,14 @@ public final class MergedSource implements KeySource {
                   Lane lane = new Lane(sink, lock);
                   try {
                     next.readInto(lane);
-                    lane.publish();
+                    lane.flushRun();
                   } catch (InterruptedException e) {
                     return;
                   } catch (Throwable e) {
                     failures.add(e);
                     try {
                       // What this child read before it failed is valid: hand it over too.
-                      lane.publish();
+                      lane.flushRun();
                     } catch (InterruptedException ie) {
                       return;
                     }
@@ -201,11 +201,12 @@ public final class MergedSource implements KeySource {
         inTransaction = name.equals("MULTI") || (inTransaction && !name.equals("EXEC"));
       }
       if (!inTransaction && (run.size() >= RUN || !(event instanceof KeyEvent))) {
-        publish();
+        flushRun();
       }
     }
 
-    void publish() throws InterruptedException {
+    /** Hands the run to the shared sink (at once, for events that must not wait). */
+    void flushRun() throws InterruptedException {
       if (run.isEmpty()) {
         return;
       }
@@ -215,6 +216,17 @@ public final class MergedSource implements KeySource {
         }
       }
       run.clear();
+    }
+
+    @Override
+    public void publish() throws InterruptedException {
+      if (inTransaction) {
+        return;
+      }
+      flushRun();
+      synchronized (lock) {
+        sink.publish();
+      }
     }
   }
 }

@@ -46,6 +46,18 @@ public final class LiveScanSource implements KeySource {
   private final String label;
   private final LiveScanGroup group;
   private final PendingKeys pending = new PendingKeys();
+  private Sweep sweep;
+
+  /**
+   * Lists the keys the destination holds for one source db, by their source names (inside the
+   * selection), so that keys deleted at the source while the subscription was down are found.
+   */
+  @FunctionalInterface
+  public interface Sweep {
+    /** Hands the source name of every destination key of {@code sourceDb}'s selection on. */
+    void forEachKey(int sourceDb, java.util.function.Consumer<byte[]> sourceName)
+        throws ConnectException;
+  }
 
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final AtomicBoolean rescanNeeded = new AtomicBoolean();
@@ -87,6 +99,12 @@ public final class LiveScanSource implements KeySource {
     group.join(this);
   }
 
+  /** After a rescan, also re-reads the keys {@code sweep} finds at the destination. */
+  public LiveScanSource sweeping(Sweep sweep) {
+    this.sweep = sweep;
+    return this;
+  }
+
   @Override
   public void readInto(KeySink sink) throws SourceException, InterruptedException {
     Thread t = new Thread(this::listen, "rkm-live-sub");
@@ -103,6 +121,7 @@ public final class LiveScanSource implements KeySource {
         }
       }
       firstPass.readInto(sink);
+      sink.publish();
       snapshotDone = true;
       reread = open();
       while (!stopped.get()) {
@@ -272,6 +291,7 @@ public final class LiveScanSource implements KeySource {
               }
             } while (!(cursor.length == 1 && cursor[0] == '0'));
           }
+          sweep();
           return conn;
         } catch (JedisConnectionException e) {
           conn.close();
@@ -284,6 +304,26 @@ public final class LiveScanSource implements KeySource {
       }
     } finally {
       inFlight.decrementAndGet();
+    }
+  }
+
+  /**
+   * Keys at the destination whose source key is gone (deleted during the gap) are re-read too: the
+   * re-read finds them gone and deletes them.
+   */
+  private void sweep() throws SourceException {
+    if (sweep == null) {
+      return;
+    }
+    for (int db : dbs) {
+      try {
+        sweep.forEachKey(db, key -> pending.add(db, key, group.nowMs()));
+      } catch (ConnectException | JedisConnectionException e) {
+        throw new SourceException(
+            SourceException.Kind.CONNECTION,
+            "destination: cannot list its keys after a lost subscription (" + e.getMessage() + ")",
+            e);
+      }
     }
   }
 
@@ -319,6 +359,7 @@ public final class LiveScanSource implements KeySource {
             }
             from = to;
           }
+          sink.publish();
           return conn;
         } catch (JedisConnectionException e) {
           // Nothing of this batch was handed on yet: read it again on a new connection.

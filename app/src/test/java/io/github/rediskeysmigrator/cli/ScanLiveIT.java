@@ -1,0 +1,323 @@
+package io.github.rediskeysmigrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.rediskeysmigrator.testing.FaultyProxy;
+import io.github.rediskeysmigrator.testing.JarRun;
+import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.SampleData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Transaction;
+import redis.clients.jedis.params.XAddParams;
+
+/**
+ * {@code scan --live} against real servers: a source that refuses replication (its default user
+ * lacks +sync +psync, as on managed services) but sends keyspace notifications.
+ */
+class ScanLiveIT {
+  @RegisterExtension
+  static final RedisServerExtension source =
+      RedisServerExtension.debian(
+          "--notify-keyspace-events",
+          "KEA",
+          "--user",
+          "default",
+          "on",
+          "nopass",
+          "~*",
+          "&*",
+          "+@all",
+          "-sync",
+          "-psync");
+
+  @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
+
+  /** A source whose notifications are off, as by default. */
+  @RegisterExtension static final RedisServerExtension quiet = RedisServerExtension.debian();
+
+  @TempDir Path tmp;
+
+  @BeforeEach
+  void clean() {
+    try (Jedis s = source.server().client()) {
+      s.flushAll();
+    }
+    try (Jedis d = dest.server().client()) {
+      d.flushAll();
+    }
+  }
+
+  private JarRun live(String from, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "scan",
+                "--from",
+                from,
+                "--to",
+                dest.uri(),
+                "--live",
+                "--report",
+                tmp.resolve("r.json").toString(),
+                "--error-log",
+                tmp.resolve("errors.log").toString()));
+    args.addAll(List.of(extra));
+    return JarRun.start(tmp, Map.of(), args.toArray(String[]::new));
+  }
+
+  private Tool.Result verify(String from) {
+    return Tool.run("verify", "--from", from, "--to", dest.uri());
+  }
+
+  private long reportField(String name) throws Exception {
+    Matcher m =
+        Pattern.compile("\"" + name + "\":(\\d+)").matcher(Files.readString(tmp.resolve("r.json")));
+    assertTrue(m.find(), name + " not in the report");
+    return Long.parseLong(m.group(1));
+  }
+
+  /** Mixed writes on the source until {@code writing} is cleared; returns the writes done. */
+  private static Thread writer(AtomicBoolean writing, AtomicLong writes) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (Jedis s = source.server().client()) {
+                while (writing.get()) {
+                  Pipeline p = s.pipelined();
+                  for (int i = 0; i < 20; i++) {
+                    long n = writes.incrementAndGet();
+                    p.set("k" + (n % 3000), "v" + n);
+                    p.incr("counter");
+                    p.rpush("log", "e" + n);
+                    p.hset("hash", "f" + (n % 50), "x" + n);
+                    p.xadd("stream", XAddParams.xAddParams(), Map.of("n", "" + n));
+                    if (n % 5 == 0) {
+                      p.del("k" + ((n * 7) % 3000));
+                    }
+                    if (n % 11 == 0) {
+                      p.pexpire("k" + ((n * 3) % 3000), 200);
+                    }
+                    if (n % 13 == 0) {
+                      p.psetex("short" + n, 150, "gone soon");
+                    }
+                  }
+                  p.sync();
+                  Transaction tx = s.multi();
+                  tx.incr("tx-counter");
+                  tx.lpush("tx-list", "a", "b");
+                  tx.exec();
+                  try {
+                    Thread.sleep(3);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              }
+            },
+            "test-writer");
+    t.start();
+    return t;
+  }
+
+  private static void await(String what, JarRun run, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        try (Jedis d = dest.server().client()) {
+          throw new AssertionError(
+              "timed out waiting for " + what + " (destination: " + d.dbSize() + " keys)\n" + run);
+        }
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void convergesUnderMixedWritesAndEndsOnlyOnceWritesStop() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "t:");
+      SampleData.fillStrings(s, "k", 3000);
+      s.setex("ttl-key", 3600, "kept with its TTL");
+    }
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicLong writes = new AtomicLong();
+    Thread w = writer(writing, writes);
+    try (JarRun run =
+        live(source.uri(), "--until-caught-up", "--idle", "1", "--scan-count", "50")) {
+      // Writes go on for several idle periods: the run must not claim it caught up.
+      Thread.sleep(4_000);
+      assertTrue(run.isAlive(), () -> "ended while writes went on\n" + run);
+      writing.set(false);
+      w.join();
+      assertEquals(0, run.waitFor(60), run::toString);
+      assertTrue(reportField("live_updates") > 0);
+      assertEquals(0, reportField("pending"));
+    } finally {
+      writing.set(false);
+      w.join();
+    }
+    Thread.sleep(300); // the short-lived keys expire on both sides
+    Tool.Result v = verify(source.uri());
+    assertEquals(0, v.exit(), v::toString);
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      assertEquals(s.get("counter"), d.get("counter"));
+      assertEquals(String.valueOf(writes.get()), d.get("counter"));
+      assertEquals(s.llen("log"), d.llen("log"));
+      assertEquals(s.xlen("stream"), d.xlen("stream"));
+      assertEquals(s.hgetAll("hash"), d.hgetAll("hash"));
+      assertEquals(s.get("tx-counter"), d.get("tx-counter"));
+      assertEquals(s.dbSize(), d.dbSize());
+      long ttl = d.ttl("ttl-key");
+      assertTrue(ttl > 3500 && ttl <= 3600, "TTL kept: " + ttl);
+    }
+  }
+
+  @Test
+  void aLostSubscriptionIsFollowedByARescanThatFindsChangesAndDeletesOfTheGap() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 500);
+      s.set("doomed", "deleted while the subscription is down");
+    }
+    try (FaultyProxy proxy = FaultyProxy.to(source.server());
+        JarRun run = live(proxy.uri(), "--retries", "10", "--retry-backoff", "0.2")) {
+      await(
+          "the copy",
+          run,
+          () -> {
+            try (Jedis d = dest.server().client()) {
+              return d.dbSize() == 501;
+            }
+          });
+      proxy.stall();
+      proxy.cutNow();
+      try (Jedis s = source.server().client()) {
+        s.del("doomed");
+        s.set("k1", "changed in the gap");
+        s.set("born", "in the gap");
+      }
+      proxy.resume();
+      await(
+          "the rescan",
+          run,
+          () -> {
+            try (Jedis d = dest.server().client()) {
+              return "changed in the gap".equals(d.get("k1"))
+                  && d.get("doomed") == null
+                  && "in the gap".equals(d.get("born"));
+            }
+          });
+      try (Jedis s = source.server().client()) {
+        s.set("after", "the reconnect");
+      }
+      await(
+          "a change after the reconnect",
+          run,
+          () -> {
+            try (Jedis d = dest.server().client()) {
+              return "the reconnect".equals(d.get("after"));
+            }
+          });
+      assertEquals(130, run.terminate(), run::toString);
+      assertTrue(reportField("rescans") >= 1, run::toString);
+      assertTrue(reportField("reconnects") >= 1, run::toString);
+    }
+    Tool.Result v = verify(source.uri());
+    assertEquals(0, v.exit(), v::toString);
+  }
+
+  @Test
+  void missingNotificationsAreNamedAndEnableNotificationsSetsThem() throws Exception {
+    try (Jedis q = quiet.server().client()) {
+      q.flushAll();
+      q.configSet("notify-keyspace-events", "Ex");
+      q.set("a", "1");
+    }
+    Tool.Result refused = Tool.run("scan", "--from", quiet.uri(), "--to", dest.uri(), "--live");
+    assertEquals(2, refused.exit(), refused::toString);
+    assertTrue(refused.err().contains("lacks \"Kg$lshzet\""), refused::toString);
+    assertTrue(refused.err().contains("\"KEA\""), refused::toString);
+    assertTrue(refused.err().contains("parameter group"), refused::toString);
+    try (Jedis d = dest.server().client()) {
+      assertNull(d.get("a"), "nothing written");
+    }
+
+    Tool.Result notLive =
+        Tool.run("scan", "--from", quiet.uri(), "--to", dest.uri(), "--until-caught-up");
+    assertEquals(2, notLive.exit(), notLive::toString);
+    assertTrue(notLive.err().contains("--until-caught-up needs --live"), notLive::toString);
+
+    Tool.Result enabled =
+        Tool.run(
+            "scan",
+            "--from",
+            quiet.uri(),
+            "--to",
+            dest.uri(),
+            "--live",
+            "--enable-notifications",
+            "--until-caught-up",
+            "--idle",
+            "0.5");
+    assertEquals(0, enabled.exit(), enabled::toString);
+    try (Jedis q = quiet.server().client();
+        Jedis d = dest.server().client()) {
+      String flags = q.configGet("notify-keyspace-events").get("notify-keyspace-events");
+      assertEquals("", io.github.rediskeysmigrator.source.KeyspaceNotifications.missing(flags));
+      assertEquals("1", d.get("a"));
+      q.configSet("notify-keyspace-events", "");
+    }
+  }
+
+  @Test
+  void aSignalEndsTheRunWithAReport() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 200);
+    }
+    try (JarRun run = live(source.uri())) {
+      await(
+          "the copy",
+          run,
+          () -> {
+            try (Jedis d = dest.server().client()) {
+              return d.dbSize() == 200;
+            }
+          });
+      try (Jedis s = source.server().client()) {
+        s.set("k7", "live");
+      }
+      await(
+          "the live change",
+          run,
+          () -> {
+            try (Jedis d = dest.server().client()) {
+              return "live".equals(d.get("k7"));
+            }
+          });
+      assertEquals(130, run.terminate(), run::toString);
+      assertFalse(run.out().isEmpty(), "summary printed");
+      assertEquals(130, reportField("exit_code"));
+      assertTrue(reportField("live_updates") >= 1);
+    }
+  }
+}
