@@ -273,7 +273,7 @@ public final class LiveScanSource implements KeySource {
       for (int attempt = 0; ; attempt++) {
         try {
           for (int db : dbs) {
-            select(conn, db);
+            ScanSource.select(conn, db);
             byte[] cursor = bytes("0");
             do {
               conn.sendCommand(
@@ -294,12 +294,7 @@ public final class LiveScanSource implements KeySource {
           sweep();
           return conn;
         } catch (JedisConnectionException e) {
-          conn.close();
-          if (attempt >= retries) {
-            throw lost(e);
-          }
-          sleeper.sleep(Math.min(backoffMs * (attempt + 1), 10_000));
-          conn = open();
+          conn = replace(conn, attempt, e);
         }
       }
     } finally {
@@ -342,7 +337,7 @@ public final class LiveScanSource implements KeySource {
               to++;
             }
             List<PendingKeys.Key> run = keys.subList(from, to);
-            select(conn, db);
+            ScanSource.select(conn, db);
             List<Object> replies = firstPass.dumpAndExpiry(conn, run);
             long now = firstPass.millis();
             for (int i = 0; i < run.size(); i++) {
@@ -363,17 +358,23 @@ public final class LiveScanSource implements KeySource {
           return conn;
         } catch (JedisConnectionException e) {
           // Nothing of this batch was handed on yet: read it again on a new connection.
-          conn.close();
-          if (attempt >= retries) {
-            throw lost(e);
-          }
-          sleeper.sleep(Math.min(backoffMs * (attempt + 1), 10_000));
-          conn = open();
+          conn = replace(conn, attempt, e);
         }
       }
     } finally {
       inFlight.addAndGet(-keys.size());
     }
+  }
+
+  /** A new connection after {@code broken} dropped on try {@code attempt}, or the failure. */
+  private Connection replace(Connection broken, int attempt, JedisConnectionException e)
+      throws SourceException, InterruptedException {
+    broken.close();
+    if (attempt >= retries) {
+      throw lost(e);
+    }
+    sleeper.sleep(Math.min(backoffMs * (attempt + 1), 10_000));
+    return open();
   }
 
   private SourceException lost(JedisConnectionException e) {
@@ -385,14 +386,6 @@ public final class LiveScanSource implements KeySource {
             + e.getMessage()
             + ")",
         e);
-  }
-
-  private static void select(Connection conn, int db) {
-    conn.sendCommand(Protocol.Command.SELECT, bytes(Integer.toString(db)));
-    String reply = conn.getStatusCodeReply();
-    if (!"OK".equals(reply)) {
-      throw new JedisDataException("SELECT " + db + " answered " + reply);
-    }
   }
 
   boolean snapshotDone() {

@@ -112,8 +112,13 @@ public final class ScanSource implements KeySource {
   }
 
   private void select(int db) {
-    conn.sendCommand(Protocol.Command.SELECT, bytes(Integer.toString(db)));
-    String reply = conn.getStatusCodeReply();
+    select(conn, db);
+  }
+
+  /** SELECT {@code db} on {@code c}, its reply checked. */
+  static void select(Connection c, int db) {
+    c.sendCommand(Protocol.Command.SELECT, bytes(Integer.toString(db)));
+    String reply = c.getStatusCodeReply();
     if (!"OK".equals(reply)) {
       throw new JedisDataException("SELECT " + db + " answered " + reply);
     }
