@@ -57,6 +57,20 @@ final class MigrationRunner {
     return this;
   }
 
+  /** What a command does when its run has ended, before the summary and the report. */
+  interface AfterRun {
+    /** Returns the exit code to use instead of {@code exit}. */
+    int apply(MigrationReport report, int exit, RedisUri destination);
+  }
+
+  private AfterRun afterRun = (r, exit, to) -> exit;
+
+  /** Lets the command act on the ended run (sync deleting its marker after a cutover). */
+  MigrationRunner afterRun(AfterRun hook) {
+    this.afterRun = hook;
+    return this;
+  }
+
   int run(
       String command,
       String sourceLabel,
@@ -254,6 +268,7 @@ final class MigrationRunner {
             progress.close();
           }
         }
+        exit = afterRun.apply(report, exit, to);
         // The summary and report must be out before a signal's hook lets the JVM go.
         exit = finish(report, exit, opts);
       }

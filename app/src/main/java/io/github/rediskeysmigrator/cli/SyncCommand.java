@@ -3,6 +3,7 @@ package io.github.rediskeysmigrator.cli;
 import io.github.rediskeysmigrator.core.ExitCode;
 import io.github.rediskeysmigrator.core.LiveOptions;
 import io.github.rediskeysmigrator.core.MergedSource;
+import io.github.rediskeysmigrator.core.MigrationReport;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.SyncPoint;
 import io.github.rediskeysmigrator.sink.ClusterSlots;
@@ -13,6 +14,7 @@ import io.github.rediskeysmigrator.sink.Tls;
 import io.github.rediskeysmigrator.source.CommandTable;
 import io.github.rediskeysmigrator.source.FileCheckpointer;
 import io.github.rediskeysmigrator.source.PsyncSource;
+import io.github.rediskeysmigrator.source.SyncLag;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,6 +27,7 @@ import picocli.CommandLine.Option;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisException;
 
 /** {@code sync}: attach to a live source as a replica, copy its snapshot, then follow it. */
 @Command(
@@ -42,8 +45,8 @@ import redis.clients.jedis.Protocol;
           + " --shard-index names. Into a cluster"
           + " destination, each command goes to the master of its keys' slot; see the README for"
           + " the commands a cluster cannot take.",
-      "Hosts without PSYNC (AWS ElastiCache) cannot be followed: use `rdb` on a downloaded"
-          + " snapshot or `scan`."
+      "Hosts without PSYNC (AWS ElastiCache, Memorystore, Azure Cache) cannot be followed (exit"
+          + " 3): use `scan --live` (keyspace notifications) or `rdb` on a downloaded snapshot."
     })
 final class SyncCommand implements Callable<Integer> {
   /** How often, at most, the checkpoint is rewritten while commands flow. */
@@ -95,6 +98,8 @@ final class SyncCommand implements Callable<Integer> {
       })
   Integer shardIndex;
 
+  @Mixin CutoverOptions cutover = new CutoverOptions();
+
   @Mixin PipelineOptions pipeline = new PipelineOptions();
 
   @Mixin BigKeyOptions bigKeys = new BigKeyOptions();
@@ -129,6 +134,12 @@ final class SyncCommand implements Callable<Integer> {
       from = source.resolve(ctx.env()).uri();
       bigKeys.threshold();
       pipeline.selection.renamer();
+      cutover.idleMs();
+      if (cutover.untilCaughtUp && snapshotOnly) {
+        throw new IllegalArgumentException(
+            "--until-caught-up follows the source until the destination has caught up;"
+                + " --snapshot-only stops after the snapshot: give one of them");
+      }
       if (!onFullResync.equals("stop") && !onFullResync.equals("restart")) {
         throw new IllegalArgumentException(
             "--on-full-resync must be stop or restart, got '" + onFullResync + "'");
@@ -160,8 +171,8 @@ final class SyncCommand implements Callable<Integer> {
             "source "
                 + label
                 + " does not offer PSYNC/SYNC (AWS ElastiCache disables them), so it cannot be"
-                + " followed as a replica; migrate a downloaded snapshot with `rdb`, or copy the"
-                + " live keys with `scan`");
+                + " followed as a replica; copy it live with `scan --live` (keyspace"
+                + " notifications), or migrate a downloaded snapshot with `rdb`");
       }
     } catch (ConnectException e) {
       return runner.failBeforeStart(
@@ -217,7 +228,64 @@ final class SyncCommand implements Callable<Integer> {
             .readTimeout(pipeline.timeoutMillis())
             .bigKeyThreshold(bigKeys.threshold());
     LiveOptions live = new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, marker);
-    return runner.run("sync", label, stream, info.maxRdbVersion(), pipeline, destination, live);
+    return watched(
+        runner,
+        List.of(stream),
+        marker,
+        tls,
+        () -> runner.run("sync", label, stream, info.maxRdbVersion(), pipeline, destination, live));
+  }
+
+  /** A run of {@code runner} over {@code streams}. */
+  private interface Run {
+    int run() throws InterruptedException;
+  }
+
+  /**
+   * Runs {@code run} with its lag watched when --until-caught-up asks for a cutover: the streams
+   * then end once the destination has applied all the source wrote, and the checkpoint marker (if
+   * any) is deleted so the destination's keyspace equals the source's.
+   */
+  private int watched(
+      MigrationRunner runner, List<PsyncSource> streams, byte[] marker, Tls tls, Run run)
+      throws InterruptedException {
+    if (!cutover.untilCaughtUp) {
+      return run.run();
+    }
+    try (SyncLag lag =
+        new SyncLag(streams, tls, cutover.idleMs(), () -> System.nanoTime() / 1_000_000)) {
+      runner.onReport(lag::start);
+      runner.afterRun(
+          (report, exit, to) -> {
+            if (exit != ExitCode.OK || !lag.caughtUp() || marker == null || pipeline.dryRun) {
+              return exit;
+            }
+            return deleteMarker(report, marker, to, tls, lag);
+          });
+      return run.run();
+    }
+  }
+
+  /** Deletes the checkpoint marker after a clean cutover; exit 3 when it cannot. */
+  private int deleteMarker(
+      MigrationReport report, byte[] marker, RedisUri to, Tls tls, SyncLag lag) {
+    String name = new String(marker, StandardCharsets.UTF_8);
+    try (Connection conn = RedisConnector.connect(to, 0, "destination", tls)) {
+      conn.sendCommand(Protocol.Command.DEL, marker);
+      conn.getIntegerReply();
+      lag.markerDeleted();
+      return ExitCode.OK;
+    } catch (ConnectException | JedisException e) {
+      String reason =
+          "caught up, but the checkpoint marker "
+              + name
+              + " could not be deleted at the destination ("
+              + e.getMessage()
+              + "); delete it yourself: DEL "
+              + name;
+      report.finish(report.durationMs(), report.bytesRead(), ExitCode.CONNECTION, reason);
+      return ExitCode.CONNECTION;
+    }
   }
 
   /**
@@ -276,14 +344,21 @@ final class SyncCommand implements Callable<Integer> {
     }
     LiveOptions live =
         new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, null, streams.size());
-    return runner.run(
-        "sync",
-        label,
-        new MergedSource(streams, streams.size(), "rkm-sync"),
-        newest,
-        pipeline,
-        destination,
-        live);
+    int newestVersion = newest;
+    return watched(
+        runner,
+        streams,
+        null,
+        tls,
+        () ->
+            runner.run(
+                "sync",
+                label,
+                new MergedSource(streams, streams.size(), "rkm-sync"),
+                newestVersion,
+                pipeline,
+                destination,
+                live));
   }
 
   private boolean destinationIsCluster(Tls tls) throws ConnectException {

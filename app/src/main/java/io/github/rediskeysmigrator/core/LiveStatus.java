@@ -18,6 +18,13 @@ public interface LiveStatus {
   /** Seconds since the oldest work not yet applied was seen; 0 when caught up. */
   double lagSeconds();
 
+  /**
+   * A count that grows with every write seen at the source (keyspace notifications received,
+   * commands streamed); the cutover waits until it has stopped moving, not only for a zero lag,
+   * which a fast destination reaches between two writes.
+   */
+  long changesSeen();
+
   /** Times the source connection (or subscription) was lost and opened again since the start. */
   long reconnects();
 }

@@ -43,8 +43,6 @@ public final class Migration {
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<String, Long> savedOffset =
       new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<String, Long> appliedOffsets =
-      new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<String, String> streamOfReplId =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Set<String> startedStreams =
@@ -349,13 +347,7 @@ public final class Migration {
 
   /** Everything of {@code stream} up to {@code offset} is behind us. */
   private void advance(String stream, long offset) {
-    appliedOffsets.merge(stream, offset, Math::max);
-    long total = 0;
-    for (long o : appliedOffsets.values()) {
-      total += o;
-    }
-    // Comparable with the source's offset, which for several streams is their sum too.
-    report.applied(total);
+    report.applied(stream, offset);
   }
 
   private int sourceFailure(Throwable cause) {

@@ -38,7 +38,8 @@ public final class MigrationReport {
   private final java.util.Queue<String> renameSamples =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-  private volatile long appliedOffset = -1;
+  // Per replication stream ("" for the only one): the offset applied at the destination.
+  private final Map<String, Long> appliedByStream = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile long durationMs;
   private volatile long bytesRead;
   private volatile int exitCode = -1;
@@ -126,11 +127,24 @@ public final class MigrationReport {
    * several streams (a cluster source), the sum of each stream's.
    */
   public long appliedOffset() {
-    return appliedOffset;
+    if (appliedByStream.isEmpty()) {
+      return -1;
+    }
+    long sum = 0;
+    for (long o : appliedByStream.values()) {
+      sum += o;
+    }
+    return sum;
   }
 
-  void applied(long offset) {
-    appliedOffset = offset;
+  /** The offset of {@code stream} the destination has acknowledged, or -1 before its first. */
+  public long appliedOffset(String stream) {
+    return appliedByStream.getOrDefault(stream, -1L);
+  }
+
+  /** Everything of {@code stream} up to {@code offset} is applied. */
+  void applied(String stream, long offset) {
+    appliedByStream.merge(stream, offset, Math::max);
   }
 
   /**

@@ -18,6 +18,7 @@ public final class LiveScanGroup implements LiveStatus {
   final AtomicLong deletes = new AtomicLong();
   final AtomicLong rescans = new AtomicLong();
   final AtomicLong reconnects = new AtomicLong();
+  final AtomicLong notifications = new AtomicLong();
   private final List<LiveScanSource> members = new CopyOnWriteArrayList<>();
   private final CatchUpWatch watch;
   private final LongSupplier clockMs;
@@ -77,6 +78,11 @@ public final class LiveScanGroup implements LiveStatus {
       oldest = Math.max(oldest, m.oldestAgeMs(now));
     }
     return oldest / 1000.0;
+  }
+
+  @Override
+  public long changesSeen() {
+    return notifications.get();
   }
 
   @Override

@@ -206,6 +206,7 @@ public final class LiveScanSource implements KeySource {
           if (m instanceof List<?> l && l.size() == 4 && "pmessage".equals(text(l.get(0)))) {
             byte[] channel = (byte[]) l.get(2);
             int db = KeyspaceNotifications.db(channel);
+            group.notifications.incrementAndGet();
             if (db >= 0) {
               pending.add(db, KeyspaceNotifications.key(channel), group.nowMs());
             }

@@ -66,6 +66,11 @@ public final class PsyncSource implements KeySource {
   private volatile boolean stopped;
   private volatile long sourceOffset = -1;
   private volatile boolean inSnapshot;
+  private final java.util.concurrent.atomic.AtomicLong syncs =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile Stream current;
+  private final java.util.concurrent.atomic.AtomicLong commandsSeen =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param resumeFrom where a previous run stopped, or null for a fresh start (full sync)
@@ -117,6 +122,7 @@ public final class PsyncSource implements KeySource {
       r.addCommandParser(CommandName.name(name), new DefaultCommandParser());
     }
     Stream stream = new Stream(sink, conf);
+    current = stream;
     r.addEventListener((rep, event) -> stream.onEvent(rep, event));
     r.addExceptionListener((rep, t, event) -> stream.fail(t, rep));
     replicator = r;
@@ -125,6 +131,13 @@ public final class PsyncSource implements KeySource {
     }
     try {
       r.open();
+    } catch (StoppableReplicator.Refused e) {
+      throw connection(
+          "refused PSYNC ("
+              + e.getMessage()
+              + "), so it cannot be followed as a replica; copy it live with `scan --live`"
+              + " (keyspace notifications), or migrate a downloaded snapshot with `rdb`",
+          null);
     } catch (UncheckedIOException e) {
       if (e.getCause() instanceof InterruptedIOException) {
         throw new InterruptedException("sync cancelled");
@@ -190,6 +203,38 @@ public final class PsyncSource implements KeySource {
   public PsyncSource bigKeyThreshold(long bytes) {
     this.bigKeyThreshold = bytes;
     return this;
+  }
+
+  /** The source this stream follows. */
+  public RedisUri node() {
+    return from;
+  }
+
+  /** The name of this stream in resume points and applied offsets ("" for the only one). */
+  public String streamName() {
+    return stream;
+  }
+
+  /** Writes the source has streamed so far (commands other than PING, REPLCONF and SELECT). */
+  public long commandsSeen() {
+    return commandsSeen.get();
+  }
+
+  /** Times the command stream started again after a break (a partial or full resync). */
+  public long reconnects() {
+    return Math.max(0, syncs.get() - 1);
+  }
+
+  /**
+   * Ends the stream as a completed run ({@code --until-caught-up}): what was received goes on to
+   * the destination, and {@link #readInto} returns normally.
+   */
+  public void finish() {
+    Stream s = current;
+    if (s != null) {
+      s.done = true;
+    }
+    stop();
   }
 
   @Override
@@ -294,6 +339,7 @@ public final class PsyncSource implements KeySource {
         db = -1;
       } else if (event instanceof PreCommandSyncEvent) {
         streaming = true;
+        syncs.incrementAndGet();
         // Replicator learns the replication id and offset of a full resync only after the
         // snapshot (RedisSocketReplicator.trySync), so the resume point is taken here, where
         // the command stream starts, after a full or a partial resync alike.
@@ -324,6 +370,7 @@ public final class PsyncSource implements KeySource {
         sink.accept(new SyncPoint(conf.getReplId(), end, db, stream));
         return;
       }
+      commandsSeen.incrementAndGet();
       byte[][] args = command.getArgs();
       byte[][] argv = new byte[args.length + 1][];
       argv[0] = command.getCommand();

@@ -290,6 +290,23 @@ class ScanLiveIT {
   }
 
   @Test
+  void syncAgainstThisSourceNamesScanLiveInOneLine() throws Exception {
+    try (Jedis s = source.server().client()) {
+      s.set("a", "1");
+    }
+    Tool.Result r =
+        Tool.run("sync", "--from", source.uri(), "--to", dest.uri(), "--progress", "never");
+    assertEquals(3, r.exit(), r::toString);
+    String first = r.err().lines().findFirst().orElse("");
+    assertTrue(first.startsWith("error: "), r::toString);
+    assertTrue(first.contains("refused PSYNC (NOPERM"), r::toString);
+    assertTrue(first.contains("`scan --live`"), r::toString);
+    try (Jedis d = dest.server().client()) {
+      assertEquals(0, d.dbSize(), "nothing written");
+    }
+  }
+
+  @Test
   void aSignalEndsTheRunWithAReport() throws Exception {
     try (Jedis s = source.server().client()) {
       SampleData.fillStrings(s, "k", 200);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -411,6 +412,54 @@ class SyncCommandIT {
   }
 
   @Test
+  void untilCaughtUpRunsWhileWritesGoOnThenEndsAndDeletesItsMarker() throws Exception {
+    cleanSource();
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 500);
+    }
+    try (JarRun run = sync("--until-caught-up", "--idle", "1")) {
+      await(
+          "the snapshot",
+          () -> {
+            try (Jedis d = dest.server().client()) {
+              return d.exists("k499");
+            }
+          });
+      // Writes every 20 ms for 3 s: each is applied long before the next, so the lag is zero at
+      // most looks; the run must still not end while they go on.
+      try (Jedis s = source.server().client()) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        for (int i = 0; System.nanoTime() < end; i++) {
+          s.incr("counter");
+          s.set("w" + (i % 50), "v" + i);
+          Thread.sleep(20);
+        }
+      }
+      assertTrue(run.isAlive(), "still running while the source was written: " + run);
+      assertEquals(0, run.waitFor(30), run::toString);
+    }
+    assertDbsEqual(0);
+    try (Jedis d = dest.server().client()) {
+      assertEquals(Set.of(), d.keys("redis-keys-migrator:*"), "marker deleted at the cutover");
+    }
+    String json = Files.readString(tmp.resolve("report.json"));
+    assertTrue(json.contains("\"caught_up\":true,\"marker_deleted\":true,"), json);
+    assertTrue(json.contains("\"lag_bytes\":0,"), json);
+
+    Tool.Result both =
+        Tool.run(
+            "sync",
+            "--from",
+            source.uri(),
+            "--to",
+            dest.uri(),
+            "--until-caught-up",
+            "--snapshot-only");
+    assertEquals(2, both.exit(), both::toString);
+    assertTrue(both.err().contains("give one of them"), both::toString);
+  }
+
+  @Test
   void snapshotOnlyCopiesAndExits() throws Exception {
     cleanSource();
     try (Jedis s = source.server().client()) {
@@ -437,7 +486,7 @@ class SyncCommandIT {
             "never")) {
       assertEquals(3, run.waitFor(60), run::toString);
       assertTrue(run.err().contains("does not offer PSYNC"), run.err());
-      assertTrue(run.err().contains("`rdb`") && run.err().contains("`scan`"), run.err());
+      assertTrue(run.err().contains("`rdb`") && run.err().contains("`scan --live`"), run.err());
     }
   }
 }

@@ -10,6 +10,7 @@ class CatchUpWatchTest {
   private long now;
   private boolean snapshotDone;
   private long lag;
+  private long changes;
 
   private final LiveStatus status =
       new LiveStatus() {
@@ -26,6 +27,11 @@ class CatchUpWatchTest {
         @Override
         public double lagSeconds() {
           return lag > 0 ? 1 : 0;
+        }
+
+        @Override
+        public long changesSeen() {
+          return changes;
         }
 
         @Override
@@ -68,6 +74,20 @@ class CatchUpWatchTest {
     now = 3599;
     assertFalse(watch.caughtUp());
     now = 3600;
+    assertTrue(watch.caughtUp());
+  }
+
+  @Test
+  void aWriteAtTheSourceStartsTheIdlePeriodAgainEvenWithoutLag() {
+    CatchUpWatch watch = new CatchUpWatch(status, 2000, () -> now);
+    snapshotDone = true;
+    assertFalse(watch.caughtUp());
+    now = 1500;
+    changes = 1; // written and applied between two looks: the lag never showed it
+    assertFalse(watch.caughtUp());
+    now = 3499;
+    assertFalse(watch.caughtUp());
+    now = 3500;
     assertTrue(watch.caughtUp());
   }
 
