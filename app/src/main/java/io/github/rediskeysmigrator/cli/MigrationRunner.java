@@ -5,11 +5,13 @@ import io.github.rediskeysmigrator.core.ExitCode;
 import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.KeyWriter;
 import io.github.rediskeysmigrator.core.LiveOptions;
+import io.github.rediskeysmigrator.core.LiveStatus;
 import io.github.rediskeysmigrator.core.Migration;
 import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.MigrationReport;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.metrics.MetricsEndpoint;
 import io.github.rediskeysmigrator.sink.ClusterSlots;
 import io.github.rediskeysmigrator.sink.ClusterWriter;
 import io.github.rediskeysmigrator.sink.ConnectException;
@@ -53,7 +55,17 @@ final class MigrationRunner {
 
   /** Lets the command add to the report of the run before it starts (scan --live's counters). */
   MigrationRunner onReport(java.util.function.Consumer<MigrationReport> hook) {
-    this.reportHook = hook;
+    this.reportHook = this.reportHook.andThen(hook);
+    return this;
+  }
+
+  private MetricsOptions metrics;
+  private LiveStatus liveStatus;
+
+  /** Serves the run's metrics while it lasts, when {@code options} ask for an endpoint. */
+  MigrationRunner serveMetrics(MetricsOptions options, LiveStatus status) {
+    this.metrics = options;
+    this.liveStatus = status;
     return this;
   }
 
@@ -119,7 +131,28 @@ final class MigrationRunner {
         new MigrationReport(command, sourceLabel, to.toString(), config.dryRun());
     reportHook.accept(report);
     int exit = ExitCode.OK;
+    MetricsEndpoint endpoint = null;
     try (errorLog) {
+      if (metrics != null && metrics.enabled()) {
+        try {
+          endpoint =
+              MetricsEndpoint.start(metrics.bind, metrics.port, () -> report, () -> liveStatus);
+        } catch (IOException | RuntimeException e) {
+          return failBeforeStart(
+              command,
+              sourceLabel,
+              to.toString(),
+              opts,
+              ExitCode.USAGE,
+              "cannot serve metrics on "
+                  + metrics.bind
+                  + ":"
+                  + metrics.port
+                  + ": "
+                  + e.getMessage());
+        }
+        ctx.err().println("metrics: http://" + metrics.bind + ":" + endpoint.port() + "/metrics");
+      }
       Function<WriteListener, KeyWriter> writers;
       if (config.dryRun()) {
         writers = DryRunWriter::new;
@@ -276,6 +309,10 @@ final class MigrationRunner {
     } catch (IOException e) {
       ctx.err().println("error: cannot close the error log " + opts.errorLog + ": " + e);
       return exit;
+    } finally {
+      if (endpoint != null) {
+        endpoint.close();
+      }
     }
   }
 

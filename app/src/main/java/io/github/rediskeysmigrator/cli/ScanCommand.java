@@ -108,6 +108,8 @@ final class ScanCommand implements Callable<Integer> {
 
   @Mixin CutoverOptions cutover = new CutoverOptions();
 
+  @Mixin MetricsOptions metrics = new MetricsOptions();
+
   @Mixin DestinationOptions destination = new DestinationOptions();
 
   @Mixin PipelineOptions pipeline = new PipelineOptions();
@@ -149,12 +151,17 @@ final class ScanCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--scan-count (SCAN_BATCH_SIZE) must be at least 1");
       }
       BigKeyOptions.checked(bigKeyThreshold);
-      if (!live && (cutover.untilCaughtUp || enableNotifications)) {
+      if (!live && (cutover.untilCaughtUp || enableNotifications || metrics.enabled())) {
         throw new IllegalArgumentException(
-            (cutover.untilCaughtUp ? "--until-caught-up" : "--enable-notifications")
+            (cutover.untilCaughtUp
+                    ? "--until-caught-up"
+                    : enableNotifications ? "--enable-notifications" : "--metrics-port")
                 + " needs --live (a plain scan ends by itself after one pass)");
       }
       cutover.idleMs();
+      if (metrics.enabled()) {
+        metrics.checkedPort();
+      }
       pipeline.selection.renamer();
       EnvAddress.Resolved to = destination.resolve(ctx.env());
       if (sameDatabase(from, dbs, to)) {
@@ -202,7 +209,9 @@ final class ScanCommand implements Callable<Integer> {
         }
         CommandTable commands = CommandTable.query(conn);
         LiveScanGroup group = group();
-        runner.onReport(r -> r.live(group::reportFields, group::describe));
+        runner
+            .onReport(r -> r.live(group::reportFields, group::describe))
+            .serveMetrics(metrics, group);
         return runner.run(
             "scan",
             from.toString(),
@@ -270,7 +279,9 @@ final class ScanCommand implements Callable<Integer> {
         RedisUri node = from.withAddress(m.getHost(), m.getPort());
         sources.add(liveSource(masters.get(i), node, List.of(0), group, tls));
       }
-      runner.onReport(r -> r.live(group::reportFields, group::describe));
+      runner
+          .onReport(r -> r.live(group::reportFields, group::describe))
+          .serveMetrics(metrics, group);
       return runner.run(
           "scan",
           from.toString(),

@@ -100,6 +100,8 @@ final class SyncCommand implements Callable<Integer> {
 
   @Mixin CutoverOptions cutover = new CutoverOptions();
 
+  @Mixin MetricsOptions metrics = new MetricsOptions();
+
   @Mixin PipelineOptions pipeline = new PipelineOptions();
 
   @Mixin BigKeyOptions bigKeys = new BigKeyOptions();
@@ -135,6 +137,9 @@ final class SyncCommand implements Callable<Integer> {
       bigKeys.threshold();
       pipeline.selection.renamer();
       cutover.idleMs();
+      if (metrics.enabled()) {
+        metrics.checkedPort();
+      }
       if (cutover.untilCaughtUp && snapshotOnly) {
         throw new IllegalArgumentException(
             "--until-caught-up follows the source until the destination has caught up;"
@@ -242,19 +247,20 @@ final class SyncCommand implements Callable<Integer> {
   }
 
   /**
-   * Runs {@code run} with its lag watched when --until-caught-up asks for a cutover: the streams
-   * then end once the destination has applied all the source wrote, and the checkpoint marker (if
-   * any) is deleted so the destination's keyspace equals the source's.
+   * Runs {@code run} with its lag watched when --until-caught-up asks for a cutover or
+   * --metrics-port for an endpoint. In a cutover the streams end once the destination has applied
+   * all the source wrote, and the checkpoint marker (if any) is deleted so the destination's
+   * keyspace equals the source's.
    */
   private int watched(
       MigrationRunner runner, List<PsyncSource> streams, byte[] marker, Tls tls, Run run)
       throws InterruptedException {
-    if (!cutover.untilCaughtUp) {
+    if (!cutover.untilCaughtUp && !metrics.enabled()) {
       return run.run();
     }
-    try (SyncLag lag =
-        new SyncLag(streams, tls, cutover.idleMs(), () -> System.nanoTime() / 1_000_000)) {
-      runner.onReport(lag::start);
+    long idle = cutover.untilCaughtUp ? cutover.idleMs() : -1;
+    try (SyncLag lag = new SyncLag(streams, tls, idle, () -> System.nanoTime() / 1_000_000)) {
+      runner.onReport(lag::start).serveMetrics(metrics, lag);
       runner.afterRun(
           (report, exit, to) -> {
             if (exit != ExitCode.OK || !lag.caughtUp() || marker == null || pipeline.dryRun) {

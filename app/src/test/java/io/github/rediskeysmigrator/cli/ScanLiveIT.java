@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.FaultyProxy;
 import io.github.rediskeysmigrator.testing.JarRun;
+import io.github.rediskeysmigrator.testing.Metrics;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
@@ -286,6 +287,57 @@ class ScanLiveIT {
       assertEquals("", io.github.rediskeysmigrator.source.KeyspaceNotifications.missing(flags));
       assertEquals("1", d.get("a"));
       q.configSet("notify-keyspace-events", "");
+    }
+  }
+
+  @Test
+  void theMetricsEndpointServesTheRunsCountersOnLocalhost() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 100);
+    }
+    try (JarRun run = live(source.uri(), "--metrics-port", "0")) {
+      await("the endpoint", run, () -> Metrics.url(run.err()) != null);
+      String url = Metrics.url(run.err());
+      assertTrue(url.startsWith("http://127.0.0.1:"), url);
+      await("the copy", run, () -> scraped(url, "rkm_snapshot_done") == 1);
+      try (Jedis s = source.server().client()) {
+        s.set("k7", "live");
+      }
+      await(
+          "the live change counted",
+          run,
+          () ->
+              scraped(url, "rkm_source_changes_total") >= 1 && scraped(url, "rkm_lag_items") == 0);
+      Map<String, Double> m = Metrics.scrape(url);
+      // The copy's 100 keys, then k7 again, re-read after its notification.
+      assertEquals(101.0, m.get("rkm_keys_written_total"), m::toString);
+      assertEquals(101.0, m.get("rkm_keys_read_total"), m::toString);
+      assertEquals(0.0, m.get("rkm_key_errors_total"), m::toString);
+      assertEquals(0.0, m.get("rkm_reconnects_total"), m::toString);
+      assertEquals(0.0, m.get("rkm_keys_skipped_total{reason=\"existing\"}"), m::toString);
+
+      String port = url.replaceAll(".*:(\\d+)/metrics", "$1");
+      Tool.Result busy =
+          Tool.run(
+              "scan", "--from", source.uri(), "--to", dest.uri(), "--live", "--metrics-port", port);
+      assertEquals(2, busy.exit(), busy::toString);
+      assertTrue(busy.err().contains("cannot serve metrics on 127.0.0.1:" + port), busy::toString);
+      assertEquals(130, run.terminate(), run::toString);
+    }
+    Tool.Result notLive =
+        Tool.run("scan", "--from", source.uri(), "--to", dest.uri(), "--metrics-port", "0");
+    assertEquals(2, notLive.exit(), notLive::toString);
+    assertTrue(notLive.err().contains("--metrics-port needs --live"), notLive::toString);
+  }
+
+  private static double scraped(String url, String name) {
+    try {
+      return Metrics.scrape(url).getOrDefault(name, -1.0);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.JarRun;
+import io.github.rediskeysmigrator.testing.Metrics;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
@@ -417,7 +418,7 @@ class SyncCommandIT {
     try (Jedis s = source.server().client()) {
       SampleData.fillStrings(s, "k", 500);
     }
-    try (JarRun run = sync("--until-caught-up", "--idle", "1")) {
+    try (JarRun run = sync("--until-caught-up", "--idle", "1", "--metrics-port", "0")) {
       await(
           "the snapshot",
           () -> {
@@ -436,6 +437,10 @@ class SyncCommandIT {
         }
       }
       assertTrue(run.isAlive(), "still running while the source was written: " + run);
+      Map<String, Double> m = Metrics.scrape(Metrics.url(run.err()));
+      assertTrue(m.get("rkm_live_commands_applied_total") > 100, m::toString);
+      assertEquals(500.0, m.get("rkm_keys_written_total"), m::toString);
+      assertEquals(1.0, m.get("rkm_snapshot_done"), m::toString);
       assertEquals(0, run.waitFor(30), run::toString);
     }
     assertDbsEqual(0);
