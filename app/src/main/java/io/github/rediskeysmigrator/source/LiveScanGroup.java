@@ -22,6 +22,7 @@ public final class LiveScanGroup implements LiveStatus {
   private final List<LiveScanSource> members = new CopyOnWriteArrayList<>();
   private final CatchUpWatch watch;
   private final LongSupplier clockMs;
+  private boolean ended;
 
   /**
    * @param idleMs with {@code --until-caught-up}: how long nothing must be pending before the run
@@ -46,9 +47,16 @@ public final class LiveScanGroup implements LiveStatus {
     return clockMs.getAsLong();
   }
 
-  /** Whether the run should end now: asked for, and caught up for the whole idle period. */
+  /**
+   * Whether the run should end now: asked for, and caught up for the whole idle period. Once true
+   * it stays true, so every member ends: the first to end stops its subscription, which would count
+   * as lag for the others.
+   */
   synchronized boolean caughtUp() {
-    return watch != null && watch.caughtUp();
+    if (!ended && watch != null) {
+      ended = watch.caughtUp();
+    }
+    return ended;
   }
 
   @Override
