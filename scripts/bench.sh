@@ -7,6 +7,7 @@
 #   BENCH_MODE=scan scripts/bench.sh                   # only the scan part, 100,000 keys
 #   BENCH_MODE=sync scripts/bench.sh                   # only the sync part, 1,000,000 keys
 #   BENCH_MODE=cluster BENCH_KEYS=100000 scripts/bench.sh  # cluster part, 3 x 100,000 keys
+#   BENCH_MODE=live scripts/bench.sh                   # scan --live and sync under load, 100,000 keys
 #
 # rdb part: how fast `rdb` moves an .rdb into an empty Redis, compared with
 # the fastest plain-Redis way to do the same thing, `redis-cli --pipe` of
@@ -52,9 +53,22 @@
 #   then: every run exit 0 and 3 x BENCH_KEYS keys at the destination; the
 #   ratios (k)/(n) and (w)/(n) are printed, for information (no target).
 #
+# live part (only with BENCH_MODE=live, which also runs the sync part on the
+# same number of keys, BENCH_LIVE_KEYS, default 100,000, and the same load):
+#   l. `scan --live --metrics-port 0` from a source with notify-keyspace-events
+#      KEA into an empty server; once /metrics says the first pass is done,
+#      redis-benchmark sends the sync part's load (-t set,lpush,hset -P 16,
+#      BENCH_SYNC_LIVE requests) while /metrics is read every 0.2 s for the lag
+#      (keys pending, seconds); then the time until nothing is pending, the
+#      re-reads per second, SIGTERM (exit 130), DBSIZE and `verify` (exit 0).
+#   m. start-up cost of the metrics endpoint: `scan --live --until-caught-up
+#      --idle 0` of a 10-key source, 5 runs each with and without
+#      --metrics-port 0, alternating; the medians and their difference.
+#
 # Environment:
-#   BENCH_MODE=M        rdb, scan, sync, cluster, verify, or all (default all: rdb, scan,
-#                       then sync; verify runs scripts/bench-verify.sh)
+#   BENCH_MODE=M        rdb, scan, sync, cluster, live, verify, or all (default all: rdb,
+#                       scan, then sync; verify runs scripts/bench-verify.sh)
+#   BENCH_LIVE_KEYS=N   keys in the live part's dataset (default 100000)
 #   BENCH_SYNC_KEYS=N   keys in the sync part's snapshot (default: BENCH_KEYS)
 #   BENCH_SYNC_LIVE=N   requests redis-benchmark sends in the sync part's live phase
 #                       (default 300000, -t set,lpush,hset -P 16)
@@ -112,16 +126,23 @@ if [[ ${MODE} == verify ]]; then
   # verify has a script of its own; this keeps one entry point for every benchmark.
   exec bash "${SCRIPT_DIR}/bench-verify.sh"
 fi
-RUN_RDB=0 RUN_SCAN=0 RUN_SYNC=0 RUN_CLUSTER=0
+RUN_RDB=0 RUN_SCAN=0 RUN_SYNC=0 RUN_CLUSTER=0 RUN_LIVE=0
+LIVE_N=${BENCH_LIVE_KEYS:-100000}
+[[ ${LIVE_N} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_LIVE_KEYS must be a positive integer"
 case ${MODE} in
   rdb) RUN_RDB=1 ;;
   scan) RUN_SCAN=1 ;;
   sync) RUN_SYNC=1 ;;
   cluster) RUN_CLUSTER=1 ;;
+  live) RUN_LIVE=1 RUN_SYNC=1 ;;
   all) RUN_RDB=1 RUN_SCAN=1 RUN_SYNC=1 ;;
-  *) rkm_die "BENCH_MODE must be rdb, scan, sync, cluster or all, got '${MODE}'" ;;
+  *) rkm_die "BENCH_MODE must be rdb, scan, sync, cluster, live or all, got '${MODE}'" ;;
 esac
-SYNC_N=${BENCH_SYNC_KEYS:-${N}}
+if ((RUN_LIVE)); then
+  SYNC_N=${BENCH_SYNC_KEYS:-${LIVE_N}}
+else
+  SYNC_N=${BENCH_SYNC_KEYS:-${N}}
+fi
 [[ ${SYNC_N} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_SYNC_KEYS must be a positive integer"
 [[ ${SYNC_LIVE} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_SYNC_LIVE must be a positive integer"
 [[ ${N} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_KEYS must be a positive integer, got '${N}'"
@@ -150,6 +171,9 @@ if [[ ! -f ${JAR} ]]; then
   [[ -f ${JAR} ]] || rkm_die "the build finished but ${JAR} is not there"
 fi
 rkm_require redis-server python-redis time
+if ((RUN_LIVE)); then
+  command -v curl >/dev/null 2>&1 || rkm_apt_install curl
+fi
 if ((RUN_SCAN)) && ! "${RKM_PY}" -c 'import hiredis' >/dev/null 2>&1; then
   # The original script's requirements.txt installs hiredis; without it
   # redis-py parses replies in Python and the reference would be slower than
@@ -642,6 +666,126 @@ run_sync_part() {
 }
 
 # =============================================================================
+# live part
+# =============================================================================
+LIVE_ALL_OK=1
+# metric URL NAME -> the sample's value, or empty when the endpoint does not answer
+metric() { curl -s --max-time 2 "$1" 2>/dev/null | sed -n "s/^$2 //p" | head -n 1; }
+# max_of X Y -> the larger, as a number
+max_of() { awk -v x="$1" -v y="$2" 'BEGIN { print (x + 0 > y + 0) ? x : y }'; }
+# median of the arguments
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+run_live_part() {
+  local n=${LIVE_N} t0 t1 tb i pid url rc=0 pending lag max_pending=0 max_lag=0 samples=0
+  prepare_dataset "${n}"
+  mkdir -p "${TMP}/live-source"
+  cp -- "${DS}/dump.rdb" "${TMP}/live-source/dump.rdb"
+  rkm_start_redis "${TMP}/live-source" --dbfilename dump.rdb --notify-keyspace-events KEA
+  local src=${RKM_REDIS_PORT}
+  wait_loaded "${src}" "${n}"
+  rkm_start_redis "${TMP}/live-dest"
+  local dst=${RKM_REDIS_PORT}
+
+  # --- l. scan --live under load ----------------------------------------------
+  t0=$(now_s)
+  "${SCRIPT_DIR}/redis-keys-migrator" scan --from "redis://${RKM_REDIS_HOST}:${src}" \
+    --to "redis://${RKM_REDIS_HOST}:${dst}" --live --metrics-port 0 --report "${TMP}/live.json" \
+    --progress never --error-log "${TMP}/live-errors.log" >"${TMP}/live.out" 2>"${TMP}/live.err" &
+  pid=$!
+  url=''
+  for ((i = 0; i < 6000; i++)); do
+    url=${url:-$(sed -n 's/^metrics: //p' "${TMP}/live.err")}
+    [[ -n ${url} && $(metric "${url}" rkm_snapshot_done) == 1.0 ]] && break
+    kill -0 "${pid}" 2>/dev/null || break
+    sleep 0.05
+  done
+  t1=$(now_s)
+  [[ -n ${url} && $(metric "${url}" rkm_snapshot_done) == 1.0 ]] ||
+    { LIVE_ALL_OK=0; tail -n 20 "${TMP}/live.err" >&2; }
+  LP_SECS=$(elapsed "${t0}" "${t1}")
+  LP_RATE=$(rate "${n}" "${LP_SECS}")
+  local written0
+  written0=$(metric "${url}" rkm_keys_written_total)
+  rkm_log "(l) first pass ${LP_SECS} s, ${LP_RATE} keys/s"
+
+  t0=$(now_s)
+  redis-benchmark -h "${RKM_REDIS_HOST}" -p "${src}" -t set,lpush,hset -P 16 -r 100000 \
+    -n "${SYNC_LIVE}" -q >"${TMP}/live-benchmark.out" 2>&1 &
+  local bench=$!
+  while kill -0 "${bench}" 2>/dev/null; do
+    pending=$(metric "${url}" rkm_lag_items)
+    lag=$(metric "${url}" rkm_lag_seconds)
+    max_pending=$(max_of "${max_pending}" "${pending:-0}")
+    max_lag=$(max_of "${max_lag}" "${lag:-0}")
+    samples=$((samples + 1))
+    sleep 0.2
+  done
+  wait "${bench}" || LIVE_ALL_OK=0
+  tb=$(now_s)
+  for ((i = 0; i < 6000; i++)); do
+    [[ $(metric "${url}" rkm_lag_items) == 0.0 ]] && break
+    sleep 0.05
+  done
+  t1=$(now_s)
+  [[ $(metric "${url}" rkm_lag_items) == 0.0 ]] || LIVE_ALL_OK=0
+  local written1 changes
+  written1=$(metric "${url}" rkm_keys_written_total)
+  changes=$(metric "${url}" rkm_source_changes_total)
+  kill -TERM "${pid}" 2>/dev/null || true
+  rc=0
+  wait "${pid}" || rc=$?
+  [[ ${rc} == 130 ]] || LIVE_ALL_OK=0
+  local rereads
+  rereads=$(awk -v a="${written1:-0}" -v b="${written0:-0}" 'BEGIN { printf "%.0f", a - b }')
+  LL_SECS=$(elapsed "${t0}" "${t1}")
+  LL_RATE=$(rate "${rereads}" "${LL_SECS}")
+  LB_SECS=$(elapsed "${t0}" "${tb}")
+  LD_SECS=$(elapsed "${tb}" "${t1}")
+  local src_keys l_keys vrc=0
+  src_keys=$(dbsize "${src}")
+  l_keys=$(dbsize "${dst}")
+  [[ ${src_keys} == "${l_keys}" ]] || LIVE_ALL_OK=0
+  java -jar "${JAR}" verify --from "redis://${RKM_REDIS_HOST}:${src}" \
+    --to "redis://${RKM_REDIS_HOST}:${dst}" >"${TMP}/live-verify.out" 2>&1 || vrc=$?
+  [[ ${vrc} == 0 ]] || { LIVE_ALL_OK=0; tail -n 20 "${TMP}/live-verify.out" >&2; }
+  rkm_log "(l) ${rereads} re-reads in ${LL_SECS} s; exit ${rc}, verify exit ${vrc}"
+
+  # --- m. start-up cost of the metrics endpoint ---------------------------------
+  rkm_start_redis "${TMP}/live-small" --notify-keyspace-events KEA
+  local small=${RKM_REDIS_PORT} with=() without=() k
+  for ((k = 0; k < 10; k++)); do rkm_cli "${small}" SET "k${k}" v >/dev/null; done
+  for ((k = 0; k < 5; k++)); do
+    for m in without with; do
+      local extra=()
+      [[ ${m} == with ]] && extra=(--metrics-port 0)
+      t0=$(now_s)
+      "${SCRIPT_DIR}/redis-keys-migrator" scan --from "redis://${RKM_REDIS_HOST}:${small}" \
+        --to "redis://${RKM_REDIS_HOST}:${dst}" --db 0 --live --until-caught-up --idle 0 \
+        --existing replace --progress never "${extra[@]}" >/dev/null 2>&1 || LIVE_ALL_OK=0
+      t1=$(now_s)
+      if [[ ${m} == with ]]; then with+=("$(elapsed "${t0}" "${t1}")"); else without+=("$(elapsed "${t0}" "${t1}")"); fi
+    done
+  done
+  LM_WITH=$(median "${with[@]}")
+  LM_WITHOUT=$(median "${without[@]}")
+  LM_COST=$(awk -v a="${LM_WITH}" -v b="${LM_WITHOUT}" 'BEGIN { printf "%.0f", (a - b) * 1000 }')
+
+  echo
+  echo "================= redis-keys-migrator scan --live benchmark ============"
+  line "dataset" "${n} keys (seed ${SEED}), notify-keyspace-events KEA"
+  line "(l) first pass" "${LP_SECS} s, ${LP_RATE} keys/s (subscribed before the SCAN)"
+  line "live load" "redis-benchmark -t set,lpush,hset -P 16: ${SYNC_LIVE} requests in ${LB_SECS} s"
+  line "lag under load" "max ${max_pending} keys pending, max ${max_lag} s (${samples} looks at /metrics)"
+  line "drained" "nothing pending ${LD_SECS} s after the load ended"
+  line "live re-reads" "${rereads} keys (of ${changes:-?} notifications) in ${LL_SECS} s: ${LL_RATE} keys/s"
+  line "end state" "source ${src_keys} keys, destination ${l_keys}, exit ${rc}, verify exit ${vrc}"
+  line "(m) metrics" "start-up median ${LM_WITH} s with --metrics-port, ${LM_WITHOUT} s without: ${LM_COST} ms"
+  line "overall" "" "$(verdict "${LIVE_ALL_OK}")"
+  echo "======================================================================="
+}
+
+# =============================================================================
 # cluster part
 # =============================================================================
 CLUSTER_ALL_OK=1
@@ -779,9 +923,14 @@ fi
 if ((RUN_CLUSTER)); then
   run_cluster_part
 fi
+if ((RUN_LIVE)); then
+  run_live_part
+fi
 echo "parts: rdb $( ((RUN_RDB)) && verdict "${RDB_ALL_OK}" || echo skipped)," \
   "scan $( ((RUN_SCAN)) && verdict "${SCAN_ALL_OK}" || echo skipped)," \
   "sync $( ((RUN_SYNC)) && verdict "${SYNC_ALL_OK}" || echo skipped)," \
-  "cluster $( ((RUN_CLUSTER)) && verdict "${CLUSTER_ALL_OK}" || echo skipped)"
-[[ ${RDB_ALL_OK} == 1 && ${SCAN_ALL_OK} == 1 && ${SYNC_ALL_OK} == 1 && ${CLUSTER_ALL_OK} == 1 ]] ||
+  "cluster $( ((RUN_CLUSTER)) && verdict "${CLUSTER_ALL_OK}" || echo skipped)," \
+  "live $( ((RUN_LIVE)) && verdict "${LIVE_ALL_OK}" || echo skipped)"
+[[ ${RDB_ALL_OK} == 1 && ${SCAN_ALL_OK} == 1 && ${SYNC_ALL_OK} == 1 && ${CLUSTER_ALL_OK} == 1 &&
+  ${LIVE_ALL_OK} == 1 ]] ||
   exit 1
