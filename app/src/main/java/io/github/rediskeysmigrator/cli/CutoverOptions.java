@@ -10,11 +10,12 @@ final class CutoverOptions {
   @Option(
       names = "--until-caught-up",
       description = {
-        "End the run with exit 0 once the initial copy is done and nothing has been pending for"
-            + " --idle seconds (sync: the destination has applied the source's whole replication"
-            + " stream; scan --live: no notified key waits to be re-read). For a cutover: freeze"
-            + " writes at the source, run with this option, switch clients when it returns."
-            + " Default: run until stopped."
+        "End the run with exit 0 once the initial copy is done and, for --idle seconds, nothing"
+            + " has been pending and the source has made no write (sync: the destination has"
+            + " applied the source's whole replication stream, and the checkpoint marker key is"
+            + " deleted; scan --live: no notified key waits to be re-read). For a cutover: stop"
+            + " the writers at the source, switch clients when the run returns. Default: run"
+            + " until stopped."
       })
   boolean untilCaughtUp;
 
@@ -22,8 +23,8 @@ final class CutoverOptions {
       names = "--idle",
       paramLabel = "SECONDS",
       description = {
-        "With --until-caught-up: how long nothing must be pending before the run ends (decimals"
-            + " allowed). Default: 2."
+        "With --until-caught-up: how long the source must stay quiet and nothing pending before"
+            + " the run ends (decimals allowed). Default: 2."
       })
   double idleSeconds = DEFAULT_IDLE_SECONDS;
 
