@@ -17,6 +17,7 @@ import io.github.rediskeysmigrator.sink.ServerInfo;
 import io.github.rediskeysmigrator.sink.Throttle;
 import io.github.rediskeysmigrator.sink.Tls;
 import io.github.rediskeysmigrator.source.RdbFileSource;
+import io.github.rediskeysmigrator.verify.DestinationNodes;
 import io.github.rediskeysmigrator.verify.Difference;
 import io.github.rediskeysmigrator.verify.DifferenceLog;
 import io.github.rediskeysmigrator.verify.LiveScanReader;
@@ -196,12 +197,14 @@ final class VerifyCommand implements Callable<Integer> {
     Source src;
     VerifyConfig config;
     RedisUri to;
+    boolean explicitDb;
     Long skippedExisting;
     try {
       src = source();
       EnvAddress.Resolved resolved = destination.resolve(ctx.env());
       to = resolved.uri();
-      config = config(resolved.explicitDb() ? to.db() : -1);
+      explicitDb = resolved.explicitDb();
+      config = config(explicitDb ? to.db() : -1);
       if (src.live()) {
         checkNotSameDatabase(src.uri(), liveDbs(src.uri()), to, config);
       }
@@ -246,23 +249,28 @@ final class VerifyCommand implements Callable<Integer> {
       }
     }
 
-    Connection conn;
-    ServerInfo server;
+    DestinationNodes dest;
     try {
-      conn = RedisConnector.connect(to, to.dbOrZero(), "destination", tls);
-      server = ServerInfo.query(conn);
-    } catch (ConnectException e) {
+      dest = DestinationNodes.open(to, explicitDb, tls, config, ctx.clock()::millis);
+    } catch (ConnectException | IllegalArgumentException | JedisConnectionException e) {
       if (sourceConn != null) {
         sourceConn.close();
       }
-      return failBeforeStart(src.label(), to.toString(), ExitCode.CONNECTION, e.getMessage());
+      boolean usage = e instanceof IllegalArgumentException;
+      return failBeforeStart(
+          src.label(),
+          to.toString(),
+          usage ? ExitCode.USAGE : ExitCode.CONNECTION,
+          e instanceof JedisConnectionException
+              ? "destination " + to + ": connection lost (" + e.getMessage() + ")"
+              : e.getMessage());
     }
 
     DifferenceLog diffs;
     try {
       diffs = DifferenceLog.open(config.show(), diffFile);
     } catch (IOException e) {
-      conn.close();
+      dest.close();
       if (sourceConn != null) {
         sourceConn.close();
       }
@@ -277,23 +285,7 @@ final class VerifyCommand implements Callable<Integer> {
     // A file source is paced here; a live one paces its own reads.
     Throttle throttle =
         new Throttle(src.live() ? 0 : config.maxRate(), System::nanoTime, ctx.sleeper());
-    Verifier verifier;
-    try {
-      verifier =
-          new Verifier(
-              reader, config, conn, server, to.dbOrZero(), diffs, result, throttle, ctx.clock());
-    } catch (JedisConnectionException e) {
-      try {
-        diffs.close();
-      } catch (IOException closing) {
-        e.addSuppressed(closing);
-      }
-      return failBeforeStart(
-          src.label(),
-          to.toString(),
-          ExitCode.CONNECTION,
-          "destination " + to + ": connection lost (" + e.getMessage() + ")");
-    }
+    Verifier verifier = new Verifier(reader, config, dest, diffs, result, throttle, ctx.clock());
     boolean showProgress = progress.equals("always") || (progress.equals("auto") && ctx.terminal());
     int exit;
     try (StopOnSignal signals = new StopOnSignal(verifier::requestStop, ctx.out())) {

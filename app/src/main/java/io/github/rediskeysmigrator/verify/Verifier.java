@@ -7,18 +7,13 @@ import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.core.ValueDigest;
 import io.github.rediskeysmigrator.rdb.PayloadDigests;
-import io.github.rediskeysmigrator.sink.ServerInfo;
 import io.github.rediskeysmigrator.sink.Throttle;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Runs one verification: the source is read on its own thread into a {@link BatchQueue}; this
@@ -32,16 +27,13 @@ public final class Verifier {
 
   private final SourceReader source;
   private final VerifyConfig config;
-  private final ReplyQueue dest;
-  private final KeyStateReader destStates;
-  private final ChunkedDigester destChunks;
+  private final DestinationNodes dest;
   private final PayloadDigests payloads = new PayloadDigests();
   private final Judge judge;
   private final DifferenceSink differences;
   private final VerifyReport report;
   private final Throttle throttle;
   private final Clock clock;
-  private int currentDb;
 
   /** The batch whose DUMPs are at the destination while the next one is being probed. */
   private InFlight inFlight;
@@ -50,42 +42,25 @@ public final class Verifier {
   private volatile int stopExitCode = ExitCode.OK;
 
   /**
-   * @param dest the destination connection, on db {@code initialDb}
+   * @param dest the destination's connections, closed at the end of {@link #run}
    * @param throttle paces the keys compared (--max-rate); a live source paces its own reading
    */
   public Verifier(
       SourceReader source,
       VerifyConfig config,
-      Connection dest,
-      ServerInfo destInfo,
-      int initialDb,
+      DestinationNodes dest,
       DifferenceSink differences,
       VerifyReport report,
       Throttle throttle,
       Clock clock) {
     this.source = source;
     this.config = config;
-    this.dest = new ReplyQueue(dest);
-    this.destStates =
-        new KeyStateReader(
-            this.dest,
-            destInfo.supportsExpireTime(),
-            KeyStateReader.answersMemoryUsage(this.dest),
-            config.bigKeyBytes(),
-            clock::millis,
-            "destination");
-    this.destChunks =
-        new ChunkedDigester(
-            this.dest,
-            VerifyConfig.Defaults.CHUNK_ELEMENTS,
-            VerifyConfig.Defaults.CHUNK_BYTES,
-            "destination");
+    this.dest = dest;
     this.judge = new Judge(config.ttlToleranceMs());
     this.differences = differences;
     this.report = report;
     this.throttle = throttle;
     this.clock = clock;
-    this.currentDb = initialDb;
   }
 
   /** Runs to the end (or the first stop) and returns the exit code; the report is complete. */
@@ -207,7 +182,7 @@ public final class Verifier {
   }
 
   /** One batch of one destination db, with its reads under way at the destination. */
-  private record InFlight(List<SourceKey> keys, int db, KeyStateReader.Batch batch) {}
+  private record InFlight(List<SourceKey> keys, int db, DestinationNodes.Batch batch) {}
 
   /**
    * Sends the probe of {@code keys}, then finishes the batch before it: its DUMPs were sent one
@@ -216,7 +191,7 @@ public final class Verifier {
    */
   private void compareRun(List<SourceKey> keys, int db)
       throws InterruptedException, ServerReadException {
-    if (db != currentDb) {
+    if (db != dest.db()) {
       drain();
       select(db);
     }
@@ -225,11 +200,11 @@ public final class Verifier {
       throttle.acquire();
       names.add(config.selection().rename().rename(k.key()));
     }
-    InFlight current = new InFlight(List.copyOf(keys), db, destStates.probe(names));
+    InFlight current = new InFlight(List.copyOf(keys), db, dest.probe(names));
     InFlight previous = inFlight;
     inFlight = current;
-    List<KeyState> previousStates = previous == null ? null : destStates.states(previous.batch());
-    destStates.requestValues(current.batch());
+    List<KeyState> previousStates = previous == null ? null : dest.states(previous.batch());
+    dest.requestValues(current.batch());
     if (previous != null) {
       judge(previous, previousStates);
     }
@@ -240,7 +215,7 @@ public final class Verifier {
     InFlight last = inFlight;
     inFlight = null;
     if (last != null) {
-      judge(last, destStates.states(last.batch()));
+      judge(last, dest.states(last.batch()));
     }
   }
 
@@ -274,7 +249,7 @@ public final class Verifier {
   private ValueDigest.Result destinationDigest(byte[] key, KeyState s)
       throws Judge.UnverifiableException {
     if (s.payload() == null) {
-      return destChunks.digest(key, s.type());
+      return dest.digest(key, s.type());
     }
     return parse(s.payload(), "destination");
   }
@@ -294,19 +269,7 @@ public final class Verifier {
   }
 
   private void select(int db) throws ServerReadException {
-    Object reply;
-    try {
-      reply =
-          dest.call(
-              Protocol.Command.SELECT, Integer.toString(db).getBytes(StandardCharsets.US_ASCII));
-    } catch (JedisDataException e) {
-      throw new ServerReadException(
-          "the destination refused SELECT " + db + " (" + e.getMessage() + ")", e);
-    }
-    if (!(reply instanceof byte[] b) || !new String(b, StandardCharsets.US_ASCII).equals("OK")) {
-      throw new ServerReadException("unexpected reply to SELECT " + db, null);
-    }
-    currentDb = db;
+    dest.select(db);
   }
 
   private int sourceFailure(Throwable cause) {
