@@ -62,6 +62,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
           + " version, hash-table order) by a canonical digest of the data. Keys above"
           + " --big-key-threshold are read in chunks, never whole. Extra keys at the destination"
           + " are not looked for.",
+      "The destination may be a Redis Cluster (db 0 only): each key is read on the master that"
+          + " owns its slot, one connection per master.",
       "A Redis 8.6 stream's IDMP state (RDB 13) is compared where both sides hold one; a"
           + " destination without it is no difference, counted as idmp_not_compared.",
       "Exit 0: identical; 6: differences found (see --diff-file)."

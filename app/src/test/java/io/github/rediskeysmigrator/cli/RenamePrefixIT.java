@@ -467,6 +467,12 @@ class RenamePrefixIT {
     try (Jedis owner = cluster.clientFor("a:who".getBytes(StandardCharsets.UTF_8))) {
       assertEquals("tenant a", owner.get("a:who"));
     }
+    // verify reads each key on the master owning the slot of its new name.
+    Tool.Result v =
+        verify(file.toString(), cluster.uri(), "--db", "0", "--rename-prefix", "app:=a:");
+    assertEquals(0, v.exit(), v::toString);
+    Tool.Result plain = verify(file.toString(), cluster.uri(), "--db", "0");
+    assertEquals(6, plain.exit(), plain::toString);
   }
 
   @Test
@@ -502,5 +508,14 @@ class RenamePrefixIT {
     assertEquals(1, n(json, "commands_failed"), json::toString);
     String errors = Files.readString(tmp.resolve("e.log"));
     assertTrue(errors.contains("different hash slots ('s:x' and 's:y')"), errors);
+    String[] renames = {"--rename-prefix", "{split}=s:", "--rename-prefix", "app:=tenant-a:"};
+    Tool.Result v =
+        verify(source.uri(), cluster.uri(), concat(List.of("--match", "app:*"), renames));
+    assertEquals(0, v.exit(), v::toString);
+    // The refused MSET's two keys, and only they, are missing.
+    Tool.Result all = verify(source.uri(), cluster.uri(), renames);
+    assertEquals(6, all.exit(), all::toString);
+    assertTrue(all.out().contains("missing              2"), all::toString);
+    assertTrue(all.out().contains("\"{split}x\": missing"), all::toString);
   }
 }
