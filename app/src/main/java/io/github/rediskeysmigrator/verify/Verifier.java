@@ -19,8 +19,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * Runs one verification: the source is read on its own thread into a {@link BatchQueue}; this
  * thread applies the migration's filters and db mapping, reads the destination's state of each
  * batch of keys in two pipelined round trips, and lets the {@link Judge} decide each key's outcome,
- * which lands in the {@link VerifyReport} (and, for differences, the {@link DifferenceSink}). Extra
- * keys at the destination are not looked for: only source keys are walked.
+ * which lands in the {@link VerifyReport} (and, for differences, the {@link DifferenceSink}). With
+ * {@link ExtraKeys}, the destination is searched for keys the source lacks at the end.
  */
 public final class Verifier {
   private static final Logger log = LoggerFactory.getLogger(Verifier.class);
@@ -34,6 +34,7 @@ public final class Verifier {
   private final VerifyReport report;
   private final Throttle throttle;
   private final Clock clock;
+  private final ExtraKeys extraKeys;
 
   /** The batch whose DUMPs are at the destination while the next one is being probed. */
   private InFlight inFlight;
@@ -44,6 +45,8 @@ public final class Verifier {
   /**
    * @param dest the destination's connections, closed at the end of {@link #run}
    * @param throttle paces the keys compared (--max-rate); a live source paces its own reading
+   * @param extraKeys searches the destination for keys the source lacks once every source key is
+   *     compared, or null (no --extra-keys)
    */
   public Verifier(
       SourceReader source,
@@ -52,7 +55,8 @@ public final class Verifier {
       DifferenceSink differences,
       VerifyReport report,
       Throttle throttle,
-      Clock clock) {
+      Clock clock,
+      ExtraKeys extraKeys) {
     this.source = source;
     this.config = config;
     this.dest = dest;
@@ -61,6 +65,7 @@ public final class Verifier {
     this.report = report;
     this.throttle = throttle;
     this.clock = clock;
+    this.extraKeys = extraKeys;
   }
 
   /** Runs to the end (or the first stop) and returns the exit code; the report is complete. */
@@ -74,6 +79,9 @@ public final class Verifier {
     try {
       reader.start();
       exit = consume(queue, filter);
+      if (exit == ExitCode.OK && extraKeys != null) {
+        exit = findExtraKeys();
+      }
     } catch (BatchQueue.ProducerFailure failure) {
       exit = sourceFailure(failure.getCause());
     } catch (ServerReadException e) {
@@ -88,6 +96,9 @@ public final class Verifier {
       reader.interrupt();
       reader.join(5_000);
       dest.close();
+      if (extraKeys != null) {
+        extraKeys.close();
+      }
     }
     if (exit == ExitCode.OK) {
       exit = report.verdict();
@@ -137,6 +148,9 @@ public final class Verifier {
           return stopExitCode;
         }
         for (SourceKey k : batch) {
+          if (extraKeys != null) {
+            extraKeys.sourceKey(k);
+          }
           if (!k.state().exists()) {
             report.add(Outcome.SKIPPED_GONE);
             continue;
@@ -161,6 +175,17 @@ public final class Verifier {
     compare(pending);
     drain();
     return stopReason != null ? stopExitCode : ExitCode.OK;
+  }
+
+  private int findExtraKeys() {
+    try {
+      extraKeys.find(dest, differences, report, () -> stopReason != null);
+      return stopReason != null ? stopExitCode : ExitCode.OK;
+    } catch (ServerReadException e) {
+      log.debug("searching for extra keys failed", e);
+      stop(ExitCode.CONNECTION, e.getMessage());
+      return ExitCode.CONNECTION;
+    }
   }
 
   /** Compares keys in runs of one destination db each. */
