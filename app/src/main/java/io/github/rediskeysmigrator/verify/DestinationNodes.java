@@ -64,7 +64,7 @@ public final class DestinationNodes implements AutoCloseable {
           opened.add(conn);
           seed.close();
         }
-        Node node = node(to.address(), conn, config, wallClock);
+        Node node = node(to.address(), conn, config, wallClock, null);
         opened.clear();
         return new DestinationNodes(List.of(node), null, to.dbOrZero());
       }
@@ -85,7 +85,7 @@ public final class DestinationNodes implements AutoCloseable {
         RedisUri uri = to.withAddress(master.getHost(), master.getPort());
         Connection c = RedisConnector.connect(uri, 0, "destination", tls);
         opened.add(c);
-        masters.add(node(uri.address(), c, config, wallClock));
+        masters.add(node(uri.address(), c, config, wallClock, probeKey(map, masters.size())));
       }
       seed.close();
       opened.clear();
@@ -98,15 +98,34 @@ public final class DestinationNodes implements AutoCloseable {
     }
   }
 
+  /** A key name in a slot that master {@code master} of {@code map} owns. */
+  static byte[] probeKey(ClusterSlots map, int master) {
+    for (int i = 0; ; i++) {
+      byte[] key = ("rkm:verify:probe:" + i).getBytes(StandardCharsets.US_ASCII);
+      if (map.owner(ClusterSlots.slot(key)) == master) {
+        return key;
+      }
+    }
+  }
+
+  /**
+   * @param probeKey the key name to ask MEMORY USAGE about, or null for any (a single node)
+   */
   private static Node node(
-      String address, Connection conn, VerifyConfig config, LongSupplier wallClock) {
+      String address,
+      Connection conn,
+      VerifyConfig config,
+      LongSupplier wallClock,
+      byte[] probeKey) {
     ReplyQueue replies = new ReplyQueue(conn);
     ServerInfo info = ServerInfo.query(conn);
     KeyStateReader states =
         new KeyStateReader(
             replies,
             info.supportsExpireTime(),
-            KeyStateReader.answersMemoryUsage(replies),
+            probeKey == null
+                ? KeyStateReader.answersMemoryUsage(replies)
+                : KeyStateReader.answersMemoryUsage(replies, probeKey),
             config.bigKeyBytes(),
             wallClock,
             "destination");

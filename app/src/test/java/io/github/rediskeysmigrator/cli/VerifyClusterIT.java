@@ -1,6 +1,7 @@
 package io.github.rediskeysmigrator.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.LocalCluster;
@@ -67,11 +68,28 @@ class VerifyClusterIT {
     Tool.Result clean = run("verify", "--from", rdb.toString(), "--to", cluster.uri());
     assertEquals(0, clean.exit(), clean::toString);
     assertEquals(keys, field("identical"));
-    // Every key read in chunks, each chunk on the key's own master.
+    // Every key read in chunks, each chunk on the key's own master: sized by MEMORY USAGE there,
+    // so no DUMP at all.
+    cluster
+        .clients()
+        .forEach(
+            j -> {
+              j.configResetStat();
+              j.close();
+            });
     Tool.Result chunked =
         run("verify", "--from", rdb.toString(), "--to", cluster.uri(), "--big-key-threshold", "0");
     assertEquals(0, chunked.exit(), chunked::toString);
     assertEquals(keys, field("identical"));
+    for (Jedis j : cluster.clients()) {
+      try (j) {
+        String stats = j.info("commandstats");
+        assertFalse(stats.contains("cmdstat_dump:"), stats);
+        assertTrue(
+            stats.contains("cmdstat_memory|usage:") || stats.contains("cmdstat_memory:"), stats);
+        assertTrue(stats.contains("cmdstat_getrange:"), stats);
+      }
+    }
     Tool.Result live =
         run("verify", "--from", source.uri(), "--to", cluster.uri(), "--pipeline", "7");
     assertEquals(0, live.exit(), live::toString);
