@@ -253,6 +253,9 @@ final class VerifyCommand implements Callable<Integer> {
         }
         return failBeforeStart(src.label(), to.toString(), ExitCode.CONNECTION, e.getMessage());
       } catch (JedisConnectionException e) {
+        if (sourceConn != null) {
+          sourceConn.close();
+        }
         return failBeforeStart(
             src.label(),
             to.toString(),

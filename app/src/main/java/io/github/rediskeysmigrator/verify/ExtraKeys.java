@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Protocol;
@@ -81,7 +82,8 @@ public final class ExtraKeys {
   }
 
   /**
-   * Scans the destination and books every extra key in {@code report} and {@code differences}.
+   * Scans the destination and books every extra key in {@code report} and {@code differences}; ends
+   * early, after the SCAN page in hand, once {@code stopped} says so.
    *
    * @throws ServerReadException with a message naming the side that failed
    */
@@ -89,7 +91,7 @@ public final class ExtraKeys {
       DestinationNodes dest,
       DifferenceSink differences,
       VerifyReport report,
-      java.util.function.BooleanSupplier stopped)
+      BooleanSupplier stopped)
       throws ServerReadException {
     report.checkingExtraKeys();
     try {
@@ -136,7 +138,7 @@ public final class ExtraKeys {
       List<Integer> sourceDbs,
       DifferenceSink differences,
       VerifyReport report,
-      java.util.function.BooleanSupplier stopped)
+      BooleanSupplier stopped)
       throws ServerReadException {
     KeyRenamer rename = selection.rename();
     // A renamed key's pattern is its source name's: every key is read and matched by that name.
