@@ -3,7 +3,6 @@ package io.github.rediskeysmigrator.cli;
 import io.github.rediskeysmigrator.core.ExistencePolicy;
 import io.github.rediskeysmigrator.core.ExitCode;
 import io.github.rediskeysmigrator.core.GlobPattern;
-import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
@@ -17,8 +16,9 @@ import io.github.rediskeysmigrator.sink.ServerInfo;
 import io.github.rediskeysmigrator.sink.Throttle;
 import io.github.rediskeysmigrator.sink.Tls;
 import io.github.rediskeysmigrator.source.RdbFileSource;
-import io.github.rediskeysmigrator.verify.Difference;
+import io.github.rediskeysmigrator.verify.DestinationNodes;
 import io.github.rediskeysmigrator.verify.DifferenceLog;
+import io.github.rediskeysmigrator.verify.ExtraKeys;
 import io.github.rediskeysmigrator.verify.LiveScanReader;
 import io.github.rediskeysmigrator.verify.RdbFileReader;
 import io.github.rediskeysmigrator.verify.SourceReader;
@@ -59,8 +59,10 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
           + " migration verify exactly what it migrated.",
       "Values are compared by DUMP payload, and where the payloads differ (another server"
           + " version, hash-table order) by a canonical digest of the data. Keys above"
-          + " --big-key-threshold are read in chunks, never whole. Extra keys at the destination"
-          + " are not looked for.",
+          + " --big-key-threshold are read in chunks, never whole. Keys only at the destination"
+          + " are looked for with --extra-keys.",
+      "The destination may be a Redis Cluster (db 0 only): each key is read on the master that"
+          + " owns its slot, one connection per master.",
       "A Redis 8.6 stream's IDMP state (RDB 13) is compared where both sides hold one; a"
           + " destination without it is no difference, counted as idmp_not_compared.",
       "Exit 0: identical; 6: differences found (see --diff-file)."
@@ -169,6 +171,16 @@ final class VerifyCommand implements Callable<Integer> {
   String progress;
 
   @Option(
+      names = "--extra-keys",
+      description =
+          "Also list the destination's keys that the source does not hold (in the same dbs,"
+              + " under --match and --type), after the source's keys are compared: a SCAN of the"
+              + " destination (every master of a cluster), each key looked up at the source with"
+              + " EXISTS, or, for files, among 8-byte fingerprints of their key names. The"
+              + " checkpoint marker of sync is never one. Default: off.")
+  boolean extraKeys;
+
+  @Option(
       names = "--skip-checksum",
       description = "For file sources: do not verify each file's CRC64 first.")
   boolean skipChecksum;
@@ -196,22 +208,26 @@ final class VerifyCommand implements Callable<Integer> {
     Source src;
     VerifyConfig config;
     RedisUri to;
+    boolean explicitDb;
     Long skippedExisting;
     try {
       src = source();
       EnvAddress.Resolved resolved = destination.resolve(ctx.env());
       to = resolved.uri();
-      config = config(resolved.explicitDb() ? to.db() : -1);
+      explicitDb = resolved.explicitDb();
+      config = config(explicitDb ? to.db() : -1);
       if (src.live()) {
         checkNotSameDatabase(src.uri(), liveDbs(src.uri()), to, config);
       }
-      skippedExisting = existingReport == null ? null : readSkippedExisting(existingReport);
+      skippedExisting =
+          existingReport == null ? null : ExistingReport.skippedExisting(existingReport);
     } catch (IllegalArgumentException e) {
       return failBeforeStart("", "", ExitCode.USAGE, e.getMessage());
     }
 
     SourceReader reader;
     Connection sourceConn = null;
+    ExtraKeys extra = null;
     if (src.live()) {
       try {
         sourceConn = RedisConnector.connect(src.uri(), src.uri().dbOrZero(), "source", tls);
@@ -226,9 +242,20 @@ final class VerifyCommand implements Callable<Integer> {
                 ctx.clock(),
                 ctx.sleeper(),
                 src.label());
+        if (extraKeys) {
+          Connection lookups =
+              RedisConnector.connect(src.uri(), src.uri().dbOrZero(), "source", tls);
+          extra = ExtraKeys.ofLive(lookups, liveDbs(src.uri()), config, scanCount, src.label());
+        }
       } catch (ConnectException e) {
+        if (sourceConn != null) {
+          sourceConn.close();
+        }
         return failBeforeStart(src.label(), to.toString(), ExitCode.CONNECTION, e.getMessage());
       } catch (JedisConnectionException e) {
+        if (sourceConn != null) {
+          sourceConn.close();
+        }
         return failBeforeStart(
             src.label(),
             to.toString(),
@@ -238,6 +265,7 @@ final class VerifyCommand implements Callable<Integer> {
     } else {
       try {
         reader = new RdbFileReader(new RdbFileSource(checkedHeaders(src.files())));
+        extra = extraKeys ? ExtraKeys.ofFiles(config, scanCount) : null;
       } catch (BadRdbException e) {
         return failBeforeStart(src.label(), to.toString(), ExitCode.BAD_INPUT, e.getMessage());
       } catch (IOException e) {
@@ -246,25 +274,36 @@ final class VerifyCommand implements Callable<Integer> {
       }
     }
 
-    Connection conn;
-    ServerInfo server;
+    DestinationNodes dest;
     try {
-      conn = RedisConnector.connect(to, to.dbOrZero(), "destination", tls);
-      server = ServerInfo.query(conn);
-    } catch (ConnectException e) {
+      dest = DestinationNodes.open(to, explicitDb, tls, config, ctx.clock()::millis);
+    } catch (ConnectException | IllegalArgumentException | JedisConnectionException e) {
       if (sourceConn != null) {
         sourceConn.close();
       }
-      return failBeforeStart(src.label(), to.toString(), ExitCode.CONNECTION, e.getMessage());
+      if (extra != null) {
+        extra.close();
+      }
+      boolean usage = e instanceof IllegalArgumentException;
+      return failBeforeStart(
+          src.label(),
+          to.toString(),
+          usage ? ExitCode.USAGE : ExitCode.CONNECTION,
+          e instanceof JedisConnectionException
+              ? "destination " + to + ": connection lost (" + e.getMessage() + ")"
+              : e.getMessage());
     }
 
     DifferenceLog diffs;
     try {
       diffs = DifferenceLog.open(config.show(), diffFile);
     } catch (IOException e) {
-      conn.close();
+      dest.close();
       if (sourceConn != null) {
         sourceConn.close();
+      }
+      if (extra != null) {
+        extra.close();
       }
       return failBeforeStart(
           src.label(),
@@ -277,23 +316,8 @@ final class VerifyCommand implements Callable<Integer> {
     // A file source is paced here; a live one paces its own reads.
     Throttle throttle =
         new Throttle(src.live() ? 0 : config.maxRate(), System::nanoTime, ctx.sleeper());
-    Verifier verifier;
-    try {
-      verifier =
-          new Verifier(
-              reader, config, conn, server, to.dbOrZero(), diffs, result, throttle, ctx.clock());
-    } catch (JedisConnectionException e) {
-      try {
-        diffs.close();
-      } catch (IOException closing) {
-        e.addSuppressed(closing);
-      }
-      return failBeforeStart(
-          src.label(),
-          to.toString(),
-          ExitCode.CONNECTION,
-          "destination " + to + ": connection lost (" + e.getMessage() + ")");
-    }
+    Verifier verifier =
+        new Verifier(reader, config, dest, diffs, result, throttle, ctx.clock(), extra);
     boolean showProgress = progress.equals("always") || (progress.equals("auto") && ctx.terminal());
     int exit;
     try (StopOnSignal signals = new StopOnSignal(verifier::requestStop, ctx.out())) {
@@ -314,7 +338,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
       }
       // The summary and report must be out before a signal's hook lets the JVM go.
-      printSummary(result, diffs);
+      VerifySummary.print(ctx, result, diffs);
       writeReport(result);
     }
     return exit;
@@ -401,39 +425,6 @@ final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  private static long readSkippedExisting(Path file) {
-    String json;
-    try {
-      json = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("--existing-report: cannot read " + file + ": " + e, e);
-    }
-    Object count;
-    try {
-      count = JsonText.object(json).get("skipped_existing");
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "--existing-report: " + file + " is not a JSON report: " + e.getMessage(), e);
-    }
-    if (!(count instanceof BigDecimal n) || n.signum() < 0 || !isWholeLong(n)) {
-      throw new IllegalArgumentException(
-          "--existing-report: "
-              + file
-              + " is not a migration report (it has no \"skipped_existing\" count)");
-    }
-    return n.longValueExact();
-  }
-
-  private static boolean isWholeLong(BigDecimal n) {
-    try {
-      n.longValueExact();
-      return true;
-    } catch (ArithmeticException e) {
-      // A fraction, or beyond a long: not a count.
-      return false;
-    }
-  }
-
   private List<RdbHeader> checkedHeaders(List<Path> files) throws BadRdbException {
     List<RdbHeader> headers = new ArrayList<>();
     for (Path file : files) {
@@ -447,30 +438,6 @@ final class VerifyCommand implements Callable<Integer> {
       }
     }
     return headers;
-  }
-
-  private void printSummary(VerifyReport result, DifferenceLog diffs) {
-    if (result.stopReason() != null) {
-      ctx.err().println("error: " + result.stopReason());
-    }
-    ctx.out().print(result.summary());
-    List<Difference> first = diffs.first();
-    long total = result.differences();
-    if (!first.isEmpty()) {
-      ctx.out()
-          .println(
-              first.size() == total
-                  ? "Differences:"
-                  : String.format(
-                      Locale.ROOT, "First %d of %,d differences:", first.size(), total));
-      for (Difference d : first) {
-        ctx.out().println("  " + d.display());
-      }
-    }
-    if (total > 0 && diffs.path() != null) {
-      ctx.out().println("Every differing key is listed in " + diffs.path());
-    }
-    ctx.out().flush();
   }
 
   private int failBeforeStart(String sourceLabel, String destLabel, int code, String message) {

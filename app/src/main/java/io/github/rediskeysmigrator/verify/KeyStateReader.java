@@ -56,8 +56,16 @@ final class KeyStateReader {
 
   /** Whether the server answers MEMORY USAGE (some managed services rename or forbid it). */
   static boolean answersMemoryUsage(ReplyQueue replies) {
+    return answersMemoryUsage(replies, ascii("rkm:verify:probe:no-such-key"));
+  }
+
+  /**
+   * Like {@link #answersMemoryUsage(ReplyQueue)}, asking about {@code probeKey}: on a cluster
+   * master, a key of a slot it owns, or the reply is MOVED whatever the server supports.
+   */
+  static boolean answersMemoryUsage(ReplyQueue replies, byte[] probeKey) {
     try {
-      replies.call(MEMORY, USAGE, ascii("rkm:verify:probe:no-such-key"));
+      replies.call(MEMORY, USAGE, probeKey);
       return true;
     } catch (JedisDataException e) {
       return false;

@@ -1,6 +1,9 @@
 package io.github.rediskeysmigrator.verify;
 
-/** How the comparison of one source key ended; every key read ends in exactly one. */
+/**
+ * How the comparison of one source key ended; every key read ends in exactly one. {@link #EXTRA} is
+ * the one outcome of a destination key instead (--extra-keys), not counted in {@code read}.
+ */
 public enum Outcome {
   /** Same type, value and expiry (within the tolerance). */
   IDENTICAL("identical", "identical"),
@@ -19,7 +22,9 @@ public enum Outcome {
   /** A live source listed the key but it was gone when read: not compared. */
   SKIPPED_GONE("skipped_gone", "skipped (gone)"),
   /** Left out by --db, --match or --type. */
-  FILTERED("filtered", "filtered");
+  FILTERED("filtered", "filtered"),
+  /** A destination key that no source key accounts for (--extra-keys); not a key read. */
+  EXTRA("extra", "extra at destination");
 
   private final String jsonName;
   private final String label;
@@ -45,6 +50,7 @@ public enum Outcome {
         || this == TYPE_DIFFERS
         || this == VALUE_DIFFERS
         || this == TTL_DIFFERS
-        || this == UNVERIFIED;
+        || this == UNVERIFIED
+        || this == EXTRA;
   }
 }

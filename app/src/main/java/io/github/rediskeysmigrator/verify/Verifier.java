@@ -7,41 +7,34 @@ import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.core.ValueDigest;
 import io.github.rediskeysmigrator.rdb.PayloadDigests;
-import io.github.rediskeysmigrator.sink.ServerInfo;
 import io.github.rediskeysmigrator.sink.Throttle;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Runs one verification: the source is read on its own thread into a {@link BatchQueue}; this
  * thread applies the migration's filters and db mapping, reads the destination's state of each
  * batch of keys in two pipelined round trips, and lets the {@link Judge} decide each key's outcome,
- * which lands in the {@link VerifyReport} (and, for differences, the {@link DifferenceSink}). Extra
- * keys at the destination are not looked for: only source keys are walked.
+ * which lands in the {@link VerifyReport} (and, for differences, the {@link DifferenceSink}). With
+ * {@link ExtraKeys}, the destination is searched for keys the source lacks at the end.
  */
 public final class Verifier {
   private static final Logger log = LoggerFactory.getLogger(Verifier.class);
 
   private final SourceReader source;
   private final VerifyConfig config;
-  private final ReplyQueue dest;
-  private final KeyStateReader destStates;
-  private final ChunkedDigester destChunks;
+  private final DestinationNodes dest;
   private final PayloadDigests payloads = new PayloadDigests();
   private final Judge judge;
   private final DifferenceSink differences;
   private final VerifyReport report;
   private final Throttle throttle;
   private final Clock clock;
-  private int currentDb;
+  private final ExtraKeys extraKeys;
 
   /** The batch whose DUMPs are at the destination while the next one is being probed. */
   private InFlight inFlight;
@@ -50,42 +43,29 @@ public final class Verifier {
   private volatile int stopExitCode = ExitCode.OK;
 
   /**
-   * @param dest the destination connection, on db {@code initialDb}
+   * @param dest the destination's connections, closed at the end of {@link #run}
    * @param throttle paces the keys compared (--max-rate); a live source paces its own reading
+   * @param extraKeys searches the destination for keys the source lacks once every source key is
+   *     compared, or null (no --extra-keys)
    */
   public Verifier(
       SourceReader source,
       VerifyConfig config,
-      Connection dest,
-      ServerInfo destInfo,
-      int initialDb,
+      DestinationNodes dest,
       DifferenceSink differences,
       VerifyReport report,
       Throttle throttle,
-      Clock clock) {
+      Clock clock,
+      ExtraKeys extraKeys) {
     this.source = source;
     this.config = config;
-    this.dest = new ReplyQueue(dest);
-    this.destStates =
-        new KeyStateReader(
-            this.dest,
-            destInfo.supportsExpireTime(),
-            KeyStateReader.answersMemoryUsage(this.dest),
-            config.bigKeyBytes(),
-            clock::millis,
-            "destination");
-    this.destChunks =
-        new ChunkedDigester(
-            this.dest,
-            VerifyConfig.Defaults.CHUNK_ELEMENTS,
-            VerifyConfig.Defaults.CHUNK_BYTES,
-            "destination");
+    this.dest = dest;
     this.judge = new Judge(config.ttlToleranceMs());
     this.differences = differences;
     this.report = report;
     this.throttle = throttle;
     this.clock = clock;
-    this.currentDb = initialDb;
+    this.extraKeys = extraKeys;
   }
 
   /** Runs to the end (or the first stop) and returns the exit code; the report is complete. */
@@ -99,6 +79,9 @@ public final class Verifier {
     try {
       reader.start();
       exit = consume(queue, filter);
+      if (exit == ExitCode.OK && extraKeys != null) {
+        exit = findExtraKeys();
+      }
     } catch (BatchQueue.ProducerFailure failure) {
       exit = sourceFailure(failure.getCause());
     } catch (ServerReadException e) {
@@ -113,6 +96,9 @@ public final class Verifier {
       reader.interrupt();
       reader.join(5_000);
       dest.close();
+      if (extraKeys != null) {
+        extraKeys.close();
+      }
     }
     if (exit == ExitCode.OK) {
       exit = report.verdict();
@@ -162,6 +148,9 @@ public final class Verifier {
           return stopExitCode;
         }
         for (SourceKey k : batch) {
+          if (extraKeys != null) {
+            extraKeys.sourceKey(k);
+          }
           if (!k.state().exists()) {
             report.add(Outcome.SKIPPED_GONE);
             continue;
@@ -188,6 +177,17 @@ public final class Verifier {
     return stopReason != null ? stopExitCode : ExitCode.OK;
   }
 
+  private int findExtraKeys() {
+    try {
+      extraKeys.find(dest, differences, report, () -> stopReason != null);
+      return stopReason != null ? stopExitCode : ExitCode.OK;
+    } catch (ServerReadException e) {
+      log.debug("searching for extra keys failed", e);
+      stop(ExitCode.CONNECTION, e.getMessage());
+      return ExitCode.CONNECTION;
+    }
+  }
+
   /** Compares keys in runs of one destination db each. */
   private void compare(List<SourceKey> keys) throws InterruptedException, ServerReadException {
     int i = 0;
@@ -207,7 +207,7 @@ public final class Verifier {
   }
 
   /** One batch of one destination db, with its reads under way at the destination. */
-  private record InFlight(List<SourceKey> keys, int db, KeyStateReader.Batch batch) {}
+  private record InFlight(List<SourceKey> keys, int db, DestinationNodes.Batch batch) {}
 
   /**
    * Sends the probe of {@code keys}, then finishes the batch before it: its DUMPs were sent one
@@ -216,7 +216,7 @@ public final class Verifier {
    */
   private void compareRun(List<SourceKey> keys, int db)
       throws InterruptedException, ServerReadException {
-    if (db != currentDb) {
+    if (db != dest.db()) {
       drain();
       select(db);
     }
@@ -225,11 +225,11 @@ public final class Verifier {
       throttle.acquire();
       names.add(config.selection().rename().rename(k.key()));
     }
-    InFlight current = new InFlight(List.copyOf(keys), db, destStates.probe(names));
+    InFlight current = new InFlight(List.copyOf(keys), db, dest.probe(names));
     InFlight previous = inFlight;
     inFlight = current;
-    List<KeyState> previousStates = previous == null ? null : destStates.states(previous.batch());
-    destStates.requestValues(current.batch());
+    List<KeyState> previousStates = previous == null ? null : dest.states(previous.batch());
+    dest.requestValues(current.batch());
     if (previous != null) {
       judge(previous, previousStates);
     }
@@ -240,7 +240,7 @@ public final class Verifier {
     InFlight last = inFlight;
     inFlight = null;
     if (last != null) {
-      judge(last, destStates.states(last.batch()));
+      judge(last, dest.states(last.batch()));
     }
   }
 
@@ -274,7 +274,7 @@ public final class Verifier {
   private ValueDigest.Result destinationDigest(byte[] key, KeyState s)
       throws Judge.UnverifiableException {
     if (s.payload() == null) {
-      return destChunks.digest(key, s.type());
+      return dest.digest(key, s.type());
     }
     return parse(s.payload(), "destination");
   }
@@ -294,19 +294,7 @@ public final class Verifier {
   }
 
   private void select(int db) throws ServerReadException {
-    Object reply;
-    try {
-      reply =
-          dest.call(
-              Protocol.Command.SELECT, Integer.toString(db).getBytes(StandardCharsets.US_ASCII));
-    } catch (JedisDataException e) {
-      throw new ServerReadException(
-          "the destination refused SELECT " + db + " (" + e.getMessage() + ")", e);
-    }
-    if (!(reply instanceof byte[] b) || !new String(b, StandardCharsets.US_ASCII).equals("OK")) {
-      throw new ServerReadException("unexpected reply to SELECT " + db, null);
-    }
-    currentDb = db;
+    dest.select(db);
   }
 
   private int sourceFailure(Throwable cause) {

@@ -20,6 +20,7 @@ public final class VerifyReport {
   private final AtomicLongArray counts = new AtomicLongArray(Outcome.values().length);
   private final AtomicLong idmpNotCompared = new AtomicLong();
 
+  private volatile boolean extraChecked;
   private volatile long durationMs;
   private volatile long bytesRead;
   private volatile int exitCode = -1;
@@ -53,20 +54,37 @@ public final class VerifyReport {
     return idmpNotCompared.get();
   }
 
+  /** The destination is being searched for extra keys: their count is reported. */
+  void checkingExtraKeys() {
+    extraChecked = true;
+  }
+
+  /** Books one extra key at the destination. */
+  void extra() {
+    counts.incrementAndGet(Outcome.EXTRA.ordinal());
+  }
+
+  /** Whether the destination was searched for extra keys. */
+  public boolean extraChecked() {
+    return extraChecked;
+  }
+
   public long count(Outcome outcome) {
     return counts.get(outcome.ordinal());
   }
 
-  /** Keys read from the source. */
+  /** Keys read from the source (extra keys are the destination's, not read). */
   public long read() {
     long n = 0;
     for (Outcome o : Outcome.values()) {
-      n += count(o);
+      if (o != Outcome.EXTRA) {
+        n += count(o);
+      }
     }
     return n;
   }
 
-  /** Keys that differ, of any kind. */
+  /** Keys that differ, of any kind, extra keys at the destination included. */
   public long differences() {
     long n = 0;
     for (Outcome o : Outcome.values()) {
@@ -94,14 +112,16 @@ public final class VerifyReport {
 
   /**
    * Whether every difference can be a key the migration skipped because it existed: no key is
-   * missing or unverified, and no more keys differ than the migration's report says it skipped.
-   * Which keys those were, the report does not say; so this is "consistent with", not "proven".
+   * missing, unverified or extra, and no more keys differ than the migration's report says it
+   * skipped. Which keys those were, the report does not say; so this is "consistent with", not
+   * "proven".
    */
   public boolean explainedByExisting() {
     return migrationSkippedExisting != null
         && differences() > 0
         && count(Outcome.MISSING) == 0
         && count(Outcome.UNVERIFIED) == 0
+        && count(Outcome.EXTRA) == 0
         && presentDifferences() <= migrationSkippedExisting;
   }
 
@@ -158,7 +178,11 @@ public final class VerifyReport {
     sb.append('\n');
     line(sb, "read", read());
     for (Outcome o : Outcome.values()) {
-      if (o == Outcome.SKIPPED_GONE || o == Outcome.UNVERIFIED) {
+      if (o == Outcome.EXTRA) {
+        if (extraChecked) {
+          line(sb, o.label(), count(o));
+        }
+      } else if (o == Outcome.SKIPPED_GONE || o == Outcome.UNVERIFIED) {
         if (count(o) > 0) {
           line(sb, o.label(), count(o));
         }
@@ -218,7 +242,8 @@ public final class VerifyReport {
     f.put("destination", destination);
     f.put("read", read());
     for (Outcome o : Outcome.values()) {
-      f.put(o.jsonName(), count(o));
+      // null: the destination was not searched for extra keys (no --extra-keys).
+      f.put(o.jsonName(), o == Outcome.EXTRA && !extraChecked ? null : count(o));
     }
     f.put("differences", differences());
     f.put("idmp_not_compared", idmpNotCompared.get());

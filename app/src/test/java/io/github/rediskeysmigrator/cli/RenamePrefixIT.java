@@ -174,6 +174,20 @@ class RenamePrefixIT {
       Tool.Result v = verify(file.toString(), dest.uri(), options);
       assertEquals(0, v.exit(), v::toString);
     }
+    // Each tenant's migration has no extra keys: the other's new names map back to source names
+    // outside --match.
+    for (String[] options : List.of(a, b)) {
+      Tool.Result v =
+          verify(
+              file.toString(),
+              dest.uri(),
+              concat(List.of("--match", "app:*", "--extra-keys"), options));
+      assertEquals(0, v.exit(), v::toString);
+    }
+    // Without --match, the other tenant's keys are keys this source does not hold.
+    Tool.Result merged = verify(file.toString(), dest.uri(), concat(List.of("--extra-keys"), a));
+    assertEquals(6, merged.exit(), merged::toString);
+    assertTrue(merged.out().contains("\"tenant-b:app:who\": extra"), merged::toString);
     // Without the mapping, verify looks for the source names and finds none.
     Tool.Result plain = verify(file.toString(), dest.uri(), "--db", "0");
     assertEquals(6, plain.exit(), plain::toString);
@@ -467,6 +481,19 @@ class RenamePrefixIT {
     try (Jedis owner = cluster.clientFor("a:who".getBytes(StandardCharsets.UTF_8))) {
       assertEquals("tenant a", owner.get("a:who"));
     }
+    // verify reads each key on the master owning the slot of its new name.
+    Tool.Result v =
+        verify(
+            file.toString(),
+            cluster.uri(),
+            "--db",
+            "0",
+            "--rename-prefix",
+            "app:=a:",
+            "--extra-keys");
+    assertEquals(0, v.exit(), v::toString);
+    Tool.Result plain = verify(file.toString(), cluster.uri(), "--db", "0");
+    assertEquals(6, plain.exit(), plain::toString);
   }
 
   @Test
@@ -502,5 +529,14 @@ class RenamePrefixIT {
     assertEquals(1, n(json, "commands_failed"), json::toString);
     String errors = Files.readString(tmp.resolve("e.log"));
     assertTrue(errors.contains("different hash slots ('s:x' and 's:y')"), errors);
+    String[] renames = {"--rename-prefix", "{split}=s:", "--rename-prefix", "app:=tenant-a:"};
+    Tool.Result v =
+        verify(source.uri(), cluster.uri(), concat(List.of("--match", "app:*"), renames));
+    assertEquals(0, v.exit(), v::toString);
+    // The refused MSET's two keys, and only they, are missing.
+    Tool.Result all = verify(source.uri(), cluster.uri(), renames);
+    assertEquals(6, all.exit(), all::toString);
+    assertTrue(all.out().contains("missing              2"), all::toString);
+    assertTrue(all.out().contains("\"{split}x\": missing"), all::toString);
   }
 }

@@ -47,6 +47,41 @@ class VerifyReportTest {
   }
 
   @Test
+  void extraKeysAreDifferencesButNotKeysReadAndNeverExplained() {
+    VerifyReport r = report(5L, Outcome.IDENTICAL, Outcome.VALUE_DIFFERS);
+    r.checkingExtraKeys();
+    r.extra();
+    assertEquals(2, r.read());
+    assertEquals(2, r.differences());
+    assertFalse(r.explainedByExisting());
+    assertEquals(ExitCode.DIFFERENCES, r.verdict());
+    assertTrue(r.summary().contains("extra at destination 1"), r::summary);
+    assertTrue(r.toJson().contains("\"extra\":1"), r::toJson);
+    assertFalse(report(null, Outcome.IDENTICAL).summary().contains("extra"));
+  }
+
+  @Test
+  void fingerprintsFindEveryKeyAddedAndTellDbsApart() {
+    KeyFingerprints f = new KeyFingerprints();
+    for (int i = 0; i < 200_000; i++) {
+      f.add(i % 3, ("key:" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    f.add(0, new byte[0]);
+    java.util.List<byte[]> names = new java.util.ArrayList<>();
+    for (int i = 0; i < 200_000; i++) {
+      names.add(("key:" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    boolean[] inDb1 = f.contains(1, names);
+    for (int i = 0; i < inDb1.length; i++) {
+      assertEquals(i % 3 == 1, inDb1[i], "key:" + i);
+    }
+    assertTrue(f.contains(0, java.util.List.of(new byte[0]))[0]);
+    assertFalse(f.contains(0, java.util.List.of("key:200000".getBytes()))[0]);
+    assertEquals(200_001, f.size());
+    assertEquals(java.util.Set.of(0, 1, 2), f.dbs());
+  }
+
+  @Test
   void sizesAcceptUnits() {
     assertEquals(67108864L, VerifyConfig.parseSize("--x", "67108864"));
     assertEquals(64L << 20, VerifyConfig.parseSize("--x", "64MB"));
