@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,15 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    if ("self".equals(System.getProperty("rkm.jvm"))) {
+      SelfLaunch.followParent();
+    } else if (SelfLaunch.wanted(
+        args, SelfLaunch.jvmArgs(), System.getenv(), System.getProperty("rkm.jvm"))) {
+      Optional<Integer> code = SelfLaunch.run(args);
+      if (code.isPresent()) {
+        System.exit(code.get());
+      }
+    }
     Context ctx =
         new Context(
             System.getenv(),

@@ -59,10 +59,26 @@ public final class JarRun implements AutoCloseable {
     return waitFor(60);
   }
 
-  /** Sends SIGKILL: no chance to flush or save anything. */
+  /**
+   * Sends SIGKILL: no chance to flush or save anything. A JVM the jar started for its own settings
+   * (cli.SelfLaunch) ends by itself when it sees its parent gone; this waits for that too.
+   */
   public void kill() throws InterruptedException {
+    List<ProcessHandle> children = children();
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+    for (ProcessHandle c : children) {
+      try {
+        c.onExit().get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new AssertionError("the jar's child JVM " + c.pid() + " outlived a SIGKILL", e);
+      }
+    }
+  }
+
+  /** The processes the jar started (its child JVM, when it started one for its settings). */
+  public List<ProcessHandle> children() {
+    return process.children().toList();
   }
 
   /** Waits up to {@code seconds} for the exit code; fails the test on a hang. */

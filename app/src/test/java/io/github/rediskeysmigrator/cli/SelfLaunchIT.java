@@ -1,0 +1,110 @@
+package io.github.rediskeysmigrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.rediskeysmigrator.testing.JarRun;
+import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.SampleData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/** A plain {@code java -jar} of a heavy command runs in a JVM with the launcher's settings. */
+class SelfLaunchIT {
+  @RegisterExtension
+  static final RedisServerExtension source =
+      RedisServerExtension.debian("--notify-keyspace-events", "KEA");
+
+  @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
+
+  @TempDir Path tmp;
+
+  private JarRun live(List<String> jvm) {
+    return JarRun.start(
+        tmp,
+        Map.of(),
+        jvm,
+        "scan",
+        "--from",
+        source.uri(),
+        "--to",
+        dest.uri(),
+        "--live",
+        "--report",
+        tmp.resolve("r.json").toString(),
+        "--progress",
+        "never");
+  }
+
+  private static List<String> arguments(ProcessHandle p) {
+    return Arrays.asList(p.info().arguments().orElse(new String[0]));
+  }
+
+  private static void awaitCopy() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try (Jedis d = dest.server().client()) {
+        if (d.dbSize() == 50) {
+          return;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the copy did not arrive");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void theChildHasTheLaunchersSettingsAndSignalsReachIt() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 50);
+    }
+    try (JarRun run = live(List.of())) {
+      awaitCopy();
+      List<ProcessHandle> children = run.children();
+      assertEquals(1, children.size(), run::toString);
+      List<String> args = arguments(children.get(0));
+      assertTrue(args.containsAll(SelfLaunch.SETTINGS), args::toString);
+      // SIGTERM to the jar the user started: the child finishes and reports, with its code.
+      assertEquals(130, run.terminate(), run::toString);
+      children.get(0).onExit().get(10, TimeUnit.SECONDS);
+    }
+    assertTrue(Files.readString(tmp.resolve("r.json")).contains("\"exit_code\":130"));
+  }
+
+  @Test
+  void aKilledParentTakesItsChildAlong() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 50);
+    }
+    try (JarRun run = live(List.of())) {
+      awaitCopy();
+      ProcessHandle child = run.children().get(0);
+      run.kill();
+      child.onExit().get(10, TimeUnit.SECONDS);
+      assertFalse(child.isAlive(), "the child JVM outlived SIGKILL of its parent");
+    }
+  }
+
+  @Test
+  void theUsersHeapChoiceRunsInPlace() throws Exception {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 50);
+    }
+    try (JarRun run = live(List.of("-Xmx256m"))) {
+      awaitCopy();
+      assertEquals(List.of(), run.children(), run::toString);
+      assertEquals(130, run.terminate(), run::toString);
+    }
+  }
+}
