@@ -174,6 +174,23 @@ class RenamePrefixIT {
       Tool.Result v = verify(file.toString(), dest.uri(), options);
       assertEquals(0, v.exit(), v::toString);
     }
+    // Each tenant's migration has no extra keys: the other's new names map back to source names
+    // outside --match.
+    for (String[] options : List.of(a, b)) {
+      Tool.Result v =
+          verify(
+              file.toString(),
+              dest.uri(),
+              concat(List.of("--match", "app:*", "--extra-keys"), options));
+      assertEquals(0, v.exit(), v::toString);
+    }
+    // Without --match, the other tenant's keys are keys this source does not hold.
+    Tool.Result merged = verify(file.toString(), dest.uri(), concat(List.of("--extra-keys"), a));
+    assertEquals(6, merged.exit(), merged::toString);
+    assertTrue(
+        merged.out().matches("(?s).*extra at destination +" + perDb + "\n.*"), merged::toString);
+    assertTrue(merged.out().contains("\"tenant-b:app:"), merged::toString);
+    assertFalse(merged.out().contains("\"tenant-a:app:"), merged::toString);
     // Without the mapping, verify looks for the source names and finds none.
     Tool.Result plain = verify(file.toString(), dest.uri(), "--db", "0");
     assertEquals(6, plain.exit(), plain::toString);
@@ -469,7 +486,14 @@ class RenamePrefixIT {
     }
     // verify reads each key on the master owning the slot of its new name.
     Tool.Result v =
-        verify(file.toString(), cluster.uri(), "--db", "0", "--rename-prefix", "app:=a:");
+        verify(
+            file.toString(),
+            cluster.uri(),
+            "--db",
+            "0",
+            "--rename-prefix",
+            "app:=a:",
+            "--extra-keys");
     assertEquals(0, v.exit(), v::toString);
     Tool.Result plain = verify(file.toString(), cluster.uri(), "--db", "0");
     assertEquals(6, plain.exit(), plain::toString);
