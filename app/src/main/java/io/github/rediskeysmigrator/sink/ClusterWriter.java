@@ -10,9 +10,13 @@ import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteListener;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import redis.clients.jedis.HostAndPort;
 
 /**
  * Writes into a Redis Cluster: each key goes to the master that owns its hash slot, through one
@@ -39,8 +43,7 @@ import java.util.function.Supplier;
 public final class ClusterWriter implements KeyWriter {
   private static final int REDIRECT_ROUNDS = 10;
   // Keyless commands every master must apply.
-  private static final java.util.Set<String> BROADCAST =
-      java.util.Set.of("FLUSHALL", "FLUSHDB", "FUNCTION", "SCRIPT");
+  private static final Set<String> BROADCAST = Set.of("FLUSHALL", "FLUSHDB", "FUNCTION", "SCRIPT");
 
   private final WriteListener listener;
   private final Supplier<ClusterSlots> slotsReader;
@@ -52,29 +55,21 @@ public final class ClusterWriter implements KeyWriter {
   private final List<Object> redirected = new ArrayList<>();
   // The source transaction being collected (from its MULTI), or null.
   private List<CommandEvent> transaction;
+  // Each command of a transaction in flight, to its block.
+  private final Map<CommandEvent, ClusterTransaction> txOf = new IdentityHashMap<>();
+  // A split command's parts, answered in the name of the whole.
+  private final Map<CommandEvent, CommandEvent> parts = new IdentityHashMap<>();
   private final ClusterNodes nodes;
 
   /**
    * @param slotsReader reads the current slot map (CLUSTER SLOTS)
    * @param writerFor opens a pipelined writer to one master, reporting to the given listener
-   */
-  public ClusterWriter(
-      WriteListener listener,
-      Supplier<ClusterSlots> slotsReader,
-      BiFunction<redis.clients.jedis.HostAndPort, WriteListener, PipelinedWriter> writerFor,
-      Sleeper sleeper) {
-    this(listener, slotsReader, writerFor, sleeper, CommandKeys.NONE);
-  }
-
-  /**
-   * A writer that also applies live commands.
-   *
    * @param commandKeys where the keys of each live command are
    */
   public ClusterWriter(
       WriteListener listener,
       Supplier<ClusterSlots> slotsReader,
-      BiFunction<redis.clients.jedis.HostAndPort, WriteListener, PipelinedWriter> writerFor,
+      BiFunction<HostAndPort, WriteListener, PipelinedWriter> writerFor,
       Sleeper sleeper,
       CommandKeys commandKeys) {
     this.order = new CommandOrder(listener);
@@ -101,13 +96,9 @@ public final class ClusterWriter implements KeyWriter {
   }
 
   private static String notInDbZero(String what, int db) {
-    return "a Redis Cluster has db 0 only; this "
-        + what
-        + " is in db "
-        + db
-        + " (fold dbs with --db-map "
-        + db
-        + "=0)";
+    return String.format(
+        "a Redis Cluster has db 0 only; this %s is in db %d (fold dbs with --db-map %d=0)",
+        what, db, db);
   }
 
   @Override
@@ -206,10 +197,6 @@ public final class ClusterWriter implements KeyWriter {
     order.expect(exec, 0);
   }
 
-  // Each command of a transaction in flight, to its block.
-  private final java.util.Map<CommandEvent, ClusterTransaction> txOf =
-      new java.util.IdentityHashMap<>();
-
   private void sendTransaction(ClusterTransaction tx) throws WriteException, InterruptedException {
     PipelinedWriter owner = nodes.owner(tx.slot);
     if (owner == null) {
@@ -253,9 +240,6 @@ public final class ClusterWriter implements KeyWriter {
 
   /** One command of a split (or the command itself), and the source command it stands for. */
   private record Part(CommandEvent part, CommandEvent whole) {}
-
-  // A split command's parts, answered in the name of the whole.
-  private final java.util.Map<CommandEvent, CommandEvent> parts = new java.util.IdentityHashMap<>();
 
   private CommandEvent whole(CommandEvent part) {
     CommandEvent w = parts.remove(part);
