@@ -15,6 +15,7 @@ import io.github.rediskeysmigrator.source.CommandTable;
 import io.github.rediskeysmigrator.source.FileCheckpointer;
 import io.github.rediskeysmigrator.source.PsyncSource;
 import io.github.rediskeysmigrator.source.SyncLag;
+import io.github.rediskeysmigrator.verify.ExtraKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -376,8 +377,7 @@ final class SyncCommand implements Callable<Integer> {
 
   /** The destination key that records each applied batch's offset, per source. */
   static byte[] markerKey(RedisUri from) {
-    return ("redis-keys-migrator:sync-checkpoint:" + from.address())
-        .getBytes(StandardCharsets.UTF_8);
+    return (ExtraKeys.SYNC_MARKER_PREFIX + from.address()).getBytes(StandardCharsets.UTF_8);
   }
 
   /** The offset recorded at the destination by the last committed batch, if any. */
