@@ -6,10 +6,13 @@ import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteListener;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -78,6 +81,9 @@ final class KeyRewrites {
   private final ArrayDeque<FollowUp> followUps = new ArrayDeque<>();
   private boolean sendingFollowUps;
   private int open;
+  // The keys whose rewrite is open, each with how many: all in the writer's current db, which
+  // changes only once everything is drained.
+  private final Map<ByteBuffer, Integer> openKeys = new HashMap<>();
 
   KeyRewrites(
       ServerInfo server,
@@ -102,12 +108,21 @@ final class KeyRewrites {
   }
 
   /**
+   * Whether a rewrite of {@code key} is not booked yet. The key must then wait for it: a second
+   * rewrite would be built under the same temporary key, and a RESTORE would overtake its rename.
+   */
+  boolean isOpen(byte[] key) {
+    return open > 0 && openKeys.containsKey(ByteBuffer.wrap(key));
+  }
+
+  /**
    * Sends the commands that build {@code event}'s value under its temporary key, as the payload is
    * decoded (so a big key streams from its file); the rename follows once their replies are in.
    */
   void rewrite(KeyEvent event) throws WriteException, InterruptedException {
     Rewrite r = new Rewrite(event, TempKeys.forKey(event.key()));
     open++;
+    openKeys.merge(ByteBuffer.wrap(event.key()), 1, Integer::sum);
     RewriteEmitter out = new RewriteEmitter(r, sender);
     try {
       build(r, out);
@@ -235,6 +250,7 @@ final class KeyRewrites {
   private void settle(Rewrite r) {
     r.settled = true;
     open--;
+    openKeys.computeIfPresent(ByteBuffer.wrap(r.event.key()), (k, n) -> n == 1 ? null : n - 1);
   }
 
   /**

@@ -136,6 +136,10 @@ public final class PipelinedWriter implements KeyWriter {
         throw e;
       }
     }
+    if (rewrites.isOpen(event.key())) {
+      // The same key again (in two files, or sent again) follows its open rewrite, in order.
+      drain();
+    }
     throttle.acquire();
     if (!writesInOneCommand(event)) {
       // A big key is always rewritten: one RESTORE would carry its whole payload.

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +109,112 @@ class DestinationVersionIT {
       assertEquals(List.of("bottom", "tenth", "top"), d.zrange("z:inf", 0, -1));
       assertEquals(Double.POSITIVE_INFINITY, d.zscore("z:inf", "top"));
       assertEquals(0.1, d.zscore("z:inf", "tenth"));
+    }
+  }
+
+  /**
+   * The same key in two files read in order ({@code --parallel 1}), rewritten for the older
+   * destination both times: the second copy waits until the first one is renamed into place (both
+   * would be built under one temporary key), so skip keeps the first file's value and counts the
+   * second as existing, and replace ends with the second file's. Before, the second build wiped the
+   * first, and its rename found no temporary key ("ERR no such key", exit 1).
+   */
+  @Test
+  void aKeyInTwoFilesIsRewrittenOnceForSkipAndTwiceInFileOrderForReplace() throws Exception {
+    Path first;
+    Path second;
+    try (Jedis j = redis72.server().client()) {
+      j.rpush("dup", "first-1", "first-2");
+      j.hset("dup:hash", Map.of("from", "first"));
+      j.set("only-first", "1");
+      first = redis72.server().saveTo(tmp.resolve("first.rdb"));
+      j.flushAll();
+      j.rpush("dup", "second");
+      j.hset("dup:hash", Map.of("from", "second"));
+      j.set("only-second", "2");
+      second = redis72.server().saveTo(tmp.resolve("second.rdb"));
+    }
+    for (String policy : List.of("skip", "replace")) {
+      debian.server().flushAll();
+      Path report = tmp.resolve(policy + ".json");
+      Tool.Result r =
+          Tool.run(
+              "rdb",
+              first.toString(),
+              second.toString(),
+              "--parallel",
+              "1",
+              "--to",
+              debian.uri(),
+              "--existing",
+              policy,
+              "--error-log",
+              tmp + "/" + policy + ".log",
+              "--report",
+              report.toString());
+
+      assertEquals(0, r.exit(), policy + ": " + r);
+      String json = Files.readString(report);
+      assertEquals(6, field(json, "read"), json);
+      assertEquals(0, field(json, "errors"), json);
+      try (Jedis d = debian.server().client()) {
+        assertEquals(Set.of("dup", "dup:hash", "only-first", "only-second"), d.keys("*"));
+        if (policy.equals("skip")) {
+          assertEquals(4, field(json, "rewritten"), json);
+          assertEquals(2, field(json, "skipped_existing"), json);
+          assertEquals(List.of("first-1", "first-2"), d.lrange("dup", 0, -1));
+          assertEquals(Map.of("from", "first"), d.hgetAll("dup:hash"));
+        } else {
+          assertEquals(6, field(json, "rewritten"), json);
+          assertEquals(List.of("second"), d.lrange("dup", 0, -1));
+          assertEquals(Map.of("from", "second"), d.hgetAll("dup:hash"));
+        }
+      }
+    }
+  }
+
+  /**
+   * The same key rewritten from the first file and restored from the second ({@code --parallel 1};
+   * the second file the destination's own version wrote): the RESTORE waits for the rename, so skip
+   * keeps the first file's value, as it would if both were restored.
+   */
+  @Test
+  void aKeyRestoredAfterItsRewriteDoesNotOvertakeTheRename() throws Exception {
+    Path first;
+    Path second;
+    try (Jedis j = redis72.server().client()) {
+      j.rpush("dup", "first-1", "first-2");
+      first = redis72.server().saveTo(tmp.resolve("first.rdb"));
+    }
+    try (Jedis j = debian.server().client()) {
+      j.rpush("dup", "second");
+      second = debian.server().saveTo(tmp.resolve("second.rdb"));
+      j.flushAll();
+    }
+    Path report = tmp.resolve("r.json");
+
+    Tool.Result r =
+        Tool.run(
+            "rdb",
+            first.toString(),
+            second.toString(),
+            "--parallel",
+            "1",
+            "--to",
+            debian.uri(),
+            "--error-log",
+            tmp + "/e.log",
+            "--report",
+            report.toString());
+
+    assertEquals(0, r.exit(), r::toString);
+    String json = Files.readString(report);
+    assertEquals(1, field(json, "rewritten"), json);
+    assertEquals(0, field(json, "restored"), json);
+    assertEquals(1, field(json, "skipped_existing"), json);
+    try (Jedis d = debian.server().client()) {
+      assertEquals(Set.of("dup"), d.keys("*"));
+      assertEquals(List.of("first-1", "first-2"), d.lrange("dup", 0, -1));
     }
   }
 
