@@ -10,9 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -80,10 +80,9 @@ final class KeyRewrites {
   private final SlotSender sender;
   private final ArrayDeque<FollowUp> followUps = new ArrayDeque<>();
   private boolean sendingFollowUps;
-  private int open;
-  // The keys whose rewrite is open, each with how many: all in the writer's current db, which
-  // changes only once everything is drained.
-  private final Map<ByteBuffer, Integer> openKeys = new HashMap<>();
+  // The keys whose rewrite is not booked yet, each once (the writer drains before a key that is
+  // here), all in the writer's current db (which changes only once everything is drained).
+  private final Set<ByteBuffer> openKeys = new HashSet<>();
 
   KeyRewrites(
       ServerInfo server,
@@ -104,7 +103,7 @@ final class KeyRewrites {
 
   /** Whether a rewritten key is not booked yet (a live command must not overtake its rename). */
   boolean anyOpen() {
-    return open > 0;
+    return !openKeys.isEmpty();
   }
 
   /**
@@ -112,7 +111,7 @@ final class KeyRewrites {
    * rewrite would be built under the same temporary key, and a RESTORE would overtake its rename.
    */
   boolean isOpen(byte[] key) {
-    return open > 0 && openKeys.containsKey(ByteBuffer.wrap(key));
+    return !openKeys.isEmpty() && openKeys.contains(ByteBuffer.wrap(key));
   }
 
   /**
@@ -121,8 +120,7 @@ final class KeyRewrites {
    */
   void rewrite(KeyEvent event) throws WriteException, InterruptedException {
     Rewrite r = new Rewrite(event, TempKeys.forKey(event.key()));
-    open++;
-    openKeys.merge(ByteBuffer.wrap(event.key()), 1, Integer::sum);
+    openKeys.add(ByteBuffer.wrap(event.key()));
     RewriteEmitter out = new RewriteEmitter(r, sender);
     try {
       build(r, out);
@@ -249,8 +247,7 @@ final class KeyRewrites {
 
   private void settle(Rewrite r) {
     r.settled = true;
-    open--;
-    openKeys.computeIfPresent(ByteBuffer.wrap(r.event.key()), (k, n) -> n == 1 ? null : n - 1);
+    openKeys.remove(ByteBuffer.wrap(r.event.key()));
   }
 
   /**
