@@ -176,7 +176,8 @@ final class MigrationRunner {
                       + server
                       + ") restores payloads of "
                       + server.restorableVersions()
-                      + "; payloads it cannot restore are rewritten as plain commands");
+                      + "; a payload whose value type it reads is restamped with its version and"
+                      + " restored, any other is rewritten as plain commands");
         }
         boolean cluster = ClusterSlots.isCluster(conn);
         if (cluster && opts.writers > 1) {

@@ -12,6 +12,7 @@ package io.github.rediskeysmigrator.core;
  * @param sourceDb the database the key was read from, kept for error messages after mapping
  * @param file the payload of a big key, kept in a temporary file (then {@code payload} is empty),
  *     or null
+ * @param change what the writer changed in the payload for the destination
  */
 public record KeyEvent(
     int db,
@@ -20,10 +21,36 @@ public record KeyEvent(
     long expireAtMs,
     byte[] payload,
     int sourceDb,
-    PayloadFile file)
+    PayloadFile file,
+    PayloadChange change)
     implements SourceEvent {
 
   private static final byte[] IN_FILE = new byte[0];
+
+  /** What the writer changed in a key's payload so that the destination takes it. */
+  public enum PayloadChange {
+    /** Nothing: the payload goes as it was read. */
+    NONE,
+    /** The payload carries the destination's RDB version (and CRC64) instead of its own. */
+    RESTAMPED,
+    /**
+     * The destination cannot hold the stream's non-empty idempotent-producer (IDMP) state: the key
+     * is written without it.
+     */
+    IDMP_LEFT_OUT
+  }
+
+  /** A key as read, its payload in memory or in a file. */
+  public KeyEvent(
+      int db,
+      byte[] key,
+      KeyType type,
+      long expireAtMs,
+      byte[] payload,
+      int sourceDb,
+      PayloadFile file) {
+    this(db, key, type, expireAtMs, payload, sourceDb, file, PayloadChange.NONE);
+  }
 
   /** A key whose payload is in memory (or null for a gone key). */
   public KeyEvent(int db, byte[] key, KeyType type, long expireAtMs, byte[] payload, int sourceDb) {
@@ -70,12 +97,23 @@ public record KeyEvent(
   public KeyEvent inDb(int targetDb) {
     return targetDb == db
         ? this
-        : new KeyEvent(targetDb, key, type, expireAtMs, payload, sourceDb, file);
+        : new KeyEvent(targetDb, key, type, expireAtMs, payload, sourceDb, file, change);
   }
 
   /** The same key under another name (renamed for the destination). */
   public KeyEvent withKey(byte[] newKey) {
-    return new KeyEvent(db, newKey, type, expireAtMs, payload, sourceDb, file);
+    return new KeyEvent(db, newKey, type, expireAtMs, payload, sourceDb, file, change);
+  }
+
+  /** The same key with {@code newPayload}, changed for the destination as {@code how} says. */
+  public KeyEvent withPayload(byte[] newPayload, PayloadChange how) {
+    return new KeyEvent(db, key, type, expireAtMs, newPayload, sourceDb, file, how);
+  }
+
+  /** The same key, marked as written without its stream's non-empty IDMP state. */
+  public KeyEvent withoutIdmp() {
+    return new KeyEvent(
+        db, key, type, expireAtMs, payload, sourceDb, file, PayloadChange.IDMP_LEFT_OUT);
   }
 
   @Override

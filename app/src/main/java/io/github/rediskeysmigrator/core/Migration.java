@@ -15,13 +15,10 @@ import org.slf4j.LoggerFactory;
 public final class Migration {
   private static final Logger log = LoggerFactory.getLogger(Migration.class);
 
-  /** RDB 13's stream type with idempotent-producer (IDMP) state (Redis 8.6). */
-  private static final int STREAM_WITH_IDMP = 26;
-
-  /** What a stream of type 26 loses when rewritten as plain commands. */
+  /** What a stream of type 26 loses when written for a destination older than Redis 8.6. */
   static final String IDMP_LEFT_OUT =
-      "was written without its IDMP state (Redis 8.6's idempotent-producer ids and settings):"
-          + " rewritten as plain commands (XADD, XGROUP, XCLAIM, XSETID), which cannot carry it";
+      "was written without its IDMP state (Redis 8.6's idempotent-producer ids and settings),"
+          + " which the destination cannot hold";
 
   private final KeySource source;
   private final MigrationConfig config;
@@ -414,8 +411,14 @@ public final class Migration {
     public void written(KeyEvent event) {
       event.release();
       report.written.incrementAndGet();
-      if (!config.dryRun()) {
+      if (config.dryRun()) {
+        return;
+      }
+      if (event.change() == KeyEvent.PayloadChange.NONE) {
         report.restored.incrementAndGet();
+      } else {
+        report.restamped.incrementAndGet();
+        noteIdmp(event);
       }
     }
 
@@ -427,18 +430,24 @@ public final class Migration {
 
     @Override
     public void rewritten(KeyEvent event) {
-      if (event.payloadRdbType() == STREAM_WITH_IDMP) {
-        report.idmpLeftOut.incrementAndGet();
-        errorSink.keyNote(event, IDMP_LEFT_OUT);
-        log.warn(
-            "note: stream '{}' (db {}) {}",
-            KeyNames.printable(event.key()),
-            event.sourceDb(),
-            IDMP_LEFT_OUT);
-      }
+      noteIdmp(event);
       event.release();
       report.written.incrementAndGet();
       report.rewritten.incrementAndGet();
+    }
+
+    /** A stream written without its non-empty IDMP state is noted and counted, never silent. */
+    private void noteIdmp(KeyEvent event) {
+      if (event.change() != KeyEvent.PayloadChange.IDMP_LEFT_OUT) {
+        return;
+      }
+      report.idmpLeftOut.incrementAndGet();
+      errorSink.keyNote(event, IDMP_LEFT_OUT);
+      log.warn(
+          "note: stream '{}' (db {}) {}",
+          KeyNames.printable(event.key()),
+          event.sourceDb(),
+          IDMP_LEFT_OUT);
     }
 
     @Override

@@ -19,6 +19,7 @@ public final class MigrationReport {
   final AtomicLong read = new AtomicLong();
   final AtomicLong written = new AtomicLong();
   final AtomicLong restored = new AtomicLong();
+  final AtomicLong restamped = new AtomicLong();
   final AtomicLong rewritten = new AtomicLong();
   final AtomicLong idmpLeftOut = new AtomicLong();
   final AtomicLong skippedExisting = new AtomicLong();
@@ -60,9 +61,17 @@ public final class MigrationReport {
     return written.get();
   }
 
-  /** Keys written with RESTORE (part of {@link #written}). */
+  /** Keys written with RESTORE of the payload as read (part of {@link #written}). */
   public long restored() {
     return restored.get();
+  }
+
+  /**
+   * Keys written with RESTORE of their payload restamped with the destination's RDB version, whose
+   * own version it refuses but whose value type it reads (part of {@link #written}).
+   */
+  public long restamped() {
+    return restamped.get();
   }
 
   /**
@@ -74,8 +83,9 @@ public final class MigrationReport {
   }
 
   /**
-   * Streams of RDB 13 rewritten without their idempotent-producer (IDMP) state, which the
-   * destination cannot hold (part of {@link #rewritten}); each has a NOTE in the error log.
+   * Streams of RDB 13 written without their non-empty idempotent-producer (IDMP) state, which the
+   * destination cannot hold (part of {@link #restamped} or {@link #rewritten}); each has a NOTE in
+   * the error log.
    */
   public long idmpLeftOut() {
     return idmpLeftOut.get();
@@ -252,6 +262,9 @@ public final class MigrationReport {
     line(sb, dryRun ? "would write" : "written", written.get());
     if (!dryRun) {
       line(sb, "  restored", restored.get());
+      if (restamped.get() > 0) {
+        line(sb, "  restamped", restamped.get());
+      }
       line(sb, "  rewritten", rewritten.get());
       if (idmpLeftOut.get() > 0) {
         line(sb, "    without IDMP", idmpLeftOut.get());
@@ -325,6 +338,7 @@ public final class MigrationReport {
     f.put("read", read.get());
     f.put("written", written.get());
     f.put("restored", restored.get());
+    f.put("restamped", restamped.get());
     f.put("rewritten", rewritten.get());
     f.put("idmp_left_out", idmpLeftOut.get());
     f.put("skipped_existing", skippedExisting.get());

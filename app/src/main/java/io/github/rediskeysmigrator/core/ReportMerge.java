@@ -63,6 +63,7 @@ public final class ReportMerge {
     m.put("read", r -> r.read);
     m.put("written", r -> r.written);
     m.put("restored", r -> r.restored);
+    m.put("restamped", r -> r.restamped);
     m.put("rewritten", r -> r.rewritten);
     m.put("idmp_left_out", r -> r.idmpLeftOut);
     m.put("skipped_existing", r -> r.skippedExisting);

@@ -115,7 +115,7 @@ public final class KeyInventory implements KeySink {
         db.expired++;
       }
     }
-    if (key.payloadRdbType() == STREAM_WITH_IDMP) {
+    if (key.payloadRdbType() == STREAM_WITH_IDMP && remembersIds(key)) {
       idmpStreams++;
     }
     if (key.type() == KeyType.MODULE) {
@@ -153,8 +153,24 @@ public final class KeyInventory implements KeySink {
   }
 
   /**
-   * Streams with idempotent-producer (IDMP) state (RDB 13's type 26, Redis 8.6): only a destination
-   * that takes RDB 13 keeps that state; any other gets them without it.
+   * Whether a type 26 stream's IDMP state remembers idempotent ids (an empty state loses nothing
+   * anywhere). A big key's payload, kept in a file, and a state that cannot be read count as
+   * remembering some.
+   */
+  private static boolean remembersIds(KeyEvent key) {
+    if (key.file() != null) {
+      return true;
+    }
+    try {
+      return !PayloadDecoder.idmpOf(key.payload()).producers().isEmpty();
+    } catch (PayloadDecoder.DecodeException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Streams with a non-empty idempotent-producer (IDMP) state (RDB 13's type 26, Redis 8.6): only a
+   * destination that takes RDB 13 keeps that state; any other gets them without it.
    */
   public long idmpStreams() {
     return idmpStreams;

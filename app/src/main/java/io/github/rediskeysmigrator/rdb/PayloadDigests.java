@@ -70,6 +70,23 @@ public final class PayloadDigests {
       }
     }
     ValueDigest digest = new ValueDigest(type);
+    if (valkeyHash2(payload)) {
+      // Replicator reads no Valkey 9 type 22 (a hash with field TTLs, encoded unlike Redis' 22):
+      // our decoder walks it; field TTLs are compared apart from the value, as for Redis'.
+      try {
+        PayloadDecoder.decode(
+            payload,
+            new PayloadDecoder.IgnoringHandler() {
+              @Override
+              public void hashField(byte[] field, byte[] value, long expireAtMs) {
+                digest.hashField(field, value);
+              }
+            });
+      } catch (PayloadDecoder.DecodeException e) {
+        throw new UnreadablePayloadException(e.getMessage(), e);
+      }
+      return digest.finish();
+    }
     if (type == KeyType.MODULE) {
       // Module values are opaque without the module: their serialized body is all there is.
       digest.stringBytes(payload, 1, payload.length - 1 - FOOTER);
@@ -85,6 +102,14 @@ public final class PayloadDigests {
           "cannot parse the DUMP payload: " + (e.getMessage() == null ? e : e.getMessage()), e);
     }
     return digest.finish();
+  }
+
+  /** Whether {@code payload} is Valkey 9's hash with field TTLs (type 22 of RDB 80). */
+  private static boolean valkeyHash2(byte[] payload) {
+    int version =
+        (payload[payload.length - FOOTER] & 0xff)
+            | (payload[payload.length - FOOTER + 1] & 0xff) << 8;
+    return (payload[0] & 0xff) == 22 && version >= RdbHeader.VALKEY_9;
   }
 
   @SuppressWarnings("unchecked")

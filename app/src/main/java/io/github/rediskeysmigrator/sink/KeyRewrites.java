@@ -47,6 +47,9 @@ final class KeyRewrites {
     /** Whether a command met LOADING or BUSY: the key is rewritten again after a pause. */
     boolean retry;
 
+    /** Whether the stream's non-empty IDMP state was left out of the commands. */
+    boolean idmpLeftOut;
+
     /** Whether RENAMENX found the key at the destination. */
     boolean existed;
 
@@ -142,6 +145,7 @@ final class KeyRewrites {
         listener.expired(event);
         return;
       }
+      r.idmpLeftOut = outcome == RewriteCommands.Outcome.WRITTEN_WITHOUT_IDMP;
       out.finish();
       return;
     } catch (PayloadDecoder.DecodeException e) {
@@ -281,7 +285,7 @@ final class KeyRewrites {
     if (Replies.isOk(reply) || (reply instanceof Long l && l == 1)) {
       settle(r);
       resend.forget(r.event);
-      listener.rewritten(r.event);
+      listener.rewritten(r.idmpLeftOut ? r.event.withoutIdmp() : r.event);
       return;
     }
     if (reply instanceof Long l && l == 0) {

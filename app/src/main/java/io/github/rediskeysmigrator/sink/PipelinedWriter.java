@@ -8,6 +8,8 @@ import io.github.rediskeysmigrator.core.KeyWriter;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.rdb.PayloadDecoder;
+import io.github.rediskeysmigrator.rdb.PayloadStamps;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -141,12 +143,13 @@ public final class PipelinedWriter implements KeyWriter {
       drain();
     }
     throttle.acquire();
-    if (!writesInOneCommand(event)) {
+    KeyEvent restorable = restorable(event);
+    if (restorable == null) {
       // A big key is always rewritten: one RESTORE would carry its whole payload.
       rewrites.rewrite(event);
       return;
     }
-    sendRestore(event);
+    sendRestore(restorable);
   }
 
   /** Puts {@code event}'s RESTORE into the pipeline being built. */
@@ -172,19 +175,53 @@ public final class PipelinedWriter implements KeyWriter {
    * without ASKING, and is redirected again if need be.
    */
   public boolean writeAsking(KeyEvent event) throws WriteException, InterruptedException {
-    if (event.db() != dest.db() || !writesInOneCommand(event)) {
+    KeyEvent restorable = event.db() == dest.db() ? restorable(event) : null;
+    if (restorable == null) {
       return false;
     }
     rewrites.sendFollowUps();
     // The key was paced by --max-rate when first sent.
     sendSlot(new ControlCommand("ASKING"), ASKING);
-    sendRestore(event);
+    sendRestore(restorable);
     return true;
   }
 
   /** Whether {@code event} is written by one RESTORE (not rewritten as several commands). */
   public boolean writesInOneCommand(KeyEvent event) {
-    return event.file() == null && server.restores(event.payloadRdbVersion());
+    return event.file() == null
+        && (server.restores(event.payloadRdbVersion())
+            || PayloadStamps.restorable(
+                server.maxRdbVersion(), event.payloadRdbType(), event.payloadRdbVersion()));
+  }
+
+  /**
+   * {@code event} as one RESTORE writes it: as read when the destination restores its payload's RDB
+   * version, else restamped with the destination's version when it reads the value's type ({@link
+   * PayloadStamps}); null when the key must be rewritten as plain commands (a big key, a type the
+   * destination does not read, a payload too corrupt to convert).
+   */
+  private KeyEvent restorable(KeyEvent event) {
+    if (event.file() != null) {
+      return null;
+    }
+    if (server.restores(event.payloadRdbVersion())) {
+      return event;
+    }
+    PayloadStamps.Stamped stamped;
+    try {
+      stamped = PayloadStamps.forServer(event.payload(), server.maxRdbVersion());
+    } catch (PayloadDecoder.DecodeException e) {
+      // The rewrite decodes the payload again and books the key with the reason.
+      return null;
+    }
+    if (stamped == null) {
+      return null;
+    }
+    return event.withPayload(
+        stamped.payload(),
+        stamped.idmpLeftOut()
+            ? KeyEvent.PayloadChange.IDMP_LEFT_OUT
+            : KeyEvent.PayloadChange.RESTAMPED);
   }
 
   /**

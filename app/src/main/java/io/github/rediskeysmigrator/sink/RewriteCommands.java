@@ -72,7 +72,12 @@ final class RewriteCommands {
     /** Every command went to the sink. */
     WRITTEN,
     /** A hash whose every field had expired: only the DEL went to the sink. */
-    ALL_EXPIRED
+    ALL_EXPIRED,
+    /**
+     * Every command went to the sink; the stream's non-empty IDMP state (Redis 8.6), which no
+     * command can carry, was left out.
+     */
+    WRITTEN_WITHOUT_IDMP
   }
 
   /**
@@ -104,7 +109,7 @@ final class RewriteCommands {
     if (event.hasExpiry()) {
       b.add(Expect.ONE, ascii("PEXPIREAT"), tmp, ascii(event.expireAtMs()));
     }
-    return Outcome.WRITTEN;
+    return b.idmpLeftOut ? Outcome.WRITTEN_WITHOUT_IDMP : Outcome.WRITTEN;
   }
 
   /** Collects the elements of one value into chunked commands. */
@@ -122,6 +127,7 @@ final class RewriteCommands {
     private long chunkBytes;
     private final TreeMap<Long, List<byte[]>> fieldsByExpiry = new TreeMap<>();
     boolean expiredFields;
+    boolean idmpLeftOut;
 
     Builder(byte[] tmp, ServerInfo server, long nowMs, Sink out) {
       this.out = out;
@@ -253,6 +259,7 @@ final class RewriteCommands {
       if (!server.supportsStreams()) {
         throw new DecodeException("the destination (" + server + ") has no streams");
       }
+      idmpLeftOut = s.idmp() != null && !s.idmp().producers().isEmpty();
       // Pending entries whose message was deleted still need the message while XCLAIM recreates
       // them: such ids get a placeholder entry, deleted again once claimed.
       TreeMap<StreamId, List<byte[]>> all = new TreeMap<>();

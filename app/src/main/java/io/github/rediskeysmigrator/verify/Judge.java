@@ -113,12 +113,14 @@ public final class Judge {
       return new Verdict(Outcome.TTL_DIFFERS, ttlDiff);
     }
     if (src.payload() != null && PayloadDecoder.hasIdmp(src.payload())) {
-      if (dst.payload() == null) {
-        // Above the big-key threshold: read in chunks (XRANGE, XPENDING), which show no IDMP state.
-        return new Verdict(Outcome.IDENTICAL, IDMP_NOT_READ, true);
-      }
-      if (!PayloadDecoder.hasIdmp(dst.payload())) {
-        return new Verdict(Outcome.IDENTICAL, IDMP_NOT_COMPARED, true);
+      if (dst.payload() == null || !PayloadDecoder.hasIdmp(dst.payload())) {
+        // Above the big-key threshold the stream is read in chunks (XRANGE, XPENDING), which show
+        // no IDMP state; an older destination holds none.
+        if (!holdsIdmpIds(src.payload())) {
+          return new Verdict(Outcome.IDENTICAL, "");
+        }
+        return new Verdict(
+            Outcome.IDENTICAL, dst.payload() == null ? IDMP_NOT_READ : IDMP_NOT_COMPARED, true);
       }
       try {
         String idmpDiff = idmpDifference(src.payload(), dst.payload());
@@ -130,6 +132,19 @@ public final class Judge {
       }
     }
     return new Verdict(Outcome.IDENTICAL, "");
+  }
+
+  /**
+   * Whether a type 26 stream remembers idempotent ids: one whose IDMP state is empty loses nothing
+   * at a destination without IDMP, so it is compared as any stream. A state that cannot be read
+   * counts as held (the stream is then compared without it, and said so).
+   */
+  private static boolean holdsIdmpIds(byte[] payload) {
+    try {
+      return !PayloadDecoder.idmpOf(payload).producers().isEmpty();
+    } catch (PayloadDecoder.DecodeException e) {
+      return true;
+    }
   }
 
   /** The details of a big stream, read in chunks, compared without its IDMP state. */

@@ -354,7 +354,7 @@ class ScanCommandIT {
   }
 
   @Test
-  void newerSourceIntoOlderDestinationIsRewrittenAsPlainCommands() {
+  void newerSourceIntoOlderDestinationIsRestampedOrRewritten() {
     try (Jedis s = redis72.server().client()) {
       SampleData.fillAllTypes(s, "");
     }
@@ -362,8 +362,11 @@ class ScanCommandIT {
 
     assertEquals(0, r.exit(), r::toString);
     assertTrue(r.err().contains("RDB version 11"), r.err());
+    // 7.0 reads every type of 7.2 but the set listpack (set:small) and the third stream encoding
+    // (two streams): those are rewritten, the rest restamped with RDB 10 and restored.
+    assertTrue(r.out().matches("(?s).*rewritten\\s+3\n.*"), r.out());
     assertTrue(
-        r.out().matches("(?s).*rewritten\\s+" + SampleData.ALL_TYPES_KEYS + "\n.*"), r.out());
+        r.out().matches("(?s).*restamped\\s+" + (SampleData.ALL_TYPES_KEYS - 3) + "\n.*"), r.out());
     try (Jedis s = redis72.server().client();
         Jedis d = dest.server().client()) {
       DatasetAssert.assertSameContent(s, d, 0);

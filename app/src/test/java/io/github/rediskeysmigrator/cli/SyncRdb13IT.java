@@ -59,7 +59,8 @@ class SyncRdb13IT {
     }
     String json = Files.readString(report);
     assertTrue(json.contains("\"read\":1,"), json);
-    assertTrue(json.contains("\"rewritten\":1,"), json);
+    // Redis 7.4 reads the stream as type 21: restamped, its IDMP state left out.
+    assertTrue(json.contains("\"restamped\":1,"), json);
     assertTrue(json.contains("\"idmp_left_out\":1,"), json);
     List<String> notes = Files.readAllLines(errors);
     assertEquals(1, notes.size(), notes::toString);

@@ -179,17 +179,61 @@ public final class DatasetAssert {
     Set<String> got = keys(actual);
     assertEquals(printable(want), printable(got), "key sets");
     for (String hex : want) {
-      byte[] key = HexFormat.of().parseHex(hex);
-      String name = printable(List.of(hex)).toString();
-      String type = expected.type(key);
-      assertEquals(type, actual.type(key), "type of " + name);
-      assertEquals(content(expected, key, type), content(actual, key, type), "value of " + name);
-      long we = absoluteExpiry(expected, key);
-      long ga = absoluteExpiry(actual, key);
-      if (we < 0 || ga < 0 || Math.abs(we - ga) > ttlToleranceMs) {
-        assertEquals(we, ga, "expiry of " + name);
+      assertSameKey(expected, actual, HexFormat.of().parseHex(hex), ttlToleranceMs);
+    }
+  }
+
+  /**
+   * Asserts that {@code key} has the same type, value (read with commands, as in {@link
+   * #assertSameContent}) and expiry (within {@code ttlToleranceMs}) on both servers, and for a hash
+   * the same field expiry times where both servers have hash field TTLs.
+   */
+  public static void assertSameKey(Jedis expected, Jedis actual, byte[] key, long ttlToleranceMs) {
+    String name = printable(List.of(HexFormat.of().formatHex(key))).toString();
+    String type = expected.type(key);
+    assertEquals(type, actual.type(key), "type of " + name);
+    assertEquals(content(expected, key, type), content(actual, key, type), "value of " + name);
+    long we = absoluteExpiry(expected, key);
+    long ga = absoluteExpiry(actual, key);
+    if (we < 0 || ga < 0 || Math.abs(we - ga) > ttlToleranceMs) {
+      assertEquals(we, ga, "expiry of " + name);
+    }
+    if (type.equals("hash")) {
+      java.util.Map<String, Long> wf = fieldExpiries(expected, key);
+      java.util.Map<String, Long> gf = fieldExpiries(actual, key);
+      if (wf != null && gf != null) {
+        assertEquals(wf, gf, "field expiries of " + name);
       }
     }
+  }
+
+  /**
+   * Each field's absolute expiry (HPEXPIRETIME; -1 without one), or null on a server without hash
+   * field TTLs.
+   */
+  public static java.util.Map<String, Long> fieldExpiries(Jedis j, byte[] key) {
+    List<byte[]> fields = new ArrayList<>(j.hkeys(key));
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    if (fields.isEmpty()) {
+      return out;
+    }
+    byte[][] args = new byte[3 + fields.size()][];
+    args[0] = key;
+    args[1] = bytes("FIELDS");
+    args[2] = bytes(String.valueOf(fields.size()));
+    for (int i = 0; i < fields.size(); i++) {
+      args[3 + i] = fields.get(i);
+    }
+    List<?> times;
+    try {
+      times = (List<?>) j.sendCommand(() -> bytes("HPEXPIRETIME"), args);
+    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+      return null;
+    }
+    for (int i = 0; i < fields.size(); i++) {
+      out.put(hex(fields.get(i)), (Long) times.get(i));
+    }
+    return out;
   }
 
   private static Object content(Jedis j, byte[] key, String type) {

@@ -26,12 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
- * The generated fixtures migrated into destinations older than the server that wrote them (Redis
- * 7.0.15 and 6.2.11, and Valkey 8.0.1 for Redis 7.4's RDB 12): every key is rewritten as plain
- * commands (no RESTORE), and the destination's content must equal the fixture's expected.json as
- * far as the older server can hold it. Keys with hash field TTLs (Redis 7.4+) land in the error log
- * with the reason; function libraries are loaded from their code on 7.0 and are errors on 6.2,
- * which has no functions.
+ * The generated fixtures migrated into destinations that cannot restore their payloads as they are:
+ * servers older than the one that wrote them (Redis 7.0.15 and 6.2.11, Valkey 8.0.1 for RDB 12 and
+ * 13), and across the Redis/Valkey split (Redis 7.4's and 8.6's fixtures into Valkey 9.1, which
+ * refuses RDB 12 to 79; Valkey 9.1's into Redis 8.6 and 7.4). Each key is restamped (its payload
+ * given the destination's RDB version, where the destination reads its value type) or rewritten as
+ * plain commands, and the destination's content must equal the fixture's expected.json as far as
+ * the destination can hold it. Keys with hash field TTLs land in the error log with the reason
+ * where the destination has none (before Redis 7.4 and Valkey 9); function libraries are loaded
+ * from their code on 7.0 and are errors on 6.2, which has no functions.
  */
 class CrossVersionIT {
   private static final String REDIS_62 = Destinations.REDIS_62;
@@ -54,19 +57,32 @@ class CrossVersionIT {
   Stream<DynamicTest> newerFixturesIntoOlderDestinations() {
     List<DynamicTest> tests = new ArrayList<>();
     for (CorpusFile f : Corpus.generatedFiles()) {
-      for (String dest : List.of(Destinations.REDIS_70, REDIS_62, Destinations.VALKEY_80)) {
-        int destRdb =
-            switch (dest) {
-              case REDIS_62 -> 9;
-              case Destinations.REDIS_70 -> 10;
-              default -> 11;
-            };
-        if (f.rdbVersion() > destRdb) {
-          tests.add(DynamicTest.dynamicTest(f.fixture() + " into " + dest, () -> run(f, dest)));
-        }
+      for (String dest : destinationsFor(f)) {
+        tests.add(DynamicTest.dynamicTest(f.fixture() + " into " + dest, () -> run(f, dest)));
       }
     }
     return tests.stream();
+  }
+
+  /** The destinations that cannot restore the payloads of {@code f} as they are. */
+  private static List<String> destinationsFor(CorpusFile f) {
+    List<String> out = new ArrayList<>();
+    if (f.fixture().startsWith("valkey-9.")) {
+      // VALKEY080: its payloads say RDB 11, its hashes with field TTLs have a type of their own.
+      out.addAll(List.of(Destinations.REDIS_86, Destinations.REDIS_74, Destinations.REDIS_70));
+      return out;
+    }
+    int v = f.rdbVersion();
+    for (String dest : List.of(Destinations.REDIS_70, REDIS_62, Destinations.VALKEY_80)) {
+      if (v > Destinations.restoresUpTo(dest)) {
+        out.add(dest);
+      }
+    }
+    if (v >= 12) {
+      // Valkey 9 refuses Redis' RDB 12 to 79, which it leaves to Redis.
+      out.add(Destinations.VALKEY_91);
+    }
+    return out;
   }
 
   private static void run(CorpusFile f, String destName) throws IOException, InterruptedException {
@@ -105,15 +121,30 @@ class CrossVersionIT {
             + count(report, "filtered")
             + errors,
         json);
-    assertEquals(written, count(report, "rewritten"), json);
-    assertEquals(0, count(report, "restored"), json);
+    assertEquals(
+        written,
+        count(report, "restored") + count(report, "restamped") + count(report, "rewritten"),
+        json);
+    if (f.rdbVersion() > Destinations.restoresUpTo(destName)) {
+      // Nothing goes as it was read; most of it goes restamped rather than rewritten.
+      assertEquals(0, count(report, "restored"), json);
+      assertTrue(count(report, "restamped") > count(report, "rewritten"), json);
+    }
 
     Map<String, Object> expected = ExpectedContent.read(f.expected());
-    Set<String> withFieldTtl = ExpectedContent.keysWithFieldExpiry(expected);
+    Set<String> withFieldTtl =
+        Destinations.holdsFieldTtls(destName)
+            ? Set.of()
+            : ExpectedContent.keysWithFieldExpiry(expected);
     List<String> lines = Files.readAllLines(errorLog, StandardCharsets.UTF_8);
     List<String> keyLines = new ArrayList<>();
+    long notes = 0;
     for (String line : lines) {
-      if (line.contains("function library")) {
+      if (line.matches("^\\S+ NOTE db=.*")) {
+        // A stream written without its non-empty IDMP state: noted, counted, not an error.
+        assertTrue(line.contains("IDMP state"), line);
+        notes++;
+      } else if (line.contains("function library")) {
         assertEquals(REDIS_62, destName, line);
         assertTrue(line.contains("has no functions"), line);
       } else {
@@ -123,6 +154,7 @@ class CrossVersionIT {
       }
     }
     assertEquals(errors, keyLines.size(), lines::toString);
+    assertEquals(count(report, "idmp_left_out"), notes, lines::toString);
     assertTrue(keyLines.size() <= withFieldTtl.size(), lines::toString);
     for (String id : withFieldTtl) {
       String key = id.substring(id.indexOf(" key=") + 5);

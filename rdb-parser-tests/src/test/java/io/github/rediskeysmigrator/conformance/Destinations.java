@@ -15,25 +15,53 @@ final class Destinations implements AutoCloseable {
   static final String REDIS_70 = "redis-7.0.15";
   static final String REDIS_72 = "redis-7.2.6";
   static final String REDIS_74 = "redis-7.4.1";
+  static final String REDIS_86 = "redis-8.6.3";
   static final String VALKEY_80 = "valkey-8.0.1";
+  static final String VALKEY_91 = "valkey-9.1.2";
 
   private final Map<String, RedisServer> servers = new LinkedHashMap<>();
 
   /**
-   * The server a file migrates into: the oldest one that takes its RDB version (Debian's 7.0.15 for
-   * RDB 10 and older, 7.2.6 for 11, 7.4.1 for 12), valkey-8.0.1 for Valkey's fixture. RDB 13 files
-   * (Redis 8.6; no such server here) go to 7.4.1 too, rewritten. Files the tool must refuse at the
-   * header (not an RDB, an unknown version) name 7.4.1; the tool should not even connect.
+   * The server a file migrates into: one that holds everything the file has. A generated fixture
+   * goes into a server of its own line (Valkey 8's into valkey-8.0.1, Valkey 9's into valkey-9.1.2,
+   * Redis 8.6's into redis-8.6.3); any other file into the oldest Redis that takes its RDB version
+   * (Debian's 7.0.15 for RDB 10 and older, 7.2.6 for 11, 7.4.1 for 12). The public RDB 13 files go
+   * to 7.4.1, which is what redis/librdb's reading of them describes (their streams then lose only
+   * their IDMP state). Files the tool must refuse at the header (not an RDB, an unknown version)
+   * name 7.4.1; the tool should not even connect.
    */
   static String serverFor(CorpusFile f) {
-    if (f.fixture() != null && f.fixture().startsWith("valkey-")) {
-      return VALKEY_80;
+    String fixture = f.fixture();
+    if (fixture != null && fixture.startsWith("valkey-")) {
+      return fixture.startsWith("valkey-8.") ? VALKEY_80 : VALKEY_91;
     }
     int v = f.rdbVersion();
     if (v >= 1 && v <= 10) {
       return REDIS_70;
     }
+    if (fixture != null && v == 13) {
+      return REDIS_86;
+    }
     return v == 11 ? REDIS_72 : REDIS_74;
+  }
+
+  /** Whether the server {@code name} keeps hash field TTLs (Redis 7.4+, Valkey 9+). */
+  static boolean holdsFieldTtls(String name) {
+    return name.equals(REDIS_74) || name.equals(REDIS_86) || name.equals(VALKEY_91);
+  }
+
+  /**
+   * The newest RDB version whose payloads the server {@code name} restores as they are, in Redis'
+   * numbering (Valkey 9, which writes 80, restores Redis' up to 11).
+   */
+  static int restoresUpTo(String name) {
+    return switch (name) {
+      case REDIS_62 -> 9;
+      case REDIS_70 -> 10;
+      case REDIS_72, VALKEY_80, VALKEY_91 -> 11;
+      case REDIS_74 -> 12;
+      default -> 13;
+    };
   }
 
   /**

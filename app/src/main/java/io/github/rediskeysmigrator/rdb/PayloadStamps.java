@@ -1,0 +1,141 @@
+package io.github.rediskeysmigrator.rdb;
+
+import io.github.rediskeysmigrator.rdb.PayloadDecoder.DecodeException;
+import java.util.Arrays;
+
+/**
+ * Which RDB value types a server reads, by the RDB version it writes, and DUMP payloads restamped
+ * with a destination's own version so that its RESTORE takes them as they are.
+ *
+ * <p>RESTORE refuses a payload whose footer names an RDB version newer than the server's (and
+ * Valkey 9, with its default {@code rdb-version-check strict}, also refuses Redis' versions 12 to
+ * 79), although the value encodings of types 0 to 21 are the same on Redis and Valkey of every
+ * version that reads them. A payload of such a type gets the destination's version in its footer,
+ * the CRC64 computed again, and is restored instead of rewritten as plain commands. The types from
+ * 22 on are numbered apart: Redis 7.4+ writes its hashes with field TTLs as 22 to 25 and Redis 8.6
+ * its streams as 26, Valkey 9 its hashes with field TTLs as 22, with another encoding; such a
+ * payload is restamped only for a server of the same family that reads the type.
+ *
+ * <p>Every row below is proved against real servers by the restamp matrix tests (Redis 8.6 into
+ * Valkey 9.1 and 8.0, Valkey 9.1 into Redis 8.6 and 7.4, and the older destinations of the corpus).
+ */
+public final class PayloadStamps {
+  /** The last value type that Redis and Valkey number alike (RDB_TYPE_STREAM_LISTPACKS_3). */
+  static final int LAST_SHARED_TYPE = 21;
+
+  /** A stream of Redis 8.6 with its idempotent-producer state (RDB_TYPE_STREAM_LISTPACKS_4). */
+  static final int STREAM_WITH_IDMP = 26;
+
+  /** A stream without IDMP state, which type 26 holds before its tail. */
+  static final int STREAM_LISTPACKS_3 = 21;
+
+  /**
+   * For each value type 0 to 21, the first RDB version whose servers read it (-1: no such type).
+   * Redis' rdb.h: types 0 to 4 and the small encodings 9 to 13 are read by every server we write to
+   * (Redis 2.6+, RDB 6+); the quicklist (14) came with RDB 7 (Redis 3.2), the second sorted set and
+   * modules (5 to 7) with RDB 8 (4.0), streams (15) with RDB 9 (5.0), the listpack encodings (16 to
+   * 19) with RDB 10 (7.0), the set listpack and the third stream encoding (20, 21) with RDB 11
+   * (7.2, and Valkey 7.2 to 9).
+   */
+  private static final int[] SHARED_SINCE = {
+    1, 1, 1, 1, 1, 8, 8, 8, -1, 1, 1, 1, 1, 1, 7, 9, 10, 10, 10, 10, 11, 11
+  };
+
+  /**
+   * For Redis' own types from 22 on (index: type - 22), the first RDB version that reads it: the
+   * hashes with field TTLs (22 to 25) RDB 12 (Redis 7.4), the stream with IDMP state (26) RDB 13
+   * (Redis 8.6).
+   */
+  private static final int[] REDIS_SINCE = {12, 12, 12, 12, 13};
+
+  /**
+   * Valkey's own type 22 (RDB_TYPE_HASH_2, hashes with field TTLs), read from RDB 80 (Valkey 9).
+   */
+  private static final int VALKEY_HASH_2 = 22;
+
+  private PayloadStamps() {}
+
+  /**
+   * Whether a server writing RDB version {@code serverVersion} reads a value of {@code type} taken
+   * from a payload of RDB version {@code payloadVersion}, with the same encoding.
+   */
+  public static boolean reads(int serverVersion, int type, int payloadVersion) {
+    boolean valkeyServer = serverVersion >= RdbHeader.VALKEY_9;
+    if (type >= 0 && type <= LAST_SHARED_TYPE) {
+      int since = SHARED_SINCE[type];
+      // Valkey 9 (80) reads every shared type; its numbering left 12 to 79 to Redis.
+      return since >= 0 && (valkeyServer || serverVersion >= since);
+    }
+    boolean valkeyPayload = payloadVersion >= RdbHeader.VALKEY_9;
+    if (valkeyPayload || valkeyServer) {
+      return valkeyPayload && valkeyServer && type == VALKEY_HASH_2;
+    }
+    int i = type - (LAST_SHARED_TYPE + 1);
+    return i >= 0 && i < REDIS_SINCE.length && serverVersion >= REDIS_SINCE[i];
+  }
+
+  /**
+   * Whether {@link #forServer} turns a payload of {@code type} and RDB version {@code
+   * payloadVersion} into one that a server writing {@code serverVersion} restores.
+   */
+  public static boolean restorable(int serverVersion, int type, int payloadVersion) {
+    return reads(serverVersion, type, payloadVersion)
+        || (type == STREAM_WITH_IDMP
+            && payloadVersion < RdbHeader.VALKEY_9
+            && reads(serverVersion, STREAM_LISTPACKS_3, payloadVersion));
+  }
+
+  /**
+   * The payload of a key, changed for a server writing RDB version {@code serverVersion}.
+   *
+   * @param payload the DUMP payload to write, restamped or converted
+   * @param idmpLeftOut whether a non-empty idempotent-producer state was left out on the way
+   */
+  public record Stamped(byte[] payload, boolean idmpLeftOut) {}
+
+  /**
+   * {@code payload} as a server writing RDB version {@code serverVersion} restores it: restamped
+   * with that version when the server reads its type; a Redis 8.6 stream (type 26) for a server
+   * that reads streams of type 21 but not 26 becomes that type 21 stream, its IDMP state left out.
+   * Null when the server reads neither: the key must be rewritten as plain commands.
+   *
+   * @throws DecodeException when a type 26 payload that must be converted is corrupt
+   */
+  public static Stamped forServer(byte[] payload, int serverVersion) throws DecodeException {
+    if (payload.length < 11) {
+      return null;
+    }
+    int type = payload[0] & 0xff;
+    int version = versionOf(payload);
+    if (reads(serverVersion, type, version)) {
+      return new Stamped(restamp(payload, serverVersion), false);
+    }
+    if (restorable(serverVersion, type, version)) {
+      boolean leftOut = !PayloadDecoder.idmpOf(payload).producers().isEmpty();
+      return new Stamped(restamp(PayloadDecoder.withoutIdmp(payload), serverVersion), leftOut);
+    }
+    return null;
+  }
+
+  /**
+   * A copy of {@code payload} with {@code version} in its footer and its CRC64 computed again; the
+   * body is not read.
+   */
+  public static byte[] restamp(byte[] payload, int version) {
+    byte[] out = Arrays.copyOf(payload, payload.length);
+    int end = out.length - 10;
+    out[end] = (byte) version;
+    out[end + 1] = (byte) (version >>> 8);
+    long sum = Crc64.update(0, out, 0, end + 2);
+    for (int i = 0; i < 8; i++) {
+      out[end + 2 + i] = (byte) (sum >>> (8 * i));
+    }
+    return out;
+  }
+
+  /** The RDB version in a payload's footer (two bytes, little-endian). */
+  static int versionOf(byte[] payload) {
+    int end = payload.length - 10;
+    return (payload[end] & 0xff) | (payload[end + 1] & 0xff) << 8;
+  }
+}
