@@ -8,6 +8,7 @@
 #   BENCH_MODE=sync scripts/bench.sh                   # only the sync part, 1,000,000 keys
 #   BENCH_MODE=cluster BENCH_KEYS=100000 scripts/bench.sh  # cluster part, 3 x 100,000 keys
 #   BENCH_MODE=live scripts/bench.sh                   # scan --live and sync under load, 100,000 keys
+#   BENCH_MODE=cross scripts/bench.sh                  # Redis 8.6 file into Valkey 9.1 vs Redis 8.6
 #
 # rdb part: how fast `rdb` moves an .rdb into an empty Redis, compared with
 # the fastest plain-Redis way to do the same thing, `redis-cli --pipe` of
@@ -65,8 +66,16 @@
 #      --idle 0` of a 10-key source, 5 runs each with and without
 #      --metrics-port 0, alternating; the medians and their difference.
 #
+# cross part (only with BENCH_MODE=cross): the rdb part's dataset (BENCH_KEYS keys) loaded into
+# Redis 8.6.3 and saved again (RDB 13, as a Redis 8.6 snapshot is), then `rdb` of that file into
+# an empty Valkey 9.1.2 (v), which refuses RDB 13 and gets the payloads restamped, and into an
+# empty Redis 8.6.3 (r), which restores them as they are; BENCH_CROSS_ROUNDS rounds (default 2),
+# v and r alternating, each into a fresh server (both from ../shared/redis-bin). Checks: exit 0,
+# DBSIZE == N, nothing rewritten but what Valkey cannot read; target: the median keys/s of (v)
+# over that of (r) >= 0.9.
+#
 # Environment:
-#   BENCH_MODE=M        rdb, scan, sync, cluster, live, verify, or all (default all: rdb,
+#   BENCH_MODE=M        rdb, scan, sync, cluster, live, cross, verify, or all (default all: rdb,
 #                       scan, then sync; verify runs scripts/bench-verify.sh)
 #   BENCH_LIVE_KEYS=N   keys in the live part's dataset (default 100000)
 #   BENCH_SYNC_KEYS=N   keys in the sync part's snapshot (default: BENCH_KEYS)
@@ -126,7 +135,10 @@ if [[ ${MODE} == verify ]]; then
   # verify has a script of its own; this keeps one entry point for every benchmark.
   exec bash "${SCRIPT_DIR}/bench-verify.sh"
 fi
-RUN_RDB=0 RUN_SCAN=0 RUN_SYNC=0 RUN_CLUSTER=0 RUN_LIVE=0
+RUN_RDB=0 RUN_SCAN=0 RUN_SYNC=0 RUN_CLUSTER=0 RUN_LIVE=0 RUN_CROSS=0
+CROSS_ROUNDS=${BENCH_CROSS_ROUNDS:-2}
+[[ ${CROSS_ROUNDS} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_CROSS_ROUNDS must be a positive integer"
+TARGET_CROSS_RATIO=0.90
 LIVE_N=${BENCH_LIVE_KEYS:-100000}
 [[ ${LIVE_N} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_LIVE_KEYS must be a positive integer"
 case ${MODE} in
@@ -135,8 +147,9 @@ case ${MODE} in
   sync) RUN_SYNC=1 ;;
   cluster) RUN_CLUSTER=1 ;;
   live) RUN_LIVE=1 RUN_SYNC=1 ;;
+  cross) RUN_CROSS=1 ;;
   all) RUN_RDB=1 RUN_SCAN=1 RUN_SYNC=1 ;;
-  *) rkm_die "BENCH_MODE must be rdb, scan, sync, cluster, live or all, got '${MODE}'" ;;
+  *) rkm_die "BENCH_MODE must be rdb, scan, sync, cluster, live, cross or all, got '${MODE}'" ;;
 esac
 if ((RUN_LIVE)); then
   SYNC_N=${BENCH_SYNC_KEYS:-${LIVE_N}}
@@ -911,6 +924,86 @@ run_cluster_part() {
   echo "======================================================================="
 }
 
+# =============================================================================
+# cross part
+# =============================================================================
+CROSS_ALL_OK=1
+SHARED_BIN=$(cd -- "$(rkm_repo_root)/.." && pwd -P)/shared/redis-bin
+
+# cross_run LABEL SERVER_BINARY FILE: one timed `rdb` of FILE into a fresh server; sets SECS, RC,
+# RATE, KEYS and the report's restamped and rewritten counts (RESTAMPED, REWRITTEN).
+cross_run() {
+  local label=$1 binary=$2 file=$3 port pid t0 t1
+  RKM_REDIS_SERVER=${binary} rkm_start_redis "${TMP}/cross-${label}"
+  port=${RKM_REDIS_PORT}
+  pid=${RKM_REDIS_PID}
+  RC=0
+  t0=$(now_s)
+  "${SCRIPT_DIR}/redis-keys-migrator" rdb "${file}" --to "redis://${RKM_REDIS_HOST}:${port}" \
+    --report "${TMP}/cross-${label}.json" --progress never >"${TMP}/cross-${label}.out" \
+    2>"${TMP}/cross-${label}.err" || RC=$?
+  t1=$(now_s)
+  SECS=$(elapsed "${t0}" "${t1}")
+  RATE=$(rate "${N}" "${SECS}")
+  KEYS=$(dbsize "${port}")
+  RESTAMPED=$(sed -n 's/.*"restamped":\([0-9]*\).*/\1/p' "${TMP}/cross-${label}.json")
+  REWRITTEN=$(sed -n 's/.*"rewritten":\([0-9]*\).*/\1/p' "${TMP}/cross-${label}.json")
+  rkm_log "(${label}) ${SECS} s, ${RATE} keys/s, exit ${RC}, DBSIZE ${KEYS}, restamped ${RESTAMPED:-?}, rewritten ${REWRITTEN:-?}"
+  if [[ ${RC} != 0 ]]; then
+    tail -n 20 "${TMP}/cross-${label}.err" >&2
+  fi
+  rkm_stop_redis "${pid}"
+}
+
+# median of the arguments (numbers)
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+
+run_cross_part() {
+  local redis86=${SHARED_BIN}/redis-8.6.3/redis-server valkey91=${SHARED_BIN}/valkey-9.1.2/valkey-server
+  local file src_port src_pid round v_rates=() r_rates=() ok
+  [[ -x ${redis86} && -x ${valkey91} ]] ||
+    rkm_die "the cross part needs ${redis86} and ${valkey91} (../shared/redis-bin)"
+  prepare_dataset "${N}"
+  file=${DS}/dump-redis-8.6.3.rdb
+  if [[ ! -s ${file} || ${file} -ot ${DS}/dump.rdb ]]; then
+    rkm_log "dataset: saving it again with Redis 8.6.3 (RDB 13)"
+    mkdir -p "${TMP}/cross-src"
+    cp -- "${DS}/dump.rdb" "${TMP}/cross-src/dump.rdb"
+    RKM_REDIS_SERVER=${redis86} rkm_start_redis "${TMP}/cross-src" --dbfilename dump.rdb
+    src_port=${RKM_REDIS_PORT}
+    src_pid=${RKM_REDIS_PID}
+    wait_loaded "${src_port}" "${N}"
+    [[ $(rkm_cli "${src_port}" SAVE) == OK ]] || rkm_die "SAVE failed on Redis 8.6.3"
+    rkm_stop_redis "${src_pid}"
+    [[ $(head -c 9 "${TMP}/cross-src/dump.rdb") == REDIS0013 ]] ||
+      rkm_die "Redis 8.6.3 did not write RDB 13"
+    mv "${TMP}/cross-src/dump.rdb" "${file}"
+  fi
+  echo "======================================================================="
+  echo "cross part: ${N} keys of a Redis 8.6.3 file (RDB 13), ${CROSS_ROUNDS} rounds, $(nproc) cores"
+  for ((round = 1; round <= CROSS_ROUNDS; round++)); do
+    cross_run "v${round}" "${valkey91}" "${file}"
+    ok=$([[ ${RC} == 0 && ${KEYS} == "${N}" && ${RESTAMPED:-0} -gt 0 ]] && echo 1 || echo 0)
+    line "(v${round}) valkey 9.1.2" "${SECS} s, ${RATE} keys/s, restamped ${RESTAMPED:-?}, rewritten ${REWRITTEN:-?}" "$(verdict "${ok}")"
+    ((ok)) || CROSS_ALL_OK=0
+    v_rates+=("${RATE}")
+    cross_run "r${round}" "${redis86}" "${file}"
+    ok=$([[ ${RC} == 0 && ${KEYS} == "${N}" && ${RESTAMPED:-1} == 0 && ${REWRITTEN:-1} == 0 ]] && echo 1 || echo 0)
+    line "(r${round}) redis 8.6.3" "${SECS} s, ${RATE} keys/s, restamped ${RESTAMPED:-?}, rewritten ${REWRITTEN:-?}" "$(verdict "${ok}")"
+    ((ok)) || CROSS_ALL_OK=0
+    r_rates+=("${RATE}")
+  done
+  local vm r_med cr
+  vm=$(median "${v_rates[@]}")
+  r_med=$(median "${r_rates[@]}")
+  cr=$(ratio "${vm}" "${r_med}")
+  ok=$(at_least "${cr}" "${TARGET_CROSS_RATIO}")
+  ((ok)) || CROSS_ALL_OK=0
+  line "ratio (v)/(r)" "medians ${vm} / ${r_med} keys/s = ${cr} (target >= ${TARGET_CROSS_RATIO})" "$(verdict "${ok}")"
+  line "overall" "" "$(verdict "${CROSS_ALL_OK}")"
+  echo "======================================================================="
+}
+
 if ((RUN_RDB)); then
   run_rdb_part
 fi
@@ -926,11 +1019,15 @@ fi
 if ((RUN_LIVE)); then
   run_live_part
 fi
+if ((RUN_CROSS)); then
+  run_cross_part
+fi
 echo "parts: rdb $( ((RUN_RDB)) && verdict "${RDB_ALL_OK}" || echo skipped)," \
   "scan $( ((RUN_SCAN)) && verdict "${SCAN_ALL_OK}" || echo skipped)," \
   "sync $( ((RUN_SYNC)) && verdict "${SYNC_ALL_OK}" || echo skipped)," \
   "cluster $( ((RUN_CLUSTER)) && verdict "${CLUSTER_ALL_OK}" || echo skipped)," \
-  "live $( ((RUN_LIVE)) && verdict "${LIVE_ALL_OK}" || echo skipped)"
+  "live $( ((RUN_LIVE)) && verdict "${LIVE_ALL_OK}" || echo skipped)," \
+  "cross $( ((RUN_CROSS)) && verdict "${CROSS_ALL_OK}" || echo skipped)"
 [[ ${RDB_ALL_OK} == 1 && ${SCAN_ALL_OK} == 1 && ${SYNC_ALL_OK} == 1 && ${CLUSTER_ALL_OK} == 1 &&
-  ${LIVE_ALL_OK} == 1 ]] ||
+  ${LIVE_ALL_OK} == 1 && ${CROSS_ALL_OK} == 1 ]] ||
   exit 1

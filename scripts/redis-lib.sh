@@ -112,6 +112,7 @@ rkm_wait_redis() {
 }
 
 # rkm_start_redis DIR [extra redis-server args...]
+# (RKM_REDIS_SERVER names another server binary, e.g. one of ../shared/redis-bin.)
 # Starts a throwaway redis-server on a free random loopback port in
 # RKM_PORT_MIN..RKM_PORT_MAX with persistence off, data and log in DIR.
 # Sets RKM_REDIS_PORT and RKM_REDIS_PID. Must not be called inside $(...):
@@ -128,7 +129,7 @@ rkm_start_redis() {
     fi
     # --save '' / --appendonly no: nothing is written unless a script calls
     # SAVE itself; --daemonize no keeps the server our child so $! is its pid.
-    redis-server --bind "${RKM_REDIS_HOST}" --port "${port}" \
+    "${RKM_REDIS_SERVER:-redis-server}" --bind "${RKM_REDIS_HOST}" --port "${port}" \
       --save '' --appendonly no --daemonize no \
       --dir "${dir}" --logfile "${dir}/redis-${port}.log" "$@" &
     pid=$!
