@@ -22,10 +22,15 @@ import java.util.Map;
  * parser, which walks collections element by element instead of building them in memory. Every
  * encoding of every RDB version Replicator reads gives the same digest for the same data. A stream
  * of RDB 13 (type 26) is digested without its idempotent-producer state: as the type 21 stream a
- * Redis 7.2 to 8.4 holds of it.
+ * Redis 7.2 to 8.4 holds of it. A hash with field TTLs of Valkey 9 (type 22 in a payload of RDB
+ * 80), which Replicator reads as the Redis 7.4 release candidates' type 22 and fails on, is read by
+ * {@link PayloadDecoder}.
  */
 public final class PayloadDigests {
   private static final int FOOTER = 10;
+
+  /** Valkey 9's type byte for a hash with field TTLs ({@code RDB_TYPE_HASH_2}). */
+  private static final int VALKEY_HASH_2 = 22;
 
   private final IterableDumpValueParser parser;
 
@@ -69,6 +74,9 @@ public final class PayloadDigests {
         throw new UnreadablePayloadException(e.getMessage(), e);
       }
     }
+    if (valkeyHashWithFieldTtls(payload)) {
+      return valkeyHash(payload);
+    }
     ValueDigest digest = new ValueDigest(type);
     if (type == KeyType.MODULE) {
       // Module values are opaque without the module: their serialized body is all there is.
@@ -83,6 +91,28 @@ public final class PayloadDigests {
     } catch (AssertionError | RuntimeException e) {
       throw new UnreadablePayloadException(
           "cannot parse the DUMP payload: " + (e.getMessage() == null ? e : e.getMessage()), e);
+    }
+    return digest.finish();
+  }
+
+  private static boolean valkeyHashWithFieldTtls(byte[] payload) {
+    int version = payload[payload.length - FOOTER] & 0xff;
+    return (payload[0] & 0xff) == VALKEY_HASH_2 && version >= RdbHeader.VALKEY_9;
+  }
+
+  private static ValueDigest.Result valkeyHash(byte[] payload) throws UnreadablePayloadException {
+    ValueDigest digest = new ValueDigest(KeyType.HASH);
+    try {
+      PayloadDecoder.decode(
+          payload,
+          new PayloadDecoder.IgnoringHandler() {
+            @Override
+            public void hashField(byte[] field, byte[] value, long expireAtMs) {
+              digest.hashField(field, value);
+            }
+          });
+    } catch (PayloadDecoder.DecodeException e) {
+      throw new UnreadablePayloadException(e.getMessage(), e);
     }
     return digest.finish();
   }
