@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *       (such as {@code -NOPERM} from an ACL without {@code +psync}) by sending SYNC, fails on its
  *       error reply with an IOException, and retries that for ever (upstream: {@code
  *       RedisSocketReplicator.trySync}). An error reply is thrown here as {@link Refused}, which
- *       the retry loop does not catch.
+ *       the retry loop does not catch. Except {@code -ERR BGSAVE failed}: the source could not
+ *       start its snapshot this time, which counts as a snapshot it broke off.
  *   <li>The replica says which snapshot format it reads ({@code REPLCONF VERSION}, see {@link
  *       #ANNOUNCED_VERSION}); Replicator 3.11.0's handshake ({@code establishConnection}) sends
  *       only {@code capa eof} and {@code capa psync2}.
@@ -48,6 +49,9 @@ final class StoppableReplicator extends RedisSocketReplicator {
    * which is harmless: Valkey's own replicas send it to every primary).
    */
   static final String ANNOUNCED_VERSION = "9.0.0";
+
+  /** Redis' and Valkey's answer to PSYNC when they cannot start the snapshot's BGSAVE. */
+  private static final String BGSAVE_FAILED = "ERR BGSAVE failed";
 
   private final SnapshotAttempts snapshots;
 
@@ -82,6 +86,12 @@ final class StoppableReplicator extends RedisSocketReplicator {
 
   @Override
   protected SyncMode trySync(String reply) throws IOException {
+    if (reply.startsWith(BGSAVE_FAILED)) {
+      // The source could not start its snapshot (fork or pipe failed): like one it broke off.
+      IOException e = new IOException("it answered PSYNC with '" + reply + "'");
+      brokeOff(e, e);
+      throw e;
+    }
     if (reply.startsWith("NOPERM") || reply.startsWith("ERR") || reply.startsWith("WRONGPASS")) {
       throw new Refused(reply);
     }

@@ -30,9 +30,15 @@ import redis.clients.jedis.Jedis;
  * 3 after --retries, instead of being asked for ever in silence.
  */
 class SyncValkey9IT {
+  /** Offers dual-channel replication, which we do not ask for: a normal sync follows. */
   @RegisterExtension
   static final RedisServerExtension valkey =
-      RedisServerExtension.shared("valkey-9.1.2", "--repl-diskless-sync-delay", "0");
+      RedisServerExtension.shared(
+          "valkey-9.1.2",
+          "--repl-diskless-sync-delay",
+          "0",
+          "--dual-channel-replication-enabled",
+          "yes");
 
   @RegisterExtension
   static final RedisServerExtension redis86 = RedisServerExtension.shared("redis-8.6.3");
