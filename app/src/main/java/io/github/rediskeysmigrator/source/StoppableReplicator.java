@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,7 +114,7 @@ final class StoppableReplicator extends RedisSocketReplicator {
   }
 
   private void brokeOff(IOException cause, Exception thrown) {
-    if (manual.get() || cause instanceof InterruptedIOException) {
+    if (manual.get() || cancelled(cause)) {
       return; // stopped or cancelled by us, not broken off by the source
     }
     try {
@@ -124,10 +125,18 @@ final class StoppableReplicator extends RedisSocketReplicator {
     }
   }
 
+  /** Our own cancellation (see PsyncSource); a read timeout is an InterruptedIOException too. */
+  private static boolean cancelled(IOException cause) {
+    return cause instanceof InterruptedIOException && !(cause instanceof SocketTimeoutException);
+  }
+
   /** What the source did, in the user's words. */
   static String reason(IOException cause) {
     if (cause instanceof EOFException) {
       return "it closed the connection";
+    }
+    if (cause instanceof SocketTimeoutException) {
+      return "it sent nothing for the read timeout (--timeout, at least 60 s)";
     }
     return cause.getMessage() == null ? cause.toString() : cause.getMessage();
   }

@@ -55,6 +55,9 @@ class SnapshotAttemptsTest {
   void theReasonSaysWhatTheSourceDid() {
     assertEquals("it closed the connection", StoppableReplicator.reason(new EOFException()));
     assertEquals(
+        "it sent nothing for the read timeout (--timeout, at least 60 s)",
+        StoppableReplicator.reason(new java.net.SocketTimeoutException("Read timed out")));
+    assertEquals(
         "SYNC failed. reason : [ERR x]",
         StoppableReplicator.reason(new IOException("SYNC failed. reason : [ERR x]")));
   }
