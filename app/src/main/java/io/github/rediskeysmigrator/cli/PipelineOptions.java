@@ -82,8 +82,9 @@ final class PipelineOptions {
       description = {
         "When a connection drops or times out (destination, scan source, sync source): reconnect"
             + " up to N times; the writer then sends again what had no reply, scan reads again"
-            + " from its cursor, sync continues with a partial resync (0: stop at once with exit"
-            + " 3). Default: ${DEFAULT-VALUE}."
+            + " from its cursor, sync continues with a partial resync, and a snapshot the sync"
+            + " source broke off is asked for again (0: stop at once with exit 3). Default:"
+            + " ${DEFAULT-VALUE}."
       })
   int retries;
 

@@ -232,7 +232,8 @@ final class SyncCommand implements Callable<Integer> {
                 from, commands.names(), resume, snapshotOnly, onFullResync.equals("restart"), tls)
             .reconnecting(pipeline.retries, pipeline.retryBackoffMillis())
             .readTimeout(pipeline.timeoutMillis())
-            .bigKeyThreshold(bigKeys.threshold());
+            .bigKeyThreshold(bigKeys.threshold())
+            .withNotes(ctx.err()::println);
     LiveOptions live = new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, marker);
     return watched(
         runner,
@@ -347,6 +348,7 @@ final class SyncCommand implements Callable<Integer> {
               .reconnecting(pipeline.retries, pipeline.retryBackoffMillis())
               .readTimeout(pipeline.timeoutMillis())
               .bigKeyThreshold(bigKeys.threshold())
+              .withNotes(ctx.err()::println)
               .asStream(node.address()));
     }
     LiveOptions live =

@@ -22,10 +22,15 @@ import java.util.Map;
  * parser, which walks collections element by element instead of building them in memory. Every
  * encoding of every RDB version Replicator reads gives the same digest for the same data. A stream
  * of RDB 13 (type 26) is digested without its idempotent-producer state: as the type 21 stream a
- * Redis 7.2 to 8.4 holds of it.
+ * Redis 7.2 to 8.4 holds of it. A hash with field TTLs of Valkey 9 (type 22 in a payload of RDB
+ * 80), which Replicator reads as the Redis 7.4 release candidates' type 22 and fails on, is read by
+ * {@link PayloadDecoder}.
  */
 public final class PayloadDigests {
   private static final int FOOTER = 10;
+
+  /** Valkey 9's type byte for a hash with field TTLs ({@code RDB_TYPE_HASH_2}). */
+  private static final int VALKEY_HASH_2 = 22;
 
   private final IterableDumpValueParser parser;
 
@@ -69,24 +74,10 @@ public final class PayloadDigests {
         throw new UnreadablePayloadException(e.getMessage(), e);
       }
     }
-    ValueDigest digest = new ValueDigest(type);
-    if (valkeyHash2(payload)) {
-      // Replicator reads no Valkey 9 type 22 (a hash with field TTLs, encoded unlike Redis' 22):
-      // our decoder walks it; field TTLs are compared apart from the value, as for Redis'.
-      try {
-        PayloadDecoder.decode(
-            payload,
-            new PayloadDecoder.IgnoringHandler() {
-              @Override
-              public void hashField(byte[] field, byte[] value, long expireAtMs) {
-                digest.hashField(field, value);
-              }
-            });
-      } catch (PayloadDecoder.DecodeException e) {
-        throw new UnreadablePayloadException(e.getMessage(), e);
-      }
-      return digest.finish();
+    if (valkeyHashWithFieldTtls(payload)) {
+      return valkeyHash(payload);
     }
+    ValueDigest digest = new ValueDigest(type);
     if (type == KeyType.MODULE) {
       // Module values are opaque without the module: their serialized body is all there is.
       digest.stringBytes(payload, 1, payload.length - 1 - FOOTER);
@@ -104,12 +95,26 @@ public final class PayloadDigests {
     return digest.finish();
   }
 
-  /** Whether {@code payload} is Valkey 9's hash with field TTLs (type 22 of RDB 80). */
-  private static boolean valkeyHash2(byte[] payload) {
-    int version =
-        (payload[payload.length - FOOTER] & 0xff)
-            | (payload[payload.length - FOOTER + 1] & 0xff) << 8;
-    return (payload[0] & 0xff) == 22 && version >= RdbHeader.VALKEY_9;
+  private static boolean valkeyHashWithFieldTtls(byte[] payload) {
+    int version = payload[payload.length - FOOTER] & 0xff;
+    return (payload[0] & 0xff) == VALKEY_HASH_2 && version >= RdbHeader.VALKEY_9;
+  }
+
+  private static ValueDigest.Result valkeyHash(byte[] payload) throws UnreadablePayloadException {
+    ValueDigest digest = new ValueDigest(KeyType.HASH);
+    try {
+      PayloadDecoder.decode(
+          payload,
+          new PayloadDecoder.IgnoringHandler() {
+            @Override
+            public void hashField(byte[] field, byte[] value, long expireAtMs) {
+              digest.hashField(field, value);
+            }
+          });
+    } catch (PayloadDecoder.DecodeException e) {
+      throw new UnreadablePayloadException(e.getMessage(), e);
+    }
+    return digest.finish();
   }
 
   @SuppressWarnings("unchecked")

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Attaches to a live source as a replica with Redis Replicator (PSYNC): the snapshot's keys come as
@@ -57,6 +58,7 @@ public final class PsyncSource implements KeySource {
   private final boolean snapshotOnly;
   private final boolean fullResyncAllowed;
   private final List<byte[]> functions = new CopyOnWriteArrayList<>();
+  private Consumer<String> notes = note -> {};
 
   /** Redis Replicator's own default, and Redis's repl-timeout: 60 s. */
   static final int MIN_READ_TIMEOUT_MS = 60_000;
@@ -114,7 +116,9 @@ public final class PsyncSource implements KeySource {
       conf.setReplId(resumeFrom.replId()).setReplOffset(resumeFrom.offset());
       conf.setReplStreamDB(resumeFrom.db());
     }
-    StoppableReplicator r = new StoppableReplicator(from.host(), from.port(), conf);
+    StoppableReplicator r =
+        new StoppableReplicator(
+            from.host(), from.port(), conf, new SnapshotAttempts(from.toString(), retries, notes));
     PayloadRdbVisitor v = new PayloadRdbVisitor(r, bigKeyThreshold);
     visitor = v;
     r.setRdbVisitor(v);
@@ -131,6 +135,8 @@ public final class PsyncSource implements KeySource {
     }
     try {
       r.open();
+    } catch (SnapshotAttempts.GaveUp e) {
+      throw new SourceException(SourceException.Kind.CONNECTION, e.getMessage(), e);
     } catch (StoppableReplicator.Refused e) {
       throw connection(
           "refused PSYNC ("
@@ -197,6 +203,15 @@ public final class PsyncSource implements KeySource {
   /** The read timeout used for a run's --timeout of {@code timeoutMillis}. */
   static int readTimeoutFor(int timeoutMillis) {
     return Math.max(MIN_READ_TIMEOUT_MS, timeoutMillis);
+  }
+
+  /**
+   * Where notes for the user go (a line each, e.g. a snapshot the source broke off); none by
+   * default.
+   */
+  public PsyncSource withNotes(Consumer<String> notes) {
+    this.notes = notes;
+    return this;
   }
 
   /** Snapshot values above {@code bytes} are spilled to temporary files, not held in memory. */
