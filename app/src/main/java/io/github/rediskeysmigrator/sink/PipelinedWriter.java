@@ -124,6 +124,22 @@ public final class PipelinedWriter implements KeyWriter {
       // A full resync in the middle of a live stream: its keys are not part of a batch.
       atomic.commit();
     }
+    selectFor(event);
+    if (rewrites.isOpen(event.key())) {
+      // The same key again (in two files, or sent again) follows its open rewrite, in order.
+      drain();
+    }
+    throttle.acquire();
+    if (!writesInOneCommand(event)) {
+      // A big key is always rewritten: one RESTORE would carry its whole payload.
+      rewrites.rewrite(event);
+      return;
+    }
+    sendRestore(event);
+  }
+
+  /** Switches to {@code event}'s db, if the connection is on another one. */
+  private void selectFor(KeyEvent event) throws WriteException, InterruptedException {
     if (event.db() != dest.db()) {
       // SELECT is sent alone, with nothing in flight: a failed SELECT inside a pipeline would send
       // the keys after it into the wrong database.
@@ -136,17 +152,6 @@ public final class PipelinedWriter implements KeyWriter {
         throw e;
       }
     }
-    if (rewrites.isOpen(event.key())) {
-      // The same key again (in two files, or sent again) follows its open rewrite, in order.
-      drain();
-    }
-    throttle.acquire();
-    if (!writesInOneCommand(event)) {
-      // A big key is always rewritten: one RESTORE would carry its whole payload.
-      rewrites.rewrite(event);
-      return;
-    }
-    sendRestore(event);
   }
 
   /** Puts {@code event}'s RESTORE into the pipeline being built. */
@@ -169,12 +174,14 @@ public final class PipelinedWriter implements KeyWriter {
    * written by one RESTORE can go this way; false means the key was not sent (a rewrite would need
    * ASKING before each of its commands, and its temporary key is not in the slot being moved), and
    * the caller must send it again the ordinary way later. A key sent again after a reconnect goes
-   * without ASKING, and is redirected again if need be.
+   * without ASKING, and is redirected again if need be. A key of another db (a Valkey cluster with
+   * several) has its SELECT first: ASKING holds for the one command after it.
    */
   public boolean writeAsking(KeyEvent event) throws WriteException, InterruptedException {
-    if (event.db() != dest.db() || !writesInOneCommand(event)) {
+    if (!writesInOneCommand(event)) {
       return false;
     }
+    selectFor(event);
     rewrites.sendFollowUps();
     // The key was paced by --max-rate when first sent.
     sendSlot(new ControlCommand("ASKING"), ASKING);
@@ -191,7 +198,8 @@ public final class PipelinedWriter implements KeyWriter {
    * Sends live commands preceded by one ASKING, for a cluster node that imports their slot (the
    * owner answered ASK): a single command, or a whole MULTI ... EXEC block, for which ASKING holds
    * until EXEC. Not for our own transactions (a checkpoint marker), which a cluster writer never
-   * uses; cluster commands are all in db 0.
+   * uses. The db of the first command is selected before ASKING (which holds for the one command
+   * after it); a block's commands in other dbs get their SELECT queued inside it.
    */
   public void writeCommandsAsking(List<CommandEvent> commands)
       throws WriteException, InterruptedException {
@@ -199,12 +207,21 @@ public final class PipelinedWriter implements KeyWriter {
       // A live command must not overtake the rename of a key the snapshot rewrote.
       drain();
     }
+    CommandEvent first = commands.get(0);
+    if (first.db() != dest.db()) {
+      drain();
+      try {
+        select(first.db());
+      } catch (WriteException e) {
+        commands.forEach(c -> listener.commandFailed(c, e.getMessage()));
+        throw e;
+      }
+    }
     rewrites.sendFollowUps();
     sendSlot(new ControlCommand("ASKING"), ASKING);
     for (CommandEvent command : commands) {
-      live.note(command);
       // Paced by --max-rate when first sent.
-      sendSlot(command, command.argv());
+      live.resend(command);
     }
   }
 
