@@ -143,9 +143,20 @@ class ValkeyClusterDbsIT {
     }
     assertEquals(0, cluster.dbSize(2));
 
-    Tool.Result verify = run("verify", "--from", file.toString(), "--to", cluster.uri());
+    Tool.Result verify =
+        run("verify", "--from", file.toString(), "--to", cluster.uri(), "--extra-keys");
     assertEquals(0, verify.exit(), verify::toString);
     assertEquals(3 * PER_DB, field("identical"));
+
+    // A key only at the destination, in db 5 of its master: found by the SCAN of that db.
+    try (Jedis owner = cluster.clientFor("only-here".getBytes(StandardCharsets.UTF_8))) {
+      owner.select(5);
+      owner.set("only-here", "x");
+    }
+    Tool.Result extra =
+        run("verify", "--from", file.toString(), "--to", cluster.uri(), "--extra-keys");
+    assertEquals(6, extra.exit(), extra::toString);
+    assertTrue(extra.out().contains("db 5 \"only-here\": extra at destination"), extra::toString);
   }
 
   @Test
