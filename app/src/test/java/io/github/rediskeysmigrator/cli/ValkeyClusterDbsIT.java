@@ -290,6 +290,33 @@ class ValkeyClusterDbsIT {
   }
 
   @Test
+  void syncFromTheClusterReadsEveryDbOfEachMastersSnapshot() throws Exception {
+    Path file = threeDbs();
+    assertEquals(0, run("rdb", file.toString(), "--to", cluster.uri()).exit());
+
+    Tool.Result r =
+        run(
+            "sync",
+            "--snapshot-only",
+            "--from",
+            cluster.uri(),
+            "--to",
+            single.uri(),
+            "--db",
+            "1,5",
+            "--db-map",
+            "5=2");
+
+    assertEquals(0, r.exit(), r::toString);
+    assertEquals(2 * PER_DB, field("written"));
+    assertEquals(PER_DB, field("filtered"));
+    assertEquals(dataset(source, 1), dataset(single, 1));
+    assertEquals(dataset(source, 5), dataset(single, 2));
+    assertEquals(Map.of(), dataset(single, 0));
+    assertEquals(Map.of(), dataset(single, 5));
+  }
+
+  @Test
   void aDbTheClusterDoesNotHaveIsRefusedWithOneLine() throws Exception {
     Path file = threeDbs();
     String has = "dbs 0 to 15 (cluster-databases 16)";
