@@ -161,8 +161,7 @@ final class MigrationRunner {
         Connection conn;
         ServerInfo server;
         try {
-          // Always db 0 at first: a Redis Cluster refuses SELECT, and the writer selects what it
-          // needs.
+          // Always db 0 at first: a cluster refuses SELECT, and the writer selects what it needs.
           conn = RedisConnector.connect(to, 0, "destination", tls, opts.timeoutMillis());
           server = ServerInfo.query(conn);
         } catch (ConnectException e) {
