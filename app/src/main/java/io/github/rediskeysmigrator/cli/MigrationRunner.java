@@ -12,6 +12,7 @@ import io.github.rediskeysmigrator.core.MigrationReport;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.WriteListener;
 import io.github.rediskeysmigrator.metrics.MetricsEndpoint;
+import io.github.rediskeysmigrator.sink.ClusterDatabases;
 import io.github.rediskeysmigrator.sink.ClusterSlots;
 import io.github.rediskeysmigrator.sink.ClusterWriter;
 import io.github.rediskeysmigrator.sink.ConnectException;
@@ -191,17 +192,13 @@ final class MigrationRunner {
               "--writers is for a single-node destination; a Redis Cluster destination already"
                   + " gets one connection per master");
         }
-        if (cluster && config.targetDb() > 0) {
+        // A Redis Cluster has db 0 only; a Valkey 9 cluster as many as its cluster-databases.
+        ClusterDatabases clusterDbs = cluster ? ClusterDatabases.query(conn) : null;
+        String refused = cluster ? clusterDbs.refusal(config) : null;
+        if (refused != null) {
           conn.close();
           return failBeforeStart(
-              command,
-              sourceLabel,
-              to.toString(),
-              opts,
-              ExitCode.USAGE,
-              "the destination is a Redis Cluster, which has db 0 only; drop the /"
-                  + config.targetDb()
-                  + " from --to");
+              command, sourceLabel, to.toString(), opts, ExitCode.USAGE, refused);
         }
         if (cluster) {
           // A key's slot, for renamed commands that must keep their keys in one slot.
@@ -249,7 +246,8 @@ final class MigrationRunner {
                                     node, 0, "destination", tls, opts.timeoutMillis()));
                       },
                       ctx.sleeper(),
-                      live.keys());
+                      live.keys(),
+                      clusterDbs);
         } else if (opts.writers > 1) {
           writers =
               listener ->

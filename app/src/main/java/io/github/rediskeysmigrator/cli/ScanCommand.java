@@ -5,6 +5,7 @@ import io.github.rediskeysmigrator.core.LiveOptions;
 import io.github.rediskeysmigrator.core.MergedSource;
 import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
 import io.github.rediskeysmigrator.core.RedisUri;
+import io.github.rediskeysmigrator.sink.ClusterDatabases;
 import io.github.rediskeysmigrator.sink.ClusterSlots;
 import io.github.rediskeysmigrator.sink.ConnectException;
 import io.github.rediskeysmigrator.sink.RedisConnector;
@@ -37,8 +38,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
           + " trip per batch reads every key's DUMP payload and expiry, and the destination gets"
           + " RESTORE with the absolute expiry (or the key rewritten as plain commands when the"
           + " destination is older than the source). Reading and writing overlap.",
-      "When --from is a node of a Redis Cluster, every master is scanned at once (db 0 only), or"
-          + " the one --shard-index names.",
+      "When --from is a node of a Redis Cluster, every master is scanned at once (db 0 only; a"
+          + " Valkey 9 cluster with cluster-databases: the dbs of --db), or the one --shard-index"
+          + " names.",
       "Configured by options or by the original script's variables (SOURCE_REDIS_HOST, ...)."
     })
 final class ScanCommand implements Callable<Integer> {
@@ -179,7 +181,7 @@ final class ScanCommand implements Callable<Integer> {
     ServerInfo info;
     boolean cluster;
     try {
-      // db 0 first: a cluster refuses SELECT of any other.
+      // db 0 first: a Redis Cluster refuses SELECT of any other.
       conn = RedisConnector.connect(from, 0, "source", tls, pipeline.timeoutMillis());
       info = ServerInfo.query(conn);
       cluster = ClusterSlots.isCluster(conn);
@@ -224,15 +226,11 @@ final class ScanCommand implements Callable<Integer> {
       // DUMP payloads carry the source server's own RDB version.
       return runner.run("scan", from.toString(), keys, info.maxRdbVersion(), pipeline, destination);
     }
-    if (!dbs.equals(List.of(0))) {
+    String dbRefusal = clusterDbRefusal(ClusterDatabases.query(conn), dbs);
+    if (dbRefusal != null) {
       conn.close();
       return runner.failBeforeStart(
-          "scan",
-          from.toString(),
-          "",
-          pipeline,
-          ExitCode.USAGE,
-          "the source is a Redis Cluster, which has db 0 only; drop --db and the /db of --from");
+          "scan", from.toString(), "", pipeline, ExitCode.USAGE, dbRefusal);
     }
     // One SCAN per master, all at once, into the one pipeline.
     List<ScanSource> masters = new ArrayList<>();
@@ -256,7 +254,7 @@ final class ScanCommand implements Callable<Integer> {
         opened.add(c);
         ServerInfo nodeInfo = ServerInfo.query(c);
         newest = Math.max(newest, nodeInfo.maxRdbVersion());
-        masters.add(scanSource(c, node, List.of(0), nodeInfo, tls));
+        masters.add(scanSource(c, node, dbs, nodeInfo, tls));
         if (live) {
           String refused = notifications(c, node);
           if (refused != null) {
@@ -277,7 +275,7 @@ final class ScanCommand implements Callable<Integer> {
       for (int i = 0; i < masters.size(); i++) {
         HostAndPort m = chosen.get(i);
         RedisUri node = from.withAddress(m.getHost(), m.getPort());
-        sources.add(liveSource(masters.get(i), node, List.of(0), group, tls));
+        sources.add(liveSource(masters.get(i), node, dbs, group, tls));
       }
       runner
           .onReport(r -> r.live(group::reportFields, group::describe))
@@ -298,6 +296,23 @@ final class ScanCommand implements Callable<Integer> {
         newest,
         pipeline,
         destination);
+  }
+
+  /**
+   * Why a cluster source of {@code served} dbs cannot be read in {@code dbs}, as one line, or null
+   * when it can (a Valkey 9 cluster with cluster-databases).
+   */
+  private static String clusterDbRefusal(ClusterDatabases served, List<Integer> dbs) {
+    for (int db : dbs) {
+      if (!served.serves(db)) {
+        return "the source is "
+            + served.describe()
+            + (served.count() == 1
+                ? "; drop --db and the /db of --from"
+                : "; db " + db + " is not one of them");
+      }
+    }
+    return null;
   }
 
   private ScanSource scanSource(

@@ -61,8 +61,9 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
           + " version, hash-table order) by a canonical digest of the data. Keys above"
           + " --big-key-threshold are read in chunks, never whole. Keys only at the destination"
           + " are looked for with --extra-keys.",
-      "The destination may be a Redis Cluster (db 0 only): each key is read on the master that"
-          + " owns its slot, one connection per master.",
+      "The destination may be a Redis Cluster (db 0 only; a Valkey 9 cluster: the dbs of its"
+          + " cluster-databases): each key is read on the master that owns its slot, one"
+          + " connection per master.",
       "A Redis 8.6 stream's IDMP state (RDB 13) is compared where both sides hold one; a"
           + " destination without it is no difference, counted as idmp_not_compared.",
       "Exit 0: identical; 6: differences found (see --diff-file)."
@@ -276,7 +277,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     DestinationNodes dest;
     try {
-      dest = DestinationNodes.open(to, explicitDb, tls, config, ctx.clock()::millis);
+      dest = DestinationNodes.open(to, tls, config, ctx.clock()::millis);
     } catch (ConnectException | IllegalArgumentException | JedisConnectionException e) {
       if (sourceConn != null) {
         sourceConn.close();

@@ -33,8 +33,8 @@ import redis.clients.jedis.HostAndPort;
  * <ul>
  *   <li>DEL, UNLINK and MSET over keys of several slots are split into one command per key;
  *   <li>other commands over keys of several slots fail, with the reason in the error log;
- *   <li>FLUSHALL, FLUSHDB, FUNCTION and SCRIPT go to every master; SWAPDB, and commands in a db
- *       other than 0 fail; other keyless commands (PUBLISH) go to the first master;
+ *   <li>FLUSHALL, FLUSHDB, FUNCTION and SCRIPT go to every master; SWAPDB, and commands in a db the
+ *       cluster does not have, fail; other keyless commands (PUBLISH) go to the first master;
  *   <li>a MULTI/EXEC block whose keys are all in one slot is sent as a transaction to its master;
  *       one that spans slots cannot be atomic in a cluster, so its commands are applied one by one
  *       on their masters (the end state is the same; a reader may see it half applied).
@@ -60,18 +60,23 @@ public final class ClusterWriter implements KeyWriter {
   // A split command's parts, answered in the name of the whole.
   private final Map<CommandEvent, CommandEvent> parts = new IdentityHashMap<>();
   private final ClusterNodes nodes;
+  private final ClusterDatabases databases;
 
   /**
    * @param slotsReader reads the current slot map (CLUSTER SLOTS)
    * @param writerFor opens a pipelined writer to one master, reporting to the given listener
    * @param commandKeys where the keys of each live command are
+   * @param databases the dbs the cluster has: db 0 only, or a Valkey 9 cluster's cluster-databases,
+   *     which each master's writer selects as its keys need
    */
   public ClusterWriter(
       WriteListener listener,
       Supplier<ClusterSlots> slotsReader,
       BiFunction<HostAndPort, WriteListener, PipelinedWriter> writerFor,
       Sleeper sleeper,
-      CommandKeys commandKeys) {
+      CommandKeys commandKeys,
+      ClusterDatabases databases) {
+    this.databases = databases;
     this.order = new CommandOrder(listener);
     this.commandKeys = commandKeys;
     this.listener = order;
@@ -83,8 +88,8 @@ public final class ClusterWriter implements KeyWriter {
 
   @Override
   public void write(KeyEvent event) throws WriteException, InterruptedException {
-    if (event.db() != 0) {
-      listener.failed(event, notInDbZero("key", event.db()));
+    if (!databases.serves(event.db())) {
+      listener.failed(event, notServed("key", event.db()));
       return;
     }
     PipelinedWriter owner = nodes.owner(ClusterSlots.slot(event.key()));
@@ -95,10 +100,10 @@ public final class ClusterWriter implements KeyWriter {
     owner.write(event);
   }
 
-  private static String notInDbZero(String what, int db) {
+  private String notServed(String what, int db) {
     return String.format(
-        "a Redis Cluster has db 0 only; this %s is in db %d (fold dbs with --db-map %d=0)",
-        what, db, db);
+        "the destination is %s; this %s is in db %d (%s dbs with --db-map %d=0)",
+        databases.describe(), what, db, databases.count() == 1 ? "fold" : "map", db);
   }
 
   @Override
@@ -123,8 +128,8 @@ public final class ClusterWriter implements KeyWriter {
   /** Sends one command (not MULTI/EXEC) where it belongs, or books why it cannot be applied. */
   private void route(CommandEvent command) throws WriteException, InterruptedException {
     String name = command.name();
-    if (command.db() != 0) {
-      order.refuse(command, notInDbZero("command", command.db()));
+    if (!databases.serves(command.db())) {
+      order.refuse(command, notServed("command", command.db()));
       return;
     }
     List<byte[]> keys = commandKeys.keys(command.argv());
@@ -137,7 +142,11 @@ public final class ClusterWriter implements KeyWriter {
           w.writeCommand(command);
         }
       } else if (name.equals("SWAPDB") || name.equals("SELECT")) {
-        order.refuse(command, name + " has no meaning in a Redis Cluster (db 0 only)");
+        order.refuse(
+            command,
+            databases.count() == 1
+                ? name + " has no meaning in a Redis Cluster (db 0 only)"
+                : name + " is not applied to a cluster: each master would do it on its own");
       } else {
         order.expect(command, 1);
         nodes.masters().get(0).writeCommand(command);
@@ -177,7 +186,7 @@ public final class ClusterWriter implements KeyWriter {
     for (CommandEvent c : block.subList(1, block.size() - 1)) {
       List<byte[]> k = commandKeys.keys(c.argv());
       keyless |= k.isEmpty();
-      otherDb |= c.db() != 0;
+      otherDb |= !databases.serves(c.db());
       keys.addAll(k);
     }
     int slot = keys.isEmpty() ? -1 : ClusterSlots.sameSlot(keys);

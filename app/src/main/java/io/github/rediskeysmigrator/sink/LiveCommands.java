@@ -32,15 +32,29 @@ final class LiveCommands {
 
   /** Sends {@code command} in its db, paced by --max-rate. */
   void write(CommandEvent command) throws WriteException, InterruptedException {
+    send(command, true);
+  }
+
+  /**
+   * Sends {@code command} again (after an ASK redirect, following ASKING), in its db, without
+   * pacing it a second time.
+   */
+  void resend(CommandEvent command) throws WriteException, InterruptedException {
+    send(command, false);
+  }
+
+  private void send(CommandEvent command, boolean paced)
+      throws WriteException, InterruptedException {
     if (command.db() != dest.db()) {
       if (sourceTransaction.open()) {
         // Inside MULTI the SELECT is queued like the rest and takes effect at EXEC.
-        send(
+        sendOne(
             CommandEvent.of(
                 command.db(),
                 new byte[][] {SELECT, Replies.ascii(command.db())},
                 command.replId(),
-                command.offset()));
+                command.offset()),
+            paced);
         dest.onDb(command.db());
       } else {
         // SELECT is sent alone, with nothing in flight (see PipelinedWriter.write).
@@ -54,7 +68,7 @@ final class LiveCommands {
       }
     }
     note(command);
-    send(command);
+    sendOne(command, paced);
   }
 
   /** Notes whether the source's MULTI ... EXEC is open after {@code command}. */
@@ -62,8 +76,11 @@ final class LiveCommands {
     sourceTransaction.note(command);
   }
 
-  private void send(CommandEvent command) throws WriteException, InterruptedException {
-    throttle.acquire();
+  private void sendOne(CommandEvent command, boolean paced)
+      throws WriteException, InterruptedException {
+    if (paced) {
+      throttle.acquire();
+    }
     writer.sendSlot(command, command.argv());
   }
 }

@@ -126,18 +126,7 @@ public final class PipelinedWriter implements KeyWriter {
       // A full resync in the middle of a live stream: its keys are not part of a batch.
       atomic.commit();
     }
-    if (event.db() != dest.db()) {
-      // SELECT is sent alone, with nothing in flight: a failed SELECT inside a pipeline would send
-      // the keys after it into the wrong database.
-      drain();
-      try {
-        select(event.db());
-      } catch (WriteException e) {
-        // The key that needed this db is booked too, so the totals still add up.
-        listener.failed(event, e.getMessage());
-        throw e;
-      }
-    }
+    selectFor(event);
     if (rewrites.isOpen(event.key())) {
       // The same key again (in two files, or sent again) follows its open rewrite, in order.
       drain();
@@ -150,6 +139,22 @@ public final class PipelinedWriter implements KeyWriter {
       return;
     }
     sendRestore(restorable);
+  }
+
+  /** Switches to {@code event}'s db, if the connection is on another one. */
+  private void selectFor(KeyEvent event) throws WriteException, InterruptedException {
+    if (event.db() != dest.db()) {
+      // SELECT is sent alone, with nothing in flight: a failed SELECT inside a pipeline would send
+      // the keys after it into the wrong database.
+      drain();
+      try {
+        select(event.db());
+      } catch (WriteException e) {
+        // The key that needed this db is booked too, so the totals still add up.
+        listener.failed(event, e.getMessage());
+        throw e;
+      }
+    }
   }
 
   /** Puts {@code event}'s RESTORE into the pipeline being built. */
@@ -172,13 +177,15 @@ public final class PipelinedWriter implements KeyWriter {
    * written by one RESTORE can go this way; false means the key was not sent (a rewrite would need
    * ASKING before each of its commands, and its temporary key is not in the slot being moved), and
    * the caller must send it again the ordinary way later. A key sent again after a reconnect goes
-   * without ASKING, and is redirected again if need be.
+   * without ASKING, and is redirected again if need be. A key of another db (a Valkey cluster with
+   * several) has its SELECT first: ASKING holds for the one command after it.
    */
   public boolean writeAsking(KeyEvent event) throws WriteException, InterruptedException {
-    KeyEvent restorable = event.db() == dest.db() ? restorable(event) : null;
+    KeyEvent restorable = restorable(event);
     if (restorable == null) {
       return false;
     }
+    selectFor(event);
     rewrites.sendFollowUps();
     // The key was paced by --max-rate when first sent.
     sendSlot(new ControlCommand("ASKING"), ASKING);
@@ -228,7 +235,8 @@ public final class PipelinedWriter implements KeyWriter {
    * Sends live commands preceded by one ASKING, for a cluster node that imports their slot (the
    * owner answered ASK): a single command, or a whole MULTI ... EXEC block, for which ASKING holds
    * until EXEC. Not for our own transactions (a checkpoint marker), which a cluster writer never
-   * uses; cluster commands are all in db 0.
+   * uses. The db of the first command is selected before ASKING (which holds for the one command
+   * after it); a block's commands in other dbs get their SELECT queued inside it.
    */
   public void writeCommandsAsking(List<CommandEvent> commands)
       throws WriteException, InterruptedException {
@@ -236,12 +244,21 @@ public final class PipelinedWriter implements KeyWriter {
       // A live command must not overtake the rename of a key the snapshot rewrote.
       drain();
     }
+    CommandEvent first = commands.get(0);
+    if (first.db() != dest.db()) {
+      drain();
+      try {
+        select(first.db());
+      } catch (WriteException e) {
+        commands.forEach(c -> listener.commandFailed(c, e.getMessage()));
+        throw e;
+      }
+    }
     rewrites.sendFollowUps();
     sendSlot(new ControlCommand("ASKING"), ASKING);
     for (CommandEvent command : commands) {
-      live.note(command);
       // Paced by --max-rate when first sent.
-      sendSlot(command, command.argv());
+      live.resend(command);
     }
   }
 

@@ -3,6 +3,7 @@ package io.github.rediskeysmigrator.verify;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.ValueDigest;
+import io.github.rediskeysmigrator.sink.ClusterDatabases;
 import io.github.rediskeysmigrator.sink.ClusterSlots;
 import io.github.rediskeysmigrator.sink.ConnectException;
 import io.github.rediskeysmigrator.sink.RedisConnector;
@@ -22,8 +23,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * The destination as verify reads it: one single-node server, or every master of a Redis Cluster
  * with one connection each, where each key is read on the master that owns its hash slot. A batch
  * of keys is split per master and pipelined on each; its states come back in the order of the keys.
- * A cluster has db 0 only, and a slot that moves while verify runs makes its master answer MOVED,
- * which stops the run (exit 3) rather than being followed.
+ * A Redis Cluster has db 0 only (a Valkey 9 cluster as many as its cluster-databases, each master
+ * switched together), and a slot that moves while verify runs makes its master answer MOVED, which
+ * stops the run (exit 3) rather than being followed.
  */
 public final class DestinationNodes implements AutoCloseable {
 
@@ -32,26 +34,27 @@ public final class DestinationNodes implements AutoCloseable {
 
   private final List<Node> nodes;
   private final ClusterSlots slots;
+  private final ClusterDatabases databases;
   private int db;
 
-  private DestinationNodes(List<Node> nodes, ClusterSlots slots, int db) {
+  private DestinationNodes(
+      List<Node> nodes, ClusterSlots slots, ClusterDatabases databases, int db) {
     this.nodes = List.copyOf(nodes);
     this.slots = slots;
+    this.databases = databases;
     this.db = db;
   }
 
   /**
    * Connects to the destination {@code to}: its one node on its db, or, when it is a node of a
-   * cluster, every master on db 0.
+   * cluster, every master on db 0 (switched to the db of the keys as they come).
    *
-   * @param explicitDb whether {@code to} names a db (a cluster refuses any but 0)
    * @throws ConnectException when a node is unreachable or refuses to authenticate
-   * @throws IllegalArgumentException when a cluster destination is given a db other than 0, or its
-   *     slot map leaves slots without a master
+   * @throws IllegalArgumentException when a cluster destination is given a db it does not have
+   *     (--to, --db-map, --db), or its slot map leaves slots without a master
    */
   public static DestinationNodes open(
-      RedisUri to, boolean explicitDb, Tls tls, VerifyConfig config, LongSupplier wallClock)
-      throws ConnectException {
+      RedisUri to, Tls tls, VerifyConfig config, LongSupplier wallClock) throws ConnectException {
     List<Connection> opened = new ArrayList<>();
     try {
       // db 0 first: a cluster refuses SELECT of any other.
@@ -66,13 +69,12 @@ public final class DestinationNodes implements AutoCloseable {
         }
         Node node = node(to.address(), conn, config, wallClock, null);
         opened.clear();
-        return new DestinationNodes(List.of(node), null, to.dbOrZero());
+        return new DestinationNodes(List.of(node), null, null, to.dbOrZero());
       }
-      if (explicitDb && to.dbOrZero() != 0) {
-        throw new IllegalArgumentException(
-            "the destination is a Redis Cluster, which has db 0 only; drop the /"
-                + to.dbOrZero()
-                + " from --to");
+      ClusterDatabases databases = ClusterDatabases.query(seed);
+      String refused = databases.refusal(config.selection());
+      if (refused != null) {
+        throw new IllegalArgumentException(refused);
       }
       ClusterSlots map = ClusterSlots.query(seed);
       if (!map.complete()) {
@@ -89,7 +91,7 @@ public final class DestinationNodes implements AutoCloseable {
       }
       seed.close();
       opened.clear();
-      return new DestinationNodes(masters, map, 0);
+      return new DestinationNodes(masters, map, databases, 0);
     } finally {
       // Only reached with connections left here when opening failed part way.
       for (Connection c : opened) {
@@ -138,7 +140,7 @@ public final class DestinationNodes implements AutoCloseable {
     return new Node(address, replies, states, chunks);
   }
 
-  /** Whether the destination is a cluster (db 0 only, keys spread over the masters). */
+  /** Whether the destination is a cluster (keys spread over the masters). */
   public boolean cluster() {
     return slots != null;
   }
@@ -224,16 +226,26 @@ public final class DestinationNodes implements AutoCloseable {
     return nodes.get(nodeOf(key)).chunks().digest(key, type);
   }
 
-  /** Switches the single node to {@code target}; nothing may be in flight. */
+  /** Switches every node (the one, or each master) to {@code target}; nothing may be in flight. */
   void select(int target) throws ServerReadException {
-    if (slots != null) {
+    if (slots != null && !databases.serves(target)) {
       throw new ServerReadException(
-          "the destination is a Redis Cluster, which has db 0 only, and source keys map to db "
+          "the destination is "
+              + databases.describe()
+              + ", and source keys map to db "
               + target
-              + "; choose the source dbs with --db or map them to 0 with --db-map",
+              + "; choose the source dbs with --db or map them to "
+              + (databases.count() == 1 ? "0" : "one of its dbs")
+              + " with --db-map",
           null);
     }
-    ReplyQueue replies = nodes.get(0).replies();
+    for (Node node : nodes) {
+      select(node.replies(), target);
+    }
+    db = target;
+  }
+
+  private static void select(ReplyQueue replies, int target) throws ServerReadException {
     Object reply;
     try {
       reply =
@@ -248,7 +260,6 @@ public final class DestinationNodes implements AutoCloseable {
         || !new String(bytes, StandardCharsets.US_ASCII).equals("OK")) {
       throw new ServerReadException("unexpected reply to SELECT " + target, null);
     }
-    db = target;
   }
 
   private KeyStateReader reader(int n) {

@@ -413,6 +413,28 @@ class ClusterIT {
             tmp.resolve("e.log").toString());
     assertEquals(2, withDb.exit(), withDb::toString);
     assertTrue(withDb.err().contains("db 0 only"), withDb.err());
+
+    // Mapped or selected into another db: refused at start, with one line, nothing written.
+    cluster.nodes().forEach(RedisServer::flushAll);
+    for (String[] choice : List.of(new String[] {"--db-map", "0=1"}, new String[] {"--db", "1"})) {
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "rdb",
+                  file.toString(),
+                  "--to",
+                  cluster.uri(),
+                  "--error-log",
+                  tmp.resolve("e.log").toString()));
+      args.addAll(List.of(choice));
+      Tool.Result refused = Tool.run(args.toArray(String[]::new));
+      assertEquals(2, refused.exit(), refused::toString);
+      assertEquals(1, refused.err().strip().lines().count(), refused::toString);
+      assertTrue(
+          refused.err().contains("the destination is a Redis Cluster, which has db 0 only"),
+          refused::toString);
+    }
+    assertEquals(0, cluster.dbSize());
   }
 
   /** {@code rdb FILE} into the cluster, with the report in r.json and the error log in e.log. */

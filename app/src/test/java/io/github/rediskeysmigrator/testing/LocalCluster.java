@@ -14,23 +14,52 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
 
 /**
- * A real Redis Cluster of three masters (Debian's redis-server), made with {@code redis-cli
- * --cluster create} once per test class and emptied before each test.
+ * A real Redis Cluster of three masters (Debian's redis-server, or a prebuilt server of
+ * ../shared/redis-bin), made with {@code redis-cli --cluster create} once per test class and
+ * emptied (every db) before each test.
  */
 public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
   private final List<RedisServer> nodes = new ArrayList<>();
+  // A prebuilt server's name (valkey-9.1.2), or null for Debian's.
+  private final String shared;
+  private final List<String> extraArgs;
+
+  /** A cluster of Debian's redis-server. */
+  public LocalCluster() {
+    this(null, List.of());
+  }
+
+  private LocalCluster(String shared, List<String> extraArgs) {
+    this.shared = shared;
+    this.extraArgs = List.copyOf(extraArgs);
+  }
+
+  /**
+   * A cluster of the prebuilt {@code name} (e.g. {@code valkey-9.1.2}), each node started with
+   * {@code extraArgs} too (e.g. {@code --cluster-databases 16}).
+   */
+  public static LocalCluster of(String name, String... extraArgs) {
+    return new LocalCluster(name, List.of(extraArgs));
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--cluster-enabled", "yes",
+                "--cluster-config-file", "nodes.conf",
+                "--cluster-node-timeout", "5000",
+                "--repl-diskless-sync-delay", "0"));
+    args.addAll(extraArgs);
+    String[] nodeArgs = args.toArray(String[]::new);
     for (int i = 0; i < 3; i++) {
       nodes.add(
-          RedisServer.startDebian(
-              "--cluster-enabled", "yes",
-              "--cluster-config-file", "nodes.conf",
-              "--cluster-node-timeout", "5000",
-              "--repl-diskless-sync-delay", "0"));
+          shared == null
+              ? RedisServer.startDebian(nodeArgs)
+              : RedisServer.startShared(shared, nodeArgs));
     }
-    List<String> cmd = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+    List<String> cmd = new ArrayList<>(List.of(cli(), "--cluster", "create"));
     for (RedisServer n : nodes) {
       cmd.add("127.0.0.1:" + n.port());
     }
@@ -58,6 +87,20 @@ public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, 
     }
   }
 
+  /** The prebuilt server's own cli when it has one (valkey-cli), else Debian's redis-cli. */
+  private String cli() {
+    if (shared != null) {
+      // redis-cli next to valkey-cli may be a symlink that copies flattened into text.
+      for (String name : List.of("valkey-cli", "redis-cli")) {
+        Path own = RedisServer.sharedBinary(shared).resolveSibling(name);
+        if (Files.isExecutable(own)) {
+          return own.toString();
+        }
+      }
+    }
+    return "redis-cli";
+  }
+
   @Override
   public void beforeEach(ExtensionContext context) {
     nodes.forEach(RedisServer::flushAll);
@@ -79,9 +122,17 @@ public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, 
 
   /** Keys in the whole cluster. */
   public long dbSize() {
+    return dbSize(0);
+  }
+
+  /** Keys in db {@code db} of the whole cluster (a Valkey 9 cluster with cluster-databases). */
+  public long dbSize(int db) {
     long n = 0;
     for (RedisServer node : nodes) {
       try (Jedis j = node.client()) {
+        if (db != 0) {
+          j.select(db);
+        }
         n += j.dbSize();
       }
     }

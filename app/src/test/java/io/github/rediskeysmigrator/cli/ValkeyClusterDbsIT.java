@@ -1,0 +1,422 @@
+package io.github.rediskeysmigrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.testing.Dataset;
+import io.github.rediskeysmigrator.testing.DatasetAssert;
+import io.github.rediskeysmigrator.testing.JarRun;
+import io.github.rediskeysmigrator.testing.LocalCluster;
+import io.github.rediskeysmigrator.testing.RedisServer;
+import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.SampleData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+
+/**
+ * A real three-master Valkey 9 cluster with {@code cluster-databases 16}, as destination and as
+ * source: keys keep (or, with --db-map, change) their db and land on the master that owns their
+ * slot; scan reads the dbs of --db on every master; verify reads each db; a db the cluster does not
+ * have is refused with one line.
+ */
+class ValkeyClusterDbsIT {
+  private static final String VALKEY = "valkey-9.1.2";
+  private static final int[] DBS = {0, 1, 5};
+  // Every type, 100 strings, and one key named alike in every db.
+  private static final long PER_DB = SampleData.ALL_TYPES_KEYS + 100 + 1;
+
+  @RegisterExtension
+  static final LocalCluster cluster = LocalCluster.of(VALKEY, "--cluster-databases", "16");
+
+  @RegisterExtension
+  static final RedisServerExtension source =
+      RedisServerExtension.shared(VALKEY, "--repl-diskless-sync-delay", "0");
+
+  @RegisterExtension static final RedisServerExtension single = RedisServerExtension.shared(VALKEY);
+
+  @TempDir Path tmp;
+
+  /** Dbs 0, 1 and 5 of the source, saved to a file. */
+  private Path threeDbs() {
+    try (Jedis s = source.server().client()) {
+      for (int db : DBS) {
+        s.select(db);
+        SampleData.fillAllTypes(s, "");
+        SampleData.fillStrings(s, "spread:", 100);
+        s.set("same", "in db " + db);
+      }
+    }
+    return source.server().saveTo(tmp.resolve("three-dbs.rdb"));
+  }
+
+  private Tool.Result run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    boolean verify = args[0].equals("verify");
+    all.addAll(
+        List.of(
+            "--progress",
+            "never",
+            "--report",
+            tmp.resolve("r.json").toString(),
+            verify ? "--diff-file" : "--error-log",
+            tmp.resolve(verify ? "diff.jsonl" : "e.log").toString()));
+    return Tool.run(all.toArray(String[]::new));
+  }
+
+  private long field(String name) throws Exception {
+    Object v = JsonText.object(Files.readString(tmp.resolve("r.json"))).get(name);
+    assertTrue(v instanceof Number, () -> name + " in the report");
+    return ((Number) v).longValue();
+  }
+
+  private static Map<String, String> dataset(RedisServerExtension server, int db) {
+    try (Jedis j = server.server().client()) {
+      j.select(db);
+      return Dataset.of(j);
+    }
+  }
+
+  private static Map<String, String> clusterDataset(int db) {
+    List<Jedis> clients = cluster.clients();
+    try {
+      clients.forEach(j -> j.select(db));
+      return Dataset.of(clients);
+    } finally {
+      clients.forEach(Jedis::close);
+    }
+  }
+
+  /** Every key in db {@code db} of each master is in a slot that master owns. */
+  private static void assertOnTheirOwners(int db) {
+    for (RedisServer node : cluster.nodes()) {
+      try (Jedis j = node.client()) {
+        j.select(db);
+        String id = j.clusterMyId();
+        for (String hex : DatasetAssert.keys(j)) {
+          try (Jedis owner = cluster.clientFor(HexFormat.of().parseHex(hex))) {
+            assertEquals(owner.clusterMyId(), id, () -> "owner of " + hex + " in db " + db);
+          }
+        }
+      }
+    }
+  }
+
+  private static String sameOn(int db) {
+    try (Jedis owner = cluster.clientFor("same".getBytes(StandardCharsets.UTF_8))) {
+      owner.select(db);
+      return owner.get("same");
+    }
+  }
+
+  private static void assertOneLine(Tool.Result r, String expected) {
+    assertEquals(2, r.exit(), r::toString);
+    assertEquals(1, r.err().strip().lines().count(), r::toString);
+    assertTrue(r.err().contains(expected), r::toString);
+  }
+
+  @Test
+  void rdbKeepsEachDbOnTheMastersOwningTheSlotsAndVerifiesClean() throws Exception {
+    Path file = threeDbs();
+
+    Tool.Result r = run("rdb", file.toString(), "--to", cluster.uri());
+
+    assertEquals(0, r.exit(), r::toString);
+    assertEquals(3 * PER_DB, field("written"));
+    for (int db : DBS) {
+      assertEquals(dataset(source, db), clusterDataset(db), "db " + db);
+      assertOnTheirOwners(db);
+      assertEquals("in db " + db, sameOn(db));
+    }
+    assertEquals(0, cluster.dbSize(2));
+
+    Tool.Result verify =
+        run("verify", "--from", file.toString(), "--to", cluster.uri(), "--extra-keys");
+    assertEquals(0, verify.exit(), verify::toString);
+    assertEquals(3 * PER_DB, field("identical"));
+
+    // A key only at the destination, in db 5 of its master: found by the SCAN of that db.
+    try (Jedis owner = cluster.clientFor("only-here".getBytes(StandardCharsets.UTF_8))) {
+      owner.select(5);
+      owner.set("only-here", "x");
+    }
+    Tool.Result extra =
+        run("verify", "--from", file.toString(), "--to", cluster.uri(), "--extra-keys");
+    assertEquals(6, extra.exit(), extra::toString);
+    assertTrue(extra.out().contains("db 5 \"only-here\": extra at destination"), extra::toString);
+  }
+
+  @Test
+  void dbMapPutsTheSelectedDbsIntoOthersOfTheCluster() throws Exception {
+    Path file = threeDbs();
+    String[] selection = {"--db", "1,5", "--db-map", "1=7,5=15"};
+
+    List<String> args = new ArrayList<>(List.of("rdb", file.toString(), "--to", cluster.uri()));
+    args.addAll(List.of(selection));
+    Tool.Result r = run(args.toArray(String[]::new));
+
+    assertEquals(0, r.exit(), r::toString);
+    assertEquals(2 * PER_DB, field("written"));
+    assertEquals(PER_DB, field("filtered"));
+    assertEquals(dataset(source, 1), clusterDataset(7));
+    assertEquals(dataset(source, 5), clusterDataset(15));
+    assertOnTheirOwners(7);
+    assertOnTheirOwners(15);
+    assertEquals("in db 5", sameOn(15));
+    for (int db : DBS) {
+      assertEquals(0, cluster.dbSize(db), "db " + db);
+    }
+
+    List<String> check =
+        new ArrayList<>(List.of("verify", "--from", file.toString(), "--to", cluster.uri()));
+    check.addAll(List.of(selection));
+    Tool.Result verify = run(check.toArray(String[]::new));
+    assertEquals(0, verify.exit(), verify::toString);
+    assertEquals(2 * PER_DB, field("identical"));
+  }
+
+  /**
+   * Keys of dbs 1 and 5 in a slot being moved: the owner answers ASK, and each goes at once to the
+   * importing node, in its db (SELECT before ASKING), instead of waiting out the redirect rounds.
+   */
+  @Test
+  void keysOfAnotherDbInASlotBeingMovedGoToTheImportingNodeWithAsking() throws Exception {
+    RedisServer owner = cluster.nodes().get(2);
+    RedisServer importing = cluster.nodes().get(0);
+    String importingId;
+    int slot;
+    String tag;
+    try (Jedis o = owner.client();
+        Jedis i = importing.client()) {
+      String ownerId = o.clusterMyId();
+      importingId = i.clusterMyId();
+      int n = 0;
+      String candidate;
+      do {
+        candidate = "{ask" + n++ + "}";
+      } while (!ownedBy(o, candidate, ownerId));
+      tag = candidate;
+      slot = (int) o.clusterKeySlot(candidate);
+      i.clusterSetSlotImporting(slot, ownerId);
+      o.clusterSetSlotMigrating(slot, importingId);
+    }
+    try {
+      try (Jedis s = source.server().client()) {
+        for (int db : new int[] {1, 5}) {
+          s.select(db);
+          SampleData.fillStrings(s, tag + ":moving:", 100);
+          SampleData.fillStrings(s, "elsewhere:", 100);
+        }
+      }
+      Path file = source.server().saveTo(tmp.resolve("moving.rdb"));
+      long started = System.nanoTime();
+
+      Tool.Result r = run("rdb", file.toString(), "--to", cluster.uri());
+
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(400, field("written"));
+      for (int db : new int[] {1, 5}) {
+        assertEquals(0, keysInSlot(owner, db, slot), "db " + db);
+        assertEquals(100, keysInSlot(importing, db, slot), "db " + db);
+      }
+      // Without ASKING the keys would wait out the redirect rounds (about 11 s), then fail.
+      assertTrue(millis < 8_000, "took " + millis + " ms");
+    } finally {
+      for (RedisServer node : cluster.nodes()) {
+        try (Jedis j = node.client()) {
+          j.clusterSetSlotNode(slot, importingId);
+        }
+      }
+    }
+    assertEquals(dataset(source, 1), clusterDataset(1));
+    assertEquals(dataset(source, 5), clusterDataset(5));
+  }
+
+  private static boolean ownedBy(Jedis node, String key, String id) {
+    try (Jedis owner = cluster.clientFor(key.getBytes(StandardCharsets.UTF_8))) {
+      return owner.clusterMyId().equals(id);
+    }
+  }
+
+  private static long keysInSlot(RedisServer node, int db, int slot) {
+    try (Jedis j = node.client()) {
+      j.select(db);
+      return j.clusterCountKeysInSlot(slot);
+    }
+  }
+
+  @Test
+  void scanReadsTheDbsOfDbOnEveryMasterIntoASingleNode() throws Exception {
+    Path file = threeDbs();
+    assertEquals(0, run("rdb", file.toString(), "--to", cluster.uri()).exit());
+
+    Tool.Result one = run("scan", "--from", cluster.uri(), "--db", "1", "--to", single.uri());
+
+    assertEquals(0, one.exit(), one::toString);
+    assertEquals(PER_DB, field("written"));
+    assertEquals(dataset(source, 1), dataset(single, 1));
+    assertEquals(Map.of(), dataset(single, 0));
+    assertEquals(Map.of(), dataset(single, 5));
+    Tool.Result verifyOne =
+        run("verify", "--from", file.toString(), "--db", "1", "--to", single.uri());
+    assertEquals(0, verifyOne.exit(), verifyOne::toString);
+    assertEquals(PER_DB, field("identical"));
+
+    single.server().flushAll();
+    Tool.Result all = run("scan", "--from", cluster.uri(), "--db", "0,1,5", "--to", single.uri());
+
+    assertEquals(0, all.exit(), all::toString);
+    assertEquals(3 * PER_DB, field("written"));
+    for (int db : DBS) {
+      assertEquals(dataset(source, db), dataset(single, db), "db " + db);
+    }
+    Tool.Result verifyAll = run("verify", "--from", file.toString(), "--to", single.uri());
+    assertEquals(0, verifyAll.exit(), verifyAll::toString);
+    assertEquals(3 * PER_DB, field("identical"));
+  }
+
+  @Test
+  void syncFromTheClusterReadsEveryDbOfEachMastersSnapshot() throws Exception {
+    Path file = threeDbs();
+    assertEquals(0, run("rdb", file.toString(), "--to", cluster.uri()).exit());
+
+    Tool.Result r =
+        run(
+            "sync",
+            "--snapshot-only",
+            "--from",
+            cluster.uri(),
+            "--to",
+            single.uri(),
+            "--db",
+            "1,5",
+            "--db-map",
+            "5=2");
+
+    assertEquals(0, r.exit(), r::toString);
+    assertEquals(2 * PER_DB, field("written"));
+    assertEquals(PER_DB, field("filtered"));
+    assertEquals(dataset(source, 1), dataset(single, 1));
+    assertEquals(dataset(source, 5), dataset(single, 2));
+    assertEquals(Map.of(), dataset(single, 0));
+    assertEquals(Map.of(), dataset(single, 5));
+  }
+
+  @Test
+  void aDbTheClusterDoesNotHaveIsRefusedWithOneLine() throws Exception {
+    Path file = threeDbs();
+    String has = "dbs 0 to 15 (cluster-databases 16)";
+
+    assertOneLine(
+        run("rdb", file.toString(), "--to", cluster.uri(), "--db-map", "1=16"),
+        "--db-map 1=16 maps to db 16");
+    assertOneLine(run("rdb", file.toString(), "--to", cluster.uri() + "/20"), has);
+    assertOneLine(
+        run("scan", "--from", cluster.uri(), "--db", "0,16", "--to", single.uri()),
+        "db 16 is not one of them");
+    assertOneLine(run("verify", "--from", file.toString(), "--to", cluster.uri() + "/16"), has);
+    assertEquals(0, cluster.dbSize(0) + cluster.dbSize(1) + cluster.dbSize(5));
+  }
+
+  /**
+   * sync from a single node into the cluster: the snapshot's dbs, then live commands in dbs 1 and
+   * 5, a transaction switching dbs in one slot, and a FLUSHDB of one db on every master.
+   */
+  @Test
+  void syncAppliesLiveCommandsOfEachDbOnTheirMasters() throws Exception {
+    threeDbs();
+    try (JarRun run =
+        JarRun.start(
+            tmp,
+            Map.of(),
+            "sync",
+            "--from",
+            source.uri(),
+            "--to",
+            cluster.uri(),
+            "--checkpoint",
+            tmp.resolve("checkpoint").toString(),
+            "--report",
+            tmp.resolve("r.json").toString(),
+            "--error-log",
+            tmp.resolve("e.log").toString(),
+            "--progress",
+            "never")) {
+      await("the snapshot", () -> checkpointOffset() >= 0);
+      try (Jedis s = source.server().client()) {
+        s.select(1);
+        for (int i = 0; i < 100; i++) {
+          s.incr("counter:" + (i % 10));
+        }
+        s.del("spread:1", "spread:2", "nothing");
+        s.select(5);
+        s.set("live", "in db 5");
+        s.flushDB();
+        s.set("after-flush", "x");
+        s.select(1);
+        // Jedis's transactions have no SELECT: the commands as the source's client sends them.
+        s.sendCommand(Protocol.Command.MULTI);
+        s.sendCommand(Protocol.Command.SET, "{t}a", "1");
+        s.sendCommand(Protocol.Command.SELECT, "5");
+        s.sendCommand(Protocol.Command.RPUSH, "{t}b", "x", "y");
+        s.sendCommand(Protocol.Command.EXEC);
+      }
+      long target = sourceOffset();
+      await("checkpoint at " + target, () -> checkpointOffset() >= target);
+      for (int db : DBS) {
+        assertEquals(dataset(source, db), clusterDataset(db), "db " + db);
+      }
+      assertEquals(130, run.terminate(), run::toString);
+    }
+    assertEquals(3 * PER_DB, field("written"));
+    assertEquals(0, field("commands_failed"));
+    assertTrue(field("commands_applied") >= 100, "commands applied");
+  }
+
+  private long checkpointOffset() {
+    try (var in = Files.newBufferedReader(tmp.resolve("checkpoint"))) {
+      Properties p = new Properties();
+      p.load(in);
+      String offset = p.getProperty("offset");
+      return offset == null ? -1 : Long.parseLong(offset);
+    } catch (java.io.IOException | NumberFormatException e) {
+      // Not written yet, or being replaced.
+      return -1;
+    }
+  }
+
+  private static long sourceOffset() {
+    try (Jedis s = source.server().client()) {
+      for (String line : s.info("replication").split("\r?\n")) {
+        if (line.startsWith("master_repl_offset:")) {
+          return Long.parseLong(line.substring("master_repl_offset:".length()).trim());
+        }
+      }
+    }
+    throw new AssertionError("no master_repl_offset");
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+}
