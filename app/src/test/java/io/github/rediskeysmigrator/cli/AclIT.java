@@ -102,7 +102,14 @@ class AclIT {
     assertEquals(1, weak.exit(), weak::toString);
     assertTrue(Files.readString(tmp.resolve("e")).contains("NOPERM"));
     try (Jedis d = dest.server().client()) {
-      assertEquals(0, d.dbSize(), "no key, not even a temporary one, is left half-written");
+      // RESTORE is allowed: the restamped keys land. The three that 7.0 must get rewritten (a set
+      // listpack, two streams) fail whole.
+      assertEquals(SampleData.ALL_TYPES_KEYS - 3, d.dbSize());
+      assertEquals(
+          java.util.Set.of(),
+          d.keys("*rkm-tmp*"),
+          "no key, not even a temporary one, half-written");
+      assertEquals(false, d.exists("set:small"));
     }
   }
 

@@ -71,7 +71,8 @@ class ClusterIT {
     try (Jedis s = redis72.server().client()) {
       SampleData.fillAllTypes(s, "");
       for (String k : braced) {
-        s.rpush(k, "v1", "v2");
+        // Set listpacks (7.2), which the 7.0 cluster does not read: rewritten.
+        s.sadd(k, "v1", "v2");
       }
     }
     Path file = redis72.server().saveTo(tmp.resolve("v11.rdb"));
@@ -82,7 +83,10 @@ class ClusterIT {
     assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(report);
     long keys = SampleData.ALL_TYPES_KEYS + braced.size();
-    assertTrue(json.contains("\"rewritten\":" + keys + ","), json);
+    // The braced sets, set:small and the two streams are rewritten; the rest is restamped.
+    long rewritten = braced.size() + 3;
+    assertTrue(json.contains("\"rewritten\":" + rewritten + ","), json);
+    assertTrue(json.contains("\"restamped\":" + (keys - rewritten) + ","), json);
     assertEquals(keys, cluster.dbSize(), "no temporary key is left behind");
     try (Jedis s = redis72.server().client()) {
       for (String hex : DatasetAssert.keys(s)) {
@@ -94,7 +98,7 @@ class ClusterIT {
       }
       for (String k : braced) {
         try (Jedis owner = cluster.clientFor(k.getBytes())) {
-          assertEquals(java.util.List.of("v1", "v2"), owner.lrange(k, 0, -1), k);
+          assertEquals(java.util.Set.of("v1", "v2"), owner.smembers(k), k);
         }
       }
       try (Jedis owner = cluster.clientFor("hash:big".getBytes())) {

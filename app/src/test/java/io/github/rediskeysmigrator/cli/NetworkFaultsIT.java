@@ -278,11 +278,18 @@ class NetworkFaultsIT {
   void aResentRewriteWhoseRenameHadAppliedCountsAsRewrittenNotAsExisting() throws Exception {
     try (Jedis s = newer.server().client()) {
       SampleData.fillAllTypes(s, "t:");
-      SampleData.fillStrings(s, "k", KEYS);
+      // Small sets are set listpacks in 7.2, which 7.0 does not read: each is rewritten.
+      var p = s.pipelined();
+      for (int i = 0; i < KEYS; i++) {
+        p.sadd("k" + i, "m" + i);
+      }
+      p.sync();
     }
     Path file = newer.server().saveTo(tmp.resolve("dump.rdb"));
     migrateWithRepliesLostBeforeACut(file);
-    assertTrue(commandStat("renamenx", "calls") > TOTAL, "some rewrites were sent again");
+    // Rewritten: the sets, and of the sample t:set:small and two streams; the rest restamped.
+    int rewritten = KEYS + 3;
+    assertTrue(commandStat("renamenx", "calls") > rewritten, "some rewrites were sent again");
     try (Jedis s = newer.server().client();
         Jedis d = dest.server().client()) {
       DatasetAssert.assertSameContent(s, d, 0);
@@ -290,7 +297,8 @@ class NetworkFaultsIT {
           .addsUp()
           .exitCode(0)
           .has("written", TOTAL)
-          .has("rewritten", TOTAL)
+          .has("rewritten", rewritten)
+          .has("restamped", TOTAL - rewritten)
           .has("skipped_existing", 0)
           .has("errors", 0)
           .writtenMatches(d, 0);

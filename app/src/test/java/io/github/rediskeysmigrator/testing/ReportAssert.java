@@ -51,7 +51,10 @@ public final class ReportAssert {
     return (String) json.get("stop_reason");
   }
 
-  /** read = written + skipped_existing + skipped_expired + skipped_gone + filtered + errors. */
+  /**
+   * read = written + skipped_existing + skipped_expired + skipped_gone + filtered + errors, and
+   * written = restored + restamped + rewritten (a dry run writes nothing of either kind).
+   */
   public ReportAssert addsUp() {
     long parts = 0;
     for (String f :
@@ -65,6 +68,12 @@ public final class ReportAssert {
       parts += get(f);
     }
     assertEquals(get("read"), parts, "the report's totals do not add up: " + text);
+    if (!Boolean.TRUE.equals(json.get("dry_run"))) {
+      assertEquals(
+          get("written"),
+          get("restored") + get("restamped") + get("rewritten"),
+          "written is not restored + restamped + rewritten: " + text);
+    }
     return this;
   }
 
