@@ -300,8 +300,25 @@ public final class Migration {
         }
       }
     }
-    writer.writeCommand(command.inDb(config.destinationDb(command.sourceDb())));
+    LiveTranslator.Translation t = live.translator().translate(command.argv());
+    CommandEvent mapped = command.inDb(config.destinationDb(command.sourceDb()));
+    if (t.argv() != null) {
+      writer.writeCommand(t.argv() == command.argv() ? mapped : mapped.withArgv(t.argv()));
+    } else if (!t.refused()) {
+      // Nothing to apply; a PING holds the command's place so it is booked in stream order.
+      log.debug("{} (offset {}): {}", command.name(), command.offset(), t.reason());
+      writer.writeCommand(mapped.withArgv(new byte[][] {PING}));
+    } else {
+      // Booked in stream order: what the writer holds goes first.
+      writer.flush();
+      if (t.unsupportedType() != null) {
+        report.unsupportedType(t.unsupportedType());
+      }
+      outcomes.commandFailed(command, t.reason());
+    }
   }
+
+  private static final byte[] PING = {'P', 'I', 'N', 'G'};
 
   private static String keyId(int db, byte[] key) {
     return db + ":" + new String(key, java.nio.charset.StandardCharsets.ISO_8859_1);

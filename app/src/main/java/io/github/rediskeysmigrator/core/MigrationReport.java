@@ -34,6 +34,9 @@ public final class MigrationReport {
   final AtomicLong functionsExisting = new AtomicLong();
   final AtomicLong functionsFailed = new AtomicLong();
   final AtomicLong renamed = new AtomicLong();
+  // Live commands refused because the destination cannot hold their type, per type (vectorset).
+  private final Map<String, AtomicLong> unsupportedTypes =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
   // A dry run's first renames, for the summary to show what --rename-prefix does.
   private final java.util.Queue<String> renameSamples =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -165,6 +168,21 @@ public final class MigrationReport {
   /** Renames a dry run's summary shows. */
   static final int RENAME_SAMPLES = 10;
 
+  /** Books a live command refused because the destination cannot hold {@code type}. */
+  void unsupportedType(String type) {
+    unsupportedTypes.computeIfAbsent(type, t -> new AtomicLong()).incrementAndGet();
+  }
+
+  /**
+   * Live commands refused because the destination cannot hold their data type, per type (part of
+   * {@link #commandsFailed}).
+   */
+  public Map<String, Long> unsupportedTypes() {
+    Map<String, Long> m = new java.util.TreeMap<>();
+    unsupportedTypes.forEach((t, n) -> m.put(t, n.get()));
+    return m;
+  }
+
   /** Function libraries loaded at the destination. */
   public long functionsRestored() {
     return functionsRestored.get();
@@ -287,6 +305,15 @@ public final class MigrationReport {
               commandsSkipped.get(),
               commandsFailed.get()));
     }
+    Map<String, Long> unsupported = unsupportedTypes();
+    if (!unsupported.isEmpty()) {
+      StringBuilder types = new StringBuilder();
+      unsupported.forEach(
+          (t, n) -> types.append(types.length() == 0 ? "" : ", ").append(n).append(' ').append(t));
+      sb.append(
+          String.format(
+              Locale.ROOT, "    %-18s %s%n", "type not held", types + " (failed, see the log)"));
+    }
     if (liveLine != null) {
       sb.append("  ").append(liveLine.get()).append('\n');
     }
@@ -340,6 +367,7 @@ public final class MigrationReport {
     f.put("commands_filtered", commandsFiltered.get());
     f.put("commands_skipped", commandsSkipped.get());
     f.put("commands_failed", commandsFailed.get());
+    f.put("unsupported_types", unsupportedTypes());
     if (liveFields != null) {
       f.putAll(liveFields.get());
     }
