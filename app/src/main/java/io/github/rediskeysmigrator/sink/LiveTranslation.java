@@ -96,9 +96,10 @@ public final class LiveTranslation implements LiveTranslator {
   }
 
   /**
-   * XADD: without IDMP at the destination, the IDMP arguments go (the source propagates the id it
-   * chose) and a retry it de-duplicated ({@code *} as id) adds nothing; KEEPREF / DELREF / ACKED go
-   * where they change nothing.
+   * XADD IDMP: the source propagates the id it chose, a form no client may send (IDMP takes only
+   * {@code *}), so the IDMP arguments go, and where the destination has XIDMPRECORD the idempotent
+   * id is recorded with it; a retry the source de-duplicated comes as {@code *} and adds nothing.
+   * KEEPREF / DELREF / ACKED go where they are unknown and change nothing.
    */
   private Translation xadd(byte[][] argv) {
     List<Integer> drop = new ArrayList<>();
@@ -106,6 +107,7 @@ public final class LiveTranslation implements LiveTranslator {
     String ref = null;
     int refAt = -1;
     boolean idmp = false;
+    int idmpAt = -1;
     int i = 2;
     while (i < argv.length) {
       String w = upper(argv[i]);
@@ -117,10 +119,11 @@ public final class LiveTranslation implements LiveTranslator {
       } else if (w.equals("IDMP") || w.equals("IDMPAUTO")) {
         idmp = true;
         int n = w.equals("IDMP") ? 3 : 2;
-        if (!server.supportsIdmp()) {
-          for (int k = 0; k < n; k++) {
-            drop.add(i + k);
-          }
+        if (n == 3) {
+          idmpAt = i;
+        }
+        for (int k = 0; k < n; k++) {
+          drop.add(i + k);
         }
         i += n;
       } else if (w.equals("MAXLEN") || w.equals("MINID")) {
@@ -137,7 +140,11 @@ public final class LiveTranslation implements LiveTranslator {
         break;
       }
     }
-    if (idmp && !server.supportsIdmp() && i < argv.length && upper(argv[i]).equals("*")) {
+    if (!idmp || i >= argv.length) {
+      Translation refs = refOption(argv, ref, refAt, trims, drop);
+      return refs != null ? refs : Translation.apply(without(argv, drop));
+    }
+    if (upper(argv[i]).equals("*")) {
       return Translation.nothing(
           "a retry the source de-duplicated with IDMP: it added no entry there either");
     }
@@ -145,7 +152,13 @@ public final class LiveTranslation implements LiveTranslator {
     if (refs != null) {
       return refs;
     }
-    return Translation.apply(without(argv, drop));
+    byte[][] add = without(argv, drop);
+    if (idmpAt < 0 || !server.supportsIdmpRecord()) {
+      // IDMPAUTO's id is a digest of the entry the source computed; no command records it.
+      return Translation.apply(add);
+    }
+    byte[][] record = {bytes("XIDMPRECORD"), argv[1], argv[idmpAt + 1], argv[idmpAt + 2], argv[i]};
+    return Translation.apply(sequence(List.of(argv[1]), List.of(add, record)));
   }
 
   /** XTRIM key MAXLEN|MINID ... [KEEPREF|DELREF|ACKED]. */

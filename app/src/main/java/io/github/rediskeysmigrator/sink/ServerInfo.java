@@ -89,6 +89,15 @@ public record ServerInfo(String product, String version, int maxRdbVersion) {
     return product.equals("redis") && atLeast(8, 6);
   }
 
+  /**
+   * Whether XIDMPRECORD exists (Redis 8.6.2+): it records an idempotent id for an entry added with
+   * an explicit id, which XADD IDMP itself refuses from a client.
+   */
+  public boolean supportsIdmpRecord() {
+    int[] v = parseVersion(version);
+    return supportsIdmp() && (atLeast(8, 7) || v[2] >= 2);
+  }
+
   /** Whether vector sets (VADD, VREM, VSETATTR) exist: Redis 8.0+, no Valkey. */
   public boolean supportsVectorSets() {
     return product.equals("redis") && atLeast(8, 0);

@@ -58,8 +58,6 @@ class LiveTranslationTest {
   void aDestinationThatKnowsACommandGetsItAsItIs() {
     for (String c :
         List.of(
-            "XADD s IDMP p1 i1 1-0 f v",
-            "XADD s IDMP p1 i1 * f v",
             "XCFGSET s IDMP-DURATION 100",
             "VADD v VALUES 3 1 0 0 e1",
             "HSETEX h PXAT 9999999999999 FIELDS 1 f v",
@@ -95,9 +93,19 @@ class LiveTranslationTest {
       assertNull(retry.argv());
       assertTrue(!retry.refused() && retry.reason().contains("de-duplicated"), retry::toString);
       assertNull(on(s, "XADD s IDMP p1 i1 * f v").argv());
+      assertEquals("XADD s 9-0 f v", sent(s, "XADD s IDMP p1 i1 9-0 f v"));
       // Not IDMP: as it is.
       assertEquals("XADD s * f v", sent(s, "XADD s * f v"));
     }
+    // Redis 8.6 takes IDMP only with *: the id goes with XIDMPRECORD (8.6.2+), which XADD
+    // IDMP refuses from a client; IDMPAUTO's digest has no such command.
+    assertEquals(
+        "1 s 7 XADD s MAXLEN 2 1-0 f v 5 XIDMPRECORD s p1 i1 1-0",
+        script(sent(REDIS_86, "XADD s IDMP p1 i1 MAXLEN 2 1-0 f v")));
+    assertEquals("XADD s 1-0 f v", sent(REDIS_86, "XADD s IDMPAUTO p2 1-0 f v"));
+    assertNull(on(REDIS_86, "XADD s IDMP p1 i1 * f v").argv());
+    assertEquals(
+        "XADD s 1-0 f v", sent(new ServerInfo("redis", "8.6.1", 13), "XADD s IDMP p1 i1 1-0 f v"));
     Translation trim = on(VALKEY_91, "XADD s DELREF MAXLEN 2 9-0 f v");
     assertTrue(trim.refused() && trim.reason().contains("valkey 9.1.2"), trim::toString);
     assertEquals("XTRIM s MAXLEN 2", sent(REDIS_74, "XTRIM s MAXLEN 2 KEEPREF"));
