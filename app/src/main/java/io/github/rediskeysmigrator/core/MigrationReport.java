@@ -170,7 +170,12 @@ public final class MigrationReport {
 
   /** Books a live command refused because the destination cannot hold {@code type}. */
   void unsupportedType(String type) {
-    unsupportedTypes.computeIfAbsent(type, t -> new AtomicLong()).incrementAndGet();
+    unsupportedType(type, 1);
+  }
+
+  /** Books {@code n} such commands (a merged report). */
+  void unsupportedType(String type, long n) {
+    unsupportedTypes.computeIfAbsent(type, t -> new AtomicLong()).addAndGet(n);
   }
 
   /**
@@ -312,7 +317,10 @@ public final class MigrationReport {
           (t, n) -> types.append(types.length() == 0 ? "" : ", ").append(n).append(' ').append(t));
       sb.append(
           String.format(
-              Locale.ROOT, "    %-18s %s%n", "type not held", types + " (failed, see the log)"));
+              Locale.ROOT,
+              "  %-20s %s%n",
+              "types not held",
+              types + " (live commands failed, see the error log)"));
     }
     if (liveLine != null) {
       sb.append("  ").append(liveLine.get()).append('\n');
