@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.testing.LocalCluster;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,6 +44,11 @@ class RedisEightLiveIT {
 
   @RegisterExtension static final RedisServerExtension redis70 = RedisServerExtension.debian();
 
+  @RegisterExtension static final LocalCluster cluster = new LocalCluster();
+
+  /** Entries the producers add to stream s (two of them are deleted later). */
+  private static final int ENTRIES = 30;
+
   @TempDir Path tmp;
 
   /** What one run printed and left behind. */
@@ -71,11 +77,23 @@ class RedisEightLiveIT {
   private Run sync(
       RedisServerExtension dest, String ready, String readyThere, LiveWrites live, String... extra)
       throws Exception {
+    dest.server().flushAll();
+    return sync(dest.uri(), dest.server()::client, ready, readyThere, live, extra);
+  }
+
+  /** The same into the destination at {@code uri}, {@code readyThere} read by {@code reader}. */
+  private Run sync(
+      String uri,
+      java.util.function.Supplier<Jedis> reader,
+      String ready,
+      String readyThere,
+      LiveWrites live,
+      String... extra)
+      throws Exception {
     try (Jedis s = source.server().client()) {
       s.flushAll();
       s.set(ready, "1");
     }
-    dest.server().flushAll();
     Path report = tmp.resolve("report.json");
     Path errors = tmp.resolve("errors.log");
     List<String> args =
@@ -85,7 +103,7 @@ class RedisEightLiveIT {
                 "--from",
                 source.uri(),
                 "--to",
-                dest.uri(),
+                uri,
                 "--until-caught-up",
                 "--idle",
                 "3",
@@ -99,7 +117,7 @@ class RedisEightLiveIT {
     CompletableFuture<Tool.Result> run =
         CompletableFuture.supplyAsync(() -> Tool.run(Map.of(), args.toArray(String[]::new)));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    try (Jedis d = dest.server().client()) {
+    try (Jedis d = reader.get()) {
       while (!d.exists(readyThere)) {
         assertTrue(System.nanoTime() < deadline, "the snapshot did not arrive");
         assertFalse(run.isDone(), () -> run.join().toString());
@@ -135,7 +153,8 @@ class RedisEightLiveIT {
     send(s, "XCFGSET", "s", "IDMP-DURATION", "100", "IDMP-MAXSIZE", "50");
     send(s, "XDEL", "s", "0-1");
     List<String> ids = new ArrayList<>();
-    for (int i = 1; i <= 5; i++) {
+    // As in the issue: 30 entries, each sent twice by its producer (29 IDMP, 1 IDMPAUTO).
+    for (int i = 1; i < ENTRIES; i++) {
       String id = text(send(s, "XADD", "s", "IDMP", "p1", "i" + i, "*", "n", "" + i));
       // The producer's retry: the source de-duplicates it and answers the same id.
       assertEquals(id, text(send(s, "XADD", "s", "IDMP", "p1", "i" + i, "*", "n", "" + i)));
@@ -171,7 +190,7 @@ class RedisEightLiveIT {
     }
     assertTrue(d.pttl("m1") > 0 && d.pttl("m2") > 0, "m1 and m2 expire");
     assertEquals(-1, d.pttl("m3"));
-    assertEquals(4, s.xlen("s"));
+    assertEquals(ENTRIES - 2, s.xlen("s"));
     assertEquals(
         s.xrange("s", "-", "+").toString(),
         d.xrange("s", "-", "+").toString(),
@@ -216,7 +235,7 @@ class RedisEightLiveIT {
       // de-duplicated there too.
       String third = s.xrange("s", "-", "+").get(0).getID().toString();
       assertEquals(third, text(send(d, "XADD", "s", "IDMP", "p1", "i3", "*", "n", "3")));
-      assertEquals(4, d.xlen("s"));
+      assertEquals(ENTRIES - 2, d.xlen("s"));
       assertEquals(s.xrange("s", "-", "+").toString(), d.xrange("s", "-", "+").toString());
       Map<String, Object> info = d.xinfoStream("s").getStreamInfo();
       assertEquals(100L, info.get("idmp-duration"), info::toString);
@@ -325,6 +344,51 @@ class RedisEightLiveIT {
       assertEquals(
           List.of("b:h", "b:m1", "b:m2", "b:ready", "b:s"),
           new ArrayList<>(new java.util.TreeSet<>(d.keys("*"))));
+    }
+  }
+
+  @Test
+  void intoARedis70ClusterTheTranslationsGoToTheirKeysMasters() throws Exception {
+    byte[] ready = "ready".getBytes(StandardCharsets.UTF_8);
+    Run run =
+        sync(
+            cluster.uri(),
+            () -> cluster.clientFor(ready),
+            "ready",
+            "ready",
+            s -> {
+              List<String> ids = new ArrayList<>();
+              for (int i = 1; i <= 4; i++) {
+                ids.add(text(send(s, "XADD", "{t}s", "IDMP", "p", "i" + i, "*", "n", "" + i)));
+                send(s, "XADD", "{t}s", "IDMP", "p", "i" + i, "*", "n", "" + i);
+              }
+              send(s, "XGROUP", "CREATE", "{t}s", "g", "0");
+              send(s, "XREADGROUP", "GROUP", "g", "c", "STREAMS", "{t}s", ">");
+              send(s, "XACKDEL", "{t}s", "g", "IDS", "1", ids.get(0));
+              send(s, "MSETEX", "2", "{t}m1", "a", "{t}m2", "b", "PX", "100000");
+              send(s, "MSETEX", "2", "m3", "c", "m4", "d");
+              send(s, "HSETEX", "h", "KEEPTTL", "FIELDS", "1", "f", "1");
+              send(s, "VADD", "v", "VALUES", "2", "1", "0", "e");
+            });
+
+    assertEquals(1, run.result().exit(), run.result()::toString);
+    assertTrue(run.report().contains("\"commands_failed\":1,"), run.report());
+    assertTrue(run.report().contains("\"unsupported_types\":{\"vectorset\":1},"), run.report());
+    assertEquals(1, errorLines(run, "VADD on 'v': redis 7.0.15"), run.errors()::toString);
+    try (Jedis s = source.server().client();
+        Jedis t = cluster.clientFor("{t}s".getBytes(StandardCharsets.UTF_8));
+        Jedis m3 = cluster.clientFor("m3".getBytes(StandardCharsets.UTF_8));
+        Jedis m4 = cluster.clientFor("m4".getBytes(StandardCharsets.UTF_8));
+        Jedis h = cluster.clientFor("h".getBytes(StandardCharsets.UTF_8))) {
+      assertEquals(s.xrange("{t}s", "-", "+").toString(), t.xrange("{t}s", "-", "+").toString());
+      assertEquals(3, t.xlen("{t}s"));
+      assertEquals(3, t.xpending("{t}s", "g").getTotal());
+      assertEquals("a", t.get("{t}m1"));
+      assertTrue(t.pttl("{t}m2") > 0);
+      assertEquals("c", m3.get("m3"));
+      assertEquals("d", m4.get("m4"));
+      assertEquals("1", h.hget("h", "f"));
+      assertEquals(7, cluster.dbSize(), "ready, {t}s, {t}m1, {t}m2, m3, m4, h");
     }
   }
 }
