@@ -459,6 +459,11 @@ public final class Migration {
     }
 
     @Override
+    public void typeNotHeld(String type) {
+      report.unsupportedType(type);
+    }
+
+    @Override
     public void commandApplied(CommandEvent command) {
       report.commandsApplied.incrementAndGet();
       booked(command);

@@ -34,7 +34,7 @@ public final class MigrationReport {
   final AtomicLong functionsExisting = new AtomicLong();
   final AtomicLong functionsFailed = new AtomicLong();
   final AtomicLong renamed = new AtomicLong();
-  // Live commands refused because the destination cannot hold their type, per type (vectorset).
+  // Keys and live commands failed because the destination cannot hold their type, per type.
   private final Map<String, AtomicLong> unsupportedTypes =
       new java.util.concurrent.ConcurrentSkipListMap<>();
   // A dry run's first renames, for the summary to show what --rename-prefix does.
@@ -168,7 +168,7 @@ public final class MigrationReport {
   /** Renames a dry run's summary shows. */
   static final int RENAME_SAMPLES = 10;
 
-  /** Books a live command refused because the destination cannot hold {@code type}. */
+  /** Books a key or live command failed because the destination cannot hold {@code type}. */
   void unsupportedType(String type) {
     unsupportedType(type, 1);
   }
@@ -179,8 +179,8 @@ public final class MigrationReport {
   }
 
   /**
-   * Live commands refused because the destination cannot hold their data type, per type (part of
-   * {@link #commandsFailed}).
+   * Keys and live commands failed because the destination cannot hold their data type at all, per
+   * type, e.g. {@code vectorset} into Valkey (part of {@link #errors} and {@link #commandsFailed}).
    */
   public Map<String, Long> unsupportedTypes() {
     Map<String, Long> m = new java.util.TreeMap<>();
@@ -320,7 +320,7 @@ public final class MigrationReport {
               Locale.ROOT,
               "  %-20s %s%n",
               "types not held",
-              types + " (live commands failed, see the error log)"));
+              types + " (failed, see the error log)"));
     }
     if (liveLine != null) {
       sb.append("  ").append(liveLine.get()).append('\n');

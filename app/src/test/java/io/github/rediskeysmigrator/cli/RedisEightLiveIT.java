@@ -391,4 +391,47 @@ class RedisEightLiveIT {
       assertEquals(7, cluster.dbSize(), "ready, {t}s, {t}m1, {t}m2, m3, m4, h");
     }
   }
+
+  @Test
+  void aVectorSetInTheSnapshotIsCountedAsATypeValkeyCannotHold() throws Exception {
+    try (Jedis s = source.server().client()) {
+      s.flushAll();
+      send(s, "VADD", "v", "VALUES", "3", "1", "0", "0", "e1");
+      s.set("k", "v");
+    }
+    valkey91.server().flushAll();
+    Path report = tmp.resolve("snapshot.json");
+    Path errors = tmp.resolve("snapshot.log");
+    Tool.Result r =
+        Tool.run(
+            "sync",
+            "--from",
+            source.uri(),
+            "--to",
+            valkey91.uri(),
+            "--snapshot-only",
+            "--report",
+            report.toString(),
+            "--error-log",
+            errors.toString(),
+            "--progress",
+            "never");
+
+    assertEquals(1, r.exit(), r::toString);
+    String json = Files.readString(report);
+    assertTrue(json.contains("\"written\":1,"), json);
+    assertTrue(json.contains("\"errors\":1,"), json);
+    assertTrue(json.contains("\"unsupported_types\":{\"vectorset\":1},"), json);
+    assertTrue(r.out().contains("types not held       1 vectorset"), r::toString);
+    List<String> lines = Files.readAllLines(errors);
+    assertEquals(1, lines.size(), lines::toString);
+    assertTrue(
+        lines.get(0).contains("key=\"v\"")
+            && lines.get(0).contains("valkey 9.1.2 cannot hold vector sets"),
+        lines.get(0));
+    try (Jedis d = valkey91.server().client()) {
+      assertEquals("v", d.get("k"));
+      assertFalse(d.exists("v"));
+    }
+  }
 }

@@ -78,7 +78,7 @@ class ReportMergeTest {
     Map<String, Object> json = JsonText.object(merge(a.toJson(), b.toJson()).toJson());
     assertEquals(Map.of("vectorset", new BigDecimal(3)), json.get("unsupported_types"));
     assertTrue(
-        a.summary().contains("  types not held       2 vectorset (live commands failed"),
+        a.summary().contains("  types not held       2 vectorset (failed, see the error log"),
         a.summary());
   }
 
