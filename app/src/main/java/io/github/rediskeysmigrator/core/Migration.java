@@ -18,6 +18,9 @@ public final class Migration {
   /** RDB 13's stream type with idempotent-producer (IDMP) state (Redis 8.6). */
   private static final int STREAM_WITH_IDMP = 26;
 
+  /** Holds the place of a live command with nothing to apply at the destination. */
+  private static final byte[] PING = {'P', 'I', 'N', 'G'};
+
   /** What a stream of type 26 loses when rewritten as plain commands. */
   static final String IDMP_LEFT_OUT =
       "was written without its IDMP state (Redis 8.6's idempotent-producer ids and settings):"
@@ -317,8 +320,6 @@ public final class Migration {
       outcomes.commandFailed(command, t.reason());
     }
   }
-
-  private static final byte[] PING = {'P', 'I', 'N', 'G'};
 
   private static String keyId(int db, byte[] key) {
     return db + ":" + new String(key, java.nio.charset.StandardCharsets.ISO_8859_1);

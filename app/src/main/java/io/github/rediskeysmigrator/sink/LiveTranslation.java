@@ -1,12 +1,17 @@
 package io.github.rediskeysmigrator.sink;
 
+import static io.github.rediskeysmigrator.sink.Argv.bytes;
+import static io.github.rediskeysmigrator.sink.Argv.concat;
+import static io.github.rediskeysmigrator.sink.Argv.counted;
+import static io.github.rediskeysmigrator.sink.Argv.number;
+import static io.github.rediskeysmigrator.sink.Argv.upper;
+import static io.github.rediskeysmigrator.sink.Argv.without;
+
 import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.LiveTranslator;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The Redis 8 commands of a live stream, as a destination that lacks them can apply them. Only the
@@ -19,27 +24,6 @@ import java.util.Locale;
  * What cannot keep its meaning is refused with one error line naming the destination.
  */
 public final class LiveTranslation implements LiveTranslator {
-  /** Runs ARGV as commands, each as its argument count followed by its arguments. */
-  static final String SEQUENCE =
-      "local i = 1\n"
-          + "while i <= #ARGV do\n"
-          + "  local n = tonumber(ARGV[i])\n"
-          + "  redis.call(unpack(ARGV, i + 1, i + n))\n"
-          + "  i = i + n + 1\n"
-          + "end\n"
-          + "return 1\n";
-
-  /** HSET of field-value pairs (ARGV) that keeps each field's TTL (HSETEX KEEPTTL on 7.4). */
-  static final String HSET_KEEPTTL =
-      "for i = 1, #ARGV, 2 do\n"
-          + "  local t = redis.call('HPEXPIRETIME', KEYS[1], 'FIELDS', 1, ARGV[i])[1]\n"
-          + "  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])\n"
-          + "  if t and t > 0 then\n"
-          + "    redis.call('HPEXPIREAT', KEYS[1], t, 'FIELDS', 1, ARGV[i])\n"
-          + "  end\n"
-          + "end\n"
-          + "return 1\n";
-
   private final ServerInfo server;
 
   public LiveTranslation(ServerInfo server) {
@@ -158,7 +142,7 @@ public final class LiveTranslation implements LiveTranslator {
       return Translation.apply(add);
     }
     byte[][] record = {bytes("XIDMPRECORD"), argv[1], argv[idmpAt + 1], argv[idmpAt + 2], argv[i]};
-    return Translation.apply(sequence(List.of(argv[1]), List.of(add, record)));
+    return Translation.apply(EvalScripts.sequence(List.of(argv[1]), List.of(add, record)));
   }
 
   /** XTRIM key MAXLEN|MINID ... [KEEPREF|DELREF|ACKED]. */
@@ -226,7 +210,7 @@ public final class LiveTranslation implements LiveTranslator {
       return notKnown(argv, "Redis 8.2+");
     }
     return Translation.apply(
-        sequence(
+        EvalScripts.sequence(
             List.of(argv[1]),
             List.of(
                 concat(new byte[][] {bytes("XACK"), argv[1], argv[2]}, ids),
@@ -288,8 +272,7 @@ public final class LiveTranslation implements LiveTranslator {
       return Translation.refuse(fieldTtlsLost("HSETEX", argv));
     }
     if (keepTtl) {
-      return Translation.apply(
-          concat(new byte[][] {bytes("EVAL"), bytes(HSET_KEEPTTL), bytes("1"), argv[1]}, pairs));
+      return Translation.apply(EvalScripts.hsetKeepingTtls(argv[1], pairs));
     }
     byte[][] fields = new byte[pairs.length / 2][];
     for (int f = 0; f < fields.length; f++) {
@@ -308,7 +291,7 @@ public final class LiveTranslation implements LiveTranslator {
               bytes(expire), argv[1], time, bytes("FIELDS"), bytes(String.valueOf(fields.length))
             },
             fields);
-    return Translation.apply(sequence(List.of(argv[1]), List.of(hset, ttl)));
+    return Translation.apply(EvalScripts.sequence(List.of(argv[1]), List.of(hset, ttl)));
   }
 
   /** HGETDEL key FIELDS n field...: HDEL. */
@@ -390,7 +373,7 @@ public final class LiveTranslation implements LiveTranslator {
       keys.add(pairs[p]);
       sets.add(concat(new byte[][] {bytes("SET"), pairs[p], pairs[p + 1]}, tail));
     }
-    return Translation.apply(sets.size() == 1 ? sets.get(0) : sequence(keys, sets));
+    return Translation.apply(sets.size() == 1 ? sets.get(0) : EvalScripts.sequence(keys, sets));
   }
 
   private Translation known(byte[][] argv, boolean known, String since) {
@@ -418,78 +401,11 @@ public final class LiveTranslation implements LiveTranslator {
         + "); not applied";
   }
 
-  /**
-   * The {@code per * n} arguments after the count n at {@code countAt} (after a FIELDS there, if
-   * any), or null when they are not all there or, with {@code last}, do not end the command.
-   */
-  private static byte[][] counted(byte[][] argv, int countAt, int per, boolean last) {
-    int from = upper(argv[countAt]).equals("FIELDS") ? countAt + 1 : countAt;
-    if (from >= argv.length) {
-      return null;
-    }
-    long n = number(argv[from]);
-    long end = from + 1 + n * per;
-    if (n <= 0 || end > argv.length || (last && end != argv.length)) {
-      return null;
-    }
-    return Arrays.copyOfRange(argv, from + 1, (int) end);
-  }
-
-  /** One EVAL of {@link #SEQUENCE} running {@code commands}, declaring {@code keys}. */
-  static byte[][] sequence(List<byte[]> keys, List<byte[][]> commands) {
-    List<byte[]> out = new ArrayList<>();
-    out.add(bytes("EVAL"));
-    out.add(bytes(SEQUENCE));
-    out.add(bytes(String.valueOf(keys.size())));
-    out.addAll(keys);
-    for (byte[][] c : commands) {
-      out.add(bytes(String.valueOf(c.length)));
-      out.addAll(Arrays.asList(c));
-    }
-    return out.toArray(new byte[0][]);
-  }
-
   private static boolean isRef(String w) {
     return w.equals("KEEPREF") || w.equals("DELREF") || w.equals("ACKED");
   }
 
   private static String key(byte[][] argv) {
     return argv.length > 1 ? KeyNames.printable(argv[1]) : "";
-  }
-
-  private static byte[][] without(byte[][] argv, List<Integer> drop) {
-    if (drop.isEmpty()) {
-      return argv;
-    }
-    byte[][] out = new byte[argv.length - drop.size()][];
-    int o = 0;
-    for (int i = 0; i < argv.length; i++) {
-      if (!drop.contains(i)) {
-        out[o++] = argv[i];
-      }
-    }
-    return out;
-  }
-
-  private static byte[][] concat(byte[][] head, byte[][] tail) {
-    byte[][] out = Arrays.copyOf(head, head.length + tail.length);
-    System.arraycopy(tail, 0, out, head.length, tail.length);
-    return out;
-  }
-
-  private static long number(byte[] b) {
-    try {
-      return Long.parseLong(new String(b, StandardCharsets.US_ASCII));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String upper(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
   }
 }

@@ -48,7 +48,7 @@ class LiveTranslationTest {
     return line(t.argv());
   }
 
-  /** The commands of an EVAL of LiveTranslation.SEQUENCE, after the script and keys. */
+  /** The commands of an EVAL of EvalScripts.SEQUENCE, after the script and keys. */
   private static String script(String sent) {
     assertTrue(sent.startsWith("EVAL local i = 1"), sent);
     return sent.substring(sent.indexOf("return 1\n") + "return 1\n".length()).trim();
@@ -141,7 +141,7 @@ class LiveTranslationTest {
         script(sent(REDIS_74, "HSETEX h PXAT 9999999999999 FIELDS 2 f 6 g 7")));
     assertEquals("HSET h a 9", sent(REDIS_74, "HSETEX h FNX FIELDS 1 a 9"));
     String keep = sent(REDIS_74, "HSETEX h KEEPTTL FIELDS 1 a 9");
-    assertTrue(keep.startsWith("EVAL " + LiveTranslation.HSET_KEEPTTL + " 1 h a 9"), keep);
+    assertTrue(keep.startsWith("EVAL " + EvalScripts.HSET_KEEPTTL + " 1 h a 9"), keep);
     // Without field TTLs: HSET when there is no TTL to keep, else refused.
     assertEquals("HSET h a 9", sent(REDIS_70, "HSETEX h KEEPTTL FIELDS 1 a 9"));
     Translation t = on(REDIS_70, "HSETEX h PXAT 9999999999999 FIELDS 1 f 6");
