@@ -435,4 +435,29 @@ class RedisEightLiveIT {
       assertFalse(d.exists("v"));
     }
   }
+
+  @Test
+  void vectorSetCommandsAreModuleCommandsForType() throws Exception {
+    Run run =
+        sync(
+            valkey91,
+            s -> {
+              send(s, "HSETEX", "h", "PX", "100000", "FIELDS", "1", "f", "1");
+              send(s, "VADD", "v", "VALUES", "2", "1", "0", "e");
+              send(s, "VREM", "v", "e");
+              send(s, "SET", "k", "x");
+            },
+            "--type",
+            "hash,string");
+
+    assertEquals(0, run.result().exit(), run.result()::toString);
+    assertTrue(run.report().contains("\"commands_failed\":0,"), run.report());
+    assertTrue(run.report().contains("\"unsupported_types\":{},"), run.report());
+    long filtered = ((Number) JsonText.object(run.report()).get("commands_filtered")).longValue();
+    assertTrue(filtered >= 2, run.report());
+    try (Jedis d = valkey91.server().client()) {
+      assertEquals("1", d.hget("h", "f"));
+      assertEquals("x", d.get("k"));
+    }
+  }
 }
