@@ -75,6 +75,10 @@ public final class LiveTranslation implements LiveTranslator {
       case "DELEX" -> server.supportsDelex() ? Translation.apply(argv) : delex(argv);
       case "SET" -> set(argv);
       case "MSETEX" -> server.supportsMsetex() ? Translation.apply(argv) : msetex(argv);
+      case "TRIMSLOTS" ->
+          // After a slot moved away (Redis 8.4+ atomic slot migration) the source drops its keys
+          // there; at the destination they are the keys the slot's new master now holds.
+          Translation.nothing("the source trims slots it no longer owns; their keys moved");
       default -> Translation.apply(argv);
     };
   }

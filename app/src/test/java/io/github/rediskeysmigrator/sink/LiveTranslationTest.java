@@ -112,6 +112,15 @@ class LiveTranslationTest {
   }
 
   @Test
+  void trimslotsNeverReachesTheDestination() {
+    for (ServerInfo s : List.of(REDIS_86, VALKEY_91, REDIS_70)) {
+      Translation t = on(s, "TRIMSLOTS RANGES 1 0 100");
+      assertNull(t.argv());
+      assertTrue(!t.refused(), t::toString);
+    }
+  }
+
+  @Test
   void idmpSettingsAreRefusedWithoutIdmp() {
     Translation t = on(VALKEY_91, "XCFGSET s IDMP-DURATION 100 IDMP-MAXSIZE 50");
     assertTrue(t.refused(), t::toString);
