@@ -72,7 +72,9 @@
 # empty Redis 8.6.3 (r), which restores them as they are; BENCH_CROSS_ROUNDS rounds (default 2),
 # v and r alternating, each into a fresh server (both from ../shared/redis-bin). Checks: exit 0,
 # DBSIZE == N, nothing rewritten but what Valkey cannot read; target: the median keys/s of (v)
-# over that of (r) >= 0.9.
+# over that of (r) >= 0.9. For information, each round also moves the same keys saved by Valkey
+# 9.1.2 itself (VALKEY080) into Valkey 9.1.2 (n), restored as they are: (v)/(n) is what the
+# restamping costs, (n)/(r) how fast Valkey's RESTORE is against Redis'.
 #
 # Environment:
 #   BENCH_MODE=M        rdb, scan, sync, cluster, live, cross, verify, or all (default all: rdb,
@@ -979,6 +981,21 @@ run_cross_part() {
       rkm_die "Redis 8.6.3 did not write RDB 13"
     mv "${TMP}/cross-src/dump.rdb" "${file}"
   fi
+  local native=${DS}/dump-valkey-9.1.2.rdb n_rates=()
+  if [[ ! -s ${native} || ${native} -ot ${DS}/dump.rdb ]]; then
+    rkm_log "dataset: saving it again with Valkey 9.1.2 (VALKEY080)"
+    mkdir -p "${TMP}/cross-vsrc"
+    cp -- "${DS}/dump.rdb" "${TMP}/cross-vsrc/dump.rdb"
+    RKM_REDIS_SERVER=${valkey91} rkm_start_redis "${TMP}/cross-vsrc" --dbfilename dump.rdb
+    src_port=${RKM_REDIS_PORT}
+    src_pid=${RKM_REDIS_PID}
+    wait_loaded "${src_port}" "${N}"
+    [[ $(rkm_cli "${src_port}" SAVE) == OK ]] || rkm_die "SAVE failed on Valkey 9.1.2"
+    rkm_stop_redis "${src_pid}"
+    [[ $(head -c 9 "${TMP}/cross-vsrc/dump.rdb") == VALKEY080 ]] ||
+      rkm_die "Valkey 9.1.2 did not write VALKEY080"
+    mv "${TMP}/cross-vsrc/dump.rdb" "${native}"
+  fi
   echo "======================================================================="
   echo "cross part: ${N} keys of a Redis 8.6.3 file (RDB 13), ${CROSS_ROUNDS} rounds, $(nproc) cores"
   for ((round = 1; round <= CROSS_ROUNDS; round++)); do
@@ -992,6 +1009,9 @@ run_cross_part() {
     line "(r${round}) redis 8.6.3" "${SECS} s, ${RATE} keys/s, restamped ${RESTAMPED:-?}, rewritten ${REWRITTEN:-?}" "$(verdict "${ok}")"
     ((ok)) || CROSS_ALL_OK=0
     r_rates+=("${RATE}")
+    cross_run "n${round}" "${valkey91}" "${native}"
+    line "(n${round}) info" "Valkey's own file into valkey 9.1.2: ${SECS} s, ${RATE} keys/s, restamped ${RESTAMPED:-?}, exit ${RC}"
+    n_rates+=("${RATE}")
   done
   local vm r_med cr
   vm=$(median "${v_rates[@]}")
@@ -1000,6 +1020,9 @@ run_cross_part() {
   ok=$(at_least "${cr}" "${TARGET_CROSS_RATIO}")
   ((ok)) || CROSS_ALL_OK=0
   line "ratio (v)/(r)" "medians ${vm} / ${r_med} keys/s = ${cr} (target >= ${TARGET_CROSS_RATIO})" "$(verdict "${ok}")"
+  local n_med
+  n_med=$(median "${n_rates[@]}")
+  line "info" "(v)/(n) restamping's cost $(ratio "${vm}" "${n_med}"), (n)/(r) Valkey's RESTORE vs Redis' $(ratio "${n_med}" "${r_med}")"
   line "overall" "" "$(verdict "${CROSS_ALL_OK}")"
   echo "======================================================================="
 }

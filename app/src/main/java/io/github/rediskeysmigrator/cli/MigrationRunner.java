@@ -6,6 +6,7 @@ import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.KeyWriter;
 import io.github.rediskeysmigrator.core.LiveOptions;
 import io.github.rediskeysmigrator.core.LiveStatus;
+import io.github.rediskeysmigrator.core.LiveTranslator;
 import io.github.rediskeysmigrator.core.Migration;
 import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.MigrationReport;
@@ -17,6 +18,7 @@ import io.github.rediskeysmigrator.sink.ClusterSlots;
 import io.github.rediskeysmigrator.sink.ClusterWriter;
 import io.github.rediskeysmigrator.sink.ConnectException;
 import io.github.rediskeysmigrator.sink.ErrorLog;
+import io.github.rediskeysmigrator.sink.LiveTranslation;
 import io.github.rediskeysmigrator.sink.PartitionedWriter;
 import io.github.rediskeysmigrator.sink.PipelinedWriter;
 import io.github.rediskeysmigrator.sink.RedisConnector;
@@ -155,6 +157,8 @@ final class MigrationRunner {
         ctx.err().println("metrics: http://" + metrics.bind + ":" + endpoint.port() + "/metrics");
       }
       Function<WriteListener, KeyWriter> writers;
+      // The live commands as the destination's version can apply them.
+      LiveTranslator translator = LiveTranslator.AS_IS;
       if (config.dryRun()) {
         writers = DryRunWriter::new;
       } else {
@@ -168,6 +172,7 @@ final class MigrationRunner {
           return failBeforeStart(
               command, sourceLabel, to.toString(), opts, ExitCode.CONNECTION, e.getMessage());
         }
+        translator = new LiveTranslation(server);
         if (!server.restores(sourceRdbVersion)) {
           ctx.err()
               .println(
@@ -285,7 +290,14 @@ final class MigrationRunner {
       }
       Migration migration =
           new Migration(
-              source, config, writers, errorLog, report, ctx.clock(), ctx.sleeper(), live);
+              source,
+              config,
+              writers,
+              errorLog,
+              report,
+              ctx.clock(),
+              ctx.sleeper(),
+              live.withTranslator(translator));
       boolean showProgress =
           opts.progress.equals("always") || (opts.progress.equals("auto") && ctx.terminal());
       ProgressPrinter progress =

@@ -38,6 +38,11 @@ public abstract class ForwardingListener implements WriteListener {
   }
 
   @Override
+  public void typeNotHeld(String type) {
+    next.typeNotHeld(type);
+  }
+
+  @Override
   public void commandApplied(CommandEvent command) {
     next.commandApplied(command);
   }

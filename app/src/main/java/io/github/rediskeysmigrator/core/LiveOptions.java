@@ -10,15 +10,34 @@ package io.github.rediskeysmigrator.core;
  * @param destinationMarker key (in db 0 of the destination) that records, in the same transaction
  *     as each batch of commands, the offset the batch reaches; null for none
  * @param streams replication streams read at once (one per master of a cluster source)
+ * @param translator what the destination applies in place of each command (its version's)
  */
 public record LiveOptions(
     CommandKeys keys,
     Checkpointer checkpointer,
     long checkpointEveryMs,
     byte[] destinationMarker,
-    int streams) {
+    int streams,
+    LiveTranslator translator) {
   /** No live commands expected. */
   public static final LiveOptions NONE = new LiveOptions(CommandKeys.NONE, null, 0, null, 1);
+
+  /** Options for {@code streams} streams, commands applied as they are. */
+  public LiveOptions(
+      CommandKeys keys,
+      Checkpointer checkpointer,
+      long checkpointEveryMs,
+      byte[] destinationMarker,
+      int streams) {
+    this(keys, checkpointer, checkpointEveryMs, destinationMarker, streams, LiveTranslator.AS_IS);
+  }
+
+  /** The same options, commands translated by {@code t} for the destination. */
+  public LiveOptions withTranslator(LiveTranslator t) {
+    return this == NONE
+        ? this
+        : new LiveOptions(keys, checkpointer, checkpointEveryMs, destinationMarker, streams, t);
+  }
 
   /** Options for one stream. */
   public LiveOptions(

@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
 public final class Migration {
   private static final Logger log = LoggerFactory.getLogger(Migration.class);
 
+  /** Holds the place of a live command with nothing to apply at the destination. */
+  private static final byte[] PING = {'P', 'I', 'N', 'G'};
+
   /** What a stream of type 26 loses when written for a destination older than Redis 8.6. */
   static final String IDMP_LEFT_OUT =
       "was written without its IDMP state (Redis 8.6's idempotent-producer ids and settings),"
@@ -48,6 +51,10 @@ public final class Migration {
   private long lastCheckpointMs;
 
   private final Outcomes outcomes = new Outcomes();
+  // The PINGs sent in place of commands with nothing to apply (or refused): the same instances
+  // come back with their replies.
+  private final java.util.Map<CommandEvent, Placeholder> placeholders =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
   // Renames live commands' keys; null when --rename-prefix is not given.
   private final CommandRenamer commandRenamer;
 
@@ -297,8 +304,22 @@ public final class Migration {
         }
       }
     }
-    writer.writeCommand(command.inDb(config.destinationDb(command.sourceDb())));
+    LiveTranslator.Translation t = live.translator().translate(command.argv());
+    CommandEvent mapped = command.inDb(config.destinationDb(command.sourceDb()));
+    if (t.argv() != null) {
+      writer.writeCommand(t.argv() == command.argv() ? mapped : mapped.withArgv(t.argv()));
+    } else {
+      // Nothing to apply, or refused: a PING holds the command's place, so that it is booked in
+      // stream order (with its refusal, once the PING's reply comes).
+      log.debug("{} (offset {}): {}", command.name(), command.offset(), t.reason());
+      CommandEvent ping = mapped.withArgv(new byte[][] {PING});
+      placeholders.put(ping, new Placeholder(command, t));
+      writer.writeCommand(ping);
+    }
   }
+
+  /** A live command with nothing to apply, booked when the PING holding its place is answered. */
+  private record Placeholder(CommandEvent command, LiveTranslator.Translation translation) {}
 
   private static String keyId(int db, byte[] key) {
     return db + ":" + new String(key, java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -451,7 +472,17 @@ public final class Migration {
     }
 
     @Override
+    public void typeNotHeld(String type) {
+      report.unsupportedType(type);
+    }
+
+    @Override
     public void commandApplied(CommandEvent command) {
+      Placeholder held = placeholders.remove(command);
+      if (held != null && held.translation().refused()) {
+        refused(held);
+        return;
+      }
       report.commandsApplied.incrementAndGet();
       booked(command);
       saveCheckpoint(false);
@@ -459,10 +490,28 @@ public final class Migration {
 
     @Override
     public void commandFailed(CommandEvent command, String reason) {
+      Placeholder held = placeholders.remove(command);
+      if (held != null) {
+        // The PING failed (a transaction aborted): booked in the name of the command it held.
+        if (held.translation().refused()) {
+          refused(held);
+        } else {
+          commandFailed(held.command(), reason);
+        }
+        return;
+      }
       report.commandsFailed.incrementAndGet();
       // Failed or not, the command is behind us in the stream: resume after it.
       booked(command);
       errorSink.commandFailed(command, reason);
+    }
+
+    private void refused(Placeholder held) {
+      String type = held.translation().unsupportedType();
+      if (type != null) {
+        report.unsupportedType(type);
+      }
+      commandFailed(held.command(), held.translation().reason());
     }
 
     @Override

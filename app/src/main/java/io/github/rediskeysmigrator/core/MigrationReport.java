@@ -35,6 +35,9 @@ public final class MigrationReport {
   final AtomicLong functionsExisting = new AtomicLong();
   final AtomicLong functionsFailed = new AtomicLong();
   final AtomicLong renamed = new AtomicLong();
+  // Keys and live commands failed because the destination cannot hold their type, per type.
+  private final Map<String, AtomicLong> unsupportedTypes =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
   // A dry run's first renames, for the summary to show what --rename-prefix does.
   private final java.util.Queue<String> renameSamples =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -175,6 +178,26 @@ public final class MigrationReport {
   /** Renames a dry run's summary shows. */
   static final int RENAME_SAMPLES = 10;
 
+  /** Books a key or live command failed because the destination cannot hold {@code type}. */
+  void unsupportedType(String type) {
+    unsupportedType(type, 1);
+  }
+
+  /** Books {@code n} such commands (a merged report). */
+  void unsupportedType(String type, long n) {
+    unsupportedTypes.computeIfAbsent(type, t -> new AtomicLong()).addAndGet(n);
+  }
+
+  /**
+   * Keys and live commands failed because the destination cannot hold their data type at all, per
+   * type, e.g. {@code vectorset} into Valkey (part of {@link #errors} and {@link #commandsFailed}).
+   */
+  public Map<String, Long> unsupportedTypes() {
+    Map<String, Long> m = new java.util.TreeMap<>();
+    unsupportedTypes.forEach((t, n) -> m.put(t, n.get()));
+    return m;
+  }
+
   /** Function libraries loaded at the destination. */
   public long functionsRestored() {
     return functionsRestored.get();
@@ -300,6 +323,18 @@ public final class MigrationReport {
               commandsSkipped.get(),
               commandsFailed.get()));
     }
+    Map<String, Long> unsupported = unsupportedTypes();
+    if (!unsupported.isEmpty()) {
+      StringBuilder types = new StringBuilder();
+      unsupported.forEach(
+          (t, n) -> types.append(types.length() == 0 ? "" : ", ").append(n).append(' ').append(t));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-20s %s%n",
+              "types not held",
+              types + " (failed, see the error log)"));
+    }
     if (liveLine != null) {
       sb.append("  ").append(liveLine.get()).append('\n');
     }
@@ -354,6 +389,7 @@ public final class MigrationReport {
     f.put("commands_filtered", commandsFiltered.get());
     f.put("commands_skipped", commandsSkipped.get());
     f.put("commands_failed", commandsFailed.get());
+    f.put("unsupported_types", unsupportedTypes());
     if (liveFields != null) {
       f.putAll(liveFields.get());
     }

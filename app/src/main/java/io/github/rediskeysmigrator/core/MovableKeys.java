@@ -31,6 +31,7 @@ public final class MovableKeys {
       case "GEORADIUS", "GEORADIUSBYMEMBER", "GEORADIUS_RO", "GEORADIUSBYMEMBER_RO" ->
           georadius(argv);
       case "MIGRATE" -> migrate(argv);
+      case "MSETEX" -> pairs(argv);
       default -> null;
     };
   }
@@ -58,6 +59,22 @@ public final class MovableKeys {
     }
     for (int i = 0; i < n; i++) {
       out[before + i] = countAt + 1 + i;
+    }
+    return out;
+  }
+
+  /** MSETEX numkeys key value [key value ...] [options]: the keys of the pairs. */
+  private static int[] pairs(byte[][] argv) {
+    if (argv.length < 2) {
+      return null;
+    }
+    long n = number(argv[1]);
+    if (n <= 0 || 2 + 2 * n > argv.length) {
+      return null;
+    }
+    int[] out = new int[(int) n];
+    for (int i = 0; i < n; i++) {
+      out[i] = 2 + 2 * i;
     }
     return out;
   }

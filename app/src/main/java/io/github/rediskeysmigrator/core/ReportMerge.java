@@ -145,6 +145,13 @@ public final class ReportMerge {
           AtomicLong total = c.getValue().apply(merged);
           total.set(Math.addExact(total.get(), count(f, c.getKey())));
         }
+        if (f.get("unsupported_types") instanceof Map<?, ?> types) {
+          for (Map.Entry<?, ?> t : types.entrySet()) {
+            if (t.getValue() instanceof BigDecimal n && isWhole(n) && n.signum() >= 0) {
+              merged.unsupportedType(String.valueOf(t.getKey()), n.longValueExact());
+            }
+          }
+        }
       }
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException("the counts are too large to add up", e);

@@ -23,6 +23,12 @@ public interface WriteListener {
   /** The destination rejected the key; {@code reason} is its reply or our explanation. */
   void failed(KeyEvent event, String reason);
 
+  /**
+   * The key about to be booked as failed is of a type the destination cannot hold at all ({@code
+   * type}, e.g. {@code vectorset}): counted per type as well.
+   */
+  default void typeNotHeld(String type) {}
+
   /** The destination applied a live command (any reply but an error). */
   void commandApplied(CommandEvent command);
 

@@ -32,13 +32,15 @@ public final class PayloadStamps {
   /**
    * For each value type 0 to 21, the first RDB version whose servers read it (-1: no such type).
    * Redis' rdb.h: types 0 to 4 and the small encodings 9 to 13 are read by every server we write to
-   * (Redis 2.6+, RDB 6+); the quicklist (14) came with RDB 7 (Redis 3.2), the second sorted set and
-   * modules (5 to 7) with RDB 8 (4.0), streams (15) with RDB 9 (5.0), the listpack encodings (16 to
-   * 19) with RDB 10 (7.0), the set listpack and the third stream encoding (20, 21) with RDB 11
-   * (7.2, and Valkey 7.2 to 9).
+   * (Redis 2.6+, RDB 6+); the quicklist (14) came with RDB 7 (Redis 3.2), the second sorted set (5)
+   * with RDB 8 (4.0), streams (15) with RDB 9 (5.0), the listpack encodings (16 to 19) with RDB 10
+   * (7.0), the set listpack and the third stream encoding (20, 21) with RDB 11 (7.2, and Valkey 7.2
+   * to 9). Module values (6, 7) are never restamped: the module reads them, not the server, so no
+   * RDB version says whether the destination can (Redis 8's vector sets into Valkey, for one,
+   * cannot); they go as they are or not at all.
    */
   private static final int[] SHARED_SINCE = {
-    1, 1, 1, 1, 1, 8, 8, 8, -1, 1, 1, 1, 1, 1, 7, 9, 10, 10, 10, 10, 11, 11
+    1, 1, 1, 1, 1, 8, -1, -1, -1, 1, 1, 1, 1, 1, 7, 9, 10, 10, 10, 10, 11, 11
   };
 
   /**

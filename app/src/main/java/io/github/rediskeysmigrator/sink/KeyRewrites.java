@@ -3,8 +3,10 @@ package io.github.rediskeysmigrator.sink;
 import io.github.rediskeysmigrator.core.ExistencePolicy;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyNames;
+import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.rdb.ModuleTypeNames;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -122,6 +124,12 @@ final class KeyRewrites {
    * decoded (so a big key streams from its file); the rename follows once their replies are in.
    */
   void rewrite(KeyEvent event) throws WriteException, InterruptedException {
+    if (isVectorSet(event) && !server.supportsVectorSets()) {
+      listener.typeNotHeld(VECTOR_SET);
+      listener.failed(
+          event, server + " cannot hold vector sets (a Redis 8.0+ type); the key was not written");
+      return;
+    }
     Rewrite r = new Rewrite(event, TempKeys.forKey(event.key()));
     openKeys.add(ByteBuffer.wrap(event.key()));
     RewriteEmitter out = new RewriteEmitter(r, sender);
@@ -132,6 +140,15 @@ final class KeyRewrites {
     } catch (RewriteEmitter.Abandoned a) {
       // handed to a new attempt after a reconnect
     }
+  }
+
+  /** Redis' name of the vector set type, also its module type name in a payload. */
+  private static final String VECTOR_SET = "vectorset";
+
+  private static boolean isVectorSet(KeyEvent event) {
+    return event.type() == KeyType.MODULE
+        && event.payload() != null
+        && ModuleTypeNames.of(event.payload()).filter(VECTOR_SET::equals).isPresent();
   }
 
   private void build(Rewrite r, RewriteEmitter out) {

@@ -107,7 +107,7 @@ public final class PipelinedWriter implements KeyWriter {
     boolean replace = settings.policy() == ExistencePolicy.REPLACE;
     this.restore = new RestoreCommand(replace, server.supportsAbsTtl(), wallClockMillis);
     this.resend = new ResendCheck(server, listener);
-    this.book = new ReplyBook(listener, settings.retries(), resend);
+    this.book = new ReplyBook(listener, settings.retries(), resend, server);
     this.rewrites =
         new KeyRewrites(
             server, settings.policy(), listener, wallClockMillis, book, resend, this::sendSlot);

@@ -16,12 +16,14 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 final class ReplyBook {
   private final WriteListener listener;
+  private final ServerInfo server;
   private final int retries;
   private final ResendCheck resend;
   private final List<KeyEvent> retryLater = new ArrayList<>();
   private JedisDataException readOnly;
 
-  ReplyBook(WriteListener listener, int retries, ResendCheck resend) {
+  ReplyBook(WriteListener listener, int retries, ResendCheck resend, ServerInfo server) {
+    this.server = server;
     this.listener = listener;
     this.retries = retries;
     this.resend = resend;
@@ -53,18 +55,25 @@ final class ReplyBook {
   /** Any reply but an error applies a command; an EXEC reply may carry errors inside. */
   void command(CommandEvent command, Object reply) {
     if (reply instanceof JedisDataException e) {
-      listener.commandFailed(command, e.getMessage());
+      listener.commandFailed(command, named(e.getMessage()));
       return;
     }
     if (reply instanceof List<?> list) {
       for (Object item : list) {
         if (item instanceof JedisDataException e) {
-          listener.commandFailed(command, "inside the transaction: " + e.getMessage());
+          listener.commandFailed(command, "inside the transaction: " + named(e.getMessage()));
           return;
         }
       }
     }
     listener.commandApplied(command);
+  }
+
+  /** A command the destination does not know: the reply, and the destination's version. */
+  private String named(String reply) {
+    return reply != null && reply.startsWith("ERR unknown command")
+        ? reply + " (the destination is " + server + ")"
+        : reply;
   }
 
   /**

@@ -79,6 +79,50 @@ public record ServerInfo(String product, String version, int maxRdbVersion) {
     return product.equals("valkey") ? atLeast(9, 0) : atLeast(7, 4);
   }
 
+  /** Whether HSETEX, HGETEX and HGETDEL exist (Redis 8.0+, Valkey 9.0+). */
+  public boolean supportsHashFieldCommands() {
+    return product.equals("valkey") ? atLeast(9, 0) : atLeast(8, 0);
+  }
+
+  /** Whether streams take idempotent producers (XADD IDMP, XCFGSET): Redis 8.6+. */
+  public boolean supportsIdmp() {
+    return product.equals("redis") && atLeast(8, 6);
+  }
+
+  /**
+   * Whether XIDMPRECORD exists (Redis 8.6.2+): it records an idempotent id for an entry added with
+   * an explicit id, which XADD IDMP itself refuses from a client.
+   */
+  public boolean supportsIdmpRecord() {
+    int[] v = parseVersion(version);
+    return supportsIdmp() && (atLeast(8, 7) || v[2] >= 2);
+  }
+
+  /** Whether vector sets (VADD, VREM, VSETATTR) exist: Redis 8.0+, no Valkey. */
+  public boolean supportsVectorSets() {
+    return product.equals("redis") && atLeast(8, 0);
+  }
+
+  /** Whether XDELEX, XACKDEL and the KEEPREF / DELREF / ACKED options exist: Redis 8.2+. */
+  public boolean supportsStreamRefs() {
+    return product.equals("redis") && atLeast(8, 2);
+  }
+
+  /** Whether DELEX and SET's IFNE / IFDEQ / IFDNE exist: Redis 8.4+. */
+  public boolean supportsDelex() {
+    return product.equals("redis") && atLeast(8, 4);
+  }
+
+  /** Whether SET takes IFEQ: Redis 8.4+, Valkey 8.1+. */
+  public boolean supportsSetIfEq() {
+    return product.equals("valkey") ? atLeast(8, 1) : atLeast(8, 4);
+  }
+
+  /** Whether MSETEX exists: Redis 8.4+, Valkey 9.1+. */
+  public boolean supportsMsetex() {
+    return product.equals("valkey") ? atLeast(9, 1) : atLeast(8, 4);
+  }
+
   /**
    * Whether streams keep the counters of Redis 7.0 (XSETID ENTRIESADDED / MAXDELETEDID, XGROUP
    * CREATE ENTRIESREAD).

@@ -44,10 +44,17 @@ public final class CommandTable implements CommandKeys {
     String name = text(e.get(0)).toLowerCase(Locale.ROOT);
     KeyType type = e.size() > 6 ? typeOf((List<Object>) e.get(6)) : null;
     boolean movable = false;
+    boolean module = false;
     if (e.get(2) instanceof List<?> flags) {
       for (Object f : flags) {
         movable |= text(f).equalsIgnoreCase("movablekeys");
+        module |= text(f).equalsIgnoreCase("module");
       }
+    }
+    if (type == null && module && num(e.get(3)) > 0) {
+      // A module's command on a key (Redis 8's vector sets: VADD, VREM, ...) has no data type
+      // category: its keys are module values, as TYPE and --type call them.
+      type = KeyType.MODULE;
     }
     specs.put(name, new Spec(num(e.get(3)), num(e.get(4)), num(e.get(5)), type, movable));
     if (e.size() > 9 && e.get(9) instanceof List<?> subs) {

@@ -27,6 +27,14 @@ class MovableKeysTest {
   }
 
   @Test
+  void msetexByItsKeyValuePairs() {
+    assertArrayEquals(
+        new int[] {2, 4},
+        MovableKeys.indexes(argv("MSETEX", "2", "a", "1", "b", "2", "PXAT", "99")));
+    assertNull(MovableKeys.indexes(argv("MSETEX", "3", "a", "1", "b", "2")));
+  }
+
+  @Test
   void storeCommandsWithADestinationFirst() {
     assertArrayEquals(
         new int[] {1, 3, 4},

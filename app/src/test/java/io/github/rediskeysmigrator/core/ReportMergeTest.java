@@ -66,6 +66,23 @@ class ReportMergeTest {
   }
 
   @Test
+  void theTypesADestinationCannotHoldAreSummedPerType() {
+    MigrationReport a = new MigrationReport("sync", "a", "d", false);
+    a.unsupportedType("vectorset");
+    a.unsupportedType("vectorset");
+    a.finish(1, 0, 1, null);
+    MigrationReport b = new MigrationReport("sync", "b", "d", false);
+    b.unsupportedType("vectorset");
+    b.finish(1, 0, 0, null);
+
+    Map<String, Object> json = JsonText.object(merge(a.toJson(), b.toJson()).toJson());
+    assertEquals(Map.of("vectorset", new BigDecimal(3)), json.get("unsupported_types"));
+    assertTrue(
+        a.summary().contains("  types not held       2 vectorset (failed, see the error log"),
+        a.summary());
+  }
+
+  @Test
   void theExitCodeIsTheHighestAndEveryStopReasonNamesItsReport() {
     ReportMerge m =
         merge(
