@@ -73,8 +73,10 @@
 # v and r alternating, each into a fresh server (both from ../shared/redis-bin). Checks: exit 0,
 # DBSIZE == N, nothing rewritten but what Valkey cannot read; target: the median keys/s of (v)
 # over that of (r) >= 0.9. For information, each round also moves the same keys saved by Valkey
-# 9.1.2 itself (VALKEY080) into Valkey 9.1.2 (n), restored as they are: (v)/(n) is what the
-# restamping costs, (n)/(r) how fast Valkey's RESTORE is against Redis'.
+# 9.1.2 itself (VALKEY080) into Valkey 9.1.2 (n), restored as they are, and `redis-cli --pipe` of
+# the dataset's RESTORE commands into each server (pv, pr), with no client cost to speak of:
+# (v)/(n) is what the restamping costs, (pv)/(pr) how fast the two servers take RESTORE on this
+# machine, the ceiling of (v)/(r) for any client.
 #
 # Environment:
 #   BENCH_MODE=M        rdb, scan, sync, cluster, live, cross, verify, or all (default all: rdb,
@@ -957,6 +959,21 @@ cross_run() {
   rkm_stop_redis "${pid}"
 }
 
+# cross_pipe LABEL SERVER_BINARY: `redis-cli --pipe` of the dataset's RESTORE commands into a
+# fresh server; sets RATE.
+cross_pipe() {
+  local label=$1 binary=$2 port pid t0 t1
+  RKM_REDIS_SERVER=${binary} rkm_start_redis "${TMP}/cross-${label}"
+  port=${RKM_REDIS_PORT}
+  pid=${RKM_REDIS_PID}
+  t0=$(now_s)
+  rkm_cli "${port}" --pipe <"${DS}/restore.resp" >"${TMP}/cross-${label}.pipe" 2>&1 || true
+  t1=$(now_s)
+  check_pipe_output "${TMP}/cross-${label}.pipe" "${N}"
+  RATE=$(rate "${N}" "$(elapsed "${t0}" "${t1}")")
+  rkm_stop_redis "${pid}"
+}
+
 # median of the arguments (numbers)
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
@@ -981,7 +998,7 @@ run_cross_part() {
       rkm_die "Redis 8.6.3 did not write RDB 13"
     mv "${TMP}/cross-src/dump.rdb" "${file}"
   fi
-  local native=${DS}/dump-valkey-9.1.2.rdb n_rates=()
+  local native=${DS}/dump-valkey-9.1.2.rdb n_rates=() pv_rates=() pr_rates=()
   if [[ ! -s ${native} || ${native} -ot ${DS}/dump.rdb ]]; then
     rkm_log "dataset: saving it again with Valkey 9.1.2 (VALKEY080)"
     mkdir -p "${TMP}/cross-vsrc"
@@ -1012,6 +1029,11 @@ run_cross_part() {
     cross_run "n${round}" "${valkey91}" "${native}"
     line "(n${round}) info" "Valkey's own file into valkey 9.1.2: ${SECS} s, ${RATE} keys/s, restamped ${RESTAMPED:-?}, exit ${RC}"
     n_rates+=("${RATE}")
+    cross_pipe "pv${round}" "${valkey91}"
+    pv_rates+=("${RATE}")
+    cross_pipe "pr${round}" "${redis86}"
+    pr_rates+=("${RATE}")
+    line "(p${round}) info" "redis-cli --pipe RESTORE: valkey 9.1.2 ${pv_rates[-1]}, redis 8.6.3 ${pr_rates[-1]} keys/s"
   done
   local vm r_med cr
   vm=$(median "${v_rates[@]}")
@@ -1022,7 +1044,8 @@ run_cross_part() {
   line "ratio (v)/(r)" "medians ${vm} / ${r_med} keys/s = ${cr} (target >= ${TARGET_CROSS_RATIO})" "$(verdict "${ok}")"
   local n_med
   n_med=$(median "${n_rates[@]}")
-  line "info" "(v)/(n) restamping's cost $(ratio "${vm}" "${n_med}"), (n)/(r) Valkey's RESTORE vs Redis' $(ratio "${n_med}" "${r_med}")"
+  line "info" "(v)/(n) restamping's cost $(ratio "${vm}" "${n_med}"), (n)/(r) $(ratio "${n_med}" "${r_med}")"
+  line "info" "servers alone (pv)/(pr): medians $(median "${pv_rates[@]}") / $(median "${pr_rates[@]}") keys/s = $(ratio "$(median "${pv_rates[@]}")" "$(median "${pr_rates[@]}")"), the ceiling of (v)/(r)"
   line "overall" "" "$(verdict "${CROSS_ALL_OK}")"
   echo "======================================================================="
 }
