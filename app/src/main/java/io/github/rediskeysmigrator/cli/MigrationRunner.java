@@ -52,7 +52,7 @@ final class MigrationRunner {
    * @param sourceLabel the source as the report shows it
    * @param source the keys
    * @param sourceRdbVersion newest RDB version of the source's payloads; when the destination
-   *     cannot RESTORE them, a note says they will be rewritten
+   *     cannot RESTORE them, a note says they will be restamped or rewritten
    */
   private java.util.function.Consumer<MigrationReport> reportHook = r -> {};
 

@@ -30,12 +30,14 @@ import picocli.CommandLine.Parameters;
           + " ElastiCache backup) into the destination, without any intermediate redis-server.",
       "Every file is checked first (header, version, CRC64 checksum), so a bad file stops the"
           + " run before anything is written.",
-      "Keys are written with RESTORE; for a destination older than a file's RDB version they are"
+      "Keys are written with RESTORE. For a destination that refuses a file's RDB version (an"
+          + " older one, or Valkey 9 for Redis' 12 to 79), a payload whose value type it reads is"
+          + " restamped with its version and restored (counted as restamped); any other key is"
           + " rewritten as plain commands (SET, RPUSH, SADD, ZADD, HSET, XADD, ...) under a"
           + " temporary key renamed into place, and counted as rewritten.",
-      "A Redis 8.6 stream (RDB 13) rewritten this way is written without its IDMP"
-          + " (idempotent-producer) state, which only Redis 8.6+ holds: a NOTE line per key in"
-          + " the error log, counted as idmp_left_out."
+      "A Redis 8.6 stream (RDB 13) written for any other destination loses its IDMP"
+          + " (idempotent-producer) state, which only Redis 8.6+ holds: where that state is not"
+          + " empty, a NOTE line per key in the error log, counted as idmp_left_out."
     })
 final class RdbCommand implements Callable<Integer> {
   private final Context ctx;

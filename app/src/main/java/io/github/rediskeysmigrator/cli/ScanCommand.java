@@ -36,8 +36,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
     description = {
       "Migrate the keys of a live source: SCAN with MATCH and COUNT, then one pipelined round"
           + " trip per batch reads every key's DUMP payload and expiry, and the destination gets"
-          + " RESTORE with the absolute expiry (or the key rewritten as plain commands when the"
-          + " destination is older than the source). Reading and writing overlap.",
+          + " RESTORE with the absolute expiry (restamped with the destination's RDB version, or"
+          + " the key rewritten as plain commands, when the destination refuses the source's)."
+          + " Reading and writing overlap.",
       "When --from is a node of a Redis Cluster, every master is scanned at once (db 0 only; a"
           + " Valkey 9 cluster with cluster-databases: the dbs of --db), or the one --shard-index"
           + " names.",
