@@ -46,7 +46,9 @@ public record RedisUri(String host, int port, int db, String user, String passwo
     }
     String host = uri.getHost();
     String authority = uri.getRawAuthority();
-    if (host == null && authority != null) {
+    // Only where the authority holds any '@' of the text: else what looks like a port may be a
+    // password cut short by an unencoded '/', '?' or '#'.
+    if (host == null && authority != null && authority.contains("@") == s.contains("@")) {
       // java.net.URI gives no host when the port is not a number: say what is wrong.
       String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
       int colon = hostPort.lastIndexOf(':');
