@@ -78,6 +78,10 @@ final class OutputCheck {
     if (e instanceof NoSuchFileException && dir != null && !Files.isDirectory(dir)) {
       return "no such directory " + dir;
     }
+    if (e instanceof NoSuchFileException && dir != null) {
+      // The directory is there but takes no new file (/proc, say).
+      return "cannot create a file in " + dir;
+    }
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }

@@ -102,7 +102,7 @@ class OutputsAndEnvIT {
             Map.of(),
             args(RDB, toDest, List.of("--report", "/proc/x.json")),
             2,
-            "error: cannot write the report /proc/x.json: ",
+            "error: cannot write the report /proc/x.json: cannot create a file in /proc\n",
             0,
             null,
             null),
@@ -152,6 +152,24 @@ class OutputsAndEnvIT {
             0,
             2,
             args(List.of("rdb", "{rdb}", "--error-log", "{tmp}/missing/e.log"), toDest, REPORT)),
+        new Row(
+            "verify report under /proc",
+            Map.of(),
+            List.of("verify", "--from", "{rdb}", "--to", "{to}", "--report", "/proc/x.json"),
+            2,
+            "error: cannot write the report /proc/x.json: cannot create a file in /proc\n",
+            0,
+            null,
+            null),
+        new Row(
+            "verify report on a full disk at the end",
+            Map.of(),
+            List.of("verify", "--from", "{rdb}", "--to", "{to}", "--report", "/dev/full"),
+            ExitCode.REPORT_UNWRITTEN,
+            "error: the run ended with exit code 6 but its report is missing: exit code 74\n",
+            0,
+            null,
+            null),
         // Case 2: the checkpoint, saved only after the snapshot, checked before it.
         new Row(
             "checkpoint in a missing directory",
