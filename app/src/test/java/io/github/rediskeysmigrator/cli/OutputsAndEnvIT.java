@@ -238,6 +238,15 @@ class OutputsAndEnvIT {
             null),
         // Case 6: a db index below 0 or not a number.
         new Row(
+            "SOURCE_REDIS_DB_INDEX=-1",
+            destEnv("SOURCE_REDIS_HOST", "127.0.0.1", "SOURCE_REDIS_DB_INDEX", "-1"),
+            List.of("scan", "--progress", "never", "--error-log", "{tmp}/errors.log"),
+            2,
+            "(from SOURCE_REDIS_DB_INDEX)\n",
+            0,
+            null,
+            null),
+        new Row(
             "DESTINATION_REDIS_DB_INDEX=-1",
             destEnv("DESTINATION_REDIS_DB_INDEX", "-1"),
             args(RDB, REPORT),
