@@ -31,22 +31,8 @@ final class EnvAddress {
       uri = RedisUri.parse(option);
       explicitDb = uri.db() >= 0;
     } else {
-      String host = env.getOrDefault(prefix + "_REDIS_HOST", "");
-      String port = env.getOrDefault(prefix + "_REDIS_PORT", "");
-      String db = env.getOrDefault(prefix + "_REDIS_DB_INDEX", "");
-      RedisUri fallback = RedisUri.parse(MigrationConfig.Defaults.DESTINATION);
-      uri =
-          new RedisUri(
-              host.isBlank() ? fallback.host() : host.trim(),
-              port.isBlank() ? fallback.port() : parseInt(prefix + "_REDIS_PORT", port),
-              -1,
-              null,
-              null,
-              false);
-      explicitDb = !db.isBlank();
-      if (explicitDb) {
-        uri = uri.withDb(parseInt(prefix + "_REDIS_DB_INDEX", db));
-      }
+      uri = fromVariables(prefix, env);
+      explicitDb = uri.db() >= 0;
     }
     String password = env.get(prefix + "_REDIS_PASSWORD");
     if (uri.password() == null && password != null && !password.isEmpty()) {
@@ -73,11 +59,43 @@ final class EnvAddress {
     return new Resolved(r.uri().withPassword(password), r.explicitDb());
   }
 
-  private static int parseInt(String variable, String value) {
+  /**
+   * The address the variables give, through the same parser as the URI option (so the same checks
+   * and messages), grown one variable at a time so that a refusal names its variable.
+   */
+  private static RedisUri fromVariables(String prefix, Map<String, String> env) {
+    RedisUri fallback = RedisUri.parse(MigrationConfig.Defaults.DESTINATION);
+    String host = value(env, prefix + "_REDIS_HOST");
+    String port = value(env, prefix + "_REDIS_PORT");
+    String db = value(env, prefix + "_REDIS_DB_INDEX");
+    String text = "redis://";
+    if (host == null) {
+      text += fallback.host();
+    } else {
+      // An IPv6 address needs its brackets in a URI.
+      text += host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+      parse(text, prefix + "_REDIS_HOST");
+    }
+    text += ":" + (port == null ? fallback.port() : port);
+    if (port != null) {
+      parse(text, prefix + "_REDIS_PORT");
+    }
+    if (db != null) {
+      text += "/" + db;
+    }
+    return parse(text, prefix + "_REDIS_DB_INDEX");
+  }
+
+  private static String value(Map<String, String> env, String variable) {
+    String v = env.get(variable);
+    return v == null || v.isBlank() ? null : v.trim();
+  }
+
+  private static RedisUri parse(String text, String variable) {
     try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(variable + " must be a number, got '" + value + "'", e);
+      return RedisUri.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + " (from " + variable + ")", e);
     }
   }
 }

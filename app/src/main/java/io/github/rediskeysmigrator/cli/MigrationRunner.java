@@ -63,6 +63,8 @@ final class MigrationRunner {
   }
 
   private MetricsOptions metrics;
+  // The report's path failed its check at start: nothing is ever written there.
+  private boolean reportRefused;
   private LiveStatus liveStatus;
 
   /** Serves the run's metrics while it lasts, when {@code options} ask for an endpoint. */
@@ -117,10 +119,40 @@ final class MigrationRunner {
       return failBeforeStart(command, sourceLabel, "", opts, ExitCode.USAGE, e.getMessage());
     }
 
+    try {
+      // Every file the run writes is proved writable before anything is written anywhere.
+      OutputCheck.writable(opts.report, "the report");
+    } catch (IllegalArgumentException e) {
+      reportRefused = true;
+      return failBeforeStart(
+          command, sourceLabel, to.toString(), opts, ExitCode.USAGE, e.getMessage());
+    }
+
+    MigrationReport report =
+        new MigrationReport(command, sourceLabel, to.toString(), config.dryRun());
+    MetricsEndpoint endpoint = null;
+    if (metrics != null && metrics.enabled()) {
+      try {
+        endpoint =
+            MetricsEndpoint.start(metrics.bind, metrics.port, () -> report, () -> liveStatus);
+      } catch (IOException | RuntimeException e) {
+        return failBeforeStart(
+            command,
+            sourceLabel,
+            to.toString(),
+            opts,
+            ExitCode.USAGE,
+            "cannot serve metrics on " + metrics.bind + ":" + metrics.port + ": " + e.getMessage());
+      }
+    }
+
     ErrorLog errorLog;
     try {
       errorLog = ErrorLog.open(opts.errorLog, opts.errorLogMode, ctx.clock());
     } catch (IOException e) {
+      if (endpoint != null) {
+        endpoint.close();
+      }
       return failBeforeStart(
           command,
           sourceLabel,
@@ -129,33 +161,12 @@ final class MigrationRunner {
           ExitCode.USAGE,
           "cannot open the error log " + opts.errorLog + ": " + e);
     }
-
-    MigrationReport report =
-        new MigrationReport(command, sourceLabel, to.toString(), config.dryRun());
+    if (endpoint != null) {
+      ctx.err().println("metrics: http://" + metrics.bind + ":" + endpoint.port() + "/metrics");
+    }
     reportHook.accept(report);
     int exit = ExitCode.OK;
-    MetricsEndpoint endpoint = null;
     try (errorLog) {
-      if (metrics != null && metrics.enabled()) {
-        try {
-          endpoint =
-              MetricsEndpoint.start(metrics.bind, metrics.port, () -> report, () -> liveStatus);
-        } catch (IOException | RuntimeException e) {
-          return failBeforeStart(
-              command,
-              sourceLabel,
-              to.toString(),
-              opts,
-              ExitCode.USAGE,
-              "cannot serve metrics on "
-                  + metrics.bind
-                  + ":"
-                  + metrics.port
-                  + ": "
-                  + e.getMessage());
-        }
-        ctx.err().println("metrics: http://" + metrics.bind + ":" + endpoint.port() + "/metrics");
-      }
       Function<WriteListener, KeyWriter> writers;
       // The live commands as the destination's version can apply them.
       LiveTranslator translator = LiveTranslator.AS_IS;
@@ -340,13 +351,23 @@ final class MigrationRunner {
       ctx.err().println("error: " + report.stopReason());
     }
     ctx.out().print(report.summary());
-    writeReport(opts, report);
+    boolean reported = writeReport(opts, report);
     if (report.errors() > 0) {
       ctx.out()
           .println(
               "Errors occurred during the execution. Check |" + opts.errorLog + "| for details");
     }
     ctx.out().flush();
+    if (!reported) {
+      // A script that asked for a report must not read success without one.
+      ctx.err()
+          .println(
+              "error: the run ended with exit code "
+                  + exit
+                  + " but its report is missing: exit code "
+                  + ExitCode.REPORT_UNWRITTEN);
+      return ExitCode.REPORT_UNWRITTEN;
+    }
     return exit;
   }
 
@@ -369,13 +390,17 @@ final class MigrationRunner {
     return code;
   }
 
-  private void writeReport(PipelineOptions opts, MigrationReport report) {
-    if (opts.report != null) {
-      try {
-        Files.writeString(opts.report, report.toJson(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        ctx.err().println("error: cannot write the report " + opts.report + ": " + e);
-      }
+  /** Writes the JSON report when one is asked for; false (and one line on stderr) if it failed. */
+  private boolean writeReport(PipelineOptions opts, MigrationReport report) {
+    if (opts.report == null || reportRefused) {
+      return true;
+    }
+    try {
+      Files.writeString(opts.report, report.toJson(), StandardCharsets.UTF_8);
+      return true;
+    } catch (IOException e) {
+      ctx.err().println("error: cannot write the report " + opts.report + ": " + e);
+      return false;
     }
   }
 }

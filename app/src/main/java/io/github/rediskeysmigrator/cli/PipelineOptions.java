@@ -137,7 +137,9 @@ final class PipelineOptions {
   @Option(
       names = "--report",
       paramLabel = "FILE.json",
-      description = "Also write the final counts as JSON to this file.")
+      description =
+          "Also write the final counts as JSON to this file. Tried at start (exit 2 if it cannot"
+              + " be written); if writing it fails at the end, the exit code is 74.")
   Path report;
 
   @Option(

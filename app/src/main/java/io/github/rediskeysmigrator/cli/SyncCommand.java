@@ -147,6 +147,8 @@ final class SyncCommand implements Callable<Integer> {
       if (metrics.enabled()) {
         metrics.checkedPort();
       }
+      // Saved only once the snapshot is written: a bad path must stop the run before that.
+      OutputCheck.replaceable(checkpoint, "the checkpoint");
       if (cutover.untilCaughtUp && snapshotOnly) {
         throw new IllegalArgumentException(
             "--until-caught-up follows the source until the destination has caught up;"

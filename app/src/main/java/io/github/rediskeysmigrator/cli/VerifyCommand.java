@@ -150,8 +150,13 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(
       names = "--report",
       paramLabel = "FILE.json",
-      description = "Also write the final counts as JSON to this file.")
+      description =
+          "Also write the final counts as JSON to this file. Tried at start (exit 2 if it cannot"
+              + " be written); if writing it fails at the end, the exit code is 74.")
   Path report;
+
+  // The report's path failed its check at start: nothing is ever written there.
+  private boolean reportRefused;
 
   @Option(
       names = "--existing-report",
@@ -211,6 +216,13 @@ final class VerifyCommand implements Callable<Integer> {
     RedisUri to;
     boolean explicitDb;
     Long skippedExisting;
+    try {
+      // Tried before the comparison, which may take hours, not after it.
+      OutputCheck.writable(report, "the report");
+    } catch (IllegalArgumentException e) {
+      reportRefused = true;
+      return failBeforeStart("", "", ExitCode.USAGE, e.getMessage());
+    }
     try {
       src = source();
       EnvAddress.Resolved resolved = destination.resolve(ctx.env());
@@ -340,7 +352,15 @@ final class VerifyCommand implements Callable<Integer> {
       }
       // The summary and report must be out before a signal's hook lets the JVM go.
       VerifySummary.print(ctx, result, diffs);
-      writeReport(result);
+      if (!writeReport(result)) {
+        ctx.err()
+            .println(
+                "error: the run ended with exit code "
+                    + exit
+                    + " but its report is missing: exit code "
+                    + ExitCode.REPORT_UNWRITTEN);
+        exit = ExitCode.REPORT_UNWRITTEN;
+      }
     }
     return exit;
   }
@@ -449,13 +469,17 @@ final class VerifyCommand implements Callable<Integer> {
     return code;
   }
 
-  private void writeReport(VerifyReport r) {
-    if (report != null) {
-      try {
-        Files.writeString(report, r.toJson(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        ctx.err().println("error: cannot write the report " + report + ": " + e);
-      }
+  /** Writes --report when asked for; false (and one line on stderr) if that failed. */
+  private boolean writeReport(VerifyReport r) {
+    if (report == null || reportRefused) {
+      return true;
+    }
+    try {
+      Files.writeString(report, r.toJson(), StandardCharsets.UTF_8);
+      return true;
+    } catch (IOException e) {
+      ctx.err().println("error: cannot write the report " + report + ": " + e);
+      return false;
     }
   }
 }

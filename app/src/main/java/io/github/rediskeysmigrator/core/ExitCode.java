@@ -28,6 +28,13 @@ public final class ExitCode {
   /** sync: the source cannot continue from the checkpoint and --on-full-resync is stop. */
   public static final int RESUME_REFUSED = 7;
 
+  /**
+   * The run ended, but its --report could not be written (disk full, say); stderr says the exit
+   * code the run would have had. A path that cannot be written at all is found at start (exit 2).
+   * 74 is sysexits.h's EX_IOERR.
+   */
+  public static final int REPORT_UNWRITTEN = 74;
+
   /** Interrupted by SIGINT/SIGTERM. */
   public static final int INTERRUPTED = 130;
 }

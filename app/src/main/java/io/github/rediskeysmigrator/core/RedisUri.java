@@ -45,6 +45,18 @@ public record RedisUri(String host, int port, int db, String user, String passwo
           "unsupported scheme '" + scheme + "' in " + mask(text) + " (use redis:// or rediss://)");
     }
     String host = uri.getHost();
+    String authority = uri.getRawAuthority();
+    // Only where the authority holds any '@' of the text: else what looks like a port may be a
+    // password cut short by an unencoded '/', '?' or '#'.
+    if (host == null && authority != null && authority.contains("@") == s.contains("@")) {
+      // java.net.URI gives no host when the port is not a number: say what is wrong.
+      String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+      int colon = hostPort.lastIndexOf(':');
+      String port = colon < 0 ? "" : hostPort.substring(colon + 1);
+      if (colon > 0 && !port.contains("]") && !port.matches("[0-9]*")) {
+        throw new IllegalArgumentException("bad port '" + port + "' in " + mask(text));
+      }
+    }
     if (host == null || host.isEmpty()) {
       throw new IllegalArgumentException("no host in " + mask(text));
     }
