@@ -28,6 +28,12 @@ public final class ExitCode {
   /** sync: the source cannot continue from the checkpoint and --on-full-resync is stop. */
   public static final int RESUME_REFUSED = 7;
 
+  /**
+   * Internal error: the run's totals do not add up (a key read but booked in no bucket, or in two),
+   * a bug to report. The number is sysexits' EX_SOFTWARE.
+   */
+  public static final int INTERNAL = 70;
+
   /** Interrupted by SIGINT/SIGTERM. */
   public static final int INTERRUPTED = 130;
 }

@@ -146,12 +146,14 @@ public final class PipelinedWriter implements KeyWriter {
     if (event.db() != dest.db()) {
       // SELECT is sent alone, with nothing in flight: a failed SELECT inside a pipeline would send
       // the keys after it into the wrong database.
-      drain();
       try {
+        drain();
         select(event.db());
       } catch (WriteException e) {
-        // The key that needed this db is booked too, so the totals still add up.
-        listener.failed(event, e.getMessage());
+        // The key that needed this db is in no pipeline yet: the run stops (the drain met READONLY
+        // or a lost connection, or the SELECT failed), and the key is booked with that cause so
+        // the totals still add up.
+        listener.lost(event, e.getMessage());
         throw e;
       }
     }
@@ -436,13 +438,16 @@ public final class PipelinedWriter implements KeyWriter {
     return slots;
   }
 
-  /** Books the key or command of {@code slot} as failed (a command of ours has nothing to book). */
+  /**
+   * Books the key or command of {@code slot} as failed because the run stops (the connection is
+   * lost, the destination is read-only); a command of ours has nothing to book.
+   */
   void fail(Object slot, String reason) {
     KeyRewrites.Rewrite rewrite = KeyRewrites.of(slot);
     if (rewrite != null) {
       rewrites.fail(rewrite, reason);
     } else if (slot instanceof KeyEvent event) {
-      listener.failed(event, reason);
+      listener.lost(event, reason);
     } else if (slot instanceof CommandEvent command) {
       listener.commandFailed(command, reason);
     }
