@@ -33,6 +33,13 @@ class StopReasonsIT {
 
   @RegisterExtension static final RedisServerExtension replica = RedisServerExtension.debian();
 
+  /** A primary and its replica too old to RESTORE the sample's payloads: keys are rewritten. */
+  @RegisterExtension
+  static final RedisServerExtension oldPrimary = RedisServerExtension.shared("redis-6.2.11");
+
+  @RegisterExtension
+  static final RedisServerExtension oldReplica = RedisServerExtension.shared("redis-6.2.11");
+
   /** A destination with room for part of the data only, which refuses writes beyond it. */
   @RegisterExtension
   static final RedisServerExtension tiny =
@@ -43,7 +50,13 @@ class StopReasonsIT {
   @TempDir Path tmp;
 
   @BeforeEach
-  void replicaFollowsPrimary() throws InterruptedException {
+  void replicasFollowTheirPrimaries() throws InterruptedException {
+    follow(replica, primary);
+    follow(oldReplica, oldPrimary);
+  }
+
+  private static void follow(RedisServerExtension replica, RedisServerExtension primary)
+      throws InterruptedException {
     try (Jedis r = replica.server().client()) {
       r.replicaof("127.0.0.1", primary.server().port());
       long deadline = System.currentTimeMillis() + 20_000;
@@ -55,9 +68,11 @@ class StopReasonsIT {
   }
 
   @AfterEach
-  void replicaStandsAlone() {
-    try (Jedis r = replica.server().client()) {
-      r.replicaofNoOne();
+  void replicasStandAlone() {
+    for (RedisServerExtension r : List.of(replica, oldReplica)) {
+      try (Jedis j = r.server().client()) {
+        j.replicaofNoOne();
+      }
     }
   }
 
@@ -115,6 +130,35 @@ class StopReasonsIT {
     assertTrue(report.stopReason().contains("read-only replica"), report::toString);
     List<String> logged = Files.readAllLines(tmp.resolve("e.log"));
     assertEquals(report.get("errors"), logged.size());
+  }
+
+  /**
+   * Keys rewritten as plain commands (a destination too old for their payloads) meet READONLY too:
+   * still the read-only replica is the reason, not --max-errors.
+   */
+  @Test
+  void rewrittenKeysIntoAReadOnlyReplicaSayReadOnly() throws Exception {
+    Tool.Result r =
+        Tool.run(
+            "rdb",
+            SAMPLE.toString(),
+            "--to",
+            oldReplica.uri(),
+            "--max-errors",
+            "1",
+            "--report",
+            report(),
+            "--error-log",
+            errorLog());
+
+    assertEquals(ExitCode.CONNECTION, r.exit(), r::toString);
+    ReportAssert report =
+        ReportAssert.of(tmp.resolve("r.json"))
+            .addsUp()
+            .exitCode(ExitCode.CONNECTION)
+            .has("read", 274)
+            .has("errors", 274);
+    assertTrue(report.stopReason().contains("read-only replica"), report::toString);
   }
 
   /** Issue 24, case 4 (scan): a full pipeline of READONLY replies is READONLY, not max-errors. */
