@@ -29,10 +29,12 @@ import picocli.CommandLine.Spec;
       "Exit codes: 0 all keys written or skipped by policy; 1 finished with key errors (see the"
           + " error log); 2 usage or configuration error; 3 cannot connect or authenticate, or a"
           + " connection was lost; 4 stopped by --max-errors or --existing fail; 5 bad input file;"
-          + " 6 verify found differences; 7 sync cannot resume from its checkpoint; 74 the run"
-          + " ended but its --report could not be written; 130 interrupted. Every output"
-          + " (--report, --error-log, --checkpoint, --metrics-port) is tried before the first"
-          + " write: a bad one is exit 2."
+          + " 6 verify found differences; 7 sync cannot resume from its checkpoint; 70 internal"
+          + " error (the totals do not add up); 74 the run ended but its --report could not be"
+          + " written; 130 interrupted. Every output (--report, --error-log, --checkpoint,"
+          + " --metrics-port) is tried before the first write: a bad one is exit 2. The first"
+          + " cause of a stop is its reason and exit code: keys failing because the connection is"
+          + " lost or the destination is read-only never count as --max-errors."
     })
 public final class Main implements Callable<Integer> {
   private final Context ctx;

@@ -131,7 +131,10 @@ final class PipelineOptions {
       paramLabel = "N",
       defaultValue = "" + Defaults.MAX_ERRORS,
       description =
-          "Stop (exit 4) once this many keys failed; 0 for no limit (env MAX_ERRORED_KEYS_LIMIT; default: ${DEFAULT-VALUE}).")
+          "Stop (exit 4) once this many keys failed on their own (keys failing because the"
+              + " connection is lost or the destination is read-only do not count: that stops"
+              + " with exit 3); 0 for no limit (env MAX_ERRORED_KEYS_LIMIT; default:"
+              + " ${DEFAULT-VALUE}).")
   int maxErrors;
 
   @Option(

@@ -35,6 +35,12 @@ public final class ExitCode {
    */
   public static final int REPORT_UNWRITTEN = 74;
 
+  /**
+   * Internal error: the run's totals do not add up (a key read but booked in no bucket, or in two),
+   * a bug to report. The number is sysexits' EX_SOFTWARE.
+   */
+  public static final int INTERNAL = 70;
+
   /** Interrupted by SIGINT/SIGTERM. */
   public static final int INTERRUPTED = 130;
 }

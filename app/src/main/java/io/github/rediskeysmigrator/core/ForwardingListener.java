@@ -38,6 +38,11 @@ public abstract class ForwardingListener implements WriteListener {
   }
 
   @Override
+  public void lost(KeyEvent event, String reason) {
+    next.lost(event, reason);
+  }
+
+  @Override
   public void typeNotHeld(String type) {
     next.typeNotHeld(type);
   }

@@ -111,22 +111,37 @@ public final class Migration {
       } catch (HandoffQueue.ProducerFailure failure) {
         // Keys read before the failure are whole: write them, then report where reading stopped.
         writer.flush();
-        exit = sourceFailure(failure.getCause());
+        sourceFailure(failure.getCause());
       }
     } catch (WriteException e) {
       log.debug("destination failed", e);
       stop(ExitCode.CONNECTION, "destination: " + e.getMessage());
-      exit = ExitCode.CONNECTION;
     } finally {
       source.stop();
       reader.interrupt();
       reader.join(5_000);
     }
+    // One stop reason, and the exit code is its own: the first cause wins (see stop).
+    if (stopReason != null) {
+      exit = stopExitCode;
+    }
     if (exit == ExitCode.OK
         && (report.errors() > 0 || report.functionsFailed() > 0 || report.commandsFailed() > 0)) {
       exit = ExitCode.KEY_ERRORS;
     }
-    report.finish(clock.millis() - start, source.bytesRead(), exit, stopReason);
+    String reason = stopReason;
+    String imbalance = report.imbalance();
+    if (imbalance != null) {
+      // Checked, not hoped for: a run whose totals lie says so, whatever else happened.
+      reason =
+          "internal error: the totals do not add up ("
+              + imbalance
+              + "); please report it"
+              + (stopReason == null ? "" : "; the run had stopped: " + stopReason);
+      log.error(reason);
+      exit = ExitCode.INTERNAL;
+    }
+    report.finish(clock.millis() - start, source.bytesRead(), exit, reason);
     return exit;
   }
 
@@ -368,7 +383,7 @@ public final class Migration {
     report.applied(stream, offset);
   }
 
-  private int sourceFailure(Throwable cause) {
+  private void sourceFailure(Throwable cause) {
     if (cause instanceof SourceException se) {
       int code =
           switch (se.kind()) {
@@ -377,11 +392,10 @@ public final class Migration {
             case RESUME_REFUSED -> ExitCode.RESUME_REFUSED;
           };
       stop(code, se.getMessage());
-      return code;
+      return;
     }
     log.error("reading the source failed", cause);
     stop(ExitCode.BAD_INPUT, "reading the source failed: " + cause);
-    return ExitCode.BAD_INPUT;
   }
 
   /**
@@ -392,6 +406,13 @@ public final class Migration {
     stop(exitCode, reason);
   }
 
+  /**
+   * The stop precedence: the first cause stops the run and keeps its reason and exit code; a later
+   * cause (a lost connection while flushing after --max-errors, a signal during the stop) changes
+   * neither. Keys that fail because of a run-stopping fault (a lost connection, a read-only
+   * destination) are booked through {@link WriteListener#lost} and never reach --max-errors, so the
+   * fault itself is the reason.
+   */
   private synchronized void stop(int exitCode, String reason) {
     if (stopReason == null) {
       stopReason = reason;
@@ -544,6 +565,14 @@ public final class Migration {
       if (config.maxErrors() > 0 && n >= config.maxErrors()) {
         stop(ExitCode.STOPPED, "reached --max-errors (" + config.maxErrors() + " failed keys)");
       }
+    }
+
+    @Override
+    public void lost(KeyEvent event, String reason) {
+      // An error all the same, but the fault that caused it stops the run, not --max-errors.
+      event.release();
+      report.errors.incrementAndGet();
+      errorSink.keyFailed(event, reason);
     }
 
     private void pause() {

@@ -250,6 +250,48 @@ public final class MigrationReport {
             + errors.get();
   }
 
+  /**
+   * What breaks the accounting identities, or null when they hold: {@code read = written +
+   * skipped_existing + skipped_expired + skipped_gone + filtered + errors}, and (not in a dry run)
+   * {@code written = restored + restamped + rewritten}. Meaningful when the writer is idle.
+   */
+  public String imbalance() {
+    long w = written.get();
+    long parts =
+        w
+            + skippedExisting.get()
+            + skippedExpired.get()
+            + skippedGone.get()
+            + filtered.get()
+            + errors.get();
+    if (read.get() != parts) {
+      return String.format(
+          Locale.ROOT,
+          "read %d, but written %d + skipped_existing %d + skipped_expired %d + skipped_gone %d"
+              + " + filtered %d + errors %d = %d",
+          read.get(),
+          w,
+          skippedExisting.get(),
+          skippedExpired.get(),
+          skippedGone.get(),
+          filtered.get(),
+          errors.get(),
+          parts);
+    }
+    long ways = restored.get() + restamped.get() + rewritten.get();
+    if (!dryRun && w != ways) {
+      return String.format(
+          Locale.ROOT,
+          "written %d, but restored %d + restamped %d + rewritten %d = %d",
+          w,
+          restored.get(),
+          restamped.get(),
+          rewritten.get(),
+          ways);
+    }
+    return null;
+  }
+
   /** Records how the run ended; called once, when nothing is in flight any more. */
   public void finish(long durationMs, long bytesRead, int exitCode, String stopReason) {
     this.durationMs = durationMs;

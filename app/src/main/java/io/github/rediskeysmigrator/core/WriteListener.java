@@ -24,6 +24,15 @@ public interface WriteListener {
   void failed(KeyEvent event, String reason);
 
   /**
+   * The key failed because of a fault that stops the whole run (the connection lost and not
+   * regained, a read-only destination): it is an error like {@link #failed}, but the fault, not the
+   * key, is the run's stop reason, so it does not count towards --max-errors.
+   */
+  default void lost(KeyEvent event, String reason) {
+    failed(event, reason);
+  }
+
+  /**
    * The key about to be booked as failed is of a type the destination cannot hold at all ({@code
    * type}, e.g. {@code vectorset}): counted per type as well.
    */

@@ -245,11 +245,13 @@ final class KeyRewrites {
     return true;
   }
 
-  /** Books the key of {@code r} as failed, unless its fate is already booked. */
+  /**
+   * Books the key of {@code r} as failed because the run stops, unless its fate is already booked.
+   */
   void fail(Rewrite r, String reason) {
     if (!r.settled) {
       settle(r);
-      listener.failed(r.event, reason);
+      listener.lost(r.event, reason);
     }
   }
 

@@ -240,7 +240,7 @@ public final class PartitionedWriter implements KeyWriter {
                 // Read and counted, but this connection is gone: booked, never silently lost.
                 String why = "not sent: " + failure.getMessage();
                 if (item instanceof KeyEvent e) {
-                  order.failed(e, why);
+                  order.lost(e, why);
                 } else if (item instanceof CommandEvent c) {
                   order.commandFailed(c, why);
                 }

@@ -121,16 +121,20 @@ public final class PipelinedWriter implements KeyWriter {
 
   @Override
   public void write(KeyEvent event) throws WriteException, InterruptedException {
-    rewrites.sendFollowUps();
-    if (atomic.committable()) {
-      // A full resync in the middle of a live stream: its keys are not part of a batch.
-      atomic.commit();
-    }
-    selectFor(event);
-    if (rewrites.isOpen(event.key())) {
-      // The same key again (in two files, or sent again) follows its open rewrite, in order.
-      drain();
-    }
+    ahead(
+        event,
+        () -> {
+          rewrites.sendFollowUps();
+          if (atomic.committable()) {
+            // A full resync in the middle of a live stream: its keys are not part of a batch.
+            atomic.commit();
+          }
+          selectFor(event);
+          if (rewrites.isOpen(event.key())) {
+            // The same key again (in two files, or sent again) follows its open rewrite, in order.
+            drain();
+          }
+        });
     throttle.acquire();
     KeyEvent restorable = restorable(event);
     if (restorable == null) {
@@ -141,19 +145,36 @@ public final class PipelinedWriter implements KeyWriter {
     sendRestore(restorable);
   }
 
-  /** Switches to {@code event}'s db, if the connection is on another one. */
+  /** A step before a key is in a pipeline. */
+  @FunctionalInterface
+  private interface Step {
+    void run() throws WriteException, InterruptedException;
+  }
+
+  /**
+   * Runs {@code step}, which comes before {@code event} is in any pipeline: when it stops the run
+   * (a drain meets READONLY or a lost connection, a SELECT fails), the key is booked with that
+   * cause, so the totals still add up.
+   */
+  private void ahead(KeyEvent event, Step step) throws WriteException, InterruptedException {
+    try {
+      step.run();
+    } catch (WriteException e) {
+      listener.lost(event, e.getMessage());
+      throw e;
+    }
+  }
+
+  /**
+   * Switches to {@code event}'s db, if the connection is on another one; a caller books the key if
+   * this throws ({@link #ahead}).
+   */
   private void selectFor(KeyEvent event) throws WriteException, InterruptedException {
     if (event.db() != dest.db()) {
       // SELECT is sent alone, with nothing in flight: a failed SELECT inside a pipeline would send
       // the keys after it into the wrong database.
       drain();
-      try {
-        select(event.db());
-      } catch (WriteException e) {
-        // The key that needed this db is booked too, so the totals still add up.
-        listener.failed(event, e.getMessage());
-        throw e;
-      }
+      select(event.db());
     }
   }
 
@@ -185,10 +206,14 @@ public final class PipelinedWriter implements KeyWriter {
     if (restorable == null) {
       return false;
     }
-    selectFor(event);
-    rewrites.sendFollowUps();
-    // The key was paced by --max-rate when first sent.
-    sendSlot(new ControlCommand("ASKING"), ASKING);
+    ahead(
+        event,
+        () -> {
+          selectFor(event);
+          rewrites.sendFollowUps();
+          // The key was paced by --max-rate when first sent.
+          sendSlot(new ControlCommand("ASKING"), ASKING);
+        });
     sendRestore(restorable);
     return true;
   }
@@ -306,6 +331,9 @@ public final class PipelinedWriter implements KeyWriter {
 
   @Override
   public void close() {
+    // A run stopped by a lost connection or READONLY may leave keys waiting for another attempt
+    // after LOADING or BUSY: nobody will send them now, so they are booked to keep the totals.
+    book.takeRetries().forEach(k -> listener.lost(k, "not sent again: the run stopped"));
     dest.close();
   }
 
@@ -353,8 +381,15 @@ public final class PipelinedWriter implements KeyWriter {
         return;
       }
       sleeper.sleep(Math.min(settings.retryBackoffMillis() * round, 10_000));
-      for (KeyEvent event : again) {
-        write(event);
+      for (int i = 0; i < again.size(); i++) {
+        try {
+          write(again.get(i));
+        } catch (WriteException e) {
+          // The run stops: the keys not sent again yet are booked with its cause (the one in
+          // hand was booked by write).
+          again.subList(i + 1, again.size()).forEach(k -> listener.lost(k, e.getMessage()));
+          throw e;
+        }
       }
       pump();
       dest.onDb(resend.resolve(dest.get(), dest.db()));
@@ -436,13 +471,16 @@ public final class PipelinedWriter implements KeyWriter {
     return slots;
   }
 
-  /** Books the key or command of {@code slot} as failed (a command of ours has nothing to book). */
+  /**
+   * Books the key or command of {@code slot} as failed because the run stops (the connection is
+   * lost, the destination is read-only); a command of ours has nothing to book.
+   */
   void fail(Object slot, String reason) {
     KeyRewrites.Rewrite rewrite = KeyRewrites.of(slot);
     if (rewrite != null) {
       rewrites.fail(rewrite, reason);
     } else if (slot instanceof KeyEvent event) {
-      listener.failed(event, reason);
+      listener.lost(event, reason);
     } else if (slot instanceof CommandEvent command) {
       listener.commandFailed(command, reason);
     }

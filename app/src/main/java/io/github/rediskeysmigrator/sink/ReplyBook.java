@@ -39,8 +39,9 @@ final class ReplyBook {
       if (worthRetrying(error)) {
         retryLater.add(event);
       } else if (error.kind() == RedisError.Kind.READ_ONLY) {
-        // Every key would fail the same way: book this one, stop after this batch.
-        listener.failed(event, error.message());
+        // Every key would fail the same way: book this one, stop after this batch. The
+        // read-only destination stops the run, not these keys' count (--max-errors).
+        listener.lost(event, error.message());
         readOnly = e;
       } else if (error.kind() == RedisError.Kind.BUSY_KEY) {
         resend.existed(event);
