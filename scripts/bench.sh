@@ -974,45 +974,37 @@ cross_pipe() {
   rkm_stop_redis "${pid}"
 }
 
+# resave SERVER_BINARY FILE MAGIC: the dataset's dump.rdb loaded by SERVER_BINARY and saved again
+# as FILE (kept in the cache), which must start with MAGIC (REDIS0013, VALKEY080).
+resave() {
+  local binary=$1 file=$2 magic=$3 dir=${TMP}/resave-${3} port pid
+  [[ -s ${file} && ! ${file} -ot ${DS}/dump.rdb ]] && return 0
+  rkm_log "dataset: saving it again with ${binary} (${magic})"
+  mkdir -p "${dir}"
+  cp -- "${DS}/dump.rdb" "${dir}/dump.rdb"
+  RKM_REDIS_SERVER=${binary} rkm_start_redis "${dir}" --dbfilename dump.rdb
+  port=${RKM_REDIS_PORT}
+  pid=${RKM_REDIS_PID}
+  wait_loaded "${port}" "${N}"
+  [[ $(rkm_cli "${port}" SAVE) == OK ]] || rkm_die "SAVE failed on ${binary}"
+  rkm_stop_redis "${pid}"
+  [[ $(head -c 9 "${dir}/dump.rdb") == "${magic}" ]] || rkm_die "${binary} did not write ${magic}"
+  mv "${dir}/dump.rdb" "${file}"
+}
+
 # median of the arguments (numbers)
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
 run_cross_part() {
   local redis86=${SHARED_BIN}/redis-8.6.3/redis-server valkey91=${SHARED_BIN}/valkey-9.1.2/valkey-server
-  local file src_port src_pid round v_rates=() r_rates=() ok
+  local file round v_rates=() r_rates=() ok
   [[ -x ${redis86} && -x ${valkey91} ]] ||
     rkm_die "the cross part needs ${redis86} and ${valkey91} (../shared/redis-bin)"
   prepare_dataset "${N}"
   file=${DS}/dump-redis-8.6.3.rdb
-  if [[ ! -s ${file} || ${file} -ot ${DS}/dump.rdb ]]; then
-    rkm_log "dataset: saving it again with Redis 8.6.3 (RDB 13)"
-    mkdir -p "${TMP}/cross-src"
-    cp -- "${DS}/dump.rdb" "${TMP}/cross-src/dump.rdb"
-    RKM_REDIS_SERVER=${redis86} rkm_start_redis "${TMP}/cross-src" --dbfilename dump.rdb
-    src_port=${RKM_REDIS_PORT}
-    src_pid=${RKM_REDIS_PID}
-    wait_loaded "${src_port}" "${N}"
-    [[ $(rkm_cli "${src_port}" SAVE) == OK ]] || rkm_die "SAVE failed on Redis 8.6.3"
-    rkm_stop_redis "${src_pid}"
-    [[ $(head -c 9 "${TMP}/cross-src/dump.rdb") == REDIS0013 ]] ||
-      rkm_die "Redis 8.6.3 did not write RDB 13"
-    mv "${TMP}/cross-src/dump.rdb" "${file}"
-  fi
+  resave "${redis86}" "${file}" REDIS0013
   local native=${DS}/dump-valkey-9.1.2.rdb n_rates=() pv_rates=() pr_rates=()
-  if [[ ! -s ${native} || ${native} -ot ${DS}/dump.rdb ]]; then
-    rkm_log "dataset: saving it again with Valkey 9.1.2 (VALKEY080)"
-    mkdir -p "${TMP}/cross-vsrc"
-    cp -- "${DS}/dump.rdb" "${TMP}/cross-vsrc/dump.rdb"
-    RKM_REDIS_SERVER=${valkey91} rkm_start_redis "${TMP}/cross-vsrc" --dbfilename dump.rdb
-    src_port=${RKM_REDIS_PORT}
-    src_pid=${RKM_REDIS_PID}
-    wait_loaded "${src_port}" "${N}"
-    [[ $(rkm_cli "${src_port}" SAVE) == OK ]] || rkm_die "SAVE failed on Valkey 9.1.2"
-    rkm_stop_redis "${src_pid}"
-    [[ $(head -c 9 "${TMP}/cross-vsrc/dump.rdb") == VALKEY080 ]] ||
-      rkm_die "Valkey 9.1.2 did not write VALKEY080"
-    mv "${TMP}/cross-vsrc/dump.rdb" "${native}"
-  fi
+  resave "${valkey91}" "${native}" VALKEY080
   echo "======================================================================="
   echo "cross part: ${N} keys of a Redis 8.6.3 file (RDB 13), ${CROSS_ROUNDS} rounds, $(nproc) cores"
   for ((round = 1; round <= CROSS_ROUNDS; round++)); do
