@@ -143,7 +143,8 @@ class PayloadStampsIT {
         rows.add(row + (stamped == null ? ": rewrite" : ": restamp"));
         if (stamped != null) {
           assertEquals("OK", d.restore(key, ttl, stamped.payload(), params), row);
-          DatasetAssert.assertSameKey(s, d, key, 0);
+          // 6.2 has no PEXPIRETIME: its expiries are read as now + PTTL.
+          DatasetAssert.assertSameKey(s, d, key, destName.equals("redis-6.2.11") ? 2000 : 0);
           assertEquals(type == 26 && hex.equals(hex("idmp:stream")), stamped.idmpLeftOut(), row);
           restamped++;
         } else {
