@@ -10,11 +10,13 @@ import picocli.CommandLine;
 final class EnvDefaults implements CommandLine.IDefaultValueProvider {
 
   /**
-   * Option name to the original script's variable. The README's compatibility table says the same.
+   * Option name to the original script's variable (and SCAN_MATCH_PATTERN_HEX, ours: its pattern as
+   * bytes in hex). The README's compatibility table says the same.
    */
   static final Map<String, String> VARIABLES =
       Map.of(
           "--match", "SCAN_MATCH_PATTERN",
+          "--match-hex", "SCAN_MATCH_PATTERN_HEX",
           "--scan-count", "SCAN_BATCH_SIZE",
           "--pipeline", "PIPELINE_BATCH_SIZE",
           "--existing-limit", "MAX_PROCESSED_EXISTING_KEYS_LIMIT",

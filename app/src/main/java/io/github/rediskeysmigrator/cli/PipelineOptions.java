@@ -200,7 +200,7 @@ final class PipelineOptions {
         new LinkedHashSet<>(selection.dbs),
         selection.dbMap,
         targetDb,
-        GlobPattern.of(selection.match),
+        GlobPattern.of(selection.matchBytes()),
         typeSet,
         ExistencePolicy.parse(existing),
         pipeline,

@@ -321,7 +321,7 @@ final class ScanCommand implements Callable<Integer> {
     return new ScanSource(
             conn,
             dbs,
-            pipeline.selection.match,
+            pipeline.selection.matchBytes(),
             scanCount,
             info.supportsExpireTime(),
             ctx.clock(),
@@ -345,7 +345,7 @@ final class ScanCommand implements Callable<Integer> {
         firstPass,
         () -> RedisConnector.connect(node, dbs.get(0), "source", tls, pipeline.timeoutMillis()),
         dbs,
-        pipeline.selection.match,
+        pipeline.selection.matchBytes(),
         Math.max(1, Math.min(scanCount, 1000)),
         pipeline.retries,
         pipeline.retryBackoffMillis(),

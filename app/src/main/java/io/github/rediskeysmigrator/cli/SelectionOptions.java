@@ -1,8 +1,10 @@
 package io.github.rediskeysmigrator.cli;
 
+import io.github.rediskeysmigrator.core.HexBytes;
 import io.github.rediskeysmigrator.core.KeyRenamer;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,8 +13,9 @@ import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
- * Which keys a command works on and where their dbs go: --match, --db, --db-map, --type. One set of
- * options for every command, so a migration and its verification select the same keys.
+ * Which keys a command works on and where their dbs go: --match (or --match-hex), --db, --db-map,
+ * --type. One set of options for every command, so a migration and its verification select the same
+ * keys.
  */
 final class SelectionOptions {
 
@@ -23,6 +26,16 @@ final class SelectionOptions {
       description =
           "Keys to select, Redis MATCH syntax (env SCAN_MATCH_PATTERN; default: ${DEFAULT-VALUE}).")
   String match;
+
+  @Option(
+      names = "--match-hex",
+      paramLabel = "HEX",
+      description =
+          "The --match pattern given as its bytes in hex (env SCAN_MATCH_PATTERN_HEX), for a pattern"
+              + " with bytes that are not valid UTF-8, which the JVM cannot take as text: e.g."
+              + " 68e96c6c6f2a for the bytes h 0xE9 l l o *. The glob's own syntax (* ? [ ] \\)"
+              + " applies to the bytes as usual.")
+  String matchHex;
 
   @Option(
       names = "--db",
@@ -63,13 +76,43 @@ final class SelectionOptions {
       })
   List<String> renamePrefixes = List.of();
 
+  @Option(
+      names = "--rename-prefix-hex",
+      paramLabel = "OLDHEX=NEWHEX",
+      description =
+          "A --rename-prefix given as bytes in hex, for prefixes with bytes that are not valid"
+              + " UTF-8 (repeatable; applied after the --rename-prefix mappings, first match wins).")
+  List<String> renamePrefixesHex = List.of();
+
+  /**
+   * The --match pattern's bytes: --match-hex decoded, else --match as UTF-8.
+   *
+   * @throws IllegalArgumentException for both given, a --match-hex that is not hex, or a --match
+   *     the JVM received damaged (a byte that is not UTF-8)
+   */
+  byte[] matchBytes() {
+    if (matchHex != null) {
+      if (!match.equals(Defaults.MATCH)) {
+        throw new IllegalArgumentException(
+            "give the pattern once: --match (SCAN_MATCH_PATTERN) or --match-hex"
+                + " (SCAN_MATCH_PATTERN_HEX), not both");
+      }
+      return HexBytes.parse("--match-hex", matchHex);
+    }
+    HexBytes.requireUndamaged("--match", "--match-hex", match);
+    return match.getBytes(StandardCharsets.UTF_8);
+  }
+
   /**
    * The --rename-prefix mapping.
    *
    * @throws IllegalArgumentException naming the bad mapping
    */
   KeyRenamer renamer() {
-    return KeyRenamer.parse(renamePrefixes);
+    for (String m : renamePrefixes) {
+      HexBytes.requireUndamaged("--rename-prefix", "--rename-prefix-hex", m);
+    }
+    return KeyRenamer.parse(renamePrefixes, renamePrefixesHex);
   }
 
   /**
@@ -78,6 +121,7 @@ final class SelectionOptions {
    * @throws IllegalArgumentException naming the bad option
    */
   Set<KeyType> validatedTypes() {
+    matchBytes();
     Set<KeyType> typeSet = new LinkedHashSet<>();
     for (String t : types) {
       typeSet.add(KeyType.fromRedisName(t));

@@ -22,6 +22,16 @@ public final class GlobPattern {
     return new GlobPattern(pattern.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Compiles a pattern given as its bytes (any bytes, as SCAN MATCH takes them). */
+  public static GlobPattern of(byte[] pattern) {
+    return new GlobPattern(pattern.clone());
+  }
+
+  /** The pattern's bytes, as SCAN MATCH takes them. */
+  public byte[] bytes() {
+    return pattern.clone();
+  }
+
   /** Whether every key matches, so callers can skip the check. */
   public boolean matchesAll() {
     return matchesAll;

@@ -32,26 +32,48 @@ public final class KeyRenamer {
    *     it could never apply)
    */
   public static KeyRenamer parse(List<String> mappings) {
+    return parse(mappings, List.of());
+  }
+
+  /**
+   * Parses the text mappings, then the mappings given as bytes in hex ({@code OLDHEX=NEWHEX}, from
+   * {@code --rename-prefix-hex}), in that order, with the same rules.
+   *
+   * @throws IllegalArgumentException naming the bad mapping, as {@link #parse(List)}, or a hex
+   *     mapping that is not pairs of hex digits
+   */
+  public static KeyRenamer parse(List<String> mappings, List<String> hexMappings) {
     List<Rule> rules = new ArrayList<>();
     for (String m : mappings) {
+      add(rules, "--rename-prefix", m, s -> s.getBytes(StandardCharsets.UTF_8));
+    }
+    for (String m : hexMappings) {
+      add(rules, "--rename-prefix-hex", m, s -> HexBytes.parse("--rename-prefix-hex", s));
+    }
+    return rules.isEmpty() ? NONE : new KeyRenamer(List.copyOf(rules));
+  }
+
+  private static void add(
+      List<Rule> rules,
+      String option,
+      String m,
+      java.util.function.Function<String, byte[]> bytes) {
+    {
       int eq = m.indexOf('=');
       if (eq < 0) {
         throw new IllegalArgumentException(
-            "--rename-prefix '" + m + "' is malformed: expected OLD=NEW, e.g. tenant-a:=a:");
+            option + " '" + m + "' is malformed: expected OLD=NEW, e.g. tenant-a:=a:");
       }
       if (eq == 0) {
         throw new IllegalArgumentException(
-            "--rename-prefix '" + m + "' has an empty OLD: it would rename every key");
+            option + " '" + m + "' has an empty OLD: it would rename every key");
       }
-      Rule rule =
-          new Rule(
-              m.substring(0, eq).getBytes(StandardCharsets.UTF_8),
-              m.substring(eq + 1).getBytes(StandardCharsets.UTF_8),
-              m);
+      Rule rule = new Rule(bytes.apply(m.substring(0, eq)), bytes.apply(m.substring(eq + 1)), m);
       for (Rule earlier : rules) {
         if (startsWith(rule.from(), earlier.from())) {
           throw new IllegalArgumentException(
-              "--rename-prefix '"
+              option
+                  + " '"
                   + m
                   + "' can never apply: the earlier '"
                   + earlier.text()
@@ -60,7 +82,6 @@ public final class KeyRenamer {
       }
       rules.add(rule);
     }
-    return rules.isEmpty() ? NONE : new KeyRenamer(List.copyOf(rules));
   }
 
   /** Whether no key is ever renamed. */

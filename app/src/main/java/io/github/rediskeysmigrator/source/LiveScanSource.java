@@ -79,7 +79,7 @@ public final class LiveScanSource implements KeySource {
       ScanSource firstPass,
       Reconnector connector,
       List<Integer> dbs,
-      String match,
+      byte[] match,
       int batch,
       int retries,
       long backoffMs,
@@ -89,7 +89,7 @@ public final class LiveScanSource implements KeySource {
     this.firstPass = firstPass;
     this.connector = connector;
     this.dbs = List.copyOf(dbs);
-    this.match = match.getBytes(StandardCharsets.UTF_8);
+    this.match = match.clone();
     this.batch = Math.max(1, batch);
     this.retries = retries;
     this.backoffMs = backoffMs;

@@ -59,14 +59,14 @@ public final class ScanSource implements KeySource {
   public ScanSource(
       Connection conn,
       List<Integer> dbs,
-      String match,
+      byte[] match,
       int count,
       boolean absoluteExpiry,
       Clock clock,
       String label) {
     this.conn = conn;
     this.dbs = List.copyOf(dbs);
-    this.match = match.getBytes(StandardCharsets.UTF_8);
+    this.match = match.clone();
     this.count = bytes(Integer.toString(count));
     this.absoluteExpiry = absoluteExpiry;
     this.clock = clock;

@@ -142,8 +142,7 @@ public final class ExtraKeys {
       throws ServerReadException {
     KeyRenamer rename = selection.rename();
     // A renamed key's pattern is its source name's: every key is read and matched by that name.
-    byte[] pattern =
-        rename.isEmpty() ? selection.match().toString().getBytes(StandardCharsets.UTF_8) : ALL;
+    byte[] pattern = rename.isEmpty() ? selection.match().bytes() : ALL;
     byte[] cursor = START;
     do {
       Object reply;

@@ -42,7 +42,7 @@ public final class LiveScanReader implements SourceReader {
   LiveScanReader(
       ReplyQueue replies,
       List<Integer> dbs,
-      String match,
+      byte[] match,
       int count,
       KeyStateReader states,
       ChunkedDigester chunks,
@@ -50,7 +50,7 @@ public final class LiveScanReader implements SourceReader {
       String label) {
     this.replies = replies;
     this.dbs = List.copyOf(dbs);
-    this.match = match.getBytes(StandardCharsets.UTF_8);
+    this.match = match.clone();
     this.count = ascii(Integer.toString(count));
     this.states = states;
     this.chunks = chunks;
@@ -68,7 +68,7 @@ public final class LiveScanReader implements SourceReader {
       Connection conn,
       ServerInfo info,
       List<Integer> dbs,
-      String match,
+      byte[] match,
       int scanCount,
       VerifyConfig config,
       Clock clock,

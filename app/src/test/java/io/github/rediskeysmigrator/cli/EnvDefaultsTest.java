@@ -221,6 +221,7 @@ class EnvDefaultsTest {
     assertEquals(
         Map.of(
             "--match", "SCAN_MATCH_PATTERN",
+            "--match-hex", "SCAN_MATCH_PATTERN_HEX",
             "--scan-count", "SCAN_BATCH_SIZE",
             "--pipeline", "PIPELINE_BATCH_SIZE",
             "--existing-limit", "MAX_PROCESSED_EXISTING_KEYS_LIMIT",
