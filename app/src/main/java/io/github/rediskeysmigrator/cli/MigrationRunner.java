@@ -358,17 +358,7 @@ final class MigrationRunner {
               "Errors occurred during the execution. Check |" + opts.errorLog + "| for details");
     }
     ctx.out().flush();
-    if (!reported) {
-      // A script that asked for a report must not read success without one.
-      ctx.err()
-          .println(
-              "error: the run ended with exit code "
-                  + exit
-                  + " but its report is missing: exit code "
-                  + ExitCode.REPORT_UNWRITTEN);
-      return ExitCode.REPORT_UNWRITTEN;
-    }
-    return exit;
+    return reported ? exit : OutputCheck.reportMissing(ctx.err(), exit);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.cli;
 
+import io.github.rediskeysmigrator.core.ExitCode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -17,6 +18,21 @@ import java.nio.file.StandardOpenOption;
  */
 final class OutputCheck {
   private OutputCheck() {}
+
+  /**
+   * The exit code of a run whose report could not be written at the end, with the line that says so
+   * on {@code err}: a script that asked for a report must not read success without one.
+   *
+   * @param exit the code the run would have had
+   */
+  static int reportMissing(java.io.PrintStream err, int exit) {
+    err.println(
+        "error: the run ended with exit code "
+            + exit
+            + " but its report is missing: exit code "
+            + ExitCode.REPORT_UNWRITTEN);
+    return ExitCode.REPORT_UNWRITTEN;
+  }
 
   /**
    * Checks that {@code file} can be created or overwritten in place.

@@ -353,13 +353,7 @@ final class VerifyCommand implements Callable<Integer> {
       // The summary and report must be out before a signal's hook lets the JVM go.
       VerifySummary.print(ctx, result, diffs);
       if (!writeReport(result)) {
-        ctx.err()
-            .println(
-                "error: the run ended with exit code "
-                    + exit
-                    + " but its report is missing: exit code "
-                    + ExitCode.REPORT_UNWRITTEN);
-        exit = ExitCode.REPORT_UNWRITTEN;
+        exit = OutputCheck.reportMissing(ctx.err(), exit);
       }
     }
     return exit;

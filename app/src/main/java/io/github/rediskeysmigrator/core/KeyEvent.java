@@ -137,8 +137,12 @@ public record KeyEvent(
     return payload == null || payload.length == 0 ? -1 : payload[0] & 0xff;
   }
 
-  /** The RDB version in a DUMP payload's footer, or -1 when it is too short to have one. */
+  /**
+   * The RDB version in a DUMP payload's footer (two bytes, little-endian), or -1 when it is too
+   * short to have one.
+   */
   public static int rdbVersionOf(byte[] payload) {
-    return payload.length < 10 ? -1 : payload[payload.length - 10] & 0xff;
+    int end = payload.length - 10;
+    return end < 0 ? -1 : (payload[end] & 0xff) | (payload[end + 1] & 0xff) << 8;
   }
 }

@@ -68,6 +68,20 @@ public final class Crc64 {
     return crc;
   }
 
+  /**
+   * Seals a DUMP payload whose type byte and body fill {@code buf[0, end)}: writes {@code
+   * rdbVersion} (two bytes, little-endian) at {@code end} and the CRC64 of everything before the
+   * checksum after it; {@code buf} must have the 10 footer bytes from {@code end} on.
+   */
+  public static void seal(byte[] buf, int end, int rdbVersion) {
+    buf[end] = (byte) rdbVersion;
+    buf[end + 1] = (byte) (rdbVersion >>> 8);
+    long sum = update(0, buf, 0, end + 2);
+    for (int i = 0; i < 8; i++) {
+      buf[end + 2 + i] = (byte) (sum >>> (8 * i));
+    }
+  }
+
   /** The CRC of a whole array. */
   public static long of(byte[] b) {
     return update(0, b, 0, b.length);

@@ -100,12 +100,8 @@ final class PayloadCapture implements RawByteListener {
       return finishFile(rdbVersion);
     }
     ensure(10);
-    buf[len++] = (byte) rdbVersion;
-    buf[len++] = 0;
-    long sum = Crc64.update(0, buf, 0, len);
-    for (int i = 0; i < 8; i++) {
-      buf[len++] = (byte) (sum >>> (8 * i));
-    }
+    Crc64.seal(buf, len, rdbVersion);
+    len += 10;
     byte[] payload = Arrays.copyOf(buf, len);
     if (buf.length > (1 << 20)) {
       // Do not hold on to the buffer of one huge value for the rest of the file.

@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.rdb;
 
+import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -159,7 +160,7 @@ public final class PayloadDecoder {
       throw new DecodeException("a DUMP payload has at least 11 bytes");
     }
     int type = payload[0] & 0xff;
-    int version = payload[payload.length - FOOTER] & 0xff;
+    int version = KeyEvent.rdbVersionOf(payload);
     if (type == 22 && version >= RdbHeader.VALKEY_9) {
       type = VALKEY_HASH_2;
     }
@@ -498,26 +499,43 @@ public final class PayloadDecoder {
    * @throws DecodeException when the payload is corrupt or not of type 26
    */
   public static byte[] withoutIdmp(byte[] payload) throws DecodeException {
+    return splitIdmp(payload, 12).payload();
+  }
+
+  /**
+   * A type 26 stream taken apart in one pass: the type 21 stream it holds, sealed with {@code
+   * rdbVersion}, and the idempotent-producer state that followed it.
+   *
+   * @param payload the type 21 payload
+   * @param idmp the state left out of it
+   */
+  public record SplitStream(byte[] payload, StreamIdmp idmp) {}
+
+  /**
+   * {@code payload} (type 26) as the type 21 payload of RDB version {@code rdbVersion} it holds,
+   * with the IDMP state it leaves out.
+   *
+   * @throws DecodeException when the payload is corrupt or not of type 26
+   */
+  public static SplitStream splitIdmp(byte[] payload, int rdbVersion) throws DecodeException {
     if (!hasIdmp(payload)) {
       throw new DecodeException("not a stream with IDMP state (RDB type 26)");
     }
     ArrayReader in = new ArrayReader(payload, 1, payload.length - FOOTER);
     int end;
+    StreamIdmp idmp;
     try {
       stream(21, in);
       end = in.position();
+      // Type 26 is type 21 followed by the IDMP state (as stream() reads it for 26).
+      idmp = idmp(in);
     } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
       throw new DecodeException("corrupt DUMP payload of RDB type 26 (truncated)");
     }
     byte[] out = Arrays.copyOf(payload, end + FOOTER);
     out[0] = 21;
-    out[end] = 12;
-    out[end + 1] = 0;
-    long sum = Crc64.update(0, out, 0, end + 2);
-    for (int i = 0; i < 8; i++) {
-      out[end + 2 + i] = (byte) (sum >>> (8 * i));
-    }
-    return out;
+    Crc64.seal(out, end, rdbVersion);
+    return new SplitStream(out, idmp);
   }
 
   /**

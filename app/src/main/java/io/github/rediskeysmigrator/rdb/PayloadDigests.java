@@ -7,6 +7,7 @@ import com.moilioncircle.redis.replicator.rdb.datatype.TTLValue;
 import com.moilioncircle.redis.replicator.rdb.datatype.ZSetEntry;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
 import com.moilioncircle.redis.replicator.rdb.dump.parser.IterableDumpValueParser;
+import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.ValueDigest;
 import java.io.InputStream;
@@ -96,8 +97,8 @@ public final class PayloadDigests {
   }
 
   private static boolean valkeyHashWithFieldTtls(byte[] payload) {
-    int version = payload[payload.length - FOOTER] & 0xff;
-    return (payload[0] & 0xff) == VALKEY_HASH_2 && version >= RdbHeader.VALKEY_9;
+    return (payload[0] & 0xff) == VALKEY_HASH_2
+        && KeyEvent.rdbVersionOf(payload) >= RdbHeader.VALKEY_9;
   }
 
   private static ValueDigest.Result valkeyHash(byte[] payload) throws UnreadablePayloadException {

@@ -1,7 +1,7 @@
 package io.github.rediskeysmigrator.rdb;
 
+import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder.DecodeException;
-import java.util.Arrays;
 
 /**
  * Which RDB value types a server reads, by the RDB version it writes, and DUMP payloads restamped
@@ -108,13 +108,13 @@ public final class PayloadStamps {
       return null;
     }
     int type = payload[0] & 0xff;
-    int version = versionOf(payload);
+    int version = KeyEvent.rdbVersionOf(payload);
     if (reads(serverVersion, type, version)) {
       return new Stamped(restamp(payload, serverVersion), false);
     }
     if (restorable(serverVersion, type, version)) {
-      boolean leftOut = !PayloadDecoder.idmpOf(payload).producers().isEmpty();
-      return new Stamped(restamp(PayloadDecoder.withoutIdmp(payload), serverVersion), leftOut);
+      PayloadDecoder.SplitStream split = PayloadDecoder.splitIdmp(payload, serverVersion);
+      return new Stamped(split.payload(), !split.idmp().producers().isEmpty());
     }
     return null;
   }
@@ -124,20 +124,8 @@ public final class PayloadStamps {
    * body is not read.
    */
   public static byte[] restamp(byte[] payload, int version) {
-    byte[] out = Arrays.copyOf(payload, payload.length);
-    int end = out.length - 10;
-    out[end] = (byte) version;
-    out[end + 1] = (byte) (version >>> 8);
-    long sum = Crc64.update(0, out, 0, end + 2);
-    for (int i = 0; i < 8; i++) {
-      out[end + 2 + i] = (byte) (sum >>> (8 * i));
-    }
+    byte[] out = payload.clone();
+    Crc64.seal(out, out.length - 10, version);
     return out;
-  }
-
-  /** The RDB version in a payload's footer (two bytes, little-endian). */
-  static int versionOf(byte[] payload) {
-    int end = payload.length - 10;
-    return (payload[end] & 0xff) | (payload[end + 1] & 0xff) << 8;
   }
 }

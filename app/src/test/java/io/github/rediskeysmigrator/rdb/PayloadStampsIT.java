@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.sink.ServerInfo;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.RedisServer;
@@ -131,7 +132,7 @@ class PayloadStampsIT {
         byte[] key = HexFormat.of().parseHex(hex);
         byte[] payload = s.dump(key);
         int type = payload[0] & 0xff;
-        int version = PayloadStamps.versionOf(payload);
+        int version = KeyEvent.rdbVersionOf(payload);
         if (dest.restores(version)) {
           continue;
         }

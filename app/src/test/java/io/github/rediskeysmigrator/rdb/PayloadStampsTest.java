@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.core.KeyEvent;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -17,13 +18,7 @@ class PayloadStampsTest {
     byte[] p = new byte[1 + body.length + 10];
     p[0] = (byte) type;
     System.arraycopy(body, 0, p, 1, body.length);
-    int end = p.length - 10;
-    p[end] = (byte) version;
-    p[end + 1] = (byte) (version >>> 8);
-    long sum = Crc64.update(0, p, 0, end + 2);
-    for (int i = 0; i < 8; i++) {
-      p[end + 2 + i] = (byte) (sum >>> (8 * i));
-    }
+    Crc64.seal(p, p.length - 10, version);
     return p;
   }
 
@@ -37,7 +32,7 @@ class PayloadStampsTest {
     assertArrayEquals(original, redis86, "the source payload is not changed");
     assertArrayEquals(
         payload(0, VALKEY_9, (byte) 3, (byte) 'a', (byte) 'b', (byte) 'c'), forValkey);
-    assertEquals(VALKEY_9, PayloadStamps.versionOf(forValkey));
+    assertEquals(VALKEY_9, KeyEvent.rdbVersionOf(forValkey));
     assertArrayEquals(
         Arrays.copyOf(redis86, redis86.length - 10),
         Arrays.copyOf(forValkey, forValkey.length - 10));
@@ -98,7 +93,7 @@ class PayloadStampsTest {
   @Test
   void aStampedPayloadCarriesTheServersVersion() throws Exception {
     PayloadStamps.Stamped s = PayloadStamps.forServer(payload(18, 12, (byte) 1), VALKEY_9);
-    assertEquals(VALKEY_9, PayloadStamps.versionOf(s.payload()));
+    assertEquals(VALKEY_9, KeyEvent.rdbVersionOf(s.payload()));
     assertFalse(s.idmpLeftOut());
     assertTrue(PayloadStamps.restorable(VALKEY_9, 26, 13), "type 26 becomes type 21");
     assertFalse(PayloadStamps.restorable(10, 26, 13), "7.0 reads no type 21 either");
