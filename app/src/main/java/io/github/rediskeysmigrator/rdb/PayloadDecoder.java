@@ -32,7 +32,7 @@ public final class PayloadDecoder {
   private static final int FOOTER = 10;
 
   /** RDB 13's stream with idempotent-producer state (Redis 8.6). */
-  private static final int STREAM_LISTPACKS_4 = 26;
+  static final int STREAM_LISTPACKS_4 = 26;
 
   /**
    * Our own code for Valkey 9's hash with field TTLs: type 22 in a payload of RDB version 80 and

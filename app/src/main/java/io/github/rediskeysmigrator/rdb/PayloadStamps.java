@@ -23,9 +23,6 @@ public final class PayloadStamps {
   /** The last value type that Redis and Valkey number alike (RDB_TYPE_STREAM_LISTPACKS_3). */
   static final int LAST_SHARED_TYPE = 21;
 
-  /** A stream of Redis 8.6 with its idempotent-producer state (RDB_TYPE_STREAM_LISTPACKS_4). */
-  static final int STREAM_WITH_IDMP = 26;
-
   /** A stream without IDMP state, which type 26 holds before its tail. */
   static final int STREAM_LISTPACKS_3 = 21;
 
@@ -82,7 +79,7 @@ public final class PayloadStamps {
    */
   public static boolean restorable(int serverVersion, int type, int payloadVersion) {
     return reads(serverVersion, type, payloadVersion)
-        || (type == STREAM_WITH_IDMP
+        || (type == PayloadDecoder.STREAM_LISTPACKS_4
             && payloadVersion < RdbHeader.VALKEY_9
             && reads(serverVersion, STREAM_LISTPACKS_3, payloadVersion));
   }

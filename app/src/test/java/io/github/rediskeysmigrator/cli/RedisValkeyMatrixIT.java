@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.cli;
 
+import static io.github.rediskeysmigrator.testing.Commands.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -260,14 +261,6 @@ class RedisValkeyMatrixIT {
         Thread.sleep(50);
       }
     }
-  }
-
-  private static Object command(Jedis j, String name, String... args) {
-    byte[][] a = new byte[args.length][];
-    for (int i = 0; i < args.length; i++) {
-      a[i] = args[i].getBytes(StandardCharsets.UTF_8);
-    }
-    return j.sendCommand(() -> name.getBytes(StandardCharsets.US_ASCII), a);
   }
 
   private static String[] args(List<String> head, List<String> tail) {

@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.cli;
 
+import static io.github.rediskeysmigrator.testing.Commands.command;
 import static io.github.rediskeysmigrator.testing.DatasetAssert.assertSameContent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -224,14 +225,6 @@ class SyncValkey9IT {
   private static String firstPendingId(Jedis s) {
     List<?> pending = (List<?>) command(s, "XPENDING", "snap:stream:events", "g1", "-", "+", "1");
     return new String((byte[]) ((List<?>) pending.get(0)).get(0), StandardCharsets.UTF_8);
-  }
-
-  private static Object command(Jedis j, String name, String... args) {
-    byte[][] raw = new byte[args.length][];
-    for (int i = 0; i < args.length; i++) {
-      raw[i] = args[i].getBytes(StandardCharsets.UTF_8);
-    }
-    return j.sendCommand(() -> name.getBytes(StandardCharsets.UTF_8), raw);
   }
 
   private static void await(

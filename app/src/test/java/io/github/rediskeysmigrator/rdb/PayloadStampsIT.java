@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.rdb;
 
+import static io.github.rediskeysmigrator.testing.Commands.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,14 +99,6 @@ class PayloadStampsIT {
     args.add(String.valueOf(fields.length));
     args.addAll(List.of(fields));
     command(j, "HPEXPIREAT", args.toArray(String[]::new));
-  }
-
-  private static Object command(Jedis j, String name, String... args) {
-    byte[][] a = new byte[args.length][];
-    for (int i = 0; i < args.length; i++) {
-      a[i] = args[i].getBytes(StandardCharsets.UTF_8);
-    }
-    return j.sendCommand(() -> name.getBytes(StandardCharsets.US_ASCII), a);
   }
 
   @TestFactory

@@ -1,0 +1,18 @@
+package io.github.rediskeysmigrator.testing;
+
+import java.nio.charset.StandardCharsets;
+import redis.clients.jedis.Jedis;
+
+/** Sends commands Jedis has no method for (Redis 8 and Valkey 9's new ones) with text arguments. */
+public final class Commands {
+  private Commands() {}
+
+  /** Sends {@code name args...} over {@code j} and returns the raw reply. */
+  public static Object command(Jedis j, String name, String... args) {
+    byte[][] raw = new byte[args.length][];
+    for (int i = 0; i < args.length; i++) {
+      raw[i] = args[i].getBytes(StandardCharsets.UTF_8);
+    }
+    return j.sendCommand(() -> name.getBytes(StandardCharsets.US_ASCII), raw);
+  }
+}
