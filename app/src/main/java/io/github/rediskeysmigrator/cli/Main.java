@@ -66,28 +66,7 @@ public final class Main implements Callable<Integer> {
 
   /** Parses and runs {@code args}; returns the exit code. */
   int execute(String... args) {
-    CommandLine cl = new CommandLine(this);
-    Map<String, Supplier<CommandLine>> commands = new LinkedHashMap<>();
-    commands.put("rdb", () -> new CommandLine(new RdbCommand(ctx)));
-    commands.put("scan", () -> new CommandLine(new ScanCommand(ctx)));
-    commands.put("sync", () -> new CommandLine(new SyncCommand(ctx)));
-    commands.put("verify", () -> new CommandLine(new VerifyCommand(ctx)));
-    commands.put("inspect", () -> new CommandLine(new InspectCommand(ctx)));
-    commands.put("report", () -> ReportCommand.commandLine(ctx));
-    commands.put("help", () -> new CommandLine(new CommandLine.HelpCommand()));
-    // Building a command's model is picocli reflecting over its options, a noticeable part of
-    // the start-up: a run names its command first, so only that one is built. Anything else
-    // (usage, help, a misspelt command) gets them all, for the listing and the suggestions.
-    String first = args.length > 0 ? args[0] : "";
-    if (commands.containsKey(first) && !first.equals("help")) {
-      cl.addSubcommand(first, commands.get(first).get());
-    } else {
-      commands.forEach((name, command) -> cl.addSubcommand(name, command.get()));
-    }
-    cl.setDefaultValueProvider(new EnvDefaults(ctx.env()));
-    cl.getSubcommands()
-        .values()
-        .forEach(c -> c.setDefaultValueProvider(new EnvDefaults(ctx.env())));
+    CommandLine cl = commandLine(args.length > 0 ? args[0] : "");
     cl.setOut(new PrintWriter(ctx.out(), true));
     cl.setErr(new PrintWriter(ctx.err(), true));
     cl.setExecutionExceptionHandler(
@@ -106,6 +85,44 @@ public final class Main implements Callable<Integer> {
           return ExitCode.KEY_ERRORS;
         });
     return cl.execute(args);
+  }
+
+  /**
+   * The command tree for a run whose first argument is {@code first}. Building a command's model is
+   * picocli reflecting over its options, a noticeable part of the start-up: a run names its command
+   * first, so only that one is built. Anything else (usage, help, a misspelt command) gets them
+   * all, for the listing and the suggestions.
+   */
+  private CommandLine commandLine(String first) {
+    CommandLine cl = new CommandLine(this);
+    Map<String, Supplier<CommandLine>> commands = new LinkedHashMap<>();
+    commands.put("rdb", () -> new CommandLine(new RdbCommand(ctx)));
+    commands.put("scan", () -> new CommandLine(new ScanCommand(ctx)));
+    commands.put("sync", () -> new CommandLine(new SyncCommand(ctx)));
+    commands.put("verify", () -> new CommandLine(new VerifyCommand(ctx)));
+    commands.put("inspect", () -> new CommandLine(new InspectCommand(ctx)));
+    commands.put("report", () -> ReportCommand.commandLine(ctx));
+    commands.put("help", () -> new CommandLine(new CommandLine.HelpCommand()));
+    if (commands.containsKey(first) && !first.equals("help")) {
+      cl.addSubcommand(first, commands.get(first).get());
+    } else {
+      commands.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+    }
+    cl.setDefaultValueProvider(new EnvDefaults(ctx.env()));
+    cl.getSubcommands()
+        .values()
+        .forEach(c -> c.setDefaultValueProvider(new EnvDefaults(ctx.env())));
+    return cl;
+  }
+
+  /**
+   * The whole command tree, every command built, with the defaults {@code env} gives: what the
+   * release's man pages and shell completion are generated from.
+   */
+  static CommandLine model(Map<String, String> env) {
+    return new Main(
+            new Context(env, System.out, System.err, Clock.systemUTC(), Sleeper.SYSTEM, false))
+        .commandLine("");
   }
 
   @Spec CommandSpec spec;
