@@ -29,17 +29,18 @@ public final class ReleaseLayout {
 
   private ReleaseLayout() {}
 
-  /** {@code ReleaseLayout REPO_DIR SHADED_JAR OUT_DIR}; OUT_DIR is emptied first. */
+  /** {@code ReleaseLayout REPO_DIR SHADED_JAR OUT_DIR VERSION}; OUT_DIR is emptied first. */
   public static void main(String[] args) throws IOException {
-    if (args.length != 3) {
-      throw new IllegalArgumentException("usage: ReleaseLayout REPO_DIR SHADED_JAR OUT_DIR");
+    if (args.length != 4) {
+      throw new IllegalArgumentException(
+          "usage: ReleaseLayout REPO_DIR SHADED_JAR OUT_DIR VERSION");
     }
     Path out = Path.of(args[2]).toAbsolutePath().normalize();
-    lay(Path.of(args[0]).toAbsolutePath().normalize(), Path.of(args[1]), out);
+    lay(Path.of(args[0]).toAbsolutePath().normalize(), Path.of(args[1]), out, args[3]);
     System.out.println("release directory: " + out);
   }
 
-  static void lay(Path repo, Path jar, Path out) throws IOException {
+  static void lay(Path repo, Path jar, Path out, String version) throws IOException {
     deleteTree(out);
     Path bin = Files.createDirectories(out.resolve("bin")).resolve(NAME);
     Files.copy(repo.resolve("scripts").resolve(NAME), bin);
@@ -52,7 +53,7 @@ public final class ReleaseLayout {
     CommandLine model = Main.model(Map.of());
     Path adoc = out.resolveSibling(out.getFileName() + "-adoc");
     deleteTree(adoc);
-    ManPages.write(model, adoc, out.resolve("man/man1"));
+    ManPages.write(model, adoc, out.resolve("man/man1"), NAME + " " + version);
     // One script for both shells: picocli's bash script loads zsh's bashcompinit itself.
     Files.writeString(
         Files.createDirectories(out.resolve("completion")).resolve(NAME + ".bash"),
