@@ -11,7 +11,7 @@ class VersionProviderTest {
     assertEquals("unknown", VersionProvider.known(null));
     assertEquals("unknown", VersionProvider.known(""));
     // Resources read unfiltered (an IDE's build) keep Maven's placeholder.
-    assertEquals("unknown", VersionProvider.known("${git.commit.id.abbrev}"));
+    assertEquals("unknown", VersionProvider.known("${rkm.git.commit}"));
     assertEquals("4c270b4", VersionProvider.known("4c270b4"));
   }
 
