@@ -31,6 +31,13 @@ if ! command -v openssl >/dev/null 2>&1; then
   apt_install openssl
 fi
 
+if ! command -v man >/dev/null 2>&1; then
+  # ReleaseArchiveIT reads the release archive's man pages with man -l (man-db and groff-base,
+  # about 2.3 MB); without it that test only parses their headers.
+  echo "test.sh: installing man-db for the release archive's man page test" >&2
+  apt_install man-db
+fi
+
 if [ ! -d ../shared/redis-bin ]; then
   echo "test.sh: ../shared (prebuilt servers and the RDB corpus) must sit beside this checkout" >&2
   exit 2
