@@ -293,11 +293,14 @@ public final class ReferencePages {
     return escape(sentences[0]);
   }
 
-  /** Keeps markdown from reading a description's `*`, `<`, brackets or `|` as markup. */
+  /**
+   * Keeps markdown from reading a description's `*`, `<`, brackets or `|` as markup; its backticks
+   * stay, as the code spans they are meant to be.
+   */
   static String escape(String text) {
     StringBuilder out = new StringBuilder(text.length());
     for (char c : text.toCharArray()) {
-      if ("\\`*<[]|".indexOf(c) >= 0) {
+      if ("\\*<[]|".indexOf(c) >= 0) {
         out.append('\\');
       }
       out.append(c);
