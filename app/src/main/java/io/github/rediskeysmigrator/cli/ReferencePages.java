@@ -36,8 +36,7 @@ public final class ReferencePages {
   /** Writes every page into the directory given as the only argument, removing stale pages. */
   public static void main(String[] args) throws IOException {
     if (args.length != 1) {
-      System.err.println("usage: ReferencePages OUTPUT_DIR");
-      System.exit(2);
+      throw new IllegalArgumentException("usage: ReferencePages OUTPUT_DIR");
     }
     Path dir = Path.of(args[0]);
     Files.createDirectories(dir);
