@@ -67,14 +67,7 @@ public final class Main implements Callable<Integer> {
   /** Parses and runs {@code args}; returns the exit code. */
   int execute(String... args) {
     CommandLine cl = new CommandLine(this);
-    Map<String, Supplier<CommandLine>> commands = new LinkedHashMap<>();
-    commands.put("rdb", () -> new CommandLine(new RdbCommand(ctx)));
-    commands.put("scan", () -> new CommandLine(new ScanCommand(ctx)));
-    commands.put("sync", () -> new CommandLine(new SyncCommand(ctx)));
-    commands.put("verify", () -> new CommandLine(new VerifyCommand(ctx)));
-    commands.put("inspect", () -> new CommandLine(new InspectCommand(ctx)));
-    commands.put("report", () -> ReportCommand.commandLine(ctx));
-    commands.put("help", () -> new CommandLine(new CommandLine.HelpCommand()));
+    Map<String, Supplier<CommandLine>> commands = commands(ctx);
     // Building a command's model is picocli reflecting over its options, a noticeable part of
     // the start-up: a run names its command first, so only that one is built. Anything else
     // (usage, help, a misspelt command) gets them all, for the listing and the suggestions.
@@ -106,6 +99,26 @@ public final class Main implements Callable<Integer> {
           return ExitCode.KEY_ERRORS;
         });
     return cl.execute(args);
+  }
+
+  /** Every command by name, in the order {@code --help} lists them, each built when asked for. */
+  static Map<String, Supplier<CommandLine>> commands(Context ctx) {
+    Map<String, Supplier<CommandLine>> commands = new LinkedHashMap<>();
+    commands.put("rdb", () -> new CommandLine(new RdbCommand(ctx)));
+    commands.put("scan", () -> new CommandLine(new ScanCommand(ctx)));
+    commands.put("sync", () -> new CommandLine(new SyncCommand(ctx)));
+    commands.put("verify", () -> new CommandLine(new VerifyCommand(ctx)));
+    commands.put("inspect", () -> new CommandLine(new InspectCommand(ctx)));
+    commands.put("report", () -> ReportCommand.commandLine(ctx));
+    commands.put("help", () -> new CommandLine(new CommandLine.HelpCommand()));
+    return commands;
+  }
+
+  /** The whole command line, every command built, as {@code --help} and the reference show it. */
+  static CommandLine fullCommandLine(Context ctx) {
+    CommandLine cl = new CommandLine(new Main(ctx));
+    commands(ctx).forEach((name, command) -> cl.addSubcommand(name, command.get()));
+    return cl;
   }
 
   @Spec CommandSpec spec;
