@@ -83,6 +83,17 @@ public final class Main implements Callable<Integer> {
         .forEach(c -> c.setDefaultValueProvider(new EnvDefaults(ctx.env())));
     cl.setOut(new PrintWriter(ctx.out(), true));
     cl.setErr(new PrintWriter(ctx.err(), true));
+    cl.setParameterExceptionHandler((e, a) -> badParameter(e));
+    cl.getSubcommands()
+        .values()
+        .forEach(c -> c.setParameterExceptionHandler((e, a) -> badParameter(e)));
+    if (commands.containsKey(first) && !first.equals("help")) {
+      String badLevel = LogConfigurator.badLevel(ctx.env());
+      if (badLevel != null) {
+        ctx.err().println("error: " + badLevel);
+        return ExitCode.USAGE;
+      }
+    }
     cl.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof InterruptedException) {
@@ -119,6 +130,20 @@ public final class Main implements Callable<Integer> {
     CommandLine cl = new CommandLine(new Main(ctx));
     commands(ctx).forEach((name, command) -> cl.addSubcommand(name, command.get()));
     return cl;
+  }
+
+  /**
+   * A bad option or argument: one line saying what is wrong (the same words whether the value came
+   * from the option or from its environment variable), any suggestion for a misspelt option, and
+   * where the options are listed, instead of the whole usage.
+   */
+  private int badParameter(CommandLine.ParameterException e) {
+    ctx.err().println("error: " + e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, ctx.err());
+    ctx.err()
+        .println(
+            "Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for help.");
+    return ExitCode.USAGE;
   }
 
   @Spec CommandSpec spec;

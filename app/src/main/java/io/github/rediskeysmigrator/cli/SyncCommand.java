@@ -138,6 +138,9 @@ final class SyncCommand implements Callable<Integer> {
       return ExitCode.USAGE;
     }
     MigrationRunner runner = new MigrationRunner(ctx, tls);
+    if (!runner.reportWritable(pipeline)) {
+      return ExitCode.USAGE;
+    }
     RedisUri from;
     try {
       from = source.resolve(ctx.env()).uri();
