@@ -132,6 +132,7 @@ class MigrationReportTest {
   @Test
   void liveCommandsReadMustEachBeBookedOnce() {
     MigrationReport r = report(5, 4, 3, 2, 1);
+    r.restored.set(5);
     r.commandsRead.set(10);
     r.commandsApplied.set(6);
     r.commandsFiltered.set(1);
