@@ -23,7 +23,10 @@ public record AofLayout(Path origin, Path manifest, List<Part> parts) {
 
   /** What a file holds, by its first bytes. */
   public enum Format {
-    /** An RDB (a base file, or the preamble of a single AOF) with commands after it or none. */
+    /**
+     * An RDB, Redis's or Valkey 9's (a base file, or the preamble of a single AOF), with commands
+     * after it or none.
+     */
     RDB_PREAMBLE,
     /** Commands only. */
     COMMANDS,
@@ -97,23 +100,31 @@ public record AofLayout(Path origin, Path manifest, List<Part> parts) {
       gzip = magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
     }
     try (InputStream in = open(file, gzip)) {
-      head = in.readNBytes(5);
+      head = in.readNBytes(6);
     } catch (IOException e) {
       throw new BadAofException(file, "cannot be read as gzip: " + e.getMessage(), e);
     }
     Format format;
     if (head.length == 0) {
       format = Format.EMPTY;
-    } else if (head.length == 5
-        && new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals("REDIS")) {
+    } else if (startsWith(head, "REDIS") || startsWith(head, "VALKEY")) {
       format = Format.RDB_PREAMBLE;
     } else if (head[0] == '*' || head[0] == '#') {
       format = Format.COMMANDS;
     } else {
       throw new BadAofException(
-          file, 0, "is neither an AOF (starting with '*' or '#') nor an RDB (starting with REDIS)");
+          file,
+          0,
+          "is neither an AOF (starting with '*' or '#') nor an RDB (starting with REDIS or"
+              + " VALKEY)");
     }
     return new Part(file, base, format, gzip);
+  }
+
+  private static boolean startsWith(byte[] head, String magic) {
+    return head.length >= magic.length()
+        && new String(head, 0, magic.length(), java.nio.charset.StandardCharsets.US_ASCII)
+            .equals(magic);
   }
 
   /** The bytes of {@code file}, decompressed when gzip'd. */
