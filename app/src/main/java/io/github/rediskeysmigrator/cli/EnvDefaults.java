@@ -11,7 +11,7 @@ final class EnvDefaults implements CommandLine.IDefaultValueProvider {
 
   /**
    * Option name to the original script's variable (and SCAN_MATCH_PATTERN_HEX, ours: its pattern as
-   * bytes in hex). The README's compatibility table says the same.
+   * bytes in hex). docs/compatibility.md says the same.
    */
   static final Map<String, String> VARIABLES =
       Map.of(

@@ -42,7 +42,7 @@ final class InspectCommand implements Callable<Integer> {
 
   @Option(
       names = "--json",
-      description = "Print one JSON object (fields in the README) instead of the text.")
+      description = "Print one JSON object (fields in docs/inspect.md) instead of the text.")
   boolean json;
 
   InspectCommand(Context ctx) {

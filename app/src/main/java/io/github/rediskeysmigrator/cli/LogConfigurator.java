@@ -43,6 +43,36 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 
+  /** The level variables and the values they take. */
+  private static final java.util.List<String> VARIABLES =
+      java.util.List.of("RKM_LOG_LEVEL", "RKM_REPLICATOR_LOG_LEVEL");
+
+  private static final java.util.List<String> LEVELS =
+      java.util.List.of("trace", "debug", "info", "warn", "error", "off");
+
+  /**
+   * The message for a level variable set to something that is not a level, or null when both are
+   * unset or valid: a run refuses it at start (exit 2) rather than log at a level nobody chose.
+   */
+  static String badLevel(java.util.Map<String, String> env) {
+    for (String variable : VARIABLES) {
+      String value = env.get(variable);
+      if (value != null
+          && !value.isBlank()
+          && !LEVELS.contains(value.trim().toLowerCase(java.util.Locale.ROOT))
+          && !value.trim().equalsIgnoreCase("all")) {
+        return "Invalid value for "
+            + variable
+            + ": '"
+            + value
+            + "' (expected one of "
+            + String.join(", ", LEVELS)
+            + ")";
+      }
+    }
+    return null;
+  }
+
   private static Level level(String variable, Level fallback) {
     String value = System.getenv(variable);
     return value == null || value.isBlank() ? fallback : Level.toLevel(value.trim(), fallback);

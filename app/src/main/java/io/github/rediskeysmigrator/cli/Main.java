@@ -66,9 +66,34 @@ public final class Main implements Callable<Integer> {
 
   /** Parses and runs {@code args}; returns the exit code. */
   int execute(String... args) {
-    CommandLine cl = commandLine(args.length > 0 ? args[0] : "");
+    CommandLine cl = new CommandLine(this);
+    Map<String, Supplier<CommandLine>> commands = commands(ctx);
+    // Building a command's model is picocli reflecting over its options, a noticeable part of
+    // the start-up: a run names its command first, so only that one is built. Anything else
+    // (usage, help, a misspelt command) gets them all, for the listing and the suggestions.
+    String first = args.length > 0 ? args[0] : "";
+    if (commands.containsKey(first) && !first.equals("help")) {
+      cl.addSubcommand(first, commands.get(first).get());
+    } else {
+      commands.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+    }
+    cl.setDefaultValueProvider(new EnvDefaults(ctx.env()));
+    cl.getSubcommands()
+        .values()
+        .forEach(c -> c.setDefaultValueProvider(new EnvDefaults(ctx.env())));
     cl.setOut(new PrintWriter(ctx.out(), true));
     cl.setErr(new PrintWriter(ctx.err(), true));
+    cl.setParameterExceptionHandler((e, a) -> badParameter(e));
+    cl.getSubcommands()
+        .values()
+        .forEach(c -> c.setParameterExceptionHandler((e, a) -> badParameter(e)));
+    if (commands.containsKey(first) && !first.equals("help")) {
+      String badLevel = LogConfigurator.badLevel(ctx.env());
+      if (badLevel != null) {
+        ctx.err().println("error: " + badLevel);
+        return ExitCode.USAGE;
+      }
+    }
     cl.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           if (e instanceof InterruptedException) {
@@ -87,14 +112,8 @@ public final class Main implements Callable<Integer> {
     return cl.execute(args);
   }
 
-  /**
-   * The command tree for a run whose first argument is {@code first}. Building a command's model is
-   * picocli reflecting over its options, a noticeable part of the start-up: a run names its command
-   * first, so only that one is built. Anything else (usage, help, a misspelt command) gets them
-   * all, for the listing and the suggestions.
-   */
-  private CommandLine commandLine(String first) {
-    CommandLine cl = new CommandLine(this);
+  /** Every command by name, in the order {@code --help} lists them, each built when asked for. */
+  static Map<String, Supplier<CommandLine>> commands(Context ctx) {
     Map<String, Supplier<CommandLine>> commands = new LinkedHashMap<>();
     commands.put("rdb", () -> new CommandLine(new RdbCommand(ctx)));
     commands.put("scan", () -> new CommandLine(new ScanCommand(ctx)));
@@ -103,15 +122,13 @@ public final class Main implements Callable<Integer> {
     commands.put("inspect", () -> new CommandLine(new InspectCommand(ctx)));
     commands.put("report", () -> ReportCommand.commandLine(ctx));
     commands.put("help", () -> new CommandLine(new CommandLine.HelpCommand()));
-    if (commands.containsKey(first) && !first.equals("help")) {
-      cl.addSubcommand(first, commands.get(first).get());
-    } else {
-      commands.forEach((name, command) -> cl.addSubcommand(name, command.get()));
-    }
-    cl.setDefaultValueProvider(new EnvDefaults(ctx.env()));
-    cl.getSubcommands()
-        .values()
-        .forEach(c -> c.setDefaultValueProvider(new EnvDefaults(ctx.env())));
+    return commands;
+  }
+
+  /** The whole command line, every command built, as {@code --help} and the reference show it. */
+  static CommandLine fullCommandLine(Context ctx) {
+    CommandLine cl = new CommandLine(new Main(ctx));
+    commands(ctx).forEach((name, command) -> cl.addSubcommand(name, command.get()));
     return cl;
   }
 
@@ -120,9 +137,26 @@ public final class Main implements Callable<Integer> {
    * release's man pages and shell completion are generated from.
    */
   static CommandLine model(Map<String, String> env) {
-    return new Main(
-            new Context(env, System.out, System.err, Clock.systemUTC(), Sleeper.SYSTEM, false))
-        .commandLine("");
+    CommandLine cl =
+        fullCommandLine(
+            new Context(env, System.out, System.err, Clock.systemUTC(), Sleeper.SYSTEM, false));
+    cl.setDefaultValueProvider(new EnvDefaults(env));
+    cl.getSubcommands().values().forEach(c -> c.setDefaultValueProvider(new EnvDefaults(env)));
+    return cl;
+  }
+
+  /**
+   * A bad option or argument: one line saying what is wrong (the same words whether the value came
+   * from the option or from its environment variable), any suggestion for a misspelt option, and
+   * where the options are listed, instead of the whole usage.
+   */
+  private int badParameter(CommandLine.ParameterException e) {
+    ctx.err().println("error: " + e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, ctx.err());
+    ctx.err()
+        .println(
+            "Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for help.");
+    return ExitCode.USAGE;
   }
 
   @Spec CommandSpec spec;

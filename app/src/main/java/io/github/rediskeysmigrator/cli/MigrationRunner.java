@@ -362,6 +362,24 @@ final class MigrationRunner {
   }
 
   /**
+   * Proves the report can be written, the first thing a command does once its options are read: a
+   * bad {@code --report} is then exit 2 with one line, before any input file is read or any server
+   * asked, so no other failure at start can come with a second line about the report.
+   *
+   * @return true when there is no report or it can be written; false after the line on stderr
+   */
+  boolean reportWritable(PipelineOptions opts) {
+    try {
+      OutputCheck.writable(opts.report, "the report");
+      return true;
+    } catch (IllegalArgumentException e) {
+      reportRefused = true;
+      ctx.err().println("error: " + e.getMessage());
+      return false;
+    }
+  }
+
+  /**
    * Ends a run that never started writing: one line on stderr and, when asked for, a report with
    * zero counts and the reason, so scripts always find one.
    */

@@ -97,6 +97,9 @@ final class RdbCommand implements Callable<Integer> {
       return ExitCode.USAGE;
     }
     MigrationRunner runner = new MigrationRunner(ctx, tls);
+    if (!runner.reportWritable(pipeline)) {
+      return ExitCode.USAGE;
+    }
     String label = files.stream().map(Path::toString).collect(Collectors.joining(","));
     long bigKeyThreshold;
     try {

@@ -141,6 +141,9 @@ final class ScanCommand implements Callable<Integer> {
       return ExitCode.USAGE;
     }
     MigrationRunner runner = new MigrationRunner(ctx, tls);
+    if (!runner.reportWritable(pipeline)) {
+      return ExitCode.USAGE;
+    }
     RedisUri from;
     List<Integer> dbs;
     try {

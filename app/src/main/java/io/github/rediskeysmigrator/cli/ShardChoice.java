@@ -41,8 +41,9 @@ record ShardChoice(Integer index, String origin) {
     try {
       return new ShardChoice(Integer.valueOf(value.trim()), INDEX_VARIABLE);
     } catch (NumberFormatException e) {
+      // Word for word what picocli says of the same value in --shard-index.
       throw new IllegalArgumentException(
-          INDEX_VARIABLE + " must be a whole number, got '" + value + "'", e);
+          "Invalid value for option '--shard-index': '" + value.trim() + "' is not an int", e);
     }
   }
 

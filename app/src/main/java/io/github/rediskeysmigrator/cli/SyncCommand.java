@@ -44,14 +44,14 @@ import redis.clients.jedis.exceptions.JedisException;
       "When --from is a node of a Redis Cluster, every master is followed (one replication"
           + " stream each; --checkpoint keeps one resume point per master), or the one"
           + " --shard-index names. Into a cluster"
-          + " destination, each command goes to the master of its keys' slot; see the README for"
-          + " the commands a cluster cannot take.",
+          + " destination, each command goes to the master of its keys' slot; docs/clusters.md"
+          + " lists the commands a cluster cannot take.",
       "Redis 8 commands (XADD IDMP, HSETEX, MSETEX, XDELEX, XACKDEL, DELEX, SET IFEQ, ...) go"
           + " as they are to a destination that knows them, else as the commands of its version"
           + " with the same effect (XADD IDMP without IDMP, a retry the source de-duplicated"
           + " not at all); what keeps no meaning there (a vector set into Valkey, a field TTL"
-          + " before 7.4) is one error line, and counted per type in unsupported_types. The"
-          + " README lists each command per destination.",
+          + " before 7.4) is one error line, and counted per type in unsupported_types."
+          + " docs/sync.md lists each command per destination.",
       "Hosts without PSYNC (AWS ElastiCache, Memorystore, Azure Cache) cannot be followed (exit"
           + " 3): use `scan --live` (keyspace notifications) or `rdb` on a downloaded snapshot."
     })
@@ -138,6 +138,9 @@ final class SyncCommand implements Callable<Integer> {
       return ExitCode.USAGE;
     }
     MigrationRunner runner = new MigrationRunner(ctx, tls);
+    if (!runner.reportWritable(pipeline)) {
+      return ExitCode.USAGE;
+    }
     RedisUri from;
     try {
       from = source.resolve(ctx.env()).uri();

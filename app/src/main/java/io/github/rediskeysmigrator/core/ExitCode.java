@@ -1,6 +1,6 @@
 package io.github.rediskeysmigrator.core;
 
-/** The documented process exit codes; the README lists the same table. */
+/** The documented process exit codes; docs/failure-handling.md lists the same table. */
 public final class ExitCode {
   private ExitCode() {}
 

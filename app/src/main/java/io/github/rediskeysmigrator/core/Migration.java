@@ -268,6 +268,7 @@ public final class Migration {
   private void command(CommandEvent command, KeyWriter writer)
       throws WriteException, InterruptedException {
     if (!config.dbs().isEmpty() && !config.dbs().contains(command.sourceDb())) {
+      report.commandsRead.incrementAndGet();
       report.commandsFiltered.incrementAndGet();
       return;
     }
@@ -282,25 +283,26 @@ public final class Migration {
         keep &= config.match().matches(k);
       }
       if (!keep) {
+        report.commandsRead.incrementAndGet();
         report.commandsFiltered.incrementAndGet();
         return;
       }
     }
     if (commandRenamer == null) {
+      report.commandsRead.incrementAndGet();
       write(command, keys, writer);
       return;
     }
+    // A source transaction is held by the renamer until its EXEC: its commands count as read
+    // when they come out, applied or refused as a block.
     CommandRenamer.Step step = commandRenamer.accept(command);
+    report.commandsRead.addAndGet(step.write().size() + step.refused().size());
     if (!step.refused().isEmpty()) {
       // Booked in stream order: what the writer holds goes first.
       writer.flush();
       for (CommandRenamer.Refusal r : step.refused()) {
-        String name = r.command().name();
-        if (name.equals("MULTI") || name.equals("EXEC") || name.equals("DISCARD")) {
-          booked(r.command());
-        } else {
-          outcomes.commandFailed(r.command(), r.reason());
-        }
+        // MULTI and EXEC of a refused transaction too: applied, they count as applied.
+        outcomes.commandFailed(r.command(), r.reason());
       }
     }
     for (CommandEvent c : step.write()) {

@@ -27,6 +27,7 @@ public final class MigrationReport {
   final AtomicLong skippedGone = new AtomicLong();
   final AtomicLong filtered = new AtomicLong();
   final AtomicLong errors = new AtomicLong();
+  final AtomicLong commandsRead = new AtomicLong();
   final AtomicLong commandsApplied = new AtomicLong();
   final AtomicLong commandsFiltered = new AtomicLong();
   final AtomicLong commandsSkipped = new AtomicLong();
@@ -113,6 +114,14 @@ public final class MigrationReport {
 
   public long errors() {
     return errors.get();
+  }
+
+  /**
+   * Live commands taken from the source's stream (a command of a source transaction once its EXEC
+   * or DISCARD came): each is applied, filtered, skipped or failed.
+   */
+  public long commandsRead() {
+    return commandsRead.get();
   }
 
   /** Live commands the destination applied. */
@@ -289,6 +298,23 @@ public final class MigrationReport {
           rewritten.get(),
           ways);
     }
+    long booked =
+        commandsApplied.get()
+            + commandsFiltered.get()
+            + commandsSkipped.get()
+            + commandsFailed.get();
+    if (commandsRead.get() != booked) {
+      return String.format(
+          Locale.ROOT,
+          "commands_read %d, but commands_applied %d + commands_filtered %d + commands_skipped %d"
+              + " + commands_failed %d = %d",
+          commandsRead.get(),
+          commandsApplied.get(),
+          commandsFiltered.get(),
+          commandsSkipped.get(),
+          commandsFailed.get(),
+          booked);
+    }
     return null;
   }
 
@@ -427,6 +453,7 @@ public final class MigrationReport {
     f.put("duration_ms", durationMs);
     f.put("keys_per_second", JsonText.oneDecimal(keysPerSecond()));
     f.put("bytes_read", bytesRead);
+    f.put("commands_read", commandsRead.get());
     f.put("commands_applied", commandsApplied.get());
     f.put("commands_filtered", commandsFiltered.get());
     f.put("commands_skipped", commandsSkipped.get());

@@ -71,6 +71,7 @@ public final class ReportMerge {
     m.put("skipped_gone", r -> r.skippedGone);
     m.put("filtered", r -> r.filtered);
     m.put("errors", r -> r.errors);
+    m.put("commands_read", r -> r.commandsRead);
     m.put("commands_applied", r -> r.commandsApplied);
     m.put("commands_filtered", r -> r.commandsFiltered);
     m.put("commands_skipped", r -> r.commandsSkipped);

@@ -55,6 +55,13 @@ final class KeyRewrites {
     /** Whether RENAMENX found the key at the destination. */
     boolean existed;
 
+    /**
+     * Whether a reply for the key was READONLY: the run stops for the read-only replica, so the key
+     * is booked as lost with it, not as a failure of its own (which would count towards
+     * --max-errors).
+     */
+    boolean readOnly;
+
     /** Whether the key's fate went to the listener (or it was handed to a new attempt). */
     boolean settled;
 
@@ -282,6 +289,7 @@ final class KeyRewrites {
     if (r.settled) {
       return;
     }
+    r.readOnly |= isReadOnly(reply);
     if (r.failure == null) {
       r.failure = RewriteEmitter.problem(step.command(), step.expect(), reply);
       r.retry |= book.retriable(reply);
@@ -307,6 +315,7 @@ final class KeyRewrites {
       listener.rewritten(r.idmpLeftOut ? r.event.withoutIdmp() : r.event);
       return;
     }
+    r.readOnly |= isReadOnly(reply);
     if (reply instanceof Long l && l == 0) {
       r.existed = true;
     } else {
@@ -345,10 +354,20 @@ final class KeyRewrites {
       resend.ambiguous(r.event);
     } else if (r.existed && leftOver == null) {
       listener.existed(r.event);
+    } else if (r.readOnly || isReadOnly(reply)) {
+      listener.lost(
+          r.event,
+          (r.existed ? "the key exists at the destination" : r.failure)
+              + (leftOver == null ? "" : leftOver));
     } else if (r.existed) {
       listener.failed(r.event, "the key exists at the destination" + leftOver);
     } else {
       listener.failed(r.event, r.failure + (leftOver == null ? "" : leftOver));
     }
+  }
+
+  private static boolean isReadOnly(Object reply) {
+    return reply instanceof JedisDataException e
+        && RedisError.of(e.getMessage()).kind() == RedisError.Kind.READ_ONLY;
   }
 }

@@ -47,14 +47,10 @@ final class LiveCommands {
       throws WriteException, InterruptedException {
     if (command.db() != dest.db()) {
       if (sourceTransaction.open()) {
-        // Inside MULTI the SELECT is queued like the rest and takes effect at EXEC.
-        sendOne(
-            CommandEvent.of(
-                command.db(),
-                new byte[][] {SELECT, Replies.ascii(command.db())},
-                command.replId(),
-                command.offset()),
-            paced);
+        // Inside MULTI the SELECT is queued like the rest and takes effect at EXEC. It is our
+        // own command, not one the source sent: booked as a live command, it counted as applied
+        // without ever being read (the EXEC's reply still says if it failed).
+        writer.sendSlot(new ControlCommand("SELECT"), SELECT, Replies.ascii(command.db()));
         dest.onDb(command.db());
       } else {
         // SELECT is sent alone, with nothing in flight (see PipelinedWriter.write).

@@ -92,9 +92,10 @@ final class ResendCheck {
       }
       return db;
     } catch (JedisConnectionException | JedisDataException e) {
-      // Booked all the same, so the totals add up.
+      // Booked all the same, so the totals add up; the run stops for this, so the keys are lost
+      // with its cause and do not count towards --max-errors.
       for (KeyEvent event : ambiguous.subList(checked, ambiguous.size())) {
-        listener.failed(event, "sent again after a reconnect, then could not be checked: " + e);
+        listener.lost(event, "sent again after a reconnect, then could not be checked: " + e);
       }
       throw new WriteException("cannot check keys sent again after reconnecting: " + e, e);
     } finally {

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
- * Each command runs under an ACL user with exactly the permissions the README lists for it, and a
- * permission less makes it fail clearly. Keeps the README's minimal ACLs honest.
+ * Each command runs under an ACL user with exactly the permissions docs/security.md lists for it,
+ * and a permission less makes it fail clearly. Keeps those minimal ACLs honest.
  */
 class AclIT {
-  /** The README's minimal ACLs, word for word. */
+  /** The minimal ACLs of docs/security.md, word for word. */
   static final String SOURCE_SCAN = "+ping +info +select +dbsize +scan +dump +pexpiretime +pttl";
 
   static final String SOURCE_SYNC = "+ping +info +command +psync +sync +replconf";

@@ -40,6 +40,25 @@ class DestinationRestartIT {
     return Long.parseLong(json.replaceAll("(?s).*\"" + name + "\":(\\d+).*", "$1"));
   }
 
+  /**
+   * Waits until the run has written its first keys (not a fixed pause: on a loaded machine the JVM
+   * may take longer to start than the fault it is meant to meet).
+   */
+  private static void awaitWriting(JarRun run) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      try (Jedis d = dest.server().client()) {
+        if (d.dbSize() >= 100) {
+          return;
+        }
+      }
+      if (!run.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("the run wrote nothing before the fault:\n" + run);
+      }
+      Thread.sleep(20);
+    }
+  }
+
   @Test
   void rdbRunReconnectsAndEveryKeyIsWrittenOnce() throws Exception {
     try (Jedis s = source.server().client()) {
@@ -60,7 +79,7 @@ class DestinationRestartIT {
             "100",
             "--report",
             tmp.resolve("r.json").toString())) {
-      Thread.sleep(1200);
+      awaitWriting(run);
       assertTrue(run.isAlive(), "still running when the destination restarts");
       dest.server().restartKeepingData();
       assertEquals(0, run.waitFor(120), run::toString);
@@ -95,7 +114,7 @@ class DestinationRestartIT {
             "100",
             "--report",
             tmp.resolve("r.json").toString())) {
-      Thread.sleep(1200);
+      awaitWriting(run);
       assertTrue(run.isAlive(), "still running when its source connection is cut");
       try (Jedis s = source.server().client()) {
         s.clientKill(
@@ -134,7 +153,7 @@ class DestinationRestartIT {
             "100",
             "--report",
             tmp.resolve("r.json").toString())) {
-      Thread.sleep(1200);
+      awaitWriting(run);
       source.server().restartKeepingData();
       assertEquals(3, run.waitFor(120), run::toString);
       assertTrue(run.err().contains("restarted during the scan"), run.err());

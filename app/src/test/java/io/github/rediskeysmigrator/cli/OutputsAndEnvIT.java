@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,10 +24,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 import redis.clients.jedis.Jedis;
 
 /**
- * Issue #24's outputs and environment cases, one row each, run as a user would against real
- * servers: a bad output path or variable is exit 2 and one line before anything reaches the
+ * The bad-input and fault cases of the README's exit code table, one row each, run as a user would
+ * against real servers: the exit code, the line on stderr, what reached the destination and the
+ * report's totals. A bad output path or variable is exit 2 and one line before anything reaches the
  * destination, a variable is refused exactly like its option, and a report that cannot be written
- * at the end is exit 74.
+ * at the end is exit 74. Rows here cover exit codes 0, 1, 2, 3, 4, 5, 6 and 74; the cases that need
+ * a replica, a killed server or a signal have tests of their own: a read-only replica and a
+ * destination killed mid-run (3, not 4) in {@link StopReasonsIT}, a source that cannot continue
+ * from the checkpoint (7) in {@link SyncCommandIT}, SIGINT/SIGTERM (130) in {@link JarIT}, and
+ * totals that do not add up (70) in {@code MigrationStopTest}; every run of the tool in any test
+ * has its report's totals checked ({@code ReportAssert.ifWritten}).
  */
 class OutputsAndEnvIT {
   @RegisterExtension static final RedisServerExtension source = RedisServerExtension.debian();
@@ -42,10 +49,13 @@ class OutputsAndEnvIT {
    *
    * @param exit the exit code the run must return
    * @param message what stderr must hold
-   * @param destKeys the keys the destination must hold afterwards
+   * @param destKeys the keys the destination must hold afterwards, or -1 when only the report's
+   *     written count is checked against it (a run stopped partway)
    * @param reportExit exit_code of {tmp}/report.json, or null when there must be none
    * @param option for a variable's row: the same value given as an option, which must fail the same
    *     way with the same first line
+   * @param destBefore prepares the destination (a key, an ACL user) before the run
+   * @param destAfter undoes what {@code destBefore} did that a flush does not
    */
   record Row(
       String name,
@@ -55,7 +65,21 @@ class OutputsAndEnvIT {
       String message,
       long destKeys,
       Integer reportExit,
-      List<String> option) {
+      List<String> option,
+      Consumer<Jedis> destBefore,
+      Consumer<Jedis> destAfter) {
+    Row(
+        String name,
+        Map<String, String> env,
+        List<String> args,
+        int exit,
+        String message,
+        long destKeys,
+        Integer reportExit,
+        List<String> option) {
+      this(name, env, args, exit, message, destKeys, reportExit, option, d -> {}, d -> {});
+    }
+
     @Override
     public String toString() {
       return name;
@@ -349,7 +373,119 @@ class OutputsAndEnvIT {
                 "--error-log",
                 "{tmp}/errors.log",
                 "--scan-count",
-                "0")));
+                "0")),
+        // A variable of ours, and Kubernetes' index variable, refused like an option.
+        new Row(
+            "JOB_COMPLETION_INDEX=x",
+            destEnv("JOB_COMPLETION_INDEX", "x"),
+            args(RDB, REPORT),
+            2,
+            "error: Invalid value for option '--shard-index': 'x' is not an int\n",
+            0,
+            null,
+            args(RDB, REPORT, toDest, List.of("--shard-index", "x"))),
+        new Row(
+            "RKM_LOG_LEVEL=loud",
+            destEnv("RKM_LOG_LEVEL", "loud"),
+            args(RDB, REPORT),
+            2,
+            "error: Invalid value for RKM_LOG_LEVEL: 'loud' (expected one of trace, debug, info,"
+                + " warn, error, off)\n",
+            0,
+            null,
+            null),
+        // Two problems at start: the report is tried first, so one line and exit 2, not a bad
+        // file's or an unreachable server's line followed by one about the report.
+        new Row(
+            "a bad file with a report under /proc",
+            Map.of(),
+            args(
+                List.of("rdb", "{tmp}/junk.rdb", "--error-log", "{tmp}/errors.log"),
+                toDest,
+                List.of("--report", "/proc/x.json")),
+            2,
+            "error: cannot write the report /proc/x.json: cannot create a file in /proc\n",
+            0,
+            null,
+            null),
+        new Row(
+            "an unreachable source with a report in a missing directory",
+            Map.of(),
+            List.of(
+                "sync",
+                "--from",
+                "redis://127.0.0.1:1",
+                "--to",
+                "{to}",
+                "--report",
+                "{tmp}/missing/r.json"),
+            2,
+            "error: cannot write the report {tmp}/missing/r.json: no such directory {tmp}/missing\n",
+            0,
+            null,
+            null),
+        // The other exit codes of the README's table.
+        new Row(
+            "exit 1: keys the destination refuses (NOPERM)",
+            Map.of(),
+            args(RDB, REPORT, List.of("--to", "{toLimited}")),
+            ExitCode.KEY_ERRORS,
+            "",
+            11,
+            ExitCode.KEY_ERRORS,
+            null,
+            d -> d.aclSetUser("limited", "on", ">pw", "~k1*", "+@all"),
+            d -> d.aclDelUser("limited")),
+        new Row(
+            "exit 3: an unreachable destination",
+            Map.of(),
+            args(RDB, REPORT, List.of("--to", "redis://127.0.0.1:1")),
+            ExitCode.CONNECTION,
+            "error: destination 127.0.0.1:1 is unreachable",
+            0,
+            ExitCode.CONNECTION,
+            null),
+        new Row(
+            "exit 3: a wrong password",
+            Map.of(),
+            args(RDB, REPORT, List.of("--to", "{toWrongPassword}")),
+            ExitCode.CONNECTION,
+            "WRONGPASS",
+            0,
+            ExitCode.CONNECTION,
+            null),
+        new Row(
+            "exit 4: --existing fail meets an existing key",
+            Map.of(),
+            args(RDB, REPORT, toDest, List.of("--existing", "fail", "--pipeline", "1")),
+            ExitCode.STOPPED,
+            "",
+            -1,
+            ExitCode.STOPPED,
+            null,
+            d -> d.set("k0", "there before"),
+            d -> {}),
+        new Row(
+            "exit 5: not an RDB file",
+            Map.of(),
+            args(
+                List.of("rdb", "{tmp}/junk.rdb", "--error-log", "{tmp}/errors.log"),
+                toDest,
+                REPORT),
+            ExitCode.BAD_INPUT,
+            "is not an RDB file",
+            0,
+            ExitCode.BAD_INPUT,
+            null),
+        new Row(
+            "exit 6: verify finds the destination differs",
+            Map.of(),
+            List.of("verify", "--from", "{rdb}", "--to", "{to}", "--progress", "never"),
+            ExitCode.DIFFERENCES,
+            "",
+            0,
+            null,
+            null));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -362,8 +498,11 @@ class OutputsAndEnvIT {
     }
     Path rdb = source.server().saveTo(tmp.resolve("source.rdb"));
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Files.writeString(tmp.resolve("junk.rdb"), "not an RDB file\n");
       Map<String, String> vars =
           Map.of(
+              "{toLimited}", "redis://limited:pw@127.0.0.1:" + dest.server().port(),
+              "{toWrongPassword}", "redis://nobody:wrong@127.0.0.1:" + dest.server().port(),
               "{tmp}", tmp.toString(),
               "{rdb}", rdb.toString(),
               "{to}", dest.uri(),
@@ -374,13 +513,26 @@ class OutputsAndEnvIT {
       row.env().forEach((k, v) -> env.put(k, fill(v, vars)));
       env.putIfAbsent("SOURCE_REDIS_PORT", String.valueOf(source.server().port()));
 
-      Tool.Result r =
-          Tool.run(env, row.args().stream().map(a -> fill(a, vars)).toArray(String[]::new));
+      Tool.Result r;
+      long before;
+      try (Jedis d = dest.server().client()) {
+        row.destBefore().accept(d);
+        before = ReportAssert.userKeys(d);
+      }
+      try {
+        r = Tool.run(env, row.args().stream().map(a -> fill(a, vars)).toArray(String[]::new));
+      } finally {
+        try (Jedis d = dest.server().client()) {
+          row.destAfter().accept(d);
+        }
+      }
 
       assertEquals(row.exit(), r.exit(), r::toString);
       assertTrue(r.err().contains(fill(row.message(), vars)), r::toString);
       try (Jedis d = dest.server().client()) {
-        assertEquals(row.destKeys(), ReportAssert.userKeys(d), r::toString);
+        if (row.destKeys() >= 0) {
+          assertEquals(row.destKeys(), ReportAssert.userKeys(d), r::toString);
+        }
         if (row.destKeys() == 0) {
           // Not even sync's checkpoint marker, which userKeys leaves out.
           assertFalse(d.info("keyspace").contains("keys="), r::toString);
@@ -391,7 +543,7 @@ class OutputsAndEnvIT {
         assertFalse(Files.exists(report), r::toString);
       } else {
         try (Jedis d = dest.server().client()) {
-          ReportAssert.of(report).exitCode(row.reportExit()).addsUp().writtenMatches(d, 0);
+          ReportAssert.of(report).exitCode(row.reportExit()).addsUp().writtenMatches(d, before);
         }
         Files.delete(report);
       }

@@ -66,7 +66,7 @@ class ShardChoiceTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> ShardChoice.of(null, Map.of("JOB_COMPLETION_INDEX", "x")));
-    assertEquals("JOB_COMPLETION_INDEX must be a whole number, got 'x'", e.getMessage());
+    assertEquals("Invalid value for option '--shard-index': 'x' is not an int", e.getMessage());
   }
 
   @Test

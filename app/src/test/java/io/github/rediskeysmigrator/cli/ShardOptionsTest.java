@@ -91,7 +91,7 @@ class ShardOptionsTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> apply(new ShardOptions(), FILES, Map.of("JOB_COMPLETION_INDEX", "two")));
-    assertEquals("JOB_COMPLETION_INDEX must be a whole number, got 'two'", e.getMessage());
+    assertEquals("Invalid value for option '--shard-index': 'two' is not an int", e.getMessage());
   }
 
   @Test

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
- * One stop reason per run, by the README's precedence, against real servers: a read-only replica
- * stops the run with exit 3 and says READONLY (never --max-errors, however many keys it refused), a
- * destination that dies and stays away stops it with exit 3 and "connection lost", keys the
- * destination refuses one by one (OOM) stop it with exit 4 at --max-errors. In every case the
- * report's totals add up.
+ * One stop reason per run, by the precedence docs/failure-handling.md gives, against real servers:
+ * a read-only replica stops the run with exit 3 and says READONLY (never --max-errors, however many
+ * keys it refused), a destination that dies and stays away stops it with exit 3 and "connection
+ * lost", keys the destination refuses one by one (OOM) stop it with exit 4 at --max-errors. In
+ * every case the report's totals add up.
  */
 class StopReasonsIT {
   /** The primary of {@link #replica}; also the source of {@code scan}. */

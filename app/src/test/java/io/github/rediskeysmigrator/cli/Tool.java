@@ -1,10 +1,13 @@
 package io.github.rediskeysmigrator.cli;
 
 import io.github.rediskeysmigrator.core.Sleeper;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /** Runs the command line in-process with a given environment and captures stdout and stderr. */
@@ -38,6 +41,7 @@ final class Tool {
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       exit = Main.of(env, o, e, Clock.systemUTC(), sleeper).execute(args);
     }
+    ReportAssert.ifWritten(Path.of(""), List.of(args));
     return new Result(
         exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }

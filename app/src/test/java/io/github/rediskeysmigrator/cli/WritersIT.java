@@ -249,7 +249,19 @@ class WritersIT {
             tmp.resolve("r.json").toString(),
             "--error-log",
             tmp.resolve("e.log").toString());
-    Thread.sleep(1200);
+    // Not a fixed pause: on a loaded machine the JVM may start after the restart it must meet.
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      try (Jedis d = persistent.server().client()) {
+        if (d.dbSize() >= 100) {
+          break;
+        }
+      }
+      if (!run.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("the run wrote nothing before the restart:\n" + run);
+      }
+      Thread.sleep(20);
+    }
     assertTrue(run.isAlive(), "still running when the destination restarts");
     persistent.server().restartKeepingData();
     return run;

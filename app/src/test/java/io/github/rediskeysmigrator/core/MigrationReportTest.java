@@ -130,6 +130,23 @@ class MigrationReportTest {
   }
 
   @Test
+  void liveCommandsReadMustEachBeBookedOnce() {
+    MigrationReport r = report(5, 4, 3, 2, 1);
+    r.restored.set(5);
+    r.commandsRead.set(10);
+    r.commandsApplied.set(6);
+    r.commandsFiltered.set(1);
+    r.commandsSkipped.set(1);
+    r.commandsFailed.set(2);
+    assertNull(r.imbalance());
+    r.commandsRead.incrementAndGet();
+    assertEquals(
+        "commands_read 11, but commands_applied 6 + commands_filtered 1 + commands_skipped 1"
+            + " + commands_failed 2 = 10",
+        r.imbalance());
+  }
+
+  @Test
   void keysPerSecondIsReadOverDuration() {
     MigrationReport r = report(1000, 0, 0, 0, 0);
     assertEquals(0.0, r.keysPerSecond());

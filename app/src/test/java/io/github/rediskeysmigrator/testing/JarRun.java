@@ -15,8 +15,12 @@ public final class JarRun implements AutoCloseable {
   private final Process process;
   private final Path out;
   private final Path err;
+  private final Path dir;
+  private final List<String> args;
 
-  private JarRun(Process process, Path out, Path err) {
+  private JarRun(Process process, Path out, Path err, Path dir, List<String> args) {
+    this.dir = dir;
+    this.args = args;
     this.process = process;
     this.out = out;
     this.err = err;
@@ -43,7 +47,7 @@ public final class JarRun implements AutoCloseable {
               .redirectOutput(out.toFile())
               .redirectError(err.toFile());
       pb.environment().putAll(env);
-      return new JarRun(pb.start(), out, err);
+      return new JarRun(pb.start(), out, err, dir, List.of(args));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -87,6 +91,7 @@ public final class JarRun implements AutoCloseable {
       process.destroyForcibly();
       throw new AssertionError("the jar did not exit within " + seconds + " s:\n" + this);
     }
+    ReportAssert.ifWritten(dir, args);
     return process.exitValue();
   }
 

@@ -37,6 +37,34 @@ public final class ReportAssert {
     }
   }
 
+  /**
+   * Checks the totals of the report a run of the tool wrote, if it asked for one ({@code --report
+   * FILE}, relative to {@code dir}): every test that runs the tool asserts the accounting invariant
+   * of its report, whatever else it checks. A verify report has other totals.
+   */
+  public static void ifWritten(Path dir, List<String> args) {
+    Path report = null;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals("--report") && i + 1 < args.size()) {
+        report = Path.of(args.get(i + 1));
+      } else if (a.startsWith("--report=")) {
+        report = Path.of(a.substring("--report=".length()));
+      }
+    }
+    if (report == null || report.toString().contains("{")) {
+      return;
+    }
+    Path file = dir.resolve(report);
+    if (!Files.isRegularFile(file)) {
+      return;
+    }
+    ReportAssert r = of(file);
+    if (r.json.containsKey("read") && !"verify".equals(r.json.get("command"))) {
+      r.addsUp();
+    }
+  }
+
   /** A numeric field. */
   public long get(String field) {
     Object v = json.get(field);
@@ -53,7 +81,8 @@ public final class ReportAssert {
 
   /**
    * read = written + skipped_existing + skipped_expired + skipped_gone + filtered + errors, and
-   * written = restored + restamped + rewritten (a dry run writes nothing of either kind).
+   * written = restored + restamped + rewritten (a dry run writes nothing of either kind), and
+   * commands_read = commands_applied + commands_filtered + commands_skipped + commands_failed.
    */
   public ReportAssert addsUp() {
     long parts = 0;
@@ -73,6 +102,17 @@ public final class ReportAssert {
           get("written"),
           get("restored") + get("restamped") + get("rewritten"),
           "written is not restored + restamped + rewritten: " + text);
+    }
+    if (json.containsKey("commands_read")) {
+      long commands = 0;
+      for (String f :
+          List.of("commands_applied", "commands_filtered", "commands_skipped", "commands_failed")) {
+        commands += get(f);
+      }
+      assertEquals(
+          get("commands_read"),
+          commands,
+          "the report's live command totals do not add up: " + text);
     }
     return this;
   }

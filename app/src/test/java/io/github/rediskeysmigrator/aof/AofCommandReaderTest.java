@@ -1,0 +1,109 @@
+package io.github.rediskeysmigrator.aof;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AofCommandReaderTest {
+  private static final Path FILE = Path.of("appendonly.aof");
+
+  private static List<AofEntry> readAll(String text) throws Exception {
+    byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+    AofCommandReader r =
+        new AofCommandReader(FILE, new ByteArrayInputStream(bytes), 0, bytes.length);
+    List<AofEntry> out = new ArrayList<>();
+    AofEntry e;
+    while ((e = r.next()) != null) {
+      out.add(e);
+    }
+    return out;
+  }
+
+  private static String cmd(String... args) {
+    StringBuilder sb = new StringBuilder("*" + args.length + "\r\n");
+    for (String a : args) {
+      sb.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void readsCommandsAndTimestampsWithTheirOffsets() throws Exception {
+    String select = cmd("SELECT", "0");
+    String set = cmd("set", "k", "v\r\nwith CRLF");
+    List<AofEntry> all = readAll("#TS:1796680810\r\n" + select + set);
+    assertEquals(3, all.size());
+    assertEquals(new AofEntry.Timestamp(1796680810L, 0), all.get(0));
+    AofEntry.Command s = assertInstanceOf(AofEntry.Command.class, all.get(1));
+    assertEquals("SELECT", s.name());
+    assertEquals(16, s.offset());
+    assertEquals(16 + select.length(), s.end());
+    AofEntry.Command c = assertInstanceOf(AofEntry.Command.class, all.get(2));
+    assertEquals("SET", c.name());
+    assertArrayEquals("v\r\nwith CRLF".getBytes(StandardCharsets.US_ASCII), c.argv()[2]);
+    assertEquals(16 + select.length(), c.offset());
+  }
+
+  @Test
+  void otherAnnotationsAreSkippedLikeRedisDoes() throws Exception {
+    List<AofEntry> all = readAll("#some note of a later Redis\r\n" + cmd("DEL", "k"));
+    assertEquals(1, all.size());
+    assertEquals("DEL", ((AofEntry.Command) all.get(0)).name());
+  }
+
+  @Test
+  void aFileCutInsideACommandEndsWithTruncatedAtThatCommand() throws Exception {
+    String first = cmd("SET", "a", "1");
+    String second = cmd("SET", "b", "2");
+    for (int cut = 1; cut < second.length(); cut++) {
+      List<AofEntry> all = readAll(first + second.substring(0, cut));
+      assertEquals(2, all.size(), "cut at " + cut);
+      assertEquals(new AofEntry.Truncated(first.length()), all.get(1), "cut at " + cut);
+    }
+  }
+
+  @Test
+  void aLengthBeyondTheFileIsATruncatedTailNotAnAllocation() throws Exception {
+    List<AofEntry> all = readAll("*1\r\n$2147483000\r\nab");
+    assertEquals(List.of(new AofEntry.Truncated(0)), all);
+    assertEquals(List.of(new AofEntry.Truncated(0)), readAll("*999999999999\r\n$1\r\na\r\n"));
+  }
+
+  @Test
+  void anythingElseIsCorruptWithTheByteOffset() {
+    String ok = cmd("SET", "a", "1");
+    assertEquals(
+        "appendonly.aof at byte " + ok.length() + ": expected a command ('*'), found 'x'",
+        assertThrows(BadAofException.class, () -> readAll(ok + "xyz\r\n")).getMessage());
+    assertEquals(
+        "appendonly.aof at byte 4: expected an argument ('$'), found '+'",
+        assertThrows(BadAofException.class, () -> readAll("*1\r\n+OK\r\n")).getMessage());
+    assertEquals(
+        "appendonly.aof at byte 0: bad argument count 'z'",
+        assertThrows(BadAofException.class, () -> readAll("*z\r\n")).getMessage());
+    assertEquals(
+        "appendonly.aof at byte 0: a command with 0 arguments",
+        assertThrows(BadAofException.class, () -> readAll("*0\r\n")).getMessage());
+    assertEquals(
+        "appendonly.aof at byte 9: an argument not followed by CRLF",
+        assertThrows(BadAofException.class, () -> readAll("*1\r\n$1\r\nab\r\n")).getMessage());
+    assertEquals(
+        "appendonly.aof at byte 0: bad timestamp annotation '#TS:soon'",
+        assertThrows(BadAofException.class, () -> readAll("#TS:soon\r\n")).getMessage());
+  }
+
+  @Test
+  void anEmptyFileHasNoEntries() throws Exception {
+    assertEquals(List.of(), readAll(""));
+    assertNull(new AofCommandReader(FILE, new ByteArrayInputStream(new byte[0]), 0, 0).next());
+  }
+}
