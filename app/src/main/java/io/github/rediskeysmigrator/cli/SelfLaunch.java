@@ -96,9 +96,33 @@ final class SelfLaunch {
    * away without waiting for it (SIGKILL, the OOM killer), so no orphan goes on migrating.
    */
   static void followParent() {
-    ProcessHandle.current()
-        .parent()
-        .ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(KILLED)));
+    Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+    if (parent.isEmpty()) {
+      return;
+    }
+    long pid = parent.get().pid();
+    parent.get().onExit().thenRun(() -> Runtime.getRuntime().halt(KILLED));
+    // The JDK learns of a non-child's exit by polling, which a loaded machine can stretch past
+    // any wait; a parent gone before onExit was set up is not seen at all. Our own parent id
+    // changes the moment the kernel hands us to another (init, a subreaper): check it too.
+    Thread watch =
+        new Thread(
+            () -> {
+              while (true) {
+                Optional<Long> now = ProcessHandle.current().parent().map(ProcessHandle::pid);
+                if (now.isEmpty() || now.get() != pid) {
+                  Runtime.getRuntime().halt(KILLED);
+                }
+                try {
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "rkm-parent-watch");
+    watch.setDaemon(true);
+    watch.start();
   }
 
   /** The exit code of a process ended by SIGKILL, as a shell reports it. */
