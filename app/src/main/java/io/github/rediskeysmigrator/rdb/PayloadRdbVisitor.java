@@ -46,12 +46,6 @@ import java.io.IOException;
 public final class PayloadRdbVisitor extends DumpRdbVisitor {
   private static final int OPCODE_AUX = 250;
   private static final int OPCODE_RAM_LRU = 107;
-  private static final int HASH_METADATA_PRE_GA = 22;
-  private static final int HASH_LISTPACK_EX_PRE_GA = 23;
-  private static final int HASH_METADATA = 24;
-  private static final int HASH_LISTPACK_EX = 25;
-  private static final int STREAM_LISTPACKS_3 = 21;
-  private static final int STREAM_LISTPACKS_4 = 26;
 
   /** Opcodes from here up are not value types (module aux, function, AUX, ...). */
   private static final int FIRST_OPCODE = 200;
@@ -69,9 +63,6 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
   private static final int ENC_LZF = 3;
   private static final int LEN_32BIT = 0x80;
   private static final int LEN_64BIT = 0x81;
-
-  /** LZF never turns one compressed byte into more than 88: a 3-byte back reference copies 264. */
-  private static final long LZF_MAX_RATIO = 88;
 
   private final PayloadValueVisitor values;
 
@@ -193,22 +184,22 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
     } else if (type == OPCODE_FUNCTION2) {
       checkString(in, "a function library");
     }
-    if (redis13 && type == STREAM_LISTPACKS_4) {
+    if (redis13 && type == RdbTypes.STREAM_LISTPACKS_4) {
       values.nextStreamHasIdmp();
-      return STREAM_LISTPACKS_3;
+      return RdbTypes.STREAM_LISTPACKS_3;
     }
     // Replicator dispatches on 24 and 25 only; the value visitor reads the other layouts.
-    if (valkey && type == HASH_METADATA_PRE_GA) {
+    if (valkey && type == RdbTypes.VALKEY_HASH_2) {
       values.nextHashIsValkey();
-      return HASH_METADATA;
+      return RdbTypes.HASH_METADATA;
     }
-    if (type == HASH_METADATA_PRE_GA) {
+    if (type == RdbTypes.HASH_METADATA_PRE_GA) {
       values.nextHashIsPreGa();
-      return HASH_METADATA;
+      return RdbTypes.HASH_METADATA;
     }
-    if (type == HASH_LISTPACK_EX_PRE_GA) {
+    if (type == RdbTypes.HASH_LISTPACK_EX_PRE_GA) {
       values.nextHashIsPreGa();
-      return HASH_LISTPACK_EX;
+      return RdbTypes.HASH_LISTPACK_EX;
     }
     return type;
   }
@@ -230,7 +221,7 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
       long[] compressed = lengthAt(b, 1);
       long[] plain = lengthAt(b, 1 + (int) compressed[1]);
       b.check(compressed[0], what + ", compressed");
-      if (Long.compareUnsigned(plain[0], compressed[0] * LZF_MAX_RATIO + LZF_MAX_RATIO) > 0) {
+      if (Long.compareUnsigned(plain[0], compressed[0] * Lzf.MAX_RATIO + Lzf.MAX_RATIO) > 0) {
         throw new BoundedRdbInput.BadLengthException(
             "a compressed string at byte "
                 + b.position()

@@ -26,35 +26,11 @@ import java.util.List;
  * <p>Payloads keep the file's own RDB version and encodings; nothing is converted.
  */
 public final class PayloadValueVisitor extends DumpRdbValueVisitor {
-  // RDB value types (rdb.h).
-  private static final int STRING = 0;
-  private static final int LIST = 1;
-  private static final int SET = 2;
-  private static final int ZSET = 3;
-  private static final int HASH = 4;
-  private static final int ZSET_2 = 5;
-  private static final int HASH_ZIPMAP = 9;
-  private static final int LIST_ZIPLIST = 10;
-  private static final int SET_INTSET = 11;
-  private static final int ZSET_ZIPLIST = 12;
-  private static final int HASH_ZIPLIST = 13;
-  private static final int LIST_QUICKLIST = 14;
-  private static final int HASH_LISTPACK = 16;
-  private static final int ZSET_LISTPACK = 17;
-  private static final int LIST_QUICKLIST_2 = 18;
-  private static final int SET_LISTPACK = 20;
-  private static final int HASH_METADATA_PRE_GA = 22;
-  private static final int HASH_LISTPACK_EX_PRE_GA = 23;
-  private static final int HASH_METADATA = 24;
-  private static final int HASH_LISTPACK_EX = 25;
-
-  private static final int STREAM_LISTPACKS_4 = 26;
-
   /** The RDB version of a type 26 payload (Redis 8.6). */
-  private static final int STREAM_IDMP_VERSION = RdbHeader.REDIS_13;
+  private static final int STREAM_IDMP_VERSION = RdbTypes.info(RdbTypes.STREAM_LISTPACKS_4).since();
 
   /** The RDB version of a type 24 payload (Redis 7.4). */
-  private static final int VALKEY_HASH_TTL_VERSION = 12;
+  private static final int VALKEY_HASH_TTL_VERSION = RdbTypes.info(RdbTypes.HASH_METADATA).since();
 
   /** What to skip for one value, reading through a parser whose bytes are captured. */
   @FunctionalInterface
@@ -169,29 +145,29 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   @Override
   public <T> T applyString(RedisInputStream in, int version) throws IOException {
-    return capture(in, STRING, version, CheckedSkipParser::rdbLoadEncodedStringObject);
+    return capture(in, RdbTypes.STRING, version, CheckedSkipParser::rdbLoadEncodedStringObject);
   }
 
   @Override
   public <T> T applyList(RedisInputStream in, int version) throws IOException {
-    return capture(in, LIST, version, p -> strings(p, 1));
+    return capture(in, RdbTypes.LIST, version, p -> strings(p, 1));
   }
 
   @Override
   public <T> T applySet(RedisInputStream in, int version) throws IOException {
-    return capture(in, SET, version, p -> strings(p, 1));
+    return capture(in, RdbTypes.SET, version, p -> strings(p, 1));
   }
 
   @Override
   public <T> T applyHash(RedisInputStream in, int version) throws IOException {
-    return capture(in, HASH, version, p -> strings(p, 2));
+    return capture(in, RdbTypes.HASH, version, p -> strings(p, 2));
   }
 
   @Override
   public <T> T applyZSet(RedisInputStream in, int version) throws IOException {
     return capture(
         in,
-        ZSET,
+        RdbTypes.ZSET,
         version,
         p -> {
           long n = p.count("a collection's element count");
@@ -206,7 +182,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
   public <T> T applyZSet2(RedisInputStream in, int version) throws IOException {
     return capture(
         in,
-        ZSET_2,
+        RdbTypes.ZSET_2,
         version,
         p -> {
           long n = p.count("a collection's element count");
@@ -219,7 +195,8 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   @Override
   public <T> T applyHashZipMap(RedisInputStream in, int version) throws IOException {
-    Object payload = capture(in, HASH_ZIPMAP, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    Object payload =
+        capture(in, RdbTypes.HASH_ZIPMAP, version, CheckedSkipParser::rdbLoadPlainStringObject);
     @SuppressWarnings("unchecked")
     T fixed = (T) (payload instanceof byte[] b ? Zipmaps.normalizeCount(b) : payload);
     return fixed;
@@ -227,37 +204,39 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   @Override
   public <T> T applyListZipList(RedisInputStream in, int version) throws IOException {
-    return capture(in, LIST_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return capture(in, RdbTypes.LIST_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   @Override
   public <T> T applySetIntSet(RedisInputStream in, int version) throws IOException {
-    return capture(in, SET_INTSET, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return capture(in, RdbTypes.SET_INTSET, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   @Override
   public <T> T applyZSetZipList(RedisInputStream in, int version) throws IOException {
-    return capture(in, ZSET_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return capture(in, RdbTypes.ZSET_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   @Override
   public <T> T applyHashZipList(RedisInputStream in, int version) throws IOException {
-    return capture(in, HASH_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return capture(in, RdbTypes.HASH_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   @Override
   public <T> T applyHashListPack(RedisInputStream in, int version) throws IOException {
-    return capture(in, HASH_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return capture(
+        in, RdbTypes.HASH_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   @Override
   public <T> T applyZSetListPack(RedisInputStream in, int version) throws IOException {
-    return capture(in, ZSET_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return capture(
+        in, RdbTypes.ZSET_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   @Override
   public <T> T applySetListPack(RedisInputStream in, int version) throws IOException {
-    return capture(in, SET_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return capture(in, RdbTypes.SET_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   /**
@@ -290,7 +269,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
       return super.applyStreamListPacks3(in, version);
     }
     idmpStream = false;
-    return capture(in, STREAM_LISTPACKS_4, STREAM_IDMP_VERSION, StreamListPacks4::skip);
+    return capture(in, RdbTypes.STREAM_LISTPACKS_4, STREAM_IDMP_VERSION, StreamListPacks4::skip);
   }
 
   @Override
@@ -305,7 +284,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     preGa = false;
     return capture(
         in,
-        pre ? HASH_METADATA_PRE_GA : HASH_METADATA,
+        pre ? RdbTypes.HASH_METADATA_PRE_GA : RdbTypes.HASH_METADATA,
         version,
         p -> {
           if (!pre) {
@@ -326,7 +305,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     preGa = false;
     return capture(
         in,
-        pre ? HASH_LISTPACK_EX_PRE_GA : HASH_LISTPACK_EX,
+        pre ? RdbTypes.HASH_LISTPACK_EX_PRE_GA : RdbTypes.HASH_LISTPACK_EX,
         version,
         p -> {
           if (!pre) {
@@ -338,14 +317,14 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   @Override
   public <T> T applyListQuickList(RedisInputStream in, int version) throws IOException {
-    return capture(in, LIST_QUICKLIST, version, p -> strings(p, 1));
+    return capture(in, RdbTypes.LIST_QUICKLIST, version, p -> strings(p, 1));
   }
 
   @Override
   public <T> T applyListQuickList2(RedisInputStream in, int version) throws IOException {
     return capture(
         in,
-        LIST_QUICKLIST_2,
+        RdbTypes.LIST_QUICKLIST_2,
         version,
         p -> {
           long n = p.count("a collection's element count");
@@ -392,7 +371,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
       }
     }
     boolean ttls = min != Long.MAX_VALUE;
-    capture.begin(ttls ? HASH_METADATA : HASH);
+    capture.begin(ttls ? RdbTypes.HASH_METADATA : RdbTypes.HASH);
     if (ttls) {
       capture.handle(RdbEncoding.int64(min));
     }
