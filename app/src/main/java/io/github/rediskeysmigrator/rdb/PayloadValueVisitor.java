@@ -1,15 +1,9 @@
 package io.github.rediskeysmigrator.rdb;
 
-import static com.moilioncircle.redis.replicator.Constants.RDB_ENC_INT16;
-import static com.moilioncircle.redis.replicator.Constants.RDB_ENC_INT32;
-import static com.moilioncircle.redis.replicator.Constants.RDB_ENC_INT8;
-import static com.moilioncircle.redis.replicator.Constants.RDB_ENC_LZF;
-
 import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.io.RedisInputStream;
 import com.moilioncircle.redis.replicator.rdb.BaseRdbParser;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbValueVisitor;
-import com.moilioncircle.redis.replicator.rdb.skip.SkipRdbParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,62 +30,6 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
   @FunctionalInterface
   private interface Skipper {
     void skip(CheckedSkipParser parser) throws IOException;
-  }
-
-  /**
-   * Replicator's skipping parser with its lengths taken whole and checked: Replicator casts a
-   * string's length to int (so 2^40 bytes read as 0 and the rest of the value as the next key), and
-   * a length or element count beyond what the file has left is corrupt, found before the capture
-   * buffer grows towards it.
-   */
-  static final class CheckedSkipParser extends SkipRdbParser {
-    CheckedSkipParser(RedisInputStream in) {
-      super(in);
-    }
-
-    private void check(long length, String what) throws IOException {
-      if (in instanceof BoundedRdbInput bounded) {
-        bounded.check(length, what);
-      } else if (length < 0) {
-        throw new BoundedRdbInput.BadLengthException(
-            "a length field says " + Long.toUnsignedString(length) + " bytes (" + what + ")");
-      }
-    }
-
-    /** An element count; every element takes at least one byte of the file. */
-    long count(String what) throws IOException {
-      long n = rdbLoadLen().len;
-      check(n, what);
-      return n;
-    }
-
-    @Override
-    public void rdbGenericLoadStringObject() throws IOException {
-      BaseRdbParser.Len len = rdbLoadLen();
-      if (len.encoded) {
-        switch ((int) len.len) {
-          case RDB_ENC_INT8, RDB_ENC_INT16, RDB_ENC_INT32 -> rdbLoadIntegerObject((int) len.len);
-          case RDB_ENC_LZF -> rdbLoadLzfStringObject();
-          default -> throw new AssertionError("unknown RdbParser encoding type:" + len.len);
-        }
-        return;
-      }
-      check(len.len, "a string");
-      in.skip(len.len);
-    }
-
-    /** Skips {@code n} bytes of fixed-size fields (raw stream ids, millisecond times). */
-    void skipRaw(int n) throws IOException {
-      in.skip(n);
-    }
-
-    @Override
-    public void rdbLoadLzfStringObject() throws IOException {
-      long compressed = rdbLoadLen().len;
-      rdbLoadLen(); // decompressed length: the payload keeps the compressed bytes
-      check(compressed, "a compressed string");
-      in.skip(compressed);
-    }
   }
 
   private final PayloadCapture capture;
@@ -134,6 +72,11 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
       replicator.removeRawByteListener(capture);
     }
     return (T) capture.finish(version);
+  }
+
+  /** A value that is one string: a ziplist, listpack, intset or zipmap blob. */
+  private <T> T blob(RedisInputStream in, int type, int version) throws IOException {
+    return capture(in, type, version, CheckedSkipParser::rdbLoadPlainStringObject);
   }
 
   private static void strings(CheckedSkipParser p, int perEntry) throws IOException {
@@ -195,8 +138,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   @Override
   public <T> T applyHashZipMap(RedisInputStream in, int version) throws IOException {
-    Object payload =
-        capture(in, RdbTypes.HASH_ZIPMAP, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    Object payload = blob(in, RdbTypes.HASH_ZIPMAP, version);
     @SuppressWarnings("unchecked")
     T fixed = (T) (payload instanceof byte[] b ? Zipmaps.normalizeCount(b) : payload);
     return fixed;
@@ -204,39 +146,37 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   @Override
   public <T> T applyListZipList(RedisInputStream in, int version) throws IOException {
-    return capture(in, RdbTypes.LIST_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return blob(in, RdbTypes.LIST_ZIPLIST, version);
   }
 
   @Override
   public <T> T applySetIntSet(RedisInputStream in, int version) throws IOException {
-    return capture(in, RdbTypes.SET_INTSET, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return blob(in, RdbTypes.SET_INTSET, version);
   }
 
   @Override
   public <T> T applyZSetZipList(RedisInputStream in, int version) throws IOException {
-    return capture(in, RdbTypes.ZSET_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return blob(in, RdbTypes.ZSET_ZIPLIST, version);
   }
 
   @Override
   public <T> T applyHashZipList(RedisInputStream in, int version) throws IOException {
-    return capture(in, RdbTypes.HASH_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return blob(in, RdbTypes.HASH_ZIPLIST, version);
   }
 
   @Override
   public <T> T applyHashListPack(RedisInputStream in, int version) throws IOException {
-    return capture(
-        in, RdbTypes.HASH_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return blob(in, RdbTypes.HASH_LISTPACK, version);
   }
 
   @Override
   public <T> T applyZSetListPack(RedisInputStream in, int version) throws IOException {
-    return capture(
-        in, RdbTypes.ZSET_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return blob(in, RdbTypes.ZSET_LISTPACK, version);
   }
 
   @Override
   public <T> T applySetListPack(RedisInputStream in, int version) throws IOException {
-    return capture(in, RdbTypes.SET_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return blob(in, RdbTypes.SET_LISTPACK, version);
   }
 
   /**

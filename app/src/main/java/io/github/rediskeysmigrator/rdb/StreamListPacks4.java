@@ -1,6 +1,5 @@
 package io.github.rediskeysmigrator.rdb;
 
-import io.github.rediskeysmigrator.rdb.PayloadValueVisitor.CheckedSkipParser;
 import java.io.IOException;
 
 /**
