@@ -8,6 +8,7 @@ import com.moilioncircle.redis.replicator.rdb.datatype.ContextKeyValuePair;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbVisitor;
 import com.moilioncircle.redis.replicator.rdb.skip.SkipRdbParser;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Redis Replicator's {@link DumpRdbVisitor} (every key as a DUMP payload, through {@link
@@ -58,11 +59,6 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
 
   /** The RDB version of payloads read from a Valkey 9 file (its encodings are RDB 11's). */
   public static final int VALKEY_PAYLOAD_VERSION = 11;
-
-  private static final int ENCODED = 3;
-  private static final int ENC_LZF = 3;
-  private static final int LEN_32BIT = 0x80;
-  private static final int LEN_64BIT = 0x81;
 
   private final PayloadValueVisitor values;
 
@@ -213,60 +209,49 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
     if (!(in instanceof BoundedRdbInput b)) {
       return;
     }
-    int first = b.peek(0);
-    if ((first >> 6) == ENCODED) {
-      if ((first & 0x3f) != ENC_LZF) {
-        return; // an integer: a few bytes, nothing allocated by length
-      }
-      long[] compressed = lengthAt(b, 1);
-      long[] plain = lengthAt(b, 1 + (int) compressed[1]);
-      b.check(compressed[0], what + ", compressed");
-      if (Long.compareUnsigned(plain[0], compressed[0] * Lzf.MAX_RATIO + Lzf.MAX_RATIO) > 0) {
-        throw new BoundedRdbInput.BadLengthException(
-            "a compressed string at byte "
-                + b.position()
-                + " says its "
-                + compressed[0]
-                + " bytes expand to "
-                + Long.toUnsignedString(plain[0])
-                + " ("
-                + what
-                + "), more than LZF can expand them");
-      }
-      return;
-    }
-    long[] len = lengthAt(b, 0);
-    b.check(len[0], what);
-    if (len[0] > Integer.MAX_VALUE - 8) {
-      throw new BoundedRdbInput.BadLengthException(
-          "a length field at byte "
-              + b.position()
-              + " says "
-              + len[0]
-              + " bytes ("
-              + what
-              + "), more than this reader can hold in one piece (2 GB)");
-    }
-  }
-
-  /**
-   * The RDB length encoded {@code offset} bytes ahead, not consumed: {value, bytes it takes}. A
-   * malformed one reads as 0, for Replicator to refuse when it reads it.
-   */
-  private static long[] lengthAt(BoundedRdbInput b, int offset) throws IOException {
-    int first = b.peek(offset);
-    switch (first >> 6) {
-      case 0:
-        return new long[] {first & 0x3f, 1};
-      case 1:
-        return new long[] {((first & 0x3f) << 8) | b.peek(offset + 1), 2};
-      default:
-        int bytes = first == LEN_32BIT ? 4 : first == LEN_64BIT ? 8 : 0;
-        long value = 0;
-        for (int i = 1; i <= bytes; i++) {
-          value = (value << 8) | b.peek(offset + i);
+    RdbReader ahead = RdbReader.ahead(b);
+    try {
+      int first = ahead.peek();
+      if (RdbReader.isEncoded(first)) {
+        if (!RdbReader.isLzf(first)) {
+          return; // an integer: a few bytes, nothing allocated by length
         }
-        return new long[] {value, 1 + bytes};
+        ahead.u8();
+        long compressed = ahead.length();
+        long plain = ahead.length();
+        b.check(compressed, what + ", compressed");
+        if (Long.compareUnsigned(plain, Lzf.maxExpansion(compressed)) > 0) {
+          throw new BoundedRdbInput.BadLengthException(
+              "a compressed string at byte "
+                  + b.position()
+                  + " says its "
+                  + compressed
+                  + " bytes expand to "
+                  + Long.toUnsignedString(plain)
+                  + " ("
+                  + what
+                  + "), more than LZF can expand them");
+        }
+        return;
+      }
+      long len = ahead.length();
+      b.check(len, what);
+      if (len > Integer.MAX_VALUE - 8) {
+        throw new BoundedRdbInput.BadLengthException(
+            "a length field at byte "
+                + b.position()
+                + " says "
+                + len
+                + " bytes ("
+                + what
+                + "), more than this reader can hold in one piece (2 GB)");
+      }
+    } catch (PayloadDecoder.DecodeException e) {
+      // A malformed length byte: left for Replicator's parser, which refuses it when it reads it
+      // and names the place, as for any other corrupt structure.
+      return;
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 

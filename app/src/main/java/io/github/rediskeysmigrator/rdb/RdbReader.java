@@ -34,6 +34,24 @@ abstract class RdbReader {
     return new FromStream(in, length);
   }
 
+  /**
+   * A reader of the bytes ahead in {@code in}, which it looks at without consuming them (within the
+   * stream's buffer); I/O errors arrive unchecked.
+   */
+  static RdbReader ahead(BoundedRdbInput in) {
+    return new Ahead(in);
+  }
+
+  /** Whether a string starting with {@code first} is specially encoded (an integer or LZF). */
+  static boolean isEncoded(int first) {
+    return first >> 6 == ENCODED;
+  }
+
+  /** Whether a string starting with {@code first} is LZF-compressed. */
+  static boolean isLzf(int first) {
+    return isEncoded(first) && (first & 0x3f) == ENC_LZF;
+  }
+
   /** The next byte, unsigned. */
   abstract int u8();
 
@@ -254,6 +272,54 @@ abstract class RdbReader {
     @Override
     long remaining() {
       return end - pos;
+    }
+  }
+
+  /** The bytes ahead in an RDB file's stream, looked at and left for its parser. */
+  private static final class Ahead extends RdbReader {
+    private final BoundedRdbInput in;
+    private int offset;
+
+    Ahead(BoundedRdbInput in) {
+      this.in = in;
+    }
+
+    @Override
+    int u8() {
+      int b = peek();
+      offset++;
+      return b;
+    }
+
+    @Override
+    int peek() {
+      try {
+        return in.peek(offset);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    byte[] bytes(int n) {
+      byte[] out = new byte[n];
+      for (int i = 0; i < n; i++) {
+        out[i] = (byte) u8();
+      }
+      return out;
+    }
+
+    @Override
+    void skip(long n) {
+      if (n < 0 || n > remaining()) {
+        throw new ArrayIndexOutOfBoundsException("past the end of the file");
+      }
+      offset += (int) n;
+    }
+
+    @Override
+    long remaining() {
+      return in.remaining() - offset;
     }
   }
 
