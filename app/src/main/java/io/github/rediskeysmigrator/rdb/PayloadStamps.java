@@ -17,17 +17,15 @@ import io.github.rediskeysmigrator.rdb.PayloadDecoder.DecodeException;
  * its streams as 26, Valkey 9 its hashes with field TTLs as 22, with another encoding; such a
  * payload is restamped only for a server of the same family that reads the type.
  *
- * <p>Every row below is proved against real servers by the restamp matrix tests (Redis 8.6 into
+ * <p>Which version reads a type comes from the {@link RdbTypes} catalogue: a server reads a type
+ * from the catalogue's "since" version on. Module values are never restamped: the module reads
+ * them, not the server, so no RDB version says whether the destination can (Redis 8's vector sets
+ * into Valkey, for one, cannot); they go as they are or not at all.
+ *
+ * <p>Every rule here is proved against real servers by the restamp matrix tests (Redis 8.6 into
  * Valkey 9.1 and 8.0, Valkey 9.1 into Redis 8.6 and 7.4, and the older destinations of the corpus).
  */
 public final class PayloadStamps {
-  /*
-   * Which types a server reads comes from RdbTypes' catalogue: a type from its "since" version on.
-   * Module values are never restamped: the module reads them, not the server, so no RDB version
-   * says whether the destination can (Redis 8's vector sets into Valkey, for one, cannot); they go
-   * as they are or not at all.
-   */
-
   private PayloadStamps() {}
 
   /**
