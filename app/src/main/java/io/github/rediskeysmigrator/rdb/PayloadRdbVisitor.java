@@ -6,7 +6,6 @@ import com.moilioncircle.redis.replicator.io.RedisInputStream;
 import com.moilioncircle.redis.replicator.rdb.BaseRdbParser;
 import com.moilioncircle.redis.replicator.rdb.datatype.ContextKeyValuePair;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbVisitor;
-import com.moilioncircle.redis.replicator.rdb.skip.SkipRdbParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -156,20 +155,20 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
     while (type == OPCODE_RAM_LRU
         || (inKeyPrefix > 0 && type == OPCODE_AUX)
         || (valkey && type == OPCODE_SLOT_IMPORT)) {
-      SkipRdbParser skip = new SkipRdbParser(in);
+      ValueSkipper skip = new ValueSkipper(in);
       if (type == OPCODE_RAM_LRU) {
-        skip.rdbLoadLen();
+        skip.length();
       } else if (type == OPCODE_SLOT_IMPORT) {
         checkString(in, "a slot import's name");
-        skip.rdbLoadEncodedStringObject(); // job name
-        long ranges = skip.rdbLoadLen().len;
+        skip.string(); // job name
+        long ranges = skip.length();
         for (long i = 0; i < ranges; i++) {
-          skip.rdbLoadLen(); // first slot
-          skip.rdbLoadLen(); // last slot
+          skip.length(); // first slot
+          skip.length(); // last slot
         }
       } else {
-        skip.rdbLoadEncodedStringObject(); // name
-        skip.rdbLoadEncodedStringObject(); // value
+        skip.string(); // name
+        skip.string(); // value
       }
       type = super.applyType(in);
     }

@@ -2,7 +2,6 @@ package io.github.rediskeysmigrator.rdb;
 
 import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.io.RedisInputStream;
-import com.moilioncircle.redis.replicator.rdb.BaseRdbParser;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbValueVisitor;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
   /** What to skip for one value, reading through a parser whose bytes are captured. */
   @FunctionalInterface
   private interface Skipper {
-    void skip(CheckedSkipParser parser) throws IOException;
+    void skip(ValueSkipper skipper) throws IOException;
   }
 
   private final PayloadCapture capture;
@@ -67,7 +66,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     capture.begin(type);
     replicator.addRawByteListener(capture);
     try {
-      skipper.skip(new CheckedSkipParser(in));
+      skipper.skip(new ValueSkipper(in));
     } finally {
       replicator.removeRawByteListener(capture);
     }
@@ -76,19 +75,19 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   /** A value that is one string: a ziplist, listpack, intset or zipmap blob. */
   private <T> T blob(RedisInputStream in, int type, int version) throws IOException {
-    return capture(in, type, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return capture(in, type, version, ValueSkipper::string);
   }
 
-  private static void strings(CheckedSkipParser p, int perEntry) throws IOException {
+  private static void strings(ValueSkipper p, int perEntry) throws IOException {
     long n = p.count("a collection's element count") * perEntry;
     for (long i = 0; i < n; i++) {
-      p.rdbLoadEncodedStringObject();
+      p.string();
     }
   }
 
   @Override
   public <T> T applyString(RedisInputStream in, int version) throws IOException {
-    return capture(in, RdbTypes.STRING, version, CheckedSkipParser::rdbLoadEncodedStringObject);
+    return capture(in, RdbTypes.STRING, version, ValueSkipper::string);
   }
 
   @Override
@@ -115,8 +114,8 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
         p -> {
           long n = p.count("a collection's element count");
           for (long i = 0; i < n; i++) {
-            p.rdbLoadEncodedStringObject();
-            p.rdbLoadDoubleValue();
+            p.string();
+            p.textDouble();
           }
         });
   }
@@ -130,8 +129,8 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
         p -> {
           long n = p.count("a collection's element count");
           for (long i = 0; i < n; i++) {
-            p.rdbLoadEncodedStringObject();
-            p.rdbLoadBinaryDoubleValue();
+            p.string();
+            p.raw(8);
           }
         });
   }
@@ -228,13 +227,13 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
         version,
         p -> {
           if (!pre) {
-            p.rdbLoadMillisecondTime(); // minimum expiry; field TTLs are relative to it
+            p.raw(8); // minimum expiry; field TTLs are relative to it
           }
           long n = p.count("a collection's element count");
           for (long i = 0; i < n; i++) {
-            p.rdbLoadLen(); // field TTL
-            p.rdbLoadEncodedStringObject();
-            p.rdbLoadEncodedStringObject();
+            p.length(); // field TTL
+            p.string();
+            p.string();
           }
         });
   }
@@ -249,9 +248,9 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
         version,
         p -> {
           if (!pre) {
-            p.rdbLoadMillisecondTime(); // minimum expiry
+            p.raw(8); // minimum expiry
           }
-          p.rdbLoadPlainStringObject(); // listpack of field, value, TTL triplets
+          p.string(); // listpack of field, value, TTL triplets
         });
   }
 
@@ -269,11 +268,14 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
         p -> {
           long n = p.count("a collection's element count");
           for (long i = 0; i < n; i++) {
-            p.rdbLoadLen(); // container: plain node or packed listpack
-            p.rdbLoadPlainStringObject();
+            p.length(); // container: plain node or packed listpack
+            p.string();
           }
         });
   }
+
+  /** One field of a Valkey 9 hash, with its absolute expiry (-1 for none). */
+  private record ValkeyField(byte[] field, byte[] value, long expireAtMs) {}
 
   /**
    * Reads Valkey 9's hash with field TTLs (a count, then field, value and absolute expiry in ms, -1
@@ -284,12 +286,9 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
    * are held in memory until the smallest expiry is known, then captured (and spilled past the
    * big-key threshold).
    */
-  /** One field of a Valkey 9 hash, with its absolute expiry (-1 for none). */
-  private record ValkeyField(byte[] field, byte[] value, long expireAtMs) {}
-
   private byte[] valkeyHash2(RedisInputStream in) throws IOException {
-    BaseRdbParser parser = new BaseRdbParser(in);
-    long n = parser.rdbLoadLen().len;
+    ValueSkipper parser = new ValueSkipper(in);
+    long n = parser.length();
     if (in instanceof BoundedRdbInput bounded) {
       bounded.check(n, "a collection's element count");
     }
@@ -301,10 +300,10 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     long min = Long.MAX_VALUE;
     for (long i = 0; i < n; i++) {
       PayloadRdbVisitor.checkString(in, "a hash field");
-      byte[] field = parser.rdbLoadEncodedStringObject().first();
+      byte[] field = parser.stringBytes();
       PayloadRdbVisitor.checkString(in, "a hash value");
-      byte[] value = parser.rdbLoadEncodedStringObject().first();
-      long at = parser.rdbLoadMillisecondTime();
+      byte[] value = parser.stringBytes();
+      long at = parser.millis();
       fields.add(new ValkeyField(field, value, at));
       if (at >= 0) {
         min = Math.min(min, at);

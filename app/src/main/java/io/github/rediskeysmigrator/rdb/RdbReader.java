@@ -52,6 +52,19 @@ abstract class RdbReader {
     return isEncoded(first) && (first & 0x3f) == ENC_LZF;
   }
 
+  /**
+   * The bytes of the integer after an int-encoded string's first byte {@code first}.
+   *
+   * @throws DecodeException for an encoding Redis never writes
+   */
+  static int intEncodingSize(int first) throws DecodeException {
+    int enc = first & 0x3f;
+    if (!isEncoded(first) || enc > ENC_INT32) {
+      throw new DecodeException("unknown string encoding " + enc);
+    }
+    return 1 << enc;
+  }
+
   /** The next byte, unsigned. */
   abstract int u8();
 
