@@ -44,14 +44,6 @@ import java.io.UncheckedIOException;
  * </ul>
  */
 public final class PayloadRdbVisitor extends DumpRdbVisitor {
-  private static final int OPCODE_AUX = 250;
-  private static final int OPCODE_RAM_LRU = 107;
-
-  /** Opcodes from here up are not value types (module aux, function, AUX, ...). */
-  private static final int FIRST_OPCODE = 200;
-
-  private static final int OPCODE_FUNCTION2 = 245;
-  private static final int OPCODE_SLOT_IMPORT = 243;
 
   /** The RDB version given to Replicator for an RDB 13 file: the newest it parses. */
   static final int REDIS_13_AS = 12;
@@ -152,13 +144,13 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
   public int applyType(RedisInputStream in) throws IOException {
     this.in = in;
     int type = super.applyType(in);
-    while (type == OPCODE_RAM_LRU
-        || (inKeyPrefix > 0 && type == OPCODE_AUX)
-        || (valkey && type == OPCODE_SLOT_IMPORT)) {
+    while (type == RdbTypes.OPCODE_RAM_LRU
+        || (inKeyPrefix > 0 && type == RdbTypes.OPCODE_AUX)
+        || (valkey && type == RdbTypes.OPCODE_SLOT_IMPORT)) {
       ValueSkipper skip = new ValueSkipper(in);
-      if (type == OPCODE_RAM_LRU) {
+      if (type == RdbTypes.OPCODE_RAM_LRU) {
         skip.length();
-      } else if (type == OPCODE_SLOT_IMPORT) {
+      } else if (type == RdbTypes.OPCODE_SLOT_IMPORT) {
         checkString(in, "a slot import's name");
         skip.string(); // job name
         long ranges = skip.length();
@@ -172,11 +164,11 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
       }
       type = super.applyType(in);
     }
-    if (type < FIRST_OPCODE) {
+    if (type < RdbTypes.FIRST_OPCODE) {
       checkString(in, "a key name");
-    } else if (type == OPCODE_AUX) {
+    } else if (type == RdbTypes.OPCODE_AUX) {
       checkString(in, "an AUX field name");
-    } else if (type == OPCODE_FUNCTION2) {
+    } else if (type == RdbTypes.OPCODE_FUNCTION2) {
       checkString(in, "a function library");
     }
     if (redis13 && type == RdbTypes.STREAM_LISTPACKS_4) {

@@ -1,9 +1,7 @@
 package io.github.rediskeysmigrator.rdb;
 
 import io.github.rediskeysmigrator.rdb.PayloadDecoder.DecodeException;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -31,7 +29,7 @@ abstract class RdbReader {
 
   /** A reader of the next {@code length} bytes of {@code in}; I/O errors arrive unchecked. */
   static RdbReader of(InputStream in, long length) {
-    return new FromStream(in, length);
+    return new RdbStreamReader(in, length);
   }
 
   /**
@@ -39,7 +37,7 @@ abstract class RdbReader {
    * stream's buffer); I/O errors arrive unchecked.
    */
   static RdbReader ahead(BoundedRdbInput in) {
-    return new Ahead(in);
+    return new RdbLookAhead(in);
   }
 
   /** Whether a string starting with {@code first} is specially encoded (an integer or LZF). */
@@ -285,144 +283,6 @@ abstract class RdbReader {
     @Override
     long remaining() {
       return end - pos;
-    }
-  }
-
-  /** The bytes ahead in an RDB file's stream, looked at and left for its parser. */
-  private static final class Ahead extends RdbReader {
-    private final BoundedRdbInput in;
-    private int offset;
-
-    Ahead(BoundedRdbInput in) {
-      this.in = in;
-    }
-
-    @Override
-    int u8() {
-      int b = peek();
-      offset++;
-      return b;
-    }
-
-    @Override
-    int peek() {
-      try {
-        return in.peek(offset);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    byte[] bytes(int n) {
-      byte[] out = new byte[n];
-      for (int i = 0; i < n; i++) {
-        out[i] = (byte) u8();
-      }
-      return out;
-    }
-
-    @Override
-    void skip(long n) {
-      if (n < 0 || n > remaining()) {
-        throw new ArrayIndexOutOfBoundsException("past the end of the file");
-      }
-      offset += (int) n;
-    }
-
-    @Override
-    long remaining() {
-      return in.remaining() - offset;
-    }
-  }
-
-  /** The next bytes of a stream; a short read is a truncated payload. */
-  private static final class FromStream extends RdbReader {
-    private final InputStream in;
-    private long left;
-    private int peeked = -1;
-
-    FromStream(InputStream in, long length) {
-      this.in = in;
-      this.left = length;
-    }
-
-    @Override
-    int u8() {
-      if (peeked >= 0) {
-        int b = peeked;
-        peeked = -1;
-        return b;
-      }
-      if (left <= 0) {
-        throw new ArrayIndexOutOfBoundsException("past the payload's end");
-      }
-      try {
-        int b = in.read();
-        if (b < 0) {
-          throw new ArrayIndexOutOfBoundsException("the payload file ends early");
-        }
-        left--;
-        return b;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    int peek() {
-      if (peeked < 0) {
-        peeked = u8();
-      }
-      return peeked;
-    }
-
-    @Override
-    byte[] bytes(int n) {
-      if (n < 0 || n > remaining()) {
-        throw new ArrayIndexOutOfBoundsException("past the payload's end");
-      }
-      byte[] out = new byte[n];
-      int off = 0;
-      if (peeked >= 0 && n > 0) {
-        out[off++] = (byte) peeked;
-        peeked = -1;
-      }
-      try {
-        int got = in.readNBytes(out, off, n - off);
-        if (got != n - off) {
-          throw new ArrayIndexOutOfBoundsException("the payload file ends early");
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      left -= n - off;
-      return out;
-    }
-
-    @Override
-    void skip(long n) {
-      if (n < 0 || n > remaining()) {
-        throw new ArrayIndexOutOfBoundsException("past the payload's end");
-      }
-      long rest = n;
-      if (peeked >= 0 && rest > 0) {
-        peeked = -1;
-        rest--;
-      }
-      try {
-        in.skipNBytes(rest);
-      } catch (java.io.EOFException e) {
-        throw new ArrayIndexOutOfBoundsException("the payload file ends early");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      left -= rest;
-    }
-
-    @Override
-    long remaining() {
-      return left + (peeked >= 0 ? 1 : 0);
     }
   }
 }

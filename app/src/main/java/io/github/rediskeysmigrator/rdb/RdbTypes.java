@@ -4,8 +4,9 @@ import io.github.rediskeysmigrator.core.KeyType;
 
 /**
  * The catalogue of RDB value types, modelled on Redis' {@code rdb.h}: every type byte is named once
- * here, with the family (the type TYPE reports) it encodes and the first RDB version that has it.
- * Code elsewhere names types by these constants, never by their numbers.
+ * here, with the family (the type TYPE reports) it encodes and the first RDB version that has it,
+ * and so is every opcode we read. Code elsewhere names types by these constants, never by their
+ * numbers.
  *
  * <p>Redis and Valkey number types 0 to 21 alike. From 22 on they part: Redis 7.4+ writes its
  * hashes with field TTLs as 22 to 25 and Redis 8.6 its streams with idempotent-producer state as
@@ -57,6 +58,21 @@ public final class RdbTypes {
    * #HASH_METADATA_PRE_GA}, told apart by the payload's RDB version (80 and later).
    */
   public static final int VALKEY_HASH_2 = 22;
+
+  /** Opcodes from here up are not value types (module aux, function, AUX, ..., EOF). */
+  public static final int FIRST_OPCODE = 200;
+
+  /** Valkey 9's slot import in progress (its own opcode). */
+  public static final int OPCODE_SLOT_IMPORT = 243;
+
+  /** A function library (Redis 7+), also the first byte of a FUNCTION DUMP payload. */
+  public static final int OPCODE_FUNCTION2 = 245;
+
+  public static final int OPCODE_AUX = 250;
+  public static final int OPCODE_EOF = 255;
+
+  /** Redis Enterprise's RAM-LRU before a key: a length no other server writes. */
+  public static final int OPCODE_RAM_LRU = 107;
 
   /** The last type that Redis and Valkey number alike. */
   public static final int LAST_SHARED = STREAM_LISTPACKS_3;
