@@ -157,15 +157,11 @@ abstract class RdbReader {
       return out;
     }
     u8();
-    int enc = first & 0x3f;
-    if (enc <= ENC_INT32) {
-      skip(1 << enc); // an 8, 16 or 32-bit integer
-      return null;
+    if (isLzf(first)) {
+      return lzf(max);
     }
-    if (enc != ENC_LZF) {
-      throw new DecodeException("unknown string encoding " + enc);
-    }
-    return lzf(max);
+    skip(intEncodingSize(first)); // an 8, 16 or 32-bit integer
+    return null;
   }
 
   /** An LZF string after its tag; one that expands past {@code max} bytes is passed over. */
