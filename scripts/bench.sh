@@ -9,6 +9,7 @@
 #   BENCH_MODE=cluster BENCH_KEYS=100000 scripts/bench.sh  # cluster part, 3 x 100,000 keys
 #   BENCH_MODE=live scripts/bench.sh                   # scan --live and sync under load, 100,000 keys
 #   BENCH_MODE=cross scripts/bench.sh                  # Redis 8.6 file into Valkey 9.1 vs Redis 8.6
+#   BENCH_MODE=lzf scripts/bench.sh                    # JMH: our LZF decompressor vs Redis Replicator's
 #
 # rdb part: how fast `rdb` moves an .rdb into an empty Redis, compared with
 # the fastest plain-Redis way to do the same thing, `redis-cli --pipe` of
@@ -79,7 +80,7 @@
 # machine, the ceiling of (v)/(r) for any client.
 #
 # Environment:
-#   BENCH_MODE=M        rdb, scan, sync, cluster, live, cross, verify, or all (default all: rdb,
+#   BENCH_MODE=M        rdb, scan, sync, cluster, live, cross, verify, lzf, or all (default all: rdb,
 #                       scan, then sync; verify runs scripts/bench-verify.sh)
 #   BENCH_LIVE_KEYS=N   keys in the live part's dataset (default 100000)
 #   BENCH_SYNC_KEYS=N   keys in the sync part's snapshot (default: BENCH_KEYS)
@@ -138,6 +139,10 @@ ORIGINAL_ENV=(SOURCE_REDIS_HOST SOURCE_REDIS_PORT SOURCE_REDIS_DB_INDEX SOURCE_R
 if [[ ${MODE} == verify ]]; then
   # verify has a script of its own; this keeps one entry point for every benchmark.
   exec bash "${SCRIPT_DIR}/bench-verify.sh"
+fi
+if [[ ${MODE} == lzf ]]; then
+  # A JMH micro-benchmark of the LZF decompressors, outside mvn verify.
+  exec bash "${SCRIPT_DIR}/bench-lzf.sh"
 fi
 RUN_RDB=0 RUN_SCAN=0 RUN_SYNC=0 RUN_CLUSTER=0 RUN_LIVE=0 RUN_CROSS=0
 CROSS_ROUNDS=${BENCH_CROSS_ROUNDS:-2}

@@ -25,39 +25,47 @@ public final class EmptyCollections {
       return null;
     }
     try {
-      return describe(new RdbPayloadReader(payload));
-    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+      return describe(RdbReader.of(payload, 0, payload.length));
+    } catch (IndexOutOfBoundsException | PayloadDecoder.DecodeException e) {
       // Not a count we can read: the destination's own check (RESTORE) judges this payload.
       return null;
     }
   }
 
-  private static String describe(RdbPayloadReader r) {
+  private static String describe(RdbReader r) throws PayloadDecoder.DecodeException {
     return switch (r.u8()) {
-      case 1 -> r.len() == 0 ? "empty list" : null;
-      case 2 -> r.len() == 0 ? "empty set" : null;
-      case 3, 5 -> r.len() == 0 ? "empty sorted set" : null;
-      case 4 -> r.len() == 0 ? "empty hash" : null;
-      case 9 -> zipmapEmpty(r.string(EMPTY_BLOB_MAX)) ? "empty zipmap-encoded hash" : null;
-      case 10 -> ziplistEmpty(r.string(EMPTY_BLOB_MAX)) ? "empty ziplist-encoded list" : null;
-      case 11 -> intsetEmpty(r.string(EMPTY_BLOB_MAX)) ? "empty intset-encoded set" : null;
-      case 12 -> ziplistEmpty(r.string(EMPTY_BLOB_MAX)) ? "empty ziplist-encoded sorted set" : null;
-      case 13 -> ziplistEmpty(r.string(EMPTY_BLOB_MAX)) ? "empty ziplist-encoded hash" : null;
-      case 14 -> quicklistEmpty(r) ? "list with no element in its quicklist" : null;
-      case 16 -> listpackEmpty(r.string(EMPTY_BLOB_MAX)) ? "empty listpack-encoded hash" : null;
-      case 17 ->
-          listpackEmpty(r.string(EMPTY_BLOB_MAX)) ? "empty listpack-encoded sorted set" : null;
-      case 18 -> r.len() == 0 ? "list with no quicklist node" : null;
-      case 20 -> listpackEmpty(r.string(EMPTY_BLOB_MAX)) ? "empty listpack-encoded set" : null;
+      case RdbTypes.LIST -> r.length() == 0 ? "empty list" : null;
+      case RdbTypes.SET -> r.length() == 0 ? "empty set" : null;
+      case RdbTypes.ZSET, RdbTypes.ZSET_2 -> r.length() == 0 ? "empty sorted set" : null;
+      case RdbTypes.HASH -> r.length() == 0 ? "empty hash" : null;
+      case RdbTypes.HASH_ZIPMAP ->
+          zipmapEmpty(r.blob(EMPTY_BLOB_MAX)) ? "empty zipmap-encoded hash" : null;
+      case RdbTypes.LIST_ZIPLIST ->
+          ziplistEmpty(r.blob(EMPTY_BLOB_MAX)) ? "empty ziplist-encoded list" : null;
+      case RdbTypes.SET_INTSET ->
+          intsetEmpty(r.blob(EMPTY_BLOB_MAX)) ? "empty intset-encoded set" : null;
+      case RdbTypes.ZSET_ZIPLIST ->
+          ziplistEmpty(r.blob(EMPTY_BLOB_MAX)) ? "empty ziplist-encoded sorted set" : null;
+      case RdbTypes.HASH_ZIPLIST ->
+          ziplistEmpty(r.blob(EMPTY_BLOB_MAX)) ? "empty ziplist-encoded hash" : null;
+      case RdbTypes.LIST_QUICKLIST ->
+          quicklistEmpty(r) ? "list with no element in its quicklist" : null;
+      case RdbTypes.HASH_LISTPACK ->
+          listpackEmpty(r.blob(EMPTY_BLOB_MAX)) ? "empty listpack-encoded hash" : null;
+      case RdbTypes.ZSET_LISTPACK ->
+          listpackEmpty(r.blob(EMPTY_BLOB_MAX)) ? "empty listpack-encoded sorted set" : null;
+      case RdbTypes.LIST_QUICKLIST_2 -> r.length() == 0 ? "list with no quicklist node" : null;
+      case RdbTypes.SET_LISTPACK ->
+          listpackEmpty(r.blob(EMPTY_BLOB_MAX)) ? "empty listpack-encoded set" : null;
       default -> null;
     };
   }
 
   /** Redis skips empty ziplist nodes on load; a quicklist of only those is an empty list. */
-  private static boolean quicklistEmpty(RdbPayloadReader r) {
-    long nodes = r.len();
+  private static boolean quicklistEmpty(RdbReader r) throws PayloadDecoder.DecodeException {
+    long nodes = r.length();
     for (long i = 0; i < nodes; i++) {
-      if (!ziplistEmpty(r.string(EMPTY_BLOB_MAX))) {
+      if (!ziplistEmpty(r.blob(EMPTY_BLOB_MAX))) {
         return false;
       }
     }

@@ -1,9 +1,5 @@
 package io.github.rediskeysmigrator.rdb;
 
-import com.moilioncircle.redis.replicator.io.RedisInputStream;
-import com.moilioncircle.redis.replicator.rdb.BaseRdbParser;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -14,7 +10,6 @@ import java.util.regex.Pattern;
  * RDB string, RDB version, CRC64): the code's first line is {@code #!<engine> name=<library>}.
  */
 public final class FunctionLibraryNames {
-  private static final int FUNCTION_2 = 245;
   private static final Pattern SHEBANG_NAME = Pattern.compile("^#!\\S+.*?\\bname=(\\S+)");
 
   private FunctionLibraryNames() {}
@@ -36,15 +31,13 @@ public final class FunctionLibraryNames {
    * read.
    */
   public static Optional<byte[]> code(byte[] payload) {
-    if (payload == null || payload.length < 2 || (payload[0] & 0xff) != FUNCTION_2) {
+    if (payload == null || payload.length < 2 || (payload[0] & 0xff) != RdbTypes.OPCODE_FUNCTION2) {
       return Optional.empty();
     }
     try {
-      RedisInputStream in =
-          new RedisInputStream(new ByteArrayInputStream(payload, 1, payload.length - 1));
-      return Optional.of(new BaseRdbParser(in).rdbLoadPlainStringObject().first());
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
+      return Optional.of(RdbReader.of(payload, 1, payload.length).string());
+    } catch (PayloadDecoder.DecodeException | IndexOutOfBoundsException e) {
+      return Optional.empty(); // not a library we can read: the caller says so in its own words
     }
   }
 }

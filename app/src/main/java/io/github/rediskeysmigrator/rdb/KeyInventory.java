@@ -24,8 +24,6 @@ public final class KeyInventory implements KeySink {
   /** How many of the biggest keys are kept. */
   public static final int BIGGEST = 10;
 
-  private static final int STREAM_WITH_IDMP = 26;
-
   private long idmpStreams;
 
   /** Biggest first; ties by db, then key bytes, so the listing is the same on every run. */
@@ -115,7 +113,7 @@ public final class KeyInventory implements KeySink {
         db.expired++;
       }
     }
-    if (key.payloadRdbType() == STREAM_WITH_IDMP && remembersIds(key)) {
+    if (key.payloadRdbType() == RdbTypes.STREAM_LISTPACKS_4 && remembersIds(key)) {
       idmpStreams++;
     }
     if (key.type() == KeyType.MODULE) {

@@ -10,8 +10,6 @@ import java.util.Optional;
 public final class ModuleTypeNames {
   private static final String CHARSET =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  private static final int MODULE = 6;
-  private static final int MODULE_2 = 7;
   private static final int LEN_64BIT = 0x81;
 
   private ModuleTypeNames() {}
@@ -22,7 +20,8 @@ public final class ModuleTypeNames {
       return Optional.empty();
     }
     int type = payload[0] & 0xff;
-    if ((type != MODULE && type != MODULE_2) || (payload[1] & 0xff) != LEN_64BIT) {
+    if ((type != RdbTypes.MODULE_PRE_GA && type != RdbTypes.MODULE_2)
+        || (payload[1] & 0xff) != LEN_64BIT) {
       return Optional.empty();
     }
     long id = 0;

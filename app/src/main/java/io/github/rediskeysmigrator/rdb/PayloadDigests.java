@@ -30,9 +30,6 @@ import java.util.Map;
 public final class PayloadDigests {
   private static final int FOOTER = 10;
 
-  /** Valkey 9's type byte for a hash with field TTLs ({@code RDB_TYPE_HASH_2}). */
-  private static final int VALKEY_HASH_2 = 22;
-
   private final IterableDumpValueParser parser;
 
   public PayloadDigests() {
@@ -97,8 +94,7 @@ public final class PayloadDigests {
   }
 
   private static boolean valkeyHashWithFieldTtls(byte[] payload) {
-    return (payload[0] & 0xff) == VALKEY_HASH_2
-        && KeyEvent.rdbVersionOf(payload) >= RdbHeader.VALKEY_9;
+    return RdbTypes.isValkeyHash2(payload[0] & 0xff, KeyEvent.rdbVersionOf(payload));
   }
 
   private static ValueDigest.Result valkeyHash(byte[] payload) throws UnreadablePayloadException {

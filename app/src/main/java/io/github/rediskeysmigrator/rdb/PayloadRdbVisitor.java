@@ -6,8 +6,8 @@ import com.moilioncircle.redis.replicator.io.RedisInputStream;
 import com.moilioncircle.redis.replicator.rdb.BaseRdbParser;
 import com.moilioncircle.redis.replicator.rdb.datatype.ContextKeyValuePair;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbVisitor;
-import com.moilioncircle.redis.replicator.rdb.skip.SkipRdbParser;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Redis Replicator's {@link DumpRdbVisitor} (every key as a DUMP payload, through {@link
@@ -44,34 +44,12 @@ import java.io.IOException;
  * </ul>
  */
 public final class PayloadRdbVisitor extends DumpRdbVisitor {
-  private static final int OPCODE_AUX = 250;
-  private static final int OPCODE_RAM_LRU = 107;
-  private static final int HASH_METADATA_PRE_GA = 22;
-  private static final int HASH_LISTPACK_EX_PRE_GA = 23;
-  private static final int HASH_METADATA = 24;
-  private static final int HASH_LISTPACK_EX = 25;
-  private static final int STREAM_LISTPACKS_3 = 21;
-  private static final int STREAM_LISTPACKS_4 = 26;
-
-  /** Opcodes from here up are not value types (module aux, function, AUX, ...). */
-  private static final int FIRST_OPCODE = 200;
-
-  private static final int OPCODE_FUNCTION2 = 245;
-  private static final int OPCODE_SLOT_IMPORT = 243;
 
   /** The RDB version given to Replicator for an RDB 13 file: the newest it parses. */
   static final int REDIS_13_AS = 12;
 
   /** The RDB version of payloads read from a Valkey 9 file (its encodings are RDB 11's). */
   public static final int VALKEY_PAYLOAD_VERSION = 11;
-
-  private static final int ENCODED = 3;
-  private static final int ENC_LZF = 3;
-  private static final int LEN_32BIT = 0x80;
-  private static final int LEN_64BIT = 0x81;
-
-  /** LZF never turns one compressed byte into more than 88: a 3-byte back reference copies 264. */
-  private static final long LZF_MAX_RATIO = 88;
 
   private final PayloadValueVisitor values;
 
@@ -166,49 +144,49 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
   public int applyType(RedisInputStream in) throws IOException {
     this.in = in;
     int type = super.applyType(in);
-    while (type == OPCODE_RAM_LRU
-        || (inKeyPrefix > 0 && type == OPCODE_AUX)
-        || (valkey && type == OPCODE_SLOT_IMPORT)) {
-      SkipRdbParser skip = new SkipRdbParser(in);
-      if (type == OPCODE_RAM_LRU) {
-        skip.rdbLoadLen();
-      } else if (type == OPCODE_SLOT_IMPORT) {
+    while (type == RdbTypes.OPCODE_RAM_LRU
+        || (inKeyPrefix > 0 && type == RdbTypes.OPCODE_AUX)
+        || (valkey && type == RdbTypes.OPCODE_SLOT_IMPORT)) {
+      ValueSkipper skip = new ValueSkipper(in);
+      if (type == RdbTypes.OPCODE_RAM_LRU) {
+        skip.length();
+      } else if (type == RdbTypes.OPCODE_SLOT_IMPORT) {
         checkString(in, "a slot import's name");
-        skip.rdbLoadEncodedStringObject(); // job name
-        long ranges = skip.rdbLoadLen().len;
+        skip.string(); // job name
+        long ranges = skip.length();
         for (long i = 0; i < ranges; i++) {
-          skip.rdbLoadLen(); // first slot
-          skip.rdbLoadLen(); // last slot
+          skip.length(); // first slot
+          skip.length(); // last slot
         }
       } else {
-        skip.rdbLoadEncodedStringObject(); // name
-        skip.rdbLoadEncodedStringObject(); // value
+        skip.string(); // name
+        skip.string(); // value
       }
       type = super.applyType(in);
     }
-    if (type < FIRST_OPCODE) {
+    if (type < RdbTypes.FIRST_OPCODE) {
       checkString(in, "a key name");
-    } else if (type == OPCODE_AUX) {
+    } else if (type == RdbTypes.OPCODE_AUX) {
       checkString(in, "an AUX field name");
-    } else if (type == OPCODE_FUNCTION2) {
+    } else if (type == RdbTypes.OPCODE_FUNCTION2) {
       checkString(in, "a function library");
     }
-    if (redis13 && type == STREAM_LISTPACKS_4) {
+    if (redis13 && type == RdbTypes.STREAM_LISTPACKS_4) {
       values.nextStreamHasIdmp();
-      return STREAM_LISTPACKS_3;
+      return RdbTypes.STREAM_LISTPACKS_3;
     }
     // Replicator dispatches on 24 and 25 only; the value visitor reads the other layouts.
-    if (valkey && type == HASH_METADATA_PRE_GA) {
+    if (valkey && type == RdbTypes.VALKEY_HASH_2) {
       values.nextHashIsValkey();
-      return HASH_METADATA;
+      return RdbTypes.HASH_METADATA;
     }
-    if (type == HASH_METADATA_PRE_GA) {
+    if (type == RdbTypes.HASH_METADATA_PRE_GA) {
       values.nextHashIsPreGa();
-      return HASH_METADATA;
+      return RdbTypes.HASH_METADATA;
     }
-    if (type == HASH_LISTPACK_EX_PRE_GA) {
+    if (type == RdbTypes.HASH_LISTPACK_EX_PRE_GA) {
       values.nextHashIsPreGa();
-      return HASH_LISTPACK_EX;
+      return RdbTypes.HASH_LISTPACK_EX;
     }
     return type;
   }
@@ -222,60 +200,49 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
     if (!(in instanceof BoundedRdbInput b)) {
       return;
     }
-    int first = b.peek(0);
-    if ((first >> 6) == ENCODED) {
-      if ((first & 0x3f) != ENC_LZF) {
-        return; // an integer: a few bytes, nothing allocated by length
-      }
-      long[] compressed = lengthAt(b, 1);
-      long[] plain = lengthAt(b, 1 + (int) compressed[1]);
-      b.check(compressed[0], what + ", compressed");
-      if (Long.compareUnsigned(plain[0], compressed[0] * LZF_MAX_RATIO + LZF_MAX_RATIO) > 0) {
-        throw new BoundedRdbInput.BadLengthException(
-            "a compressed string at byte "
-                + b.position()
-                + " says its "
-                + compressed[0]
-                + " bytes expand to "
-                + Long.toUnsignedString(plain[0])
-                + " ("
-                + what
-                + "), more than LZF can expand them");
-      }
-      return;
-    }
-    long[] len = lengthAt(b, 0);
-    b.check(len[0], what);
-    if (len[0] > Integer.MAX_VALUE - 8) {
-      throw new BoundedRdbInput.BadLengthException(
-          "a length field at byte "
-              + b.position()
-              + " says "
-              + len[0]
-              + " bytes ("
-              + what
-              + "), more than this reader can hold in one piece (2 GB)");
-    }
-  }
-
-  /**
-   * The RDB length encoded {@code offset} bytes ahead, not consumed: {value, bytes it takes}. A
-   * malformed one reads as 0, for Replicator to refuse when it reads it.
-   */
-  private static long[] lengthAt(BoundedRdbInput b, int offset) throws IOException {
-    int first = b.peek(offset);
-    switch (first >> 6) {
-      case 0:
-        return new long[] {first & 0x3f, 1};
-      case 1:
-        return new long[] {((first & 0x3f) << 8) | b.peek(offset + 1), 2};
-      default:
-        int bytes = first == LEN_32BIT ? 4 : first == LEN_64BIT ? 8 : 0;
-        long value = 0;
-        for (int i = 1; i <= bytes; i++) {
-          value = (value << 8) | b.peek(offset + i);
+    RdbReader ahead = RdbReader.ahead(b);
+    try {
+      int first = ahead.peek();
+      if (RdbReader.isEncoded(first)) {
+        if (!RdbReader.isLzf(first)) {
+          return; // an integer: a few bytes, nothing allocated by length
         }
-        return new long[] {value, 1 + bytes};
+        ahead.u8();
+        long compressed = ahead.length();
+        long plain = ahead.length();
+        b.check(compressed, what + ", compressed");
+        if (Long.compareUnsigned(plain, Lzf.maxExpansion(compressed)) > 0) {
+          throw new BoundedRdbInput.BadLengthException(
+              "a compressed string at byte "
+                  + b.position()
+                  + " says its "
+                  + compressed
+                  + " bytes expand to "
+                  + Long.toUnsignedString(plain)
+                  + " ("
+                  + what
+                  + "), more than LZF can expand them");
+        }
+        return;
+      }
+      long len = ahead.length();
+      b.check(len, what);
+      if (len > Integer.MAX_VALUE - 8) {
+        throw new BoundedRdbInput.BadLengthException(
+            "a length field at byte "
+                + b.position()
+                + " says "
+                + len
+                + " bytes ("
+                + what
+                + "), more than this reader can hold in one piece (2 GB)");
+      }
+    } catch (PayloadDecoder.DecodeException e) {
+      // A malformed length byte: left for Replicator's parser, which refuses it when it reads it
+      // and names the place, as for any other corrupt structure.
+      return;
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 

@@ -1,6 +1,7 @@
 package io.github.rediskeysmigrator.rdb;
 
 import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder.DecodeException;
 
 /**
@@ -16,42 +17,15 @@ import io.github.rediskeysmigrator.rdb.PayloadDecoder.DecodeException;
  * its streams as 26, Valkey 9 its hashes with field TTLs as 22, with another encoding; such a
  * payload is restamped only for a server of the same family that reads the type.
  *
- * <p>Every row below is proved against real servers by the restamp matrix tests (Redis 8.6 into
+ * <p>Which version reads a type comes from the {@link RdbTypes} catalogue: a server reads a type
+ * from the catalogue's "since" version on. Module values are never restamped: the module reads
+ * them, not the server, so no RDB version says whether the destination can (Redis 8's vector sets
+ * into Valkey, for one, cannot); they go as they are or not at all.
+ *
+ * <p>Every rule here is proved against real servers by the restamp matrix tests (Redis 8.6 into
  * Valkey 9.1 and 8.0, Valkey 9.1 into Redis 8.6 and 7.4, and the older destinations of the corpus).
  */
 public final class PayloadStamps {
-  /** The last value type that Redis and Valkey number alike (RDB_TYPE_STREAM_LISTPACKS_3). */
-  static final int LAST_SHARED_TYPE = 21;
-
-  /** A stream without IDMP state, which type 26 holds before its tail. */
-  static final int STREAM_LISTPACKS_3 = 21;
-
-  /**
-   * For each value type 0 to 21, the first RDB version whose servers read it (-1: no such type).
-   * Redis' rdb.h: types 0 to 4 and the small encodings 9 to 13 are read by every server we write to
-   * (Redis 2.6+, RDB 6+); the quicklist (14) came with RDB 7 (Redis 3.2), the second sorted set (5)
-   * with RDB 8 (4.0), streams (15) with RDB 9 (5.0), the listpack encodings (16 to 19) with RDB 10
-   * (7.0), the set listpack and the third stream encoding (20, 21) with RDB 11 (7.2, and Valkey 7.2
-   * to 9). Module values (6, 7) are never restamped: the module reads them, not the server, so no
-   * RDB version says whether the destination can (Redis 8's vector sets into Valkey, for one,
-   * cannot); they go as they are or not at all.
-   */
-  private static final int[] SHARED_SINCE = {
-    1, 1, 1, 1, 1, 8, -1, -1, -1, 1, 1, 1, 1, 1, 7, 9, 10, 10, 10, 10, 11, 11
-  };
-
-  /**
-   * For Redis' own types from 22 on (index: type - 22), the first RDB version that reads it: the
-   * hashes with field TTLs (22 to 25) RDB 12 (Redis 7.4), the stream with IDMP state (26) RDB 13
-   * (Redis 8.6).
-   */
-  private static final int[] REDIS_SINCE = {12, 12, 12, 12, 13};
-
-  /**
-   * Valkey's own type 22 (RDB_TYPE_HASH_2, hashes with field TTLs), read from RDB 80 (Valkey 9).
-   */
-  private static final int VALKEY_HASH_2 = 22;
-
   private PayloadStamps() {}
 
   /**
@@ -60,17 +34,19 @@ public final class PayloadStamps {
    */
   public static boolean reads(int serverVersion, int type, int payloadVersion) {
     boolean valkeyServer = serverVersion >= RdbHeader.VALKEY_9;
-    if (type >= 0 && type <= LAST_SHARED_TYPE) {
-      int since = SHARED_SINCE[type];
+    RdbTypes.Info info = RdbTypes.info(type);
+    if (info == null || info.family() == KeyType.MODULE) {
+      return false;
+    }
+    if (type <= RdbTypes.LAST_SHARED) {
       // Valkey 9 (80) reads every shared type; its numbering left 12 to 79 to Redis.
-      return since >= 0 && (valkeyServer || serverVersion >= since);
+      return valkeyServer || serverVersion >= info.since();
     }
     boolean valkeyPayload = payloadVersion >= RdbHeader.VALKEY_9;
     if (valkeyPayload || valkeyServer) {
-      return valkeyPayload && valkeyServer && type == VALKEY_HASH_2;
+      return valkeyPayload && valkeyServer && type == RdbTypes.VALKEY_HASH_2;
     }
-    int i = type - (LAST_SHARED_TYPE + 1);
-    return i >= 0 && i < REDIS_SINCE.length && serverVersion >= REDIS_SINCE[i];
+    return serverVersion >= info.since();
   }
 
   /**
@@ -79,9 +55,9 @@ public final class PayloadStamps {
    */
   public static boolean restorable(int serverVersion, int type, int payloadVersion) {
     return reads(serverVersion, type, payloadVersion)
-        || (type == PayloadDecoder.STREAM_LISTPACKS_4
+        || (type == RdbTypes.STREAM_LISTPACKS_4
             && payloadVersion < RdbHeader.VALKEY_9
-            && reads(serverVersion, STREAM_LISTPACKS_3, payloadVersion));
+            && reads(serverVersion, RdbTypes.STREAM_LISTPACKS_3, payloadVersion));
   }
 
   /**

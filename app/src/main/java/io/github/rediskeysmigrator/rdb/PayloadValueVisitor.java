@@ -1,15 +1,8 @@
 package io.github.rediskeysmigrator.rdb;
 
-import static com.moilioncircle.redis.replicator.Constants.RDB_ENC_INT16;
-import static com.moilioncircle.redis.replicator.Constants.RDB_ENC_INT32;
-import static com.moilioncircle.redis.replicator.Constants.RDB_ENC_INT8;
-import static com.moilioncircle.redis.replicator.Constants.RDB_ENC_LZF;
-
 import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.io.RedisInputStream;
-import com.moilioncircle.redis.replicator.rdb.BaseRdbParser;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbValueVisitor;
-import com.moilioncircle.redis.replicator.rdb.skip.SkipRdbParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,96 +19,16 @@ import java.util.List;
  * <p>Payloads keep the file's own RDB version and encodings; nothing is converted.
  */
 public final class PayloadValueVisitor extends DumpRdbValueVisitor {
-  // RDB value types (rdb.h).
-  private static final int STRING = 0;
-  private static final int LIST = 1;
-  private static final int SET = 2;
-  private static final int ZSET = 3;
-  private static final int HASH = 4;
-  private static final int ZSET_2 = 5;
-  private static final int HASH_ZIPMAP = 9;
-  private static final int LIST_ZIPLIST = 10;
-  private static final int SET_INTSET = 11;
-  private static final int ZSET_ZIPLIST = 12;
-  private static final int HASH_ZIPLIST = 13;
-  private static final int LIST_QUICKLIST = 14;
-  private static final int HASH_LISTPACK = 16;
-  private static final int ZSET_LISTPACK = 17;
-  private static final int LIST_QUICKLIST_2 = 18;
-  private static final int SET_LISTPACK = 20;
-  private static final int HASH_METADATA_PRE_GA = 22;
-  private static final int HASH_LISTPACK_EX_PRE_GA = 23;
-  private static final int HASH_METADATA = 24;
-  private static final int HASH_LISTPACK_EX = 25;
-
-  private static final int STREAM_LISTPACKS_4 = 26;
-
   /** The RDB version of a type 26 payload (Redis 8.6). */
-  private static final int STREAM_IDMP_VERSION = RdbHeader.REDIS_13;
+  private static final int STREAM_IDMP_VERSION = RdbTypes.info(RdbTypes.STREAM_LISTPACKS_4).since();
 
   /** The RDB version of a type 24 payload (Redis 7.4). */
-  private static final int VALKEY_HASH_TTL_VERSION = 12;
+  private static final int VALKEY_HASH_TTL_VERSION = RdbTypes.info(RdbTypes.HASH_METADATA).since();
 
   /** What to skip for one value, reading through a parser whose bytes are captured. */
   @FunctionalInterface
   private interface Skipper {
-    void skip(CheckedSkipParser parser) throws IOException;
-  }
-
-  /**
-   * Replicator's skipping parser with its lengths taken whole and checked: Replicator casts a
-   * string's length to int (so 2^40 bytes read as 0 and the rest of the value as the next key), and
-   * a length or element count beyond what the file has left is corrupt, found before the capture
-   * buffer grows towards it.
-   */
-  static final class CheckedSkipParser extends SkipRdbParser {
-    CheckedSkipParser(RedisInputStream in) {
-      super(in);
-    }
-
-    private void check(long length, String what) throws IOException {
-      if (in instanceof BoundedRdbInput bounded) {
-        bounded.check(length, what);
-      } else if (length < 0) {
-        throw new BoundedRdbInput.BadLengthException(
-            "a length field says " + Long.toUnsignedString(length) + " bytes (" + what + ")");
-      }
-    }
-
-    /** An element count; every element takes at least one byte of the file. */
-    long count(String what) throws IOException {
-      long n = rdbLoadLen().len;
-      check(n, what);
-      return n;
-    }
-
-    @Override
-    public void rdbGenericLoadStringObject() throws IOException {
-      BaseRdbParser.Len len = rdbLoadLen();
-      if (len.encoded) {
-        switch ((int) len.len) {
-          case RDB_ENC_INT8, RDB_ENC_INT16, RDB_ENC_INT32 -> rdbLoadIntegerObject((int) len.len);
-          case RDB_ENC_LZF -> rdbLoadLzfStringObject();
-          default -> throw new AssertionError("unknown RdbParser encoding type:" + len.len);
-        }
-        return;
-      }
-      check(len.len, "a string");
-      in.skip(len.len);
-    }
-
-    /** Skips {@code n} bytes of fixed-size fields (raw stream ids, millisecond times). */
-    void skipRaw(int n) throws IOException {
-      in.skip(n);
-    }
-
-    @Override
-    public void rdbLoadLzfStringObject() throws IOException {
-      long compressed = rdbLoadLen().len;
-      rdbLoadLen(); // decompressed length: the payload keeps the compressed bytes
-      check(compressed, "a compressed string");
-      in.skip(compressed);
-    }
+    void skip(ValueSkipper skipper) throws IOException;
   }
 
   private final PayloadCapture capture;
@@ -153,51 +66,56 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     capture.begin(type);
     replicator.addRawByteListener(capture);
     try {
-      skipper.skip(new CheckedSkipParser(in));
+      skipper.skip(new ValueSkipper(in));
     } finally {
       replicator.removeRawByteListener(capture);
     }
     return (T) capture.finish(version);
   }
 
-  private static void strings(CheckedSkipParser p, int perEntry) throws IOException {
+  /** A value that is one string: a ziplist, listpack, intset or zipmap blob. */
+  private <T> T blob(RedisInputStream in, int type, int version) throws IOException {
+    return capture(in, type, version, ValueSkipper::string);
+  }
+
+  private static void strings(ValueSkipper p, int perEntry) throws IOException {
     long n = p.count("a collection's element count") * perEntry;
     for (long i = 0; i < n; i++) {
-      p.rdbLoadEncodedStringObject();
+      p.string();
     }
   }
 
   @Override
   public <T> T applyString(RedisInputStream in, int version) throws IOException {
-    return capture(in, STRING, version, CheckedSkipParser::rdbLoadEncodedStringObject);
+    return capture(in, RdbTypes.STRING, version, ValueSkipper::string);
   }
 
   @Override
   public <T> T applyList(RedisInputStream in, int version) throws IOException {
-    return capture(in, LIST, version, p -> strings(p, 1));
+    return capture(in, RdbTypes.LIST, version, p -> strings(p, 1));
   }
 
   @Override
   public <T> T applySet(RedisInputStream in, int version) throws IOException {
-    return capture(in, SET, version, p -> strings(p, 1));
+    return capture(in, RdbTypes.SET, version, p -> strings(p, 1));
   }
 
   @Override
   public <T> T applyHash(RedisInputStream in, int version) throws IOException {
-    return capture(in, HASH, version, p -> strings(p, 2));
+    return capture(in, RdbTypes.HASH, version, p -> strings(p, 2));
   }
 
   @Override
   public <T> T applyZSet(RedisInputStream in, int version) throws IOException {
     return capture(
         in,
-        ZSET,
+        RdbTypes.ZSET,
         version,
         p -> {
           long n = p.count("a collection's element count");
           for (long i = 0; i < n; i++) {
-            p.rdbLoadEncodedStringObject();
-            p.rdbLoadDoubleValue();
+            p.string();
+            p.textDouble();
           }
         });
   }
@@ -206,20 +124,20 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
   public <T> T applyZSet2(RedisInputStream in, int version) throws IOException {
     return capture(
         in,
-        ZSET_2,
+        RdbTypes.ZSET_2,
         version,
         p -> {
           long n = p.count("a collection's element count");
           for (long i = 0; i < n; i++) {
-            p.rdbLoadEncodedStringObject();
-            p.rdbLoadBinaryDoubleValue();
+            p.string();
+            p.raw(8);
           }
         });
   }
 
   @Override
   public <T> T applyHashZipMap(RedisInputStream in, int version) throws IOException {
-    Object payload = capture(in, HASH_ZIPMAP, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    Object payload = blob(in, RdbTypes.HASH_ZIPMAP, version);
     @SuppressWarnings("unchecked")
     T fixed = (T) (payload instanceof byte[] b ? Zipmaps.normalizeCount(b) : payload);
     return fixed;
@@ -227,37 +145,37 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   @Override
   public <T> T applyListZipList(RedisInputStream in, int version) throws IOException {
-    return capture(in, LIST_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return blob(in, RdbTypes.LIST_ZIPLIST, version);
   }
 
   @Override
   public <T> T applySetIntSet(RedisInputStream in, int version) throws IOException {
-    return capture(in, SET_INTSET, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return blob(in, RdbTypes.SET_INTSET, version);
   }
 
   @Override
   public <T> T applyZSetZipList(RedisInputStream in, int version) throws IOException {
-    return capture(in, ZSET_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return blob(in, RdbTypes.ZSET_ZIPLIST, version);
   }
 
   @Override
   public <T> T applyHashZipList(RedisInputStream in, int version) throws IOException {
-    return capture(in, HASH_ZIPLIST, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return blob(in, RdbTypes.HASH_ZIPLIST, version);
   }
 
   @Override
   public <T> T applyHashListPack(RedisInputStream in, int version) throws IOException {
-    return capture(in, HASH_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return blob(in, RdbTypes.HASH_LISTPACK, version);
   }
 
   @Override
   public <T> T applyZSetListPack(RedisInputStream in, int version) throws IOException {
-    return capture(in, ZSET_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return blob(in, RdbTypes.ZSET_LISTPACK, version);
   }
 
   @Override
   public <T> T applySetListPack(RedisInputStream in, int version) throws IOException {
-    return capture(in, SET_LISTPACK, version, CheckedSkipParser::rdbLoadPlainStringObject);
+    return blob(in, RdbTypes.SET_LISTPACK, version);
   }
 
   /**
@@ -290,7 +208,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
       return super.applyStreamListPacks3(in, version);
     }
     idmpStream = false;
-    return capture(in, STREAM_LISTPACKS_4, STREAM_IDMP_VERSION, StreamListPacks4::skip);
+    return capture(in, RdbTypes.STREAM_LISTPACKS_4, STREAM_IDMP_VERSION, StreamListPacks4::skip);
   }
 
   @Override
@@ -305,17 +223,17 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     preGa = false;
     return capture(
         in,
-        pre ? HASH_METADATA_PRE_GA : HASH_METADATA,
+        pre ? RdbTypes.HASH_METADATA_PRE_GA : RdbTypes.HASH_METADATA,
         version,
         p -> {
           if (!pre) {
-            p.rdbLoadMillisecondTime(); // minimum expiry; field TTLs are relative to it
+            p.raw(8); // minimum expiry; field TTLs are relative to it
           }
           long n = p.count("a collection's element count");
           for (long i = 0; i < n; i++) {
-            p.rdbLoadLen(); // field TTL
-            p.rdbLoadEncodedStringObject();
-            p.rdbLoadEncodedStringObject();
+            p.length(); // field TTL
+            p.string();
+            p.string();
           }
         });
   }
@@ -326,35 +244,38 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     preGa = false;
     return capture(
         in,
-        pre ? HASH_LISTPACK_EX_PRE_GA : HASH_LISTPACK_EX,
+        pre ? RdbTypes.HASH_LISTPACK_EX_PRE_GA : RdbTypes.HASH_LISTPACK_EX,
         version,
         p -> {
           if (!pre) {
-            p.rdbLoadMillisecondTime(); // minimum expiry
+            p.raw(8); // minimum expiry
           }
-          p.rdbLoadPlainStringObject(); // listpack of field, value, TTL triplets
+          p.string(); // listpack of field, value, TTL triplets
         });
   }
 
   @Override
   public <T> T applyListQuickList(RedisInputStream in, int version) throws IOException {
-    return capture(in, LIST_QUICKLIST, version, p -> strings(p, 1));
+    return capture(in, RdbTypes.LIST_QUICKLIST, version, p -> strings(p, 1));
   }
 
   @Override
   public <T> T applyListQuickList2(RedisInputStream in, int version) throws IOException {
     return capture(
         in,
-        LIST_QUICKLIST_2,
+        RdbTypes.LIST_QUICKLIST_2,
         version,
         p -> {
           long n = p.count("a collection's element count");
           for (long i = 0; i < n; i++) {
-            p.rdbLoadLen(); // container: plain node or packed listpack
-            p.rdbLoadPlainStringObject();
+            p.length(); // container: plain node or packed listpack
+            p.string();
           }
         });
   }
+
+  /** One field of a Valkey 9 hash, with its absolute expiry (-1 for none). */
+  private record ValkeyField(byte[] field, byte[] value, long expireAtMs) {}
 
   /**
    * Reads Valkey 9's hash with field TTLs (a count, then field, value and absolute expiry in ms, -1
@@ -365,12 +286,9 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
    * are held in memory until the smallest expiry is known, then captured (and spilled past the
    * big-key threshold).
    */
-  /** One field of a Valkey 9 hash, with its absolute expiry (-1 for none). */
-  private record ValkeyField(byte[] field, byte[] value, long expireAtMs) {}
-
   private byte[] valkeyHash2(RedisInputStream in) throws IOException {
-    BaseRdbParser parser = new BaseRdbParser(in);
-    long n = parser.rdbLoadLen().len;
+    ValueSkipper parser = new ValueSkipper(in);
+    long n = parser.length();
     if (in instanceof BoundedRdbInput bounded) {
       bounded.check(n, "a collection's element count");
     }
@@ -382,17 +300,17 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     long min = Long.MAX_VALUE;
     for (long i = 0; i < n; i++) {
       PayloadRdbVisitor.checkString(in, "a hash field");
-      byte[] field = parser.rdbLoadEncodedStringObject().first();
+      byte[] field = parser.stringBytes();
       PayloadRdbVisitor.checkString(in, "a hash value");
-      byte[] value = parser.rdbLoadEncodedStringObject().first();
-      long at = parser.rdbLoadMillisecondTime();
+      byte[] value = parser.stringBytes();
+      long at = parser.millis();
       fields.add(new ValkeyField(field, value, at));
       if (at >= 0) {
         min = Math.min(min, at);
       }
     }
     boolean ttls = min != Long.MAX_VALUE;
-    capture.begin(ttls ? HASH_METADATA : HASH);
+    capture.begin(ttls ? RdbTypes.HASH_METADATA : RdbTypes.HASH);
     if (ttls) {
       capture.handle(RdbEncoding.int64(min));
     }

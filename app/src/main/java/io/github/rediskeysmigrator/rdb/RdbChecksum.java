@@ -11,7 +11,6 @@ import java.util.Locale;
  * this check catches both a corrupt and a truncated file up front.
  */
 public final class RdbChecksum {
-  private static final int EOF_OPCODE = 0xff;
   private static final int TRAILER = 9;
 
   private RdbChecksum() {}
@@ -63,7 +62,7 @@ public final class RdbChecksum {
     if (header.version() < 5) {
       return Result.ABSENT;
     }
-    if (tailLen < TRAILER || (tail[0] & 0xff) != EOF_OPCODE) {
+    if (tailLen < TRAILER || (tail[0] & 0xff) != RdbTypes.OPCODE_EOF) {
       throw new BadRdbException(
           file,
           "is truncated or corrupt: it does not end with the RDB end marker and checksum ("

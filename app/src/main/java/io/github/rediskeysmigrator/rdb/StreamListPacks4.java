@@ -1,6 +1,5 @@
 package io.github.rediskeysmigrator.rdb;
 
-import io.github.rediskeysmigrator.rdb.PayloadValueVisitor.CheckedSkipParser;
 import java.io.IOException;
 
 /**
@@ -13,40 +12,40 @@ final class StreamListPacks4 {
   private StreamListPacks4() {}
 
   /** Skips one type 26 value. */
-  static void skip(CheckedSkipParser p) throws IOException {
+  static void skip(ValueSkipper p) throws IOException {
     streamListPacks3(p);
     idmpState(p);
   }
 
   /** Skips a stream of type 21 (Redis 7.2+), as rdb.c's rdbLoadObject reads it. */
-  private static void streamListPacks3(CheckedSkipParser p) throws IOException {
+  private static void streamListPacks3(ValueSkipper p) throws IOException {
     long nodes = p.count("a stream's node count");
     for (long i = 0; i < nodes; i++) {
-      p.rdbLoadPlainStringObject(); // node key: the master entry id
-      p.rdbLoadPlainStringObject(); // listpack of entries
+      p.string(); // node key: the master entry id
+      p.string(); // listpack of entries
     }
     for (int i = 0; i < 8; i++) {
       // length, last id (ms, seq), first id, max deleted id, entries added
-      p.rdbLoadLen();
+      p.length();
     }
     long groups = p.count("a stream's group count");
     for (long g = 0; g < groups; g++) {
-      p.rdbLoadPlainStringObject(); // name
-      p.rdbLoadLen(); // last delivered id
-      p.rdbLoadLen();
-      p.rdbLoadLen(); // entries read
+      p.string(); // name
+      p.length(); // last delivered id
+      p.length();
+      p.length(); // entries read
       long pending = p.count("a group's pending entry count");
       for (long i = 0; i < pending; i++) {
-        p.skipRaw(16 + 8); // raw id, delivery time
-        p.rdbLoadLen(); // delivery count
+        p.raw(16 + 8); // raw id, delivery time
+        p.length(); // delivery count
       }
       long consumers = p.count("a group's consumer count");
       for (long c = 0; c < consumers; c++) {
-        p.rdbLoadPlainStringObject(); // name
-        p.skipRaw(8 + 8); // seen time, active time
+        p.string(); // name
+        p.raw(8 + 8); // seen time, active time
         long owned = p.count("a consumer's pending entry count");
         for (long i = 0; i < owned; i++) {
-          p.skipRaw(16);
+          p.raw(16);
         }
       }
     }
@@ -57,20 +56,20 @@ final class StreamListPacks4 {
    * RDB v13"): duration, max entries, producer count; per producer its id and entry count, per
    * entry its idempotent id and stream id (ms, seq); then the counts of ids added and duplicates.
    */
-  private static void idmpState(CheckedSkipParser p) throws IOException {
-    p.rdbLoadLen(); // duration, seconds
-    p.rdbLoadLen(); // max entries per producer
+  private static void idmpState(ValueSkipper p) throws IOException {
+    p.length(); // duration, seconds
+    p.length(); // max entries per producer
     long producers = p.count("a stream's IDMP producer count");
     for (long i = 0; i < producers; i++) {
-      p.rdbLoadPlainStringObject(); // producer id
+      p.string(); // producer id
       long entries = p.count("an IDMP producer's entry count");
       for (long e = 0; e < entries; e++) {
-        p.rdbLoadPlainStringObject(); // idempotent id
-        p.rdbLoadLen(); // stream id
-        p.rdbLoadLen();
+        p.string(); // idempotent id
+        p.length(); // stream id
+        p.length();
       }
     }
-    p.rdbLoadLen(); // ids added
-    p.rdbLoadLen(); // duplicates
+    p.length(); // ids added
+    p.length(); // duplicates
   }
 }

@@ -9,9 +9,6 @@ package io.github.rediskeysmigrator.rdb;
  * destination.
  */
 public final class Ziplists {
-  private static final int HEADER = 10;
-  private static final int END = 0xff;
-
   private Ziplists() {}
 
   /**
@@ -22,24 +19,24 @@ public final class Ziplists {
     if (payload.length < 2) {
       return null;
     }
-    RdbPayloadReader r = new RdbPayloadReader(payload);
+    RdbReader r = RdbReader.of(payload, 0, payload.length);
     try {
       return switch (r.u8()) {
-        case 10 -> check(r.string(), 1, "list");
-        case 12 -> check(r.string(), 2, "sorted set");
-        case 13 -> check(r.string(), 2, "hash");
-        case 14 -> quicklist(r);
+        case RdbTypes.LIST_ZIPLIST -> check(r.blob(Integer.MAX_VALUE), 1, "list");
+        case RdbTypes.ZSET_ZIPLIST -> check(r.blob(Integer.MAX_VALUE), 2, "sorted set");
+        case RdbTypes.HASH_ZIPLIST -> check(r.blob(Integer.MAX_VALUE), 2, "hash");
+        case RdbTypes.LIST_QUICKLIST -> quicklist(r);
         default -> null;
       };
-    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+    } catch (IndexOutOfBoundsException | PayloadDecoder.DecodeException e) {
       return "its payload ends early or has a bad length (" + e.getMessage() + ")";
     }
   }
 
-  private static String quicklist(RdbPayloadReader r) {
-    long nodes = r.len();
+  private static String quicklist(RdbReader r) throws PayloadDecoder.DecodeException {
+    long nodes = r.length();
     for (long i = 0; i < nodes; i++) {
-      String problem = check(r.string(), 1, "list");
+      String problem = check(r.blob(Integer.MAX_VALUE), 1, "list");
       if (problem != null) {
         return problem;
       }
@@ -56,55 +53,45 @@ public final class Ziplists {
       return null; // not a blob (an integer-encoded string): Redis' loader says no more either
     }
     String where = "ziplist-encoded " + what;
-    if (zl.length < HEADER + 1) {
+    if (zl.length < PackedEntries.ZIPLIST_HEADER + 1) {
       return "corrupt " + where + ": " + zl.length + " bytes, shorter than an empty ziplist";
     }
     long bytes = le(zl, 0, 4);
     long tail = le(zl, 4, 4);
     int count = (int) le(zl, 8, 2);
-    if (bytes != zl.length || (zl[zl.length - 1] & 0xff) != END) {
+    if (bytes != zl.length || (zl[zl.length - 1] & 0xff) != PackedEntries.END) {
       return "corrupt " + where + ": its header says " + bytes + " bytes, it has " + zl.length;
     }
-    int pos = HEADER;
+    PackedEntries p = PackedEntries.ziplist(zl);
     int prevSize = 0;
-    int lastEntry = HEADER;
+    int lastEntry = PackedEntries.ZIPLIST_HEADER;
     int entries = 0;
-    while ((zl[pos] & 0xff) != END) {
-      int start = pos;
-      int prevLen = zl[pos] & 0xff;
-      if (prevLen == 0xfe) {
-        if (pos + 5 > zl.length - 1) {
-          return "corrupt " + where + ": entry " + entries + " runs past the end";
-        }
-        prevLen = (int) le(zl, pos + 1, 4);
-        pos += 5;
-      } else {
-        pos += 1;
+    while (!p.atEnd()) {
+      PackedEntries.Step step = p.stepZiplist();
+      if (p.prevLenField() < 0) {
+        return "corrupt " + where + ": entry " + entries + " runs past the end";
       }
-      if (prevLen != prevSize) {
+      if (p.prevLenField() != prevSize) {
         return "corrupt "
             + where
             + ": entry "
             + entries
             + " says the one before it has "
-            + prevLen
+            + p.prevLenField()
             + " bytes, it has "
             + prevSize;
       }
-      long body = bodySize(zl, pos);
-      if (body < 0) {
+      if (step == PackedEntries.Step.BAD_ENCODING) {
         return "corrupt " + where + ": entry " + entries + " has an invalid encoding";
       }
-      long next = pos + body;
-      if (next > zl.length - 1) {
+      if (step == PackedEntries.Step.PAST_END) {
         return "corrupt " + where + ": entry " + entries + " runs past the end";
       }
-      pos = (int) next;
-      prevSize = pos - start;
-      lastEntry = start;
+      prevSize = p.position() - p.entryStart();
+      lastEntry = p.entryStart();
       entries++;
     }
-    if (pos != zl.length - 1) {
+    if (p.position() != zl.length - 1) {
       return "corrupt " + where + ": bytes after its end marker";
     }
     if (tail != lastEntry) {
@@ -117,38 +104,6 @@ public final class Ziplists {
       return "corrupt " + where + ": an odd number of entries (" + entries + ")";
     }
     return null;
-  }
-
-  /** Encoding header plus data of the entry whose encoding starts at {@code pos}; -1 if invalid. */
-  private static long bodySize(byte[] zl, int pos) {
-    int enc = zl[pos] & 0xff;
-    switch (enc >> 6) {
-      case 0:
-        return 1 + (enc & 0x3f);
-      case 1:
-        if (pos + 1 >= zl.length) {
-          return -1;
-        }
-        return 2 + ((enc & 0x3f) << 8 | (zl[pos + 1] & 0xff));
-      case 2:
-        if (enc != 0x80 || pos + 4 >= zl.length) {
-          return -1;
-        }
-        long len = 0;
-        for (int i = 1; i <= 4; i++) {
-          len = len << 8 | (zl[pos + i] & 0xff);
-        }
-        return 5 + len;
-      default:
-        return switch (enc) {
-          case 0xc0 -> 1 + 2; // int16
-          case 0xd0 -> 1 + 4; // int32
-          case 0xe0 -> 1 + 8; // int64
-          case 0xf0 -> 1 + 3; // int24
-          case 0xfe -> 1 + 1; // int8
-          default -> enc >= 0xf1 && enc <= 0xfd ? 1 : -1; // 4-bit immediate, else invalid
-        };
-    }
   }
 
   private static long le(byte[] b, int at, int n) {

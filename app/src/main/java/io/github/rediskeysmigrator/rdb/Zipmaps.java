@@ -8,7 +8,6 @@ package io.github.rediskeysmigrator.rdb;
  * such a value with "Bad data format", although it reads the same either way. We write 254.
  */
 public final class Zipmaps {
-  private static final int HASH_ZIPMAP = 9;
   private static final int BIGLEN = 254;
   private static final int FOOTER = 10;
 
@@ -19,7 +18,7 @@ public final class Zipmaps {
    * was 255; the same array otherwise, also for a compressed zipmap, which is left alone.
    */
   public static byte[] normalizeCount(byte[] payload) {
-    if (payload.length < 3 + FOOTER || (payload[0] & 0xff) != HASH_ZIPMAP) {
+    if (payload.length < 3 + FOOTER || (payload[0] & 0xff) != RdbTypes.HASH_ZIPMAP) {
       return payload;
     }
     int first = payload[1] & 0xff;

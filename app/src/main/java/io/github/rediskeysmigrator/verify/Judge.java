@@ -4,6 +4,7 @@ import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.ValueDigest;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder;
+import io.github.rediskeysmigrator.rdb.RdbTypes;
 import io.github.rediskeysmigrator.rdb.StreamIdmp;
 import java.time.Instant;
 import java.util.Arrays;
@@ -318,8 +319,7 @@ public final class Judge {
 
   /** Whether a payload's type is one of the hashes with field TTLs (22 to 25). */
   private static boolean hasFieldTtls(byte[] payload) {
-    int type = payload[0] & 0xff;
-    return type >= 22 && type <= 25;
+    return RdbTypes.hasFieldTtls(payload[0] & 0xff);
   }
 
   /** Field (printable) to absolute expiry, for the fields that have one. */

@@ -28,10 +28,6 @@ class PayloadRdbVisitorIT {
   static final RedisServerExtension redis74 = RedisServerExtension.shared("redis-7.4.1");
 
   private static final long YEAR_2100_MS = 4102444800000L;
-  private static final int TYPE_HASH_METADATA_PRE_GA = 22;
-  private static final int TYPE_HASH_LISTPACK_EX_PRE_GA = 23;
-  private static final int TYPE_HASH_METADATA = 24;
-  private static final int TYPE_HASH_LISTPACK_EX = 25;
 
   @TempDir Path dir;
 
@@ -123,12 +119,12 @@ class PayloadRdbVisitorIT {
         read(
             RdbBytes.version(12)
                 .selectDb(0)
-                .value(TYPE_HASH_METADATA_PRE_GA, "h", value.toByteArray())
+                .value(RdbTypes.HASH_METADATA_PRE_GA, "h", value.toByteArray())
                 .withChecksum());
 
     assertEquals(1, events.size());
     assertEquals(KeyType.HASH, events.get(0).type());
-    assertEquals(TYPE_HASH_METADATA_PRE_GA, events.get(0).payload()[0]);
+    assertEquals(RdbTypes.HASH_METADATA_PRE_GA, events.get(0).payload()[0]);
     assertRestoredHash(events);
   }
 
@@ -140,10 +136,10 @@ class PayloadRdbVisitorIT {
         read(
             RdbBytes.version(12)
                 .selectDb(0)
-                .value(TYPE_HASH_LISTPACK_EX_PRE_GA, "h", RdbBytes.string(lp))
+                .value(RdbTypes.HASH_LISTPACK_EX_PRE_GA, "h", RdbBytes.string(lp))
                 .withChecksum());
 
-    assertEquals(TYPE_HASH_LISTPACK_EX_PRE_GA, events.get(0).payload()[0]);
+    assertEquals(RdbTypes.HASH_LISTPACK_EX_PRE_GA, events.get(0).payload()[0]);
     assertRestoredHash(events);
   }
 
@@ -159,11 +155,11 @@ class PayloadRdbVisitorIT {
         read(
             RdbBytes.version(12)
                 .selectDb(0)
-                .value(TYPE_HASH_LISTPACK_EX, "h", value.toByteArray())
+                .value(RdbTypes.HASH_LISTPACK_EX, "h", value.toByteArray())
                 .string("after", utf8("x"))
                 .withChecksum());
 
-    assertEquals(TYPE_HASH_LISTPACK_EX, events.get(0).payload()[0]);
+    assertEquals(RdbTypes.HASH_LISTPACK_EX, events.get(0).payload()[0]);
     assertEquals(2, events.size());
     assertRestoredHash(events.subList(0, 1));
   }
@@ -187,10 +183,10 @@ class PayloadRdbVisitorIT {
         read(
             RdbBytes.version(12)
                 .selectDb(0)
-                .value(TYPE_HASH_METADATA, "h", value.toByteArray())
+                .value(RdbTypes.HASH_METADATA, "h", value.toByteArray())
                 .withChecksum());
 
-    assertEquals(TYPE_HASH_METADATA, events.get(0).payload()[0]);
+    assertEquals(RdbTypes.HASH_METADATA, events.get(0).payload()[0]);
     assertRestoredHash(events);
   }
 
@@ -240,7 +236,7 @@ class PayloadRdbVisitorIT {
 
     assertEquals(2, events.size());
     assertEquals(KeyType.HASH, events.get(0).type());
-    assertEquals(TYPE_HASH_METADATA, events.get(0).payload()[0]);
+    assertEquals(RdbTypes.HASH_METADATA, events.get(0).payload()[0]);
     assertEquals(12, footerVersion(events.get(0).payload()));
     // Every other value keeps RDB 11's encodings, which Valkey 8 and Redis 7.2+ restore.
     assertEquals(11, footerVersion(events.get(1).payload()));
@@ -257,7 +253,7 @@ class PayloadRdbVisitorIT {
     List<KeyEvent> events = read(rdb);
 
     assertEquals(1, events.size());
-    assertEquals(4, events.get(0).payload()[0]);
+    assertEquals(RdbTypes.HASH, events.get(0).payload()[0]);
     assertEquals(11, footerVersion(events.get(0).payload()));
     try (Jedis j = restored(events)) {
       assertEquals(Map.of("f1", "v1", "f2", "v2"), j.hgetAll("h"));
@@ -317,7 +313,7 @@ class PayloadRdbVisitorIT {
     byte[] rdb =
         RdbBytes.version(13)
             .selectDb(0)
-            .value(26, IDMP_KEY, corpusStreamValue())
+            .value(RdbTypes.STREAM_LISTPACKS_4, IDMP_KEY, corpusStreamValue())
             .string("after", utf8("read on"))
             .withChecksum();
 
@@ -326,7 +322,7 @@ class PayloadRdbVisitorIT {
     assertEquals(2, events.size());
     byte[] payload = events.get(0).payload();
     assertEquals(KeyType.STREAM, events.get(0).type());
-    assertEquals(26, payload[0]);
+    assertEquals(RdbTypes.STREAM_LISTPACKS_4, payload[0]);
     assertEquals(13, footerVersion(payload));
     assertEquals(12, footerVersion(events.get(1).payload()));
     StreamIdmp idmp = PayloadDecoder.idmpOf(payload);

@@ -139,7 +139,10 @@ class PayloadStampsIT {
           assertEquals("OK", d.restore(key, ttl, stamped.payload(), params), row);
           // 6.2 has no PEXPIRETIME: its expiries are read as now + PTTL.
           DatasetAssert.assertSameKey(s, d, key, destName.equals("redis-6.2.11") ? 2000 : 0);
-          assertEquals(type == 26 && hex.equals(hex("idmp:stream")), stamped.idmpLeftOut(), row);
+          assertEquals(
+              type == RdbTypes.STREAM_LISTPACKS_4 && hex.equals(hex("idmp:stream")),
+              stamped.idmpLeftOut(),
+              row);
           restamped++;
         } else {
           byte[] forced = PayloadStamps.restamp(payload, dest.maxRdbVersion());

@@ -67,13 +67,13 @@ class ZiplistsTest {
     byte[] zl = ziplist();
     zl[13] = 4;
     byte[] payload = new byte[1 + 1 + zl.length + 10];
-    payload[0] = 13;
+    payload[0] = RdbTypes.HASH_ZIPLIST;
     payload[1] = (byte) zl.length;
     System.arraycopy(zl, 0, payload, 2, zl.length);
     assertEquals(
         "corrupt ziplist-encoded hash: entry 1 says the one before it has 4 bytes, it has 3",
         Ziplists.problem(payload));
-    payload[0] = 16; // a listpack-encoded hash: not a ziplist, not checked here
+    payload[0] = RdbTypes.HASH_LISTPACK; // a listpack-encoded hash: not a ziplist, not checked here
     assertNull(Ziplists.problem(payload));
   }
 }
