@@ -478,6 +478,15 @@ class OutputsAndEnvIT {
             ExitCode.BAD_INPUT,
             null),
         new Row(
+            "exit 7: a checkpoint the source cannot continue from",
+            Map.of(),
+            args(SYNC, REPORT, List.of("--checkpoint", "{tmp}/stale.ckpt")),
+            ExitCode.RESUME_REFUSED,
+            "",
+            0,
+            ExitCode.RESUME_REFUSED,
+            null),
+        new Row(
             "exit 6: verify finds the destination differs",
             Map.of(),
             List.of("verify", "--from", "{rdb}", "--to", "{to}", "--progress", "never"),
@@ -499,6 +508,10 @@ class OutputsAndEnvIT {
     Path rdb = source.server().saveTo(tmp.resolve("source.rdb"));
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Files.writeString(tmp.resolve("junk.rdb"), "not an RDB file\n");
+      // What an earlier run left: a replication id this source never had.
+      Files.writeString(
+          tmp.resolve("stale.ckpt"),
+          "replid=" + "0123456789abcdef".repeat(2) + "01234567\noffset=1000\ndb=0\n");
       Map<String, String> vars =
           Map.of(
               "{toLimited}", "redis://limited:pw@127.0.0.1:" + dest.server().port(),
