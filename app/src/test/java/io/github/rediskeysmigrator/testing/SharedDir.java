@@ -31,6 +31,11 @@ public final class SharedDir {
     return above("rdb-corpus").orElseThrow(CORPUS::missing);
   }
 
+  /** Whether {@link #corpus()} finds the corpus (a check after its tests, which ran or not). */
+  public static boolean hasCorpus() {
+    return above("rdb-corpus").isPresent();
+  }
+
   private static Optional<Path> above(String name) {
     Path d = Path.of("").toAbsolutePath();
     while (d != null) {
