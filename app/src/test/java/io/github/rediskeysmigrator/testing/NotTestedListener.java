@@ -30,7 +30,7 @@ public final class NotTestedListener implements TestExecutionListener {
 
   private final Path target;
   private final PrintStream out;
-  // Keyed by what, then by outcome; JUnit calls a listener from one thread unless told otherwise.
+  // Keyed by what, then by outcome; guarded by this (parallel execution would call from threads).
   private final Map<String, Map<String, Integer>> counts = new TreeMap<>();
   private final Map<String, String> howToGet = new TreeMap<>();
 
