@@ -38,11 +38,46 @@ if ! command -v man >/dev/null 2>&1; then
   apt_install man-db
 fi
 
-if [ ! -d ../shared/redis-bin ]; then
-  echo "test.sh: ../shared (prebuilt servers and the RDB corpus) must sit beside this checkout" >&2
-  exit 2
+# Servers of other versions come from $RKM_REDIS_BIN_DIR, then ../shared/redis-bin, then the
+# official images where a Docker engine answers; the RDB corpus from ../shared/rdb-corpus. A test
+# whose server or corpus is found nowhere is skipped (a failure under CI=true), and the run ends
+# with one line per thing not tested (each test JVM appends to <module>/target/not-tested.tsv).
+if [ -z "${RKM_REDIS_BIN_DIR:-}" ] && [ ! -d ../shared/redis-bin ]; then
+  echo "test.sh: no RKM_REDIS_BIN_DIR and no ../shared/redis-bin: servers other than Debian's" \
+    "come from Docker if it answers, else their tests are skipped (fail with CI=true)" >&2
+fi
+if [ ! -d ../shared/rdb-corpus ]; then
+  echo "test.sh: no ../shared/rdb-corpus: its tests are skipped (fail with CI=true)" >&2
 fi
 
+summary() {
+  local files=()
+  for f in app/target/not-tested.tsv rdb-parser-tests/target/not-tested.tsv; do
+    if [ -f "$f" ]; then files+=("$f"); fi
+  done
+  if [ ${#files[@]} -eq 0 ]; then
+    if [ "$status" -eq 0 ]; then echo "test.sh: every server version and the RDB corpus were found"; fi
+    return
+  fi
+  echo "test.sh: not tested on this machine (one line each; skipped tests count test classes too):"
+  awk -F'\t' '
+    { n[$1 "\t" $2] += $3; how[$1] = $4; seen[$1] = 1 }
+    END {
+      for (w in seen) {
+        s = n[w "\tskipped"] + 0; f = n[w "\tfailed"] + 0
+        out = "  " w ": "
+        if (f > 0) out = out "MISSING with CI=true, " f " failed"
+        if (f > 0 && s > 0) out = out ", "
+        if (s > 0) out = out s " skipped"
+        print out "; to test it: " how[w]
+      }
+    }' "${files[@]}" | sort
+}
+
+rm -f app/target/not-tested.tsv rdb-parser-tests/target/not-tested.tsv
 # Debian starts a redis-server service on 6379 after install on some machines; the tests do not
 # use it (they start their own on free ports), so it is left alone.
-exec mvn -B verify "$@"
+status=0
+mvn -B verify "$@" || status=$?
+summary
+exit "$status"

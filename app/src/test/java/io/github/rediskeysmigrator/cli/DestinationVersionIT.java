@@ -416,7 +416,7 @@ class DestinationVersionIT {
 
   /** The corpus' Valkey 9 snapshots (VALKEY080): a slot import, slot info, a hash with TTLs. */
   private static String[] valkeyNineFiles() {
-    Path dir = SharedDir.find().resolve("rdb-corpus/public").toAbsolutePath();
+    Path dir = SharedDir.corpus().resolve("public").toAbsolutePath();
     return new String[] {
       dir.resolve("HDT3213--rdb--valkey_cluster_slot_import.rdb").toString(),
       dir.resolve("HDT3213--rdb--valkey_cluster_slot_info.rdb").toString(),
@@ -498,8 +498,8 @@ class DestinationVersionIT {
     // RDB 13 (Redis 8.6): a stream of type 26 with two producers' idempotent ids. Redis 7.4 and
     // 7.0 hold the stream, not the ids; verify then compares the stream without them.
     String file =
-        SharedDir.find()
-            .resolve("rdb-corpus/public/" + io.github.rediskeysmigrator.testing.Rdb13Streams.FILE)
+        SharedDir.corpus()
+            .resolve("public/" + io.github.rediskeysmigrator.testing.Rdb13Streams.FILE)
             .toString();
     String key = io.github.rediskeysmigrator.testing.Rdb13Streams.KEY;
     for (RedisServerExtension dest : List.of(redis74, debian)) {

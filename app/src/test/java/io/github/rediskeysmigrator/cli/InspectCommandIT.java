@@ -326,7 +326,7 @@ class InspectCommandIT {
 
   @Test
   void generatedCorpusFileMatchesItsManifest() {
-    Path dir = SharedDir.find().resolve("rdb-corpus/generated/redis-7.4.1");
+    Path dir = SharedDir.corpus().resolve("generated/redis-7.4.1");
     Map<String, Object> manifest = JsonText.object(readString(dir.resolve("manifest.json")));
     Map<String, Object> expected = JsonText.object(readString(dir.resolve("expected.json")));
 
@@ -358,7 +358,7 @@ class InspectCommandIT {
 
   @Test
   void namesModuleTypesFromTheCorpusFiles() {
-    Path file = SharedDir.find().resolve("rdb-corpus/public/RedisJSON--RedisJSON--backward.rdb");
+    Path file = SharedDir.corpus().resolve("public/RedisJSON--RedisJSON--backward.rdb");
 
     Map<String, Object> f = onlyFile(run(Instant.now(), "inspect", "--json", file.toString()));
 
@@ -370,7 +370,7 @@ class InspectCommandIT {
 
   @Test
   void describesRedis86FilesAndCountsTheirStreamsWithIdmpState() {
-    Path file = SharedDir.find().resolve("rdb-corpus/public/redis--librdb--stream_v13.rdb");
+    Path file = SharedDir.corpus().resolve("public/redis--librdb--stream_v13.rdb");
 
     Tool.Result text = run(Instant.now(), "inspect", file.toString());
     Map<String, Object> f = onlyFile(run(Instant.now(), "inspect", "--json", file.toString()));

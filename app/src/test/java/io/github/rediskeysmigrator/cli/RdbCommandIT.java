@@ -333,8 +333,7 @@ class RdbCommandIT {
   @Test
   void luaScriptsOfTheEvalCacheAreLeftOutWithANote() throws IOException {
     // redis/librdb's test dump: one "lua" AUX field, as Redis 4-6 wrote the script cache.
-    Path file =
-        SharedDir.find().resolve("rdb-corpus/public/redis--librdb--script.rdb").toAbsolutePath();
+    Path file = SharedDir.corpus().resolve("public/redis--librdb--script.rdb").toAbsolutePath();
     Tool.Result r = rdb(file.toString(), "--to", dest.uri());
 
     assertEquals(0, r.exit(), r::toString);

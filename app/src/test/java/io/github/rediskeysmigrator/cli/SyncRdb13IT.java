@@ -34,8 +34,7 @@ class SyncRdb13IT {
   @Test
   void anRdb13SnapshotIsMigratedAndItsStreamsIdmpStateNoted() throws Exception {
     byte[] rdb =
-        Files.readAllBytes(
-            SharedDir.find().resolve("rdb-corpus/public").resolve(Rdb13Streams.FILE));
+        Files.readAllBytes(SharedDir.corpus().resolve("public").resolve(Rdb13Streams.FILE));
     Path report = tmp.resolve("r.json");
     Path errors = tmp.resolve("e.log");
     try (SnapshotSwapProxy proxy = SnapshotSwapProxy.to(master.server(), rdb)) {

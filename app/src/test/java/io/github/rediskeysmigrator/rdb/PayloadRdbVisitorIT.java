@@ -270,8 +270,8 @@ class PayloadRdbVisitorIT {
   private static byte[] corpusStreamValue() throws Exception {
     byte[] file =
         Files.readAllBytes(
-            io.github.rediskeysmigrator.testing.SharedDir.find()
-                .resolve("rdb-corpus/public")
+            io.github.rediskeysmigrator.testing.SharedDir.corpus()
+                .resolve("public")
                 .resolve(IDMP_FILE));
     byte[] key = utf8(IDMP_KEY);
     for (int i = 0; i + 2 + key.length < file.length; i++) {

@@ -74,8 +74,7 @@ class Rdb13DamageTest {
   }
 
   private static byte[] original() throws Exception {
-    return Files.readAllBytes(
-        SharedDir.find().resolve("rdb-corpus/public").resolve(Rdb13Streams.FILE));
+    return Files.readAllBytes(SharedDir.corpus().resolve("public").resolve(Rdb13Streams.FILE));
   }
 
   @Test

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
 
 /**
- * A real Redis Cluster of three masters (Debian's redis-server, or a prebuilt server of
- * ../shared/redis-bin), made with {@code redis-cli --cluster create} once per test class and
+ * A real Redis Cluster of three masters (Debian's redis-server, or a server of another version from
+ * {@link ServerProviders}), made with {@code redis-cli --cluster create} once per test class and
  * emptied (every db) before each test.
  */
 public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
@@ -87,18 +87,9 @@ public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, 
     }
   }
 
-  /** The prebuilt server's own cli when it has one (valkey-cli), else Debian's redis-cli. */
+  /** The server's own cli when it has one (valkey-cli), else Debian's redis-cli. */
   private String cli() {
-    if (shared != null) {
-      // redis-cli next to valkey-cli may be a symlink that copies flattened into text.
-      for (String name : List.of("valkey-cli", "redis-cli")) {
-        Path own = RedisServer.sharedBinary(shared).resolveSibling(name);
-        if (Files.isExecutable(own)) {
-          return own.toString();
-        }
-      }
-    }
-    return "redis-cli";
+    return nodes.get(0).launcher().cli().map(Path::toString).orElse("redis-cli");
   }
 
   @Override

@@ -25,7 +25,7 @@ public final class Rdb13Streams {
   public static byte[] value() {
     byte[] file;
     try {
-      file = Files.readAllBytes(SharedDir.find().resolve("rdb-corpus/public").resolve(FILE));
+      file = Files.readAllBytes(SharedDir.corpus().resolve("public").resolve(FILE));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -16,8 +16,9 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * A real {@code redis-server} process on a free loopback port, in its own temporary directory,
- * stopped through its own process handle.
+ * A real {@code redis-server} on a free loopback port, in its own temporary directory, stopped
+ * through its own handle: Debian's from PATH, or a server of another version from the first of
+ * {@link ServerProviders} that has it.
  */
 public final class RedisServer implements AutoCloseable {
   /** Test ports, per ../shared/redis-bin/README.md; cluster nodes need port + 10000 free too. */
@@ -32,58 +33,56 @@ public final class RedisServer implements AutoCloseable {
    */
   public static final String TLS_PORT = "{tls-port}";
 
-  private Process process;
-  private final List<String> command;
+  private ServerProcess process;
+  private final ServerLauncher launcher;
+  private final List<String> args;
   private final int port;
   private final int tlsPort;
   private final Path dir;
-  private final String binary;
   private final String password;
 
   private RedisServer(
-      Process process,
-      List<String> command,
+      ServerProcess process,
+      ServerLauncher launcher,
+      List<String> args,
       int port,
       int tlsPort,
       Path dir,
-      String binary,
       String password) {
     this.process = process;
-    this.command = List.copyOf(command);
+    this.launcher = launcher;
+    this.args = List.copyOf(args);
     this.port = port;
     this.tlsPort = tlsPort;
     this.dir = dir;
-    this.binary = binary;
     this.password = password;
   }
 
   /** Debian's redis-server from PATH (7.0.15 on these machines). */
   public static RedisServer startDebian(String... extraArgs) {
-    return start("redis-server", extraArgs);
-  }
-
-  /** A prebuilt server from ../shared/redis-bin, e.g. {@code redis-7.4.1}. */
-  public static RedisServer startShared(String name, String... extraArgs) {
-    return start(sharedBinary(name).toString(), extraArgs);
-  }
-
-  /** The path of a prebuilt server in ../shared/redis-bin. */
-  public static Path sharedBinary(String name) {
-    Path dir = SharedDir.find().resolve("redis-bin").resolve(name);
-    // Valkey's redis-server is a symlink that copies of shared/ may have flattened into text.
-    Path valkey = dir.resolve("valkey-server");
-    Path bin = Files.isExecutable(valkey) ? valkey : dir.resolve("redis-server");
-    if (!Files.isExecutable(bin)) {
-      throw new IllegalStateException("no executable " + bin);
-    }
-    return bin;
+    return start(BinaryLauncher.onPath(), extraArgs);
   }
 
   /**
-   * Starts {@code binary} with our defaults plus {@code extraArgs}; retries with new ports on a
-   * port clash, and says what the server logged when every attempt failed.
+   * A server of version {@code name} (e.g. {@code redis-7.4.1}) from {@link ServerProviders}; the
+   * test is skipped ({@link NotTested}), or fails under {@code CI=true}, when none has it.
    */
-  public static RedisServer start(String binary, String... extraArgs) {
+  public static RedisServer startShared(String name, String... extraArgs) {
+    return start(launcher(name), extraArgs);
+  }
+
+  /** The launcher of version {@code name}: {@link ServerVersions#DEBIAN} is the one on PATH. */
+  public static ServerLauncher launcher(String name) {
+    return name.equals(ServerVersions.DEBIAN)
+        ? BinaryLauncher.onPath()
+        : ServerProviders.standard().launcher(name);
+  }
+
+  /**
+   * Starts a server through {@code launcher} with our defaults plus {@code extraArgs}; retries with
+   * new ports on a port clash, and says what the server logged when every attempt failed.
+   */
+  public static RedisServer start(ServerLauncher launcher, String... extraArgs) {
     IOException last = null;
     String lastLog = "";
     boolean wantsTls = List.of(extraArgs).contains(TLS_PORT);
@@ -96,7 +95,6 @@ public final class RedisServer implements AutoCloseable {
       try {
         Path dir = Files.createTempDirectory("rkm-redis-" + port + "-");
         List<String> cmd = new ArrayList<>();
-        cmd.add(binary);
         cmd.addAll(
             List.of(
                 "--port",
@@ -114,13 +112,9 @@ public final class RedisServer implements AutoCloseable {
         for (String arg : extraArgs) {
           cmd.add(arg.equals(TLS_PORT) ? String.valueOf(tlsPort) : arg);
         }
-        Process p =
-            new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("stdout.log").toFile())
-                .start();
+        ServerProcess p = launcher.start(cmd, dir);
         RedisServer server =
-            new RedisServer(p, cmd, port, tlsPort, dir, binary, requirePass(extraArgs));
+            new RedisServer(p, launcher, cmd, port, tlsPort, dir, requirePass(extraArgs));
         if (server.awaitPing()) {
           return server;
         }
@@ -131,7 +125,11 @@ public final class RedisServer implements AutoCloseable {
       }
     }
     throw new IllegalStateException(
-        "could not start " + binary + " in 10 attempts; its last log ends:\n" + lastLog, last);
+        "could not start "
+            + launcher.describe()
+            + " in 10 attempts; its last log ends:\n"
+            + lastLog,
+        last);
   }
 
   private String logTail() {
@@ -214,8 +212,14 @@ public final class RedisServer implements AutoCloseable {
     return dir;
   }
 
+  /** What was started: a binary's path or an image's name. */
   public String binary() {
-    return binary;
+    return launcher.describe();
+  }
+
+  /** The launcher it was started with (its own cli, for one). */
+  public ServerLauncher launcher() {
+    return launcher;
   }
 
   /** {@code redis://127.0.0.1:port}. */
@@ -287,30 +291,19 @@ public final class RedisServer implements AutoCloseable {
     save();
     close();
     try {
-      process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
-              .start();
+      process = launcher.start(args, dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     if (!awaitPing()) {
-      throw new IllegalStateException("restarted " + binary + " on port " + port + " is not up");
+      throw new IllegalStateException(
+          "restarted " + launcher.describe() + " on port " + port + " is not up");
     }
   }
 
-  /** Stops the process by its own handle, forcibly if it does not go within 5 s. */
+  /** Stops the server by its own handle, forcibly if it does not go within 5 s. */
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    process.stop();
   }
 }

@@ -29,7 +29,10 @@ public final class RedisServerExtension
     return new RedisServerExtension(() -> RedisServer.startDebian(extraArgs));
   }
 
-  /** A prebuilt server from ../shared/redis-bin, e.g. {@code redis-7.4.1}. */
+  /**
+   * A server of version {@code name}, e.g. {@code redis-7.4.1}, from {@link ServerProviders}; the
+   * test class is skipped (fails under {@code CI=true}) when none has it.
+   */
   public static RedisServerExtension shared(String name, String... extraArgs) {
     return new RedisServerExtension(() -> RedisServer.startShared(name, extraArgs));
   }

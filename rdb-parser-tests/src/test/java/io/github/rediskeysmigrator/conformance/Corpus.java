@@ -23,7 +23,7 @@ final class Corpus {
 
   /** {@code ../shared/rdb-corpus}. */
   static Path root() {
-    return SharedDir.find().resolve("rdb-corpus");
+    return SharedDir.corpus();
   }
 
   /** Every file, public ones first, each group sorted by name. */

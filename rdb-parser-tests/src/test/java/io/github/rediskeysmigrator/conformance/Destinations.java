@@ -1,6 +1,8 @@
 package io.github.rediskeysmigrator.conformance;
 
 import io.github.rediskeysmigrator.testing.RedisServer;
+import io.github.rediskeysmigrator.testing.ServerLauncher;
+import io.github.rediskeysmigrator.testing.ServerVersions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +14,7 @@ import redis.clients.jedis.Jedis;
  */
 final class Destinations implements AutoCloseable {
   static final String REDIS_62 = "redis-6.2.11";
-  static final String REDIS_70 = "redis-7.0.15";
+  static final String REDIS_70 = ServerVersions.DEBIAN;
   static final String REDIS_72 = "redis-7.2.6";
   static final String REDIS_74 = "redis-7.4.1";
   static final String REDIS_86 = "redis-8.6.3";
@@ -69,11 +71,10 @@ final class Destinations implements AutoCloseable {
    * it (it exits, e.g. for a module type it lacks). The caller closes it.
    */
   static RedisServer loading(String name, Path dir) {
-    String binary =
-        name.equals(REDIS_70) ? "redis-server" : RedisServer.sharedBinary(name).toString();
+    ServerLauncher launcher = RedisServer.launcher(name);
     try {
       // The later --dir overrides the harness' own temporary one.
-      return RedisServer.start(binary, "--dir", dir.toString(), "--dbfilename", "dump.rdb");
+      return RedisServer.start(launcher, "--dir", dir.toString(), "--dbfilename", "dump.rdb");
     } catch (IllegalStateException refused) {
       return null;
     }

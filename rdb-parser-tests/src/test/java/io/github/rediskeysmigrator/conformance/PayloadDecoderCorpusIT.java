@@ -12,6 +12,7 @@ import io.github.rediskeysmigrator.rdb.PayloadDecoder;
 import io.github.rediskeysmigrator.rdb.PayloadDigests;
 import io.github.rediskeysmigrator.rdb.RdbHeader;
 import io.github.rediskeysmigrator.source.RdbFileSource;
+import io.github.rediskeysmigrator.testing.SharedDir;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -49,7 +50,8 @@ class PayloadDecoderCorpusIT {
             + new TreeSet<>(seen)
             + "; payloads only our decoder reads: "
             + onlyOurs.get());
-    if (System.getProperty("rkm.conformance.only") == null) {
+    // Without the corpus everyPayloadDecodes was skipped (or failed, with CI=true) and said why.
+    if (System.getProperty("rkm.conformance.only") == null && SharedDir.hasCorpus()) {
       java.util.Set<Integer> missing = new TreeSet<>(ALL_TYPES);
       missing.removeAll(seen);
       assertEquals(java.util.Set.of(), missing, "RDB value types no corpus file exercised");

@@ -130,7 +130,7 @@ class RdbFuzzIT {
     }
     Path sample = dest.server().saveTo(work.resolve("all-types-7.0.15.rdb"));
     dest.server().flushAll();
-    Path pub = SharedDir.find().resolve("rdb-corpus").resolve("public");
+    Path pub = SharedDir.corpus().resolve("public");
     sources.add(source("all-types-7.0.15", sample));
     // Older layouts: ziplists and intsets (RDB 9), listpacks (RDB 10).
     sources.add(source("memory-rdb9", pub.resolve("HDT3213--rdb--memory.rdb")));
