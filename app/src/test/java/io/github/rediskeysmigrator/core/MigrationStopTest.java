@@ -84,16 +84,6 @@ class MigrationStopTest {
         sink.accept(KeyEvent.of(0, name, KeyType.STRING, KeyEvent.NO_EXPIRY, new byte[] {1}));
       }
     }
-
-    @Override
-    public long bytesRead() {
-      return 0;
-    }
-
-    @Override
-    public long bytesTotal() {
-      return 0;
-    }
   }
 
   private static final ErrorSink NO_LOG =
