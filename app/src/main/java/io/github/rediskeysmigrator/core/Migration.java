@@ -242,7 +242,7 @@ public final class Migration {
       writer.flush();
       for (CommandRenamer.Refusal r : step.refused()) {
         // MULTI and EXEC of a refused transaction too: applied, they count as applied.
-        outcomes.commandFailed(r.command(), r.reason());
+        outcomes.commandFailed(r.command(), WriteFailure.of(r.reason()));
       }
     }
     for (CommandEvent c : step.write()) {

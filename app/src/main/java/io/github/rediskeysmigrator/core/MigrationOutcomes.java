@@ -125,21 +125,21 @@ final class MigrationOutcomes implements WriteListener {
   }
 
   @Override
-  public void commandFailed(CommandEvent command, String reason) {
+  public void commandFailed(CommandEvent command, WriteFailure failure) {
     Placeholder held = placeholders.remove(command);
     if (held != null) {
       // The PING failed (a transaction aborted): booked in the name of the command it held.
       if (held.translation().refused()) {
         refused(held);
       } else {
-        commandFailed(held.command(), reason);
+        commandFailed(held.command(), failure);
       }
       return;
     }
     report.commandsFailed.incrementAndGet();
     // Failed or not, the command is behind us in the stream: resume after it.
     offsets.booked(command);
-    errorSink.commandFailed(command, reason);
+    errorSink.commandFailed(command, failure.reason());
   }
 
   private void refused(Placeholder held) {
@@ -147,7 +147,7 @@ final class MigrationOutcomes implements WriteListener {
     if (type != null) {
       report.unsupportedType(type);
     }
-    commandFailed(held.command(), held.translation().reason());
+    commandFailed(held.command(), WriteFailure.of(held.translation().reason()));
   }
 
   @Override
@@ -167,19 +167,19 @@ final class MigrationOutcomes implements WriteListener {
   }
 
   @Override
-  public void failed(KeyEvent event, String reason) {
+  public void failed(KeyEvent event, WriteFailure failure) {
     event.release();
     long n = report.errors.incrementAndGet();
-    errorSink.keyFailed(event, reason);
+    errorSink.keyFailed(event, failure.reason());
     stops.keyFailed(n);
   }
 
   @Override
-  public void lost(KeyEvent event, String reason) {
+  public void lost(KeyEvent event, WriteFailure failure) {
     // An error all the same, but the fault that caused it stops the run, not --max-errors.
     event.release();
     report.errors.incrementAndGet();
-    errorSink.keyFailed(event, reason);
+    errorSink.keyFailed(event, failure.reason());
   }
 
   private void pause() {

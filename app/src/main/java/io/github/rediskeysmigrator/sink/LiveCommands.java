@@ -2,6 +2,7 @@ package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
 import java.nio.charset.StandardCharsets;
 
@@ -62,7 +63,7 @@ final class LiveCommands {
         try {
           writer.select(command.db());
         } catch (WriteException e) {
-          listener.commandFailed(command, e.getMessage());
+          listener.commandFailed(command, WriteFailure.of(e.getMessage()));
           throw e;
         }
       }
@@ -81,6 +82,6 @@ final class LiveCommands {
     if (paced) {
       throttle.acquire();
     }
-    writer.sendSlot(command, command.argv());
+    writer.sendSlot(new Slot.Live(command), command.argv());
   }
 }

@@ -5,8 +5,10 @@ import io.github.rediskeysmigrator.core.ExistencePolicy;
 import io.github.rediskeysmigrator.core.FunctionListener;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyWriter;
+import io.github.rediskeysmigrator.core.RedisError;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder;
 import io.github.rediskeysmigrator.rdb.PayloadStamps;
@@ -67,7 +69,7 @@ public final class PipelinedWriter implements KeyWriter {
   private final WriteListener listener;
   private final Throttle throttle;
   private final Sleeper sleeper;
-  private final Pipelines pipes;
+  private final Pipelines<Slot> pipes;
   private final RestoreCommand restore;
   private final ResendCheck resend;
   private final ReplyBook book;
@@ -103,7 +105,7 @@ public final class PipelinedWriter implements KeyWriter {
     this.listener = listener;
     this.throttle = throttle;
     this.sleeper = sleeper;
-    this.pipes = new Pipelines(settings.pipeline());
+    this.pipes = new Pipelines<>(settings.pipeline());
     boolean replace = settings.policy() == ExistencePolicy.REPLACE;
     this.restore = new RestoreCommand(replace, server.supportsAbsTtl(), wallClockMillis);
     this.resend = new ResendCheck(server, listener);
@@ -160,7 +162,7 @@ public final class PipelinedWriter implements KeyWriter {
     try {
       step.run();
     } catch (WriteException e) {
-      listener.lost(event, e.getMessage());
+      listener.lost(event, WriteFailure.of(e.getMessage()));
       throw e;
     }
   }
@@ -180,7 +182,7 @@ public final class PipelinedWriter implements KeyWriter {
 
   /** Puts {@code event}'s RESTORE into the pipeline being built. */
   private void sendRestore(KeyEvent event) throws WriteException, InterruptedException {
-    boolean full = pipes.add(event);
+    boolean full = pipes.add(new Slot.Restore(event));
     try {
       restore.send(dest.get(), event);
     } catch (JedisConnectionException e) {
@@ -212,7 +214,7 @@ public final class PipelinedWriter implements KeyWriter {
           selectFor(event);
           rewrites.sendFollowUps();
           // The key was paced by --max-rate when first sent.
-          sendSlot(new ControlCommand("ASKING"), ASKING);
+          sendSlot(new Slot.Control("ASKING"), ASKING);
         });
     sendRestore(restorable);
     return true;
@@ -275,12 +277,12 @@ public final class PipelinedWriter implements KeyWriter {
       try {
         select(first.db());
       } catch (WriteException e) {
-        commands.forEach(c -> listener.commandFailed(c, e.getMessage()));
+        commands.forEach(c -> listener.commandFailed(c, WriteFailure.of(e.getMessage())));
         throw e;
       }
     }
     rewrites.sendFollowUps();
-    sendSlot(new ControlCommand("ASKING"), ASKING);
+    sendSlot(new Slot.Control("ASKING"), ASKING);
     for (CommandEvent command : commands) {
       // Paced by --max-rate when first sent.
       live.resend(command);
@@ -301,7 +303,7 @@ public final class PipelinedWriter implements KeyWriter {
   }
 
   /** Puts one command into the pipeline being built; its reply is booked by {@code slot}. */
-  void sendSlot(Object slot, byte[]... argv) throws WriteException, InterruptedException {
+  void sendSlot(Slot slot, byte[]... argv) throws WriteException, InterruptedException {
     boolean full = pipes.add(slot);
     try {
       dest.get().sendCommand(() -> argv[0], Arrays.copyOfRange(argv, 1, argv.length));
@@ -333,7 +335,8 @@ public final class PipelinedWriter implements KeyWriter {
   public void close() {
     // A run stopped by a lost connection or READONLY may leave keys waiting for another attempt
     // after LOADING or BUSY: nobody will send them now, so they are booked to keep the totals.
-    book.takeRetries().forEach(k -> listener.lost(k, "not sent again: the run stopped"));
+    WriteFailure stopped = WriteFailure.of("not sent again: the run stopped");
+    book.takeRetries().forEach(k -> listener.lost(k, stopped));
     dest.close();
   }
 
@@ -375,8 +378,9 @@ public final class PipelinedWriter implements KeyWriter {
     for (int round = 1; book.hasRetries(); round++) {
       List<KeyEvent> again = book.takeRetries();
       if (round > settings.retries()) {
+        WriteFailure stayed = WriteFailure.of("the destination stayed LOADING or BUSY");
         for (KeyEvent event : again) {
-          listener.failed(event, "the destination stayed LOADING or BUSY");
+          listener.failed(event, stayed);
         }
         return;
       }
@@ -387,7 +391,8 @@ public final class PipelinedWriter implements KeyWriter {
         } catch (WriteException e) {
           // The run stops: the keys not sent again yet are booked with its cause (the one in
           // hand was booked by write).
-          again.subList(i + 1, again.size()).forEach(k -> listener.lost(k, e.getMessage()));
+          WriteFailure why = WriteFailure.of(e.getMessage());
+          again.subList(i + 1, again.size()).forEach(k -> listener.lost(k, why));
           throw e;
         }
       }
@@ -417,8 +422,9 @@ public final class PipelinedWriter implements KeyWriter {
     pipes.allAnswered();
     JedisDataException readOnly = book.readOnly();
     if (readOnly != null) {
-      pipes.takeBuilding().forEach(slot -> fail(slot, readOnly.getMessage()));
-      rewrites.takeFollowUps().forEach(slot -> fail(slot, readOnly.getMessage()));
+      WriteFailure why = WriteFailure.of(RedisError.of(readOnly.getMessage()));
+      pipes.takeBuilding().forEach(slot -> fail(slot, why));
+      rewrites.takeFollowUps().forEach(slot -> fail(slot, why));
       throw new WriteException(
           "the destination is a read-only replica ("
               + readOnly.getMessage()
@@ -432,20 +438,21 @@ public final class PipelinedWriter implements KeyWriter {
     }
   }
 
-  private void bookReply(Object slot, Object reply) throws WriteException {
-    if (slot instanceof KeyEvent event) {
-      book.restored(event, reply);
-    } else if (rewrites.book(slot, reply)) {
-      return;
-    } else if (slot instanceof CommandEvent command) {
-      if (settings.checkpointKey() == null) {
-        book.command(command, reply);
-      }
+  private void bookReply(Slot slot, Object reply) throws WriteException {
+    // A Folded slot is never sent: it travels inside an Exec only.
+    if (slot instanceof Slot.Restore restore) {
+      book.restored(restore.event(), reply);
+    } else if (slot instanceof Slot.OfRewrite rewrite) {
+      rewrites.book(rewrite, reply);
+    } else if (slot instanceof Slot.Live live) {
       // In atomic mode a queued command's reply is QUEUED or a queueing error; the EXEC
       // reply tells its fate.
-    } else if (slot instanceof AtomicBatches.Exec exec) {
+      if (settings.checkpointKey() == null) {
+        book.command(live.command(), reply);
+      }
+    } else if (slot instanceof Slot.Exec exec) {
       atomic.booked(exec, reply);
-    } else if (slot instanceof ControlCommand control
+    } else if (slot instanceof Slot.Control control
         && control.what().equals("MULTI")
         && reply instanceof JedisDataException e) {
       throw new WriteException("the destination refused MULTI: " + e.getMessage(), e);
@@ -465,8 +472,8 @@ public final class PipelinedWriter implements KeyWriter {
   }
 
   /** Everything sent or being built without a reply, follow-ups last; none is left. */
-  List<Object> takeUnanswered() {
-    List<Object> slots = pipes.takeUnanswered();
+  List<Slot> takeUnanswered() {
+    List<Slot> slots = pipes.takeUnanswered();
     slots.addAll(rewrites.takeFollowUps());
     return slots;
   }
@@ -475,14 +482,13 @@ public final class PipelinedWriter implements KeyWriter {
    * Books the key or command of {@code slot} as failed because the run stops (the connection is
    * lost, the destination is read-only); a command of ours has nothing to book.
    */
-  void fail(Object slot, String reason) {
-    KeyRewrites.Rewrite rewrite = KeyRewrites.of(slot);
-    if (rewrite != null) {
-      rewrites.fail(rewrite, reason);
-    } else if (slot instanceof KeyEvent event) {
-      listener.lost(event, reason);
-    } else if (slot instanceof CommandEvent command) {
-      listener.commandFailed(command, reason);
+  void fail(Slot slot, WriteFailure reason) {
+    if (slot instanceof Slot.OfRewrite rewrite) {
+      rewrites.fail(rewrite.rewrite(), reason);
+    } else if (slot instanceof Slot.Restore restore) {
+      listener.lost(restore.event(), reason);
+    } else if (slot instanceof Slot.Live live) {
+      listener.commandFailed(live.command(), reason);
     }
   }
 }

@@ -1,9 +1,8 @@
 package io.github.rediskeysmigrator.sink;
 
-import io.github.rediskeysmigrator.core.CommandEvent;
-import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import java.util.List;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -66,8 +65,8 @@ final class Recovery {
       throw new LostAgain(cause);
     }
     boolean checkpointed = settings.checkpointKey() != null;
-    List<Object> pending = writer.takeUnanswered();
-    List<Object> openTransaction = atomic.takeOpen();
+    List<Slot> pending = writer.takeUnanswered();
+    List<Slot> openTransaction = atomic.takeOpen();
     int attempt = 0;
     while (true) {
       dest.closeBroken(cause);
@@ -83,7 +82,8 @@ final class Recovery {
         }
       }
       if (fresh == null) {
-        String reason = "no reply: connection lost (" + cause.getMessage() + ")";
+        WriteFailure reason =
+            WriteFailure.of("no reply: connection lost (" + cause.getMessage() + ")");
         pending.forEach(slot -> writer.fail(slot, reason));
         openTransaction.forEach(slot -> writer.fail(slot, reason));
         throw new WriteException(
@@ -109,8 +109,9 @@ final class Recovery {
         if (checkpointed) {
           // A transaction half queued again cannot be told apart from the rest: stop here, with
           // everything booked.
-          String reason = "no reply: connection lost again (" + cause.getMessage() + ")";
-          List<Object> rest = writer.takeUnanswered();
+          WriteFailure reason =
+              WriteFailure.of("no reply: connection lost again (" + cause.getMessage() + ")");
+          List<Slot> rest = writer.takeUnanswered();
           rest.addAll(pending.subList(Math.min(i + 1, pending.size()), pending.size()));
           rest.forEach(slot -> writer.fail(slot, reason));
           openTransaction.forEach(slot -> writer.fail(slot, reason));
@@ -118,8 +119,8 @@ final class Recovery {
         }
         // What was sent again without reply, then what was not sent again yet, in order. The
         // slot being sent is among the first if it got as far as the pipeline.
-        List<Object> rest = writer.takeUnanswered();
-        Object sending = i < pending.size() ? pending.get(i) : null;
+        List<Slot> rest = writer.takeUnanswered();
+        Slot sending = i < pending.size() ? pending.get(i) : null;
         boolean current = rest.stream().anyMatch(slot -> slot == sending);
         int from = Math.min(current ? i + 1 : i, pending.size());
         rest.addAll(pending.subList(from, pending.size()));
@@ -130,22 +131,23 @@ final class Recovery {
     }
   }
 
-  private void sendAgain(Object slot, long committed, boolean checkpointed)
+  private void sendAgain(Slot slot, long committed, boolean checkpointed)
       throws WriteException, InterruptedException {
-    KeyRewrites.Rewrite rewrite = KeyRewrites.of(slot);
-    if (rewrite != null) {
+    // A command of ours (MULTI, SELECT, ASKING) is not sent again: what needs it sends it anew.
+    if (slot instanceof Slot.OfRewrite of) {
       // Built again from the start (its first command deletes the temporary key). Its RENAMENX
       // may then meet the key its first RENAMENX put in place: see KeyRewrites.bookCleanup.
+      KeyRewrites.Rewrite rewrite = of.rewrite();
       if (rewrites.handOver(rewrite)) {
         writer.write(rewrite.event);
       }
-    } else if (slot instanceof KeyEvent event) {
-      resend.sentAgain(event);
-      writer.write(event);
-    } else if (slot instanceof AtomicBatches.Exec exec) {
+    } else if (slot instanceof Slot.Restore restore) {
+      resend.sentAgain(restore.event());
+      writer.write(restore.event());
+    } else if (slot instanceof Slot.Exec exec) {
       atomic.requeue(exec.queued(), committed);
-    } else if (slot instanceof CommandEvent command && !checkpointed) {
-      writer.writeCommand(command);
+    } else if (slot instanceof Slot.Live live && !checkpointed) {
+      writer.writeCommand(live.command());
     }
   }
 
@@ -154,7 +156,7 @@ final class Recovery {
    * booked as failed (and lands in the error log) to keep the totals whole.
    */
   private WriteException lost(JedisConnectionException e) {
-    String reason = "no reply: connection lost (" + e.getMessage() + ")";
+    WriteFailure reason = WriteFailure.of("no reply: connection lost (" + e.getMessage() + ")");
     writer.takeUnanswered().forEach(slot -> writer.fail(slot, reason));
     return new WriteException("connection lost (" + e.getMessage() + ")", e);
   }

@@ -64,7 +64,7 @@ class MigrationStopTest {
 
     /** The connection is gone: every key held is booked as lost, then the run must stop. */
     void loseConnection() throws WriteException {
-      pending.forEach(k -> listener.lost(k, "no reply: connection lost"));
+      pending.forEach(k -> listener.lost(k, WriteFailure.of("no reply: connection lost")));
       pending.clear();
       throw new WriteException("connection lost and not regained after 2 attempts", null);
     }
@@ -134,7 +134,11 @@ class MigrationStopTest {
 
   @Test
   void keysOwnErrorsStopAtMaxErrorsWithExitFour() throws InterruptedException {
-    int exit = run(10, (w, k) -> w.listener.failed(k, "OOM command not allowed"), (w, k) -> {});
+    int exit =
+        run(
+            10,
+            (w, k) -> w.listener.failed(k, WriteFailure.of("OOM command not allowed")),
+            (w, k) -> {});
 
     assertEquals(ExitCode.STOPPED, exit);
     assertEquals(ExitCode.STOPPED, report.exitCode());
@@ -174,7 +178,7 @@ class MigrationStopTest {
             20,
             (w, k) -> {
               if (w.writes <= MAX_ERRORS) {
-                w.listener.failed(k, "WRONGTYPE");
+                w.listener.failed(k, WriteFailure.of("WRONGTYPE"));
               } else {
                 w.pending.add(k);
               }
@@ -242,8 +246,8 @@ class MigrationStopTest {
         run(
             10,
             (w, k) -> {
-              w.listener.failed(k, "WRONGTYPE");
-              w.listener.failed(k, "WRONGTYPE");
+              w.listener.failed(k, WriteFailure.of("WRONGTYPE"));
+              w.listener.failed(k, WriteFailure.of("WRONGTYPE"));
             },
             (w, k) -> {});
 
