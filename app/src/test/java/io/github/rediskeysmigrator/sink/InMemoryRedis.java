@@ -97,6 +97,16 @@ public final class InMemoryRedis {
     return roundTrips;
   }
 
+  /** The DUMP payload of a string {@code value}, RDB version 9 (this stand-in checks no CRC). */
+  public static byte[] dumpOf(String value) {
+    byte[] v = value.getBytes(StandardCharsets.UTF_8);
+    byte[] p = new byte[1 + 1 + v.length + 2 + 8];
+    p[1] = (byte) v.length;
+    System.arraycopy(v, 0, p, 2, v.length);
+    p[2 + v.length] = 9;
+    return p;
+  }
+
   /** A fault that answers {@code error} to RESTORE of {@code key}, every time. */
   public static Fault restoreOf(String key, String error) {
     return argv -> name(argv).equals("RESTORE") && text(argv.get(1)).equals(key) ? error : null;

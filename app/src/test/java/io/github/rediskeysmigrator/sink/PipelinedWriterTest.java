@@ -31,14 +31,8 @@ class PipelinedWriterTest {
   private final List<Long> sleeps = new ArrayList<>();
   private final Sleeper sleeper = sleeps::add;
 
-  /** A string's DUMP payload of RDB version 9 (the destination checks no CRC). */
   static byte[] payload(String value) {
-    byte[] v = value.getBytes(StandardCharsets.UTF_8);
-    byte[] p = new byte[1 + 1 + v.length + 2 + 8];
-    p[1] = (byte) v.length;
-    System.arraycopy(v, 0, p, 2, v.length);
-    p[2 + v.length] = 9;
-    return p;
+    return InMemoryRedis.dumpOf(value);
   }
 
   static KeyEvent key(int db, String name) {
