@@ -54,25 +54,17 @@ public final class Migration {
       Clock clock,
       Sleeper sleeper,
       LiveOptions live) {
-    this.live = live;
     this.source = source;
     this.config = config;
-    this.writerFactory = writerFactory;
-    this.report = report;
-    this.clock = clock;
-    this.stops = new StopRules(config.maxErrors(), config.existing());
     this.selection = new KeySelection(config, live.keys(), clock);
-    this.offsets = new StreamOffsets(live, report, clock, stops);
+    this.live = live;
+    this.writerFactory = writerFactory;
     this.outcomes =
-        new MigrationOutcomes(
-            config,
-            report,
-            errorSink,
-            sleeper,
-            stops,
-            offsets,
-            selection,
-            live.keys() != CommandKeys.NONE);
+        new MigrationOutcomes(config, report, errorSink, sleeper, clock, live, selection);
+    this.report = report;
+    this.stops = outcomes.stops();
+    this.clock = clock;
+    this.offsets = outcomes.offsets();
     this.commandRenamer =
         config.rename().isEmpty()
             ? null

@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.core;
 
+import java.time.Clock;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -37,23 +38,37 @@ final class MigrationOutcomes implements WriteListener {
   /** A live command with nothing to apply, booked when the PING holding its place is answered. */
   private record Placeholder(CommandEvent command, LiveTranslator.Translation translation) {}
 
+  /**
+   * Outcomes of a run with {@code config}, booked in {@code report}; the stop rules and the stream
+   * offsets are made here, from the config and {@code live}, and {@code selection} learns the keys
+   * the first snapshot leaves alone.
+   */
   MigrationOutcomes(
       MigrationConfig config,
       MigrationReport report,
       ErrorSink errorSink,
       Sleeper sleeper,
-      StopRules stops,
-      StreamOffsets offsets,
-      KeySelection selection,
-      boolean live) {
+      Clock clock,
+      LiveOptions live,
+      KeySelection selection) {
     this.config = config;
+    this.stops = new StopRules(config.maxErrors(), config.existing());
     this.report = report;
+    this.offsets = new StreamOffsets(live, report, clock, stops);
     this.errorSink = errorSink;
+    this.live = live.keys() != CommandKeys.NONE;
     this.sleeper = sleeper;
-    this.stops = stops;
-    this.offsets = offsets;
     this.selection = selection;
-    this.live = live;
+  }
+
+  /** The run's stop rules. */
+  StopRules stops() {
+    return stops;
+  }
+
+  /** Where the run's replication streams stand. */
+  StreamOffsets offsets() {
+    return offsets;
   }
 
   /**

@@ -121,7 +121,7 @@ final class Recovery {
         // slot being sent is among the first if it got as far as the pipeline.
         List<Slot> rest = writer.takeUnanswered();
         Slot sending = i < pending.size() ? pending.get(i) : null;
-        boolean current = rest.stream().anyMatch(slot -> slot == sending);
+        boolean current = rest.stream().anyMatch(slot -> Slot.sameItem(slot, sending));
         int from = Math.min(current ? i + 1 : i, pending.size());
         rest.addAll(pending.subList(from, pending.size()));
         pending = rest;

@@ -38,6 +38,20 @@ sealed interface Slot {
    */
   record Folded(CommandEvent command) implements Slot {}
 
+  /**
+   * Whether {@code a} and {@code b} stand for the same key or live command sent (a slot is made
+   * anew each time its key or command is sent, e.g. again after a reconnect), or are the same slot.
+   */
+  static boolean sameItem(Slot a, Slot b) {
+    if (a instanceof Restore x && b instanceof Restore y) {
+      return x.event() == y.event();
+    }
+    if (a instanceof Live x && b instanceof Live y) {
+      return x.command() == y.command();
+    }
+    return a == b;
+  }
+
   /** A slot of a key rewritten as plain commands ({@link KeyRewrites}). */
   sealed interface OfRewrite extends Slot {
     /** The rewritten key the slot belongs to. */

@@ -39,6 +39,7 @@ public final class InMemoryRedis {
   private final List<String> commands = new ArrayList<>();
   private final List<Integer> roundTrips = new ArrayList<>();
   private int dropAfter = -1;
+  private final java.util.ArrayDeque<Integer> laterDrops = new java.util.ArrayDeque<>();
 
   /** A standalone server. */
   public InMemoryRedis() {
@@ -64,10 +65,14 @@ public final class InMemoryRedis {
   /**
    * The connection in use breaks once {@code n} more commands have run: the last of them is applied
    * but its reply is lost, the commands after it are lost, and the client reads the replies before
-   * it, then EOF. A new connection works again.
+   * it, then EOF. A new connection works again; {@code then} arms further drops, each counted from
+   * the one before.
    */
-  public InMemoryRedis dropAfter(int n) {
+  public InMemoryRedis dropAfter(int n, int... then) {
     dropAfter = commands.size() + n;
+    for (int t : then) {
+      laterDrops.add(t);
+    }
     return this;
   }
 
@@ -149,7 +154,7 @@ public final class InMemoryRedis {
         if (dropAfter >= 0 && commands.size() >= dropAfter) {
           // This connection breaks: the last reply and every command after it are lost. A new
           // connection works again.
-          dropAfter = -1;
+          dropAfter = laterDrops.isEmpty() ? -1 : commands.size() + laterDrops.poll();
           broken = true;
           replyEnd = replied;
           pos = in.length;

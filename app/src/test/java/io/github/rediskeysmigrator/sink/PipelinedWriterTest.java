@@ -200,6 +200,25 @@ class PipelinedWriterTest {
   }
 
   @Test
+  void aSecondDropWhileSendingAgainBooksEveryKeyOnce() throws Exception {
+    // The first connection applies k1, whose reply is lost with k2 to k4 (two pipelines of two);
+    // the second drops while these four are sent again; the third takes the rest, after the
+    // backoff of the second attempt.
+    redis.dropAfter(1, 2);
+    try (PipelinedWriter w = writer(2, ExistencePolicy.SKIP, 3, redis::connect)) {
+      writeAll(w, 0, "k1", "k2", "k3", "k4", "k5");
+      w.flush();
+    }
+
+    List<String> lines = outcomes.lines();
+    assertEquals(5, lines.size(), lines::toString);
+    assertEquals(5, lines.stream().distinct().count(), lines::toString);
+    assertTrue(lines.stream().allMatch(l -> l.startsWith("written ")), lines::toString);
+    assertEquals(5, redis.size(0));
+    assertEquals(List.of(100L, 200L), sleeps);
+  }
+
+  @Test
   void aConnectionRegainedSendsAgainWhatHadNoReplyAndChecksWhatHadLanded() throws Exception {
     redis.dropAfter(2);
     try (PipelinedWriter w = writer(10, ExistencePolicy.SKIP, 3, redis::connect)) {
