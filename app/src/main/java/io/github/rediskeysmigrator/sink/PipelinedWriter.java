@@ -10,8 +10,6 @@ import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
-import io.github.rediskeysmigrator.rdb.PayloadDecoder;
-import io.github.rediskeysmigrator.rdb.PayloadStamps;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -71,6 +69,7 @@ public final class PipelinedWriter implements KeyWriter {
   private final Sleeper sleeper;
   private final Pipelines<Slot> pipes;
   private final RestoreCommand restore;
+  private final RestoreChoice choice;
   private final ResendCheck resend;
   private final ReplyBook book;
   private final KeyRewrites rewrites;
@@ -108,6 +107,7 @@ public final class PipelinedWriter implements KeyWriter {
     this.pipes = new Pipelines<>(settings.pipeline());
     boolean replace = settings.policy() == ExistencePolicy.REPLACE;
     this.restore = new RestoreCommand(replace, server.supportsAbsTtl(), wallClockMillis);
+    this.choice = new RestoreChoice(server);
     this.resend = new ResendCheck(server, listener);
     this.book = new ReplyBook(listener, settings.retries(), resend, server);
     this.rewrites =
@@ -138,7 +138,7 @@ public final class PipelinedWriter implements KeyWriter {
           }
         });
     throttle.acquire();
-    KeyEvent restorable = restorable(event);
+    KeyEvent restorable = choice.restorable(event);
     if (restorable == null) {
       // A big key is always rewritten: one RESTORE would carry its whole payload.
       rewrites.rewrite(event);
@@ -204,7 +204,7 @@ public final class PipelinedWriter implements KeyWriter {
    * several) has its SELECT first: ASKING holds for the one command after it.
    */
   public boolean writeAsking(KeyEvent event) throws WriteException, InterruptedException {
-    KeyEvent restorable = restorable(event);
+    KeyEvent restorable = choice.restorable(event);
     if (restorable == null) {
       return false;
     }
@@ -222,40 +222,7 @@ public final class PipelinedWriter implements KeyWriter {
 
   /** Whether {@code event} is written by one RESTORE (not rewritten as several commands). */
   public boolean writesInOneCommand(KeyEvent event) {
-    return event.file() == null
-        && (server.restores(event.payloadRdbVersion())
-            || PayloadStamps.restorable(
-                server.maxRdbVersion(), event.payloadRdbType(), event.payloadRdbVersion()));
-  }
-
-  /**
-   * {@code event} as one RESTORE writes it: as read when the destination restores its payload's RDB
-   * version, else restamped with the destination's version when it reads the value's type ({@link
-   * PayloadStamps}); null when the key must be rewritten as plain commands (a big key, a type the
-   * destination does not read, a payload too corrupt to convert).
-   */
-  private KeyEvent restorable(KeyEvent event) {
-    if (event.file() != null) {
-      return null;
-    }
-    if (server.restores(event.payloadRdbVersion())) {
-      return event;
-    }
-    PayloadStamps.Stamped stamped;
-    try {
-      stamped = PayloadStamps.forServer(event.payload(), server.maxRdbVersion());
-    } catch (PayloadDecoder.DecodeException e) {
-      // The rewrite decodes the payload again and books the key with the reason.
-      return null;
-    }
-    if (stamped == null) {
-      return null;
-    }
-    return event.withPayload(
-        stamped.payload(),
-        stamped.idmpLeftOut()
-            ? KeyEvent.PayloadChange.IDMP_LEFT_OUT
-            : KeyEvent.PayloadChange.RESTAMPED);
+    return choice.inOneCommand(event);
   }
 
   /**
