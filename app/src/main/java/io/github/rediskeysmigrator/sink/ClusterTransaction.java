@@ -11,7 +11,7 @@ import java.util.List;
  * the master aborts the transaction and the whole block is sent again once the slot map is read
  * anew, or to the importing node when every redirect was an ASK to the same node.
  */
-final class ClusterTransaction implements ClusterWriter.Redirected {
+final class ClusterTransaction implements Redirected {
   final List<CommandEvent> block;
   final int slot;
   private boolean redirected;

@@ -10,6 +10,9 @@ import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.sink.Redirected.Asked;
+import io.github.rediskeysmigrator.sink.Redirected.Key;
+import io.github.rediskeysmigrator.sink.Redirected.Part;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -248,18 +251,6 @@ public final class ClusterWriter implements KeyWriter {
     owner.writeCommand(part);
   }
 
-  /**
-   * What the cluster redirected, to be sent again: a key, a command (or a part of one), a
-   * transaction in one slot, or one of these answered with ASK.
-   */
-  sealed interface Redirected permits Key, Part, ClusterTransaction, Asked {}
-
-  /** A key to send again. */
-  private record Key(KeyEvent event) implements Redirected {}
-
-  /** One command of a split (or the command itself), and the source command it stands for. */
-  private record Part(CommandEvent part, CommandEvent whole) implements Redirected {}
-
   private CommandEvent whole(CommandEvent part) {
     CommandEvent w = parts.remove(part);
     return w == null ? part : w;
@@ -311,12 +302,6 @@ public final class ClusterWriter implements KeyWriter {
       nodes.flush();
     }
   }
-
-  /**
-   * A key, a command of one key, or a transaction in one slot, that the cluster answered with ASK,
-   * and the node to ask.
-   */
-  private record Asked(Redirected item, String node) implements Redirected {}
 
   private void sendAsking(Asked a) throws WriteException, InterruptedException {
     PipelinedWriter w = nodes.importer(a.node());
