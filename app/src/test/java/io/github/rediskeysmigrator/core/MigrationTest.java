@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.sink.InMemoryRedis;
 import io.github.rediskeysmigrator.sink.PipelinedWriter;
-import io.github.rediskeysmigrator.sink.ServerInfo;
-import io.github.rediskeysmigrator.sink.Throttle;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -26,8 +24,6 @@ import org.junit.jupiter.api.Test;
  * the ITs' to prove (StopReasonsIT, SyncCommandIT, WritersIT).
  */
 class MigrationTest {
-  private static final ServerInfo REDIS_7 = new ServerInfo("redis", "7.2.4", 11);
-
   /** SET's, GET's and DEL's first argument is their key (enough for these tests). */
   private static final CommandKeys FIRST_ARG =
       new CommandKeys() {
@@ -125,15 +121,12 @@ class MigrationTest {
             source,
             config,
             listener ->
-                new PipelinedWriter(
-                    redis.connect(),
-                    REDIS_7,
+                redis.writer(
                     new PipelinedWriter.Settings(
                         config.pipeline(), config.existing(), 0, 0, null, 0, 0),
                     listener,
-                    new Throttle(0, System::nanoTime, noWait),
                     noWait,
-                    () -> 1_000_000L),
+                    null),
             log,
             report,
             Clock.systemUTC(),

@@ -53,14 +53,13 @@ class ClusterWriterTest {
         outcomes,
         cluster::slots,
         (node, listener) ->
-            new PipelinedWriter(
-                cluster.connect(node),
-                PipelinedWriterTest.REDIS_7,
-                new PipelinedWriter.Settings(100, ExistencePolicy.SKIP, 0, 0),
-                listener,
-                new Throttle(0, System::nanoTime, sleeper),
-                sleeper,
-                () -> 1_000_000L),
+            cluster
+                .node(node.toString())
+                .writer(
+                    new PipelinedWriter.Settings(100, ExistencePolicy.SKIP, 0, 0),
+                    listener,
+                    sleeper,
+                    null),
         sleeper,
         KEYS,
         ClusterDatabases.of(1, false));

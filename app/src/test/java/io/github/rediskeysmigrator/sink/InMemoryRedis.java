@@ -1,5 +1,7 @@
 package io.github.rediskeysmigrator.sink;
 
+import io.github.rediskeysmigrator.core.Sleeper;
+import io.github.rediskeysmigrator.core.WriteListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,6 +56,29 @@ public final class InMemoryRedis {
   /** A new client connection; nothing is sent until the writer sends. */
   public Connection connect() {
     return new Connection(() -> new FakeSocket());
+  }
+
+  /** A Redis 7.2 (RDB 11), what the fast tests take the destination for. */
+  public static final ServerInfo REDIS_7 = new ServerInfo("redis", "7.2.4", 11);
+
+  /**
+   * A pipelined writer over a new connection to this server (a Redis 7.2), paced by nothing, with
+   * the wall clock at 1,000,000 ms; {@code again} reconnects, or null.
+   */
+  public PipelinedWriter writer(
+      PipelinedWriter.Settings settings,
+      WriteListener listener,
+      Sleeper sleeper,
+      PipelinedWriter.Reconnector again) {
+    return new PipelinedWriter(
+        connect(),
+        REDIS_7,
+        settings,
+        listener,
+        new Throttle(0, System::nanoTime, sleeper),
+        sleeper,
+        () -> 1_000_000L,
+        again);
   }
 
   /** Adds a fault rule, consulted before every command in the order added. */
@@ -438,11 +463,6 @@ public final class InMemoryRedis {
 
     public InMemoryRedis node(String address) {
       return nodes.get(address);
-    }
-
-    /** A connection to the node at {@code address}. */
-    public Connection connect(HostAndPort address) {
-      return nodes.get(address.toString()).connect();
     }
 
     /** The slot map as the nodes report it now (CLUSTER SLOTS). */

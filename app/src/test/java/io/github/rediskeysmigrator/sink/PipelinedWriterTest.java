@@ -24,8 +24,6 @@ import org.junit.jupiter.api.Test;
  * does with these commands is WritersIT's and NetworkFaultsIT's to prove.
  */
 class PipelinedWriterTest {
-  static final ServerInfo REDIS_7 = new ServerInfo("redis", "7.2.4", 11);
-
   private final InMemoryRedis redis = new InMemoryRedis();
   private final OutcomeLog outcomes = new OutcomeLog();
   private final List<Long> sleeps = new ArrayList<>();
@@ -50,14 +48,10 @@ class PipelinedWriterTest {
 
   private PipelinedWriter writer(
       int pipeline, ExistencePolicy policy, int retries, PipelinedWriter.Reconnector again) {
-    return new PipelinedWriter(
-        redis.connect(),
-        REDIS_7,
+    return redis.writer(
         new PipelinedWriter.Settings(pipeline, policy, 0, 0, null, retries, 100),
         outcomes,
-        new Throttle(0, System::nanoTime, sleeper),
         sleeper,
-        () -> 1_000_000L,
         again);
   }
 
