@@ -20,13 +20,14 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Writes keys with {@code RESTORE key ttl payload [REPLACE] ABSTTL}, {@code --pipeline} commands
- * per round trip, and tells the story of a batch: build ({@link RestoreCommand}, or {@link
- * KeyRewrites} for a key the destination cannot RESTORE), send, book replies ({@link ReplyBook}),
- * recover ({@link Recovery}, {@link ResendCheck}). Two pipelines are in flight at once ({@link
+ * per round trip, and tells the story of a batch: build ({@link RestoreChoice}, then {@link
+ * RestoreCommand}, or {@link KeyRewrites} for a key the destination cannot RESTORE), send, book
+ * replies ({@link ReplyBook}, each pipeline position a {@link Slot}), recover ({@link Recovery}:
+ * reconnects, LOADING and BUSY; {@link ResendCheck}). Two pipelines are in flight at once ({@link
  * Pipelines}): the next one is sent before the replies of the previous one are read, so the server
  * never waits for us. Every reply is matched to its key and reported to the {@link WriteListener}.
- * Live commands travel in the same pipelines, or in checkpointed transactions ({@link
- * AtomicBatches}).
+ * Live commands travel in the same pipelines ({@link LiveCommands}), or in checkpointed
+ * transactions ({@link AtomicBatches}).
  */
 public final class PipelinedWriter implements KeyWriter {
   private static final byte[] ASKING = "ASKING".getBytes(StandardCharsets.US_ASCII);
@@ -77,18 +78,10 @@ public final class PipelinedWriter implements KeyWriter {
   private final Recovery recovery;
   private final LiveCommands live;
 
-  public PipelinedWriter(
-      Connection conn,
-      ServerInfo server,
-      Settings settings,
-      WriteListener listener,
-      Throttle throttle,
-      Sleeper sleeper,
-      LongSupplier wallClockMillis) {
-    this(conn, server, settings, listener, throttle, sleeper, wallClockMillis, null);
-  }
-
-  /** A writer that reconnects with {@code reconnector} when the connection drops. */
+  /**
+   * A writer over {@code conn} that reconnects with {@code reconnector}, when not null, if the
+   * connection drops.
+   */
   public PipelinedWriter(
       Connection conn,
       ServerInfo server,
@@ -116,9 +109,10 @@ public final class PipelinedWriter implements KeyWriter {
     this.atomic =
         new AtomicBatches(
             this, dest, settings.checkpointKey(), settings.pipeline(), listener, book, throttle);
-    this.live = new LiveCommands(this, dest, listener, throttle);
+    this.live = new LiveCommands(this, dest, listener, throttle, rewrites);
     this.recovery =
-        new Recovery(this, dest, reconnector, settings, sleeper, atomic, rewrites, resend);
+        new Recovery(
+            this, dest, reconnector, settings, sleeper, atomic, rewrites, resend, book, listener);
   }
 
   @Override
@@ -234,26 +228,7 @@ public final class PipelinedWriter implements KeyWriter {
    */
   public void writeCommandsAsking(List<CommandEvent> commands)
       throws WriteException, InterruptedException {
-    if (rewrites.anyOpen()) {
-      // A live command must not overtake the rename of a key the snapshot rewrote.
-      drain();
-    }
-    CommandEvent first = commands.get(0);
-    if (first.db() != dest.db()) {
-      drain();
-      try {
-        select(first.db());
-      } catch (WriteException e) {
-        commands.forEach(c -> listener.commandFailed(c, WriteFailure.of(e.getMessage())));
-        throw e;
-      }
-    }
-    rewrites.sendFollowUps();
-    sendSlot(new Slot.Control("ASKING"), ASKING);
-    for (CommandEvent command : commands) {
-      // Paced by --max-rate when first sent.
-      live.resend(command);
-    }
+    live.resendAsking(commands);
   }
 
   @Override
@@ -321,11 +296,11 @@ public final class PipelinedWriter implements KeyWriter {
     pump();
     // Only now is no reply outstanding, so the connection can serve a synchronous DUMP.
     dest.onDb(resend.resolve(dest.get(), dest.db()));
-    retryPassingErrors();
+    recovery.retryPassingErrors();
   }
 
   /** Sends everything, follow-ups included, until no reply is outstanding. */
-  private void pump() throws WriteException, InterruptedException {
+  void pump() throws WriteException, InterruptedException {
     while (pipes.building() || pipes.inFlight() || rewrites.hasFollowUps()) {
       if (rewrites.hasFollowUps()) {
         rewrites.sendFollowUps();
@@ -334,37 +309,6 @@ public final class PipelinedWriter implements KeyWriter {
       } else {
         readReplies();
       }
-    }
-  }
-
-  /**
-   * Sends again the keys the destination refused with LOADING or BUSY, after a pause, until they
-   * are booked or --retries rounds are spent (then they fail with the server's reply).
-   */
-  private void retryPassingErrors() throws WriteException, InterruptedException {
-    for (int round = 1; book.hasRetries(); round++) {
-      List<KeyEvent> again = book.takeRetries();
-      if (round > settings.retries()) {
-        WriteFailure stayed = WriteFailure.of("the destination stayed LOADING or BUSY");
-        for (KeyEvent event : again) {
-          listener.failed(event, stayed);
-        }
-        return;
-      }
-      sleeper.sleep(Math.min(settings.retryBackoffMillis() * round, 10_000));
-      for (int i = 0; i < again.size(); i++) {
-        try {
-          write(again.get(i));
-        } catch (WriteException e) {
-          // The run stops: the keys not sent again yet are booked with its cause (the one in
-          // hand was booked by write).
-          WriteFailure why = WriteFailure.of(e.getMessage());
-          again.subList(i + 1, again.size()).forEach(k -> listener.lost(k, why));
-          throw e;
-        }
-      }
-      pump();
-      dest.onDb(resend.resolve(dest.get(), dest.db()));
     }
   }
 
@@ -390,8 +334,8 @@ public final class PipelinedWriter implements KeyWriter {
     JedisDataException readOnly = book.readOnly();
     if (readOnly != null) {
       WriteFailure why = WriteFailure.of(RedisError.of(readOnly.getMessage()));
-      pipes.takeBuilding().forEach(slot -> fail(slot, why));
-      rewrites.takeFollowUps().forEach(slot -> fail(slot, why));
+      pipes.takeBuilding().forEach(slot -> recovery.fail(slot, why));
+      rewrites.takeFollowUps().forEach(slot -> recovery.fail(slot, why));
       throw new WriteException(
           "the destination is a read-only replica ("
               + readOnly.getMessage()
@@ -443,19 +387,5 @@ public final class PipelinedWriter implements KeyWriter {
     List<Slot> slots = pipes.takeUnanswered();
     slots.addAll(rewrites.takeFollowUps());
     return slots;
-  }
-
-  /**
-   * Books the key or command of {@code slot} as failed because the run stops (the connection is
-   * lost, the destination is read-only); a command of ours has nothing to book.
-   */
-  void fail(Slot slot, WriteFailure reason) {
-    if (slot instanceof Slot.OfRewrite rewrite) {
-      rewrites.fail(rewrite.rewrite(), reason);
-    } else if (slot instanceof Slot.Restore restore) {
-      listener.lost(restore.event(), reason);
-    } else if (slot instanceof Slot.Live live) {
-      listener.commandFailed(live.command(), reason);
-    }
   }
 }

@@ -1,8 +1,10 @@
 package io.github.rediskeysmigrator.sink;
 
+import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteFailure;
+import io.github.rediskeysmigrator.core.WriteListener;
 import java.util.List;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -14,7 +16,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * checkpoint key tells which transactions committed before the drop; the others are queued again,
  * so nothing is lost or applied twice. Plain live commands (sync without --checkpoint) are sent
  * again: at least once. A drop while sending again is part of the same recovery: it goes on with
- * the attempts --retries has left.
+ * the attempts --retries has left. Keys refused with LOADING or BUSY (passing states of the server)
+ * are sent again after a pause, for --retries rounds.
  */
 final class Recovery {
   private final PipelinedWriter writer;
@@ -25,6 +28,8 @@ final class Recovery {
   private final AtomicBatches atomic;
   private final KeyRewrites rewrites;
   private final ResendCheck resend;
+  private final ReplyBook book;
+  private final WriteListener listener;
   private boolean recovering;
 
   Recovery(
@@ -35,7 +40,9 @@ final class Recovery {
       Sleeper sleeper,
       AtomicBatches atomic,
       KeyRewrites rewrites,
-      ResendCheck resend) {
+      ResendCheck resend,
+      ReplyBook book,
+      WriteListener listener) {
     this.writer = writer;
     this.dest = dest;
     this.reconnector = reconnector;
@@ -44,6 +51,8 @@ final class Recovery {
     this.atomic = atomic;
     this.rewrites = rewrites;
     this.resend = resend;
+    this.book = book;
+    this.listener = listener;
   }
 
   /** The connection broke again while {@link #recover} was sending again what had no reply. */
@@ -84,8 +93,8 @@ final class Recovery {
       if (fresh == null) {
         WriteFailure reason =
             WriteFailure.of("no reply: connection lost (" + cause.getMessage() + ")");
-        pending.forEach(slot -> writer.fail(slot, reason));
-        openTransaction.forEach(slot -> writer.fail(slot, reason));
+        pending.forEach(slot -> fail(slot, reason));
+        openTransaction.forEach(slot -> fail(slot, reason));
         throw new WriteException(
             "connection lost and not regained after "
                 + settings.retries()
@@ -113,8 +122,8 @@ final class Recovery {
               WriteFailure.of("no reply: connection lost again (" + cause.getMessage() + ")");
           List<Slot> rest = writer.takeUnanswered();
           rest.addAll(pending.subList(Math.min(i + 1, pending.size()), pending.size()));
-          rest.forEach(slot -> writer.fail(slot, reason));
-          openTransaction.forEach(slot -> writer.fail(slot, reason));
+          rest.forEach(slot -> fail(slot, reason));
+          openTransaction.forEach(slot -> fail(slot, reason));
           throw new WriteException("connection lost again while sending again", cause);
         }
         // What was sent again without reply, then what was not sent again yet, in order. The
@@ -152,12 +161,57 @@ final class Recovery {
   }
 
   /**
+   * Sends again the keys the destination refused with LOADING or BUSY, after a pause, until they
+   * are booked or --retries rounds are spent (then they fail with the server's reply).
+   */
+  void retryPassingErrors() throws WriteException, InterruptedException {
+    for (int round = 1; book.hasRetries(); round++) {
+      List<KeyEvent> again = book.takeRetries();
+      if (round > settings.retries()) {
+        WriteFailure stayed = WriteFailure.of("the destination stayed LOADING or BUSY");
+        for (KeyEvent event : again) {
+          listener.failed(event, stayed);
+        }
+        return;
+      }
+      sleeper.sleep(Math.min(settings.retryBackoffMillis() * round, 10_000));
+      for (int i = 0; i < again.size(); i++) {
+        try {
+          writer.write(again.get(i));
+        } catch (WriteException e) {
+          // The run stops: the keys not sent again yet are booked with its cause (the one in
+          // hand was booked by write).
+          WriteFailure why = WriteFailure.of(e.getMessage());
+          again.subList(i + 1, again.size()).forEach(k -> listener.lost(k, why));
+          throw e;
+        }
+      }
+      writer.pump();
+      dest.onDb(resend.resolve(dest.get(), dest.db()));
+    }
+  }
+
+  /**
    * The connection is gone: keys sent without a reply may or may not have been applied, so each is
    * booked as failed (and lands in the error log) to keep the totals whole.
    */
   private WriteException lost(JedisConnectionException e) {
     WriteFailure reason = WriteFailure.of("no reply: connection lost (" + e.getMessage() + ")");
-    writer.takeUnanswered().forEach(slot -> writer.fail(slot, reason));
+    writer.takeUnanswered().forEach(slot -> fail(slot, reason));
     return new WriteException("connection lost (" + e.getMessage() + ")", e);
+  }
+
+  /**
+   * Books the key or command of {@code slot} as failed because the run stops (the connection is
+   * lost, the destination is read-only); a command of ours has nothing to book.
+   */
+  void fail(Slot slot, WriteFailure reason) {
+    if (slot instanceof Slot.OfRewrite rewrite) {
+      rewrites.fail(rewrite.rewrite(), reason);
+    } else if (slot instanceof Slot.Restore restore) {
+      listener.lost(restore.event(), reason);
+    } else if (slot instanceof Slot.Live live) {
+      listener.commandFailed(live.command(), reason);
+    }
   }
 }
