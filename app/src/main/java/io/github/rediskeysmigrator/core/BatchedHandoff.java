@@ -41,6 +41,42 @@ public class BatchedHandoff<E> {
     this.urgent = urgent;
   }
 
+  /** The producing side's work: fills this hand-off until its source is exhausted. */
+  @FunctionalInterface
+  public interface Fill {
+    /** Reads the whole source into the hand-off; throws what stops the reading. */
+    void run() throws Exception;
+  }
+
+  /**
+   * Starts the producing side, the one producer loop of a migration and a verification: a daemon
+   * thread named {@code name} runs {@code fill}, then hands over its end, or its failure, after the
+   * items produced before it ({@link #finish}). An interrupt means the consumer stopped the run:
+   * nobody waits for the rest, so the thread just ends.
+   */
+  public Thread startProducer(String name, Fill fill) {
+    Thread t = new Thread(() -> produce(fill), name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private void produce(Fill fill) {
+    Throwable failure = null;
+    try {
+      fill.run();
+    } catch (InterruptedException e) {
+      return;
+    } catch (Throwable t) {
+      failure = t;
+    }
+    try {
+      finish(failure);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Producer side: adds one item, blocking while the consumer is behind. */
   public void add(E item) throws InterruptedException {
     batch.add(item);

@@ -33,13 +33,13 @@ public abstract class ForwardingListener implements WriteListener {
   }
 
   @Override
-  public void failed(KeyEvent event, String reason) {
-    next.failed(event, reason);
+  public void failed(KeyEvent event, WriteFailure failure) {
+    next.failed(event, failure);
   }
 
   @Override
-  public void lost(KeyEvent event, String reason) {
-    next.lost(event, reason);
+  public void lost(KeyEvent event, WriteFailure failure) {
+    next.lost(event, failure);
   }
 
   @Override
@@ -53,7 +53,7 @@ public abstract class ForwardingListener implements WriteListener {
   }
 
   @Override
-  public void commandFailed(CommandEvent command, String reason) {
-    next.commandFailed(command, reason);
+  public void commandFailed(CommandEvent command, WriteFailure failure) {
+    next.commandFailed(command, failure);
   }
 }

@@ -1,7 +1,7 @@
 package io.github.rediskeysmigrator.core;
 
 /** Produces the keys of one source (RDB files, a SCAN, a replication stream), in order. */
-public interface KeySource {
+public interface KeySource extends SourceSize {
 
   /**
    * Reads every key and hands it to {@code sink}; returns once the source is exhausted.
@@ -10,12 +10,6 @@ public interface KeySource {
    *     failure stay valid
    */
   void readInto(KeySink sink) throws SourceException, InterruptedException;
-
-  /** Bytes consumed so far, for progress; 0 when not meaningful. */
-  long bytesRead();
-
-  /** Total bytes expected, for progress and ETA; 0 when unknown. */
-  long bytesTotal();
 
   /**
    * Asks a source that never ends by itself (a replication stream) to stop; {@link #readInto} then
@@ -31,11 +25,6 @@ public interface KeySource {
   /** Extra words for the progress line (e.g. replication lag); empty by default. */
   default String progress() {
     return "";
-  }
-
-  /** Keys expected in all (e.g. the source's DBSIZE), for progress and ETA; 0 when unknown. */
-  default long keysTotal() {
-    return 0;
   }
 
   /**

@@ -20,16 +20,16 @@ public interface WriteListener {
   /** The key existed at the destination and was left alone (policy skip or fail). */
   void existed(KeyEvent event);
 
-  /** The destination rejected the key; {@code reason} is its reply or our explanation. */
-  void failed(KeyEvent event, String reason);
+  /** The destination rejected the key: its typed reply, or our explanation. */
+  void failed(KeyEvent event, WriteFailure failure);
 
   /**
    * The key failed because of a fault that stops the whole run (the connection lost and not
    * regained, a read-only destination): it is an error like {@link #failed}, but the fault, not the
    * key, is the run's stop reason, so it does not count towards --max-errors.
    */
-  default void lost(KeyEvent event, String reason) {
-    failed(event, reason);
+  default void lost(KeyEvent event, WriteFailure failure) {
+    failed(event, failure);
   }
 
   /**
@@ -42,5 +42,5 @@ public interface WriteListener {
   void commandApplied(CommandEvent command);
 
   /** The destination answered a live command with an error. */
-  void commandFailed(CommandEvent command, String reason);
+  void commandFailed(CommandEvent command, WriteFailure failure);
 }

@@ -1,7 +1,9 @@
 package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.CommandEvent;
+import io.github.rediskeysmigrator.core.RedisError;
 import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,12 +26,6 @@ final class AtomicBatches {
   private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
 
-  /** A source MULTI or EXEC, folded into our own transaction: applied when it commits. */
-  private record Folded(CommandEvent command) {}
-
-  /** Our EXEC, with everything queued since our MULTI, in order. */
-  record Exec(List<Object> queued) {}
-
   private final PipelinedWriter writer;
   private final DestinationConnection dest;
   private final byte[] checkpointKey;
@@ -37,7 +33,7 @@ final class AtomicBatches {
   private final WriteListener listener;
   private final ReplyBook book;
   private final Throttle throttle;
-  private List<Object> queued;
+  private List<Slot> queued;
   private boolean sourceTx;
   private CommandEvent last;
 
@@ -67,21 +63,21 @@ final class AtomicBatches {
   void write(CommandEvent command) throws WriteException, InterruptedException {
     String name = command.name();
     if (queued == null) {
-      writer.sendSlot(new ControlCommand("MULTI"), MULTI);
+      writer.sendSlot(new Slot.Control("MULTI"), MULTI);
       queued = new ArrayList<>();
     }
     if (name.equals("MULTI") || name.equals("EXEC")) {
       // The source's own transaction is inside ours, so it stays atomic; ours never closes
       // in the middle of it.
       sourceTx = name.equals("MULTI");
-      queued.add(new Folded(command));
+      queued.add(new Slot.Folded(command));
     } else {
       if (command.db() != dest.db()) {
-        queue(new ControlCommand("SELECT"), SELECT, Replies.ascii(command.db()));
+        queue(new Slot.Control("SELECT"), SELECT, Replies.ascii(command.db()));
         dest.onDb(command.db());
       }
       throttle.acquire();
-      queue(command, command.argv());
+      queue(new Slot.Live(command), command.argv());
     }
     last = command;
     if (queued.size() >= batch && !sourceTx) {
@@ -90,7 +86,7 @@ final class AtomicBatches {
   }
 
   /** Queues one command inside our transaction; its real reply comes with EXEC. */
-  private void queue(Object slot, byte[]... argv) throws WriteException, InterruptedException {
+  private void queue(Slot slot, byte[]... argv) throws WriteException, InterruptedException {
     queued.add(slot);
     writer.sendSlot(slot, argv);
   }
@@ -100,15 +96,15 @@ final class AtomicBatches {
     byte[] value = markerValue(last);
     int db = dest.db();
     if (db != 0) {
-      queue(new ControlCommand("SELECT"), SELECT, Replies.ascii(0));
+      queue(new Slot.Control("SELECT"), SELECT, Replies.ascii(0));
     }
-    queue(new ControlCommand("SET"), SET, checkpointKey, value);
+    queue(new Slot.Control("SET"), SET, checkpointKey, value);
     if (db != 0) {
-      queue(new ControlCommand("SELECT"), SELECT, Replies.ascii(db));
+      queue(new Slot.Control("SELECT"), SELECT, Replies.ascii(db));
     }
-    List<Object> batchQueued = queued;
+    List<Slot> batchQueued = queued;
     queued = null;
-    writer.sendSlot(new Exec(batchQueued), EXEC);
+    writer.sendSlot(new Slot.Exec(batchQueued), EXEC);
     // One transaction in flight at a time: if the destination aborts it, its commands are sent
     // again one by one, and nothing sent after it may overtake them.
     writer.drain();
@@ -119,33 +115,31 @@ final class AtomicBatches {
    * it (a command it could not even queue, e.g. one it does not know), each command is sent again
    * on its own so the others still apply, then the offset is recorded.
    */
-  void booked(Exec exec, Object reply) throws WriteException {
+  void booked(Slot.Exec exec, Object reply) throws WriteException {
     Connection conn = dest.get();
     if (reply instanceof List<?> results) {
       int r = 0;
-      for (Object item : exec.queued()) {
-        if (item instanceof Folded folded) {
+      for (Slot item : exec.queued()) {
+        if (item instanceof Slot.Folded folded) {
           listener.commandApplied(folded.command());
-        } else if (item instanceof CommandEvent command) {
-          book.command(command, results.get(r++));
-        } else {
-          Object result = results.get(r++);
-          if (result instanceof JedisDataException e) {
-            throw new WriteException(
-                "the destination refused " + ((ControlCommand) item).what() + ": " + e.getMessage(),
-                e);
-          }
+        } else if (item instanceof Slot.Live live) {
+          book.command(live.command(), results.get(r++));
+        } else if (item instanceof Slot.Control control
+            && results.get(r++) instanceof JedisDataException e) {
+          throw new WriteException(
+              "the destination refused " + control.what() + ": " + e.getMessage(), e);
         }
       }
       return;
     }
     String why = reply instanceof JedisDataException e ? e.getMessage() : String.valueOf(reply);
     CommandEvent lastCommand = null;
-    for (Object item : exec.queued()) {
-      if (item instanceof Folded folded) {
+    for (Slot item : exec.queued()) {
+      if (item instanceof Slot.Folded folded) {
         listener.commandApplied(folded.command());
         lastCommand = folded.command();
-      } else if (item instanceof CommandEvent command) {
+      } else if (item instanceof Slot.Live live) {
+        CommandEvent command = live.command();
         // Replayed one by one, the SELECTs of the batch are left out: commands carry their db.
         lastCommand = command;
         try {
@@ -153,7 +147,10 @@ final class AtomicBatches {
           conn.sendCommand(() -> argv[0], Arrays.copyOfRange(argv, 1, argv.length));
           book.command(command, conn.getOne());
         } catch (JedisDataException e) {
-          listener.commandFailed(command, e.getMessage() + " (the batch was aborted: " + why + ")");
+          listener.commandFailed(
+              command,
+              WriteFailure.of(RedisError.of(e.getMessage()))
+                  .and(" (the batch was aborted: " + why + ")"));
         } catch (JedisConnectionException e) {
           throw new WriteException("connection lost (" + e.getMessage() + ")", e);
         }
@@ -174,8 +171,8 @@ final class AtomicBatches {
   }
 
   /** What the open batch queued, for a reconnect; no batch is open afterwards. */
-  List<Object> takeOpen() {
-    List<Object> open = queued == null ? List.of() : queued;
+  List<Slot> takeOpen() {
+    List<Slot> open = queued == null ? List.of() : queued;
     queued = null;
     sourceTx = false;
     return open;
@@ -204,22 +201,22 @@ final class AtomicBatches {
    * Commands of one transaction: booked if it committed (its last offset is at most {@code
    * committed}; {@code Long.MAX_VALUE} for one never sent whole), else queued again.
    */
-  void requeue(List<Object> items, long committed) throws WriteException, InterruptedException {
+  void requeue(List<Slot> items, long committed) throws WriteException, InterruptedException {
     long lastOffset = -1;
-    for (Object item : items) {
-      if (item instanceof CommandEvent c) {
-        lastOffset = c.offset();
-      } else if (item instanceof Folded f) {
+    for (Slot item : items) {
+      if (item instanceof Slot.Live live) {
+        lastOffset = live.command().offset();
+      } else if (item instanceof Slot.Folded f) {
         lastOffset = f.command().offset();
       }
     }
     boolean applied = committed != Long.MAX_VALUE && lastOffset >= 0 && lastOffset <= committed;
-    for (Object item : items) {
+    for (Slot item : items) {
       CommandEvent command = null;
-      if (item instanceof Folded f) {
+      if (item instanceof Slot.Folded f) {
         command = f.command();
-      } else if (item instanceof CommandEvent c) {
-        command = c;
+      } else if (item instanceof Slot.Live live) {
+        command = live.command();
       }
       if (command == null) {
         continue;

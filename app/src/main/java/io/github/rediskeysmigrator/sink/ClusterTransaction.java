@@ -1,6 +1,8 @@
 package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.CommandEvent;
+import io.github.rediskeysmigrator.core.RedisError;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import java.util.List;
 
 /**
@@ -9,14 +11,14 @@ import java.util.List;
  * the master aborts the transaction and the whole block is sent again once the slot map is read
  * anew, or to the importing node when every redirect was an ASK to the same node.
  */
-final class ClusterTransaction {
+final class ClusterTransaction implements Redirected {
   final List<CommandEvent> block;
   final int slot;
   private boolean redirected;
   // The node named by the ASK replies to its commands, when no other redirect came for it.
   private String askNode;
   private boolean otherRedirect;
-  private String failure;
+  private WriteFailure failure;
 
   ClusterTransaction(List<CommandEvent> block, int slot) {
     this.block = block;
@@ -36,8 +38,8 @@ final class ClusterTransaction {
   }
 
   /** A command of the block (not EXEC) failed with {@code reason}. */
-  void failed(String reason) {
-    if (ClusterRedirect.isRedirect(reason)) {
+  void failed(WriteFailure reason) {
+    if (reason.redirect()) {
       noteRedirect(reason);
     } else if (failure == null) {
       failure = reason;
@@ -48,8 +50,8 @@ final class ClusterTransaction {
    * EXEC failed with {@code reason} (a redirect may also come at EXEC, for the block as a whole:
    * ASK, or TRYAGAIN for keys of a slot being moved that are not all in one place yet).
    */
-  void execFailed(String reason) {
-    if (ClusterRedirect.isRedirect(reason)) {
+  void execFailed(WriteFailure reason) {
+    if (reason.redirect()) {
       noteRedirect(reason);
     }
   }
@@ -64,9 +66,9 @@ final class ClusterTransaction {
     return otherRedirect ? null : askNode;
   }
 
-  private void noteRedirect(String reason) {
+  private void noteRedirect(WriteFailure reason) {
     redirected = true;
-    String node = ClusterRedirect.askedNode(reason);
+    String node = reason.askedNode();
     if (node == null || (askNode != null && !askNode.equals(node))) {
       otherRedirect = true;
     } else {
@@ -75,11 +77,11 @@ final class ClusterTransaction {
   }
 
   /** Books every command from the EXEC outcome ({@code execFailure} null when it committed). */
-  void book(CommandOrder order, String execFailure) {
+  void book(CommandOrder order, WriteFailure execFailure) {
     // EXECABORT: nothing of it applied. Another error inside EXEC: the others did apply.
-    boolean aborted = execFailure != null && execFailure.startsWith("EXECABORT");
+    boolean aborted = execFailure != null && execFailure.is(RedisError.Kind.EXEC_ABORT);
     for (CommandEvent c : block) {
-      String why = c == exec() ? execFailure : aborted ? execFailure : failure;
+      WriteFailure why = c == exec() ? execFailure : aborted ? execFailure : failure;
       if (why == null) {
         order.commandApplied(c);
       } else {

@@ -8,7 +8,11 @@ import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyWriter;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.sink.Redirected.Asked;
+import io.github.rediskeysmigrator.sink.Redirected.Key;
+import io.github.rediskeysmigrator.sink.Redirected.Part;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -52,7 +56,7 @@ public final class ClusterWriter implements KeyWriter {
   private final CommandKeys commandKeys;
   // Keys, commands and transactions the cluster redirected, to be sent again in order; those
   // answered with ASK that one command writes are wrapped in Asked.
-  private final List<Object> redirected = new ArrayList<>();
+  private final List<Redirected> redirected = new ArrayList<>();
   // The source transaction being collected (from its MULTI), or null.
   private List<CommandEvent> transaction;
   // Each command of a transaction in flight, to its block.
@@ -89,12 +93,12 @@ public final class ClusterWriter implements KeyWriter {
   @Override
   public void write(KeyEvent event) throws WriteException, InterruptedException {
     if (!databases.serves(event.db())) {
-      listener.failed(event, notServed("key", event.db()));
+      listener.failed(event, WriteFailure.of(notServed("key", event.db())));
       return;
     }
     PipelinedWriter owner = nodes.owner(ClusterSlots.slot(event.key()));
     if (owner == null) {
-      redirected.add(event);
+      redirected.add(new Key(event));
       return;
     }
     owner.write(event);
@@ -226,7 +230,7 @@ public final class ClusterWriter implements KeyWriter {
   }
 
   /** The EXEC reply of a transaction came: books every command of it. */
-  private void finishTransaction(ClusterTransaction tx, String execFailure) {
+  private void finishTransaction(ClusterTransaction tx, WriteFailure execFailure) {
     tx.block.forEach(txOf::remove);
     if (execFailure != null && tx.redirected()) {
       String node = tx.askNode();
@@ -247,9 +251,6 @@ public final class ClusterWriter implements KeyWriter {
     owner.writeCommand(part);
   }
 
-  /** One command of a split (or the command itself), and the source command it stands for. */
-  private record Part(CommandEvent part, CommandEvent whole) {}
-
   private CommandEvent whole(CommandEvent part) {
     CommandEvent w = parts.remove(part);
     return w == null ? part : w;
@@ -259,14 +260,14 @@ public final class ClusterWriter implements KeyWriter {
   public void flush() throws WriteException, InterruptedException {
     nodes.flush();
     for (int round = 1; !redirected.isEmpty(); round++) {
-      List<Object> again = new ArrayList<>(redirected);
+      List<Redirected> again = new ArrayList<>(redirected);
       redirected.clear();
       if (round <= REDIRECT_ROUNDS && again.stream().allMatch(o -> o instanceof Asked)) {
         // ASK: the slot is being moved and the key is not at its owner any more (or not yet
         // anywhere); the importing node takes each one right away when ASKING comes first. Only
         // when everything waiting is of this kind: nothing may overtake what was redirected
         // before it.
-        for (Object o : again) {
+        for (Redirected o : again) {
           sendAsking((Asked) o);
         }
         nodes.flush();
@@ -274,10 +275,11 @@ public final class ClusterWriter implements KeyWriter {
       }
       again.replaceAll(o -> o instanceof Asked a ? a.item() : o);
       if (round > REDIRECT_ROUNDS) {
-        String why = "the cluster kept redirecting it (slot moving or cluster down)";
-        for (Object o : again) {
-          if (o instanceof KeyEvent e) {
-            listener.failed(e, why);
+        WriteFailure why =
+            WriteFailure.of("the cluster kept redirecting it (slot moving or cluster down)");
+        for (Redirected o : again) {
+          if (o instanceof Key k) {
+            listener.failed(k.event(), why);
           } else if (o instanceof Part p) {
             order.commandFailed(p.whole(), why);
           } else if (o instanceof ClusterTransaction tx) {
@@ -288,9 +290,9 @@ public final class ClusterWriter implements KeyWriter {
       }
       sleeper.sleep(Math.min(200L * round, 2_000));
       nodes.open(slotsReader.get());
-      for (Object o : again) {
-        if (o instanceof KeyEvent e) {
-          write(e);
+      for (Redirected o : again) {
+        if (o instanceof Key k) {
+          write(k.event());
         } else if (o instanceof Part p) {
           sendTo(ClusterSlots.slot(commandKeys.keys(p.part().argv()).get(0)), p.part(), p.whole());
         } else if (o instanceof ClusterTransaction tx) {
@@ -301,17 +303,11 @@ public final class ClusterWriter implements KeyWriter {
     }
   }
 
-  /**
-   * A key, a command of one key, or a transaction in one slot, that the cluster answered with ASK,
-   * and the node to ask.
-   */
-  private record Asked(Object item, String node) {}
-
   private void sendAsking(Asked a) throws WriteException, InterruptedException {
     PipelinedWriter w = nodes.importer(a.node());
-    if (a.item() instanceof KeyEvent event) {
-      if (!w.writeAsking(event)) {
-        redirected.add(event);
+    if (a.item() instanceof Key k) {
+      if (!w.writeAsking(k.event())) {
+        redirected.add(k);
       }
     } else if (a.item() instanceof ClusterTransaction tx) {
       // ASKING holds for a whole MULTI ... EXEC block.
@@ -346,12 +342,12 @@ public final class ClusterWriter implements KeyWriter {
     }
 
     @Override
-    public void failed(KeyEvent event, String reason) {
-      String node = ClusterRedirect.askedNode(reason);
+    public void failed(KeyEvent event, WriteFailure reason) {
+      String node = reason.askedNode();
       if (node != null && nodes.masters().get(0).writesInOneCommand(event)) {
-        redirected.add(new Asked(event, node));
-      } else if (ClusterRedirect.isRedirect(reason)) {
-        redirected.add(event);
+        redirected.add(new Asked(new Key(event), node));
+      } else if (reason.redirect()) {
+        redirected.add(new Key(event));
       } else {
         listener.failed(event, reason);
       }
@@ -370,7 +366,7 @@ public final class ClusterWriter implements KeyWriter {
     }
 
     @Override
-    public void commandFailed(CommandEvent command, String reason) {
+    public void commandFailed(CommandEvent command, WriteFailure reason) {
       ClusterTransaction tx = txOf.get(command);
       if (tx != null) {
         if (command == tx.exec()) {
@@ -381,8 +377,8 @@ public final class ClusterWriter implements KeyWriter {
         }
         return;
       }
-      int keys = ClusterRedirect.isRedirect(reason) ? commandKeys.keys(command.argv()).size() : 0;
-      String node = ClusterRedirect.askedNode(reason);
+      int keys = reason.redirect() ? commandKeys.keys(command.argv()).size() : 0;
+      String node = reason.askedNode();
       if (node != null && keys == 1) {
         // To the importing node with ASKING, answered then in the name of the whole. (With
         // several keys, the importing node may refuse it until they all have moved.)

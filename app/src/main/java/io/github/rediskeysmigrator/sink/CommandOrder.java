@@ -2,6 +2,7 @@ package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.ForwardingListener;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
@@ -19,7 +20,7 @@ final class CommandOrder extends ForwardingListener {
   private static final class Pending {
     final CommandEvent command;
     int replies;
-    String failure;
+    WriteFailure failure;
 
     Pending(CommandEvent command, int replies) {
       this.command = command;
@@ -51,7 +52,7 @@ final class CommandOrder extends ForwardingListener {
   /** Books a command that was never sent (routing refused it), in its turn. */
   synchronized void refuse(CommandEvent command, String reason) {
     Pending p = new Pending(command, 0);
-    p.failure = reason;
+    p.failure = WriteFailure.of(reason);
     queue.add(p);
     release();
   }
@@ -67,11 +68,11 @@ final class CommandOrder extends ForwardingListener {
   }
 
   @Override
-  public synchronized void commandFailed(CommandEvent command, String reason) {
-    answer(command, reason);
+  public synchronized void commandFailed(CommandEvent command, WriteFailure failure) {
+    answer(command, failure);
   }
 
-  private void answer(CommandEvent command, String failure) {
+  private void answer(CommandEvent command, WriteFailure failure) {
     Pending p = byCommand.get(command);
     if (p == null) {
       // Not announced (cannot happen with our writers): report it as it comes.

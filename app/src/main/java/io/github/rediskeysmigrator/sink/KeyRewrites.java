@@ -4,7 +4,9 @@ import io.github.rediskeysmigrator.core.ExistencePolicy;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeyType;
+import io.github.rediskeysmigrator.core.RedisError;
 import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
 import io.github.rediskeysmigrator.rdb.ModuleTypeNames;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder;
@@ -35,7 +37,7 @@ final class KeyRewrites {
   /** Puts one command into the pipeline being built, with the slot its reply is booked by. */
   @FunctionalInterface
   interface SlotSender {
-    void send(Object slot, byte[]... argv) throws WriteException, InterruptedException;
+    void send(Slot slot, byte[]... argv) throws WriteException, InterruptedException;
   }
 
   /** A key being rewritten as plain commands: built under {@code tmp}, then renamed. */
@@ -44,7 +46,7 @@ final class KeyRewrites {
     final byte[] tmp;
 
     /** The first failed command's error, or null. */
-    String failure;
+    WriteFailure failure;
 
     /** Whether a command met LOADING or BUSY: the key is rewritten again after a pause. */
     boolean retry;
@@ -71,17 +73,8 @@ final class KeyRewrites {
     }
   }
 
-  /** One of the commands that build a rewritten key; {@code last} is the last of them. */
-  record Step(Rewrite rewrite, byte[] command, RewriteCommands.Expect expect, boolean last) {}
-
-  /** RENAME or RENAMENX of a rewritten key's temporary key. */
-  record Rename(Rewrite rewrite) {}
-
-  /** DEL of a temporary key that is not renamed into place. */
-  record Cleanup(Rewrite rewrite) {}
-
   /** A command that depends on replies already read, sent with the next pipeline. */
-  private record FollowUp(Object slot, byte[][] argv) {}
+  private record FollowUp(Slot slot, byte[][] argv) {}
 
   private final ServerInfo server;
   private final ExistencePolicy policy;
@@ -134,7 +127,9 @@ final class KeyRewrites {
     if (isVectorSet(event) && !server.supportsVectorSets()) {
       listener.typeNotHeld(VECTOR_SET);
       listener.failed(
-          event, server + " cannot hold vector sets (a Redis 8.0+ type); the key was not written");
+          event,
+          WriteFailure.of(
+              server + " cannot hold vector sets (a Redis 8.0+ type); the key was not written"));
       return;
     }
     Rewrite r = new Rewrite(event, TempKeys.forKey(event.key()));
@@ -177,13 +172,14 @@ final class KeyRewrites {
     } catch (java.io.IOException e) {
       problem = "cannot read the payload file " + event.file().path() + ": " + e.getMessage();
     }
-    String reason =
-        "cannot rewrite the key for the destination ("
-            + server
-            + ", payload RDB version "
-            + event.payloadRdbVersion()
-            + "): "
-            + problem;
+    WriteFailure reason =
+        WriteFailure.of(
+            "cannot rewrite the key for the destination ("
+                + server
+                + ", payload RDB version "
+                + event.payloadRdbVersion()
+                + "): "
+                + problem);
     if (out.sent() == 0) {
       settle(r);
       listener.failed(event, reason);
@@ -217,45 +213,29 @@ final class KeyRewrites {
   }
 
   /** The slots of the follow-ups not sent yet; none is left. */
-  List<Object> takeFollowUps() {
-    List<Object> slots = new ArrayList<>(followUps.size());
+  List<Slot> takeFollowUps() {
+    List<Slot> slots = new ArrayList<>(followUps.size());
     followUps.forEach(f -> slots.add(f.slot()));
     followUps.clear();
     return slots;
   }
 
-  /** The rewritten key a slot belongs to, or null for any other slot. */
-  static Rewrite of(Object slot) {
-    if (slot instanceof Step s) {
-      return s.rewrite();
-    }
-    if (slot instanceof Rename r) {
-      return r.rewrite();
-    }
-    if (slot instanceof Cleanup c) {
-      return c.rewrite();
-    }
-    return null;
-  }
-
-  /** Books {@code reply} if {@code slot} is one of a rewritten key's; false for any other slot. */
-  boolean book(Object slot, Object reply) {
-    if (slot instanceof Step step) {
-      bookStep(step, reply);
-    } else if (slot instanceof Rename rename) {
-      bookRename(rename.rewrite(), reply);
-    } else if (slot instanceof Cleanup cleanup) {
-      bookCleanup(cleanup.rewrite(), reply);
+  /** Books the {@code reply} of one of a rewritten key's commands. */
+  void book(Slot.OfRewrite slot, Object reply) {
+    RedisError error = reply instanceof JedisDataException e ? RedisError.of(e.getMessage()) : null;
+    if (slot instanceof Slot.Step step) {
+      bookStep(step, reply, error);
+    } else if (slot instanceof Slot.Rename rename) {
+      bookRename(rename.rewrite(), reply, error);
     } else {
-      return false;
+      bookCleanup(slot.rewrite(), reply, error);
     }
-    return true;
   }
 
   /**
    * Books the key of {@code r} as failed because the run stops, unless its fate is already booked.
    */
-  void fail(Rewrite r, String reason) {
+  void fail(Rewrite r, WriteFailure reason) {
     if (!r.settled) {
       settle(r);
       listener.lost(r.event, reason);
@@ -284,28 +264,28 @@ final class KeyRewrites {
    * Checks the reply of one command of a rewritten key. After the last one, the temporary key is
    * renamed into place if every command succeeded, else deleted.
    */
-  private void bookStep(Step step, Object reply) {
+  private void bookStep(Slot.Step step, Object reply, RedisError error) {
     Rewrite r = step.rewrite();
     if (r.settled) {
       return;
     }
-    r.readOnly |= isReadOnly(reply);
+    r.readOnly |= isReadOnly(error);
     if (r.failure == null) {
-      r.failure = RewriteEmitter.problem(step.command(), step.expect(), reply);
-      r.retry |= book.retriable(reply);
+      r.failure = RewriteEmitter.problem(step.command(), step.expect(), reply, error);
+      r.retry |= book.retriable(error, reply);
     }
     if (!step.last()) {
       return;
     }
     if (r.failure == null) {
       byte[] rename = policy == ExistencePolicy.REPLACE ? RENAME : RENAMENX;
-      followUps.add(new FollowUp(new Rename(r), new byte[][] {rename, r.tmp, r.event.key()}));
+      followUps.add(new FollowUp(new Slot.Rename(r), new byte[][] {rename, r.tmp, r.event.key()}));
     } else {
-      followUps.add(new FollowUp(new Cleanup(r), new byte[][] {DEL, r.tmp}));
+      followUps.add(new FollowUp(new Slot.Cleanup(r), new byte[][] {DEL, r.tmp}));
     }
   }
 
-  private void bookRename(Rewrite r, Object reply) {
+  private void bookRename(Rewrite r, Object reply, RedisError error) {
     if (r.settled) {
       return;
     }
@@ -315,21 +295,21 @@ final class KeyRewrites {
       listener.rewritten(r.idmpLeftOut ? r.event.withoutIdmp() : r.event);
       return;
     }
-    r.readOnly |= isReadOnly(reply);
+    r.readOnly |= isReadOnly(error);
     if (reply instanceof Long l && l == 0) {
       r.existed = true;
     } else {
       r.failure =
-          reply instanceof JedisDataException e
-              ? e.getMessage() + " (reply to RENAME)"
-              : "unexpected reply to RENAME: " + Replies.describe(reply);
-      r.retry |= book.retriable(reply);
+          error != null
+              ? WriteFailure.of(error).and(" (reply to RENAME)")
+              : WriteFailure.of("unexpected reply to RENAME: " + Replies.describe(reply));
+      r.retry |= book.retriable(error, reply);
     }
-    followUps.add(new FollowUp(new Cleanup(r), new byte[][] {DEL, r.tmp}));
+    followUps.add(new FollowUp(new Slot.Cleanup(r), new byte[][] {DEL, r.tmp}));
   }
 
   /** The temporary key of a key not renamed into place is gone: the key's fate is booked. */
-  private void bookCleanup(Rewrite r, Object reply) {
+  private void bookCleanup(Rewrite r, Object reply, RedisError error) {
     if (r.settled) {
       return;
     }
@@ -345,29 +325,25 @@ final class KeyRewrites {
             : "; the temporary key '"
                 + KeyNames.printable(r.tmp)
                 + "' could not be deleted: "
-                + (reply instanceof JedisDataException e
-                    ? e.getMessage()
-                    : Replies.describe(reply));
+                + (error != null ? error.message() : Replies.describe(reply));
     boolean sentAgain = resend.forget(r.event);
     if (r.existed && leftOver == null && sentAgain && r.event.file() == null) {
       // Sent again after a reconnect: the key may be the one our first RENAMENX put there.
       resend.ambiguous(r.event);
     } else if (r.existed && leftOver == null) {
       listener.existed(r.event);
-    } else if (r.readOnly || isReadOnly(reply)) {
-      listener.lost(
-          r.event,
-          (r.existed ? "the key exists at the destination" : r.failure)
-              + (leftOver == null ? "" : leftOver));
+    } else if (r.readOnly || isReadOnly(error)) {
+      WriteFailure why =
+          r.existed ? WriteFailure.of("the key exists at the destination") : r.failure;
+      listener.lost(r.event, leftOver == null ? why : why.and(leftOver));
     } else if (r.existed) {
-      listener.failed(r.event, "the key exists at the destination" + leftOver);
+      listener.failed(r.event, WriteFailure.of("the key exists at the destination" + leftOver));
     } else {
-      listener.failed(r.event, r.failure + (leftOver == null ? "" : leftOver));
+      listener.failed(r.event, leftOver == null ? r.failure : r.failure.and(leftOver));
     }
   }
 
-  private static boolean isReadOnly(Object reply) {
-    return reply instanceof JedisDataException e
-        && RedisError.of(e.getMessage()).kind() == RedisError.Kind.READ_ONLY;
+  private static boolean isReadOnly(RedisError error) {
+    return error != null && error.kind() == RedisError.Kind.READ_ONLY;
   }
 }

@@ -2,8 +2,10 @@ package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The live-command path of the pipelined writer (sync without a checkpoint): each command goes in
@@ -12,19 +14,23 @@ import java.nio.charset.StandardCharsets;
  */
 final class LiveCommands {
   private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ASKING = "ASKING".getBytes(StandardCharsets.US_ASCII);
 
   private final PipelinedWriter writer;
   private final DestinationConnection dest;
   private final WriteListener listener;
   private final Throttle throttle;
+  private final KeyRewrites rewrites;
   private final SourceTransaction sourceTransaction = new SourceTransaction();
 
   LiveCommands(
       PipelinedWriter writer,
       DestinationConnection dest,
       WriteListener listener,
-      Throttle throttle) {
+      Throttle throttle,
+      KeyRewrites rewrites) {
     this.writer = writer;
+    this.rewrites = rewrites;
     this.dest = dest;
     this.listener = listener;
     this.throttle = throttle;
@@ -43,6 +49,33 @@ final class LiveCommands {
     send(command, false);
   }
 
+  /**
+   * Sends {@code commands} preceded by one ASKING (see {@link
+   * PipelinedWriter#writeCommandsAsking}), the db of the first one selected before.
+   */
+  void resendAsking(List<CommandEvent> commands) throws WriteException, InterruptedException {
+    if (rewrites.anyOpen()) {
+      // A live command must not overtake the rename of a key the snapshot rewrote.
+      writer.drain();
+    }
+    CommandEvent first = commands.get(0);
+    if (first.db() != dest.db()) {
+      writer.drain();
+      try {
+        writer.select(first.db());
+      } catch (WriteException e) {
+        commands.forEach(c -> listener.commandFailed(c, WriteFailure.of(e.getMessage())));
+        throw e;
+      }
+    }
+    rewrites.sendFollowUps();
+    writer.sendSlot(new Slot.Control("ASKING"), ASKING);
+    for (CommandEvent command : commands) {
+      // Paced by --max-rate when first sent.
+      resend(command);
+    }
+  }
+
   private void send(CommandEvent command, boolean paced)
       throws WriteException, InterruptedException {
     if (command.db() != dest.db()) {
@@ -58,7 +91,7 @@ final class LiveCommands {
         try {
           writer.select(command.db());
         } catch (WriteException e) {
-          listener.commandFailed(command, e.getMessage());
+          listener.commandFailed(command, WriteFailure.of(e.getMessage()));
           throw e;
         }
       }
@@ -77,6 +110,6 @@ final class LiveCommands {
     if (paced) {
       throttle.acquire();
     }
-    writer.sendSlot(command, command.argv());
+    writer.sendSlot(new Slot.Live(command), command.argv());
   }
 }

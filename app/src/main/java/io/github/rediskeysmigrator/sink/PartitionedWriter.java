@@ -6,6 +6,7 @@ import io.github.rediskeysmigrator.core.FunctionListener;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyWriter;
 import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -238,7 +239,7 @@ public final class PartitionedWriter implements KeyWriter {
             for (Object item : items) {
               if (failure != null) {
                 // Read and counted, but this connection is gone: booked, never silently lost.
-                String why = "not sent: " + failure.getMessage();
+                WriteFailure why = WriteFailure.of("not sent: " + failure.getMessage());
                 if (item instanceof KeyEvent e) {
                   order.lost(e, why);
                 } else if (item instanceof CommandEvent c) {

@@ -5,11 +5,11 @@ import io.github.rediskeysmigrator.core.ExistencePolicy;
 import io.github.rediskeysmigrator.core.FunctionListener;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyWriter;
+import io.github.rediskeysmigrator.core.RedisError;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
-import io.github.rediskeysmigrator.rdb.PayloadDecoder;
-import io.github.rediskeysmigrator.rdb.PayloadStamps;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -20,13 +20,14 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Writes keys with {@code RESTORE key ttl payload [REPLACE] ABSTTL}, {@code --pipeline} commands
- * per round trip, and tells the story of a batch: build ({@link RestoreCommand}, or {@link
- * KeyRewrites} for a key the destination cannot RESTORE), send, book replies ({@link ReplyBook}),
- * recover ({@link Recovery}, {@link ResendCheck}). Two pipelines are in flight at once ({@link
+ * per round trip, and tells the story of a batch: build ({@link RestoreChoice}, then {@link
+ * RestoreCommand}, or {@link KeyRewrites} for a key the destination cannot RESTORE), send, book
+ * replies ({@link ReplyBook}, each pipeline position a {@link Slot}), recover ({@link Recovery}:
+ * reconnects, LOADING and BUSY; {@link ResendCheck}). Two pipelines are in flight at once ({@link
  * Pipelines}): the next one is sent before the replies of the previous one are read, so the server
  * never waits for us. Every reply is matched to its key and reported to the {@link WriteListener}.
- * Live commands travel in the same pipelines, or in checkpointed transactions ({@link
- * AtomicBatches}).
+ * Live commands travel in the same pipelines ({@link LiveCommands}), or in checkpointed
+ * transactions ({@link AtomicBatches}).
  */
 public final class PipelinedWriter implements KeyWriter {
   private static final byte[] ASKING = "ASKING".getBytes(StandardCharsets.US_ASCII);
@@ -67,8 +68,9 @@ public final class PipelinedWriter implements KeyWriter {
   private final WriteListener listener;
   private final Throttle throttle;
   private final Sleeper sleeper;
-  private final Pipelines pipes;
+  private final Pipelines<Slot> pipes;
   private final RestoreCommand restore;
+  private final RestoreChoice choice;
   private final ResendCheck resend;
   private final ReplyBook book;
   private final KeyRewrites rewrites;
@@ -76,18 +78,10 @@ public final class PipelinedWriter implements KeyWriter {
   private final Recovery recovery;
   private final LiveCommands live;
 
-  public PipelinedWriter(
-      Connection conn,
-      ServerInfo server,
-      Settings settings,
-      WriteListener listener,
-      Throttle throttle,
-      Sleeper sleeper,
-      LongSupplier wallClockMillis) {
-    this(conn, server, settings, listener, throttle, sleeper, wallClockMillis, null);
-  }
-
-  /** A writer that reconnects with {@code reconnector} when the connection drops. */
+  /**
+   * A writer over {@code conn} that reconnects with {@code reconnector}, when not null, if the
+   * connection drops.
+   */
   public PipelinedWriter(
       Connection conn,
       ServerInfo server,
@@ -103,9 +97,10 @@ public final class PipelinedWriter implements KeyWriter {
     this.listener = listener;
     this.throttle = throttle;
     this.sleeper = sleeper;
-    this.pipes = new Pipelines(settings.pipeline());
+    this.pipes = new Pipelines<>(settings.pipeline());
     boolean replace = settings.policy() == ExistencePolicy.REPLACE;
     this.restore = new RestoreCommand(replace, server.supportsAbsTtl(), wallClockMillis);
+    this.choice = new RestoreChoice(server);
     this.resend = new ResendCheck(server, listener);
     this.book = new ReplyBook(listener, settings.retries(), resend, server);
     this.rewrites =
@@ -114,9 +109,10 @@ public final class PipelinedWriter implements KeyWriter {
     this.atomic =
         new AtomicBatches(
             this, dest, settings.checkpointKey(), settings.pipeline(), listener, book, throttle);
-    this.live = new LiveCommands(this, dest, listener, throttle);
+    this.live = new LiveCommands(this, dest, listener, throttle, rewrites);
     this.recovery =
-        new Recovery(this, dest, reconnector, settings, sleeper, atomic, rewrites, resend);
+        new Recovery(
+            this, dest, reconnector, settings, sleeper, atomic, rewrites, resend, book, listener);
   }
 
   @Override
@@ -136,7 +132,7 @@ public final class PipelinedWriter implements KeyWriter {
           }
         });
     throttle.acquire();
-    KeyEvent restorable = restorable(event);
+    KeyEvent restorable = choice.restorable(event);
     if (restorable == null) {
       // A big key is always rewritten: one RESTORE would carry its whole payload.
       rewrites.rewrite(event);
@@ -160,7 +156,7 @@ public final class PipelinedWriter implements KeyWriter {
     try {
       step.run();
     } catch (WriteException e) {
-      listener.lost(event, e.getMessage());
+      listener.lost(event, WriteFailure.of(e.getMessage()));
       throw e;
     }
   }
@@ -180,7 +176,7 @@ public final class PipelinedWriter implements KeyWriter {
 
   /** Puts {@code event}'s RESTORE into the pipeline being built. */
   private void sendRestore(KeyEvent event) throws WriteException, InterruptedException {
-    boolean full = pipes.add(event);
+    boolean full = pipes.add(new Slot.Restore(event));
     try {
       restore.send(dest.get(), event);
     } catch (JedisConnectionException e) {
@@ -202,7 +198,7 @@ public final class PipelinedWriter implements KeyWriter {
    * several) has its SELECT first: ASKING holds for the one command after it.
    */
   public boolean writeAsking(KeyEvent event) throws WriteException, InterruptedException {
-    KeyEvent restorable = restorable(event);
+    KeyEvent restorable = choice.restorable(event);
     if (restorable == null) {
       return false;
     }
@@ -212,7 +208,7 @@ public final class PipelinedWriter implements KeyWriter {
           selectFor(event);
           rewrites.sendFollowUps();
           // The key was paced by --max-rate when first sent.
-          sendSlot(new ControlCommand("ASKING"), ASKING);
+          sendSlot(new Slot.Control("ASKING"), ASKING);
         });
     sendRestore(restorable);
     return true;
@@ -220,40 +216,7 @@ public final class PipelinedWriter implements KeyWriter {
 
   /** Whether {@code event} is written by one RESTORE (not rewritten as several commands). */
   public boolean writesInOneCommand(KeyEvent event) {
-    return event.file() == null
-        && (server.restores(event.payloadRdbVersion())
-            || PayloadStamps.restorable(
-                server.maxRdbVersion(), event.payloadRdbType(), event.payloadRdbVersion()));
-  }
-
-  /**
-   * {@code event} as one RESTORE writes it: as read when the destination restores its payload's RDB
-   * version, else restamped with the destination's version when it reads the value's type ({@link
-   * PayloadStamps}); null when the key must be rewritten as plain commands (a big key, a type the
-   * destination does not read, a payload too corrupt to convert).
-   */
-  private KeyEvent restorable(KeyEvent event) {
-    if (event.file() != null) {
-      return null;
-    }
-    if (server.restores(event.payloadRdbVersion())) {
-      return event;
-    }
-    PayloadStamps.Stamped stamped;
-    try {
-      stamped = PayloadStamps.forServer(event.payload(), server.maxRdbVersion());
-    } catch (PayloadDecoder.DecodeException e) {
-      // The rewrite decodes the payload again and books the key with the reason.
-      return null;
-    }
-    if (stamped == null) {
-      return null;
-    }
-    return event.withPayload(
-        stamped.payload(),
-        stamped.idmpLeftOut()
-            ? KeyEvent.PayloadChange.IDMP_LEFT_OUT
-            : KeyEvent.PayloadChange.RESTAMPED);
+    return choice.inOneCommand(event);
   }
 
   /**
@@ -265,26 +228,7 @@ public final class PipelinedWriter implements KeyWriter {
    */
   public void writeCommandsAsking(List<CommandEvent> commands)
       throws WriteException, InterruptedException {
-    if (rewrites.anyOpen()) {
-      // A live command must not overtake the rename of a key the snapshot rewrote.
-      drain();
-    }
-    CommandEvent first = commands.get(0);
-    if (first.db() != dest.db()) {
-      drain();
-      try {
-        select(first.db());
-      } catch (WriteException e) {
-        commands.forEach(c -> listener.commandFailed(c, e.getMessage()));
-        throw e;
-      }
-    }
-    rewrites.sendFollowUps();
-    sendSlot(new ControlCommand("ASKING"), ASKING);
-    for (CommandEvent command : commands) {
-      // Paced by --max-rate when first sent.
-      live.resend(command);
-    }
+    live.resendAsking(commands);
   }
 
   @Override
@@ -301,7 +245,7 @@ public final class PipelinedWriter implements KeyWriter {
   }
 
   /** Puts one command into the pipeline being built; its reply is booked by {@code slot}. */
-  void sendSlot(Object slot, byte[]... argv) throws WriteException, InterruptedException {
+  void sendSlot(Slot slot, byte[]... argv) throws WriteException, InterruptedException {
     boolean full = pipes.add(slot);
     try {
       dest.get().sendCommand(() -> argv[0], Arrays.copyOfRange(argv, 1, argv.length));
@@ -333,7 +277,8 @@ public final class PipelinedWriter implements KeyWriter {
   public void close() {
     // A run stopped by a lost connection or READONLY may leave keys waiting for another attempt
     // after LOADING or BUSY: nobody will send them now, so they are booked to keep the totals.
-    book.takeRetries().forEach(k -> listener.lost(k, "not sent again: the run stopped"));
+    WriteFailure stopped = WriteFailure.of("not sent again: the run stopped");
+    book.takeRetries().forEach(k -> listener.lost(k, stopped));
     dest.close();
   }
 
@@ -351,11 +296,11 @@ public final class PipelinedWriter implements KeyWriter {
     pump();
     // Only now is no reply outstanding, so the connection can serve a synchronous DUMP.
     dest.onDb(resend.resolve(dest.get(), dest.db()));
-    retryPassingErrors();
+    recovery.retryPassingErrors();
   }
 
   /** Sends everything, follow-ups included, until no reply is outstanding. */
-  private void pump() throws WriteException, InterruptedException {
+  void pump() throws WriteException, InterruptedException {
     while (pipes.building() || pipes.inFlight() || rewrites.hasFollowUps()) {
       if (rewrites.hasFollowUps()) {
         rewrites.sendFollowUps();
@@ -364,35 +309,6 @@ public final class PipelinedWriter implements KeyWriter {
       } else {
         readReplies();
       }
-    }
-  }
-
-  /**
-   * Sends again the keys the destination refused with LOADING or BUSY, after a pause, until they
-   * are booked or --retries rounds are spent (then they fail with the server's reply).
-   */
-  private void retryPassingErrors() throws WriteException, InterruptedException {
-    for (int round = 1; book.hasRetries(); round++) {
-      List<KeyEvent> again = book.takeRetries();
-      if (round > settings.retries()) {
-        for (KeyEvent event : again) {
-          listener.failed(event, "the destination stayed LOADING or BUSY");
-        }
-        return;
-      }
-      sleeper.sleep(Math.min(settings.retryBackoffMillis() * round, 10_000));
-      for (int i = 0; i < again.size(); i++) {
-        try {
-          write(again.get(i));
-        } catch (WriteException e) {
-          // The run stops: the keys not sent again yet are booked with its cause (the one in
-          // hand was booked by write).
-          again.subList(i + 1, again.size()).forEach(k -> listener.lost(k, e.getMessage()));
-          throw e;
-        }
-      }
-      pump();
-      dest.onDb(resend.resolve(dest.get(), dest.db()));
     }
   }
 
@@ -417,8 +333,9 @@ public final class PipelinedWriter implements KeyWriter {
     pipes.allAnswered();
     JedisDataException readOnly = book.readOnly();
     if (readOnly != null) {
-      pipes.takeBuilding().forEach(slot -> fail(slot, readOnly.getMessage()));
-      rewrites.takeFollowUps().forEach(slot -> fail(slot, readOnly.getMessage()));
+      WriteFailure why = WriteFailure.of(RedisError.of(readOnly.getMessage()));
+      pipes.takeBuilding().forEach(slot -> recovery.fail(slot, why));
+      rewrites.takeFollowUps().forEach(slot -> recovery.fail(slot, why));
       throw new WriteException(
           "the destination is a read-only replica ("
               + readOnly.getMessage()
@@ -432,20 +349,21 @@ public final class PipelinedWriter implements KeyWriter {
     }
   }
 
-  private void bookReply(Object slot, Object reply) throws WriteException {
-    if (slot instanceof KeyEvent event) {
-      book.restored(event, reply);
-    } else if (rewrites.book(slot, reply)) {
-      return;
-    } else if (slot instanceof CommandEvent command) {
-      if (settings.checkpointKey() == null) {
-        book.command(command, reply);
-      }
+  private void bookReply(Slot slot, Object reply) throws WriteException {
+    // A Folded slot is never sent: it travels inside an Exec only.
+    if (slot instanceof Slot.Restore restore) {
+      book.restored(restore.event(), reply);
+    } else if (slot instanceof Slot.OfRewrite rewrite) {
+      rewrites.book(rewrite, reply);
+    } else if (slot instanceof Slot.Live live) {
       // In atomic mode a queued command's reply is QUEUED or a queueing error; the EXEC
       // reply tells its fate.
-    } else if (slot instanceof AtomicBatches.Exec exec) {
+      if (settings.checkpointKey() == null) {
+        book.command(live.command(), reply);
+      }
+    } else if (slot instanceof Slot.Exec exec) {
       atomic.booked(exec, reply);
-    } else if (slot instanceof ControlCommand control
+    } else if (slot instanceof Slot.Control control
         && control.what().equals("MULTI")
         && reply instanceof JedisDataException e) {
       throw new WriteException("the destination refused MULTI: " + e.getMessage(), e);
@@ -465,24 +383,9 @@ public final class PipelinedWriter implements KeyWriter {
   }
 
   /** Everything sent or being built without a reply, follow-ups last; none is left. */
-  List<Object> takeUnanswered() {
-    List<Object> slots = pipes.takeUnanswered();
+  List<Slot> takeUnanswered() {
+    List<Slot> slots = pipes.takeUnanswered();
     slots.addAll(rewrites.takeFollowUps());
     return slots;
-  }
-
-  /**
-   * Books the key or command of {@code slot} as failed because the run stops (the connection is
-   * lost, the destination is read-only); a command of ours has nothing to book.
-   */
-  void fail(Object slot, String reason) {
-    KeyRewrites.Rewrite rewrite = KeyRewrites.of(slot);
-    if (rewrite != null) {
-      rewrites.fail(rewrite, reason);
-    } else if (slot instanceof KeyEvent event) {
-      listener.lost(event, reason);
-    } else if (slot instanceof CommandEvent command) {
-      listener.commandFailed(command, reason);
-    }
   }
 }

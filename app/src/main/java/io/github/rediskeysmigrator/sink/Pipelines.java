@@ -6,10 +6,12 @@ import java.util.List;
 
 /**
  * The two pipelines of a writer, as slots: the one being built and the one in flight (sent, its
- * replies not all read). Each slot holds what the reply in its position is booked by (a KeyEvent, a
- * CommandEvent, a rewrite step, a command of ours). The arrays are reused for every batch.
+ * replies not all read). Each slot holds what the reply in its position is booked by (for the
+ * writer, a {@link Slot}). The arrays are reused for every batch.
+ *
+ * @param <S> what a slot holds
  */
-final class Pipelines {
+final class Pipelines<S> {
   private Object[] building;
   private int buildingCount;
   private Object[] inFlight;
@@ -23,7 +25,7 @@ final class Pipelines {
   }
 
   /** Adds a slot to the pipeline being built; true when that pipeline is now full. */
-  boolean add(Object slot) {
+  boolean add(S slot) {
     building[buildingCount++] = slot;
     return buildingCount == building.length;
   }
@@ -37,8 +39,9 @@ final class Pipelines {
   }
 
   /** The slot of the next reply to read; it leaves the pipeline in flight. */
-  Object nextAnswered() {
-    Object slot = inFlight[answered];
+  @SuppressWarnings("unchecked")
+  S nextAnswered() {
+    S slot = (S) inFlight[answered];
     inFlight[answered++] = null;
     return slot;
   }
@@ -60,16 +63,19 @@ final class Pipelines {
   }
 
   /** The slots being built, removed from the pipeline. */
-  List<Object> takeBuilding() {
-    List<Object> slots = new ArrayList<>(Arrays.asList(building).subList(0, buildingCount));
+  @SuppressWarnings("unchecked")
+  List<S> takeBuilding() {
+    List<S> slots = new ArrayList<>((List<S>) Arrays.asList(building).subList(0, buildingCount));
     Arrays.fill(building, 0, buildingCount, null);
     buildingCount = 0;
     return slots;
   }
 
   /** Every slot without a reply, in order (in flight, then being built); both are left empty. */
-  List<Object> takeUnanswered() {
-    List<Object> slots = new ArrayList<>(Arrays.asList(inFlight).subList(answered, inFlightCount));
+  @SuppressWarnings("unchecked")
+  List<S> takeUnanswered() {
+    List<S> slots =
+        new ArrayList<>((List<S>) Arrays.asList(inFlight).subList(answered, inFlightCount));
     Arrays.fill(inFlight, 0, inFlightCount, null);
     allAnswered();
     slots.addAll(takeBuilding());

@@ -1,9 +1,10 @@
 package io.github.rediskeysmigrator.sink;
 
-import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteFailure;
+import io.github.rediskeysmigrator.core.WriteListener;
 import java.util.List;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -15,7 +16,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * checkpoint key tells which transactions committed before the drop; the others are queued again,
  * so nothing is lost or applied twice. Plain live commands (sync without --checkpoint) are sent
  * again: at least once. A drop while sending again is part of the same recovery: it goes on with
- * the attempts --retries has left.
+ * the attempts --retries has left. Keys refused with LOADING or BUSY (passing states of the server)
+ * are sent again after a pause, for --retries rounds.
  */
 final class Recovery {
   private final PipelinedWriter writer;
@@ -26,6 +28,8 @@ final class Recovery {
   private final AtomicBatches atomic;
   private final KeyRewrites rewrites;
   private final ResendCheck resend;
+  private final ReplyBook book;
+  private final WriteListener listener;
   private boolean recovering;
 
   Recovery(
@@ -36,7 +40,9 @@ final class Recovery {
       Sleeper sleeper,
       AtomicBatches atomic,
       KeyRewrites rewrites,
-      ResendCheck resend) {
+      ResendCheck resend,
+      ReplyBook book,
+      WriteListener listener) {
     this.writer = writer;
     this.dest = dest;
     this.reconnector = reconnector;
@@ -45,6 +51,8 @@ final class Recovery {
     this.atomic = atomic;
     this.rewrites = rewrites;
     this.resend = resend;
+    this.book = book;
+    this.listener = listener;
   }
 
   /** The connection broke again while {@link #recover} was sending again what had no reply. */
@@ -66,8 +74,8 @@ final class Recovery {
       throw new LostAgain(cause);
     }
     boolean checkpointed = settings.checkpointKey() != null;
-    List<Object> pending = writer.takeUnanswered();
-    List<Object> openTransaction = atomic.takeOpen();
+    List<Slot> pending = writer.takeUnanswered();
+    List<Slot> openTransaction = atomic.takeOpen();
     int attempt = 0;
     while (true) {
       dest.closeBroken(cause);
@@ -83,9 +91,10 @@ final class Recovery {
         }
       }
       if (fresh == null) {
-        String reason = "no reply: connection lost (" + cause.getMessage() + ")";
-        pending.forEach(slot -> writer.fail(slot, reason));
-        openTransaction.forEach(slot -> writer.fail(slot, reason));
+        WriteFailure reason =
+            WriteFailure.of("no reply: connection lost (" + cause.getMessage() + ")");
+        pending.forEach(slot -> fail(slot, reason));
+        openTransaction.forEach(slot -> fail(slot, reason));
         throw new WriteException(
             "connection lost and not regained after "
                 + settings.retries()
@@ -109,18 +118,19 @@ final class Recovery {
         if (checkpointed) {
           // A transaction half queued again cannot be told apart from the rest: stop here, with
           // everything booked.
-          String reason = "no reply: connection lost again (" + cause.getMessage() + ")";
-          List<Object> rest = writer.takeUnanswered();
+          WriteFailure reason =
+              WriteFailure.of("no reply: connection lost again (" + cause.getMessage() + ")");
+          List<Slot> rest = writer.takeUnanswered();
           rest.addAll(pending.subList(Math.min(i + 1, pending.size()), pending.size()));
-          rest.forEach(slot -> writer.fail(slot, reason));
-          openTransaction.forEach(slot -> writer.fail(slot, reason));
+          rest.forEach(slot -> fail(slot, reason));
+          openTransaction.forEach(slot -> fail(slot, reason));
           throw new WriteException("connection lost again while sending again", cause);
         }
         // What was sent again without reply, then what was not sent again yet, in order. The
         // slot being sent is among the first if it got as far as the pipeline.
-        List<Object> rest = writer.takeUnanswered();
-        Object sending = i < pending.size() ? pending.get(i) : null;
-        boolean current = rest.stream().anyMatch(slot -> slot == sending);
+        List<Slot> rest = writer.takeUnanswered();
+        Slot sending = i < pending.size() ? pending.get(i) : null;
+        boolean current = rest.stream().anyMatch(slot -> Slot.sameItem(slot, sending));
         int from = Math.min(current ? i + 1 : i, pending.size());
         rest.addAll(pending.subList(from, pending.size()));
         pending = rest;
@@ -130,22 +140,54 @@ final class Recovery {
     }
   }
 
-  private void sendAgain(Object slot, long committed, boolean checkpointed)
+  private void sendAgain(Slot slot, long committed, boolean checkpointed)
       throws WriteException, InterruptedException {
-    KeyRewrites.Rewrite rewrite = KeyRewrites.of(slot);
-    if (rewrite != null) {
+    // A command of ours (MULTI, SELECT, ASKING) is not sent again: what needs it sends it anew.
+    if (slot instanceof Slot.OfRewrite of) {
       // Built again from the start (its first command deletes the temporary key). Its RENAMENX
       // may then meet the key its first RENAMENX put in place: see KeyRewrites.bookCleanup.
+      KeyRewrites.Rewrite rewrite = of.rewrite();
       if (rewrites.handOver(rewrite)) {
         writer.write(rewrite.event);
       }
-    } else if (slot instanceof KeyEvent event) {
-      resend.sentAgain(event);
-      writer.write(event);
-    } else if (slot instanceof AtomicBatches.Exec exec) {
+    } else if (slot instanceof Slot.Restore restore) {
+      resend.sentAgain(restore.event());
+      writer.write(restore.event());
+    } else if (slot instanceof Slot.Exec exec) {
       atomic.requeue(exec.queued(), committed);
-    } else if (slot instanceof CommandEvent command && !checkpointed) {
-      writer.writeCommand(command);
+    } else if (slot instanceof Slot.Live live && !checkpointed) {
+      writer.writeCommand(live.command());
+    }
+  }
+
+  /**
+   * Sends again the keys the destination refused with LOADING or BUSY, after a pause, until they
+   * are booked or --retries rounds are spent (then they fail with the server's reply).
+   */
+  void retryPassingErrors() throws WriteException, InterruptedException {
+    for (int round = 1; book.hasRetries(); round++) {
+      List<KeyEvent> again = book.takeRetries();
+      if (round > settings.retries()) {
+        WriteFailure stayed = WriteFailure.of("the destination stayed LOADING or BUSY");
+        for (KeyEvent event : again) {
+          listener.failed(event, stayed);
+        }
+        return;
+      }
+      sleeper.sleep(Math.min(settings.retryBackoffMillis() * round, 10_000));
+      for (int i = 0; i < again.size(); i++) {
+        try {
+          writer.write(again.get(i));
+        } catch (WriteException e) {
+          // The run stops: the keys not sent again yet are booked with its cause (the one in
+          // hand was booked by write).
+          WriteFailure why = WriteFailure.of(e.getMessage());
+          again.subList(i + 1, again.size()).forEach(k -> listener.lost(k, why));
+          throw e;
+        }
+      }
+      writer.pump();
+      dest.onDb(resend.resolve(dest.get(), dest.db()));
     }
   }
 
@@ -154,8 +196,22 @@ final class Recovery {
    * booked as failed (and lands in the error log) to keep the totals whole.
    */
   private WriteException lost(JedisConnectionException e) {
-    String reason = "no reply: connection lost (" + e.getMessage() + ")";
-    writer.takeUnanswered().forEach(slot -> writer.fail(slot, reason));
+    WriteFailure reason = WriteFailure.of("no reply: connection lost (" + e.getMessage() + ")");
+    writer.takeUnanswered().forEach(slot -> fail(slot, reason));
     return new WriteException("connection lost (" + e.getMessage() + ")", e);
+  }
+
+  /**
+   * Books the key or command of {@code slot} as failed because the run stops (the connection is
+   * lost, the destination is read-only); a command of ours has nothing to book.
+   */
+  void fail(Slot slot, WriteFailure reason) {
+    if (slot instanceof Slot.OfRewrite rewrite) {
+      rewrites.fail(rewrite.rewrite(), reason);
+    } else if (slot instanceof Slot.Restore restore) {
+      listener.lost(restore.event(), reason);
+    } else if (slot instanceof Slot.Live live) {
+      listener.commandFailed(live.command(), reason);
+    }
   }
 }

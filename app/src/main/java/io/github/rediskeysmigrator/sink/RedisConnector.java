@@ -1,6 +1,7 @@
 package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.MigrationConfig;
+import io.github.rediskeysmigrator.core.RedisError;
 import io.github.rediskeysmigrator.core.RedisUri;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.Connection;

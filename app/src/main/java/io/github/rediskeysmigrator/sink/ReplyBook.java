@@ -2,6 +2,8 @@ package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.RedisError;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,28 +43,32 @@ final class ReplyBook {
       } else if (error.kind() == RedisError.Kind.READ_ONLY) {
         // Every key would fail the same way: book this one, stop after this batch. The
         // read-only destination stops the run, not these keys' count (--max-errors).
-        listener.lost(event, error.message());
+        listener.lost(event, WriteFailure.of(error));
         readOnly = e;
       } else if (error.kind() == RedisError.Kind.BUSY_KEY) {
         resend.existed(event);
       } else {
-        listener.failed(event, error.message());
+        listener.failed(event, WriteFailure.of(error));
       }
     } else {
-      listener.failed(event, "unexpected reply to RESTORE: " + Replies.describe(reply));
+      listener.failed(
+          event, WriteFailure.of("unexpected reply to RESTORE: " + Replies.describe(reply)));
     }
   }
 
   /** Any reply but an error applies a command; an EXEC reply may carry errors inside. */
   void command(CommandEvent command, Object reply) {
     if (reply instanceof JedisDataException e) {
-      listener.commandFailed(command, named(e.getMessage()));
+      listener.commandFailed(command, named(RedisError.of(e.getMessage())));
       return;
     }
     if (reply instanceof List<?> list) {
       for (Object item : list) {
         if (item instanceof JedisDataException e) {
-          listener.commandFailed(command, "inside the transaction: " + named(e.getMessage()));
+          WriteFailure inside = named(RedisError.of(e.getMessage()));
+          listener.commandFailed(
+              command,
+              new WriteFailure("inside the transaction: " + inside.reason(), inside.error()));
           return;
         }
       }
@@ -71,23 +77,24 @@ final class ReplyBook {
   }
 
   /** A command the destination does not know: the reply, and the destination's version. */
-  private String named(String reply) {
-    return reply != null && reply.startsWith("ERR unknown command")
-        ? reply + " (the destination is " + server + ")"
-        : reply;
+  private WriteFailure named(RedisError error) {
+    WriteFailure failure = WriteFailure.of(error);
+    return error.kind() == RedisError.Kind.UNKNOWN_COMMAND
+        ? failure.and(" (the destination is " + server + ")")
+        : failure;
   }
 
   /**
-   * Notes the error reply of a command that builds a rewritten key: whether the key is worth
-   * building again after a pause (LOADING, BUSY); READONLY stops the run.
+   * Notes the error reply ({@code error}, classified from {@code reply}; null for none) of a
+   * command that builds a rewritten key: whether the key is worth building again after a pause
+   * (LOADING, BUSY); READONLY stops the run.
    */
-  boolean retriable(Object reply) {
-    if (!(reply instanceof JedisDataException e)) {
+  boolean retriable(RedisError error, Object reply) {
+    if (error == null) {
       return false;
     }
-    RedisError error = RedisError.of(e.getMessage());
     if (error.kind() == RedisError.Kind.READ_ONLY) {
-      readOnly = e;
+      readOnly = (JedisDataException) reply;
     }
     return worthRetrying(error);
   }

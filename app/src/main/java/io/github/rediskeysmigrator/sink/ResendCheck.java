@@ -2,6 +2,7 @@ package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
 import io.github.rediskeysmigrator.rdb.PayloadDigests;
 import java.util.ArrayList;
@@ -95,7 +96,9 @@ final class ResendCheck {
       // Booked all the same, so the totals add up; the run stops for this, so the keys are lost
       // with its cause and do not count towards --max-errors.
       for (KeyEvent event : ambiguous.subList(checked, ambiguous.size())) {
-        listener.lost(event, "sent again after a reconnect, then could not be checked: " + e);
+        listener.lost(
+            event,
+            WriteFailure.of("sent again after a reconnect, then could not be checked: " + e));
       }
       throw new WriteException("cannot check keys sent again after reconnecting: " + e, e);
     } finally {

@@ -1,9 +1,10 @@
 package io.github.rediskeysmigrator.sink;
 
+import io.github.rediskeysmigrator.core.RedisError;
 import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Sends a rewritten key's commands as the decoder produces them, each one once the next is known,
@@ -73,7 +74,7 @@ final class RewriteEmitter implements RewriteCommands.Sink {
       throw new Abandoned();
     }
     try {
-      sender.send(new KeyRewrites.Step(r, c.argv()[0], c.expect(), last), c.argv());
+      sender.send(new Slot.Step(r, c.argv()[0], c.expect(), last), c.argv());
     } catch (WriteException | InterruptedException e) {
       throw new SendFailed(e);
     }
@@ -83,12 +84,15 @@ final class RewriteEmitter implements RewriteCommands.Sink {
     }
   }
 
-  /** Why {@code reply} is not the success {@code command} expects, or null when it is. */
-  static String problem(byte[] command, RewriteCommands.Expect expect, Object reply) {
+  /**
+   * Why {@code reply} is not the success {@code command} expects, or null when it is; {@code error}
+   * is the reply classified, null when it is no error.
+   */
+  static WriteFailure problem(
+      byte[] command, RewriteCommands.Expect expect, Object reply, RedisError error) {
     String name = new String(command, StandardCharsets.US_ASCII);
-    if (reply instanceof JedisDataException e) {
-      // The server's reply first: the cluster writer recognizes MOVED and ASK by it.
-      return e.getMessage() + " (reply to " + name + ")";
+    if (error != null) {
+      return WriteFailure.of(error).and(" (reply to " + name + ")");
     }
     boolean ok =
         switch (expect) {
@@ -97,6 +101,8 @@ final class RewriteEmitter implements RewriteCommands.Sink {
           case ONE -> reply instanceof Long l && l == 1;
           case NON_EMPTY -> reply instanceof List<?> l && !l.isEmpty();
         };
-    return ok ? null : "unexpected reply to " + name + ": " + Replies.describe(reply);
+    return ok
+        ? null
+        : WriteFailure.of("unexpected reply to " + name + ": " + Replies.describe(reply));
   }
 }

@@ -420,16 +420,6 @@ public final class LiveScanSource implements KeySource {
   }
 
   @Override
-  public long bytesRead() {
-    return 0;
-  }
-
-  @Override
-  public long bytesTotal() {
-    return 0;
-  }
-
-  @Override
   public long keysTotal() {
     return firstPass.keysTotal();
   }

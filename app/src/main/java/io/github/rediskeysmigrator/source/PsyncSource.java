@@ -266,16 +266,6 @@ public final class PsyncSource implements KeySource {
   }
 
   @Override
-  public long bytesRead() {
-    return 0;
-  }
-
-  @Override
-  public long bytesTotal() {
-    return 0;
-  }
-
-  @Override
   public List<byte[]> functionLibraries() {
     return List.copyOf(functions);
   }

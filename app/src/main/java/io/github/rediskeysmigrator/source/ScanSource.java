@@ -353,16 +353,6 @@ public final class ScanSource implements KeySource {
   }
 
   @Override
-  public long bytesRead() {
-    return 0;
-  }
-
-  @Override
-  public long bytesTotal() {
-    return 0;
-  }
-
-  @Override
   public long keysTotal() {
     return keysTotal.get();
   }

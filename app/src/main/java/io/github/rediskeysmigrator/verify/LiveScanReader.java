@@ -200,16 +200,6 @@ public final class LiveScanReader implements SourceReader {
   }
 
   @Override
-  public long bytesRead() {
-    return 0;
-  }
-
-  @Override
-  public long bytesTotal() {
-    return 0;
-  }
-
-  @Override
   public long keysTotal() {
     return keysTotal.get();
   }

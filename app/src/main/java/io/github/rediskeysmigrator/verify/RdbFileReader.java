@@ -34,9 +34,4 @@ public final class RdbFileReader implements SourceReader {
   public long bytesTotal() {
     return files.bytesTotal();
   }
-
-  @Override
-  public long keysTotal() {
-    return 0;
-  }
 }

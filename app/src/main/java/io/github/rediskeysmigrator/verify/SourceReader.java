@@ -1,9 +1,10 @@
 package io.github.rediskeysmigrator.verify;
 
 import io.github.rediskeysmigrator.core.SourceException;
+import io.github.rediskeysmigrator.core.SourceSize;
 
 /** Reads the keys of the source to verify (RDB files or a live server), each with its state. */
-public interface SourceReader {
+public interface SourceReader extends SourceSize {
 
   /**
    * Reads every key into {@code queue}; returns once the source is exhausted.
@@ -12,13 +13,4 @@ public interface SourceReader {
    *     valid
    */
   void readInto(BatchQueue queue) throws SourceException, InterruptedException;
-
-  /** Bytes consumed so far, for progress; 0 when not meaningful. */
-  long bytesRead();
-
-  /** Total bytes expected, for progress and ETA; 0 when unknown. */
-  long bytesTotal();
-
-  /** Keys expected in all (e.g. the source's DBSIZE), for progress and ETA; 0 when unknown. */
-  long keysTotal();
 }

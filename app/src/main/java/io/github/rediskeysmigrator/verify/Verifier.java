@@ -1,10 +1,10 @@
 package io.github.rediskeysmigrator.verify;
 
+import io.github.rediskeysmigrator.core.CommandKeys;
 import io.github.rediskeysmigrator.core.ExitCode;
-import io.github.rediskeysmigrator.core.KeyFilter;
-import io.github.rediskeysmigrator.core.KeyFilters;
+import io.github.rediskeysmigrator.core.KeySelection;
 import io.github.rediskeysmigrator.core.MigrationConfig;
-import io.github.rediskeysmigrator.core.SourceException;
+import io.github.rediskeysmigrator.core.StopRules;
 import io.github.rediskeysmigrator.core.ValueDigest;
 import io.github.rediskeysmigrator.rdb.PayloadDigests;
 import io.github.rediskeysmigrator.sink.Throttle;
@@ -39,8 +39,7 @@ public final class Verifier {
   /** The batch whose DUMPs are at the destination while the next one is being probed. */
   private InFlight inFlight;
 
-  private volatile String stopReason;
-  private volatile int stopExitCode = ExitCode.OK;
+  private final StopRules stops = StopRules.firstCauseOnly();
 
   /**
    * @param dest the destination's connections, closed at the end of {@link #run}
@@ -72,25 +71,23 @@ public final class Verifier {
   public int run() throws InterruptedException {
     long start = clock.millis();
     BatchQueue queue = new BatchQueue(MigrationConfig.Defaults.QUEUE_KEYS);
-    Thread reader = new Thread(() -> produce(queue), "rkm-verify-reader");
-    reader.setDaemon(true);
-    KeyFilter filter = KeyFilters.forConfig(config.selection(), clock);
+    KeySelection selection = new KeySelection(config.selection(), CommandKeys.NONE, clock);
     int exit;
+    Thread reader = queue.startProducer("rkm-verify-reader", () -> source.readInto(queue));
     try {
-      reader.start();
-      exit = consume(queue, filter);
+      exit = consume(queue, selection);
       if (exit == ExitCode.OK && extraKeys != null) {
         exit = findExtraKeys();
       }
     } catch (BatchQueue.ProducerFailure failure) {
-      exit = sourceFailure(failure.getCause());
+      exit = stops.sourceFailed(failure.getCause());
     } catch (ServerReadException e) {
       log.debug("destination refused a read", e);
-      stop(ExitCode.CONNECTION, "destination: " + e.getMessage());
+      stops.stop(ExitCode.CONNECTION, "destination: " + e.getMessage());
       exit = ExitCode.CONNECTION;
     } catch (JedisConnectionException e) {
       log.debug("destination connection lost", e);
-      stop(ExitCode.CONNECTION, "destination: connection lost (" + e.getMessage() + ")");
+      stops.stop(ExitCode.CONNECTION, "destination: connection lost (" + e.getMessage() + ")");
       exit = ExitCode.CONNECTION;
     } finally {
       reader.interrupt();
@@ -103,7 +100,7 @@ public final class Verifier {
     if (exit == ExitCode.OK) {
       exit = report.verdict();
     }
-    report.finish(clock.millis() - start, source.bytesRead(), exit, stopReason);
+    report.finish(clock.millis() - start, source.bytesRead(), exit, stops.reason());
     return exit;
   }
 
@@ -112,40 +109,17 @@ public final class Verifier {
    * from any thread.
    */
   public void requestStop(int exitCode, String reason) {
-    stop(exitCode, reason);
+    stops.stop(exitCode, reason);
   }
 
-  private synchronized void stop(int exitCode, String reason) {
-    if (stopReason == null) {
-      stopReason = reason;
-      stopExitCode = exitCode;
-    }
-  }
-
-  private void produce(BatchQueue queue) {
-    Throwable failure = null;
-    try {
-      source.readInto(queue);
-    } catch (InterruptedException e) {
-      return;
-    } catch (Throwable t) {
-      failure = t;
-    }
-    try {
-      queue.finish(failure);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private int consume(BatchQueue queue, KeyFilter filter)
+  private int consume(BatchQueue queue, KeySelection selection)
       throws InterruptedException, BatchQueue.ProducerFailure, ServerReadException {
     List<SourceKey> pending = new ArrayList<>(config.pipeline());
     List<SourceKey> batch;
     try {
       while ((batch = queue.take()) != null) {
-        if (stopReason != null) {
-          return stopExitCode;
+        if (stops.stopped()) {
+          return stops.exitCode();
         }
         for (SourceKey k : batch) {
           if (extraKeys != null) {
@@ -155,7 +129,7 @@ public final class Verifier {
             report.add(Outcome.SKIPPED_GONE);
             continue;
           }
-          switch (filter.decide(k.asEvent())) {
+          switch (selection.key(k.asEvent())) {
             case FILTERED -> report.add(Outcome.FILTERED);
             case EXPIRED -> report.add(Outcome.SKIPPED_EXPIRED);
             case KEEP -> pending.add(k);
@@ -174,16 +148,16 @@ public final class Verifier {
     }
     compare(pending);
     drain();
-    return stopReason != null ? stopExitCode : ExitCode.OK;
+    return stops.stopped() ? stops.exitCode() : ExitCode.OK;
   }
 
   private int findExtraKeys() {
     try {
-      extraKeys.find(dest, differences, report, () -> stopReason != null);
-      return stopReason != null ? stopExitCode : ExitCode.OK;
+      extraKeys.find(dest, differences, report, stops::stopped);
+      return stops.stopped() ? stops.exitCode() : ExitCode.OK;
     } catch (ServerReadException e) {
       log.debug("searching for extra keys failed", e);
-      stop(ExitCode.CONNECTION, e.getMessage());
+      stops.stop(ExitCode.CONNECTION, e.getMessage());
       return ExitCode.CONNECTION;
     }
   }
@@ -295,17 +269,5 @@ public final class Verifier {
 
   private void select(int db) throws ServerReadException {
     dest.select(db);
-  }
-
-  private int sourceFailure(Throwable cause) {
-    if (cause instanceof SourceException se) {
-      int code =
-          se.kind() == SourceException.Kind.BAD_INPUT ? ExitCode.BAD_INPUT : ExitCode.CONNECTION;
-      stop(code, se.getMessage());
-      return code;
-    }
-    log.error("reading the source failed", cause);
-    stop(ExitCode.BAD_INPUT, "reading the source failed: " + cause);
-    return ExitCode.BAD_INPUT;
   }
 }

@@ -64,7 +64,7 @@ class MigrationStopTest {
 
     /** The connection is gone: every key held is booked as lost, then the run must stop. */
     void loseConnection() throws WriteException {
-      pending.forEach(k -> listener.lost(k, "no reply: connection lost"));
+      pending.forEach(k -> listener.lost(k, WriteFailure.of("no reply: connection lost")));
       pending.clear();
       throw new WriteException("connection lost and not regained after 2 attempts", null);
     }
@@ -83,16 +83,6 @@ class MigrationStopTest {
         byte[] name = ("k" + i).getBytes(StandardCharsets.UTF_8);
         sink.accept(KeyEvent.of(0, name, KeyType.STRING, KeyEvent.NO_EXPIRY, new byte[] {1}));
       }
-    }
-
-    @Override
-    public long bytesRead() {
-      return 0;
-    }
-
-    @Override
-    public long bytesTotal() {
-      return 0;
     }
   }
 
@@ -144,7 +134,11 @@ class MigrationStopTest {
 
   @Test
   void keysOwnErrorsStopAtMaxErrorsWithExitFour() throws InterruptedException {
-    int exit = run(10, (w, k) -> w.listener.failed(k, "OOM command not allowed"), (w, k) -> {});
+    int exit =
+        run(
+            10,
+            (w, k) -> w.listener.failed(k, WriteFailure.of("OOM command not allowed")),
+            (w, k) -> {});
 
     assertEquals(ExitCode.STOPPED, exit);
     assertEquals(ExitCode.STOPPED, report.exitCode());
@@ -184,7 +178,7 @@ class MigrationStopTest {
             20,
             (w, k) -> {
               if (w.writes <= MAX_ERRORS) {
-                w.listener.failed(k, "WRONGTYPE");
+                w.listener.failed(k, WriteFailure.of("WRONGTYPE"));
               } else {
                 w.pending.add(k);
               }
@@ -252,8 +246,8 @@ class MigrationStopTest {
         run(
             10,
             (w, k) -> {
-              w.listener.failed(k, "WRONGTYPE");
-              w.listener.failed(k, "WRONGTYPE");
+              w.listener.failed(k, WriteFailure.of("WRONGTYPE"));
+              w.listener.failed(k, WriteFailure.of("WRONGTYPE"));
             },
             (w, k) -> {});
 

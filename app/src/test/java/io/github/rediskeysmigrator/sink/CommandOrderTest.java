@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.RedisError;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,7 +39,7 @@ class CommandOrderTest {
             }
 
             @Override
-            public void failed(KeyEvent event, String reason) {
+            public void failed(KeyEvent event, WriteFailure reason) {
               seen.add("failed");
             }
 
@@ -47,7 +49,7 @@ class CommandOrderTest {
             }
 
             @Override
-            public void commandFailed(CommandEvent command, String reason) {
+            public void commandFailed(CommandEvent command, WriteFailure reason) {
               seen.add("failed " + command.offset() + ": " + reason);
             }
           });
@@ -80,9 +82,9 @@ class CommandOrderTest {
     order.expect(flush, 3);
     order.refuse(next, "CROSSSLOT");
     order.commandApplied(flush);
-    order.commandFailed(flush, "OOM");
+    order.commandFailed(flush, WriteFailure.of(RedisError.of("OOM")));
     assertTrue(seen.isEmpty(), seen::toString);
-    order.commandFailed(flush, "LOADING");
+    order.commandFailed(flush, WriteFailure.of(RedisError.of("LOADING")));
     assertEquals(List.of("failed 1: OOM", "failed 2: CROSSSLOT"), seen);
   }
 

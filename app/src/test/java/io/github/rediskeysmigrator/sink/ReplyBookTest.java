@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,14 +31,14 @@ class ReplyBookTest {
         public void existed(KeyEvent event) {}
 
         @Override
-        public void failed(KeyEvent event, String reason) {}
+        public void failed(KeyEvent event, WriteFailure reason) {}
 
         @Override
         public void commandApplied(CommandEvent command) {}
 
         @Override
-        public void commandFailed(CommandEvent command, String reason) {
-          failures.add(reason);
+        public void commandFailed(CommandEvent command, WriteFailure reason) {
+          failures.add(reason.reason());
         }
       };
 

@@ -1,0 +1,56 @@
+package io.github.rediskeysmigrator.sink;
+
+import io.github.rediskeysmigrator.core.KeyEvent;
+import io.github.rediskeysmigrator.rdb.PayloadDecoder;
+import io.github.rediskeysmigrator.rdb.PayloadStamps;
+
+/**
+ * Chooses how a key reaches a destination: by one RESTORE of its payload as read, by one RESTORE of
+ * its payload restamped with the destination's RDB version, or rewritten as plain commands ({@link
+ * KeyRewrites}).
+ */
+final class RestoreChoice {
+  private final ServerInfo server;
+
+  RestoreChoice(ServerInfo server) {
+    this.server = server;
+  }
+
+  /** Whether {@code event} is written by one RESTORE (not rewritten as several commands). */
+  boolean inOneCommand(KeyEvent event) {
+    return event.file() == null
+        && (server.restores(event.payloadRdbVersion())
+            || PayloadStamps.restorable(
+                server.maxRdbVersion(), event.payloadRdbType(), event.payloadRdbVersion()));
+  }
+
+  /**
+   * {@code event} as one RESTORE writes it: as read when the destination restores its payload's RDB
+   * version, else restamped with the destination's version when it reads the value's type ({@link
+   * PayloadStamps}); null when the key must be rewritten as plain commands (a big key, a type the
+   * destination does not read, a payload too corrupt to convert).
+   */
+  KeyEvent restorable(KeyEvent event) {
+    if (event.file() != null) {
+      return null;
+    }
+    if (server.restores(event.payloadRdbVersion())) {
+      return event;
+    }
+    PayloadStamps.Stamped stamped;
+    try {
+      stamped = PayloadStamps.forServer(event.payload(), server.maxRdbVersion());
+    } catch (PayloadDecoder.DecodeException e) {
+      // The rewrite decodes the payload again and books the key with the reason.
+      return null;
+    }
+    if (stamped == null) {
+      return null;
+    }
+    return event.withPayload(
+        stamped.payload(),
+        stamped.idmpLeftOut()
+            ? KeyEvent.PayloadChange.IDMP_LEFT_OUT
+            : KeyEvent.PayloadChange.RESTAMPED);
+  }
+}

@@ -1,0 +1,264 @@
+package io.github.rediskeysmigrator.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.rediskeysmigrator.sink.InMemoryRedis;
+import io.github.rediskeysmigrator.sink.PipelinedWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A whole {@link Migration}, from a source in memory through the real {@link PipelinedWriter} to an
+ * in-memory destination ({@link InMemoryRedis}), in milliseconds: the existence policies, the stop
+ * at --max-errors, the selection of keys and live commands, the checkpoint that never passes an
+ * unanswered command, and a source that fails after some keys. What Redis does with the commands is
+ * the ITs' to prove (StopReasonsIT, SyncCommandIT, WritersIT).
+ */
+class MigrationTest {
+  /** SET's, GET's and DEL's first argument is their key (enough for these tests). */
+  private static final CommandKeys FIRST_ARG =
+      new CommandKeys() {
+        @Override
+        public List<byte[]> keys(byte[][] argv) {
+          return argv.length > 1 ? List.of(argv[1]) : List.of();
+        }
+
+        @Override
+        public KeyType type(byte[][] argv) {
+          return KeyType.STRING;
+        }
+      };
+
+  private final InMemoryRedis redis = new InMemoryRedis();
+  private final MigrationReport report = new MigrationReport("rdb", "test", "test", false);
+  private final List<String> errorLog = new ArrayList<>();
+  private final List<SyncPoint> checkpoints = new ArrayList<>();
+
+  /** Hands its events over, then fails with {@code failure} if one is given. */
+  private record Source(List<SourceEvent> events, SourceException failure) implements KeySource {
+    @Override
+    public void readInto(KeySink sink) throws SourceException, InterruptedException {
+      for (SourceEvent e : events) {
+        sink.accept(e);
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static KeyEvent key(String name) {
+    return KeyEvent.of(
+        0, bytes(name), KeyType.STRING, KeyEvent.NO_EXPIRY, InMemoryRedis.dumpOf("v-" + name));
+  }
+
+  private static List<SourceEvent> keys(int n) {
+    List<SourceEvent> out = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      out.add(key("k" + i));
+    }
+    return out;
+  }
+
+  private static CommandEvent set(String key, String value, long offset) {
+    return CommandEvent.of(0, new byte[][] {bytes("SET"), bytes(key), bytes(value)}, "r", offset);
+  }
+
+  private static MigrationConfig config(
+      ExistencePolicy policy, int pipeline, int maxErrors, String match) {
+    return new MigrationConfig(
+        Set.of(),
+        Map.of(),
+        -1,
+        GlobPattern.of(match),
+        Set.of(),
+        policy,
+        pipeline,
+        0,
+        1000,
+        0,
+        maxErrors,
+        false);
+  }
+
+  private int run(Source source, MigrationConfig config, LiveOptions live)
+      throws InterruptedException {
+    Sleeper noWait = ms -> {};
+    ErrorSink log =
+        new ErrorSink() {
+          @Override
+          public void keyFailed(KeyEvent event, String reason) {
+            errorLog.add(new String(event.key(), StandardCharsets.UTF_8) + ": " + reason);
+          }
+
+          @Override
+          public void keyNote(KeyEvent event, String note) {}
+
+          @Override
+          public void otherFailed(String what, String reason) {
+            errorLog.add(what + ": " + reason);
+          }
+
+          @Override
+          public void commandFailed(CommandEvent command, String reason) {
+            errorLog.add(command.offset() + ": " + reason);
+          }
+        };
+    return new Migration(
+            source,
+            config,
+            listener ->
+                redis.writer(
+                    new PipelinedWriter.Settings(
+                        config.pipeline(), config.existing(), 0, 0, null, 0, 0),
+                    listener,
+                    noWait,
+                    null),
+            log,
+            report,
+            Clock.systemUTC(),
+            noWait,
+            live)
+        .run();
+  }
+
+  private int run(Source source, MigrationConfig config) throws InterruptedException {
+    return run(source, config, LiveOptions.NONE);
+  }
+
+  private void assertAddsUp() {
+    assertNull(report.imbalance(), report::toJson);
+  }
+
+  @Test
+  void skipWritesTheOthersAndLeavesAnExistingKeyAsItWas() throws Exception {
+    redis.put(0, "k2", InMemoryRedis.dumpOf("theirs"));
+
+    int exit = run(new Source(keys(3), null), config(ExistencePolicy.SKIP, 10, 10, "*"));
+
+    assertEquals(ExitCode.OK, exit);
+    assertEquals(2, report.written());
+    assertEquals(1, report.skippedExisting());
+    assertArrayEquals(InMemoryRedis.dumpOf("theirs"), redis.get(0, "k2"));
+    assertAddsUp();
+  }
+
+  @Test
+  void replaceOverwritesAnExistingKey() throws Exception {
+    redis.put(0, "k2", InMemoryRedis.dumpOf("theirs"));
+
+    int exit = run(new Source(keys(3), null), config(ExistencePolicy.REPLACE, 10, 10, "*"));
+
+    assertEquals(ExitCode.OK, exit);
+    assertEquals(3, report.written());
+    assertArrayEquals(InMemoryRedis.dumpOf("v-k2"), redis.get(0, "k2"));
+    assertAddsUp();
+  }
+
+  @Test
+  void failStopsAtTheFirstExistingKeyWithExitFour() throws Exception {
+    redis.put(0, "k5", InMemoryRedis.dumpOf("theirs"));
+
+    int exit = run(new Source(keys(200), null), config(ExistencePolicy.FAIL, 2, 10, "*"));
+
+    assertEquals(ExitCode.STOPPED, exit);
+    assertEquals(
+        "key 'k5' (db 0) already exists at the destination (--existing fail)", report.stopReason());
+    assertEquals(1, report.skippedExisting());
+    assertTrue(report.read() < 200, "stopped early, read " + report.read());
+    assertArrayEquals(InMemoryRedis.dumpOf("theirs"), redis.get(0, "k5"));
+    assertAddsUp();
+  }
+
+  @Test
+  void keysOwnErrorsStopTheRunAtMaxErrors() throws Exception {
+    redis.fault(argv -> "OOM command not allowed when used memory > 'maxmemory'.");
+
+    int exit = run(new Source(keys(200), null), config(ExistencePolicy.SKIP, 5, 3, "*"));
+
+    assertEquals(ExitCode.STOPPED, exit);
+    assertEquals("reached --max-errors (3 failed keys)", report.stopReason());
+    assertTrue(report.errors() >= 3 && report.read() < 200, report::toJson);
+    assertEquals(report.errors(), errorLog.size());
+    assertTrue(
+        errorLog.get(0).endsWith(": OOM command not allowed when used memory > 'maxmemory'."));
+    assertAddsUp();
+  }
+
+  @Test
+  void keysReadBeforeTheSourceFailedAreWrittenThenTheRunEndsWithItsExitCode() throws Exception {
+    SourceException truncated =
+        new SourceException(SourceException.Kind.BAD_INPUT, "dump.rdb is truncated");
+
+    int exit = run(new Source(keys(7), truncated), config(ExistencePolicy.SKIP, 3, 10, "*"));
+
+    assertEquals(ExitCode.BAD_INPUT, exit);
+    assertEquals("dump.rdb is truncated", report.stopReason());
+    assertEquals(7, report.written());
+    assertEquals(7, redis.size(0));
+    assertAddsUp();
+  }
+
+  @Test
+  void keysAndLiveCommandsOutsideTheSelectionAreFilteredAlike() throws Exception {
+    List<SourceEvent> events =
+        List.of(
+            key("a1"),
+            key("b1"),
+            new SyncPoint("r", 100, 0),
+            set("a2", "x", 110),
+            set("b2", "y", 120),
+            CommandEvent.of(0, new byte[][] {bytes("FLUSHDB")}, "r", 130));
+    LiveOptions live = new LiveOptions(FIRST_ARG, null, 0, null);
+
+    int exit = run(new Source(events, null), config(ExistencePolicy.SKIP, 10, 10, "a*"), live);
+
+    assertEquals(ExitCode.OK, exit);
+    assertEquals(1, report.written());
+    assertEquals(1, report.filtered());
+    assertEquals(1, report.commandsApplied());
+    assertEquals(2, report.commandsFiltered());
+    assertEquals(Set.of("a1", "a2"), Set.copyOf(keysOf(redis)));
+  }
+
+  @Test
+  void theCheckpointNeverPassesACommandWhoseReplyDidNotCome() throws Exception {
+    // SET b is applied, but the connection drops before its reply: the run must not record it.
+    redis.dropAfter(2);
+    List<SourceEvent> events =
+        List.of(
+            new SyncPoint("r", 100, 0), set("a", "1", 110), set("b", "2", 120), set("c", "3", 130));
+    LiveOptions live = new LiveOptions(FIRST_ARG, checkpoints::add, 0, null);
+
+    int exit = run(new Source(events, null), config(ExistencePolicy.SKIP, 10, 10, "*"), live);
+
+    assertEquals(ExitCode.CONNECTION, exit);
+    assertEquals(
+        List.of(100L, 110L), checkpoints.stream().map(SyncPoint::offset).distinct().toList());
+    assertArrayEquals(bytes("2"), redis.get(0, "b"));
+    assertAddsUp();
+  }
+
+  private static List<String> keysOf(InMemoryRedis r) {
+    List<String> out = new ArrayList<>();
+    for (String k : Arrays.asList("a1", "b1", "a2", "b2")) {
+      if (r.get(0, k) != null) {
+        out.add(k);
+      }
+    }
+    return out;
+  }
+}
