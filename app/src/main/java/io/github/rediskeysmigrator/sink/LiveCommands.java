@@ -83,7 +83,7 @@ final class LiveCommands {
         // Inside MULTI the SELECT is queued like the rest and takes effect at EXEC. It is our
         // own command, not one the source sent: booked as a live command, it counted as applied
         // without ever being read (the EXEC's reply still says if it failed).
-        writer.sendSlot(new ControlCommand("SELECT"), SELECT, Replies.ascii(command.db()));
+        writer.sendSlot(new Slot.Control("SELECT"), SELECT, Replies.ascii(command.db()));
         dest.onDb(command.db());
       } else {
         // SELECT is sent alone, with nothing in flight (see PipelinedWriter.write).
