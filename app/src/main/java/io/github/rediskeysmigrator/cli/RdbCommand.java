@@ -6,7 +6,7 @@ import io.github.rediskeysmigrator.core.MergedSource;
 import io.github.rediskeysmigrator.rdb.BadRdbException;
 import io.github.rediskeysmigrator.rdb.RdbChecksum;
 import io.github.rediskeysmigrator.rdb.RdbHeader;
-import io.github.rediskeysmigrator.sink.Tls;
+import io.github.rediskeysmigrator.redis.Tls;
 import io.github.rediskeysmigrator.source.RdbFileSource;
 import java.io.IOException;
 import java.nio.file.Path;

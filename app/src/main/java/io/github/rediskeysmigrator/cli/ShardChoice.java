@@ -1,7 +1,7 @@
 package io.github.rediskeysmigrator.cli;
 
 import io.github.rediskeysmigrator.core.RedisUri;
-import io.github.rediskeysmigrator.sink.ClusterSlots;
+import io.github.rediskeysmigrator.redis.ClusterSlots;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.github.rediskeysmigrator.cli;
 
-import io.github.rediskeysmigrator.sink.Tls;
+import io.github.rediskeysmigrator.redis.Tls;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

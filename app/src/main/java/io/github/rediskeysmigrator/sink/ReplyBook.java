@@ -3,6 +3,7 @@ package io.github.rediskeysmigrator.sink;
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.redis.ServerInfo;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.exceptions.JedisDataException;

@@ -6,7 +6,7 @@ import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.SourceException;
-import io.github.rediskeysmigrator.sink.ConnectException;
+import io.github.rediskeysmigrator.redis.ConnectException;
 import io.github.rediskeysmigrator.sink.PipelinedWriter.Reconnector;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -195,7 +195,7 @@ public final class ScanSource implements KeySource {
     }
     try {
       conn = reconnector.connect();
-    } catch (io.github.rediskeysmigrator.sink.ConnectException | JedisConnectionException e) {
+    } catch (io.github.rediskeysmigrator.redis.ConnectException | JedisConnectionException e) {
       // The next attempt tries again; the last one's failure is what the user sees.
       cause.addSuppressed(e);
       return false;

@@ -1,7 +1,8 @@
-package io.github.rediskeysmigrator.sink;
+package io.github.rediskeysmigrator.redis;
 
 import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.RedisUri;
+import io.github.rediskeysmigrator.sink.RedisError;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
