@@ -4,6 +4,7 @@ import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.redis.Backoff;
 import io.github.rediskeysmigrator.redis.ConnectException;
 import java.util.List;
 import redis.clients.jedis.Connection;
@@ -76,7 +77,7 @@ final class Recovery {
       ConnectException last = null;
       while (fresh == null && attempt < settings.retries()) {
         attempt++;
-        sleeper.sleep(Math.min(settings.retryBackoffMillis() * attempt, 10_000));
+        sleeper.sleep(Backoff.millis(settings.retryBackoffMillis(), attempt));
         try {
           fresh = reconnector.connect();
         } catch (ConnectException e) {

@@ -175,4 +175,14 @@ class ServerInfoTest {
     assertFalse(redis("7.0.15").restores(11));
     assertEquals("RDB versions up to 10", redis("7.0.15").restorableVersions());
   }
+
+  @Test
+  void readsTheFieldsOfAnyInfoSection() {
+    var fields =
+        ServerInfo.fields(
+            "# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_repl_offset:1234\r\n");
+    assertEquals("master", fields.get("role"));
+    assertEquals("1234", fields.get("master_repl_offset"));
+    assertFalse(fields.containsKey("# Replication"));
+  }
 }
