@@ -11,11 +11,11 @@ import io.github.rediskeysmigrator.redis.ConnectException;
 import io.github.rediskeysmigrator.redis.RedisConnector;
 import io.github.rediskeysmigrator.redis.ServerInfo;
 import io.github.rediskeysmigrator.redis.Tls;
+import io.github.rediskeysmigrator.sink.CheckpointMarker;
 import io.github.rediskeysmigrator.source.CommandTable;
 import io.github.rediskeysmigrator.source.FileCheckpointer;
 import io.github.rediskeysmigrator.source.PsyncSource;
 import io.github.rediskeysmigrator.source.SyncLag;
-import io.github.rediskeysmigrator.verify.ExtraKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -220,9 +220,11 @@ final class SyncCommand implements Callable<Integer> {
     }
     // A cluster destination has no one place for the marker: its checkpoint is the file alone.
     if (checkpointer != null && !clusterDestination) {
-      marker = markerKey(from);
+      marker = CheckpointMarker.key(from);
       try {
-        resume = newest(resume, destinationMarker(marker, tls));
+        resume =
+            CheckpointMarker.newest(
+                resume, CheckpointMarker.read(destination.resolve(ctx.env()).uri(), marker, tls));
       } catch (ConnectException e) {
         return runner.failBeforeStart(
             "sync", label, "", pipeline, ExitCode.CONNECTION, e.getMessage());
@@ -289,9 +291,8 @@ final class SyncCommand implements Callable<Integer> {
   private int deleteMarker(
       MigrationReport report, byte[] marker, RedisUri to, Tls tls, SyncLag lag) {
     String name = new String(marker, StandardCharsets.UTF_8);
-    try (Connection conn = RedisConnector.connect(to, 0, "destination", tls)) {
-      conn.sendCommand(Protocol.Command.DEL, marker);
-      conn.getIntegerReply();
+    try {
+      CheckpointMarker.delete(to, marker, tls);
       lag.markerDeleted();
       return ExitCode.OK;
     } catch (ConnectException | JedisException e) {
@@ -386,48 +387,6 @@ final class SyncCommand implements Callable<Integer> {
     try (Connection conn = RedisConnector.connect(to.uri(), 0, "destination", tls)) {
       return ClusterSlots.isCluster(conn);
     }
-  }
-
-  /** The destination key that records each applied batch's offset, per source. */
-  static byte[] markerKey(RedisUri from) {
-    return (ExtraKeys.SYNC_MARKER_PREFIX + from.address()).getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** The offset recorded at the destination by the last committed batch, if any. */
-  private SyncPoint destinationMarker(byte[] key, Tls tls) throws ConnectException {
-    EnvAddress.Resolved to = destination.resolve(ctx.env());
-    try (Connection conn = RedisConnector.connect(to.uri(), 0, "destination", tls)) {
-      conn.sendCommand(Protocol.Command.GET, key);
-      byte[] value = conn.getBinaryBulkReply();
-      if (value == null) {
-        return null;
-      }
-      String[] parts = new String(value, StandardCharsets.UTF_8).split(" ");
-      try {
-        return new SyncPoint(parts[0], Long.parseLong(parts[1]), Integer.parseInt(parts[2]));
-      } catch (RuntimeException e) {
-        throw new ConnectException(
-            "destination key " + new String(key, StandardCharsets.UTF_8) + " is not a checkpoint",
-            e);
-      }
-    }
-  }
-
-  /**
-   * Which resume point to trust. The destination's marker is written in the same transaction as the
-   * commands, so for the same replication id it is never behind what was applied; the file may be
-   * (it is saved after the replies), or ahead (heartbeats move it without data). The file is
-   * written as soon as a new stream starts, before any batch of it, so a different replication id
-   * in the file means the file is newer.
-   */
-  static SyncPoint newest(SyncPoint file, SyncPoint marker) {
-    if (file == null) {
-      return marker;
-    }
-    if (marker == null || !marker.replId().equals(file.replId())) {
-      return file;
-    }
-    return marker.offset() > file.offset() ? marker : file;
   }
 
   /** PSYNC and SYNC are in the source's command table (ElastiCache removes them). */

@@ -9,6 +9,7 @@ import io.github.rediskeysmigrator.core.KeyWriter;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.redis.ClusterDatabases;
 import io.github.rediskeysmigrator.redis.ClusterSlots;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
