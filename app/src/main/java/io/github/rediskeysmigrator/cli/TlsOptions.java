@@ -46,4 +46,13 @@ final class TlsOptions {
     }
     return Tls.of(ca, cert, key, insecure);
   }
+
+  /** The TLS settings, checked: a bad one is exit 2, before the report is tried. */
+  Tls checked(PrintStream err) throws StartFailure {
+    try {
+      return build(err);
+    } catch (IllegalArgumentException e) {
+      throw StartFailure.usage(e.getMessage());
+    }
+  }
 }

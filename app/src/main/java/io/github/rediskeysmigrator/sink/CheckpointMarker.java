@@ -2,6 +2,7 @@ package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.SyncPoint;
+import io.github.rediskeysmigrator.redis.ClusterSlots;
 import io.github.rediskeysmigrator.redis.ConnectException;
 import io.github.rediskeysmigrator.redis.RedisConnector;
 import io.github.rediskeysmigrator.redis.Tls;
@@ -28,6 +29,18 @@ public final class CheckpointMarker {
   /** The marker of the source at {@code from} (its address only: the db is in the value). */
   public static byte[] key(RedisUri from) {
     return (PREFIX + from.address()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The marker of the source at {@code from} at {@code destination}, or null when the destination
+   * keeps none: a cluster has no one place for it, its checkpoint is the file alone.
+   *
+   * @throws ConnectException when the destination cannot be reached
+   */
+  public static byte[] keyAt(RedisUri destination, RedisUri from, Tls tls) throws ConnectException {
+    try (Connection conn = RedisConnector.connect(destination, 0, "destination", tls)) {
+      return ClusterSlots.isCluster(conn) ? null : key(from);
+    }
   }
 
   /** Whether {@code key} is a checkpoint marker (verify never counts one as an extra key). */
@@ -75,30 +88,15 @@ public final class CheckpointMarker {
    * Deletes the destination's marker {@code key} (after a clean cutover, so the destination's
    * keyspace equals the source's).
    *
-   * @throws ConnectException when the destination cannot be reached
-   * @throws JedisException when it refuses the DEL or the connection drops
+   * @throws ConnectException when the destination cannot be reached, refuses the DEL or the
+   *     connection drops
    */
   public static void delete(RedisUri destination, byte[] key, Tls tls) throws ConnectException {
     try (Connection conn = RedisConnector.connect(destination, 0, "destination", tls)) {
       conn.sendCommand(Protocol.Command.DEL, key);
       conn.getIntegerReply();
+    } catch (JedisException e) {
+      throw new ConnectException(e.getMessage(), e);
     }
-  }
-
-  /**
-   * Which resume point to trust. The destination's marker is written in the same transaction as the
-   * commands, so for the same replication id it is never behind what was applied; the file may be
-   * (it is saved after the replies), or ahead (heartbeats move it without data). The file is
-   * written as soon as a new stream starts, before any batch of it, so a different replication id
-   * in the file means the file is newer.
-   */
-  public static SyncPoint newest(SyncPoint file, SyncPoint marker) {
-    if (file == null) {
-      return marker;
-    }
-    if (marker == null || !marker.replId().equals(file.replId())) {
-      return file;
-    }
-    return marker.offset() > file.offset() ? marker : file;
   }
 }

@@ -3,8 +3,6 @@ package io.github.rediskeysmigrator.sink;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +11,7 @@ import io.github.rediskeysmigrator.core.SyncPoint;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Checks the checkpoint marker's name, value and parsing, and which resume point wins. */
+/** Checks the checkpoint marker's name, value and parsing. */
 class CheckpointMarkerTest {
 
   @Test
@@ -41,18 +39,5 @@ class CheckpointMarkerTest {
           () -> CheckpointMarker.parse(bad.getBytes(StandardCharsets.US_ASCII)),
           bad);
     }
-  }
-
-  @Test
-  void theMarkerWinsOnlyWhenAheadOnTheSameReplicationId() {
-    SyncPoint file = new SyncPoint("a", 100, 0);
-    assertNull(CheckpointMarker.newest(null, null));
-    assertSame(file, CheckpointMarker.newest(file, null));
-    SyncPoint ahead = new SyncPoint("a", 150, 0);
-    assertSame(ahead, CheckpointMarker.newest(file, ahead));
-    assertSame(file, CheckpointMarker.newest(file, new SyncPoint("a", 50, 0)));
-    assertSame(file, CheckpointMarker.newest(file, new SyncPoint("b", 900, 0)));
-    SyncPoint only = new SyncPoint("b", 900, 0);
-    assertSame(only, CheckpointMarker.newest(null, only));
   }
 }
