@@ -7,6 +7,7 @@ import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.redis.ClusterDatabases;
 import io.github.rediskeysmigrator.redis.ClusterSlots;
 import io.github.rediskeysmigrator.redis.ConnectException;
+import io.github.rediskeysmigrator.redis.Reconnector;
 import io.github.rediskeysmigrator.redis.RedisConnector;
 import io.github.rediskeysmigrator.redis.ServerInfo;
 import io.github.rediskeysmigrator.redis.Tls;
@@ -192,7 +193,6 @@ public final class ScanSources {
       Tls tls,
       Clock clock,
       Sleeper sleeper) {
-    int db = plan.dbs().get(0);
     return new ScanSource(
             conn,
             plan.dbs(),
@@ -202,11 +202,14 @@ public final class ScanSources {
             clock,
             node.toString())
         .reconnecting(
-            () -> RedisConnector.connect(node, db, "source", tls, plan.timeoutMillis()),
-            plan.retries(),
-            plan.retryBackoffMillis(),
-            sleeper)
+            reconnector(plan, node, tls), plan.retries(), plan.retryBackoffMillis(), sleeper)
         .bigKeyThreshold(plan.bigKeyThreshold());
+  }
+
+  /** A new connection to {@code node} on the first db read, as a reconnect needs it. */
+  private static Reconnector reconnector(Plan plan, RedisUri node, Tls tls) {
+    int db = plan.dbs().get(0);
+    return () -> RedisConnector.connect(node, db, "source", tls, plan.timeoutMillis());
   }
 
   private static LiveScanGroup group(Plan plan) {
@@ -220,10 +223,9 @@ public final class ScanSources {
       LiveScanGroup group,
       Tls tls,
       Sleeper sleeper) {
-    int db = plan.dbs().get(0);
     return new LiveScanSource(
         firstPass,
-        () -> RedisConnector.connect(node, db, "source", tls, plan.timeoutMillis()),
+        reconnector(plan, node, tls),
         plan.dbs(),
         plan.match(),
         Math.max(1, Math.min(plan.scanCount(), 1000)),
