@@ -1,5 +1,9 @@
 package io.github.rediskeysmigrator.cli;
 
+import io.github.rediskeysmigrator.core.LiveStatus;
+import io.github.rediskeysmigrator.core.MigrationReport;
+import io.github.rediskeysmigrator.metrics.MetricsEndpoint;
+import java.io.IOException;
 import picocli.CommandLine.Option;
 
 /** Where a long-running run ({@code sync}, {@code scan --live}) serves its Prometheus metrics. */
@@ -38,5 +42,22 @@ final class MetricsOptions {
       throw new IllegalArgumentException("--metrics-port must be 0..65535, got " + port);
     }
     return port;
+  }
+
+  /**
+   * The endpoint {@code options} ask for, serving {@code report} and {@code status} while the run
+   * lasts; null when none is asked for.
+   */
+  static MetricsEndpoint start(MetricsOptions options, MigrationReport report, LiveStatus status)
+      throws StartFailure {
+    if (options == null || !options.enabled()) {
+      return null;
+    }
+    try {
+      return MetricsEndpoint.start(options.bind, options.port, () -> report, () -> status);
+    } catch (IOException | RuntimeException e) {
+      throw StartFailure.usage(
+          "cannot serve metrics on " + options.bind + ":" + options.port + ": " + e.getMessage());
+    }
   }
 }

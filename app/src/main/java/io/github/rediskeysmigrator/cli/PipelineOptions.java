@@ -8,7 +8,6 @@ import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,12 +21,13 @@ final class PipelineOptions {
       names = "--existing",
       paramLabel = "POLICY",
       defaultValue = "skip",
+      converter = PipelineOptions.Policy.class,
       description = {
         "Keys that already exist at the destination: skip (leave them, count them), replace"
             + " (overwrite), fail (stop with exit 4). Default: ${DEFAULT-VALUE}. Keys rewritten"
             + " for an older destination follow it too (RENAMENX, or RENAME for replace)."
       })
-  String existing;
+  ExistencePolicy existing;
 
   @Option(
       names = "--pipeline",
@@ -137,21 +137,7 @@ final class PipelineOptions {
               + " ${DEFAULT-VALUE}).")
   int maxErrors;
 
-  @Option(
-      names = "--report",
-      paramLabel = "FILE.json",
-      description =
-          "Also write the final counts as JSON to this file. Tried at start (exit 2 if it cannot"
-              + " be written); if writing it fails at the end, the exit code is 74.")
-  Path report;
-
-  @Option(
-      names = "--progress",
-      paramLabel = "WHEN",
-      defaultValue = "auto",
-      description =
-          "Progress line on stderr: auto (when a terminal), always, never. Default: ${DEFAULT-VALUE}.")
-  String progress;
+  @Mixin OutputOptions output = new OutputOptions();
 
   @Option(
       names = "--dry-run",
@@ -180,10 +166,6 @@ final class PipelineOptions {
       throw new IllegalArgumentException(
           "--error-log-mode (FILEMOD) must be w or a, got '" + errorLogMode + "'");
     }
-    if (!List.of("auto", "always", "never").contains(progress)) {
-      throw new IllegalArgumentException(
-          "--progress must be auto, always or never, got '" + progress + "'");
-    }
     if (writers < 1) {
       throw new IllegalArgumentException("--writers must be at least 1, got " + writers);
     }
@@ -202,7 +184,7 @@ final class PipelineOptions {
         targetDb,
         GlobPattern.of(selection.matchBytes()),
         typeSet,
-        ExistencePolicy.parse(existing),
+        existing,
         pipeline,
         sleepSeconds.movePointRight(3).longValue(),
         existingLimit,
@@ -211,5 +193,12 @@ final class PipelineOptions {
         dryRun,
         selection.renamer(),
         null);
+  }
+
+  /** Reads {@code skip}, {@code replace} or {@code fail}, in any case. */
+  static final class Policy extends Choice<ExistencePolicy> {
+    Policy() {
+      super(ExistencePolicy.class, "--existing must be skip, replace or fail");
+    }
   }
 }

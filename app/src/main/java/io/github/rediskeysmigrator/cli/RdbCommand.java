@@ -1,12 +1,11 @@
 package io.github.rediskeysmigrator.cli;
 
-import io.github.rediskeysmigrator.core.ExitCode;
 import io.github.rediskeysmigrator.core.KeySource;
+import io.github.rediskeysmigrator.core.LiveOptions;
 import io.github.rediskeysmigrator.core.MergedSource;
 import io.github.rediskeysmigrator.rdb.BadRdbException;
-import io.github.rediskeysmigrator.rdb.RdbChecksum;
 import io.github.rediskeysmigrator.rdb.RdbHeader;
-import io.github.rediskeysmigrator.sink.Tls;
+import io.github.rediskeysmigrator.redis.Tls;
 import io.github.rediskeysmigrator.source.RdbFileSource;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -83,50 +82,35 @@ final class RdbCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Launch launch = MigrationRunner.launch(ctx, "rdb", pipeline);
+    return launch.run(() -> start(launch));
+  }
+
+  private int start(Launch launch) throws StartFailure, InterruptedException {
     try {
       files = shard.apply(files, pipeline, ctx.env(), ctx.err());
     } catch (IllegalArgumentException e) {
-      ctx.err().println("error: " + e.getMessage());
-      return ExitCode.USAGE;
+      throw StartFailure.usage(e.getMessage());
     }
-    Tls tls;
-    try {
-      tls = tlsOptions.build(ctx.err());
-    } catch (IllegalArgumentException e) {
-      ctx.err().println("error: " + e.getMessage());
-      return ExitCode.USAGE;
-    }
-    MigrationRunner runner = new MigrationRunner(ctx, tls);
-    if (!runner.reportWritable(pipeline)) {
-      return ExitCode.USAGE;
-    }
-    String label = files.stream().map(Path::toString).collect(Collectors.joining(","));
+    Tls tls = tlsOptions.checked(ctx.err());
+    launch.report(pipeline.output.report);
+    launch.source(files.stream().map(Path::toString).collect(Collectors.joining(",")));
     long bigKeyThreshold;
     try {
       bigKeyThreshold = bigKeys.threshold();
       // Before any file is read: a bad mapping is a usage error.
       pipeline.selection.renamer();
     } catch (IllegalArgumentException e) {
-      return runner.failBeforeStart("rdb", label, "", pipeline, ExitCode.USAGE, e.getMessage());
+      throw StartFailure.usage(e.getMessage());
     }
-    List<RdbHeader> headers = new ArrayList<>();
+    List<RdbHeader> headers;
     try {
-      for (Path file : files) {
-        headers.add(RdbHeader.read(file));
-      }
-      if (!skipChecksum) {
-        for (RdbHeader h : headers) {
-          if (RdbChecksum.verify(h) == RdbChecksum.Result.ABSENT) {
-            ctx.err().println("note: " + h.file() + " carries no checksum; it cannot be verified");
-          }
-        }
-      }
+      headers = RdbFileSource.checkedHeaders(files, !skipChecksum, ctx.err()::println);
     } catch (BadRdbException e) {
-      return runner.failBeforeStart("rdb", label, "", pipeline, ExitCode.BAD_INPUT, e.getMessage());
+      throw StartFailure.badInput(e.getMessage());
     }
     if (parallel != null && parallel < 1) {
-      return runner.failBeforeStart(
-          "rdb", label, "", pipeline, ExitCode.USAGE, "--parallel must be at least 1");
+      throw StartFailure.usage("--parallel must be at least 1");
     }
     int threads =
         Math.min(
@@ -143,11 +127,10 @@ final class RdbCommand implements Callable<Integer> {
         source = new MergedSource(each, threads, "rkm-rdb");
       }
     } catch (IOException e) {
-      return runner.failBeforeStart(
-          "rdb", label, "", pipeline, ExitCode.BAD_INPUT, "cannot read the input files: " + e);
+      throw StartFailure.badInput("cannot read the input files: " + e);
     }
     int newest = headers.stream().mapToInt(RdbHeader::payloadVersion).max().orElse(0);
-    int exit = runner.run("rdb", label, source, newest, pipeline, destination);
-    return exit;
+    return new MigrationRunner(ctx, launch, "rdb", tls)
+        .run(source, newest, pipeline, destination, LiveOptions.NONE, MigrationRunner.Extras.NONE);
   }
 }

@@ -95,25 +95,25 @@ final class ReportCommand implements Callable<Integer> {
       Set<Path> seen = new LinkedHashSet<>();
       for (Path in : inputs) {
         if (!seen.add(in.toAbsolutePath().normalize())) {
-          return usage("the report " + in + " is given twice");
+          return fail(ExitCode.USAGE, "the report " + in + " is given twice");
         }
       }
       if (out != null && seen.contains(out.toAbsolutePath().normalize())) {
-        return usage("--out " + out + " is also an input; write the merged report elsewhere");
+        return fail(
+            ExitCode.USAGE,
+            "--out " + out + " is also an input; write the merged report elsewhere");
       }
       if (expect != null && expect < 1) {
-        return usage("--expect must be at least 1, got " + expect);
+        return fail(ExitCode.USAGE, "--expect must be at least 1, got " + expect);
       }
       if (expect != null && inputs.size() != expect) {
-        ctx.err()
-            .println(
-                "error: "
-                    + inputs.size()
-                    + (inputs.size() == 1 ? " report" : " reports")
-                    + " given but --expect "
-                    + expect
-                    + ": a shard's report is missing or one too many was given");
-        return ExitCode.BAD_INPUT;
+        return fail(
+            ExitCode.BAD_INPUT,
+            inputs.size()
+                + (inputs.size() == 1 ? " report" : " reports")
+                + " given but --expect "
+                + expect
+                + ": a shard's report is missing or one too many was given");
       }
       List<ReportMerge.Input> reports = new ArrayList<>();
       for (Path in : inputs) {
@@ -121,23 +121,20 @@ final class ReportCommand implements Callable<Integer> {
           reports.add(
               new ReportMerge.Input(in.toString(), Files.readString(in, StandardCharsets.UTF_8)));
         } catch (IOException e) {
-          ctx.err().println("error: cannot read the report " + in + ": " + e);
-          return ExitCode.BAD_INPUT;
+          return fail(ExitCode.BAD_INPUT, "cannot read the report " + in + ": " + e);
         }
       }
       ReportMerge merge;
       try {
         merge = ReportMerge.of(reports);
       } catch (IllegalArgumentException e) {
-        ctx.err().println("error: " + e.getMessage());
-        return ExitCode.BAD_INPUT;
+        return fail(ExitCode.BAD_INPUT, e.getMessage());
       }
       if (out != null) {
         try {
           Files.writeString(out, merge.toJson(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-          ctx.err().println("error: cannot write the merged report " + out + ": " + e);
-          return ExitCode.USAGE;
+          return fail(ExitCode.USAGE, "cannot write the merged report " + out + ": " + e);
         }
       }
       ctx.out().print(merge.summary());
@@ -145,9 +142,9 @@ final class ReportCommand implements Callable<Integer> {
       return merge.exitCode();
     }
 
-    private int usage(String message) {
+    private int fail(int code, String message) {
       ctx.err().println("error: " + message);
-      return ExitCode.USAGE;
+      return code;
     }
   }
 }

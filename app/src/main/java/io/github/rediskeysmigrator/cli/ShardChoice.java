@@ -1,13 +1,12 @@
 package io.github.rediskeysmigrator.cli;
 
 import io.github.rediskeysmigrator.core.RedisUri;
-import io.github.rediskeysmigrator.sink.ClusterSlots;
+import io.github.rediskeysmigrator.source.Shards;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import redis.clients.jedis.HostAndPort;
 
 /**
  * The one shard an orchestrator (a Kubernetes Indexed Job, say) gave this run, by its index: from
@@ -112,33 +111,39 @@ record ShardChoice(Integer index, String origin) {
     return Path.of(path.toString().replace(INDEX_PLACEHOLDER, Integer.toString(index)));
   }
 
-  /**
-   * The masters a run reads from a cluster source: every one, or the one the index names, with
-   * masters ordered by the lowest hash slot each owns (the same order from any node).
-   *
-   * @throws IllegalArgumentException when the index is out of range
-   */
-  List<HostAndPort> masters(ClusterSlots slots, RedisUri from, PrintStream err) {
-    return select(
-        slots.mastersBySlot(),
-        "master",
-        " in the cluster",
-        m -> from.withAddress(m.getHost(), m.getPort()).toString(),
-        err);
+  /** This choice as the source classes take it, its notes going to {@code err}. */
+  Shards shards(PrintStream err) {
+    return new Shards() {
+      @Override
+      public List<RedisUri> masters(List<RedisUri> all) {
+        return select(all, "master", " in the cluster", RedisUri::toString, err);
+      }
+
+      @Override
+      public void singleNode(RedisUri from) {
+        select(List.of(from), "master", " (the source is not a cluster)", String::valueOf, err);
+      }
+    };
   }
 
   /**
-   * Checks the index against a single-node source, which is shard 0.
-   *
-   * @throws IllegalArgumentException when the index is not 0
+   * The choice of {@code option} or the environment, with {@code {index}} replaced in the report
+   * and error log names of {@code opts}.
    */
-  void singleNode(RedisUri from, PrintStream err) {
-    select(List.of(from), "master", " (the source is not a cluster)", String::valueOf, err);
+  static ShardChoice checked(Integer option, Map<String, String> env, PipelineOptions opts)
+      throws StartFailure {
+    try {
+      ShardChoice shard = of(option, env);
+      shard.expandNames(opts);
+      return shard;
+    } catch (IllegalArgumentException e) {
+      throw StartFailure.usage(e.getMessage());
+    }
   }
 
   /** {@code {index}} replaced in the report and error log names of {@code opts}. */
   void expandNames(PipelineOptions opts) {
-    opts.report = expand(opts.report, "--report");
+    opts.output.report = expand(opts.output.report, "--report");
     opts.errorLog = expand(opts.errorLog, "--error-log");
   }
 }

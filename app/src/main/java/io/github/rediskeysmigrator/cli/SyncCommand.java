@@ -1,34 +1,20 @@
 package io.github.rediskeysmigrator.cli;
 
 import io.github.rediskeysmigrator.core.ExitCode;
-import io.github.rediskeysmigrator.core.LiveOptions;
-import io.github.rediskeysmigrator.core.MergedSource;
 import io.github.rediskeysmigrator.core.MigrationReport;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.SyncPoint;
-import io.github.rediskeysmigrator.sink.ClusterSlots;
-import io.github.rediskeysmigrator.sink.ConnectException;
-import io.github.rediskeysmigrator.sink.RedisConnector;
-import io.github.rediskeysmigrator.sink.ServerInfo;
-import io.github.rediskeysmigrator.sink.Tls;
-import io.github.rediskeysmigrator.source.CommandTable;
-import io.github.rediskeysmigrator.source.FileCheckpointer;
+import io.github.rediskeysmigrator.redis.ConnectException;
+import io.github.rediskeysmigrator.redis.Tls;
+import io.github.rediskeysmigrator.sink.CheckpointMarker;
 import io.github.rediskeysmigrator.source.PsyncSource;
 import io.github.rediskeysmigrator.source.SyncLag;
-import io.github.rediskeysmigrator.verify.ExtraKeys;
-import java.io.IOException;
+import io.github.rediskeysmigrator.source.SyncStreams;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Protocol;
-import redis.clients.jedis.exceptions.JedisException;
 
 /** {@code sync}: attach to a live source as a replica, copy its snapshot, then follow it. */
 @Command(
@@ -56,54 +42,13 @@ import redis.clients.jedis.exceptions.JedisException;
           + " 3): use `scan --live` (keyspace notifications) or `rdb` on a downloaded snapshot."
     })
 final class SyncCommand implements Callable<Integer> {
-  /** How often, at most, the checkpoint is rewritten while commands flow. */
-  private static final long CHECKPOINT_EVERY_MS = 1000;
-
   private final Context ctx;
 
   @Mixin SourceOptions source = new SourceOptions();
 
   @Mixin DestinationOptions destination = new DestinationOptions();
 
-  @Option(
-      names = "--snapshot-only",
-      description = "Stop once the snapshot is written (a one-shot copy of a live source).")
-  boolean snapshotOnly;
-
-  @Option(
-      names = "--checkpoint",
-      paramLabel = "FILE",
-      description = {
-        "Record the replication offset applied so far in FILE (atomically, about every second"
-            + " and at exit). When FILE exists at start, continue from it with a partial resync"
-            + " instead of copying the snapshot again."
-      })
-  Path checkpoint;
-
-  @Option(
-      names = "--on-full-resync",
-      paramLabel = "stop|restart",
-      defaultValue = "stop",
-      description = {
-        "When resuming from --checkpoint and the source can no longer continue from it: stop"
-            + " (exit 7) or restart (copy the snapshot again under --existing). Default:"
-            + " ${DEFAULT-VALUE}."
-      })
-  String onFullResync;
-
-  @Option(
-      names = "--shard-index",
-      paramLabel = "N",
-      description = {
-        "Follow only the N-th master of a cluster source (from 0, masters ordered by the lowest"
-            + " hash slot they own), e.g. one pod of a Kubernetes Indexed Job per master; a"
-            + " single-node source is shard 0. Default: the environment variable "
-            + ShardChoice.INDEX_VARIABLE
-            + " when set, else every master. "
-            + ShardChoice.INDEX_PLACEHOLDER
-            + " in --report, --error-log and --checkpoint is replaced by N."
-      })
-  Integer shardIndex;
+  @Mixin SyncOptions sync = new SyncOptions();
 
   @Mixin CutoverOptions cutover = new CutoverOptions();
 
@@ -121,180 +66,75 @@ final class SyncCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    ShardChoice shard;
-    try {
-      shard = ShardChoice.of(shardIndex, ctx.env());
-      shard.expandNames(pipeline);
-      checkpoint = shard.expand(checkpoint, "--checkpoint");
-    } catch (IllegalArgumentException e) {
-      ctx.err().println("error: " + e.getMessage());
-      return ExitCode.USAGE;
-    }
-    Tls tls;
-    try {
-      tls = tlsOptions.build(ctx.err());
-    } catch (IllegalArgumentException e) {
-      ctx.err().println("error: " + e.getMessage());
-      return ExitCode.USAGE;
-    }
-    MigrationRunner runner = new MigrationRunner(ctx, tls);
-    if (!runner.reportWritable(pipeline)) {
-      return ExitCode.USAGE;
-    }
-    RedisUri from;
-    try {
-      from = source.resolve(ctx.env()).uri();
-      bigKeys.threshold();
-      pipeline.selection.renamer();
-      cutover.idleMs();
-      if (metrics.enabled()) {
-        metrics.checkedPort();
-      }
-      // Saved only once the snapshot is written: a bad path must stop the run before that.
-      OutputCheck.replaceable(checkpoint, "the checkpoint");
-      if (cutover.untilCaughtUp && snapshotOnly) {
-        throw new IllegalArgumentException(
-            "--until-caught-up follows the source until the destination has caught up;"
-                + " --snapshot-only stops after the snapshot: give one of them");
-      }
-      if (!onFullResync.equals("stop") && !onFullResync.equals("restart")) {
-        throw new IllegalArgumentException(
-            "--on-full-resync must be stop or restart, got '" + onFullResync + "'");
-      }
-    } catch (IllegalArgumentException e) {
-      return runner.failBeforeStart("sync", "", "", pipeline, ExitCode.USAGE, e.getMessage());
-    }
-    String label = from.toString();
-
-    FileCheckpointer checkpointer = checkpoint == null ? null : new FileCheckpointer(checkpoint);
-    ServerInfo info;
-    CommandTable commands;
-    List<HostAndPort> masters = null;
-    try (Connection conn = RedisConnector.connect(from, 0, "source", tls)) {
-      info = ServerInfo.query(conn);
-      commands = CommandTable.query(conn);
-      if (ClusterSlots.isCluster(conn)) {
-        masters = shard.masters(ClusterSlots.query(conn), from, ctx.err());
-      } else {
-        shard.singleNode(from, ctx.err());
-      }
-      if (!replicationAllowed(conn)) {
-        return runner.failBeforeStart(
-            "sync",
-            label,
-            "",
-            pipeline,
-            ExitCode.CONNECTION,
-            "source "
-                + label
-                + " does not offer PSYNC/SYNC (AWS ElastiCache disables them), so it cannot be"
-                + " followed as a replica; copy it live with `scan --live` (keyspace"
-                + " notifications), or migrate a downloaded snapshot with `rdb`");
-      }
-    } catch (ConnectException e) {
-      return runner.failBeforeStart(
-          "sync", label, "", pipeline, ExitCode.CONNECTION, e.getMessage());
-    } catch (IllegalArgumentException e) {
-      return runner.failBeforeStart("sync", label, "", pipeline, ExitCode.USAGE, e.getMessage());
-    }
-    if (masters != null) {
-      return syncCluster(runner, from, masters, commands, checkpointer, tls);
-    }
-    SyncPoint resume = null;
-    if (checkpointer != null) {
-      try {
-        resume = checkpointer.load().orElse(null);
-      } catch (IOException e) {
-        return runner.failBeforeStart("sync", label, "", pipeline, ExitCode.USAGE, e.getMessage());
-      }
-    }
-    byte[] marker = null;
-    boolean clusterDestination = false;
-    if (checkpointer != null) {
-      try {
-        clusterDestination = destinationIsCluster(tls);
-      } catch (ConnectException e) {
-        return runner.failBeforeStart(
-            "sync", label, "", pipeline, ExitCode.CONNECTION, e.getMessage());
-      }
-    }
-    // A cluster destination has no one place for the marker: its checkpoint is the file alone.
-    if (checkpointer != null && !clusterDestination) {
-      marker = markerKey(from);
-      try {
-        resume = newest(resume, destinationMarker(marker, tls));
-      } catch (ConnectException e) {
-        return runner.failBeforeStart(
-            "sync", label, "", pipeline, ExitCode.CONNECTION, e.getMessage());
-      }
-    }
-    if (resume != null) {
-      ctx.err()
-          .println(
-              "resuming from "
-                  + checkpointer.file()
-                  + ": replication id "
-                  + resume.replId()
-                  + ", offset "
-                  + resume.offset());
-    }
-    PsyncSource stream =
-        new PsyncSource(
-                from, commands.names(), resume, snapshotOnly, onFullResync.equals("restart"), tls)
-            .reconnecting(pipeline.retries, pipeline.retryBackoffMillis())
-            .readTimeout(pipeline.timeoutMillis())
-            .bigKeyThreshold(bigKeys.threshold())
-            .withNotes(ctx.err()::println);
-    LiveOptions live = new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, marker);
-    return watched(
-        runner,
-        List.of(stream),
-        marker,
-        tls,
-        () -> runner.run("sync", label, stream, info.maxRdbVersion(), pipeline, destination, live));
+    Launch launch = MigrationRunner.launch(ctx, "sync", pipeline);
+    return launch.run(() -> start(launch));
   }
 
-  /** A run of {@code runner} over {@code streams}. */
-  private interface Run {
-    int run() throws InterruptedException;
-  }
-
-  /**
-   * Runs {@code run} with its lag watched when --until-caught-up asks for a cutover or
-   * --metrics-port for an endpoint. In a cutover the streams end once the destination has applied
-   * all the source wrote, and the checkpoint marker (if any) is deleted so the destination's
-   * keyspace equals the source's.
-   */
-  private int watched(
-      MigrationRunner runner, List<PsyncSource> streams, byte[] marker, Tls tls, Run run)
-      throws InterruptedException {
+  private int start(Launch launch) throws StartFailure, InterruptedException {
+    ShardChoice shard = ShardChoice.checked(sync.shardIndex, ctx.env(), pipeline);
+    sync.expand(shard);
+    Tls tls = tlsOptions.checked(ctx.err());
+    launch.report(pipeline.output.report);
+    SyncStreams.Plan plan = sync.plan(source, pipeline, cutover, metrics, bigKeys, ctx.env());
+    launch.source(plan.from().toString());
+    SyncStreams.Opened opened =
+        StartFailure.opened(
+            () ->
+                SyncStreams.open(
+                    plan, shard.shards(ctx.err()), tls, markers(tls), ctx.err()::println));
+    MigrationRunner runner = new MigrationRunner(ctx, launch, "sync", tls);
     if (!cutover.untilCaughtUp && !metrics.enabled()) {
-      return run.run();
+      return runner.run(
+          opened.keys(),
+          opened.newestRdbVersion(),
+          pipeline,
+          destination,
+          opened.live(),
+          MigrationRunner.Extras.NONE);
     }
+    // Watched: the lag ends a cutover, or feeds the metrics endpoint.
     long idle = cutover.untilCaughtUp ? cutover.idleMs() : -1;
+    byte[] marker = opened.live().destinationMarker();
+    List<PsyncSource> streams = opened.streams();
     try (SyncLag lag = new SyncLag(streams, tls, idle, () -> System.nanoTime() / 1_000_000)) {
-      runner.onReport(lag::start).serveMetrics(metrics, lag);
-      runner.afterRun(
-          (report, exit, to) -> {
-            if (exit != ExitCode.OK || !lag.caughtUp() || marker == null || pipeline.dryRun) {
-              return exit;
-            }
-            return deleteMarker(report, marker, to, tls, lag);
-          });
-      return run.run();
+      MigrationRunner.Extras extras =
+          new MigrationRunner.Extras(
+              lag::start,
+              metrics,
+              lag,
+              (report, exit, to) ->
+                  exit != ExitCode.OK || !lag.caughtUp() || marker == null || pipeline.dryRun
+                      ? exit
+                      : deleteMarker(report, marker, to, tls, lag));
+      return runner.run(
+          opened.keys(), opened.newestRdbVersion(), pipeline, destination, opened.live(), extras);
     }
+  }
+
+  /** The destination's checkpoint marker, as the single-node resume reads it. */
+  private SyncStreams.DestinationMarker markers(Tls tls) {
+    return new SyncStreams.DestinationMarker() {
+      @Override
+      public byte[] key(RedisUri from) throws ConnectException {
+        return CheckpointMarker.keyAt(destination.resolve(ctx.env()).uri(), from, tls);
+      }
+
+      @Override
+      public SyncPoint read(byte[] key) throws ConnectException {
+        return CheckpointMarker.read(destination.resolve(ctx.env()).uri(), key, tls);
+      }
+    };
   }
 
   /** Deletes the checkpoint marker after a clean cutover; exit 3 when it cannot. */
-  private int deleteMarker(
+  private static int deleteMarker(
       MigrationReport report, byte[] marker, RedisUri to, Tls tls, SyncLag lag) {
-    String name = new String(marker, StandardCharsets.UTF_8);
-    try (Connection conn = RedisConnector.connect(to, 0, "destination", tls)) {
-      conn.sendCommand(Protocol.Command.DEL, marker);
-      conn.getIntegerReply();
+    try {
+      CheckpointMarker.delete(to, marker, tls);
       lag.markerDeleted();
       return ExitCode.OK;
-    } catch (ConnectException | JedisException e) {
+    } catch (ConnectException e) {
+      String name = new String(marker, StandardCharsets.UTF_8);
       String reason =
           "caught up, but the checkpoint marker "
               + name
@@ -305,135 +145,5 @@ final class SyncCommand implements Callable<Integer> {
       report.finish(report.durationMs(), report.bytesRead(), ExitCode.CONNECTION, reason);
       return ExitCode.CONNECTION;
     }
-  }
-
-  /**
-   * A cluster source: one replication stream per master, all at once into the one pipeline. Each
-   * master's commands keep their order; the checkpoint file holds one resume point per master. The
-   * destination marker is not used (it records one stream), so a crash may apply the commands after
-   * the last checkpoint again.
-   */
-  private int syncCluster(
-      MigrationRunner runner,
-      RedisUri from,
-      List<HostAndPort> masters,
-      CommandTable commands,
-      FileCheckpointer checkpointer,
-      Tls tls)
-      throws InterruptedException {
-    String label = from.toString();
-    java.util.Map<String, SyncPoint> resume = java.util.Map.of();
-    if (checkpointer != null) {
-      try {
-        resume = checkpointer.loadStreams();
-      } catch (IOException e) {
-        return runner.failBeforeStart("sync", label, "", pipeline, ExitCode.USAGE, e.getMessage());
-      }
-    }
-    List<PsyncSource> streams = new ArrayList<>();
-    int newest = 0;
-    for (HostAndPort master : masters) {
-      RedisUri node = from.withAddress(master.getHost(), master.getPort());
-      try (Connection conn = RedisConnector.connect(node, 0, "source", tls)) {
-        newest = Math.max(newest, ServerInfo.query(conn).maxRdbVersion());
-      } catch (ConnectException e) {
-        return runner.failBeforeStart(
-            "sync", label, "", pipeline, ExitCode.CONNECTION, e.getMessage());
-      }
-      SyncPoint point = resume.get(node.address());
-      if (point != null) {
-        ctx.err()
-            .println(
-                "resuming "
-                    + node.address()
-                    + " from "
-                    + checkpointer.file()
-                    + ": replication id "
-                    + point.replId()
-                    + ", offset "
-                    + point.offset());
-      }
-      streams.add(
-          new PsyncSource(
-                  node, commands.names(), point, snapshotOnly, onFullResync.equals("restart"), tls)
-              .reconnecting(pipeline.retries, pipeline.retryBackoffMillis())
-              .readTimeout(pipeline.timeoutMillis())
-              .bigKeyThreshold(bigKeys.threshold())
-              .withNotes(ctx.err()::println)
-              .asStream(node.address()));
-    }
-    LiveOptions live =
-        new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, null, streams.size());
-    int newestVersion = newest;
-    return watched(
-        runner,
-        streams,
-        null,
-        tls,
-        () ->
-            runner.run(
-                "sync",
-                label,
-                new MergedSource(streams, streams.size(), "rkm-sync"),
-                newestVersion,
-                pipeline,
-                destination,
-                live));
-  }
-
-  private boolean destinationIsCluster(Tls tls) throws ConnectException {
-    EnvAddress.Resolved to = destination.resolve(ctx.env());
-    try (Connection conn = RedisConnector.connect(to.uri(), 0, "destination", tls)) {
-      return ClusterSlots.isCluster(conn);
-    }
-  }
-
-  /** The destination key that records each applied batch's offset, per source. */
-  static byte[] markerKey(RedisUri from) {
-    return (ExtraKeys.SYNC_MARKER_PREFIX + from.address()).getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** The offset recorded at the destination by the last committed batch, if any. */
-  private SyncPoint destinationMarker(byte[] key, Tls tls) throws ConnectException {
-    EnvAddress.Resolved to = destination.resolve(ctx.env());
-    try (Connection conn = RedisConnector.connect(to.uri(), 0, "destination", tls)) {
-      conn.sendCommand(Protocol.Command.GET, key);
-      byte[] value = conn.getBinaryBulkReply();
-      if (value == null) {
-        return null;
-      }
-      String[] parts = new String(value, StandardCharsets.UTF_8).split(" ");
-      try {
-        return new SyncPoint(parts[0], Long.parseLong(parts[1]), Integer.parseInt(parts[2]));
-      } catch (RuntimeException e) {
-        throw new ConnectException(
-            "destination key " + new String(key, StandardCharsets.UTF_8) + " is not a checkpoint",
-            e);
-      }
-    }
-  }
-
-  /**
-   * Which resume point to trust. The destination's marker is written in the same transaction as the
-   * commands, so for the same replication id it is never behind what was applied; the file may be
-   * (it is saved after the replies), or ahead (heartbeats move it without data). The file is
-   * written as soon as a new stream starts, before any batch of it, so a different replication id
-   * in the file means the file is newer.
-   */
-  static SyncPoint newest(SyncPoint file, SyncPoint marker) {
-    if (file == null) {
-      return marker;
-    }
-    if (marker == null || !marker.replId().equals(file.replId())) {
-      return file;
-    }
-    return marker.offset() > file.offset() ? marker : file;
-  }
-
-  /** PSYNC and SYNC are in the source's command table (ElastiCache removes them). */
-  private static boolean replicationAllowed(Connection conn) {
-    conn.sendCommand(Protocol.Command.COMMAND, "INFO", "PSYNC", "SYNC");
-    List<Object> reply = conn.getObjectMultiBulkReply();
-    return reply.stream().anyMatch(o -> o != null);
   }
 }

@@ -1,6 +1,6 @@
 package io.github.rediskeysmigrator.cli;
 
-import io.github.rediskeysmigrator.sink.Tls;
+import io.github.rediskeysmigrator.redis.Tls;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -45,5 +45,14 @@ final class TlsOptions {
       return Tls.defaults();
     }
     return Tls.of(ca, cert, key, insecure);
+  }
+
+  /** The TLS settings, checked: a bad one is exit 2, before the report is tried. */
+  Tls checked(PrintStream err) throws StartFailure {
+    try {
+      return build(err);
+    } catch (IllegalArgumentException e) {
+      throw StartFailure.usage(e.getMessage());
+    }
   }
 }

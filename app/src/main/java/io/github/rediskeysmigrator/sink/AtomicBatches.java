@@ -191,8 +191,8 @@ final class AtomicBatches {
       if (value == null) {
         return -1;
       }
-      return Long.parseLong(new String(value, StandardCharsets.US_ASCII).split(" ")[1]);
-    } catch (JedisConnectionException | JedisDataException | NumberFormatException e) {
+      return CheckpointMarker.parse(value).offset();
+    } catch (JedisConnectionException | JedisDataException | IllegalArgumentException e) {
       throw new WriteException("cannot read the checkpoint key after reconnecting: " + e, e);
     }
   }
@@ -229,8 +229,8 @@ final class AtomicBatches {
     }
   }
 
-  /** What the checkpoint key holds: replication id, offset reached, source db there. */
+  /** What the checkpoint key holds once {@code last} is applied. */
   private static byte[] markerValue(CommandEvent last) {
-    return Replies.ascii(last.replId() + " " + last.offset() + " " + last.sourceDb());
+    return CheckpointMarker.value(last.replId(), last.offset(), last.sourceDb());
   }
 }

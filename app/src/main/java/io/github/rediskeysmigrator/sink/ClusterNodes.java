@@ -2,6 +2,7 @@ package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.redis.ClusterSlots;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -10,6 +10,8 @@ import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.redis.ClusterDatabases;
+import io.github.rediskeysmigrator.redis.ClusterSlots;
 import io.github.rediskeysmigrator.sink.Redirected.Asked;
 import io.github.rediskeysmigrator.sink.Redirected.Key;
 import io.github.rediskeysmigrator.sink.Redirected.Part;

@@ -4,6 +4,7 @@ import io.github.rediskeysmigrator.core.FunctionListener;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.rdb.FunctionLibraryNames;
+import io.github.rediskeysmigrator.redis.ServerInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;

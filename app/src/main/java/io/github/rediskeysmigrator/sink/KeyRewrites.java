@@ -10,6 +10,7 @@ import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
 import io.github.rediskeysmigrator.rdb.ModuleTypeNames;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder;
+import io.github.rediskeysmigrator.redis.ServerInfo;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;

@@ -9,6 +9,7 @@ import static io.github.rediskeysmigrator.sink.Argv.without;
 
 import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.LiveTranslator;
+import io.github.rediskeysmigrator.redis.ServerInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

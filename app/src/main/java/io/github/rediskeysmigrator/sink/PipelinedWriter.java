@@ -10,6 +10,8 @@ import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.redis.Reconnector;
+import io.github.rediskeysmigrator.redis.ServerInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -53,13 +55,6 @@ public final class PipelinedWriter implements KeyWriter {
     public Settings(int pipeline, ExistencePolicy policy, long sleepMillis, int initialDb) {
       this(pipeline, policy, sleepMillis, initialDb, null, 0, 0);
     }
-  }
-
-  /** Opens a fresh, authenticated destination connection on the initial db. */
-  @FunctionalInterface
-  public interface Reconnector {
-    /** A new connection, or ConnectException when the destination is still unreachable. */
-    Connection connect() throws ConnectException;
   }
 
   private final DestinationConnection dest;

@@ -5,6 +5,9 @@ import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.redis.Backoff;
+import io.github.rediskeysmigrator.redis.ConnectException;
+import io.github.rediskeysmigrator.redis.Reconnector;
 import java.util.List;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -22,7 +25,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 final class Recovery {
   private final PipelinedWriter writer;
   private final DestinationConnection dest;
-  private final PipelinedWriter.Reconnector reconnector;
+  private final Reconnector reconnector;
   private final PipelinedWriter.Settings settings;
   private final Sleeper sleeper;
   private final AtomicBatches atomic;
@@ -35,7 +38,7 @@ final class Recovery {
   Recovery(
       PipelinedWriter writer,
       DestinationConnection dest,
-      PipelinedWriter.Reconnector reconnector,
+      Reconnector reconnector,
       PipelinedWriter.Settings settings,
       Sleeper sleeper,
       AtomicBatches atomic,
@@ -83,7 +86,7 @@ final class Recovery {
       ConnectException last = null;
       while (fresh == null && attempt < settings.retries()) {
         attempt++;
-        sleeper.sleep(Math.min(settings.retryBackoffMillis() * attempt, 10_000));
+        sleeper.sleep(Backoff.millis(settings.retryBackoffMillis(), attempt));
         try {
           fresh = reconnector.connect();
         } catch (ConnectException e) {
@@ -174,7 +177,7 @@ final class Recovery {
         }
         return;
       }
-      sleeper.sleep(Math.min(settings.retryBackoffMillis() * round, 10_000));
+      sleeper.sleep(Backoff.millis(settings.retryBackoffMillis(), round));
       for (int i = 0; i < again.size(); i++) {
         try {
           writer.write(again.get(i));

@@ -5,6 +5,7 @@ import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.RedisError;
 import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.redis.ServerInfo;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.exceptions.JedisDataException;

@@ -5,6 +5,7 @@ import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
 import io.github.rediskeysmigrator.rdb.PayloadDigests;
+import io.github.rediskeysmigrator.redis.ServerInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

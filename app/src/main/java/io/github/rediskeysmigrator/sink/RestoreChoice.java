@@ -3,6 +3,7 @@ package io.github.rediskeysmigrator.sink;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder;
 import io.github.rediskeysmigrator.rdb.PayloadStamps;
+import io.github.rediskeysmigrator.redis.ServerInfo;
 
 /**
  * Chooses how a key reaches a destination: by one RESTORE of its payload as read, by one RESTORE of

@@ -5,6 +5,7 @@ import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder.DecodeException;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder.StreamId;
+import io.github.rediskeysmigrator.redis.ServerInfo;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

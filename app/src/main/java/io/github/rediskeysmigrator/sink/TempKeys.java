@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.sink;
 
+import io.github.rediskeysmigrator.redis.ClusterSlots;
 import java.nio.charset.StandardCharsets;
 
 /**

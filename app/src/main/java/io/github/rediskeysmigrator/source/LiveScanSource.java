@@ -6,8 +6,9 @@ import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.SourceException;
-import io.github.rediskeysmigrator.sink.ConnectException;
-import io.github.rediskeysmigrator.sink.PipelinedWriter.Reconnector;
+import io.github.rediskeysmigrator.redis.Backoff;
+import io.github.rediskeysmigrator.redis.ConnectException;
+import io.github.rediskeysmigrator.redis.Reconnector;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -238,7 +239,7 @@ public final class LiveScanSource implements KeySource {
       return false;
     }
     try {
-      sleeper.sleep(Math.min(backoffMs * attempt, 10_000));
+      sleeper.sleep(Backoff.millis(backoffMs, attempt));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       subscriptionFailure = cause;
@@ -251,7 +252,7 @@ public final class LiveScanSource implements KeySource {
     Exception last = null;
     for (int attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) {
-        sleeper.sleep(Math.min(backoffMs * attempt, 10_000));
+        sleeper.sleep(Backoff.millis(backoffMs, attempt));
       }
       try {
         return connector.connect();
@@ -374,7 +375,7 @@ public final class LiveScanSource implements KeySource {
     if (attempt >= retries) {
       throw lost(e);
     }
-    sleeper.sleep(Math.min(backoffMs * (attempt + 1), 10_000));
+    sleeper.sleep(Backoff.millis(backoffMs, attempt + 1));
     return open();
   }
 

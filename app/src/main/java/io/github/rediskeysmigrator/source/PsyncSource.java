@@ -25,7 +25,7 @@ import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.core.SyncPoint;
 import io.github.rediskeysmigrator.rdb.PayloadRdbVisitor;
 import io.github.rediskeysmigrator.rdb.RdbTypes;
-import io.github.rediskeysmigrator.sink.Tls;
+import io.github.rediskeysmigrator.redis.Tls;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;

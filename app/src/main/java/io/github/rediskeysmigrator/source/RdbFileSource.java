@@ -15,10 +15,12 @@ import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.PayloadFile;
 import io.github.rediskeysmigrator.core.SourceException;
+import io.github.rediskeysmigrator.rdb.BadRdbException;
 import io.github.rediskeysmigrator.rdb.BoundedRdbInput;
 import io.github.rediskeysmigrator.rdb.BoundedRdbReplicator;
 import io.github.rediskeysmigrator.rdb.EmptyCollections;
 import io.github.rediskeysmigrator.rdb.PayloadRdbVisitor;
+import io.github.rediskeysmigrator.rdb.RdbChecksum;
 import io.github.rediskeysmigrator.rdb.RdbFiles;
 import io.github.rediskeysmigrator.rdb.RdbHeader;
 import io.github.rediskeysmigrator.rdb.RdbTypes;
@@ -53,6 +55,29 @@ public final class RdbFileSource implements KeySource {
 
   private final long bigKeyThreshold;
   private Consumer<String> notes = note -> {};
+
+  /**
+   * The headers of {@code files}, every one read (and, when {@code verifyChecksums}, its CRC64
+   * checked) before any key is: a bad file stops the run before anything is written.
+   *
+   * @param notes where the note on a file without a checksum goes
+   */
+  public static List<RdbHeader> checkedHeaders(
+      List<Path> files, boolean verifyChecksums, java.util.function.Consumer<String> notes)
+      throws BadRdbException {
+    List<RdbHeader> headers = new java.util.ArrayList<>();
+    for (Path file : files) {
+      headers.add(RdbHeader.read(file));
+    }
+    if (verifyChecksums) {
+      for (RdbHeader h : headers) {
+        if (RdbChecksum.verify(h) == RdbChecksum.Result.ABSENT) {
+          notes.accept("note: " + h.file() + " carries no checksum; it cannot be verified");
+        }
+      }
+    }
+    return headers;
+  }
 
   /** A source over {@code files}, whose headers were already checked. */
   public RdbFileSource(List<RdbHeader> files) throws IOException {

@@ -7,6 +7,8 @@ import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.PayloadFile;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.rdb.RdbTypes;
+import io.github.rediskeysmigrator.redis.Backoff;
+import io.github.rediskeysmigrator.redis.Reconnector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +37,7 @@ public final class ScanSource implements KeySource {
 
   private Connection conn;
   private String runId;
-  private io.github.rediskeysmigrator.sink.PipelinedWriter.Reconnector reconnector;
+  private Reconnector reconnector;
   private int retries;
   private long retryBackoffMillis;
   private long bigKeyThreshold = Long.MAX_VALUE;
@@ -177,7 +179,7 @@ public final class ScanSource implements KeySource {
       if (reconnector == null || attempt >= retries) {
         throw lost;
       }
-      sleeper.sleep(Math.min(retryBackoffMillis * (attempt + 1), 10_000));
+      sleeper.sleep(Backoff.millis(retryBackoffMillis, attempt + 1));
       connected = reconnect(db, lost);
     }
   }
@@ -195,7 +197,7 @@ public final class ScanSource implements KeySource {
     }
     try {
       conn = reconnector.connect();
-    } catch (io.github.rediskeysmigrator.sink.ConnectException | JedisConnectionException e) {
+    } catch (io.github.rediskeysmigrator.redis.ConnectException | JedisConnectionException e) {
       // The next attempt tries again; the last one's failure is what the user sees.
       cause.addSuppressed(e);
       return false;
@@ -341,7 +343,7 @@ public final class ScanSource implements KeySource {
    * times, waiting {@code backoffMillis} times the attempt number (at most 10 s) before each.
    */
   public ScanSource reconnecting(
-      io.github.rediskeysmigrator.sink.PipelinedWriter.Reconnector reconnector,
+      Reconnector reconnector,
       int retries,
       long backoffMillis,
       io.github.rediskeysmigrator.core.Sleeper sleeper) {

@@ -3,16 +3,16 @@ package io.github.rediskeysmigrator.source;
 import io.github.rediskeysmigrator.core.CatchUpWatch;
 import io.github.rediskeysmigrator.core.LiveStatus;
 import io.github.rediskeysmigrator.core.MigrationReport;
-import io.github.rediskeysmigrator.sink.ConnectException;
-import io.github.rediskeysmigrator.sink.RedisConnector;
-import io.github.rediskeysmigrator.sink.Tls;
+import io.github.rediskeysmigrator.redis.ConnectException;
+import io.github.rediskeysmigrator.redis.RedisConnector;
+import io.github.rediskeysmigrator.redis.ServerInfo;
+import io.github.rediskeysmigrator.redis.Tls;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -224,24 +224,10 @@ public final class SyncLag implements LiveStatus, AutoCloseable {
         }
         conns[i] = RedisConnector.connect(streams.get(i).node(), 0, "source", tls);
       }
-      conns[i].sendCommand(Protocol.Command.INFO, "replication");
-      return masterOffset(conns[i].getBulkReply());
+      return ServerInfo.replicationOffset(conns[i]);
     } catch (ConnectException | JedisException e) {
       return -1;
     }
-  }
-
-  /** {@code master_repl_offset} from an INFO replication reply, or -1 when it has none. */
-  static long masterOffset(String info) {
-    if (info == null) {
-      return -1;
-    }
-    for (String line : info.split("\r?\n")) {
-      if (line.startsWith("master_repl_offset:")) {
-        return Long.parseLong(line.substring("master_repl_offset:".length()).trim());
-      }
-    }
-    return -1;
   }
 
   /** The status the cutover watches: an unknown offset counts as behind. */

@@ -4,6 +4,7 @@ import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeyRenamer;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.MigrationConfig;
+import io.github.rediskeysmigrator.sink.CheckpointMarker;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,10 +29,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * types). The checkpoint marker of {@code sync --checkpoint} is never one.
  */
 public final class ExtraKeys {
-  /** The name of every checkpoint marker {@code sync --checkpoint} keeps at the destination. */
-  public static final String SYNC_MARKER_PREFIX = "redis-keys-migrator:sync-checkpoint:";
-
-  private static final byte[] MARKER = SYNC_MARKER_PREFIX.getBytes(StandardCharsets.UTF_8);
   private static final byte[] MATCH = ascii("MATCH");
   private static final byte[] COUNT = ascii("COUNT");
   private static final byte[] START = ascii("0");
@@ -171,7 +168,7 @@ public final class ExtraKeys {
     boolean[] inScope = new boolean[keys.size()];
     for (int i = 0; i < keys.size(); i++) {
       byte[] key = keys.get(i);
-      if (startsWith(key, MARKER)) {
+      if (CheckpointMarker.isMarker(key)) {
         continue;
       }
       for (byte[] name : sourceNames(key)) {
@@ -251,11 +248,6 @@ public final class ExtraKeys {
             .map(n -> "\"" + KeyNames.printable(n) + "\"")
             .collect(Collectors.joining(" or "));
     return "only at the destination: the source's " + where + " has no " + names;
-  }
-
-  private static boolean startsWith(byte[] key, byte[] prefix) {
-    return key.length >= prefix.length
-        && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   private static byte[] ascii(String s) {

@@ -2,7 +2,7 @@ package io.github.rediskeysmigrator.verify;
 
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.SourceException;
-import io.github.rediskeysmigrator.sink.ServerInfo;
+import io.github.rediskeysmigrator.redis.ServerInfo;
 import io.github.rediskeysmigrator.sink.Throttle;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -41,13 +41,13 @@ class ShardOptionsTest {
 
   @Test
   void jobCompletionIndexPicksOneFileAndNamesTheReportAndErrorLog() {
-    opts.report = Path.of("/reports/report-{index}.json");
+    opts.output.report = Path.of("/reports/report-{index}.json");
     opts.errorLog = Path.of("/reports/errors-{index}.log");
 
     List<Path> files = apply(new ShardOptions(), FILES, Map.of("JOB_COMPLETION_INDEX", "2"));
 
     assertEquals(List.of(Path.of("c.rdb")), files);
-    assertEquals(Path.of("/reports/report-2.json"), opts.report);
+    assertEquals(Path.of("/reports/report-2.json"), opts.output.report);
     assertEquals(Path.of("/reports/errors-2.log"), opts.errorLog);
     assertEquals("shard 2 of 3 (from JOB_COMPLETION_INDEX): c.rdb", err().strip());
   }
@@ -128,7 +128,7 @@ class ShardOptionsTest {
 
   @Test
   void thePlaceholderWithoutAnIndexIsAUsageError() {
-    opts.report = Path.of("report-{index}.json");
+    opts.output.report = Path.of("report-{index}.json");
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class, () -> apply(new ShardOptions(), FILES, Map.of()));

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.sink.CheckpointMarker;
 import io.github.rediskeysmigrator.testing.LocalCluster;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
-import io.github.rediskeysmigrator.verify.ExtraKeys;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ class VerifyExtraKeysIT {
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
   @RegisterExtension static final LocalCluster cluster = new LocalCluster();
 
-  private static final String MARKER = ExtraKeys.SYNC_MARKER_PREFIX + "127.0.0.1:6379";
+  private static final String MARKER = CheckpointMarker.PREFIX + "127.0.0.1:6379";
 
   @TempDir Path tmp;
 
@@ -67,9 +67,8 @@ class VerifyExtraKeysIT {
   @Test
   void theMarkerLeftAloneIsTheOneSyncWrites() {
     byte[] written =
-        SyncCommand.markerKey(io.github.rediskeysmigrator.core.RedisUri.parse("redis://h:7000"));
-    assertTrue(
-        new String(written, StandardCharsets.UTF_8).startsWith(ExtraKeys.SYNC_MARKER_PREFIX));
+        CheckpointMarker.key(io.github.rediskeysmigrator.core.RedisUri.parse("redis://h:7000"));
+    assertTrue(new String(written, StandardCharsets.UTF_8).startsWith(CheckpointMarker.PREFIX));
   }
 
   @Test

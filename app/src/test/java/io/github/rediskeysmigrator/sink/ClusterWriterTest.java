@@ -12,6 +12,8 @@ import io.github.rediskeysmigrator.core.ExistencePolicy;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.RedisError;
 import io.github.rediskeysmigrator.core.Sleeper;
+import io.github.rediskeysmigrator.redis.ClusterDatabases;
+import io.github.rediskeysmigrator.redis.ClusterSlots;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,6 +2,9 @@ package io.github.rediskeysmigrator.sink;
 
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.redis.ClusterSlots;
+import io.github.rediskeysmigrator.redis.Reconnector;
+import io.github.rediskeysmigrator.redis.ServerInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +72,7 @@ public final class InMemoryRedis {
       PipelinedWriter.Settings settings,
       WriteListener listener,
       Sleeper sleeper,
-      PipelinedWriter.Reconnector again) {
+      Reconnector again) {
     return new PipelinedWriter(
         connect(),
         REDIS_7,

@@ -11,6 +11,7 @@ import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.RedisError;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
+import io.github.rediskeysmigrator.redis.Reconnector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ class PipelinedWriterTest {
   }
 
   private PipelinedWriter writer(
-      int pipeline, ExistencePolicy policy, int retries, PipelinedWriter.Reconnector again) {
+      int pipeline, ExistencePolicy policy, int retries, Reconnector again) {
     return redis.writer(
         new PipelinedWriter.Settings(pipeline, policy, 0, 0, null, retries, 100),
         outcomes,

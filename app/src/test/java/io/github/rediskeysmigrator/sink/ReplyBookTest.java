@@ -6,6 +6,7 @@ import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.WriteFailure;
 import io.github.rediskeysmigrator.core.WriteListener;
+import io.github.rediskeysmigrator.redis.ServerInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,6 +10,7 @@ import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.rdb.Crc64;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder;
+import io.github.rediskeysmigrator.redis.ServerInfo;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

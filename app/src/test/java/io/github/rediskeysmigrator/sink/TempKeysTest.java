@@ -3,6 +3,7 @@ package io.github.rediskeysmigrator.sink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.github.rediskeysmigrator.redis.ClusterSlots;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.github.rediskeysmigrator.sink;
+package io.github.rediskeysmigrator.redis;
 
 import io.github.rediskeysmigrator.core.CommandEvent;
 import java.nio.charset.StandardCharsets;
@@ -121,7 +121,7 @@ public final class ClusterSlots {
 
   /** CRC16-CCITT (XMODEM), as Redis Cluster uses it. */
   /** The common slot of {@code keys}, or -1 when they are in several. */
-  static int sameSlot(List<byte[]> keys) {
+  public static int sameSlot(List<byte[]> keys) {
     int slot = slot(keys.get(0));
     for (byte[] k : keys) {
       if (slot(k) != slot) {
@@ -135,7 +135,7 @@ public final class ClusterSlots {
    * DEL, UNLINK and MSET as one command per key, so each goes to its own slot; null for commands
    * that cannot be split.
    */
-  static List<CommandEvent> splitPerKey(CommandEvent c) {
+  public static List<CommandEvent> splitPerKey(CommandEvent c) {
     byte[][] argv = c.argv();
     int step;
     switch (c.name()) {

@@ -1,4 +1,4 @@
-package io.github.rediskeysmigrator.sink;
+package io.github.rediskeysmigrator.redis;
 
 import io.github.rediskeysmigrator.core.MigrationConfig;
 import java.nio.charset.StandardCharsets;

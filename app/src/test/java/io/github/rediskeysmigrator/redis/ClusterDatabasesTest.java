@@ -1,4 +1,4 @@
-package io.github.rediskeysmigrator.sink;
+package io.github.rediskeysmigrator.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.github.rediskeysmigrator.sink;
+package io.github.rediskeysmigrator.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -174,5 +174,15 @@ class ServerInfoTest {
     assertFalse(redis74.restores(80));
     assertFalse(redis("7.0.15").restores(11));
     assertEquals("RDB versions up to 10", redis("7.0.15").restorableVersions());
+  }
+
+  @Test
+  void readsTheFieldsOfAnyInfoSection() {
+    var fields =
+        ServerInfo.fields(
+            "# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_repl_offset:1234\r\n");
+    assertEquals("master", fields.get("role"));
+    assertEquals("1234", fields.get("master_repl_offset"));
+    assertFalse(fields.containsKey("# Replication"));
   }
 }

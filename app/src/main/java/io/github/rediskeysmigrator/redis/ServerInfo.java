@@ -1,4 +1,4 @@
-package io.github.rediskeysmigrator.sink;
+package io.github.rediskeysmigrator.redis;
 
 import io.github.rediskeysmigrator.rdb.RdbHeader;
 import java.util.HashMap;
@@ -24,6 +24,17 @@ public record ServerInfo(String product, String version, int maxRdbVersion) {
 
   /** Parses the text of {@code INFO server}. */
   public static ServerInfo parse(String info) {
+    Map<String, String> fields = fields(info);
+    String valkey = fields.get("valkey_version");
+    if (valkey != null) {
+      return new ServerInfo("valkey", valkey, valkeyRdb(parseVersion(valkey)));
+    }
+    String redis = fields.getOrDefault("redis_version", "0.0.0");
+    return new ServerInfo("redis", redis, redisRdb(parseVersion(redis)));
+  }
+
+  /** The {@code name:value} fields of an INFO reply of any section, by name. */
+  public static Map<String, String> fields(String info) {
     Map<String, String> fields = new HashMap<>();
     for (String line : info.split("\r?\n")) {
       int colon = line.indexOf(':');
@@ -31,12 +42,18 @@ public record ServerInfo(String product, String version, int maxRdbVersion) {
         fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
       }
     }
-    String valkey = fields.get("valkey_version");
-    if (valkey != null) {
-      return new ServerInfo("valkey", valkey, valkeyRdb(parseVersion(valkey)));
-    }
-    String redis = fields.getOrDefault("redis_version", "0.0.0");
-    return new ServerInfo("redis", redis, redisRdb(parseVersion(redis)));
+    return fields;
+  }
+
+  /**
+   * {@code master_repl_offset} of {@code INFO replication} over {@code conn}, or -1 when the reply
+   * has none.
+   */
+  public static long replicationOffset(Connection conn) {
+    conn.sendCommand(Protocol.Command.INFO, "replication");
+    String info = conn.getBulkReply();
+    String offset = info == null ? null : fields(info).get("master_repl_offset");
+    return offset == null ? -1 : Long.parseLong(offset);
   }
 
   /**

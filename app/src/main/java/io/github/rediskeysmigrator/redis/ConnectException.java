@@ -1,4 +1,4 @@
-package io.github.rediskeysmigrator.sink;
+package io.github.rediskeysmigrator.redis;
 
 /** A server could not be reached or refused our credentials; the message is safe to print. */
 public class ConnectException extends Exception {
