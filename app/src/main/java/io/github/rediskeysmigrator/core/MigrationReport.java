@@ -1,6 +1,5 @@
 package io.github.rediskeysmigrator.core;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,9 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * idle. Counters are updated by the writing thread and read by the progress printer.
  */
 public final class MigrationReport {
-  private final String command;
-  private final String source;
-  private final String destination;
+  final String command;
+  final String source;
+  final String destination;
   private final boolean dryRun;
 
   final AtomicLong read = new AtomicLong();
@@ -40,8 +39,7 @@ public final class MigrationReport {
   private final Map<String, AtomicLong> unsupportedTypes =
       new java.util.concurrent.ConcurrentSkipListMap<>();
   // A dry run's first renames, for the summary to show what --rename-prefix does.
-  private final java.util.Queue<String> renameSamples =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  final java.util.Queue<String> renameSamples = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   // Per replication stream ("" for the only one): the offset applied at the destination.
   private final Map<String, Long> appliedByStream = new java.util.concurrent.ConcurrentHashMap<>();
@@ -327,8 +325,8 @@ public final class MigrationReport {
   }
 
   // The live counters of scan --live (updates, deletes, pending, ...), or null.
-  private volatile java.util.function.Supplier<Map<String, Object>> liveFields;
-  private volatile java.util.function.Supplier<String> liveLine;
+  volatile java.util.function.Supplier<Map<String, Object>> liveFields;
+  volatile java.util.function.Supplier<String> liveLine;
 
   /**
    * Adds the counters of a live re-reading run ({@code scan --live}) to the summary ({@code line})
@@ -343,88 +341,7 @@ public final class MigrationReport {
 
   /** The human summary printed on stdout at the end of a run. */
   public String summary() {
-    StringBuilder sb = new StringBuilder();
-    sb.append(dryRun ? "Dry run (nothing written): " : "Migration ")
-        .append(exitCode == ExitCode.OK || exitCode == ExitCode.KEY_ERRORS ? "finished" : "stopped")
-        .append(" in ")
-        .append(String.format(Locale.ROOT, "%.1f s", durationMs / 1000.0))
-        .append('\n');
-    line(sb, "read", read.get());
-    line(sb, dryRun ? "would write" : "written", written.get());
-    if (!dryRun) {
-      line(sb, "  restored", restored.get());
-      if (restamped.get() > 0) {
-        line(sb, "  restamped", restamped.get());
-      }
-      line(sb, "  rewritten", rewritten.get());
-      if (idmpLeftOut.get() > 0) {
-        line(sb, "    without IDMP", idmpLeftOut.get());
-      }
-    }
-    line(sb, "skipped (existing)", skippedExisting.get());
-    line(sb, "skipped (expired)", skippedExpired.get());
-    if (skippedGone.get() > 0) {
-      line(sb, "skipped (gone)", skippedGone.get());
-    }
-    line(sb, "filtered", filtered.get());
-    line(sb, "errors", errors.get());
-    if (renamed.get() > 0) {
-      line(sb, dryRun ? "would rename" : "renamed", renamed.get());
-      for (String sample : renameSamples) {
-        sb.append("    ").append(sample).append('\n');
-      }
-    }
-    sb.append(String.format(Locale.ROOT, "  %-20s %,.0f%n", "keys/s", keysPerSecond()));
-    long commands =
-        commandsApplied.get()
-            + commandsFiltered.get()
-            + commandsSkipped.get()
-            + commandsFailed.get();
-    if (commands > 0) {
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "  %-20s %,d applied, %,d filtered, %,d skipped, %,d failed%n",
-              "live commands",
-              commandsApplied.get(),
-              commandsFiltered.get(),
-              commandsSkipped.get(),
-              commandsFailed.get()));
-    }
-    Map<String, Long> unsupported = unsupportedTypes();
-    if (!unsupported.isEmpty()) {
-      StringBuilder types = new StringBuilder();
-      unsupported.forEach(
-          (t, n) -> types.append(types.length() == 0 ? "" : ", ").append(n).append(' ').append(t));
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "  %-20s %s%n",
-              "types not held",
-              types + " (failed, see the error log)"));
-    }
-    if (liveLine != null) {
-      sb.append("  ").append(liveLine.get()).append('\n');
-    }
-    long functions = functionsRestored.get() + functionsExisting.get() + functionsFailed.get();
-    if (functions > 0) {
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "  %-20s %d restored, %d already there, %d failed%n",
-              "function libraries",
-              functionsRestored.get(),
-              functionsExisting.get(),
-              functionsFailed.get()));
-    }
-    if (stopReason != null) {
-      sb.append("  stopped: ").append(stopReason).append('\n');
-    }
-    return sb.toString();
-  }
-
-  private static void line(StringBuilder sb, String label, long value) {
-    sb.append(String.format(Locale.ROOT, "  %-20s %,d%n", label, value));
+    return new MigrationReportText(this).summary();
   }
 
   /** The JSON report, with the fields DESIGN.md lists plus the stop reason and dry-run flag. */
@@ -434,40 +351,6 @@ public final class MigrationReport {
 
   /** The JSON report's fields, in their documented order. */
   Map<String, Object> jsonFields() {
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("command", command);
-    f.put("source", source);
-    f.put("destination", destination);
-    f.put("read", read.get());
-    f.put("written", written.get());
-    f.put("restored", restored.get());
-    f.put("restamped", restamped.get());
-    f.put("rewritten", rewritten.get());
-    f.put("idmp_left_out", idmpLeftOut.get());
-    f.put("skipped_existing", skippedExisting.get());
-    f.put("skipped_expired", skippedExpired.get());
-    f.put("skipped_gone", skippedGone.get());
-    f.put("filtered", filtered.get());
-    f.put("errors", errors.get());
-    f.put("renamed", renamed.get());
-    f.put("duration_ms", durationMs);
-    f.put("keys_per_second", JsonText.oneDecimal(keysPerSecond()));
-    f.put("bytes_read", bytesRead);
-    f.put("commands_read", commandsRead.get());
-    f.put("commands_applied", commandsApplied.get());
-    f.put("commands_filtered", commandsFiltered.get());
-    f.put("commands_skipped", commandsSkipped.get());
-    f.put("commands_failed", commandsFailed.get());
-    f.put("unsupported_types", unsupportedTypes());
-    if (liveFields != null) {
-      f.putAll(liveFields.get());
-    }
-    f.put("functions_restored", functionsRestored.get());
-    f.put("functions_existing", functionsExisting.get());
-    f.put("functions_failed", functionsFailed.get());
-    f.put("dry_run", dryRun);
-    f.put("stop_reason", stopReason);
-    f.put("exit_code", exitCode);
-    return f;
+    return new MigrationReportText(this).jsonFields();
   }
 }
