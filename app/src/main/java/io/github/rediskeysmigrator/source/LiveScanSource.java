@@ -11,14 +11,11 @@ import io.github.rediskeysmigrator.redis.ConnectException;
 import io.github.rediskeysmigrator.redis.Reconnector;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * {@code scan --live} on one node: subscribes to the keyspace notifications of the selected dbs,
@@ -63,12 +60,8 @@ public final class LiveScanSource implements KeySource {
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final AtomicBoolean rescanNeeded = new AtomicBoolean();
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final CountDownLatch subscribedOnce = new CountDownLatch(1);
-  private volatile boolean subscribed;
+  private final KeyspaceSubscription subscription;
   private volatile boolean snapshotDone;
-  private volatile Connection subscription;
-  private volatile Exception subscriptionFailure;
-  private volatile Thread listener;
 
   /**
    * @param firstPass the copy of the keyspace, its keys also decoded by it on re-reads
@@ -97,6 +90,19 @@ public final class LiveScanSource implements KeySource {
     this.sleeper = sleeper;
     this.label = label;
     this.group = group;
+    this.subscription =
+        new KeyspaceSubscription(
+            connector,
+            this.dbs,
+            this.match,
+            retries,
+            backoffMs,
+            sleeper,
+            label,
+            pending,
+            group,
+            stopped,
+            () -> rescanNeeded.set(true));
     group.join(this);
   }
 
@@ -108,15 +114,14 @@ public final class LiveScanSource implements KeySource {
 
   @Override
   public void readInto(KeySink sink) throws SourceException, InterruptedException {
-    Thread t = new Thread(this::listen, "rkm-live-sub");
+    Thread t = new Thread(subscription::listen, "rkm-live-sub");
     t.setDaemon(true);
-    listener = t;
     t.start();
     Connection reread = null;
     try {
       // Changes made while the snapshot runs must not be missed: listen first.
-      while (!subscribedOnce.await(100, TimeUnit.MILLISECONDS)) {
-        failIfSubscriptionLost();
+      while (!subscription.awaitFirst(100)) {
+        subscription.failIfLost();
         if (stopped.get()) {
           return;
         }
@@ -126,13 +131,13 @@ public final class LiveScanSource implements KeySource {
       snapshotDone = true;
       reread = open();
       while (!stopped.get()) {
-        failIfSubscriptionLost();
+        subscription.failIfLost();
         if (rescanNeeded.getAndSet(false)) {
           reread = rescan(reread);
         }
         if (pending.await(100)) {
           reread = reread(reread, pending.take(batch), sink);
-        } else if (subscribed && !rescanNeeded.get() && group.caughtUp()) {
+        } else if (subscription.subscribed() && !rescanNeeded.get() && group.caughtUp()) {
           return;
         }
       }
@@ -143,109 +148,6 @@ public final class LiveScanSource implements KeySource {
       }
       t.join(5_000);
     }
-  }
-
-  private void failIfSubscriptionLost() throws SourceException {
-    Exception e = subscriptionFailure;
-    if (e != null) {
-      throw new SourceException(
-          SourceException.Kind.CONNECTION,
-          "source "
-              + label
-              + ": the keyspace-notification subscription was lost and could not be opened again"
-              + " ("
-              + e.getMessage()
-              + ")",
-          e);
-    }
-  }
-
-  /** The subscription thread: PSUBSCRIBE, then every notified key into the pending set. */
-  @SuppressWarnings("unchecked")
-  private void listen() {
-    int attempt = 0;
-    boolean before = false;
-    while (!stopped.get()) {
-      Connection c;
-      try {
-        c = connector.connect();
-      } catch (ConnectException | JedisConnectionException e) {
-        if (!retry(++attempt, e)) {
-          return;
-        }
-        continue;
-      }
-      subscription = c;
-      try {
-        if (stopped.get()) {
-          return;
-        }
-        c.setTimeoutInfinite();
-        for (int db : dbs) {
-          c.sendCommand(Protocol.Command.PSUBSCRIBE, KeyspaceNotifications.pattern(db, match));
-        }
-        for (int i = 0; i < dbs.size(); i++) {
-          Object reply = i == 0 ? c.getOne() : c.getUnflushedObject();
-          if (!(reply instanceof List<?> l) || !"psubscribe".equals(text(l.get(0)))) {
-            subscriptionFailure =
-                new IllegalStateException("PSUBSCRIBE answered " + describe(reply));
-            return;
-          }
-        }
-        subscribed = true;
-        attempt = 0;
-        if (before) {
-          // Notifications of the gap are lost: read everything again.
-          group.reconnects.incrementAndGet();
-          rescanNeeded.set(true);
-          pending.wake();
-        }
-        before = true;
-        subscribedOnce.countDown();
-        while (!stopped.get()) {
-          Object m = c.getUnflushedObject();
-          if (m instanceof List<?> l && l.size() == 4 && "pmessage".equals(text(l.get(0)))) {
-            byte[] channel = (byte[]) l.get(2);
-            int db = KeyspaceNotifications.db(channel);
-            group.notifications.incrementAndGet();
-            if (db >= 0) {
-              pending.add(db, KeyspaceNotifications.key(channel), group.nowMs());
-            }
-          }
-        }
-      } catch (JedisConnectionException | JedisDataException e) {
-        subscribed = false;
-        if (stopped.get()) {
-          return;
-        }
-        if (e instanceof JedisDataException) {
-          subscriptionFailure = e;
-          return;
-        }
-        if (!retry(++attempt, e)) {
-          return;
-        }
-      } finally {
-        subscribed = false;
-        c.close();
-      }
-    }
-  }
-
-  /** Waits before attempt {@code attempt}; false (with the failure recorded) when out of tries. */
-  private boolean retry(int attempt, Exception cause) {
-    if (attempt > retries) {
-      subscriptionFailure = cause;
-      return false;
-    }
-    try {
-      sleeper.sleep(Backoff.millis(backoffMs, attempt));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      subscriptionFailure = cause;
-      return false;
-    }
-    return true;
   }
 
   private Connection open() throws SourceException, InterruptedException {
@@ -396,7 +298,9 @@ public final class LiveScanSource implements KeySource {
 
   long lagItems() {
     // While the subscription is down, what changed is unknown: not caught up.
-    return pending.size() + inFlight.get() + (subscribed && !rescanNeeded.get() ? 0 : 1);
+    return pending.size()
+        + inFlight.get()
+        + (subscription.subscribed() && !rescanNeeded.get() ? 0 : 1);
   }
 
   /** Keys waiting to be re-read or being re-read. */
@@ -413,10 +317,7 @@ public final class LiveScanSource implements KeySource {
     if (stopped.getAndSet(true)) {
       return;
     }
-    Connection c = subscription;
-    if (c != null) {
-      c.close();
-    }
+    subscription.close();
     pending.wake();
   }
 
@@ -428,17 +329,6 @@ public final class LiveScanSource implements KeySource {
   @Override
   public String progress() {
     return group.speaks(this) ? group.describe() : "";
-  }
-
-  private static String text(Object o) {
-    return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
-  }
-
-  private static String describe(Object reply) {
-    if (reply instanceof List<?> l && !l.isEmpty()) {
-      return text(l.get(0));
-    }
-    return text(reply);
   }
 
   private static byte[] bytes(String s) {

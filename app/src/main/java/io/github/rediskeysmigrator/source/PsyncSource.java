@@ -1,37 +1,20 @@
 package io.github.rediskeysmigrator.source;
 
 import com.moilioncircle.redis.replicator.Configuration;
-import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.cmd.CommandName;
-import com.moilioncircle.redis.replicator.cmd.impl.DefaultCommand;
-import com.moilioncircle.redis.replicator.cmd.impl.SelectCommand;
 import com.moilioncircle.redis.replicator.cmd.parser.DefaultCommandParser;
-import com.moilioncircle.redis.replicator.event.Event;
-import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
-import com.moilioncircle.redis.replicator.event.PreCommandSyncEvent;
-import com.moilioncircle.redis.replicator.event.PreRdbSyncEvent;
-import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
-import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpFunction;
-import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
-import io.github.rediskeysmigrator.core.CommandEvent;
-import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
-import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.MigrationConfig;
-import io.github.rediskeysmigrator.core.PayloadFile;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.core.SyncPoint;
 import io.github.rediskeysmigrator.rdb.PayloadRdbVisitor;
-import io.github.rediskeysmigrator.rdb.RdbTypes;
 import io.github.rediskeysmigrator.redis.Tls;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -43,16 +26,12 @@ import java.util.function.Consumer;
  * Replicator silently drops commands it has no parser for.
  */
 public final class PsyncSource implements KeySource {
-  /** Not applied at the destination: connection and replication chatter. */
-  private static final Set<String> NOT_FORWARDED = Set.of("PING", "REPLCONF", "SELECT");
-
   private final RedisUri from;
   private final Tls tls;
   private int retries = MigrationConfig.Defaults.RETRIES;
   private long retryIntervalMillis = 1000;
   private String stream = "";
   private long bigKeyThreshold = Long.MAX_VALUE;
-  private volatile PayloadRdbVisitor visitor;
   private final Set<String> commandNames;
   private final SyncPoint resumeFrom;
   private final boolean snapshotOnly;
@@ -66,13 +45,7 @@ public final class PsyncSource implements KeySource {
   private int readTimeoutMillis = MIN_READ_TIMEOUT_MS;
   private volatile StoppableReplicator replicator;
   private volatile boolean stopped;
-  private volatile long sourceOffset = -1;
-  private volatile boolean inSnapshot;
-  private final java.util.concurrent.atomic.AtomicLong syncs =
-      new java.util.concurrent.atomic.AtomicLong();
-  private volatile Stream current;
-  private final java.util.concurrent.atomic.AtomicLong commandsSeen =
-      new java.util.concurrent.atomic.AtomicLong();
+  private volatile ReplicationEvents current;
 
   /**
    * @param resumeFrom where a previous run stopped, or null for a fresh start (full sync)
@@ -120,12 +93,22 @@ public final class PsyncSource implements KeySource {
         new StoppableReplicator(
             from.host(), from.port(), conf, new SnapshotAttempts(from.toString(), retries, notes));
     PayloadRdbVisitor v = new PayloadRdbVisitor(r, bigKeyThreshold);
-    visitor = v;
     r.setRdbVisitor(v);
     for (String name : commandNames) {
       r.addCommandParser(CommandName.name(name), new DefaultCommandParser());
     }
-    Stream stream = new Stream(sink, conf);
+    ReplicationEvents stream =
+        new ReplicationEvents(
+            sink,
+            conf,
+            v,
+            from,
+            this.stream,
+            resumeFrom,
+            snapshotOnly,
+            fullResyncAllowed,
+            functions::add,
+            this::stop);
     current = stream;
     r.addEventListener((rep, event) -> stream.onEvent(rep, event));
     r.addExceptionListener((rep, t, event) -> stream.fail(t, rep));
@@ -152,16 +135,17 @@ public final class PsyncSource implements KeySource {
     } catch (IOException e) {
       throw connection("the replication stream broke: " + e.getMessage(), e);
     }
-    if (stream.failure instanceof SourceException se) {
+    Throwable failure = stream.failure();
+    if (failure instanceof SourceException se) {
       throw se;
     }
-    if (stream.failure instanceof InterruptedException ie) {
+    if (failure instanceof InterruptedException ie) {
       throw ie;
     }
-    if (stream.failure != null) {
-      throw connection("the replication stream failed: " + stream.failure, stream.failure);
+    if (failure != null) {
+      throw connection("the replication stream failed: " + failure, failure);
     }
-    if (!stopped && !stream.done) {
+    if (!stopped && !stream.done()) {
       throw connection("the source closed the replication stream", null);
     }
   }
@@ -232,12 +216,14 @@ public final class PsyncSource implements KeySource {
 
   /** Writes the source has streamed so far (commands other than PING, REPLCONF and SELECT). */
   public long commandsSeen() {
-    return commandsSeen.get();
+    ReplicationEvents s = current;
+    return s == null ? 0 : s.commandsSeen();
   }
 
   /** Times the command stream started again after a break (a partial or full resync). */
   public long reconnects() {
-    return Math.max(0, syncs.get() - 1);
+    ReplicationEvents s = current;
+    return s == null ? 0 : Math.max(0, s.syncs() - 1);
   }
 
   /**
@@ -245,9 +231,9 @@ public final class PsyncSource implements KeySource {
    * the destination, and {@link #readInto} returns normally.
    */
   public void finish() {
-    Stream s = current;
+    ReplicationEvents s = current;
     if (s != null) {
-      s.done = true;
+      s.markDone();
     }
     stop();
   }
@@ -272,8 +258,12 @@ public final class PsyncSource implements KeySource {
 
   @Override
   public String progress() {
-    long o = sourceOffset;
-    if (inSnapshot) {
+    ReplicationEvents s = current;
+    if (s == null) {
+      return "connecting";
+    }
+    long o = s.sourceOffset();
+    if (s.inSnapshot()) {
       return "snapshot";
     }
     return o < 0 ? "connecting" : "live";
@@ -281,133 +271,7 @@ public final class PsyncSource implements KeySource {
 
   @Override
   public long streamOffset() {
-    return sourceOffset;
-  }
-
-  /** Turns one replication stream's events into pipeline events. */
-  private final class Stream {
-    private final KeySink sink;
-    private final Configuration conf;
-    private int db = resumeFrom == null ? -1 : resumeFrom.db();
-    private boolean streaming;
-    volatile Throwable failure;
-    volatile boolean done;
-
-    Stream(KeySink sink, Configuration conf) {
-      this.sink = sink;
-      this.conf = conf;
-    }
-
-    void onEvent(Replicator rep, Event event) {
-      try {
-        handle(rep, event);
-      } catch (InterruptedException e) {
-        // Replicator passes UncheckedIOException through to open(); anything else it swallows.
-        throw new UncheckedIOException(new InterruptedIOException("cancelled"));
-      }
-    }
-
-    private void handle(Replicator rep, Event event) throws InterruptedException {
-      if (event instanceof PreRdbSyncEvent) {
-        // A full resync is expected once, at a fresh start. When resuming from a checkpoint, or
-        // after the source restarted or failed over mid-stream, it means writes may have been
-        // missed: keys deleted meanwhile would stay at the destination.
-        boolean unexpected = resumeFrom != null || streaming;
-        if (unexpected && !fullResyncAllowed) {
-          String where =
-              streaming
-                  ? "lost its replication history (restarted or failed over) while we followed it"
-                  : "cannot continue from the checkpoint (replication id "
-                      + resumeFrom.replId()
-                      + ", offset "
-                      + resumeFrom.offset()
-                      + " is no longer in its backlog)";
-          fail(
-              new SourceException(
-                  SourceException.Kind.RESUME_REFUSED,
-                  "source "
-                      + from
-                      + " "
-                      + where
-                      + " and started a full resync; rerun with --on-full-resync restart to copy"
-                      + " the snapshot again"),
-              rep);
-          return;
-        }
-        inSnapshot = true;
-      } else if (event instanceof DumpKeyValuePair kv) {
-        sink.accept(key(kv));
-      } else if (event instanceof DumpFunction f) {
-        functions.add(f.getSerialized());
-      } else if (event instanceof PostRdbSyncEvent) {
-        inSnapshot = false;
-        db = -1;
-      } else if (event instanceof PreCommandSyncEvent) {
-        streaming = true;
-        syncs.incrementAndGet();
-        // Replicator learns the replication id and offset of a full resync only after the
-        // snapshot (RedisSocketReplicator.trySync), so the resume point is taken here, where
-        // the command stream starts, after a full or a partial resync alike.
-        sourceOffset = conf.getReplOffset();
-        sink.accept(new SyncPoint(conf.getReplId(), conf.getReplOffset(), db, stream));
-        if (snapshotOnly) {
-          done = true;
-          stop();
-        }
-      } else if (event instanceof SelectCommand select) {
-        db = select.getIndex();
-      } else if (event instanceof DefaultCommand command) {
-        command(command);
-      }
-    }
-
-    private void command(DefaultCommand command) throws InterruptedException {
-      long end = command.getContext().getOffsets().getV2();
-      sourceOffset = end;
-      String name =
-          new String(command.getCommand(), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
-      if (name.equals("SELECT")) {
-        db = Integer.parseInt(new String(command.getArgs()[0], StandardCharsets.US_ASCII));
-        return;
-      }
-      if (NOT_FORWARDED.contains(name)) {
-        // The stream moved on: a resume point the checkpoint may record.
-        sink.accept(new SyncPoint(conf.getReplId(), end, db, stream));
-        return;
-      }
-      commandsSeen.incrementAndGet();
-      byte[][] args = command.getArgs();
-      byte[][] argv = new byte[args.length + 1][];
-      argv[0] = command.getCommand();
-      System.arraycopy(args, 0, argv, 1, args.length);
-      sink.accept(CommandEvent.of(Math.max(db, 0), argv, conf.getReplId(), end));
-    }
-
-    private KeyEvent key(DumpKeyValuePair kv) {
-      long expireAt = KeyEvent.NO_EXPIRY;
-      if (kv.getExpiredType() == ExpiredType.SECOND) {
-        expireAt = kv.getExpiredValue() * 1000L;
-      } else if (kv.getExpiredType() == ExpiredType.MS) {
-        expireAt = kv.getExpiredValue();
-      }
-      int keyDb = kv.getDb() == null ? 0 : (int) kv.getDb().getDbNumber();
-      KeyType type = RdbTypes.keyType(kv.getValueRdbType());
-      PayloadFile spilled = visitor.takeSpilled();
-      if (spilled != null) {
-        return KeyEvent.inFile(keyDb, kv.getKey(), type, expireAt, spilled);
-      }
-      return KeyEvent.of(keyDb, kv.getKey(), type, expireAt, kv.getValue());
-    }
-
-    void fail(Throwable t, Replicator rep) {
-      if (failure == null) {
-        failure = t;
-      }
-      try {
-        rep.close();
-      } catch (IOException e) {
-        t.addSuppressed(e);
-      }
-    }
+    ReplicationEvents s = current;
+    return s == null ? -1 : s.sourceOffset();
   }
 }
