@@ -1,10 +1,7 @@
 package io.github.rediskeysmigrator.source;
 
-import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.SourceException;
-import io.github.rediskeysmigrator.redis.Backoff;
 import io.github.rediskeysmigrator.redis.ConnectException;
-import io.github.rediskeysmigrator.redis.Reconnector;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -22,13 +19,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * unknown.
  */
 final class KeyspaceSubscription {
-  private final Reconnector connector;
-  private final List<Integer> dbs;
-  private final byte[] match;
-  private final int retries;
-  private final long backoffMs;
-  private final Sleeper sleeper;
-  private final String label;
+  private final LiveScanSource.Node node;
   private final PendingKeys pending;
   private final LiveScanGroup group;
   private final AtomicBoolean stopped;
@@ -43,24 +34,12 @@ final class KeyspaceSubscription {
    * @param onResubscribed told when the subscription is back after a drop
    */
   KeyspaceSubscription(
-      Reconnector connector,
-      List<Integer> dbs,
-      byte[] match,
-      int retries,
-      long backoffMs,
-      Sleeper sleeper,
-      String label,
+      LiveScanSource.Node node,
       PendingKeys pending,
       LiveScanGroup group,
       AtomicBoolean stopped,
       Runnable onResubscribed) {
-    this.connector = connector;
-    this.dbs = dbs;
-    this.match = match;
-    this.retries = retries;
-    this.backoffMs = backoffMs;
-    this.sleeper = sleeper;
-    this.label = label;
+    this.node = node;
     this.pending = pending;
     this.group = group;
     this.stopped = stopped;
@@ -91,7 +70,7 @@ final class KeyspaceSubscription {
       throw new SourceException(
           SourceException.Kind.CONNECTION,
           "source "
-              + label
+              + node.label()
               + ": the keyspace-notification subscription was lost and could not be opened again"
               + " ("
               + e.getMessage()
@@ -107,7 +86,7 @@ final class KeyspaceSubscription {
     while (!stopped.get()) {
       Connection c;
       try {
-        c = connector.connect();
+        c = node.connector().connect();
       } catch (ConnectException | JedisConnectionException e) {
         if (!retry(++attempt, e)) {
           return;
@@ -120,10 +99,11 @@ final class KeyspaceSubscription {
           return;
         }
         c.setTimeoutInfinite();
-        for (int db : dbs) {
-          c.sendCommand(Protocol.Command.PSUBSCRIBE, KeyspaceNotifications.pattern(db, match));
+        for (int db : node.dbs()) {
+          c.sendCommand(
+              Protocol.Command.PSUBSCRIBE, KeyspaceNotifications.pattern(db, node.match()));
         }
-        for (int i = 0; i < dbs.size(); i++) {
+        for (int i = 0; i < node.dbs().size(); i++) {
           Object reply = i == 0 ? c.getOne() : c.getUnflushedObject();
           if (!(reply instanceof List<?> l) || !"psubscribe".equals(text(l.get(0)))) {
             failure = new IllegalStateException("PSUBSCRIBE answered " + describe(reply));
@@ -172,12 +152,12 @@ final class KeyspaceSubscription {
 
   /** Waits before attempt {@code attempt}; false (with the failure recorded) when out of tries. */
   private boolean retry(int attempt, Exception cause) {
-    if (attempt > retries) {
+    if (attempt > node.retries()) {
       failure = cause;
       return false;
     }
     try {
-      sleeper.sleep(Backoff.millis(backoffMs, attempt));
+      node.pause(attempt);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       failure = cause;

@@ -33,15 +33,28 @@ public final class LiveScanSource implements KeySource {
   private static final byte[] MATCH = bytes("MATCH");
   private static final byte[] COUNT = bytes("COUNT");
 
+  /**
+   * The node a live scan reads: how to connect to it (with {@code retries} reconnects, paced by the
+   * backoff rule from {@code backoffMs}), the dbs and MATCH pattern of the selection, and its name
+   * in messages.
+   */
+  record Node(
+      Reconnector connector,
+      List<Integer> dbs,
+      byte[] match,
+      int retries,
+      long backoffMs,
+      Sleeper sleeper,
+      String label) {
+    /** Waits before reconnect attempt {@code attempt} (from 1), by the backoff rule. */
+    void pause(int attempt) throws InterruptedException {
+      sleeper.sleep(Backoff.millis(backoffMs, attempt));
+    }
+  }
+
   private final ScanSource firstPass;
-  private final Reconnector connector;
-  private final List<Integer> dbs;
-  private final byte[] match;
+  private final Node node;
   private final int batch;
-  private final int retries;
-  private final long backoffMs;
-  private final Sleeper sleeper;
-  private final String label;
   private final LiveScanGroup group;
   private final PendingKeys pending = new PendingKeys();
   private Sweep sweep;
@@ -81,28 +94,12 @@ public final class LiveScanSource implements KeySource {
       String label,
       LiveScanGroup group) {
     this.firstPass = firstPass;
-    this.connector = connector;
-    this.dbs = List.copyOf(dbs);
-    this.match = match.clone();
+    this.node =
+        new Node(connector, List.copyOf(dbs), match.clone(), retries, backoffMs, sleeper, label);
     this.batch = Math.max(1, batch);
-    this.retries = retries;
-    this.backoffMs = backoffMs;
-    this.sleeper = sleeper;
-    this.label = label;
     this.group = group;
     this.subscription =
-        new KeyspaceSubscription(
-            connector,
-            this.dbs,
-            this.match,
-            retries,
-            backoffMs,
-            sleeper,
-            label,
-            pending,
-            group,
-            stopped,
-            () -> rescanNeeded.set(true));
+        new KeyspaceSubscription(node, pending, group, stopped, () -> rescanNeeded.set(true));
     group.join(this);
   }
 
@@ -152,19 +149,23 @@ public final class LiveScanSource implements KeySource {
 
   private Connection open() throws SourceException, InterruptedException {
     Exception last = null;
-    for (int attempt = 0; attempt <= retries; attempt++) {
+    for (int attempt = 0; attempt <= node.retries(); attempt++) {
       if (attempt > 0) {
-        sleeper.sleep(Backoff.millis(backoffMs, attempt));
+        node.pause(attempt);
       }
       try {
-        return connector.connect();
+        return node.connector().connect();
       } catch (ConnectException | JedisConnectionException e) {
         last = e;
       }
     }
     throw new SourceException(
         SourceException.Kind.CONNECTION,
-        "source " + label + ": cannot connect to re-read changed keys (" + last.getMessage() + ")",
+        "source "
+            + node.label()
+            + ": cannot connect to re-read changed keys ("
+            + last.getMessage()
+            + ")",
         last);
   }
 
@@ -176,7 +177,7 @@ public final class LiveScanSource implements KeySource {
     try {
       for (int attempt = 0; ; attempt++) {
         try {
-          for (int db : dbs) {
+          for (int db : node.dbs()) {
             ScanSource.select(conn, db);
             byte[] cursor = bytes("0");
             do {
@@ -184,7 +185,7 @@ public final class LiveScanSource implements KeySource {
                   Protocol.Command.SCAN,
                   cursor,
                   MATCH,
-                  match,
+                  node.match(),
                   COUNT,
                   bytes(Integer.toString(batch)));
               List<Object> reply = (List<Object>) conn.getOne();
@@ -214,7 +215,7 @@ public final class LiveScanSource implements KeySource {
     if (sweep == null) {
       return;
     }
-    for (int db : dbs) {
+    for (int db : node.dbs()) {
       try {
         sweep.forEachKey(db, key -> pending.add(db, key, group.nowMs()));
       } catch (ConnectException | JedisConnectionException e) {
@@ -274,10 +275,10 @@ public final class LiveScanSource implements KeySource {
   private Connection replace(Connection broken, int attempt, JedisConnectionException e)
       throws SourceException, InterruptedException {
     broken.close();
-    if (attempt >= retries) {
+    if (attempt >= node.retries()) {
       throw lost(e);
     }
-    sleeper.sleep(Backoff.millis(backoffMs, attempt + 1));
+    node.pause(attempt + 1);
     return open();
   }
 
@@ -285,7 +286,7 @@ public final class LiveScanSource implements KeySource {
     return new SourceException(
         SourceException.Kind.CONNECTION,
         "source "
-            + label
+            + node.label()
             + ": connection lost while re-reading changed keys ("
             + e.getMessage()
             + ")",

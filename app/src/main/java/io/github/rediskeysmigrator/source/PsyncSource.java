@@ -16,7 +16,6 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -36,7 +35,6 @@ public final class PsyncSource implements KeySource {
   private final SyncPoint resumeFrom;
   private final boolean snapshotOnly;
   private final boolean fullResyncAllowed;
-  private final List<byte[]> functions = new CopyOnWriteArrayList<>();
   private Consumer<String> notes = note -> {};
 
   /** Redis Replicator's own default, and Redis's repl-timeout: 60 s. */
@@ -102,12 +100,8 @@ public final class PsyncSource implements KeySource {
             sink,
             conf,
             v,
-            from,
-            this.stream,
-            resumeFrom,
-            snapshotOnly,
-            fullResyncAllowed,
-            functions::add,
+            new ReplicationEvents.Follow(
+                from, this.stream, resumeFrom, snapshotOnly, fullResyncAllowed),
             this::stop);
     current = stream;
     r.addEventListener((rep, event) -> stream.onEvent(rep, event));
@@ -253,7 +247,8 @@ public final class PsyncSource implements KeySource {
 
   @Override
   public List<byte[]> functionLibraries() {
-    return List.copyOf(functions);
+    ReplicationEvents s = current;
+    return s == null ? List.of() : s.functionLibraries();
   }
 
   @Override

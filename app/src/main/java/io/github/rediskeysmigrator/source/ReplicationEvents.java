@@ -25,10 +25,11 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * Turns one replication stream's events (Redis Replicator's snapshot pairs, sync markers and raw
@@ -39,16 +40,25 @@ final class ReplicationEvents {
   /** Not applied at the destination: connection and replication chatter. */
   private static final Set<String> NOT_FORWARDED = Set.of("PING", "REPLCONF", "SELECT");
 
+  /**
+   * What the stream follows: {@code from}, named {@code stream} in resume points ("" for the only
+   * one), from {@code resumeFrom} (null for a fresh start), stopping after the snapshot with {@code
+   * snapshotOnly}, and accepting a full resync where a partial one was due with {@code
+   * fullResyncAllowed}.
+   */
+  record Follow(
+      RedisUri from,
+      String stream,
+      SyncPoint resumeFrom,
+      boolean snapshotOnly,
+      boolean fullResyncAllowed) {}
+
   private final KeySink sink;
   private final Configuration conf;
   private final PayloadRdbVisitor visitor;
-  private final RedisUri from;
-  private final String stream;
-  private final SyncPoint resumeFrom;
-  private final boolean snapshotOnly;
-  private final boolean fullResyncAllowed;
-  private final Consumer<byte[]> functions;
+  private final Follow follow;
   private final Runnable stop;
+  private final List<byte[]> functions = new CopyOnWriteArrayList<>();
   private final AtomicLong syncs = new AtomicLong();
   private final AtomicLong commandsSeen = new AtomicLong();
   private int db;
@@ -59,33 +69,21 @@ final class ReplicationEvents {
   private volatile boolean done;
 
   /**
-   * @param stream the stream's name in resume points ("" for the only one)
-   * @param resumeFrom where a previous run stopped, or null for a fresh start
-   * @param functions takes each function library of the snapshot
    * @param stop stops the replicator (once the snapshot is over, with {@code snapshotOnly})
    */
   ReplicationEvents(
-      KeySink sink,
-      Configuration conf,
-      PayloadRdbVisitor visitor,
-      RedisUri from,
-      String stream,
-      SyncPoint resumeFrom,
-      boolean snapshotOnly,
-      boolean fullResyncAllowed,
-      Consumer<byte[]> functions,
-      Runnable stop) {
+      KeySink sink, Configuration conf, PayloadRdbVisitor visitor, Follow follow, Runnable stop) {
     this.sink = sink;
     this.conf = conf;
     this.visitor = visitor;
-    this.from = from;
-    this.stream = stream;
-    this.resumeFrom = resumeFrom;
-    this.snapshotOnly = snapshotOnly;
-    this.fullResyncAllowed = fullResyncAllowed;
-    this.functions = functions;
+    this.follow = follow;
     this.stop = stop;
-    this.db = resumeFrom == null ? -1 : resumeFrom.db();
+    this.db = follow.resumeFrom() == null ? -1 : follow.resumeFrom().db();
+  }
+
+  /** The snapshot's function libraries read so far. */
+  List<byte[]> functionLibraries() {
+    return List.copyOf(functions);
   }
 
   /** The offset of the last event read, or -1 before the command stream started. */
@@ -137,21 +135,21 @@ final class ReplicationEvents {
       // A full resync is expected once, at a fresh start. When resuming from a checkpoint, or
       // after the source restarted or failed over mid-stream, it means writes may have been
       // missed: keys deleted meanwhile would stay at the destination.
-      boolean unexpected = resumeFrom != null || streaming;
-      if (unexpected && !fullResyncAllowed) {
+      boolean unexpected = follow.resumeFrom() != null || streaming;
+      if (unexpected && !follow.fullResyncAllowed()) {
         String where =
             streaming
                 ? "lost its replication history (restarted or failed over) while we followed it"
                 : "cannot continue from the checkpoint (replication id "
-                    + resumeFrom.replId()
+                    + follow.resumeFrom().replId()
                     + ", offset "
-                    + resumeFrom.offset()
+                    + follow.resumeFrom().offset()
                     + " is no longer in its backlog)";
         fail(
             new SourceException(
                 SourceException.Kind.RESUME_REFUSED,
                 "source "
-                    + from
+                    + follow.from()
                     + " "
                     + where
                     + " and started a full resync; rerun with --on-full-resync restart to copy"
@@ -163,7 +161,7 @@ final class ReplicationEvents {
     } else if (event instanceof DumpKeyValuePair kv) {
       sink.accept(key(kv));
     } else if (event instanceof DumpFunction f) {
-      functions.accept(f.getSerialized());
+      functions.add(f.getSerialized());
     } else if (event instanceof PostRdbSyncEvent) {
       inSnapshot = false;
       db = -1;
@@ -174,8 +172,8 @@ final class ReplicationEvents {
       // snapshot (RedisSocketReplicator.trySync), so the resume point is taken here, where
       // the command stream starts, after a full or a partial resync alike.
       sourceOffset = conf.getReplOffset();
-      sink.accept(new SyncPoint(conf.getReplId(), conf.getReplOffset(), db, stream));
-      if (snapshotOnly) {
+      sink.accept(new SyncPoint(conf.getReplId(), conf.getReplOffset(), db, follow.stream()));
+      if (follow.snapshotOnly()) {
         done = true;
         stop.run();
       }
@@ -196,7 +194,7 @@ final class ReplicationEvents {
     }
     if (NOT_FORWARDED.contains(name)) {
       // The stream moved on: a resume point the checkpoint may record.
-      sink.accept(new SyncPoint(conf.getReplId(), end, db, stream));
+      sink.accept(new SyncPoint(conf.getReplId(), end, db, follow.stream()));
       return;
     }
     commandsSeen.incrementAndGet();
