@@ -104,59 +104,10 @@ public record AofManifest(Optional<Path> base, List<Path> incrementals) {
       }
       ByteArrayOutputStream word = new ByteArrayOutputStream();
       char c = line.charAt(i);
-      if (c == '"') {
-        i++;
-        while (true) {
-          if (i >= n) {
-            return null;
-          }
-          char d = line.charAt(i);
-          if (d == '\\' && i + 3 < n && line.charAt(i + 1) == 'x' && isHex(line, i + 2)) {
-            word.write(Integer.parseInt(line.substring(i + 2, i + 4), 16));
-            i += 4;
-          } else if (d == '\\' && i + 1 < n) {
-            char e = line.charAt(i + 1);
-            word.write(
-                switch (e) {
-                  case 'n' -> '\n';
-                  case 'r' -> '\r';
-                  case 't' -> '\t';
-                  case 'b' -> '\b';
-                  case 'a' -> 7;
-                  default -> e;
-                });
-            i += 2;
-          } else if (d == '"') {
-            i++;
-            if (i < n && !Character.isWhitespace(line.charAt(i))) {
-              return null;
-            }
-            break;
-          } else {
-            word.write(d);
-            i++;
-          }
-        }
-      } else if (c == '\'') {
-        i++;
-        while (true) {
-          if (i >= n) {
-            return null;
-          }
-          char d = line.charAt(i);
-          if (d == '\\' && i + 1 < n && line.charAt(i + 1) == '\'') {
-            word.write('\'');
-            i += 2;
-          } else if (d == '\'') {
-            i++;
-            if (i < n && !Character.isWhitespace(line.charAt(i))) {
-              return null;
-            }
-            break;
-          } else {
-            word.write(d);
-            i++;
-          }
+      if (c == '"' || c == '\'') {
+        i = quoted(line, i + 1, c, word);
+        if (i < 0) {
+          return null;
         }
       } else {
         while (i < n && !Character.isWhitespace(line.charAt(i))) {
@@ -165,6 +116,48 @@ public record AofManifest(Optional<Path> base, List<Path> incrementals) {
         }
       }
       out.add(word.toString(StandardCharsets.ISO_8859_1));
+    }
+  }
+
+  /**
+   * Reads into {@code word} a word quoted with {@code quote} whose first character is at {@code i}
+   * (after the opening quote): within double quotes {@code \xHH} and C escapes count, within single
+   * quotes only {@code \'}. Returns the index after the closing quote, or -1 when the quote is not
+   * closed or is followed by something other than white space.
+   */
+  private static int quoted(String line, int i, char quote, ByteArrayOutputStream word) {
+    int n = line.length();
+    while (true) {
+      if (i >= n) {
+        return -1;
+      }
+      char d = line.charAt(i);
+      boolean escape = d == '\\' && i + 1 < n;
+      if (quote == '"' && escape && i + 3 < n && line.charAt(i + 1) == 'x' && isHex(line, i + 2)) {
+        word.write(Integer.parseInt(line.substring(i + 2, i + 4), 16));
+        i += 4;
+      } else if (quote == '"' && escape) {
+        char e = line.charAt(i + 1);
+        word.write(
+            switch (e) {
+              case 'n' -> '\n';
+              case 'r' -> '\r';
+              case 't' -> '\t';
+              case 'b' -> '\b';
+              case 'a' -> 7;
+              default -> e;
+            });
+        i += 2;
+      } else if (quote == '\'' && escape && line.charAt(i + 1) == '\'') {
+        word.write('\'');
+        i += 2;
+      } else if (d == quote) {
+        i++;
+        return i < n && !Character.isWhitespace(line.charAt(i)) ? -1 : i;
+      } else {
+        word.write(d);
+        i++;
+      }
     }
   }
 

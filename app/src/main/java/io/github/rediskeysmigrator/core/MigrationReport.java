@@ -296,11 +296,7 @@ public final class MigrationReport {
           rewritten.get(),
           ways);
     }
-    long booked =
-        commandsApplied.get()
-            + commandsFiltered.get()
-            + commandsSkipped.get()
-            + commandsFailed.get();
+    long booked = commandsBooked();
     if (commandsRead.get() != booked) {
       return String.format(
           Locale.ROOT,
@@ -314,6 +310,14 @@ public final class MigrationReport {
           booked);
     }
     return null;
+  }
+
+  /** Live commands applied, filtered, skipped or failed. */
+  long commandsBooked() {
+    return commandsApplied.get()
+        + commandsFiltered.get()
+        + commandsSkipped.get()
+        + commandsFailed.get();
   }
 
   /** Records how the run ended; called once, when nothing is in flight any more. */

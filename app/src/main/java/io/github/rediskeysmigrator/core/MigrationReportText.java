@@ -52,17 +52,13 @@ final class MigrationReportText {
       }
     }
     sb.append(String.format(Locale.ROOT, "  %-20s %,.0f%n", "keys/s", r.keysPerSecond()));
-    long commands =
-        r.commandsApplied.get()
-            + r.commandsFiltered.get()
-            + r.commandsSkipped.get()
-            + r.commandsFailed.get();
-    if (commands > 0) {
-      sb.append(
+    if (r.commandsBooked() > 0) {
+      row(
+          sb,
+          "live commands",
           String.format(
               Locale.ROOT,
-              "  %-20s %,d applied, %,d filtered, %,d skipped, %,d failed%n",
-              "live commands",
+              "%,d applied, %,d filtered, %,d skipped, %,d failed",
               r.commandsApplied.get(),
               r.commandsFiltered.get(),
               r.commandsSkipped.get(),
@@ -73,12 +69,7 @@ final class MigrationReportText {
       StringBuilder types = new StringBuilder();
       unsupported.forEach(
           (t, n) -> types.append(types.length() == 0 ? "" : ", ").append(n).append(' ').append(t));
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "  %-20s %s%n",
-              "types not held",
-              types + " (failed, see the error log)"));
+      row(sb, "types not held", types + " (failed, see the error log)");
     }
     if (r.liveLine != null) {
       sb.append("  ").append(r.liveLine.get()).append('\n');
@@ -86,11 +77,12 @@ final class MigrationReportText {
     long functions =
         r.functionsRestored.get() + r.functionsExisting.get() + r.functionsFailed.get();
     if (functions > 0) {
-      sb.append(
+      row(
+          sb,
+          "function libraries",
           String.format(
               Locale.ROOT,
-              "  %-20s %d restored, %d already there, %d failed%n",
-              "function libraries",
+              "%d restored, %d already there, %d failed",
               r.functionsRestored.get(),
               r.functionsExisting.get(),
               r.functionsFailed.get()));
@@ -102,7 +94,11 @@ final class MigrationReportText {
   }
 
   private static void line(StringBuilder sb, String label, long value) {
-    sb.append(String.format(Locale.ROOT, "  %-20s %,d%n", label, value));
+    row(sb, label, String.format(Locale.ROOT, "%,d", value));
+  }
+
+  private static void row(StringBuilder sb, String label, String text) {
+    sb.append(String.format(Locale.ROOT, "  %-20s %s%n", label, text));
   }
 
   /** The JSON report's fields, in their documented order. */

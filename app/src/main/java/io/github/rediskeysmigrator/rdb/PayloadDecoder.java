@@ -56,6 +56,27 @@ public final class PayloadDecoder {
     void stream(StreamValue stream) throws DecodeException;
   }
 
+  /** Receives the fields of a hash. */
+  @FunctionalInterface
+  public interface HashFields {
+    /**
+     * @param expireAtMs the field's absolute expiry, or -1 for none
+     */
+    void field(byte[] field, byte[] value, long expireAtMs);
+  }
+
+  /** Hands every field of the hash in {@code payload} to {@code fields}, in payload order. */
+  public static void decodeHashFields(byte[] payload, HashFields fields) throws DecodeException {
+    decode(
+        payload,
+        new IgnoringHandler() {
+          @Override
+          public void hashField(byte[] field, byte[] value, long expireAtMs) {
+            fields.field(field, value, expireAtMs);
+          }
+        });
+  }
+
   /** A handler that ignores every value; extend it to catch only the values you need. */
   public static class IgnoringHandler implements Handler {
     @Override

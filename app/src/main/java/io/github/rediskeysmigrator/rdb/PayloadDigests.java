@@ -100,14 +100,8 @@ public final class PayloadDigests {
   private static ValueDigest.Result valkeyHash(byte[] payload) throws UnreadablePayloadException {
     ValueDigest digest = new ValueDigest(KeyType.HASH);
     try {
-      PayloadDecoder.decode(
-          payload,
-          new PayloadDecoder.IgnoringHandler() {
-            @Override
-            public void hashField(byte[] field, byte[] value, long expireAtMs) {
-              digest.hashField(field, value);
-            }
-          });
+      PayloadDecoder.decodeHashFields(
+          payload, (field, value, expireAtMs) -> digest.hashField(field, value));
     } catch (PayloadDecoder.DecodeException e) {
       throw new UnreadablePayloadException(e.getMessage(), e);
     }

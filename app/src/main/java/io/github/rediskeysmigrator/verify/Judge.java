@@ -327,14 +327,11 @@ public final class Judge {
       throws UnverifiableException {
     Map<String, Long> expiries = new HashMap<>();
     try {
-      PayloadDecoder.decode(
+      PayloadDecoder.decodeHashFields(
           payload,
-          new PayloadDecoder.IgnoringHandler() {
-            @Override
-            public void hashField(byte[] field, byte[] value, long expireAtMs) {
-              if (expireAtMs != NONE) {
-                expiries.put(KeyNames.printable(field), expireAtMs);
-              }
+          (field, value, expireAtMs) -> {
+            if (expireAtMs != NONE) {
+              expiries.put(KeyNames.printable(field), expireAtMs);
             }
           });
     } catch (PayloadDecoder.DecodeException e) {
