@@ -30,22 +30,12 @@ final class ExistingReport {
       throw new IllegalArgumentException(
           "--existing-report: " + file + " is not a JSON report: " + e.getMessage(), e);
     }
-    if (!(count instanceof BigDecimal n) || n.signum() < 0 || !isWholeLong(n)) {
+    if (!(count instanceof BigDecimal n) || n.signum() < 0 || !JsonText.isWholeLong(n)) {
       throw new IllegalArgumentException(
           "--existing-report: "
               + file
               + " is not a migration report (it has no \"skipped_existing\" count)");
     }
     return n.longValueExact();
-  }
-
-  private static boolean isWholeLong(BigDecimal n) {
-    try {
-      n.longValueExact();
-      return true;
-    } catch (ArithmeticException e) {
-      // A fraction, or beyond a long: not a count.
-      return false;
-    }
   }
 }

@@ -98,13 +98,7 @@ public final class ReferencePages {
     md.append("Regenerate with `").append(REGENERATE).append("`.\n\n");
     for (CommandLine command : all) {
       CommandSpec spec = command.getCommandSpec();
-      md.append("- [`")
-          .append(spec.qualifiedName())
-          .append("`](")
-          .append(fileName(spec))
-          .append("): ")
-          .append(firstSentence(description(spec)))
-          .append('\n');
+      link(md, spec.qualifiedName(), spec);
     }
     return md.toString();
   }
@@ -181,13 +175,7 @@ public final class ReferencePages {
         if (subSpec.usageMessage().hidden()) {
           continue;
         }
-        md.append("- [`")
-            .append(subSpec.name())
-            .append("`](")
-            .append(fileName(subSpec))
-            .append("): ")
-            .append(firstSentence(description(subSpec)))
-            .append('\n');
+        link(md, subSpec.name(), subSpec);
       }
       md.append('\n');
     }
@@ -309,5 +297,16 @@ public final class ReferencePages {
 
   private static String generatedNote() {
     return "<!-- Generated from the picocli model by " + REGENERATE + "; do not edit. -->\n\n";
+  }
+
+  /** A list item linking {@code name} to {@code spec}'s page, with its first sentence. */
+  private static void link(StringBuilder md, String name, CommandSpec spec) {
+    md.append("- [`")
+        .append(name)
+        .append("`](")
+        .append(fileName(spec))
+        .append("): ")
+        .append(firstSentence(description(spec)))
+        .append('\n');
   }
 }

@@ -92,6 +92,17 @@ public final class JsonText {
     return (Map<String, Object>) value;
   }
 
+  /** Whether a parsed JSON number is a whole number that fits a long (a count). */
+  public static boolean isWholeLong(BigDecimal n) {
+    try {
+      n.longValueExact();
+      return true;
+    } catch (ArithmeticException e) {
+      // A fraction, or beyond a long: not a count.
+      return false;
+    }
+  }
+
   /**
    * A rate or other measure for a report, rounded half up to one decimal and written in full, never
    * with an exponent (243902.4, 0.0).

@@ -114,29 +114,17 @@ public final class MergedSource implements KeySource {
 
   @Override
   public long bytesRead() {
-    long n = 0;
-    for (KeySource c : children) {
-      n += c.bytesRead();
-    }
-    return n;
+    return children.stream().mapToLong(KeySource::bytesRead).sum();
   }
 
   @Override
   public long bytesTotal() {
-    long n = 0;
-    for (KeySource c : children) {
-      n += c.bytesTotal();
-    }
-    return n;
+    return children.stream().mapToLong(KeySource::bytesTotal).sum();
   }
 
   @Override
   public long keysTotal() {
-    long n = 0;
-    for (KeySource c : children) {
-      n += c.keysTotal();
-    }
-    return n;
+    return children.stream().mapToLong(KeySource::keysTotal).sum();
   }
 
   /** The sum of the children's stream offsets, or -1 when none streams. */

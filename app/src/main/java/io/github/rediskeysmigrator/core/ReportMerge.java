@@ -148,7 +148,9 @@ public final class ReportMerge {
         }
         if (f.get("unsupported_types") instanceof Map<?, ?> types) {
           for (Map.Entry<?, ?> t : types.entrySet()) {
-            if (t.getValue() instanceof BigDecimal n && isWhole(n) && n.signum() >= 0) {
+            if (t.getValue() instanceof BigDecimal n
+                && JsonText.isWholeLong(n)
+                && n.signum() >= 0) {
               merged.unsupportedType(String.valueOf(t.getKey()), n.longValueExact());
             }
           }
@@ -186,7 +188,7 @@ public final class ReportMerge {
           || field.equals("bytes_read")
           || field.equals("exit_code")) {
         Object v = f.get(field);
-        if (!(v instanceof BigDecimal number) || !isWhole(number)) {
+        if (!(v instanceof BigDecimal number) || !JsonText.isWholeLong(number)) {
           throw new IllegalArgumentException(
               name + ": \"" + field + "\" is not a whole number: " + v);
         }
@@ -210,16 +212,6 @@ public final class ReportMerge {
     if (read != sum) {
       throw new IllegalArgumentException(
           name + ": the counts do not add up: read " + read + " but " + parts + " = " + sum);
-    }
-  }
-
-  private static boolean isWhole(BigDecimal n) {
-    try {
-      n.longValueExact();
-      return true;
-    } catch (ArithmeticException e) {
-      // A fraction, or beyond a long: not a count.
-      return false;
     }
   }
 

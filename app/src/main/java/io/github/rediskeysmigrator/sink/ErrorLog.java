@@ -64,27 +64,31 @@ public final class ErrorLog implements ErrorSink, AutoCloseable {
   }
 
   private void keyLine(String level, String label, KeyEvent event, String text) {
-    try {
-      out.write(Instant.now(clock).toString());
-      out.write(" " + level + " db=" + event.sourceDb());
-      if (event.db() != event.sourceDb()) {
-        out.write("->" + event.db());
-      }
-      out.write(" key=\"" + KeyNames.printable(event.key()) + "\"");
-      out.write(" type=" + event.type().redisName());
-      out.write(" " + label + "=" + text.replace('\n', ' ').replace('\r', ' '));
-      out.newLine();
-      out.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the error log " + path, e);
+    StringBuilder line = new StringBuilder();
+    line.append(" ").append(level).append(" db=").append(event.sourceDb());
+    if (event.db() != event.sourceDb()) {
+      line.append("->").append(event.db());
     }
+    line.append(" key=\"").append(KeyNames.printable(event.key())).append('"');
+    line.append(" type=").append(event.type().redisName());
+    line.append(" ").append(label).append("=").append(oneLine(text));
+    write(line.toString());
   }
 
   @Override
   public synchronized void otherFailed(String what, String reason) {
+    write(" ERROR " + what + " reason=" + oneLine(reason));
+  }
+
+  private static String oneLine(String text) {
+    return text.replace('\n', ' ').replace('\r', ' ');
+  }
+
+  /** Writes one line: the time, then {@code rest}. */
+  private void write(String rest) {
     try {
       out.write(Instant.now(clock).toString());
-      out.write(" ERROR " + what + " reason=" + reason.replace('\n', ' ').replace('\r', ' '));
+      out.write(rest);
       out.newLine();
       out.flush();
     } catch (IOException e) {

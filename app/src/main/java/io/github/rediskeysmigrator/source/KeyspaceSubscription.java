@@ -22,27 +22,21 @@ final class KeyspaceSubscription {
   private final LiveScanSource.Node node;
   private final PendingKeys pending;
   private final LiveScanGroup group;
-  private final AtomicBoolean stopped;
   private final Runnable onResubscribed;
+  private final AtomicBoolean stopped = new AtomicBoolean();
   private final CountDownLatch subscribedOnce = new CountDownLatch(1);
   private volatile boolean subscribed;
   private volatile Connection connection;
   private volatile Exception failure;
 
   /**
-   * @param stopped the source's stop flag, which ends the subscription too
    * @param onResubscribed told when the subscription is back after a drop
    */
   KeyspaceSubscription(
-      LiveScanSource.Node node,
-      PendingKeys pending,
-      LiveScanGroup group,
-      AtomicBoolean stopped,
-      Runnable onResubscribed) {
+      LiveScanSource.Node node, PendingKeys pending, LiveScanGroup group, Runnable onResubscribed) {
     this.node = node;
     this.pending = pending;
     this.group = group;
-    this.stopped = stopped;
     this.onResubscribed = onResubscribed;
   }
 
@@ -56,8 +50,9 @@ final class KeyspaceSubscription {
     return subscribed;
   }
 
-  /** Closes the subscription's connection (after the stop flag is set), ending {@link #listen}. */
-  void close() {
+  /** Ends {@link #listen}: no new subscription, and the current one's connection is closed. */
+  void stop() {
+    stopped.set(true);
     Connection c = connection;
     if (c != null) {
       c.close();

@@ -71,11 +71,7 @@ public final class LiveScanGroup implements LiveStatus {
 
   @Override
   public long lagItems() {
-    long n = 0;
-    for (LiveScanSource m : members) {
-      n += m.lagItems();
-    }
-    return n;
+    return members.stream().mapToLong(LiveScanSource::lagItems).sum();
   }
 
   @Override
@@ -100,11 +96,7 @@ public final class LiveScanGroup implements LiveStatus {
 
   /** Keys waiting to be re-read, over all members. */
   public long pending() {
-    long n = 0;
-    for (LiveScanSource m : members) {
-      n += m.pendingKeys();
-    }
-    return n;
+    return members.stream().mapToLong(LiveScanSource::pendingKeys).sum();
   }
 
   /** Keys re-read and handed on to be written again. */

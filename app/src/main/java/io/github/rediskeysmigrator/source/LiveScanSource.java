@@ -99,7 +99,7 @@ public final class LiveScanSource implements KeySource {
     this.batch = Math.max(1, batch);
     this.group = group;
     this.subscription =
-        new KeyspaceSubscription(node, pending, group, stopped, () -> rescanNeeded.set(true));
+        new KeyspaceSubscription(node, pending, group, () -> rescanNeeded.set(true));
     group.join(this);
   }
 
@@ -318,7 +318,7 @@ public final class LiveScanSource implements KeySource {
     if (stopped.getAndSet(true)) {
       return;
     }
-    subscription.close();
+    subscription.stop();
     pending.wake();
   }
 

@@ -5,7 +5,6 @@ import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.event.Event;
 import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
 import com.moilioncircle.redis.replicator.rdb.datatype.AuxField;
-import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpFunction;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
 import io.github.rediskeysmigrator.core.KeyEvent;
@@ -245,13 +244,8 @@ public final class RdbFileSource implements KeySource {
 
     void onEvent(Replicator replicator, Event event) {
       if (event instanceof DumpKeyValuePair kv) {
-        long expireAt = KeyEvent.NO_EXPIRY;
-        if (kv.getExpiredType() == ExpiredType.SECOND) {
-          expireAt = kv.getExpiredValue() * 1000L;
-        } else if (kv.getExpiredType() == ExpiredType.MS) {
-          expireAt = kv.getExpiredValue();
-        }
-        int db = kv.getDb() == null ? 0 : (int) kv.getDb().getDbNumber();
+        long expireAt = DumpPairs.expireAtMs(kv);
+        int db = DumpPairs.db(kv);
         KeyType type = RdbTypes.keyType(kv.getValueRdbType());
         PayloadFile spilled = visitor.takeSpilled();
         if (spilled == null) {

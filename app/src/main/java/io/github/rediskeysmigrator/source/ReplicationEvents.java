@@ -8,7 +8,6 @@ import com.moilioncircle.redis.replicator.event.Event;
 import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
 import com.moilioncircle.redis.replicator.event.PreCommandSyncEvent;
 import com.moilioncircle.redis.replicator.event.PreRdbSyncEvent;
-import com.moilioncircle.redis.replicator.rdb.datatype.ExpiredType;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpFunction;
 import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
 import io.github.rediskeysmigrator.core.CommandEvent;
@@ -206,13 +205,8 @@ final class ReplicationEvents {
   }
 
   private KeyEvent key(DumpKeyValuePair kv) {
-    long expireAt = KeyEvent.NO_EXPIRY;
-    if (kv.getExpiredType() == ExpiredType.SECOND) {
-      expireAt = kv.getExpiredValue() * 1000L;
-    } else if (kv.getExpiredType() == ExpiredType.MS) {
-      expireAt = kv.getExpiredValue();
-    }
-    int keyDb = kv.getDb() == null ? 0 : (int) kv.getDb().getDbNumber();
+    long expireAt = DumpPairs.expireAtMs(kv);
+    int keyDb = DumpPairs.db(kv);
     KeyType type = RdbTypes.keyType(kv.getValueRdbType());
     PayloadFile spilled = visitor.takeSpilled();
     if (spilled != null) {

@@ -113,20 +113,12 @@ public final class SyncLag implements LiveStatus, AutoCloseable {
 
   @Override
   public long changesSeen() {
-    long n = 0;
-    for (PsyncSource s : streams) {
-      n += s.commandsSeen();
-    }
-    return n;
+    return streams.stream().mapToLong(PsyncSource::commandsSeen).sum();
   }
 
   @Override
   public long reconnects() {
-    long n = 0;
-    for (PsyncSource s : streams) {
-      n += s.reconnects();
-    }
-    return n;
+    return streams.stream().mapToLong(PsyncSource::reconnects).sum();
   }
 
   /** The live fields of the JSON report, in their documented order. */
