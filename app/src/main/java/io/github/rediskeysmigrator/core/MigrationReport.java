@@ -1,6 +1,6 @@
 package io.github.rediskeysmigrator.core;
 
-import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -248,13 +248,19 @@ public final class MigrationReport {
 
   /** Whether the accounting identity holds. */
   public boolean balanced() {
-    return read.get()
-        == written.get()
-            + skippedExisting.get()
-            + skippedExpired.get()
-            + skippedGone.get()
-            + filtered.get()
-            + errors.get();
+    return read.get() == buckets().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** The buckets every key read ends in, named as in the JSON report. */
+  private Map<String, Long> buckets() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("written", written.get());
+    m.put("skipped_existing", skippedExisting.get());
+    m.put("skipped_expired", skippedExpired.get());
+    m.put("skipped_gone", skippedGone.get());
+    m.put("filtered", filtered.get());
+    m.put("errors", errors.get());
+    return m;
   }
 
   /**
@@ -263,53 +269,36 @@ public final class MigrationReport {
    * {@code written = restored + restamped + rewritten}. Meaningful when the writer is idle.
    */
   public String imbalance() {
-    long w = written.get();
-    long parts =
-        w
-            + skippedExisting.get()
-            + skippedExpired.get()
-            + skippedGone.get()
-            + filtered.get()
-            + errors.get();
-    if (read.get() != parts) {
-      return String.format(
-          Locale.ROOT,
-          "read %d, but written %d + skipped_existing %d + skipped_expired %d + skipped_gone %d"
-              + " + filtered %d + errors %d = %d",
-          read.get(),
-          w,
-          skippedExisting.get(),
-          skippedExpired.get(),
-          skippedGone.get(),
-          filtered.get(),
-          errors.get(),
-          parts);
+    Map<String, Long> buckets = buckets();
+    String keys = unbalanced("read", read.get(), buckets);
+    if (keys != null) {
+      return keys;
     }
-    long ways = restored.get() + restamped.get() + rewritten.get();
-    if (!dryRun && w != ways) {
-      return String.format(
-          Locale.ROOT,
-          "written %d, but restored %d + restamped %d + rewritten %d = %d",
-          w,
-          restored.get(),
-          restamped.get(),
-          rewritten.get(),
-          ways);
+    Map<String, Long> ways = new LinkedHashMap<>();
+    ways.put("restored", restored.get());
+    ways.put("restamped", restamped.get());
+    ways.put("rewritten", rewritten.get());
+    String restores = dryRun ? null : unbalanced("written", buckets.get("written"), ways);
+    if (restores != null) {
+      return restores;
     }
-    long booked = commandsBooked();
-    if (commandsRead.get() != booked) {
-      return String.format(
-          Locale.ROOT,
-          "commands_read %d, but commands_applied %d + commands_filtered %d + commands_skipped %d"
-              + " + commands_failed %d = %d",
-          commandsRead.get(),
-          commandsApplied.get(),
-          commandsFiltered.get(),
-          commandsSkipped.get(),
-          commandsFailed.get(),
-          booked);
+    Map<String, Long> commands = new LinkedHashMap<>();
+    commands.put("commands_applied", commandsApplied.get());
+    commands.put("commands_filtered", commandsFiltered.get());
+    commands.put("commands_skipped", commandsSkipped.get());
+    commands.put("commands_failed", commandsFailed.get());
+    return unbalanced("commands_read", commandsRead.get(), commands);
+  }
+
+  /** "whole N, but a A + b B = S" when {@code parts} do not add up to {@code value}, else null. */
+  private static String unbalanced(String whole, long value, Map<String, Long> parts) {
+    long sum = parts.values().stream().mapToLong(Long::longValue).sum();
+    if (value == sum) {
+      return null;
     }
-    return null;
+    java.util.StringJoiner terms = new java.util.StringJoiner(" + ");
+    parts.forEach((name, n) -> terms.add(name + " " + n));
+    return whole + " " + value + ", but " + terms + " = " + sum;
   }
 
   /** Live commands applied, filtered, skipped or failed. */

@@ -131,13 +131,8 @@ final class StreamTranslation {
 
   /** XDELEX key [KEEPREF|DELREF|ACKED] IDS n id...: KEEPREF is XDEL. */
   Translation xdelex(byte[][] argv) {
-    if (argv.length < 5) {
-      return LiveTranslation.notKnown(server, argv, "Redis 8.2+");
-    }
-    int at = 2;
-    String ref = isRef(upper(argv[at])) ? upper(argv[at++]) : "KEEPREF";
-    byte[][] ids = ids(argv, at);
-    if (ids == null || !ref.equals("KEEPREF")) {
+    byte[][] ids = argv.length < 5 ? null : keepRefIds(argv, 2);
+    if (ids == null) {
       return LiveTranslation.notKnown(server, argv, "Redis 8.2+");
     }
     return Translation.apply(concat(new byte[][] {bytes("XDEL"), argv[1]}, ids));
@@ -145,13 +140,8 @@ final class StreamTranslation {
 
   /** XACKDEL key group [KEEPREF|DELREF|ACKED] IDS n id...: KEEPREF is XACK then XDEL. */
   Translation xackdel(byte[][] argv) {
-    if (argv.length < 6) {
-      return LiveTranslation.notKnown(server, argv, "Redis 8.2+");
-    }
-    int at = 3;
-    String ref = isRef(upper(argv[at])) ? upper(argv[at++]) : "KEEPREF";
-    byte[][] ids = ids(argv, at);
-    if (ids == null || !ref.equals("KEEPREF")) {
+    byte[][] ids = argv.length < 6 ? null : keepRefIds(argv, 3);
+    if (ids == null) {
       return LiveTranslation.notKnown(server, argv, "Redis 8.2+");
     }
     return Translation.apply(
@@ -160,6 +150,15 @@ final class StreamTranslation {
             List.of(
                 concat(new byte[][] {bytes("XACK"), argv[1], argv[2]}, ids),
                 concat(new byte[][] {bytes("XDEL"), argv[1]}, ids))));
+  }
+
+  /**
+   * The ids of an XDELEX or XACKDEL whose reference option, at {@code at}, is KEEPREF or absent;
+   * null for another option or form.
+   */
+  private static byte[][] keepRefIds(byte[][] argv, int at) {
+    String ref = isRef(upper(argv[at])) ? upper(argv[at++]) : "KEEPREF";
+    return ref.equals("KEEPREF") ? ids(argv, at) : null;
   }
 
   /** The ids after {@code IDS numids} at {@code at}, or null when the form is not that. */
