@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.LocalCluster;
@@ -12,10 +13,9 @@ import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,16 +88,6 @@ class LiveClusterIT {
     Thread.sleep(300); // the last expiries fall due
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
   private static Map<String, String> sourceData() {
     List<Jedis> clients = sourceCluster.clients();
     try {
@@ -128,8 +118,9 @@ class LiveClusterIT {
   void scanLiveFollowsEveryMasterAndEndsOnceTheyAreAllQuiet() throws Exception {
     load();
     try (JarRun run = run("scan", "--live", "--enable-notifications")) {
-      await(
+      Await.until(
           "the first pass",
+          Duration.ofSeconds(60),
           () -> {
             try (Jedis d = dest.server().client()) {
               return d.dbSize() == SampleData.ALL_TYPES_KEYS + 1000;
@@ -150,8 +141,9 @@ class LiveClusterIT {
   void syncUntilCaughtUpEndsOnceEveryMastersStreamIsApplied() throws Exception {
     load();
     try (JarRun run = run("sync")) {
-      await(
+      Await.until(
           "the snapshots",
+          Duration.ofSeconds(60),
           () -> {
             try (Jedis d = dest.server().client()) {
               return d.dbSize() == SampleData.ALL_TYPES_KEYS + 1000;

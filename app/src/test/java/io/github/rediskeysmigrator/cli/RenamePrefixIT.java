@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.LocalCluster;
@@ -13,14 +14,13 @@ import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -237,15 +237,10 @@ class RenamePrefixIT {
       }
     }
     Tool.Result shadow =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--rename-prefix",
-            "a=x",
-            "--rename-prefix",
-            "ab=y",
-            "--to",
-            dest.uri());
+        Run.rdb(file)
+            .args("--rename-prefix", "a=x", "--rename-prefix", "ab=y")
+            .to(dest.uri())
+            .inProcess();
     assertTrue(
         shadow.err().contains("'ab=y' can never apply: the earlier 'a=x'"), shadow::toString);
     try (Jedis d = dest.server().client()) {
@@ -346,17 +341,8 @@ class RenamePrefixIT {
 
   private void awaitCaughtUp(RedisServerExtension server) throws InterruptedException {
     long target = offset(server);
-    await("the checkpoint at " + target, () -> checkpointOffset() >= target);
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+    Await.until(
+        "the checkpoint at " + target, Duration.ofSeconds(60), () -> checkpointOffset() >= target);
   }
 
   /**
@@ -398,7 +384,7 @@ class RenamePrefixIT {
       d.set("tenant-a:mine", "destination");
     }
     try (JarRun run = sync(source.uri(), dest.uri(), "--rename-prefix", "app:=tenant-a:")) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+      Await.until("the snapshot", Duration.ofSeconds(60), () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {
         liveWrites(s, "app:");
         s.set("app:mine", "source, later");
@@ -439,7 +425,7 @@ class RenamePrefixIT {
   @Test
   void aReplicatedScriptIsRenamedByItsDeclaredKeys() throws Exception {
     try (JarRun run = sync(scriptSource.uri(), dest.uri(), "--rename-prefix", "app:=b:")) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+      Await.until("the snapshot", Duration.ofSeconds(60), () -> checkpointOffset() >= 0);
       try (Jedis s = scriptSource.server().client()) {
         s.eval("return redis.call('set', KEYS[1], ARGV[1])", List.of("app:e"), List.of("declared"));
         s.eval(
@@ -513,7 +499,7 @@ class RenamePrefixIT {
             "{split}=s:",
             "--rename-prefix",
             "app:=tenant-a:")) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+      Await.until("the snapshot", Duration.ofSeconds(60), () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {
         liveWrites(s, "app:");
         // One slot under the source names, two under the new ones: refused, with the reason.

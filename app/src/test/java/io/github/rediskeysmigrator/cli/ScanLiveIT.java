@@ -86,7 +86,7 @@ class ScanLiveIT {
   }
 
   private Tool.Result verify(String from) {
-    return Tool.run("verify", "--from", from, "--to", dest.uri());
+    return Run.verify(from).to(dest.uri()).inProcess();
   }
 
   private long reportField(String name) throws Exception {
@@ -254,7 +254,7 @@ class ScanLiveIT {
       q.configSet("notify-keyspace-events", "Ex");
       q.set("a", "1");
     }
-    Tool.Result refused = Tool.run("scan", "--from", quiet.uri(), "--to", dest.uri(), "--live");
+    Tool.Result refused = Run.scan(quiet.uri()).to(dest.uri()).args("--live").inProcess();
     assertEquals(2, refused.exit(), refused::toString);
     assertTrue(refused.err().contains("lacks \"Kg$lshzet\""), refused::toString);
     assertTrue(refused.err().contains("\"KEA\""), refused::toString);
@@ -264,22 +264,15 @@ class ScanLiveIT {
     }
 
     Tool.Result notLive =
-        Tool.run("scan", "--from", quiet.uri(), "--to", dest.uri(), "--until-caught-up");
+        Run.scan(quiet.uri()).to(dest.uri()).args("--until-caught-up").inProcess();
     assertEquals(2, notLive.exit(), notLive::toString);
     assertTrue(notLive.err().contains("--until-caught-up needs --live"), notLive::toString);
 
     Tool.Result enabled =
-        Tool.run(
-            "scan",
-            "--from",
-            quiet.uri(),
-            "--to",
-            dest.uri(),
-            "--live",
-            "--enable-notifications",
-            "--until-caught-up",
-            "--idle",
-            "0.5");
+        Run.scan(quiet.uri())
+            .to(dest.uri())
+            .args("--live", "--enable-notifications", "--until-caught-up", "--idle", "0.5")
+            .inProcess();
     assertEquals(0, enabled.exit(), enabled::toString);
     try (Jedis q = quiet.server().client();
         Jedis d = dest.server().client()) {
@@ -318,14 +311,13 @@ class ScanLiveIT {
 
       String port = url.replaceAll(".*:(\\d+)/metrics", "$1");
       Tool.Result busy =
-          Tool.run(
-              "scan", "--from", source.uri(), "--to", dest.uri(), "--live", "--metrics-port", port);
+          Run.scan(source.uri()).to(dest.uri()).args("--live", "--metrics-port", port).inProcess();
       assertEquals(2, busy.exit(), busy::toString);
       assertTrue(busy.err().contains("cannot serve metrics on 127.0.0.1:" + port), busy::toString);
       assertEquals(130, run.terminate(), run::toString);
     }
     Tool.Result notLive =
-        Tool.run("scan", "--from", source.uri(), "--to", dest.uri(), "--metrics-port", "0");
+        Run.scan(source.uri()).to(dest.uri()).args("--metrics-port", "0").inProcess();
     assertEquals(2, notLive.exit(), notLive::toString);
     assertTrue(notLive.err().contains("--metrics-port needs --live"), notLive::toString);
   }
@@ -346,8 +338,7 @@ class ScanLiveIT {
     try (Jedis s = source.server().client()) {
       s.set("a", "1");
     }
-    Tool.Result r =
-        Tool.run("sync", "--from", source.uri(), "--to", dest.uri(), "--progress", "never");
+    Tool.Result r = Run.sync(source.uri()).to(dest.uri()).args("--progress", "never").inProcess();
     assertEquals(3, r.exit(), r::toString);
     String first = r.err().lines().findFirst().orElse("");
     assertTrue(first.startsWith("error: "), r::toString);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.JarRun;
@@ -14,13 +15,12 @@ import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -356,7 +356,7 @@ class ValkeyClusterDbsIT {
             tmp.resolve("e.log").toString(),
             "--progress",
             "never")) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+      Await.until("the snapshot", Duration.ofSeconds(30), () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {
         s.select(1);
         for (int i = 0; i < 100; i++) {
@@ -376,7 +376,8 @@ class ValkeyClusterDbsIT {
         s.sendCommand(Protocol.Command.EXEC);
       }
       long target = sourceOffset();
-      await("checkpoint at " + target, () -> checkpointOffset() >= target);
+      Await.until(
+          "checkpoint at " + target, Duration.ofSeconds(30), () -> checkpointOffset() >= target);
       for (int db : DBS) {
         assertEquals(dataset(source, db), clusterDataset(db), "db " + db);
       }
@@ -408,15 +409,5 @@ class ValkeyClusterDbsIT {
       }
     }
     throw new AssertionError("no master_repl_offset");
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 }

@@ -62,17 +62,12 @@ class WritersIT {
     long connectionsBefore = connectionsReceived();
 
     Tool.Result r =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--writers",
-            "4",
-            "--to",
-            dest.uri(),
-            "--report",
-            tmp.resolve("r.json").toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+        Run.rdb(file)
+            .args("--writers", "4")
+            .to(dest.uri())
+            .report(tmp.resolve("r.json"))
+            .errorLog(tmp.resolve("e.log"))
+            .inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     try (Jedis s = source.server().client();
@@ -230,25 +225,13 @@ class WritersIT {
 
   private JarRun rdbWhileTheDestinationRestarts(Path file, String retries) throws Exception {
     JarRun run =
-        JarRun.start(
-            tmp,
-            Map.of(),
-            "rdb",
-            file.toString(),
-            "--to",
-            persistent.uri(),
-            "--writers",
-            "4",
-            "--retries",
-            retries,
-            "--max-rate",
-            "8000",
-            "--pipeline",
-            "100",
-            "--report",
-            tmp.resolve("r.json").toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+        Run.rdb(file)
+            .to(persistent.uri())
+            .args("--writers", "4", "--retries", retries, "--max-rate", "8000")
+            .pipeline(100)
+            .report(tmp.resolve("r.json"))
+            .errorLog(tmp.resolve("e.log"))
+            .jar(tmp);
     // Not a fixed pause: on a loaded machine the JVM may start after the restart it must meet.
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (true) {
