@@ -298,24 +298,14 @@ class RenamePrefixIT {
   }
 
   private JarRun sync(String from, String to, String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "sync",
-                "--from",
-                from,
-                "--to",
-                to,
-                "--checkpoint",
-                tmp.resolve("checkpoint").toString(),
-                "--report",
-                tmp.resolve("r.json").toString(),
-                "--error-log",
-                tmp.resolve("e.log").toString(),
-                "--progress",
-                "never"));
-    args.addAll(List.of(extra));
-    return JarRun.start(tmp, Map.of(), args.toArray(String[]::new));
+    return Run.sync(from)
+        .to(to)
+        .checkpoint(tmp.resolve("checkpoint"))
+        .report(tmp.resolve("r.json"))
+        .errorLog(tmp.resolve("e.log"))
+        .args("--progress", "never")
+        .args(extra)
+        .jar(tmp);
   }
 
   private long checkpointOffset() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.FaultyProxy;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.Metrics;
@@ -12,13 +13,10 @@ import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,21 +66,13 @@ class ScanLiveIT {
   }
 
   private JarRun live(String from, String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "scan",
-                "--from",
-                from,
-                "--to",
-                dest.uri(),
-                "--live",
-                "--report",
-                tmp.resolve("r.json").toString(),
-                "--error-log",
-                tmp.resolve("errors.log").toString()));
-    args.addAll(List.of(extra));
-    return JarRun.start(tmp, Map.of(), args.toArray(String[]::new));
+    return Run.scan(from)
+        .to(dest.uri())
+        .args("--live")
+        .report(tmp.resolve("r.json"))
+        .errorLog(tmp.resolve("errors.log"))
+        .args(extra)
+        .jar(tmp);
   }
 
   private Tool.Result verify(String from) {
@@ -139,18 +129,10 @@ class ScanLiveIT {
     return t;
   }
 
-  private static void await(String what, JarRun run, BooleanSupplier condition)
+  /** Waits up to a minute for {@code condition}, failing at once if {@code run} ends first. */
+  private static void await(String what, JarRun run, Await.Condition condition)
       throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        try (Jedis d = dest.server().client()) {
-          throw new AssertionError(
-              "timed out waiting for " + what + " (destination: " + d.dbSize() + " keys)\n" + run);
-        }
-      }
-      Thread.sleep(50);
-    }
+    Await.until(what, Duration.ofSeconds(60), run, condition);
   }
 
   @Test

@@ -12,7 +12,6 @@ import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -38,22 +37,13 @@ class SyncCommandIT {
   @TempDir Path tmp;
 
   private JarRun sync(String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "sync",
-                "--from",
-                source.uri(),
-                "--to",
-                dest.uri(),
-                "--checkpoint",
-                tmp.resolve("checkpoint").toString(),
-                "--report",
-                tmp.resolve("report.json").toString(),
-                "--progress",
-                "never"));
-    args.addAll(List.of(extra));
-    return JarRun.start(tmp, Map.of(), args.toArray(String[]::new));
+    return Run.sync(source.uri())
+        .to(dest.uri())
+        .checkpoint(tmp.resolve("checkpoint"))
+        .report(tmp.resolve("report.json"))
+        .args("--progress", "never")
+        .args(extra)
+        .jar(tmp);
   }
 
   private long sourceOffset() {

@@ -78,21 +78,19 @@ class SyncValkey9IT {
       Path report = tmp.resolve("report.json");
       long start = System.nanoTime();
       Tool.Result r =
-          Tool.run(
-              "sync",
-              "--from",
-              source.uri(),
-              "--to",
-              redis86.uri(),
-              "--snapshot-only",
-              "--retries",
-              "2",
-              "--retry-backoff",
-              "0.1",
-              "--progress",
-              "never",
-              "--report",
-              report.toString());
+          Run.sync(source.uri())
+              .to(redis86.uri())
+              .args(
+                  "--snapshot-only",
+                  "--retries",
+                  "2",
+                  "--retry-backoff",
+                  "0.1",
+                  "--progress",
+                  "never",
+                  "--report",
+                  report.toString())
+              .inProcess();
       assertEquals(3, r.exit(), r::toString);
       assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 20, r::toString);
       String warning =
@@ -136,21 +134,18 @@ class SyncValkey9IT {
     CompletableFuture<Tool.Result> run =
         CompletableFuture.supplyAsync(
             () ->
-                Tool.run(
-                    "sync",
-                    "--from",
-                    valkey.uri(),
-                    "--to",
-                    dest.uri(),
-                    "--until-caught-up",
-                    "--idle",
-                    "2",
-                    "--progress",
-                    "never",
-                    "--report",
-                    report.toString(),
-                    "--error-log",
-                    tmp.resolve("errors.log").toString()));
+                Run.sync(valkey.uri())
+                    .to(dest.uri())
+                    .args(
+                        "--until-caught-up",
+                        "--idle",
+                        "2",
+                        "--progress",
+                        "never",
+                        "--report",
+                        report.toString())
+                    .errorLog(tmp.resolve("errors.log"))
+                    .inProcess());
     try (Jedis d = dest.server().client()) {
       await("the snapshot at " + dest.uri(), () -> d.dbSize() >= SNAPSHOT_KEYS, run);
     }
@@ -204,7 +199,7 @@ class SyncValkey9IT {
     }
 
     Tool.Result verify =
-        Tool.run("verify", "--from", valkey.uri(), "--to", dest.uri(), "--progress", "never");
+        Run.verify(valkey.uri()).to(dest.uri()).args("--progress", "never").inProcess();
     assertEquals(0, verify.exit(), verify::toString);
   }
 

@@ -340,22 +340,13 @@ class ValkeyClusterDbsIT {
   void syncAppliesLiveCommandsOfEachDbOnTheirMasters() throws Exception {
     threeDbs();
     try (JarRun run =
-        JarRun.start(
-            tmp,
-            Map.of(),
-            "sync",
-            "--from",
-            source.uri(),
-            "--to",
-            cluster.uri(),
-            "--checkpoint",
-            tmp.resolve("checkpoint").toString(),
-            "--report",
-            tmp.resolve("r.json").toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString(),
-            "--progress",
-            "never")) {
+        Run.sync(source.uri())
+            .to(cluster.uri())
+            .checkpoint(tmp.resolve("checkpoint"))
+            .report(tmp.resolve("r.json"))
+            .errorLog(tmp.resolve("e.log"))
+            .args("--progress", "never")
+            .jar(tmp)) {
       Await.until("the snapshot", Duration.ofSeconds(30), () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {
         s.select(1);

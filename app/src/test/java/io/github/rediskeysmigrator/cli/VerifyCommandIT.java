@@ -388,18 +388,10 @@ class VerifyCommandIT {
     }
     long start = System.nanoTime();
     Tool.Result r =
-        Tool.run(
-            "verify",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--max-rate",
-            "100",
-            "--progress",
-            "always",
-            "--scan-count",
-            "10");
+        Run.verify(source.uri())
+            .to(dest.uri())
+            .args("--max-rate", "100", "--progress", "always", "--scan-count", "10")
+            .inProcess();
     long millis = (System.nanoTime() - start) / 1_000_000;
 
     assertEquals(0, r.exit(), r::toString);

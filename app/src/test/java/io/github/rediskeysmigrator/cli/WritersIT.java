@@ -123,24 +123,14 @@ class WritersIT {
   }
 
   private JarRun sync(String... extra) {
-    java.util.List<String> args =
-        new java.util.ArrayList<>(
-            java.util.List.of(
-                "sync",
-                "--from",
-                source.uri(),
-                "--to",
-                dest.uri(),
-                "--writers",
-                "4",
-                "--report",
-                tmp.resolve("r.json").toString(),
-                "--error-log",
-                tmp.resolve("e.log").toString(),
-                "--progress",
-                "never"));
-    args.addAll(java.util.List.of(extra));
-    return JarRun.start(tmp, Map.of(), args.toArray(String[]::new));
+    return Run.sync(source.uri())
+        .to(dest.uri())
+        .args("--writers", "4")
+        .report(tmp.resolve("r.json"))
+        .errorLog(tmp.resolve("e.log"))
+        .args("--progress", "never")
+        .args(extra)
+        .jar(tmp);
   }
 
   /** Interleaved writes to the same keys, multi-key and keyless commands, transactions. */
