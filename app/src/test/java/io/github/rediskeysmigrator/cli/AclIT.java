@@ -64,15 +64,14 @@ class AclIT {
   @Test
   void rdbAndScanRunWithTheMinimalAcls() {
     Path file = source.server().saveTo(tmp.resolve("d.rdb"));
-    Tool.Result rdb =
-        Run.rdb(file).to(uri(dest, "writer")).args("--error-log", tmp + "/e").inProcess();
+    Tool.Result rdb = Run.rdb(file).to(uri(dest, "writer")).errorLog(tmp.resolve("e")).inProcess();
     assertEquals(0, rdb.exit(), rdb::toString);
 
     dest.server().flushAll();
     Tool.Result scan =
         Run.scan(uri(source, "scanner"))
             .to(uri(dest, "writer"))
-            .args("--error-log", tmp + "/e")
+            .errorLog(tmp.resolve("e"))
             .inProcess();
     assertEquals(0, scan.exit(), scan::toString);
     try (Jedis d = dest.server().client()) {
@@ -87,14 +86,13 @@ class AclIT {
     }
     Path file = redis72.server().saveTo(tmp.resolve("v11.rdb"));
     Tool.Result rdb =
-        Run.rdb(file).to(uri(dest, "rewriter")).args("--error-log", tmp + "/e").inProcess();
+        Run.rdb(file).to(uri(dest, "rewriter")).errorLog(tmp.resolve("e")).inProcess();
     assertEquals(0, rdb.exit(), rdb::toString);
     try (Jedis d = dest.server().client()) {
       assertEquals(SampleData.ALL_TYPES_KEYS, d.dbSize());
     }
     dest.server().flushAll();
-    Tool.Result weak =
-        Run.rdb(file).to(uri(dest, "writer")).args("--error-log", tmp + "/e").inProcess();
+    Tool.Result weak = Run.rdb(file).to(uri(dest, "writer")).errorLog(tmp.resolve("e")).inProcess();
     assertEquals(1, weak.exit(), weak::toString);
     assertTrue(Files.readString(tmp.resolve("e")).contains("NOPERM"));
     try (Jedis d = dest.server().client()) {
@@ -112,7 +110,7 @@ class AclIT {
   @Test
   void aMissingPermissionIsNamedInTheErrorLog() throws Exception {
     Path file = source.server().saveTo(tmp.resolve("d.rdb"));
-    Tool.Result r = Run.rdb(file).to(uri(dest, "weak")).args("--error-log", tmp + "/e").inProcess();
+    Tool.Result r = Run.rdb(file).to(uri(dest, "weak")).errorLog(tmp.resolve("e")).inProcess();
     assertEquals(1, r.exit(), r::toString);
     assertTrue(Files.readString(tmp.resolve("e")).contains("NOPERM"));
   }
@@ -123,7 +121,8 @@ class AclIT {
     try (JarRun run =
         Run.sync(uri(source, "replica"))
             .to(uri(dest, "syncer"))
-            .args("--checkpoint", checkpoint.toString(), "--progress", "never")
+            .checkpoint(checkpoint)
+            .args("--progress", "never")
             .jar(tmp)) {
       Await.until(
           "the checkpoint file", Duration.ofSeconds(30), run, () -> Files.exists(checkpoint));

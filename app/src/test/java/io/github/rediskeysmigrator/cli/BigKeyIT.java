@@ -147,7 +147,8 @@ class BigKeyIT {
     Tool.Result r =
         Run.rdb(file)
             .to(dest.uri())
-            .args("--big-key-threshold", "2000", "--report", report.toString())
+            .args("--big-key-threshold", "2000")
+            .report(report)
             .errorLog(tmp.resolve("e.log"))
             .inProcess();
 
@@ -177,7 +178,8 @@ class BigKeyIT {
     Tool.Result r =
         Run.sync(source.uri())
             .to(dest.uri())
-            .args("--snapshot-only", "--big-key-threshold", "2000", "--report", report.toString())
+            .args("--snapshot-only", "--big-key-threshold", "2000")
+            .report(report)
             .errorLog(tmp.resolve("e.log"))
             .inProcess();
 

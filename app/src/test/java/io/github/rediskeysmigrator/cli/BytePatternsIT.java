@@ -64,7 +64,7 @@ class BytePatternsIT {
     Tool.Result rdb =
         Run.rdb(file)
             .to(dest.uri())
-            .args("--error-log", tmp + "/e.log")
+            .errorLog(tmp.resolve("e.log"))
             .env(Map.of("SCAN_MATCH_PATTERN_HEX", "68e92a"))
             .inProcess();
     assertEquals(0, rdb.exit(), rdb::toString);

@@ -39,7 +39,8 @@ class ConnectionIT {
     Tool.Result r =
         Run.rdb(file())
             .to(uri)
-            .args("--error-log", tmp + "/e.log", "--report", tmp + "/r.json")
+            .errorLog(tmp.resolve("e.log"))
+            .report(tmp.resolve("r.json"))
             .inProcess();
 
     assertEquals(3, r.exit(), r::toString);
@@ -53,7 +54,8 @@ class ConnectionIT {
     Path f = file();
     Tool.Result r =
         Run.rdb(f)
-            .args("--error-log", tmp + "/e.log", "--report", tmp + "/r.json")
+            .errorLog(tmp.resolve("e.log"))
+            .report(tmp.resolve("r.json"))
             .env(
                 Map.of(
                     "DESTINATION_REDIS_HOST",
@@ -76,7 +78,8 @@ class ConnectionIT {
     Tool.Result viaUri =
         Run.rdb(f)
             .to("redis://default:" + SECRET + "@127.0.0.1:" + guarded.server().port())
-            .args("--error-log", tmp + "/e.log", "--report", tmp + "/r.json")
+            .errorLog(tmp.resolve("e.log"))
+            .report(tmp.resolve("r.json"))
             .inProcess();
     assertEquals(0, viaUri.exit(), viaUri::toString);
     assertTrue(Files.readString(tmp.resolve("r.json")).contains("redis://default:***@"));
@@ -86,7 +89,8 @@ class ConnectionIT {
     Tool.Result viaFile =
         Run.rdb(f)
             .to("redis://127.0.0.1:" + guarded.server().port())
-            .args("--to-password-file", secret.toString(), "--error-log", tmp + "/e.log")
+            .args("--to-password-file", secret.toString())
+            .errorLog(tmp.resolve("e.log"))
             .inProcess();
     assertEquals(0, viaFile.exit(), viaFile::toString);
     assertFalse(viaFile.out().contains(SECRET) || viaFile.err().contains(SECRET));

@@ -167,7 +167,7 @@ class DestinationRestartIT {
     try (JarRun run =
         Run.sync(source.uri())
             .to(dest.uri())
-            .args("--checkpoint", checkpoint.toString())
+            .checkpoint(checkpoint)
             .pipeline(50)
             .args("--progress", "never")
             .report(tmp.resolve("r.json"))

@@ -79,13 +79,8 @@ class DestinationVersionIT {
     return Run.rdb(first)
         .args(second.toString(), "--parallel", "1")
         .to(debian.uri())
-        .args(
-            "--existing",
-            policy,
-            "--error-log",
-            tmp + "/" + policy + ".log",
-            "--report",
-            report.toString())
+        .args("--existing", policy, "--error-log", tmp + "/" + policy + ".log")
+        .report(report)
         .inProcess();
   }
 
@@ -106,10 +101,7 @@ class DestinationVersionIT {
     Path report = tmp.resolve("r.json");
 
     Tool.Result r =
-        Run.rdb(file)
-            .to(debian.uri())
-            .args("--error-log", tmp + "/e.log", "--report", report.toString())
-            .inProcess();
+        Run.rdb(file).to(debian.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     assertTrue(r.err().contains("RDB version 11"), r.err());
@@ -218,10 +210,7 @@ class DestinationVersionIT {
     Path report = tmp.resolve("r.json");
 
     Tool.Result r =
-        Run.rdb(file)
-            .to(redis62.uri())
-            .args("--error-log", tmp + "/e.log", "--report", report.toString())
-            .inProcess();
+        Run.rdb(file).to(redis62.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(report);
@@ -247,10 +236,7 @@ class DestinationVersionIT {
     Path report = tmp.resolve("r.json");
 
     Tool.Result r =
-        Run.rdb(file)
-            .to(debian.uri())
-            .args("--error-log", tmp + "/e.log", "--report", report.toString())
-            .inProcess();
+        Run.rdb(file).to(debian.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(report);
@@ -275,7 +261,8 @@ class DestinationVersionIT {
     Tool.Result replaced =
         Run.rdb(file)
             .to(debian.uri())
-            .args("--existing", "replace", "--error-log", tmp + "/e.log")
+            .args("--existing", "replace")
+            .errorLog(tmp.resolve("e.log"))
             .inProcess();
 
     assertEquals(0, replaced.exit(), replaced::toString);
@@ -288,7 +275,8 @@ class DestinationVersionIT {
     Tool.Result failed =
         Run.rdb(file)
             .to(debian.uri())
-            .args("--existing", "fail", "--error-log", tmp + "/e.log")
+            .args("--existing", "fail")
+            .errorLog(tmp.resolve("e.log"))
             .inProcess();
 
     assertEquals(4, failed.exit(), failed::toString);
@@ -316,11 +304,7 @@ class DestinationVersionIT {
     Path report = tmp.resolve("r.json");
     Path errors = tmp.resolve("e.log");
 
-    Tool.Result r =
-        Run.rdb(file)
-            .to(debian.uri())
-            .args("--error-log", errors.toString(), "--report", report.toString())
-            .inProcess();
+    Tool.Result r = Run.rdb(file).to(debian.uri()).errorLog(errors).report(report).inProcess();
 
     assertEquals(1, r.exit(), r::toString);
     String json = Files.readString(report);
@@ -353,10 +337,7 @@ class DestinationVersionIT {
     Path report = tmp.resolve("r.json");
 
     Tool.Result r =
-        Run.rdb(file)
-            .to(redis72.uri())
-            .args("--error-log", tmp + "/e.log", "--report", report.toString())
-            .inProcess();
+        Run.rdb(file).to(redis72.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(report);
@@ -509,8 +490,7 @@ class DestinationVersionIT {
       }
 
       Path verifyReport = tmp.resolve("v.json");
-      Tool.Result v =
-          Run.verify(file).to(dest.uri()).args("--report", verifyReport.toString()).inProcess();
+      Tool.Result v = Run.verify(file).to(dest.uri()).report(verifyReport).inProcess();
       assertEquals(0, v.exit(), v::toString);
       assertTrue(v.out().contains("1 stream compared without its IDMP state (RDB 13)"), v.out());
       String vj = Files.readString(verifyReport);

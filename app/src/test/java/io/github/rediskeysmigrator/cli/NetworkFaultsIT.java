@@ -72,6 +72,23 @@ class NetworkFaultsIT {
     return ReportAssert.of(tmp.resolve("r.json"));
   }
 
+  /**
+   * The destination equals the source and the report, exit 0, books {@code written} keys, none
+   * skipped as existing, no error, and as many as the destination holds.
+   */
+  private void assertEachKeyWrittenOnce(long written) {
+    assertSameAsSource();
+    try (Jedis d = dest.server().client()) {
+      report()
+          .addsUp()
+          .exitCode(0)
+          .has("written", written)
+          .has("skipped_existing", 0)
+          .has("errors", 0)
+          .writtenMatches(d, 0);
+    }
+  }
+
   private static void assertSameAsSource() {
     try (Jedis s = source.server().client();
         Jedis d = dest.server().client()) {
@@ -109,17 +126,8 @@ class NetworkFaultsIT {
       assertEquals(1, proxy.cuts());
       assertEquals(2, proxy.connections(), "one reconnect");
     }
-    assertSameAsSource();
-    try (Jedis d = dest.server().client()) {
-      report()
-          .addsUp()
-          .exitCode(0)
-          .has("read", TOTAL)
-          .has("written", TOTAL)
-          .has("skipped_existing", 0)
-          .has("errors", 0)
-          .writtenMatches(d, 0);
-    }
+    assertEachKeyWrittenOnce(TOTAL);
+    report().has("read", TOTAL);
   }
 
   /** A second cut while the keys without reply are being sent again: the retries left apply. */
@@ -138,16 +146,7 @@ class NetworkFaultsIT {
       assertEquals(2, proxy.cuts());
       assertEquals(3, proxy.connections(), "two reconnections");
     }
-    assertSameAsSource();
-    try (Jedis d = dest.server().client()) {
-      report()
-          .addsUp()
-          .exitCode(0)
-          .has("written", TOTAL)
-          .has("skipped_existing", 0)
-          .has("errors", 0)
-          .writtenMatches(d, 0);
-    }
+    assertEachKeyWrittenOnce(TOTAL);
   }
 
   /**
@@ -187,16 +186,7 @@ class NetworkFaultsIT {
     Path file = dataset();
     migrateWithRepliesLostBeforeACut(file);
     assertTrue(restoreStat("failed_calls") > 0, "some keys were sent again and met BUSYKEY");
-    assertSameAsSource();
-    try (Jedis d = dest.server().client()) {
-      report()
-          .addsUp()
-          .exitCode(0)
-          .has("written", TOTAL)
-          .has("skipped_existing", 0)
-          .has("errors", 0)
-          .writtenMatches(d, 0);
-    }
+    assertEachKeyWrittenOnce(TOTAL);
   }
 
   /**
@@ -231,16 +221,7 @@ class NetworkFaultsIT {
       assertEquals(0, r.exit(), () -> String.valueOf(r));
     }
     assertTrue(restoreStat("failed_calls") > 0, "some keys were sent again and met BUSYKEY");
-    assertSameAsSource();
-    try (Jedis d = dest.server().client()) {
-      report()
-          .addsUp()
-          .exitCode(0)
-          .has("written", 600)
-          .has("skipped_existing", 0)
-          .has("errors", 0)
-          .writtenMatches(d, 0);
-    }
+    assertEachKeyWrittenOnce(600);
   }
 
   /**
@@ -293,16 +274,7 @@ class NetworkFaultsIT {
       assertEquals(0, r.exit(), r::toString);
       assertTrue(proxy.connections() >= 2, "reconnected after the timeout");
     }
-    assertSameAsSource();
-    try (Jedis d = dest.server().client()) {
-      report()
-          .addsUp()
-          .exitCode(0)
-          .has("written", TOTAL)
-          .has("skipped_existing", 0)
-          .has("errors", 0)
-          .writtenMatches(d, 0);
-    }
+    assertEachKeyWrittenOnce(TOTAL);
   }
 
   /**
@@ -335,16 +307,7 @@ class NetworkFaultsIT {
       assertEquals(0, r.exit(), () -> String.valueOf(r));
       assertTrue(proxy.connections() >= 2, "reconnected after the write timed out");
     }
-    assertSameAsSource();
-    try (Jedis d = dest.server().client()) {
-      report()
-          .addsUp()
-          .exitCode(0)
-          .has("written", 1000)
-          .has("skipped_existing", 0)
-          .has("errors", 0)
-          .writtenMatches(d, 0);
-    }
+    assertEachKeyWrittenOnce(1000);
   }
 
   /**

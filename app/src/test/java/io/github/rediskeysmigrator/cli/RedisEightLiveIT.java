@@ -416,14 +416,10 @@ class RedisEightLiveIT {
     Tool.Result r =
         io.github.rediskeysmigrator.cli.Run.sync(source.uri())
             .to(valkey91.uri())
-            .args(
-                "--snapshot-only",
-                "--report",
-                report.toString(),
-                "--error-log",
-                errors.toString(),
-                "--progress",
-                "never")
+            .args("--snapshot-only")
+            .report(report)
+            .errorLog(errors)
+            .args("--progress", "never")
             .inProcess();
 
     assertEquals(1, r.exit(), r::toString);

@@ -41,14 +41,10 @@ class SyncRdb13IT {
       Tool.Result r =
           Run.sync(proxy.uri())
               .to(dest.uri())
-              .args(
-                  "--snapshot-only",
-                  "--error-log",
-                  errors.toString(),
-                  "--report",
-                  report.toString(),
-                  "--progress",
-                  "never")
+              .args("--snapshot-only")
+              .errorLog(errors)
+              .report(report)
+              .args("--progress", "never")
               .inProcess();
 
       assertEquals(0, r.exit(), r::toString);

@@ -87,9 +87,8 @@ class SyncValkey9IT {
                   "--retry-backoff",
                   "0.1",
                   "--progress",
-                  "never",
-                  "--report",
-                  report.toString())
+                  "never")
+              .report(report)
               .inProcess();
       assertEquals(3, r.exit(), r::toString);
       assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 20, r::toString);
@@ -136,14 +135,8 @@ class SyncValkey9IT {
             () ->
                 Run.sync(valkey.uri())
                     .to(dest.uri())
-                    .args(
-                        "--until-caught-up",
-                        "--idle",
-                        "2",
-                        "--progress",
-                        "never",
-                        "--report",
-                        report.toString())
+                    .args("--until-caught-up", "--idle", "2", "--progress", "never")
+                    .report(report)
                     .errorLog(tmp.resolve("errors.log"))
                     .inProcess());
     try (Jedis d = dest.server().client()) {
