@@ -12,6 +12,7 @@ import io.github.rediskeysmigrator.testing.LocalCluster;
 import io.github.rediskeysmigrator.testing.RedisServer;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,13 +154,6 @@ class ClusterIT {
       SampleData.fillStrings(s, "many:", 20_000);
     }
     Path file = source.server().saveTo(tmp.resolve("d.rdb"));
-    String from;
-    String to;
-    try (Jedis a = cluster.nodes().get(0).client();
-        Jedis b = cluster.nodes().get(1).client()) {
-      from = a.clusterMyId();
-      to = b.clusterMyId();
-    }
     Run.Background run =
         Run.rdb(file)
             .to(cluster.uri())
@@ -168,27 +162,10 @@ class ClusterIT {
             .report(tmp.resolve("r.json"))
             .errorLog(tmp.resolve("e.log"))
             .inBackground();
-    Thread.sleep(800);
-    Process reshard =
-        new ProcessBuilder(
-                "redis-cli",
-                "--cluster",
-                "reshard",
-                "127.0.0.1:" + cluster.nodes().get(0).port(),
-                "--cluster-from",
-                from,
-                "--cluster-to",
-                to,
-                "--cluster-slots",
-                "2000",
-                "--cluster-yes",
-                "--cluster-pipeline",
-                "50")
-            .redirectErrorStream(true)
-            .redirectOutput(tmp.resolve("reshard.log").toFile())
-            .start();
-    assertTrue(reshard.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
-    assertEquals(0, reshard.exitValue(), Files.readString(tmp.resolve("reshard.log")));
+    // The reshard starts once the run is writing, to meet it mid-run (at 6000 keys/s, about 3 s).
+    Await.until("the run's first keys", Duration.ofSeconds(60), () -> cluster.dbSize() > 0);
+    Process reshard = reshard(1, 2000);
+    assertReshardDone(reshard);
     Tool.Result r = run.join(300);
 
     assertEquals(0, r.exit(), r::toString);
@@ -870,13 +847,6 @@ class ClusterIT {
       s.flushAll();
       SampleData.fillStrings(s, "many:", 2000);
     }
-    String from;
-    String to;
-    try (Jedis a = cluster.nodes().get(0).client();
-        Jedis b = cluster.nodes().get(2).client()) {
-      from = a.clusterMyId();
-      to = b.clusterMyId();
-    }
     try (JarRun run = sync(source.uri(), cluster.uri())) {
       Await.until(
           "the snapshot", Duration.ofSeconds(60), () -> checkpointOffsets().containsKey(""));
@@ -902,28 +872,13 @@ class ClusterIT {
                 }
               });
       writer.start();
-      Process reshard =
-          new ProcessBuilder(
-                  "redis-cli",
-                  "--cluster",
-                  "reshard",
-                  "127.0.0.1:" + cluster.nodes().get(0).port(),
-                  "--cluster-from",
-                  from,
-                  "--cluster-to",
-                  to,
-                  "--cluster-slots",
-                  "1000",
-                  "--cluster-yes",
-                  "--cluster-pipeline",
-                  "50")
-              .redirectErrorStream(true)
-              .redirectOutput(tmp.resolve("reshard.log").toFile())
-              .start();
-      assertTrue(reshard.waitFor(120, TimeUnit.SECONDS));
-      writing.set(false);
-      writer.join();
-      assertEquals(0, reshard.exitValue(), Files.readString(tmp.resolve("reshard.log")));
+      Process reshard = reshard(2, 1000);
+      try {
+        assertReshardDone(reshard);
+      } finally {
+        writing.set(false);
+        writer.join();
+      }
       long target = sourceOffset();
       Await.until(
           "checkpoint at " + target,
@@ -934,5 +889,41 @@ class ClusterIT {
     }
     Map<String, Object> r = assertAccounted(tmp.resolve("r.json"), 2000);
     assertEquals(0L, n(r, "commands_failed"), r::toString);
+  }
+
+  /**
+   * Starts {@code redis-cli --cluster reshard}: {@code slots} slots from node 0 to node {@code to}.
+   */
+  private Process reshard(int to, int slots) throws IOException {
+    String fromId;
+    String toId;
+    try (Jedis a = cluster.nodes().get(0).client();
+        Jedis b = cluster.nodes().get(to).client()) {
+      fromId = a.clusterMyId();
+      toId = b.clusterMyId();
+    }
+    return new ProcessBuilder(
+            "redis-cli",
+            "--cluster",
+            "reshard",
+            "127.0.0.1:" + cluster.nodes().get(0).port(),
+            "--cluster-from",
+            fromId,
+            "--cluster-to",
+            toId,
+            "--cluster-slots",
+            String.valueOf(slots),
+            "--cluster-yes",
+            "--cluster-pipeline",
+            "50")
+        .redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("reshard.log").toFile())
+        .start();
+  }
+
+  /** Waits for {@code reshard} to end; fails with its log unless it succeeded. */
+  private void assertReshardDone(Process reshard) throws Exception {
+    assertTrue(reshard.waitFor(120, TimeUnit.SECONDS), "the reshard did not end within 120 s");
+    assertEquals(0, reshard.exitValue(), Files.readString(tmp.resolve("reshard.log")));
   }
 }
