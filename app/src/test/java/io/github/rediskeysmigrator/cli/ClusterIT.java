@@ -261,8 +261,7 @@ class ClusterIT {
         SampleData.fillStrings(s, "elsewhere:", 50);
       }
       try (JarRun run = sync(source.uri(), cluster.uri())) {
-        Await.until(
-            "the snapshot", Duration.ofSeconds(60), () -> checkpointOffsets().containsKey(""));
+        awaitSnapshot();
         try (Jedis s = source.server().client()) {
           for (int i = 0; i < 200; i++) {
             s.set(t + ":live:" + i, "v" + i);
@@ -690,6 +689,20 @@ class ClusterIT {
     assertEquals(100L, n(resumed, "commands_applied"), resumed::toString);
   }
 
+  /** Waits until the single source's snapshot is done: its checkpoint has an offset. */
+  private void awaitSnapshot() throws InterruptedException {
+    Await.until("the snapshot", Duration.ofSeconds(60), () -> checkpointOffsets().containsKey(""));
+  }
+
+  /** Waits until the checkpoint of the single source reaches the source's current offset. */
+  private void awaitCheckpointAtSourceOffset() throws InterruptedException {
+    long target = sourceOffset();
+    Await.until(
+        "checkpoint at " + target,
+        Duration.ofSeconds(60),
+        () -> checkpointOffsets().getOrDefault("", -1L) >= target);
+  }
+
   private void awaitClusterCaughtUp() throws InterruptedException {
     Map<String, Long> target = sourceCluster.replicationOffsets();
     Await.until(
@@ -710,8 +723,7 @@ class ClusterIT {
       SampleData.fillStrings(s, "many:", 1000);
     }
     try (JarRun run = sync(source.uri(), cluster.uri())) {
-      Await.until(
-          "the snapshot", Duration.ofSeconds(60), () -> checkpointOffsets().containsKey(""));
+      awaitSnapshot();
       try (Jedis s = source.server().client()) {
         for (int i = 0; i < 300; i++) {
           s.incr("counter:" + (i % 30));
@@ -731,11 +743,7 @@ class ClusterIT {
         t.pexpire("elsewhere", 3_600_000);
         t.exec();
       }
-      long target = sourceOffset();
-      Await.until(
-          "checkpoint at " + target,
-          Duration.ofSeconds(60),
-          () -> checkpointOffsets().getOrDefault("", -1L) >= target);
+      awaitCheckpointAtSourceOffset();
       assertEquals(dataset(source), dataset(cluster));
 
       // Emptied at the source: every master empties, then takes what follows.
@@ -743,11 +751,7 @@ class ClusterIT {
         s.flushAll();
         s.set("after", "flush");
       }
-      long end = sourceOffset();
-      Await.until(
-          "checkpoint at " + end,
-          Duration.ofSeconds(60),
-          () -> checkpointOffsets().getOrDefault("", -1L) >= end);
+      awaitCheckpointAtSourceOffset();
       assertEquals(dataset(source), dataset(cluster));
 
       // What a cluster cannot take: booked as failed, with the reason, and the stream goes on.
@@ -759,11 +763,7 @@ class ClusterIT {
         s.select(0);
         s.set("last", "1");
       }
-      long last = sourceOffset();
-      Await.until(
-          "checkpoint at " + last,
-          Duration.ofSeconds(60),
-          () -> checkpointOffsets().getOrDefault("", -1L) >= last);
+      awaitCheckpointAtSourceOffset();
       try (Jedis owner = cluster.clientFor("last".getBytes(StandardCharsets.UTF_8))) {
         assertEquals("1", owner.get("last"));
       }
@@ -848,8 +848,7 @@ class ClusterIT {
       SampleData.fillStrings(s, "many:", 2000);
     }
     try (JarRun run = sync(source.uri(), cluster.uri())) {
-      Await.until(
-          "the snapshot", Duration.ofSeconds(60), () -> checkpointOffsets().containsKey(""));
+      awaitSnapshot();
       List<String> tags = tagsInSlotsThatMove(1000);
       java.util.concurrent.atomic.AtomicBoolean writing =
           new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -879,11 +878,7 @@ class ClusterIT {
         writing.set(false);
         writer.join();
       }
-      long target = sourceOffset();
-      Await.until(
-          "checkpoint at " + target,
-          Duration.ofSeconds(60),
-          () -> checkpointOffsets().getOrDefault("", -1L) >= target);
+      awaitCheckpointAtSourceOffset();
       assertEquals(dataset(source), dataset(cluster));
       assertEquals(130, run.terminate(), run::toString);
     }

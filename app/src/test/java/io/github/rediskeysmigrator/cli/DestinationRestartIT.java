@@ -51,6 +51,18 @@ class DestinationRestartIT {
     }
   }
 
+  /** 60,000 keys at the source, and a scan of them at 8000 keys/s reporting to r.json. */
+  private JarRun slowScanOf60000Keys() {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 60_000);
+    }
+    return Run.scan(source.uri())
+        .to(dest.uri())
+        .args("--max-rate", "8000", "--scan-count", "100")
+        .report(tmp.resolve("r.json"))
+        .jar(tmp);
+  }
+
   @Test
   void rdbRunReconnectsAndEveryKeyIsWrittenOnce() throws Exception {
     try (Jedis s = source.server().client()) {
@@ -81,15 +93,7 @@ class DestinationRestartIT {
 
   @Test
   void scanResumesFromItsCursorWhenTheConnectionDrops() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillStrings(s, "k", 60_000);
-    }
-    try (JarRun run =
-        Run.scan(source.uri())
-            .to(dest.uri())
-            .args("--max-rate", "8000", "--scan-count", "100")
-            .report(tmp.resolve("r.json"))
-            .jar(tmp)) {
+    try (JarRun run = slowScanOf60000Keys()) {
       awaitWriting(run);
       assertTrue(run.isAlive(), "still running when its source connection is cut");
       try (Jedis s = source.server().client()) {
@@ -111,15 +115,7 @@ class DestinationRestartIT {
 
   @Test
   void scanStopsClearlyWhenTheSourceRestartsAndARerunCompletesIt() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillStrings(s, "k", 60_000);
-    }
-    try (JarRun run =
-        Run.scan(source.uri())
-            .to(dest.uri())
-            .args("--max-rate", "8000", "--scan-count", "100")
-            .report(tmp.resolve("r.json"))
-            .jar(tmp)) {
+    try (JarRun run = slowScanOf60000Keys()) {
       awaitWriting(run);
       source.server().restartKeepingData();
       assertEquals(3, run.waitFor(120), run::toString);

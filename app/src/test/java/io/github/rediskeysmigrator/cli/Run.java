@@ -62,6 +62,17 @@ final class Run {
     return args("--checkpoint", file.toString());
   }
 
+  /**
+   * No progress lines, the report in {@code dir}/r.json, and the error log in {@code dir}/e.log (a
+   * verify run: its diff file in {@code dir}/diff.jsonl): the outputs most runs of a test ask for.
+   */
+  Run outputsIn(Path dir) {
+    args("--progress", "never").report(dir.resolve("r.json"));
+    return args.get(0).equals("verify")
+        ? args("--diff-file", dir.resolve("diff.jsonl").toString())
+        : errorLog(dir.resolve("e.log"));
+  }
+
   Run pipeline(int size) {
     return args("--pipeline", String.valueOf(size));
   }

@@ -64,17 +64,7 @@ class ValkeyClusterDbsIT {
   }
 
   private Tool.Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    boolean verify = args[0].equals("verify");
-    all.addAll(
-        List.of(
-            "--progress",
-            "never",
-            "--report",
-            tmp.resolve("r.json").toString(),
-            verify ? "--diff-file" : "--error-log",
-            tmp.resolve(verify ? "diff.jsonl" : "e.log").toString()));
-    return Tool.run(all.toArray(String[]::new));
+    return Run.of(args).outputsIn(tmp).inProcess();
   }
 
   private long field(String name) throws Exception {

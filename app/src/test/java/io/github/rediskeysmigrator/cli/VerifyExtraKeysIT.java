@@ -14,7 +14,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,17 +36,7 @@ class VerifyExtraKeysIT {
   @TempDir Path tmp;
 
   private Tool.Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    boolean verify = args[0].equals("verify");
-    all.addAll(
-        List.of(
-            "--progress",
-            "never",
-            "--report",
-            tmp.resolve("r.json").toString(),
-            verify ? "--diff-file" : "--error-log",
-            tmp.resolve(verify ? "diff.jsonl" : "e.log").toString()));
-    return Tool.run(all.toArray(String[]::new));
+    return Run.of(args).outputsIn(tmp).inProcess();
   }
 
   private Map<String, Object> report() throws IOException {
@@ -131,6 +120,18 @@ class VerifyExtraKeysIT {
       fill(s);
     }
     String[] rename = {"--rename-prefix", "app:=tenant:"};
+    String[] verifyRenamed = {
+      "verify",
+      "--from",
+      source.uri(),
+      "--to",
+      dest.uri(),
+      "--match",
+      "app:*",
+      "--extra-keys",
+      rename[0],
+      rename[1]
+    };
     Tool.Result m =
         run(
             "scan",
@@ -144,18 +145,7 @@ class VerifyExtraKeysIT {
             rename[1]);
     assertEquals(0, m.exit(), m::toString);
 
-    Tool.Result v =
-        run(
-            "verify",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--match",
-            "app:*",
-            "--extra-keys",
-            rename[0],
-            rename[1]);
+    Tool.Result v = run(verifyRenamed);
     assertEquals(0, v.exit(), v::toString);
     assertEquals(new BigDecimal(0), report().get("extra"));
 
@@ -164,18 +154,7 @@ class VerifyExtraKeysIT {
       // Its source name would be other:1, outside --match app:*.
       d.set("other:1", "out of scope");
     }
-    Tool.Result dirty =
-        run(
-            "verify",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--match",
-            "app:*",
-            "--extra-keys",
-            rename[0],
-            rename[1]);
+    Tool.Result dirty = run(verifyRenamed);
     assertEquals(6, dirty.exit(), dirty::toString);
     assertEquals(new BigDecimal(1), report().get("extra"));
     assertTrue(
