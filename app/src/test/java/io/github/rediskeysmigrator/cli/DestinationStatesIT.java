@@ -182,17 +182,19 @@ class DestinationStatesIT {
    * that reason and counted as an error; the run goes on (no --max-errors) and ends with exit 1;
    * what did fit is there, whole.
    */
+  /** 20,000 big values migrated into the tiny server, with this --max-errors. */
+  private Tool.Result bigValuesIntoTiny(int maxErrors) throws Exception {
+    return Run.rdb(bigValues(20_000))
+        .to(tiny.uri())
+        .args("--max-errors", String.valueOf(maxErrors))
+        .report(tmp.resolve("r.json"))
+        .errorLog(tmp.resolve("e.log"))
+        .inProcess();
+  }
+
   @Test
   void keysRefusedForLackOfMemoryAreErrorsWithTheirReasonAndTheTotalsAddUp() throws Exception {
-    Path file = bigValues(20_000);
-
-    Tool.Result r =
-        Run.rdb(file)
-            .to(tiny.uri())
-            .args("--max-errors", "0")
-            .report(tmp.resolve("r.json"))
-            .errorLog(tmp.resolve("e.log"))
-            .inProcess();
+    Tool.Result r = bigValuesIntoTiny(0);
 
     assertEquals(1, r.exit(), r::toString);
     assertEquals(
@@ -224,15 +226,7 @@ class DestinationStatesIT {
 
   @Test
   void outOfMemoryStopsAtMaxErrorsWithExit4AndTheTotalsAddUp() throws Exception {
-    Path file = bigValues(20_000);
-
-    Tool.Result r =
-        Run.rdb(file)
-            .to(tiny.uri())
-            .args("--max-errors", "50")
-            .report(tmp.resolve("r.json"))
-            .errorLog(tmp.resolve("e.log"))
-            .inProcess();
+    Tool.Result r = bigValuesIntoTiny(50);
 
     assertEquals(4, r.exit(), r::toString);
     assertTrue(r.err().contains("reached --max-errors (50 failed keys)"), r.err());

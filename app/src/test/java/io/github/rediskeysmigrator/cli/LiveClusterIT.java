@@ -114,18 +114,19 @@ class LiveClusterIT {
     return JsonText.object(Files.readString(tmp.resolve("r.json")));
   }
 
+  /** Waits until the destination holds everything {@link #load} wrote. */
+  private static void awaitLoaded(JarRun run, String what) throws InterruptedException {
+    try (Jedis d = dest.server().client()) {
+      Await.until(
+          what, Duration.ofSeconds(60), run, () -> d.dbSize() == SampleData.ALL_TYPES_KEYS + 1000);
+    }
+  }
+
   @Test
   void scanLiveFollowsEveryMasterAndEndsOnceTheyAreAllQuiet() throws Exception {
     load();
     try (JarRun run = run("scan", "--live", "--enable-notifications")) {
-      Await.until(
-          "the first pass",
-          Duration.ofSeconds(60),
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return d.dbSize() == SampleData.ALL_TYPES_KEYS + 1000;
-            }
-          });
+      awaitLoaded(run, "the first pass");
       writeOnEveryMaster(run);
       assertEquals(0, run.waitFor(60), run::toString);
     }
@@ -141,14 +142,7 @@ class LiveClusterIT {
   void syncUntilCaughtUpEndsOnceEveryMastersStreamIsApplied() throws Exception {
     load();
     try (JarRun run = run("sync")) {
-      Await.until(
-          "the snapshots",
-          Duration.ofSeconds(60),
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return d.dbSize() == SampleData.ALL_TYPES_KEYS + 1000;
-            }
-          });
+      awaitLoaded(run, "the snapshots");
       writeOnEveryMaster(run);
       assertEquals(0, run.waitFor(60), run::toString);
     }
