@@ -319,14 +319,7 @@ class RenamePrefixIT {
   }
 
   private static long offset(RedisServerExtension server) {
-    try (Jedis s = server.server().client()) {
-      for (String line : s.info("replication").split("\r?\n")) {
-        if (line.startsWith("master_repl_offset:")) {
-          return Long.parseLong(line.substring("master_repl_offset:".length()).trim());
-        }
-      }
-    }
-    throw new AssertionError("no master_repl_offset");
+    return server.server().replicationOffset();
   }
 
   private void awaitCaughtUp(RedisServerExtension server) throws InterruptedException {

@@ -47,14 +47,7 @@ class SyncCommandIT {
   }
 
   private long sourceOffset() {
-    try (Jedis s = source.server().client()) {
-      for (String line : s.info("replication").split("\r?\n")) {
-        if (line.startsWith("master_repl_offset:")) {
-          return Long.parseLong(line.substring("master_repl_offset:".length()).trim());
-        }
-      }
-    }
-    throw new AssertionError("no master_repl_offset");
+    return source.server().replicationOffset();
   }
 
   private long checkpointOffset() {
