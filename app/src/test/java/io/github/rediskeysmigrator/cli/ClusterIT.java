@@ -399,12 +399,7 @@ class ClusterIT {
   }
 
   private static Map<String, String> dataset(LocalCluster c) {
-    List<Jedis> clients = c.clients();
-    try {
-      return Dataset.of(clients);
-    } finally {
-      clients.forEach(Jedis::close);
-    }
+    return Dataset.of(c);
   }
 
   private static Map<String, String> dataset(RedisServerExtension server) {

@@ -76,12 +76,7 @@ class RenamePrefixIT {
   }
 
   private static Map<String, String> dataset(LocalCluster c) {
-    List<Jedis> clients = c.clients();
-    try {
-      return Dataset.of(clients);
-    } finally {
-      clients.forEach(Jedis::close);
-    }
+    return Dataset.of(c);
   }
 
   private Tool.Result tool(String... args) {
