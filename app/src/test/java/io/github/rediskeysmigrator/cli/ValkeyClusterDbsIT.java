@@ -122,7 +122,7 @@ class ValkeyClusterDbsIT {
   void rdbKeepsEachDbOnTheMastersOwningTheSlotsAndVerifiesClean() throws Exception {
     Path file = threeDbs();
 
-    Tool.Result r = run("rdb", file.toString(), "--to", cluster.uri());
+    Tool.Result r = Run.rdb(file).to(cluster.uri()).outputsIn(tmp).inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     assertEquals(3 * PER_DB, field("written"));
@@ -134,7 +134,11 @@ class ValkeyClusterDbsIT {
     assertEquals(0, cluster.dbSize(2));
 
     Tool.Result verify =
-        run("verify", "--from", file.toString(), "--to", cluster.uri(), "--extra-keys");
+        Run.verify(file.toString())
+            .to(cluster.uri())
+            .args("--extra-keys")
+            .outputsIn(tmp)
+            .inProcess();
     assertEquals(0, verify.exit(), verify::toString);
     assertEquals(3 * PER_DB, field("identical"));
 
@@ -144,7 +148,11 @@ class ValkeyClusterDbsIT {
       owner.set("only-here", "x");
     }
     Tool.Result extra =
-        run("verify", "--from", file.toString(), "--to", cluster.uri(), "--extra-keys");
+        Run.verify(file.toString())
+            .to(cluster.uri())
+            .args("--extra-keys")
+            .outputsIn(tmp)
+            .inProcess();
     assertEquals(6, extra.exit(), extra::toString);
     assertTrue(extra.out().contains("db 5 \"only-here\": extra at destination"), extra::toString);
   }
@@ -214,7 +222,7 @@ class ValkeyClusterDbsIT {
       Path file = source.server().saveTo(tmp.resolve("moving.rdb"));
       long started = System.nanoTime();
 
-      Tool.Result r = run("rdb", file.toString(), "--to", cluster.uri());
+      Tool.Result r = Run.rdb(file).to(cluster.uri()).outputsIn(tmp).inProcess();
 
       long millis = (System.nanoTime() - started) / 1_000_000;
       assertEquals(0, r.exit(), r::toString);
@@ -252,9 +260,10 @@ class ValkeyClusterDbsIT {
   @Test
   void scanReadsTheDbsOfDbOnEveryMasterIntoASingleNode() throws Exception {
     Path file = threeDbs();
-    assertEquals(0, run("rdb", file.toString(), "--to", cluster.uri()).exit());
+    assertEquals(0, Run.rdb(file).to(cluster.uri()).outputsIn(tmp).inProcess().exit());
 
-    Tool.Result one = run("scan", "--from", cluster.uri(), "--db", "1", "--to", single.uri());
+    Tool.Result one =
+        Run.scan(cluster.uri()).args("--db", "1").to(single.uri()).outputsIn(tmp).inProcess();
 
     assertEquals(0, one.exit(), one::toString);
     assertEquals(PER_DB, field("written"));
@@ -262,19 +271,20 @@ class ValkeyClusterDbsIT {
     assertEquals(Map.of(), dataset(single, 0));
     assertEquals(Map.of(), dataset(single, 5));
     Tool.Result verifyOne =
-        run("verify", "--from", file.toString(), "--db", "1", "--to", single.uri());
+        Run.verify(file.toString()).args("--db", "1").to(single.uri()).outputsIn(tmp).inProcess();
     assertEquals(0, verifyOne.exit(), verifyOne::toString);
     assertEquals(PER_DB, field("identical"));
 
     single.server().flushAll();
-    Tool.Result all = run("scan", "--from", cluster.uri(), "--db", "0,1,5", "--to", single.uri());
+    Tool.Result all =
+        Run.scan(cluster.uri()).args("--db", "0,1,5").to(single.uri()).outputsIn(tmp).inProcess();
 
     assertEquals(0, all.exit(), all::toString);
     assertEquals(3 * PER_DB, field("written"));
     for (int db : DBS) {
       assertEquals(dataset(source, db), dataset(single, db), "db " + db);
     }
-    Tool.Result verifyAll = run("verify", "--from", file.toString(), "--to", single.uri());
+    Tool.Result verifyAll = Run.verify(file.toString()).to(single.uri()).outputsIn(tmp).inProcess();
     assertEquals(0, verifyAll.exit(), verifyAll::toString);
     assertEquals(3 * PER_DB, field("identical"));
   }
@@ -282,7 +292,7 @@ class ValkeyClusterDbsIT {
   @Test
   void syncFromTheClusterReadsEveryDbOfEachMastersSnapshot() throws Exception {
     Path file = threeDbs();
-    assertEquals(0, run("rdb", file.toString(), "--to", cluster.uri()).exit());
+    assertEquals(0, Run.rdb(file).to(cluster.uri()).outputsIn(tmp).inProcess().exit());
 
     Tool.Result r =
         run(
@@ -312,13 +322,14 @@ class ValkeyClusterDbsIT {
     String has = "dbs 0 to 15 (cluster-databases 16)";
 
     assertOneLine(
-        run("rdb", file.toString(), "--to", cluster.uri(), "--db-map", "1=16"),
+        Run.rdb(file).to(cluster.uri()).args("--db-map", "1=16").outputsIn(tmp).inProcess(),
         "--db-map 1=16 maps to db 16");
-    assertOneLine(run("rdb", file.toString(), "--to", cluster.uri() + "/20"), has);
+    assertOneLine(Run.rdb(file).to(cluster.uri() + "/20").outputsIn(tmp).inProcess(), has);
     assertOneLine(
-        run("scan", "--from", cluster.uri(), "--db", "0,16", "--to", single.uri()),
+        Run.scan(cluster.uri()).args("--db", "0,16").to(single.uri()).outputsIn(tmp).inProcess(),
         "db 16 is not one of them");
-    assertOneLine(run("verify", "--from", file.toString(), "--to", cluster.uri() + "/16"), has);
+    assertOneLine(
+        Run.verify(file.toString()).to(cluster.uri() + "/16").outputsIn(tmp).inProcess(), has);
     assertEquals(0, cluster.dbSize(0) + cluster.dbSize(1) + cluster.dbSize(5));
   }
 
