@@ -35,9 +35,7 @@ class AclIT {
   @RegisterExtension
   static final RedisServerExtension redis72 = RedisServerExtension.shared("redis-7.2.6");
 
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.syncSource();
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 

@@ -35,9 +35,7 @@ class ClusterIT {
   @RegisterExtension static final LocalCluster cluster = new LocalCluster();
   @RegisterExtension static final LocalCluster sourceCluster = new LocalCluster();
 
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.syncSource();
 
   @RegisterExtension static final RedisServerExtension single = RedisServerExtension.debian();
 

@@ -28,9 +28,7 @@ import redis.clients.jedis.Jedis;
  * what the destination holds.
  */
 class NetworkFaultsIT {
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.syncSource();
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 

@@ -31,9 +31,7 @@ import redis.clients.jedis.Jedis;
  * node and into a cluster, each proved by verify with the same option.
  */
 class RenamePrefixIT {
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.syncSource();
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 

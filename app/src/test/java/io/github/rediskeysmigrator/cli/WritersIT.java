@@ -21,9 +21,7 @@ import redis.clients.jedis.Jedis;
 
 /** {@code --writers N}: several connections to one destination, each key's writes in order. */
 class WritersIT {
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.syncSource();
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 
