@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.Await;
+import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.ReportAssert;
@@ -11,7 +12,6 @@ import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -206,12 +206,6 @@ class DestinationRestartIT {
   }
 
   private static long offset(Path checkpoint) {
-    try (var in = Files.newBufferedReader(checkpoint)) {
-      Properties p = new Properties();
-      p.load(in);
-      return Long.parseLong(p.getProperty("offset", "-1"));
-    } catch (Exception e) {
-      return -1;
-    }
+    return CheckpointFile.offset(checkpoint);
   }
 }

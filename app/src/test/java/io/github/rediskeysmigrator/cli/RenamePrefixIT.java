@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.testing.Await;
+import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.LocalCluster;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -302,13 +302,7 @@ class RenamePrefixIT {
   }
 
   private long checkpointOffset() {
-    try (var in = Files.newBufferedReader(tmp.resolve("checkpoint"))) {
-      Properties p = new Properties();
-      p.load(in);
-      return Long.parseLong(p.getProperty("offset", "-1"));
-    } catch (Exception e) {
-      return -1;
-    }
+    return CheckpointFile.offset(tmp.resolve("checkpoint"));
   }
 
   private static long offset(RedisServerExtension server) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.Await;
+import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.Metrics;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -51,17 +51,7 @@ class SyncCommandIT {
   }
 
   private long checkpointOffset() {
-    Path file = tmp.resolve("checkpoint");
-    if (!Files.exists(file)) {
-      return -1;
-    }
-    try (var in = Files.newBufferedReader(file)) {
-      Properties p = new Properties();
-      p.load(in);
-      return Long.parseLong(p.getProperty("offset", "-1"));
-    } catch (Exception e) {
-      return -1;
-    }
+    return CheckpointFile.offset(tmp.resolve("checkpoint"));
   }
 
   /** Waits until the destination has applied everything the source has written so far. */

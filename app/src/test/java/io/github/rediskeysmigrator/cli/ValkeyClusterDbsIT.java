@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.testing.Await;
+import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.JarRun;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -381,15 +381,7 @@ class ValkeyClusterDbsIT {
   }
 
   private long checkpointOffset() {
-    try (var in = Files.newBufferedReader(tmp.resolve("checkpoint"))) {
-      Properties p = new Properties();
-      p.load(in);
-      String offset = p.getProperty("offset");
-      return offset == null ? -1 : Long.parseLong(offset);
-    } catch (java.io.IOException | NumberFormatException e) {
-      // Not written yet, or being replaced.
-      return -1;
-    }
+    return CheckpointFile.offset(tmp.resolve("checkpoint"));
   }
 
   private static long sourceOffset() {

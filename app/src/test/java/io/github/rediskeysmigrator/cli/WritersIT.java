@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
@@ -12,7 +13,6 @@ import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -80,13 +80,7 @@ class WritersIT {
   }
 
   private long checkpointOffset() {
-    try (var in = Files.newBufferedReader(tmp.resolve("checkpoint"))) {
-      Properties p = new Properties();
-      p.load(in);
-      return Long.parseLong(p.getProperty("offset", "-1"));
-    } catch (Exception e) {
-      return -1;
-    }
+    return CheckpointFile.offset(tmp.resolve("checkpoint"));
   }
 
   private long sourceOffset() {
