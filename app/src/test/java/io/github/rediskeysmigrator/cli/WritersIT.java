@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.JarRun;
@@ -12,8 +13,8 @@ import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,17 +88,6 @@ class WritersIT {
     return source.server().replicationOffset();
   }
 
-  private void await(String what, java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
   private JarRun sync(String... extra) {
     return Run.sync(source.uri())
         .to(dest.uri())
@@ -141,10 +131,11 @@ class WritersIT {
       SampleData.fillStrings(s, "snap:", 3000);
     }
     try (JarRun run = sync("--checkpoint", tmp.resolve("checkpoint").toString())) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+      Await.until("the snapshot", Duration.ofSeconds(60), () -> checkpointOffset() >= 0);
       liveWrites();
       long target = sourceOffset();
-      await("checkpoint at " + target, () -> checkpointOffset() >= target);
+      Await.until(
+          "checkpoint at " + target, Duration.ofSeconds(60), () -> checkpointOffset() >= target);
       try (Jedis s = source.server().client();
           Jedis d = dest.server().client()) {
         assertEquals(Dataset.of(s), Dataset.of(d));
@@ -161,8 +152,9 @@ class WritersIT {
       SampleData.fillStrings(s, "snap:", 3000);
     }
     try (JarRun run = sync()) {
-      await(
+      Await.until(
           "the snapshot",
+          Duration.ofSeconds(60),
           () -> {
             try (Jedis d = dest.server().client()) {
               return d.dbSize() >= 3000;
@@ -172,8 +164,9 @@ class WritersIT {
       try (Jedis s = source.server().client()) {
         s.set("last", "1");
       }
-      await(
+      Await.until(
           "the last write",
+          Duration.ofSeconds(60),
           () -> {
             try (Jedis d = dest.server().client()) {
               return d.exists("last");
@@ -199,17 +192,12 @@ class WritersIT {
             .errorLog(tmp.resolve("e.log"))
             .jar(tmp);
     // Not a fixed pause: on a loaded machine the JVM may start after the restart it must meet.
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (true) {
-      try (Jedis d = persistent.server().client()) {
-        if (d.dbSize() >= 100) {
-          break;
-        }
-      }
-      if (!run.isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError("the run wrote nothing before the restart:\n" + run);
-      }
-      Thread.sleep(20);
+    try (Jedis d = persistent.server().client()) {
+      Await.until(
+          "the first 100 keys before the restart",
+          Duration.ofSeconds(60),
+          run,
+          () -> d.dbSize() >= 100);
     }
     assertTrue(run.isAlive(), "still running when the destination restarts");
     persistent.server().restartKeepingData();
