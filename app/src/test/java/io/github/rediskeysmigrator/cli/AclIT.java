@@ -3,13 +3,13 @@ package io.github.rediskeysmigrator.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,9 +35,7 @@ class AclIT {
   @RegisterExtension
   static final RedisServerExtension redis72 = RedisServerExtension.shared("redis-7.2.6");
 
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.syncSource();
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 
@@ -64,20 +62,15 @@ class AclIT {
   @Test
   void rdbAndScanRunWithTheMinimalAcls() {
     Path file = source.server().saveTo(tmp.resolve("d.rdb"));
-    Tool.Result rdb =
-        Tool.run("rdb", file.toString(), "--to", uri(dest, "writer"), "--error-log", tmp + "/e");
+    Tool.Result rdb = Run.rdb(file).to(uri(dest, "writer")).errorLog(tmp.resolve("e")).inProcess();
     assertEquals(0, rdb.exit(), rdb::toString);
 
     dest.server().flushAll();
     Tool.Result scan =
-        Tool.run(
-            "scan",
-            "--from",
-            uri(source, "scanner"),
-            "--to",
-            uri(dest, "writer"),
-            "--error-log",
-            tmp + "/e");
+        Run.scan(uri(source, "scanner"))
+            .to(uri(dest, "writer"))
+            .errorLog(tmp.resolve("e"))
+            .inProcess();
     assertEquals(0, scan.exit(), scan::toString);
     try (Jedis d = dest.server().client()) {
       assertEquals(SampleData.ALL_TYPES_KEYS, d.dbSize());
@@ -91,14 +84,13 @@ class AclIT {
     }
     Path file = redis72.server().saveTo(tmp.resolve("v11.rdb"));
     Tool.Result rdb =
-        Tool.run("rdb", file.toString(), "--to", uri(dest, "rewriter"), "--error-log", tmp + "/e");
+        Run.rdb(file).to(uri(dest, "rewriter")).errorLog(tmp.resolve("e")).inProcess();
     assertEquals(0, rdb.exit(), rdb::toString);
     try (Jedis d = dest.server().client()) {
       assertEquals(SampleData.ALL_TYPES_KEYS, d.dbSize());
     }
     dest.server().flushAll();
-    Tool.Result weak =
-        Tool.run("rdb", file.toString(), "--to", uri(dest, "writer"), "--error-log", tmp + "/e");
+    Tool.Result weak = Run.rdb(file).to(uri(dest, "writer")).errorLog(tmp.resolve("e")).inProcess();
     assertEquals(1, weak.exit(), weak::toString);
     assertTrue(Files.readString(tmp.resolve("e")).contains("NOPERM"));
     try (Jedis d = dest.server().client()) {
@@ -116,8 +108,7 @@ class AclIT {
   @Test
   void aMissingPermissionIsNamedInTheErrorLog() throws Exception {
     Path file = source.server().saveTo(tmp.resolve("d.rdb"));
-    Tool.Result r =
-        Tool.run("rdb", file.toString(), "--to", uri(dest, "weak"), "--error-log", tmp + "/e");
+    Tool.Result r = Run.rdb(file).to(uri(dest, "weak")).errorLog(tmp.resolve("e")).inProcess();
     assertEquals(1, r.exit(), r::toString);
     assertTrue(Files.readString(tmp.resolve("e")).contains("NOPERM"));
   }
@@ -126,30 +117,19 @@ class AclIT {
   void syncRunsWithTheMinimalAcls() throws Exception {
     Path checkpoint = tmp.resolve("cp");
     try (JarRun run =
-        JarRun.start(
-            tmp,
-            Map.of(),
-            "sync",
-            "--from",
-            uri(source, "replica"),
-            "--to",
-            uri(dest, "syncer"),
-            "--checkpoint",
-            checkpoint.toString(),
-            "--progress",
-            "never")) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!Files.exists(checkpoint) && System.nanoTime() < deadline && run.isAlive()) {
-        Thread.sleep(50);
-      }
+        Run.sync(uri(source, "replica"))
+            .to(uri(dest, "syncer"))
+            .checkpoint(checkpoint)
+            .args("--progress", "never")
+            .jar(tmp)) {
+      Await.until(
+          "the checkpoint file", Duration.ofSeconds(30), run, () -> Files.exists(checkpoint));
       try (Jedis s = source.server().client()) {
         s.set("live", "1");
         s.hset("live:h", "f", "v");
       }
       try (Jedis d = dest.server().client()) {
-        while (d.get("live") == null && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-        }
+        Await.until("the live key", Duration.ofSeconds(30), run, () -> d.get("live") != null);
         assertEquals("1", d.get("live"), run::toString);
         assertEquals(SampleData.ALL_TYPES_KEYS + 3, d.dbSize(), "keys + 2 live + checkpoint key");
       }

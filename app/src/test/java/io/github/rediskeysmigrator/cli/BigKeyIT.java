@@ -145,17 +145,12 @@ class BigKeyIT {
     Path report = tmp.resolve("report.json");
 
     Tool.Result r =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            dest.uri(),
-            "--big-key-threshold",
-            "2000",
-            "--report",
-            report.toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+        Run.rdb(file)
+            .to(dest.uri())
+            .args("--big-key-threshold", "2000")
+            .report(report)
+            .errorLog(tmp.resolve("e.log"))
+            .inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(report);
@@ -181,19 +176,12 @@ class BigKeyIT {
     Path report = tmp.resolve("report.json");
 
     Tool.Result r =
-        Tool.run(
-            "sync",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--snapshot-only",
-            "--big-key-threshold",
-            "2000",
-            "--report",
-            report.toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+        Run.sync(source.uri())
+            .to(dest.uri())
+            .args("--snapshot-only", "--big-key-threshold", "2000")
+            .report(report)
+            .errorLog(tmp.resolve("e.log"))
+            .inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(report);

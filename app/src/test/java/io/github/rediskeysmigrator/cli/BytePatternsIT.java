@@ -55,34 +55,30 @@ class BytePatternsIT {
   @Test
   void scanAndRdbSelectTheExactBytesGivenInHex() {
     Tool.Result scan =
-        Tool.run("scan", "--from", source.uri(), "--to", dest.uri(), "--match-hex", LATIN1_HEX);
+        Run.scan(source.uri()).to(dest.uri()).args("--match-hex", LATIN1_HEX).inProcess();
     assertEquals(0, scan.exit(), scan::toString);
     assertEquals(Set.of(LATIN1_HEX), destinationKeys());
 
     dest.server().flushAll();
     Path file = source.server().saveTo(tmp.resolve("d.rdb"));
     Tool.Result rdb =
-        Tool.run(
-            Map.of("SCAN_MATCH_PATTERN_HEX", "68e92a"),
-            "rdb",
-            file.toString(),
-            "--to",
-            dest.uri(),
-            "--error-log",
-            tmp + "/e.log");
+        Run.rdb(file)
+            .to(dest.uri())
+            .errorLog(tmp.resolve("e.log"))
+            .env(Map.of("SCAN_MATCH_PATTERN_HEX", "68e92a"))
+            .inProcess();
     assertEquals(0, rdb.exit(), rdb::toString);
     assertEquals(Set.of(LATIN1_HEX), destinationKeys());
 
     Tool.Result verify =
-        Tool.run("verify", "--from", file.toString(), "--to", dest.uri(), "--match-hex", "68e92a");
+        Run.verify(file.toString()).to(dest.uri()).args("--match-hex", "68e92a").inProcess();
     assertEquals(0, verify.exit(), verify::toString);
   }
 
   @Test
   void aPatternTheJvmDamagedIsRefusedWithItsHexFormAndNothingIsWritten() {
     // What the JVM makes of `--match $'h\xe9llo'` under C and C.UTF-8 alike.
-    Tool.Result r =
-        Tool.run("scan", "--from", source.uri(), "--to", dest.uri(), "--match", "h\uFFFDllo");
+    Tool.Result r = Run.scan(source.uri()).to(dest.uri()).args("--match", "h\uFFFDllo").inProcess();
 
     assertEquals(ExitCode.USAGE, r.exit(), r::toString);
     assertTrue(
@@ -92,21 +88,15 @@ class BytePatternsIT {
     assertEquals(Set.of(), destinationKeys());
 
     Tool.Result both =
-        Tool.run(
-            "scan",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--match",
-            "h*",
-            "--match-hex",
-            "68");
+        Run.scan(source.uri())
+            .to(dest.uri())
+            .args("--match", "h*", "--match-hex", "68")
+            .inProcess();
     assertEquals(ExitCode.USAGE, both.exit(), both::toString);
     assertTrue(both.err().contains("not both"), both.err());
 
     Tool.Result notHex =
-        Tool.run("scan", "--from", source.uri(), "--to", dest.uri(), "--match-hex", "6g");
+        Run.scan(source.uri()).to(dest.uri()).args("--match-hex", "6g").inProcess();
     assertEquals(ExitCode.USAGE, notHex.exit(), notHex::toString);
     assertTrue(notHex.err().contains("--match-hex '6g' is not hex"), notHex.err());
     assertEquals(Set.of(), destinationKeys());
@@ -115,21 +105,16 @@ class BytePatternsIT {
   @Test
   void aRenamePrefixInHexRenamesTheBinaryKeyOnly() {
     Tool.Result r =
-        Tool.run(
-            "scan",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--rename-prefix-hex",
-            "68e9=" + hex("x:"));
+        Run.scan(source.uri())
+            .to(dest.uri())
+            .args("--rename-prefix-hex", "68e9=" + hex("x:"))
+            .inProcess();
     assertEquals(0, r.exit(), r::toString);
     assertEquals(Set.of(hex("x:llo"), hex("héllo"), hex("hello")), destinationKeys());
 
     dest.server().flushAll();
     Tool.Result damaged =
-        Tool.run(
-            "scan", "--from", source.uri(), "--to", dest.uri(), "--rename-prefix", "h\uFFFD=x:");
+        Run.scan(source.uri()).to(dest.uri()).args("--rename-prefix", "h\uFFFD=x:").inProcess();
     assertEquals(ExitCode.USAGE, damaged.exit(), damaged::toString);
     assertTrue(damaged.err().contains("--rename-prefix-hex"), damaged.err());
     assertEquals(Set.of(), destinationKeys());

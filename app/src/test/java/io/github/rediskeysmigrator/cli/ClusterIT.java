@@ -4,16 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.LocalCluster;
 import io.github.rediskeysmigrator.testing.RedisServer;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,7 +25,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,9 +35,7 @@ class ClusterIT {
   @RegisterExtension static final LocalCluster cluster = new LocalCluster();
   @RegisterExtension static final LocalCluster sourceCluster = new LocalCluster();
 
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.syncSource();
 
   @RegisterExtension static final RedisServerExtension single = RedisServerExtension.debian();
 
@@ -140,14 +141,7 @@ class ClusterIT {
     }
 
     Tool.Result r =
-        Tool.run(
-            "scan",
-            "--from",
-            source.uri(),
-            "--to",
-            cluster.uri(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+        Run.scan(source.uri()).to(cluster.uri()).errorLog(tmp.resolve("e.log")).inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     assertClusterHoldsTheSource();
@@ -159,56 +153,21 @@ class ClusterIT {
       SampleData.fillStrings(s, "many:", 20_000);
     }
     Path file = source.server().saveTo(tmp.resolve("d.rdb"));
-    String from;
-    String to;
-    try (Jedis a = cluster.nodes().get(0).client();
-        Jedis b = cluster.nodes().get(1).client()) {
-      from = a.clusterMyId();
-      to = b.clusterMyId();
-    }
-    Tool.Result[] result = new Tool.Result[1];
-    Thread run =
-        new Thread(
-            () ->
-                result[0] =
-                    Tool.run(
-                        "rdb",
-                        file.toString(),
-                        "--to",
-                        cluster.uri(),
-                        "--max-rate",
-                        "6000",
-                        "--pipeline",
-                        "100",
-                        "--report",
-                        tmp.resolve("r.json").toString(),
-                        "--error-log",
-                        tmp.resolve("e.log").toString()));
-    run.start();
-    Thread.sleep(800);
-    Process reshard =
-        new ProcessBuilder(
-                "redis-cli",
-                "--cluster",
-                "reshard",
-                "127.0.0.1:" + cluster.nodes().get(0).port(),
-                "--cluster-from",
-                from,
-                "--cluster-to",
-                to,
-                "--cluster-slots",
-                "2000",
-                "--cluster-yes",
-                "--cluster-pipeline",
-                "50")
-            .redirectErrorStream(true)
-            .redirectOutput(tmp.resolve("reshard.log").toFile())
-            .start();
-    assertTrue(reshard.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
-    assertEquals(0, reshard.exitValue(), Files.readString(tmp.resolve("reshard.log")));
-    run.join();
+    Run.Background run =
+        Run.rdb(file)
+            .to(cluster.uri())
+            .args("--max-rate", "6000")
+            .pipeline(100)
+            .report(tmp.resolve("r.json"))
+            .errorLog(tmp.resolve("e.log"))
+            .inBackground();
+    // The reshard starts once the run is writing, to meet it mid-run (at 6000 keys/s, about 3 s).
+    Await.until("the run's first keys", Duration.ofSeconds(60), () -> cluster.dbSize() > 0);
+    Process reshard = reshard(1, 2000);
+    assertReshardDone(reshard);
+    Tool.Result r = run.join(300);
 
-    assertEquals(0, result[0].exit(), result[0]::toString);
+    assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(tmp.resolve("r.json"));
     assertTrue(json.contains("\"written\":20000,"), json);
     assertEquals(20_000, cluster.dbSize());
@@ -301,7 +260,7 @@ class ClusterIT {
         SampleData.fillStrings(s, "elsewhere:", 50);
       }
       try (JarRun run = sync(source.uri(), cluster.uri())) {
-        await("the snapshot", () -> checkpointOffsets().containsKey(""));
+        awaitSnapshot();
         try (Jedis s = source.server().client()) {
           for (int i = 0; i < 200; i++) {
             s.set(t + ":live:" + i, "v" + i);
@@ -324,7 +283,10 @@ class ClusterIT {
         }
         long target = sourceOffset();
         long started = System.nanoTime();
-        await("checkpoint at " + target, () -> checkpointOffsets().getOrDefault("", -1L) >= target);
+        Await.until(
+            "checkpoint at " + target,
+            Duration.ofSeconds(60),
+            () -> checkpointOffsets().getOrDefault("", -1L) >= target);
         long millis = (System.nanoTime() - started) / 1_000_000;
         // Without ASKING each command would wait out the redirect rounds, then fail.
         assertTrue(millis < 8_000, "caught up after " + millis + " ms");
@@ -384,37 +346,21 @@ class ClusterIT {
     Path file = source.server().saveTo(tmp.resolve("d.rdb"));
 
     Tool.Result unmapped =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            cluster.uri(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+        Run.rdb(file).to(cluster.uri()).errorLog(tmp.resolve("e.log")).inProcess();
     assertEquals(1, unmapped.exit(), unmapped::toString);
     assertTrue(Files.readString(tmp.resolve("e.log")).contains("--db-map 1=0"));
 
     Tool.Result mapped =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            cluster.uri(),
-            "--db-map",
-            "1=0",
-            "--error-log",
-            tmp.resolve("e.log").toString());
+        Run.rdb(file)
+            .to(cluster.uri())
+            .args("--db-map", "1=0")
+            .errorLog(tmp.resolve("e.log"))
+            .inProcess();
     assertEquals(0, mapped.exit(), mapped::toString);
     assertEquals(2, cluster.dbSize());
 
     Tool.Result withDb =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            cluster.uri() + "/3",
-            "--error-log",
-            tmp.resolve("e.log").toString());
+        Run.rdb(file).to(cluster.uri() + "/3").errorLog(tmp.resolve("e.log")).inProcess();
     assertEquals(2, withDb.exit(), withDb::toString);
     assertTrue(withDb.err().contains("db 0 only"), withDb.err());
 
@@ -443,24 +389,15 @@ class ClusterIT {
 
   /** {@code rdb FILE} into the cluster, with the report in r.json and the error log in e.log. */
   private Tool.Result rdbIntoCluster(Path file) {
-    return Tool.run(
-        "rdb",
-        file.toString(),
-        "--to",
-        cluster.uri(),
-        "--report",
-        tmp.resolve("r.json").toString(),
-        "--error-log",
-        tmp.resolve("e.log").toString());
+    return Run.rdb(file)
+        .to(cluster.uri())
+        .report(tmp.resolve("r.json"))
+        .errorLog(tmp.resolve("e.log"))
+        .inProcess();
   }
 
   private static Map<String, String> dataset(LocalCluster c) {
-    List<Jedis> clients = c.clients();
-    try {
-      return Dataset.of(clients);
-    } finally {
-      clients.forEach(Jedis::close);
-    }
+    return Dataset.of(c);
   }
 
   private static Map<String, String> dataset(RedisServerExtension server) {
@@ -471,19 +408,8 @@ class ClusterIT {
 
   /** The report adds up, and holds {@code written} keys written. */
   private static Map<String, Object> assertAccounted(Path report, long written) throws Exception {
-    Map<String, Object> r = JsonText.object(Files.readString(report));
-    long read = n(r, "read");
-    assertEquals(
-        read,
-        n(r, "written")
-            + n(r, "skipped_existing")
-            + n(r, "skipped_expired")
-            + n(r, "skipped_gone")
-            + n(r, "filtered")
-            + n(r, "errors"),
-        r::toString);
-    assertEquals(written, n(r, "written"), r::toString);
-    return r;
+    ReportAssert.of(report).addsUp().has("written", written);
+    return JsonText.object(Files.readString(report));
   }
 
   private static long n(Map<String, Object> r, String field) {
@@ -551,23 +477,18 @@ class ClusterIT {
     assertAccounted(tmp.resolve("r2.json"), expected.size());
 
     Tool.Result otherDb =
-        Tool.run("scan", "--from", sourceCluster.uri(), "--db", "1", "--to", single.uri());
+        Run.scan(sourceCluster.uri()).args("--db", "1").to(single.uri()).inProcess();
     assertEquals(2, otherDb.exit(), otherDb::toString);
   }
 
   /** {@code scan} of the source cluster into {@code to}, the report in {@code report}. */
   private Tool.Result scanSourceCluster(Map<String, String> env, String to, String report) {
-    return Tool.run(
-        env,
-        "scan",
-        "--from",
-        sourceCluster.uri(),
-        "--to",
-        to,
-        "--report",
-        tmp.resolve(report).toString(),
-        "--error-log",
-        tmp.resolve("e.log").toString());
+    return Run.scan(sourceCluster.uri())
+        .to(to)
+        .report(tmp.resolve(report))
+        .errorLog(tmp.resolve("e.log"))
+        .env(env)
+        .inProcess();
   }
 
   /** The source cluster's nodes in the order of the lowest hash slot each owns. */
@@ -621,23 +542,13 @@ class ClusterIT {
       // sync, the index as an option, into the cluster; one checkpoint file per index.
       cluster.nodes().forEach(RedisServer::flushAll);
       try (JarRun sync =
-          JarRun.start(
-              tmp,
-              Map.of(),
-              "sync",
-              "--from",
-              sourceCluster.uri(),
-              "--to",
-              cluster.uri(),
-              "--shard-index",
-              String.valueOf(i),
-              "--snapshot-only",
-              "--checkpoint",
-              tmp.resolve("ck-{index}").toString(),
-              "--report",
-              tmp.resolve("sync-{index}.json").toString(),
-              "--error-log",
-              tmp.resolve("e.log").toString())) {
+          Run.sync(sourceCluster.uri())
+              .to(cluster.uri())
+              .args("--shard-index", String.valueOf(i), "--snapshot-only")
+              .checkpoint(tmp.resolve("ck-{index}"))
+              .report(tmp.resolve("sync-{index}.json"))
+              .errorLog(tmp.resolve("e.log"))
+              .jar(tmp)) {
         assertEquals(0, sync.waitFor(60), sync::toString);
       }
       assertEquals(own, dataset(cluster));
@@ -648,13 +559,13 @@ class ClusterIT {
     assertEquals(dataset(sourceCluster), union);
 
     Tool.Result outside =
-        Tool.run("scan", "--from", sourceCluster.uri(), "--to", single.uri(), "--shard-index", "3");
+        Run.scan(sourceCluster.uri()).to(single.uri()).args("--shard-index", "3").inProcess();
     assertEquals(2, outside.exit(), outside::toString);
     assertTrue(
         outside.err().contains("--shard-index 3 is out of range: 3 masters in the cluster"),
         outside.err());
     Tool.Result notACluster =
-        Tool.run("scan", "--from", source.uri(), "--to", single.uri(), "--shard-index", "1");
+        Run.scan(source.uri()).to(single.uri()).args("--shard-index", "1").inProcess();
     assertEquals(2, notACluster.exit(), notACluster::toString);
     assertTrue(
         notACluster.err().contains("1 master (the source is not a cluster) (indexes 0 to 0)"),
@@ -662,22 +573,13 @@ class ClusterIT {
   }
 
   private JarRun sync(String from, String to) {
-    return JarRun.start(
-        tmp,
-        Map.of(),
-        "sync",
-        "--from",
-        from,
-        "--to",
-        to,
-        "--checkpoint",
-        tmp.resolve("checkpoint").toString(),
-        "--report",
-        tmp.resolve("r.json").toString(),
-        "--error-log",
-        tmp.resolve("e.log").toString(),
-        "--progress",
-        "never");
+    return Run.sync(from)
+        .to(to)
+        .checkpoint(tmp.resolve("checkpoint"))
+        .report(tmp.resolve("r.json"))
+        .errorLog(tmp.resolve("e.log"))
+        .args("--progress", "never")
+        .jar(tmp);
   }
 
   /** Offsets in the checkpoint file: "" for a single source, else by master address. */
@@ -700,25 +602,8 @@ class ClusterIT {
     return offsets;
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
   private long sourceOffset() {
-    try (Jedis s = source.server().client()) {
-      for (String line : s.info("replication").split("\r?\n")) {
-        if (line.startsWith("master_repl_offset:")) {
-          return Long.parseLong(line.substring("master_repl_offset:".length()).trim());
-        }
-      }
-    }
-    throw new AssertionError("no master_repl_offset");
+    return source.server().replicationOffset();
   }
 
   @Test
@@ -729,7 +614,10 @@ class ClusterIT {
       sourceCluster.load(s);
     }
     try (JarRun run = sync(sourceCluster.uri(), single.uri())) {
-      await("a checkpoint for each master", () -> checkpointOffsets().size() == 3);
+      Await.until(
+          "a checkpoint for each master",
+          Duration.ofSeconds(60),
+          () -> checkpointOffsets().size() == 3);
       for (int i = 0; i < 300; i++) {
         byte[] counter = ("counter:" + (i % 30)).getBytes(StandardCharsets.UTF_8);
         byte[] log = ("log:" + (i % 30)).getBytes(StandardCharsets.UTF_8);
@@ -765,7 +653,10 @@ class ClusterIT {
       }
     }
     try (JarRun again = sync(sourceCluster.uri(), single.uri())) {
-      await("three resumes", () -> again.err().split("resuming ", -1).length == 4);
+      Await.until(
+          "three resumes",
+          Duration.ofSeconds(60),
+          () -> again.err().split("resuming ", -1).length == 4);
       awaitClusterCaughtUp();
       assertEquals(dataset(sourceCluster), dataset(single));
       assertEquals(130, again.terminate(), again::toString);
@@ -774,10 +665,25 @@ class ClusterIT {
     assertEquals(100L, n(resumed, "commands_applied"), resumed::toString);
   }
 
+  /** Waits until the single source's snapshot is done: its checkpoint has an offset. */
+  private void awaitSnapshot() throws InterruptedException {
+    Await.until("the snapshot", Duration.ofSeconds(60), () -> checkpointOffsets().containsKey(""));
+  }
+
+  /** Waits until the checkpoint of the single source reaches the source's current offset. */
+  private void awaitCheckpointAtSourceOffset() throws InterruptedException {
+    long target = sourceOffset();
+    Await.until(
+        "checkpoint at " + target,
+        Duration.ofSeconds(60),
+        () -> checkpointOffsets().getOrDefault("", -1L) >= target);
+  }
+
   private void awaitClusterCaughtUp() throws InterruptedException {
     Map<String, Long> target = sourceCluster.replicationOffsets();
-    await(
+    Await.until(
         "every master's checkpoint to reach its offset " + target,
+        Duration.ofSeconds(60),
         () -> {
           Map<String, Long> done = checkpointOffsets();
           return target.entrySet().stream()
@@ -793,7 +699,7 @@ class ClusterIT {
       SampleData.fillStrings(s, "many:", 1000);
     }
     try (JarRun run = sync(source.uri(), cluster.uri())) {
-      await("the snapshot", () -> checkpointOffsets().containsKey(""));
+      awaitSnapshot();
       try (Jedis s = source.server().client()) {
         for (int i = 0; i < 300; i++) {
           s.incr("counter:" + (i % 30));
@@ -813,8 +719,7 @@ class ClusterIT {
         t.pexpire("elsewhere", 3_600_000);
         t.exec();
       }
-      long target = sourceOffset();
-      await("checkpoint at " + target, () -> checkpointOffsets().getOrDefault("", -1L) >= target);
+      awaitCheckpointAtSourceOffset();
       assertEquals(dataset(source), dataset(cluster));
 
       // Emptied at the source: every master empties, then takes what follows.
@@ -822,8 +727,7 @@ class ClusterIT {
         s.flushAll();
         s.set("after", "flush");
       }
-      long end = sourceOffset();
-      await("checkpoint at " + end, () -> checkpointOffsets().getOrDefault("", -1L) >= end);
+      awaitCheckpointAtSourceOffset();
       assertEquals(dataset(source), dataset(cluster));
 
       // What a cluster cannot take: booked as failed, with the reason, and the stream goes on.
@@ -835,8 +739,7 @@ class ClusterIT {
         s.select(0);
         s.set("last", "1");
       }
-      long last = sourceOffset();
-      await("checkpoint at " + last, () -> checkpointOffsets().getOrDefault("", -1L) >= last);
+      awaitCheckpointAtSourceOffset();
       try (Jedis owner = cluster.clientFor("last".getBytes(StandardCharsets.UTF_8))) {
         assertEquals("1", owner.get("last"));
       }
@@ -859,19 +762,12 @@ class ClusterIT {
       sourceCluster.load(s);
     }
     JarRun run =
-        JarRun.start(
-            tmp,
-            Map.of(),
-            "sync",
-            "--from",
-            sourceCluster.uri(),
-            "--to",
-            single.uri(),
-            "--snapshot-only",
-            "--report",
-            tmp.resolve("r.json").toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+        Run.sync(sourceCluster.uri())
+            .to(single.uri())
+            .args("--snapshot-only")
+            .report(tmp.resolve("r.json"))
+            .errorLog(tmp.resolve("e.log"))
+            .jar(tmp);
     try (run) {
       assertEquals(0, run.waitFor(60), run::toString);
     }
@@ -880,19 +776,12 @@ class ClusterIT {
 
     // Cluster to cluster: every master's stream, each key to the master of its slot.
     try (JarRun intoCluster =
-        JarRun.start(
-            tmp,
-            Map.of(),
-            "sync",
-            "--from",
-            sourceCluster.uri(),
-            "--to",
-            cluster.uri(),
-            "--snapshot-only",
-            "--report",
-            tmp.resolve("r2.json").toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString())) {
+        Run.sync(sourceCluster.uri())
+            .to(cluster.uri())
+            .args("--snapshot-only")
+            .report(tmp.resolve("r2.json"))
+            .errorLog(tmp.resolve("e.log"))
+            .jar(tmp)) {
       assertEquals(0, intoCluster.waitFor(60), intoCluster::toString);
     }
     assertEquals(dataset(sourceCluster), dataset(cluster));
@@ -934,15 +823,8 @@ class ClusterIT {
       s.flushAll();
       SampleData.fillStrings(s, "many:", 2000);
     }
-    String from;
-    String to;
-    try (Jedis a = cluster.nodes().get(0).client();
-        Jedis b = cluster.nodes().get(2).client()) {
-      from = a.clusterMyId();
-      to = b.clusterMyId();
-    }
     try (JarRun run = sync(source.uri(), cluster.uri())) {
-      await("the snapshot", () -> checkpointOffsets().containsKey(""));
+      awaitSnapshot();
       List<String> tags = tagsInSlotsThatMove(1000);
       java.util.concurrent.atomic.AtomicBoolean writing =
           new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -965,34 +847,54 @@ class ClusterIT {
                 }
               });
       writer.start();
-      Process reshard =
-          new ProcessBuilder(
-                  "redis-cli",
-                  "--cluster",
-                  "reshard",
-                  "127.0.0.1:" + cluster.nodes().get(0).port(),
-                  "--cluster-from",
-                  from,
-                  "--cluster-to",
-                  to,
-                  "--cluster-slots",
-                  "1000",
-                  "--cluster-yes",
-                  "--cluster-pipeline",
-                  "50")
-              .redirectErrorStream(true)
-              .redirectOutput(tmp.resolve("reshard.log").toFile())
-              .start();
-      assertTrue(reshard.waitFor(120, TimeUnit.SECONDS));
-      writing.set(false);
-      writer.join();
-      assertEquals(0, reshard.exitValue(), Files.readString(tmp.resolve("reshard.log")));
-      long target = sourceOffset();
-      await("checkpoint at " + target, () -> checkpointOffsets().getOrDefault("", -1L) >= target);
+      Process reshard = reshard(2, 1000);
+      try {
+        assertReshardDone(reshard);
+      } finally {
+        writing.set(false);
+        writer.join();
+      }
+      awaitCheckpointAtSourceOffset();
       assertEquals(dataset(source), dataset(cluster));
       assertEquals(130, run.terminate(), run::toString);
     }
     Map<String, Object> r = assertAccounted(tmp.resolve("r.json"), 2000);
     assertEquals(0L, n(r, "commands_failed"), r::toString);
+  }
+
+  /**
+   * Starts {@code redis-cli --cluster reshard}: {@code slots} slots from node 0 to node {@code to}.
+   */
+  private Process reshard(int to, int slots) throws IOException {
+    String fromId;
+    String toId;
+    try (Jedis a = cluster.nodes().get(0).client();
+        Jedis b = cluster.nodes().get(to).client()) {
+      fromId = a.clusterMyId();
+      toId = b.clusterMyId();
+    }
+    return new ProcessBuilder(
+            "redis-cli",
+            "--cluster",
+            "reshard",
+            "127.0.0.1:" + cluster.nodes().get(0).port(),
+            "--cluster-from",
+            fromId,
+            "--cluster-to",
+            toId,
+            "--cluster-slots",
+            String.valueOf(slots),
+            "--cluster-yes",
+            "--cluster-pipeline",
+            "50")
+        .redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("reshard.log").toFile())
+        .start();
+  }
+
+  /** Waits for {@code reshard} to end; fails with its log unless it succeeded. */
+  private void assertReshardDone(Process reshard) throws Exception {
+    assertTrue(reshard.waitFor(120, TimeUnit.SECONDS), "the reshard did not end within 120 s");
+    assertEquals(0, reshard.exitValue(), Files.readString(tmp.resolve("reshard.log")));
   }
 }

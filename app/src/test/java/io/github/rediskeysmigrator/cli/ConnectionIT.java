@@ -37,15 +37,11 @@ class ConnectionIT {
     String uri = "redis://:wrong-" + SECRET + "@127.0.0.1:" + guarded.server().port();
 
     Tool.Result r =
-        Tool.run(
-            "rdb",
-            file().toString(),
-            "--to",
-            uri,
-            "--error-log",
-            tmp + "/e.log",
-            "--report",
-            tmp + "/r.json");
+        Run.rdb(file())
+            .to(uri)
+            .errorLog(tmp.resolve("e.log"))
+            .report(tmp.resolve("r.json"))
+            .inProcess();
 
     assertEquals(3, r.exit(), r::toString);
     assertTrue(r.err().contains("authentication failed"), r.err());
@@ -57,20 +53,18 @@ class ConnectionIT {
   void passwordFromUriOrVariableIsUsedAndNeverShown() throws Exception {
     Path f = file();
     Tool.Result r =
-        Tool.run(
-            Map.of(
-                "DESTINATION_REDIS_HOST",
-                "127.0.0.1",
-                "DESTINATION_REDIS_PORT",
-                String.valueOf(guarded.server().port()),
-                "DESTINATION_REDIS_PASSWORD",
-                SECRET),
-            "rdb",
-            f.toString(),
-            "--error-log",
-            tmp + "/e.log",
-            "--report",
-            tmp + "/r.json");
+        Run.rdb(f)
+            .errorLog(tmp.resolve("e.log"))
+            .report(tmp.resolve("r.json"))
+            .env(
+                Map.of(
+                    "DESTINATION_REDIS_HOST",
+                    "127.0.0.1",
+                    "DESTINATION_REDIS_PORT",
+                    String.valueOf(guarded.server().port()),
+                    "DESTINATION_REDIS_PASSWORD",
+                    SECRET))
+            .inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     String report = Files.readString(tmp.resolve("r.json"));
@@ -82,30 +76,22 @@ class ConnectionIT {
     }
 
     Tool.Result viaUri =
-        Tool.run(
-            "rdb",
-            f.toString(),
-            "--to",
-            "redis://default:" + SECRET + "@127.0.0.1:" + guarded.server().port(),
-            "--error-log",
-            tmp + "/e.log",
-            "--report",
-            tmp + "/r.json");
+        Run.rdb(f)
+            .to("redis://default:" + SECRET + "@127.0.0.1:" + guarded.server().port())
+            .errorLog(tmp.resolve("e.log"))
+            .report(tmp.resolve("r.json"))
+            .inProcess();
     assertEquals(0, viaUri.exit(), viaUri::toString);
     assertTrue(Files.readString(tmp.resolve("r.json")).contains("redis://default:***@"));
 
     Path secret = Files.writeString(tmp.resolve("secret"), SECRET + "\n");
     guarded.server().flushAll();
     Tool.Result viaFile =
-        Tool.run(
-            "rdb",
-            f.toString(),
-            "--to",
-            "redis://127.0.0.1:" + guarded.server().port(),
-            "--to-password-file",
-            secret.toString(),
-            "--error-log",
-            tmp + "/e.log");
+        Run.rdb(f)
+            .to("redis://127.0.0.1:" + guarded.server().port())
+            .args("--to-password-file", secret.toString())
+            .errorLog(tmp.resolve("e.log"))
+            .inProcess();
     assertEquals(0, viaFile.exit(), viaFile::toString);
     assertFalse(viaFile.out().contains(SECRET) || viaFile.err().contains(SECRET));
   }

@@ -3,15 +3,15 @@ package io.github.rediskeysmigrator.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.Await;
+import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -45,18 +45,22 @@ class DestinationRestartIT {
    * may take longer to start than the fault it is meant to meet).
    */
   private static void awaitWriting(JarRun run) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (true) {
-      try (Jedis d = dest.server().client()) {
-        if (d.dbSize() >= 100) {
-          return;
-        }
-      }
-      if (!run.isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError("the run wrote nothing before the fault:\n" + run);
-      }
-      Thread.sleep(20);
+    try (Jedis d = dest.server().client()) {
+      Await.until(
+          "the first 100 keys written", Duration.ofSeconds(60), run, () -> d.dbSize() >= 100);
     }
+  }
+
+  /** 60,000 keys at the source, and a scan of them at 8000 keys/s reporting to r.json. */
+  private JarRun slowScanOf60000Keys() {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 60_000);
+    }
+    return Run.scan(source.uri())
+        .to(dest.uri())
+        .args("--max-rate", "8000", "--scan-count", "100")
+        .report(tmp.resolve("r.json"))
+        .jar(tmp);
   }
 
   @Test
@@ -66,19 +70,12 @@ class DestinationRestartIT {
     }
     Path file = source.server().saveTo(tmp.resolve("dump.rdb"));
     try (JarRun run =
-        JarRun.start(
-            tmp,
-            Map.of(),
-            "rdb",
-            file.toString(),
-            "--to",
-            dest.uri(),
-            "--max-rate",
-            "8000",
-            "--pipeline",
-            "100",
-            "--report",
-            tmp.resolve("r.json").toString())) {
+        Run.rdb(file)
+            .to(dest.uri())
+            .args("--max-rate", "8000")
+            .pipeline(100)
+            .report(tmp.resolve("r.json"))
+            .jar(tmp)) {
       awaitWriting(run);
       assertTrue(run.isAlive(), "still running when the destination restarts");
       dest.server().restartKeepingData();
@@ -96,24 +93,7 @@ class DestinationRestartIT {
 
   @Test
   void scanResumesFromItsCursorWhenTheConnectionDrops() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillStrings(s, "k", 60_000);
-    }
-    try (JarRun run =
-        JarRun.start(
-            tmp,
-            Map.of(),
-            "scan",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--max-rate",
-            "8000",
-            "--scan-count",
-            "100",
-            "--report",
-            tmp.resolve("r.json").toString())) {
+    try (JarRun run = slowScanOf60000Keys()) {
       awaitWriting(run);
       assertTrue(run.isAlive(), "still running when its source connection is cut");
       try (Jedis s = source.server().client()) {
@@ -135,24 +115,7 @@ class DestinationRestartIT {
 
   @Test
   void scanStopsClearlyWhenTheSourceRestartsAndARerunCompletesIt() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillStrings(s, "k", 60_000);
-    }
-    try (JarRun run =
-        JarRun.start(
-            tmp,
-            Map.of(),
-            "scan",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--max-rate",
-            "8000",
-            "--scan-count",
-            "100",
-            "--report",
-            tmp.resolve("r.json").toString())) {
+    try (JarRun run = slowScanOf60000Keys()) {
       awaitWriting(run);
       source.server().restartKeepingData();
       assertEquals(3, run.waitFor(120), run::toString);
@@ -163,8 +126,7 @@ class DestinationRestartIT {
       assertEquals(field(json, "written"), d.dbSize(), json);
       ReportAssert.of(tmp.resolve("r.json")).addsUp().exitCode(3).writtenMatches(d, 0);
     }
-    try (JarRun rerun =
-        JarRun.start(tmp, Map.of(), "scan", "--from", source.uri(), "--to", dest.uri())) {
+    try (JarRun rerun = Run.scan(source.uri()).to(dest.uri()).jar(tmp)) {
       assertEquals(0, rerun.waitFor(120), rerun::toString);
     }
     try (Jedis d = dest.server().client()) {
@@ -199,26 +161,15 @@ class DestinationRestartIT {
             });
     Path checkpoint = tmp.resolve("checkpoint");
     try (JarRun run =
-        JarRun.start(
-            tmp,
-            Map.of(),
-            "sync",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--checkpoint",
-            checkpoint.toString(),
-            "--pipeline",
-            "50",
-            "--progress",
-            "never",
-            "--report",
-            tmp.resolve("r.json").toString())) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!Files.exists(checkpoint) && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+        Run.sync(source.uri())
+            .to(dest.uri())
+            .checkpoint(checkpoint)
+            .pipeline(50)
+            .args("--progress", "never")
+            .report(tmp.resolve("r.json"))
+            .jar(tmp)) {
+      Await.until(
+          "the checkpoint file", Duration.ofSeconds(30), run, () -> Files.exists(checkpoint));
       writer.start();
       Thread.sleep(800);
       dest.server().restartKeepingData();
@@ -231,9 +182,11 @@ class DestinationRestartIT {
             Long.parseLong(
                 s.info("replication").replaceAll("(?s).*master_repl_offset:(\\d+).*", "$1"));
       }
-      while (offset(checkpoint) < target && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      Await.until(
+          "the checkpoint at the source's offset " + target,
+          Duration.ofSeconds(30),
+          run,
+          () -> offset(checkpoint) >= target);
       assertTrue(run.isAlive(), run::toString);
       try (Jedis d = dest.server().client()) {
         assertEquals(String.valueOf(writes.get()), d.get("counter"), run::toString);
@@ -253,12 +206,6 @@ class DestinationRestartIT {
   }
 
   private static long offset(Path checkpoint) {
-    try (var in = Files.newBufferedReader(checkpoint)) {
-      Properties p = new Properties();
-      p.load(in);
-      return Long.parseLong(p.getProperty("offset", "-1"));
-    } catch (Exception e) {
-      return -1;
-    }
+    return CheckpointFile.offset(checkpoint);
   }
 }

@@ -52,21 +52,14 @@ class DestinationStatesIT {
         new Thread(
             () ->
                 result[0] =
-                    Tool.run(
-                        "rdb",
-                        file.toString(),
-                        "--to",
-                        dest.uri(),
-                        "--max-rate",
-                        "3000",
-                        "--pipeline",
-                        "100",
-                        "--retries",
-                        "10",
-                        "--report",
-                        tmp.resolve("r.json").toString(),
-                        "--error-log",
-                        tmp.resolve("e.log").toString()));
+                    Run.rdb(file)
+                        .to(dest.uri())
+                        .args("--max-rate", "3000")
+                        .pipeline(100)
+                        .args("--retries", "10")
+                        .report(tmp.resolve("r.json"))
+                        .errorLog(tmp.resolve("e.log"))
+                        .inProcess());
     run.start();
     Thread.sleep(700);
     Thread busy =
@@ -128,14 +121,7 @@ class DestinationStatesIT {
             });
     killer.start();
     try {
-      Tool.Result r =
-          Tool.run(
-              "rdb",
-              file.toString(),
-              "--to",
-              dest.uri(),
-              "--error-log",
-              tmp.resolve("e.log").toString());
+      Tool.Result r = Run.rdb(file).to(dest.uri()).errorLog(tmp.resolve("e.log")).inProcess();
       assertEquals(0, r.exit(), r::toString);
     } finally {
       killer.join();
@@ -157,17 +143,12 @@ class DestinationStatesIT {
     }
     try {
       Tool.Result r =
-          Tool.run(
-              "rdb",
-              file.toString(),
-              "--to",
-              replica.uri(),
-              "--pipeline",
-              "100",
-              "--report",
-              tmp.resolve("r.json").toString(),
-              "--error-log",
-              tmp.resolve("e.log").toString());
+          Run.rdb(file)
+              .to(replica.uri())
+              .pipeline(100)
+              .report(tmp.resolve("r.json"))
+              .errorLog(tmp.resolve("e.log"))
+              .inProcess();
       assertEquals(3, r.exit(), r::toString);
       assertTrue(r.err().contains("read-only replica"), r.err());
       String json = Files.readString(tmp.resolve("r.json"));
@@ -201,22 +182,19 @@ class DestinationStatesIT {
    * that reason and counted as an error; the run goes on (no --max-errors) and ends with exit 1;
    * what did fit is there, whole.
    */
+  /** 20,000 big values migrated into the tiny server, with this --max-errors. */
+  private Tool.Result bigValuesIntoTiny(int maxErrors) throws Exception {
+    return Run.rdb(bigValues(20_000))
+        .to(tiny.uri())
+        .args("--max-errors", String.valueOf(maxErrors))
+        .report(tmp.resolve("r.json"))
+        .errorLog(tmp.resolve("e.log"))
+        .inProcess();
+  }
+
   @Test
   void keysRefusedForLackOfMemoryAreErrorsWithTheirReasonAndTheTotalsAddUp() throws Exception {
-    Path file = bigValues(20_000);
-
-    Tool.Result r =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            tiny.uri(),
-            "--max-errors",
-            "0",
-            "--report",
-            tmp.resolve("r.json").toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+    Tool.Result r = bigValuesIntoTiny(0);
 
     assertEquals(1, r.exit(), r::toString);
     assertEquals(
@@ -248,20 +226,7 @@ class DestinationStatesIT {
 
   @Test
   void outOfMemoryStopsAtMaxErrorsWithExit4AndTheTotalsAddUp() throws Exception {
-    Path file = bigValues(20_000);
-
-    Tool.Result r =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            tiny.uri(),
-            "--max-errors",
-            "50",
-            "--report",
-            tmp.resolve("r.json").toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+    Tool.Result r = bigValuesIntoTiny(50);
 
     assertEquals(4, r.exit(), r::toString);
     assertTrue(r.err().contains("reached --max-errors (50 failed keys)"), r.err());

@@ -76,20 +76,12 @@ class DestinationVersionIT {
 
   /** {@code rdb} of two files into Redis 7.0.15, read one after the other in the order given. */
   private Tool.Result rdbInFileOrder(String policy, Path report, Path first, Path second) {
-    return Tool.run(
-        "rdb",
-        first.toString(),
-        second.toString(),
-        "--parallel",
-        "1",
-        "--to",
-        debian.uri(),
-        "--existing",
-        policy,
-        "--error-log",
-        tmp + "/" + policy + ".log",
-        "--report",
-        report.toString());
+    return Run.rdb(first)
+        .args(second.toString(), "--parallel", "1")
+        .to(debian.uri())
+        .args("--existing", policy, "--error-log", tmp + "/" + policy + ".log")
+        .report(report)
+        .inProcess();
   }
 
   private long keys72() {
@@ -109,15 +101,7 @@ class DestinationVersionIT {
     Path report = tmp.resolve("r.json");
 
     Tool.Result r =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            debian.uri(),
-            "--error-log",
-            tmp + "/e.log",
-            "--report",
-            report.toString());
+        Run.rdb(file).to(debian.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     assertTrue(r.err().contains("RDB version 11"), r.err());
@@ -226,15 +210,7 @@ class DestinationVersionIT {
     Path report = tmp.resolve("r.json");
 
     Tool.Result r =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            redis62.uri(),
-            "--error-log",
-            tmp + "/e.log",
-            "--report",
-            report.toString());
+        Run.rdb(file).to(redis62.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(report);
@@ -260,15 +236,7 @@ class DestinationVersionIT {
     Path report = tmp.resolve("r.json");
 
     Tool.Result r =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            debian.uri(),
-            "--error-log",
-            tmp + "/e.log",
-            "--report",
-            report.toString());
+        Run.rdb(file).to(debian.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(report);
@@ -291,15 +259,11 @@ class DestinationVersionIT {
     }
 
     Tool.Result replaced =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            debian.uri(),
-            "--existing",
-            "replace",
-            "--error-log",
-            tmp + "/e.log");
+        Run.rdb(file)
+            .to(debian.uri())
+            .args("--existing", "replace")
+            .errorLog(tmp.resolve("e.log"))
+            .inProcess();
 
     assertEquals(0, replaced.exit(), replaced::toString);
     try (Jedis d = debian.server().client()) {
@@ -309,15 +273,11 @@ class DestinationVersionIT {
     }
 
     Tool.Result failed =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            debian.uri(),
-            "--existing",
-            "fail",
-            "--error-log",
-            tmp + "/e.log");
+        Run.rdb(file)
+            .to(debian.uri())
+            .args("--existing", "fail")
+            .errorLog(tmp.resolve("e.log"))
+            .inProcess();
 
     assertEquals(4, failed.exit(), failed::toString);
     try (Jedis d = debian.server().client()) {
@@ -344,16 +304,7 @@ class DestinationVersionIT {
     Path report = tmp.resolve("r.json");
     Path errors = tmp.resolve("e.log");
 
-    Tool.Result r =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            debian.uri(),
-            "--error-log",
-            errors.toString(),
-            "--report",
-            report.toString());
+    Tool.Result r = Run.rdb(file).to(debian.uri()).errorLog(errors).report(report).inProcess();
 
     assertEquals(1, r.exit(), r::toString);
     String json = Files.readString(report);
@@ -386,15 +337,7 @@ class DestinationVersionIT {
     Path report = tmp.resolve("r.json");
 
     Tool.Result r =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            redis72.uri(),
-            "--error-log",
-            tmp + "/e.log",
-            "--report",
-            report.toString());
+        Run.rdb(file).to(redis72.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(report);
@@ -453,12 +396,12 @@ class DestinationVersionIT {
 
     // verify compares the field TTLs too: the same, then one changed at the destination.
     String hashFile = valkeyNineFiles()[2];
-    Tool.Result same = Tool.run("verify", "--from", hashFile, "--to", redis74.uri());
+    Tool.Result same = Run.verify(hashFile).to(redis74.uri()).inProcess();
     assertEquals(0, same.exit(), same::toString);
     try (Jedis d = redis74.server().client()) {
       d.hpexpire("hash2-hfe", 100_000, "F3");
     }
-    Tool.Result changed = Tool.run("verify", "--from", hashFile, "--to", redis74.uri());
+    Tool.Result changed = Run.verify(hashFile).to(redis74.uri()).inProcess();
     assertEquals(6, changed.exit(), changed::toString);
     assertTrue(
         changed
@@ -547,9 +490,7 @@ class DestinationVersionIT {
       }
 
       Path verifyReport = tmp.resolve("v.json");
-      Tool.Result v =
-          Tool.run(
-              "verify", "--from", file, "--to", dest.uri(), "--report", verifyReport.toString());
+      Tool.Result v = Run.verify(file).to(dest.uri()).report(verifyReport).inProcess();
       assertEquals(0, v.exit(), v::toString);
       assertTrue(v.out().contains("1 stream compared without its IDMP state (RDB 13)"), v.out());
       String vj = Files.readString(verifyReport);
@@ -560,7 +501,7 @@ class DestinationVersionIT {
       try (Jedis d = dest.server().client()) {
         d.xdel(key, new redis.clients.jedis.StreamEntryID("1771945454291-2"));
       }
-      Tool.Result changed = Tool.run("verify", "--from", file, "--to", dest.uri());
+      Tool.Result changed = Run.verify(file).to(dest.uri()).inProcess();
       assertEquals(6, changed.exit(), changed::toString);
       try (Jedis d = dest.server().client()) {
         d.flushAll();

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,11 +119,13 @@ class JarIT {
             .redirectError(tmp.resolve("err.txt").toFile())
             .start();
     try (Jedis d = dest.server().client()) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (d.dbSize() < 1000 && System.nanoTime() < deadline && p.isAlive()) {
-        Thread.sleep(50);
-      }
-      assertTrue(d.dbSize() >= 1000, "the run got going");
+      Await.until(
+          "the first 1000 keys",
+          Duration.ofSeconds(30),
+          () -> {
+            assertTrue(p.isAlive(), "the run ended before its first 1000 keys");
+            return d.dbSize() >= 1000;
+          });
       p.destroy(); // SIGTERM
       assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exited after the signal");
       assertEquals(130, p.exitValue(), Files.readString(tmp.resolve("err.txt")));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.LocalCluster;
@@ -12,10 +13,9 @@ import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,16 +88,6 @@ class LiveClusterIT {
     Thread.sleep(300); // the last expiries fall due
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
   private static Map<String, String> sourceData() {
     List<Jedis> clients = sourceCluster.clients();
     try {
@@ -124,17 +114,19 @@ class LiveClusterIT {
     return JsonText.object(Files.readString(tmp.resolve("r.json")));
   }
 
+  /** Waits until the destination holds everything {@link #load} wrote. */
+  private static void awaitLoaded(JarRun run, String what) throws InterruptedException {
+    try (Jedis d = dest.server().client()) {
+      Await.until(
+          what, Duration.ofSeconds(60), run, () -> d.dbSize() == SampleData.ALL_TYPES_KEYS + 1000);
+    }
+  }
+
   @Test
   void scanLiveFollowsEveryMasterAndEndsOnceTheyAreAllQuiet() throws Exception {
     load();
     try (JarRun run = run("scan", "--live", "--enable-notifications")) {
-      await(
-          "the first pass",
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return d.dbSize() == SampleData.ALL_TYPES_KEYS + 1000;
-            }
-          });
+      awaitLoaded(run, "the first pass");
       writeOnEveryMaster(run);
       assertEquals(0, run.waitFor(60), run::toString);
     }
@@ -150,13 +142,7 @@ class LiveClusterIT {
   void syncUntilCaughtUpEndsOnceEveryMastersStreamIsApplied() throws Exception {
     load();
     try (JarRun run = run("sync")) {
-      await(
-          "the snapshots",
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return d.dbSize() == SampleData.ALL_TYPES_KEYS + 1000;
-            }
-          });
+      awaitLoaded(run, "the snapshots");
       writeOnEveryMaster(run);
       assertEquals(0, run.waitFor(60), run::toString);
     }

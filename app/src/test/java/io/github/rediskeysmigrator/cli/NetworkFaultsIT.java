@@ -3,6 +3,7 @@ package io.github.rediskeysmigrator.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.FaultyProxy;
 import io.github.rediskeysmigrator.testing.FaultyProxy.Direction;
@@ -12,11 +13,9 @@ import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,9 +28,7 @@ import redis.clients.jedis.Jedis;
  * what the destination holds.
  */
 class NetworkFaultsIT {
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.syncSource();
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 
@@ -54,29 +51,40 @@ class NetworkFaultsIT {
 
   private static final int TOTAL = KEYS + SampleData.ALL_TYPES_KEYS;
 
-  private String[] rdbArgs(Path file, FaultyProxy proxy, String... more) {
-    String[] base = {
-      "rdb",
-      file.toString(),
-      "--to",
-      proxy.uri(),
-      "--pipeline",
-      "100",
-      "--retry-backoff",
-      "0.1",
-      "--report",
-      tmp.resolve("r.json").toString(),
-      "--error-log",
-      tmp.resolve("e.log").toString()
-    };
-    String[] all = new String[base.length + more.length];
-    System.arraycopy(base, 0, all, 0, base.length);
-    System.arraycopy(more, 0, all, base.length, more.length);
-    return all;
+  /** An rdb run through {@code proxy}, with a report and an error log in {@code tmp}. */
+  private Run rdb(Path file, FaultyProxy proxy) {
+    return rdb(file, proxy, 100, "0.1");
+  }
+
+  private Run rdb(Path file, FaultyProxy proxy, int pipeline, String retryBackoff) {
+    return outputs(
+        Run.rdb(file).to(proxy.uri()).pipeline(pipeline).args("--retry-backoff", retryBackoff));
+  }
+
+  /** {@code run} writing its report to r.json and its error log to e.log in {@code tmp}. */
+  private Run outputs(Run run) {
+    return run.report(tmp.resolve("r.json")).errorLog(tmp.resolve("e.log"));
   }
 
   private ReportAssert report() {
     return ReportAssert.of(tmp.resolve("r.json"));
+  }
+
+  /**
+   * The destination equals the source and the report, exit 0, books {@code written} keys, none
+   * skipped as existing, no error, and as many as the destination holds.
+   */
+  private void assertEachKeyWrittenOnce(long written) {
+    assertSameAsSource();
+    try (Jedis d = dest.server().client()) {
+      report()
+          .addsUp()
+          .exitCode(0)
+          .has("written", written)
+          .has("skipped_existing", 0)
+          .has("errors", 0)
+          .writtenMatches(d, 0);
+    }
   }
 
   private static void assertSameAsSource() {
@@ -110,23 +118,14 @@ class NetworkFaultsIT {
       // Well inside the run (about 1.3 MB of RESTOREs), and inside a command most likely.
       proxy.cutAfter(Direction.TO_SERVER, 500_001);
 
-      Tool.Result r = Tool.run(rdbArgs(file, proxy));
+      Tool.Result r = rdb(file, proxy).inProcess();
 
       assertEquals(0, r.exit(), r::toString);
       assertEquals(1, proxy.cuts());
       assertEquals(2, proxy.connections(), "one reconnect");
     }
-    assertSameAsSource();
-    try (Jedis d = dest.server().client()) {
-      report()
-          .addsUp()
-          .exitCode(0)
-          .has("read", TOTAL)
-          .has("written", TOTAL)
-          .has("skipped_existing", 0)
-          .has("errors", 0)
-          .writtenMatches(d, 0);
-    }
+    assertEachKeyWrittenOnce(TOTAL);
+    report().has("read", TOTAL);
   }
 
   /** A second cut while the keys without reply are being sent again: the retries left apply. */
@@ -135,35 +134,17 @@ class NetworkFaultsIT {
     Path file = dataset();
     try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
       proxy.cutAfter(Direction.TO_SERVER, 500_001);
-      String[] args = rdbArgs(file, proxy);
       // A longer pause before reconnecting, to arm the second cut meanwhile.
-      args[java.util.Arrays.asList(args).indexOf("--retry-backoff") + 1] = "0.5";
-      AtomicReference<Tool.Result> result = new AtomicReference<>();
-      Thread run = new Thread(() -> result.set(Tool.run(args)));
-      run.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (proxy.cuts() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+      Run.Background run = rdb(file, proxy, 100, "0.5").inBackground();
+      Await.until("the first cut", Duration.ofSeconds(60), () -> proxy.cuts() > 0);
       // The reconnection's PING, then the first of the keys sent again (about 60 bytes each).
       proxy.cutAfter(Direction.TO_SERVER, 3_001);
-      run.join(120_000);
-
-      Tool.Result r = result.get();
+      Tool.Result r = run.join(120);
       assertEquals(0, r.exit(), r::toString);
       assertEquals(2, proxy.cuts());
       assertEquals(3, proxy.connections(), "two reconnections");
     }
-    assertSameAsSource();
-    try (Jedis d = dest.server().client()) {
-      report()
-          .addsUp()
-          .exitCode(0)
-          .has("written", TOTAL)
-          .has("skipped_existing", 0)
-          .has("errors", 0)
-          .writtenMatches(d, 0);
-    }
+    assertEachKeyWrittenOnce(TOTAL);
   }
 
   /**
@@ -177,9 +158,7 @@ class NetworkFaultsIT {
     }
     try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
       proxy.stallAfter(Direction.TO_CLIENT, 40_000);
-      AtomicReference<Tool.Result> result = new AtomicReference<>();
-      Thread run = new Thread(() -> result.set(Tool.run(rdbArgs(file, proxy))));
-      run.start();
+      Run.Background run = rdb(file, proxy).inBackground();
       proxy.awaitForwarded(Direction.TO_CLIENT, 40_000, 60_000);
       // The writer sends what its two pipelines hold, then waits for replies that do not come.
       proxy.awaitQuiet(Direction.TO_SERVER, 300);
@@ -189,9 +168,7 @@ class NetworkFaultsIT {
       }
       proxy.cutNow();
       proxy.resume();
-      run.join(120_000);
-
-      Tool.Result r = result.get();
+      Tool.Result r = run.join(120);
       assertEquals(0, r.exit(), () -> String.valueOf(r));
       assertTrue(appliedBeforeCut > 0 && appliedBeforeCut < TOTAL, "cut mid-run");
     }
@@ -207,16 +184,7 @@ class NetworkFaultsIT {
     Path file = dataset();
     migrateWithRepliesLostBeforeACut(file);
     assertTrue(restoreStat("failed_calls") > 0, "some keys were sent again and met BUSYKEY");
-    assertSameAsSource();
-    try (Jedis d = dest.server().client()) {
-      report()
-          .addsUp()
-          .exitCode(0)
-          .has("written", TOTAL)
-          .has("skipped_existing", 0)
-          .has("errors", 0)
-          .writtenMatches(d, 0);
-    }
+    assertEachKeyWrittenOnce(TOTAL);
   }
 
   /**
@@ -241,32 +209,17 @@ class NetworkFaultsIT {
       d.configResetStat();
     }
     try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
-      AtomicReference<Tool.Result> result = new AtomicReference<>();
-      String[] args = rdbArgs(file, proxy);
-      args[java.util.Arrays.asList(args).indexOf("--pipeline") + 1] = "20";
-      Thread run = new Thread(() -> result.set(Tool.run(args)));
-      run.start();
+      Run.Background run = rdb(file, proxy, 20, "0.1").inBackground();
       proxy.awaitForwarded(Direction.TO_SERVER, 2_000_000, 60_000);
       proxy.stall(Direction.TO_CLIENT);
       proxy.awaitQuiet(Direction.TO_SERVER, 300);
       proxy.cutNow();
       proxy.resume();
-      run.join(120_000);
-
-      Tool.Result r = result.get();
+      Tool.Result r = run.join(120);
       assertEquals(0, r.exit(), () -> String.valueOf(r));
     }
     assertTrue(restoreStat("failed_calls") > 0, "some keys were sent again and met BUSYKEY");
-    assertSameAsSource();
-    try (Jedis d = dest.server().client()) {
-      report()
-          .addsUp()
-          .exitCode(0)
-          .has("written", 600)
-          .has("skipped_existing", 0)
-          .has("errors", 0)
-          .writtenMatches(d, 0);
-    }
+    assertEachKeyWrittenOnce(600);
   }
 
   /**
@@ -310,29 +263,16 @@ class NetworkFaultsIT {
     Path file = dataset();
     try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
       proxy.stallAfter(Direction.TO_SERVER, 400_000);
-      AtomicReference<Tool.Result> result = new AtomicReference<>();
-      Thread run = new Thread(() -> result.set(Tool.run(rdbArgs(file, proxy, "--timeout", "1"))));
-      run.start();
+      Run.Background run = rdb(file, proxy).args("--timeout", "1").inBackground();
       proxy.awaitForwarded(Direction.TO_SERVER, 400_000, 60_000);
       proxy.stall(Direction.TO_CLIENT);
       Thread.sleep(2500);
       proxy.resume();
-      run.join(120_000);
-
-      Tool.Result r = result.get();
+      Tool.Result r = run.join(120);
       assertEquals(0, r.exit(), r::toString);
       assertTrue(proxy.connections() >= 2, "reconnected after the timeout");
     }
-    assertSameAsSource();
-    try (Jedis d = dest.server().client()) {
-      report()
-          .addsUp()
-          .exitCode(0)
-          .has("written", TOTAL)
-          .has("skipped_existing", 0)
-          .has("errors", 0)
-          .writtenMatches(d, 0);
-    }
+    assertEachKeyWrittenOnce(TOTAL);
   }
 
   /**
@@ -355,44 +295,17 @@ class NetworkFaultsIT {
     Path file = source.server().saveTo(tmp.resolve("dump.rdb"));
     try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
       proxy.stallAfter(Direction.TO_SERVER, 100_000);
-      AtomicReference<Tool.Result> result = new AtomicReference<>();
-      Thread run =
-          new Thread(
-              () ->
-                  result.set(
-                      Tool.run(
-                          "rdb",
-                          file.toString(),
-                          "--to",
-                          proxy.uri(),
-                          "--timeout",
-                          "1",
-                          "--retry-backoff",
-                          "0.1",
-                          "--report",
-                          tmp.resolve("r.json").toString(),
-                          "--error-log",
-                          tmp.resolve("e.log").toString())));
-      run.start();
+      Run.Background run =
+          outputs(Run.rdb(file).to(proxy.uri()).args("--timeout", "1", "--retry-backoff", "0.1"))
+              .inBackground();
       proxy.awaitForwarded(Direction.TO_SERVER, 100_000, 60_000);
       Thread.sleep(2500);
       proxy.resume();
-      run.join(120_000);
-
-      Tool.Result r = result.get();
+      Tool.Result r = run.join(120);
       assertEquals(0, r.exit(), () -> String.valueOf(r));
       assertTrue(proxy.connections() >= 2, "reconnected after the write timed out");
     }
-    assertSameAsSource();
-    try (Jedis d = dest.server().client()) {
-      report()
-          .addsUp()
-          .exitCode(0)
-          .has("written", 1000)
-          .has("skipped_existing", 0)
-          .has("errors", 0)
-          .writtenMatches(d, 0);
-    }
+    assertEachKeyWrittenOnce(1000);
   }
 
   /**
@@ -407,7 +320,7 @@ class NetworkFaultsIT {
     try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
       proxy.stallAfter(Direction.TO_SERVER, 400_000);
 
-      r = Tool.run(rdbArgs(file, proxy, "--timeout", "1", "--retries", "2"));
+      r = rdb(file, proxy).args("--timeout", "1", "--retries", "2").inProcess();
 
       assertEquals(3, proxy.connections(), "the first connection and 2 reconnections");
       try (Jedis d = dest.server().client()) {
@@ -435,7 +348,7 @@ class NetworkFaultsIT {
       // About 200 KB each way at 150 KB/s, 5 ms more per chunk: a few seconds.
       proxy.slow(150_000, 5);
 
-      Tool.Result r = Tool.run(rdbArgs(file, proxy, "--retries", "0"));
+      Tool.Result r = rdb(file, proxy).args("--retries", "0").inProcess();
 
       assertEquals(0, r.exit(), r::toString);
       assertEquals(1, proxy.connections(), "no timeout, no reconnect");
@@ -458,20 +371,11 @@ class NetworkFaultsIT {
       proxy.cutAfter(Direction.TO_CLIENT, 300_001);
 
       Tool.Result r =
-          Tool.run(
-              "scan",
-              "--from",
-              proxy.uri(),
-              "--to",
-              dest.uri() + "/0",
-              "--scan-count",
-              "100",
-              "--retry-backoff",
-              "0.1",
-              "--report",
-              tmp.resolve("r.json").toString(),
-              "--error-log",
-              tmp.resolve("e.log").toString());
+          outputs(
+                  Run.scan(proxy.uri())
+                      .to(dest.uri() + "/0")
+                      .args("--scan-count", "100", "--retry-backoff", "0.1"))
+              .inProcess();
 
       assertEquals(0, r.exit(), r::toString);
       assertEquals(1, proxy.cuts());
@@ -499,24 +403,12 @@ class NetworkFaultsIT {
       proxy.stallAfter(Direction.TO_CLIENT, 300_001);
 
       r =
-          Tool.run(
-              "scan",
-              "--from",
-              proxy.uri(),
-              "--to",
-              dest.uri() + "/0",
-              "--scan-count",
-              "100",
-              "--timeout",
-              "1",
-              "--retries",
-              "2",
-              "--retry-backoff",
-              "0.1",
-              "--report",
-              tmp.resolve("r.json").toString(),
-              "--error-log",
-              tmp.resolve("e.log").toString());
+          outputs(
+                  Run.scan(proxy.uri())
+                      .to(dest.uri() + "/0")
+                      .args("--scan-count", "100", "--timeout", "1", "--retries", "2")
+                      .args("--retry-backoff", "0.1"))
+              .inProcess();
 
       assertEquals(3, proxy.connections(), "the first connection and 2 reconnections");
     }
@@ -548,24 +440,12 @@ class NetworkFaultsIT {
     long partialBefore;
     try (FaultyProxy proxy = FaultyProxy.to(source.server());
         JarRun run =
-            JarRun.start(
-                tmp,
-                Map.of(),
-                "sync",
-                "--from",
-                proxy.uri(),
-                "--to",
-                dest.uri(),
-                "--pipeline",
-                "50",
-                "--retry-backoff",
-                "0.2",
-                "--progress",
-                "never",
-                "--report",
-                tmp.resolve("r.json").toString(),
-                "--error-log",
-                tmp.resolve("e.log").toString())) {
+            outputs(
+                    Run.sync(proxy.uri())
+                        .to(dest.uri())
+                        .pipeline(50)
+                        .args("--retry-backoff", "0.2", "--progress", "never"))
+                .jar(tmp)) {
       awaitKey(run, "k99", "value-99");
       try (Jedis s = source.server().client()) {
         fullBefore = stat(s, "sync_full");
@@ -620,22 +500,11 @@ class NetworkFaultsIT {
     }
     try (FaultyProxy proxy = FaultyProxy.to(source.server());
         JarRun run =
-            JarRun.start(
-                tmp,
-                Map.of(),
-                "sync",
-                "--from",
-                proxy.uri(),
-                "--to",
-                dest.uri(),
-                "--retries",
-                "0",
-                "--progress",
-                "never",
-                "--report",
-                tmp.resolve("r.json").toString(),
-                "--error-log",
-                tmp.resolve("e.log").toString())) {
+            outputs(
+                    Run.sync(proxy.uri())
+                        .to(dest.uri())
+                        .args("--retries", "0", "--progress", "never"))
+                .jar(tmp)) {
       awaitKey(run, "k99", "value-99");
       proxy.cutNow();
 
@@ -650,14 +519,9 @@ class NetworkFaultsIT {
 
   /** Waits until the destination's {@code key} holds {@code value}. */
   private static void awaitKey(JarRun run, String key, String value) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     try (Jedis d = dest.server().client()) {
-      while (!value.equals(d.get(key))) {
-        if (System.nanoTime() > deadline || !run.isAlive()) {
-          throw new AssertionError(key + " never became " + value + ":\n" + run);
-        }
-        Thread.sleep(20);
-      }
+      Await.until(
+          key + " to become " + value, Duration.ofSeconds(60), run, () -> value.equals(d.get(key)));
     }
   }
 }

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.LocalCluster;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -116,13 +118,14 @@ class RedisEightLiveIT {
     args.addAll(List.of(extra));
     CompletableFuture<Tool.Result> run =
         CompletableFuture.supplyAsync(() -> Tool.run(Map.of(), args.toArray(String[]::new)));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     try (Jedis d = reader.get()) {
-      while (!d.exists(readyThere)) {
-        assertTrue(System.nanoTime() < deadline, "the snapshot did not arrive");
-        assertFalse(run.isDone(), () -> run.join().toString());
-        Thread.sleep(20);
-      }
+      Await.until(
+          "the snapshot",
+          Duration.ofSeconds(30),
+          () -> {
+            assertFalse(run.isDone(), () -> run.join().toString());
+            return d.exists(readyThere);
+          });
     }
     try (Jedis s = source.server().client()) {
       live.write(s);
@@ -411,19 +414,13 @@ class RedisEightLiveIT {
     Path report = tmp.resolve("snapshot.json");
     Path errors = tmp.resolve("snapshot.log");
     Tool.Result r =
-        Tool.run(
-            "sync",
-            "--from",
-            source.uri(),
-            "--to",
-            valkey91.uri(),
-            "--snapshot-only",
-            "--report",
-            report.toString(),
-            "--error-log",
-            errors.toString(),
-            "--progress",
-            "never");
+        io.github.rediskeysmigrator.cli.Run.sync(source.uri())
+            .to(valkey91.uri())
+            .args("--snapshot-only")
+            .report(report)
+            .errorLog(errors)
+            .args("--progress", "never")
+            .inProcess();
 
     assertEquals(1, r.exit(), r::toString);
     String json = Files.readString(report);

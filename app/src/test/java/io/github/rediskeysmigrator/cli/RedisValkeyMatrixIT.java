@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServer;
@@ -13,12 +14,12 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,8 +176,7 @@ class RedisValkeyMatrixIT {
         Jedis d = dest.client()) {
       DatasetAssert.assertSameContent(s, d, 0);
     }
-    Tool.Result v =
-        Tool.run("verify", "--from", verifyFrom, "--to", dest.uri(), "--progress", "never");
+    Tool.Result v = Run.verify(verifyFrom).to(dest.uri()).args("--progress", "never").inProcess();
     assertEquals(0, v.exit(), cell + ": verify: " + v);
     if (sourceName.equals("redis-8.6.3") && destName.equals("redis-8.6.3")) {
       // The IDMP state arrived whole: a retried XADD of a migrated idempotent id is recognised
@@ -252,14 +252,8 @@ class RedisValkeyMatrixIT {
   }
 
   private static void awaitKey(RedisServer dest, String key, JarRun run) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     try (Jedis d = dest.client()) {
-      while (!d.exists(key)) {
-        if (System.nanoTime() > deadline || !run.isAlive()) {
-          throw new AssertionError("the snapshot did not arrive: " + run);
-        }
-        Thread.sleep(50);
-      }
+      Await.until("the snapshot (" + key + ")", Duration.ofSeconds(30), run, () -> d.exists(key));
     }
   }
 

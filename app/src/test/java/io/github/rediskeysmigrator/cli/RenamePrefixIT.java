@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.testing.Await;
+import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.LocalCluster;
@@ -13,14 +15,12 @@ import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,9 +31,7 @@ import redis.clients.jedis.Jedis;
  * node and into a cluster, each proved by verify with the same option.
  */
 class RenamePrefixIT {
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.syncSource();
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 
@@ -76,12 +74,7 @@ class RenamePrefixIT {
   }
 
   private static Map<String, String> dataset(LocalCluster c) {
-    List<Jedis> clients = c.clients();
-    try {
-      return Dataset.of(clients);
-    } finally {
-      clients.forEach(Jedis::close);
-    }
+    return Dataset.of(c);
   }
 
   private Tool.Result tool(String... args) {
@@ -237,15 +230,10 @@ class RenamePrefixIT {
       }
     }
     Tool.Result shadow =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--rename-prefix",
-            "a=x",
-            "--rename-prefix",
-            "ab=y",
-            "--to",
-            dest.uri());
+        Run.rdb(file)
+            .args("--rename-prefix", "a=x", "--rename-prefix", "ab=y")
+            .to(dest.uri())
+            .inProcess();
     assertTrue(
         shadow.err().contains("'ab=y' can never apply: the earlier 'a=x'"), shadow::toString);
     try (Jedis d = dest.server().client()) {
@@ -303,60 +291,28 @@ class RenamePrefixIT {
   }
 
   private JarRun sync(String from, String to, String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "sync",
-                "--from",
-                from,
-                "--to",
-                to,
-                "--checkpoint",
-                tmp.resolve("checkpoint").toString(),
-                "--report",
-                tmp.resolve("r.json").toString(),
-                "--error-log",
-                tmp.resolve("e.log").toString(),
-                "--progress",
-                "never"));
-    args.addAll(List.of(extra));
-    return JarRun.start(tmp, Map.of(), args.toArray(String[]::new));
+    return Run.sync(from)
+        .to(to)
+        .checkpoint(tmp.resolve("checkpoint"))
+        .report(tmp.resolve("r.json"))
+        .errorLog(tmp.resolve("e.log"))
+        .args("--progress", "never")
+        .args(extra)
+        .jar(tmp);
   }
 
   private long checkpointOffset() {
-    try (var in = Files.newBufferedReader(tmp.resolve("checkpoint"))) {
-      Properties p = new Properties();
-      p.load(in);
-      return Long.parseLong(p.getProperty("offset", "-1"));
-    } catch (Exception e) {
-      return -1;
-    }
+    return CheckpointFile.offset(tmp.resolve("checkpoint"));
   }
 
   private static long offset(RedisServerExtension server) {
-    try (Jedis s = server.server().client()) {
-      for (String line : s.info("replication").split("\r?\n")) {
-        if (line.startsWith("master_repl_offset:")) {
-          return Long.parseLong(line.substring("master_repl_offset:".length()).trim());
-        }
-      }
-    }
-    throw new AssertionError("no master_repl_offset");
+    return server.server().replicationOffset();
   }
 
   private void awaitCaughtUp(RedisServerExtension server) throws InterruptedException {
     long target = offset(server);
-    await("the checkpoint at " + target, () -> checkpointOffset() >= target);
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+    Await.until(
+        "the checkpoint at " + target, Duration.ofSeconds(60), () -> checkpointOffset() >= target);
   }
 
   /**
@@ -398,7 +354,7 @@ class RenamePrefixIT {
       d.set("tenant-a:mine", "destination");
     }
     try (JarRun run = sync(source.uri(), dest.uri(), "--rename-prefix", "app:=tenant-a:")) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+      Await.until("the snapshot", Duration.ofSeconds(60), () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {
         liveWrites(s, "app:");
         s.set("app:mine", "source, later");
@@ -439,7 +395,7 @@ class RenamePrefixIT {
   @Test
   void aReplicatedScriptIsRenamedByItsDeclaredKeys() throws Exception {
     try (JarRun run = sync(scriptSource.uri(), dest.uri(), "--rename-prefix", "app:=b:")) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+      Await.until("the snapshot", Duration.ofSeconds(60), () -> checkpointOffset() >= 0);
       try (Jedis s = scriptSource.server().client()) {
         s.eval("return redis.call('set', KEYS[1], ARGV[1])", List.of("app:e"), List.of("declared"));
         s.eval(
@@ -513,7 +469,7 @@ class RenamePrefixIT {
             "{split}=s:",
             "--rename-prefix",
             "app:=tenant-a:")) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+      Await.until("the snapshot", Duration.ofSeconds(60), () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {
         liveWrites(s, "app:");
         // One slot under the source names, two under the new ones: refused, with the reason.

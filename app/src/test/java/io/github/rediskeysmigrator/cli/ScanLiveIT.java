@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.FaultyProxy;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.Metrics;
@@ -12,13 +13,10 @@ import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,25 +66,17 @@ class ScanLiveIT {
   }
 
   private JarRun live(String from, String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "scan",
-                "--from",
-                from,
-                "--to",
-                dest.uri(),
-                "--live",
-                "--report",
-                tmp.resolve("r.json").toString(),
-                "--error-log",
-                tmp.resolve("errors.log").toString()));
-    args.addAll(List.of(extra));
-    return JarRun.start(tmp, Map.of(), args.toArray(String[]::new));
+    return Run.scan(from)
+        .to(dest.uri())
+        .args("--live")
+        .report(tmp.resolve("r.json"))
+        .errorLog(tmp.resolve("errors.log"))
+        .args(extra)
+        .jar(tmp);
   }
 
   private Tool.Result verify(String from) {
-    return Tool.run("verify", "--from", from, "--to", dest.uri());
+    return Run.verify(from).to(dest.uri()).inProcess();
   }
 
   private long reportField(String name) throws Exception {
@@ -139,18 +129,10 @@ class ScanLiveIT {
     return t;
   }
 
-  private static void await(String what, JarRun run, BooleanSupplier condition)
+  /** Waits up to a minute for {@code condition}, failing at once if {@code run} ends first. */
+  private static void await(String what, JarRun run, Await.Condition condition)
       throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        try (Jedis d = dest.server().client()) {
-          throw new AssertionError(
-              "timed out waiting for " + what + " (destination: " + d.dbSize() + " keys)\n" + run);
-        }
-      }
-      Thread.sleep(50);
-    }
+    Await.until(what, Duration.ofSeconds(60), run, condition);
   }
 
   @Test
@@ -254,7 +236,7 @@ class ScanLiveIT {
       q.configSet("notify-keyspace-events", "Ex");
       q.set("a", "1");
     }
-    Tool.Result refused = Tool.run("scan", "--from", quiet.uri(), "--to", dest.uri(), "--live");
+    Tool.Result refused = Run.scan(quiet.uri()).to(dest.uri()).args("--live").inProcess();
     assertEquals(2, refused.exit(), refused::toString);
     assertTrue(refused.err().contains("lacks \"Kg$lshzet\""), refused::toString);
     assertTrue(refused.err().contains("\"KEA\""), refused::toString);
@@ -264,22 +246,15 @@ class ScanLiveIT {
     }
 
     Tool.Result notLive =
-        Tool.run("scan", "--from", quiet.uri(), "--to", dest.uri(), "--until-caught-up");
+        Run.scan(quiet.uri()).to(dest.uri()).args("--until-caught-up").inProcess();
     assertEquals(2, notLive.exit(), notLive::toString);
     assertTrue(notLive.err().contains("--until-caught-up needs --live"), notLive::toString);
 
     Tool.Result enabled =
-        Tool.run(
-            "scan",
-            "--from",
-            quiet.uri(),
-            "--to",
-            dest.uri(),
-            "--live",
-            "--enable-notifications",
-            "--until-caught-up",
-            "--idle",
-            "0.5");
+        Run.scan(quiet.uri())
+            .to(dest.uri())
+            .args("--live", "--enable-notifications", "--until-caught-up", "--idle", "0.5")
+            .inProcess();
     assertEquals(0, enabled.exit(), enabled::toString);
     try (Jedis q = quiet.server().client();
         Jedis d = dest.server().client()) {
@@ -318,14 +293,13 @@ class ScanLiveIT {
 
       String port = url.replaceAll(".*:(\\d+)/metrics", "$1");
       Tool.Result busy =
-          Tool.run(
-              "scan", "--from", source.uri(), "--to", dest.uri(), "--live", "--metrics-port", port);
+          Run.scan(source.uri()).to(dest.uri()).args("--live", "--metrics-port", port).inProcess();
       assertEquals(2, busy.exit(), busy::toString);
       assertTrue(busy.err().contains("cannot serve metrics on 127.0.0.1:" + port), busy::toString);
       assertEquals(130, run.terminate(), run::toString);
     }
     Tool.Result notLive =
-        Tool.run("scan", "--from", source.uri(), "--to", dest.uri(), "--metrics-port", "0");
+        Run.scan(source.uri()).to(dest.uri()).args("--metrics-port", "0").inProcess();
     assertEquals(2, notLive.exit(), notLive::toString);
     assertTrue(notLive.err().contains("--metrics-port needs --live"), notLive::toString);
   }
@@ -346,8 +320,7 @@ class ScanLiveIT {
     try (Jedis s = source.server().client()) {
       s.set("a", "1");
     }
-    Tool.Result r =
-        Tool.run("sync", "--from", source.uri(), "--to", dest.uri(), "--progress", "never");
+    Tool.Result r = Run.sync(source.uri()).to(dest.uri()).args("--progress", "never").inProcess();
     assertEquals(3, r.exit(), r::toString);
     String first = r.err().lines().findFirst().orElse("");
     assertTrue(first.startsWith("error: "), r::toString);

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -50,17 +52,8 @@ class SelfLaunchIT {
   }
 
   private static void awaitCopy() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      try (Jedis d = dest.server().client()) {
-        if (d.dbSize() == 50) {
-          return;
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the copy did not arrive");
-      }
-      Thread.sleep(50);
+    try (Jedis d = dest.server().client()) {
+      Await.until("the copy of 50 keys", Duration.ofSeconds(30), () -> d.dbSize() == 50);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.ExitCode;
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.RedisServer;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.RepoDir;
@@ -12,6 +13,7 @@ import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,11 +61,10 @@ class StopReasonsIT {
       throws InterruptedException {
     try (Jedis r = replica.server().client()) {
       r.replicaof("127.0.0.1", primary.server().port());
-      long deadline = System.currentTimeMillis() + 20_000;
-      while (!r.info("replication").contains("master_link_status:up")) {
-        assertTrue(System.currentTimeMillis() < deadline, "the replica never synced");
-        Thread.sleep(50);
-      }
+      Await.until(
+          "the replica to sync",
+          Duration.ofSeconds(20),
+          () -> r.info("replication").contains("master_link_status:up"));
     }
   }
 
@@ -91,8 +92,7 @@ class StopReasonsIT {
   @Test
   void aMultiDbFileIntoAReadOnlyReplicaBooksEveryKeyAndSaysReadOnly() throws Exception {
     for (int run = 1; run <= 3; run++) {
-      Tool.Result r =
-          Tool.run("rdb", SAMPLE.toString(), "--to", replica.uri(), "--report", report());
+      Tool.Result r = Run.rdb(SAMPLE).to(replica.uri()).args("--report", report()).inProcess();
 
       assertEquals(ExitCode.CONNECTION, r.exit(), r::toString);
       assertTrue(r.err().contains("read-only replica"), r::toString);
@@ -111,17 +111,10 @@ class StopReasonsIT {
   @Test
   void aReadOnlyReplicaIsTheReasonEvenPastMaxErrors() throws Exception {
     Tool.Result r =
-        Tool.run(
-            "rdb",
-            SAMPLE.toString(),
-            "--to",
-            replica.uri(),
-            "--max-errors",
-            "5",
-            "--report",
-            report(),
-            "--error-log",
-            errorLog());
+        Run.rdb(SAMPLE)
+            .to(replica.uri())
+            .args("--max-errors", "5", "--report", report(), "--error-log", errorLog())
+            .inProcess();
 
     assertEquals(ExitCode.CONNECTION, r.exit(), r::toString);
     ReportAssert report =
@@ -139,17 +132,10 @@ class StopReasonsIT {
   @Test
   void rewrittenKeysIntoAReadOnlyReplicaSayReadOnly() throws Exception {
     Tool.Result r =
-        Tool.run(
-            "rdb",
-            SAMPLE.toString(),
-            "--to",
-            oldReplica.uri(),
-            "--max-errors",
-            "1",
-            "--report",
-            report(),
-            "--error-log",
-            errorLog());
+        Run.rdb(SAMPLE)
+            .to(oldReplica.uri())
+            .args("--max-errors", "1", "--report", report(), "--error-log", errorLog())
+            .inProcess();
 
     assertEquals(ExitCode.CONNECTION, r.exit(), r::toString);
     ReportAssert report =
@@ -169,16 +155,10 @@ class StopReasonsIT {
     }
 
     Tool.Result r =
-        Tool.run(
-            "scan",
-            "--from",
-            primary.uri(),
-            "--to",
-            replica.uri(),
-            "--report",
-            report(),
-            "--error-log",
-            errorLog());
+        Run.scan(primary.uri())
+            .to(replica.uri())
+            .args("--report", report(), "--error-log", errorLog())
+            .inProcess();
 
     assertEquals(ExitCode.CONNECTION, r.exit(), r::toString);
     ReportAssert report =
@@ -204,30 +184,26 @@ class StopReasonsIT {
         new Thread(
             () ->
                 result[0] =
-                    Tool.run(
-                        "rdb",
-                        file.toString(),
-                        "--to",
-                        doomed.uri(),
-                        "--max-rate",
-                        "6000",
-                        "--max-errors",
-                        "10",
-                        "--retries",
-                        "2",
-                        "--retry-backoff",
-                        "0.1",
-                        "--report",
-                        report(),
-                        "--error-log",
-                        errorLog()));
+                    Run.rdb(file)
+                        .to(doomed.uri())
+                        .args(
+                            "--max-rate",
+                            "6000",
+                            "--max-errors",
+                            "10",
+                            "--retries",
+                            "2",
+                            "--retry-backoff",
+                            "0.1",
+                            "--report",
+                            report(),
+                            "--error-log",
+                            errorLog())
+                        .inProcess());
     try {
       run.start();
-      long deadline = System.currentTimeMillis() + 20_000;
-      while (keys(doomed) < 2000) {
-        assertTrue(System.currentTimeMillis() < deadline, "nothing reached the destination");
-        Thread.sleep(20);
-      }
+      Await.until(
+          "2000 keys at the destination", Duration.ofSeconds(20), () -> keys(doomed) >= 2000);
     } finally {
       doomed.close();
     }
@@ -264,17 +240,10 @@ class StopReasonsIT {
     Path file = primary.server().saveTo(tmp.resolve("d.rdb"));
 
     Tool.Result r =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--to",
-            tiny.uri(),
-            "--max-errors",
-            "50",
-            "--report",
-            report(),
-            "--error-log",
-            errorLog());
+        Run.rdb(file)
+            .to(tiny.uri())
+            .args("--max-errors", "50", "--report", report(), "--error-log", errorLog())
+            .inProcess();
 
     assertEquals(ExitCode.STOPPED, r.exit(), r::toString);
     try (Jedis d = tiny.server().client()) {

@@ -4,19 +4,19 @@ import static io.github.rediskeysmigrator.testing.DatasetAssert.assertSameDatase
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.Await;
+import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.Metrics;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,63 +37,30 @@ class SyncCommandIT {
   @TempDir Path tmp;
 
   private JarRun sync(String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "sync",
-                "--from",
-                source.uri(),
-                "--to",
-                dest.uri(),
-                "--checkpoint",
-                tmp.resolve("checkpoint").toString(),
-                "--report",
-                tmp.resolve("report.json").toString(),
-                "--progress",
-                "never"));
-    args.addAll(List.of(extra));
-    return JarRun.start(tmp, Map.of(), args.toArray(String[]::new));
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+    return Run.sync(source.uri())
+        .to(dest.uri())
+        .checkpoint(tmp.resolve("checkpoint"))
+        .report(tmp.resolve("report.json"))
+        .args("--progress", "never")
+        .args(extra)
+        .jar(tmp);
   }
 
   private long sourceOffset() {
-    try (Jedis s = source.server().client()) {
-      for (String line : s.info("replication").split("\r?\n")) {
-        if (line.startsWith("master_repl_offset:")) {
-          return Long.parseLong(line.substring("master_repl_offset:".length()).trim());
-        }
-      }
-    }
-    throw new AssertionError("no master_repl_offset");
+    return source.server().replicationOffset();
   }
 
   private long checkpointOffset() {
-    Path file = tmp.resolve("checkpoint");
-    if (!Files.exists(file)) {
-      return -1;
-    }
-    try (var in = Files.newBufferedReader(file)) {
-      Properties p = new Properties();
-      p.load(in);
-      return Long.parseLong(p.getProperty("offset", "-1"));
-    } catch (Exception e) {
-      return -1;
-    }
+    return CheckpointFile.offset(tmp.resolve("checkpoint"));
   }
 
   /** Waits until the destination has applied everything the source has written so far. */
   private void awaitCaughtUp() throws InterruptedException {
     long target = sourceOffset();
-    await("checkpoint to reach source offset " + target, () -> checkpointOffset() >= target);
+    Await.until(
+        "checkpoint to reach source offset " + target,
+        Duration.ofSeconds(30),
+        () -> checkpointOffset() >= target);
   }
 
   private void assertDbsEqual(int... dbs) {
@@ -122,7 +89,7 @@ class SyncCommandIT {
       SampleData.fillStrings(s, "one:", 100);
     }
     try (JarRun run = sync()) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+      Await.until("the snapshot", Duration.ofSeconds(30), () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {
         SampleData.fillAllTypes(s, "live:");
         s.incr("counter");
@@ -195,7 +162,7 @@ class SyncCommandIT {
       SampleData.fillStrings(s, "k", 1000);
     }
     try (JarRun first = sync()) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+      Await.until("the snapshot", Duration.ofSeconds(30), () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {
         for (int i = 0; i < 200; i++) {
           s.incr("counter");
@@ -213,7 +180,8 @@ class SyncCommandIT {
       }
     }
     try (JarRun second = sync()) {
-      await("the resume", () -> second.err().contains("resuming from"));
+      Await.until(
+          "the resume", Duration.ofSeconds(30), () -> second.err().contains("resuming from"));
       try (Jedis s = source.server().client()) {
         s.incr("counter");
       }
@@ -266,7 +234,7 @@ class SyncCommandIT {
     try {
       for (int round = 0; round < 3; round++) {
         try (JarRun run = sync("--pipeline", "50")) {
-          await("a checkpoint", () -> checkpointOffset() >= 0);
+          Await.until("a checkpoint", Duration.ofSeconds(30), () -> checkpointOffset() >= 0);
           Thread.sleep(700);
           run.kill(); // SIGKILL: no flush, no checkpoint save
         }
@@ -294,7 +262,7 @@ class SyncCommandIT {
     }
     try (JarRun run =
         sync("--on-full-resync", "restart", "--existing", "replace", "--retries", "20")) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+      Await.until("the snapshot", Duration.ofSeconds(30), () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {
         s.set("before", "restart");
       }
@@ -306,8 +274,9 @@ class SyncCommandIT {
       // Whether the source can continue (PSYNC) or sends a new snapshot depends on timing; both
       // must bring the write made while we were away.
       try {
-        await(
+        Await.until(
             "the stream to come back",
+            Duration.ofSeconds(30),
             () -> {
               try (Jedis d = dest.server().client()) {
                 return "restart".equals(d.get("after"));
@@ -336,7 +305,7 @@ class SyncCommandIT {
       d.set("user:2", "destination's own");
     }
     try (JarRun run = sync("--match", "user:*")) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+      Await.until("the snapshot", Duration.ofSeconds(30), () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {
         s.set("user:1", "changed");
         s.set("user:2", "changed");
@@ -378,7 +347,7 @@ class SyncCommandIT {
       SampleData.fillAllTypes(s, "base:");
     }
     try (JarRun run = sync()) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+      Await.until("the snapshot", Duration.ofSeconds(30), () -> checkpointOffset() >= 0);
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       long n = 0;
       try (Jedis s = source.server().client()) {
@@ -419,8 +388,9 @@ class SyncCommandIT {
       SampleData.fillStrings(s, "k", 500);
     }
     try (JarRun run = sync("--until-caught-up", "--idle", "1", "--metrics-port", "0")) {
-      await(
+      Await.until(
           "the snapshot",
+          Duration.ofSeconds(30),
           () -> {
             try (Jedis d = dest.server().client()) {
               return d.exists("k499");
@@ -452,14 +422,10 @@ class SyncCommandIT {
     assertTrue(json.contains("\"lag_bytes\":0,"), json);
 
     Tool.Result both =
-        Tool.run(
-            "sync",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--until-caught-up",
-            "--snapshot-only");
+        Run.sync(source.uri())
+            .to(dest.uri())
+            .args("--until-caught-up", "--snapshot-only")
+            .inProcess();
     assertEquals(2, both.exit(), both::toString);
     assertTrue(both.err().contains("give one of them"), both::toString);
   }
@@ -478,17 +444,7 @@ class SyncCommandIT {
 
   @Test
   void aSourceWithoutPsyncIsRefusedWithTheAlternatives() throws Exception {
-    try (JarRun run =
-        JarRun.start(
-            tmp,
-            Map.of(),
-            "sync",
-            "--from",
-            noPsync.uri(),
-            "--to",
-            dest.uri(),
-            "--progress",
-            "never")) {
+    try (JarRun run = Run.sync(noPsync.uri()).to(dest.uri()).args("--progress", "never").jar(tmp)) {
       assertEquals(3, run.waitFor(60), run::toString);
       assertTrue(run.err().contains("does not offer PSYNC"), run.err());
       assertTrue(run.err().contains("`rdb`") && run.err().contains("`scan --live`"), run.err());

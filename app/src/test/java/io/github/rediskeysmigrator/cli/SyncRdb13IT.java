@@ -39,19 +39,13 @@ class SyncRdb13IT {
     Path errors = tmp.resolve("e.log");
     try (SnapshotSwapProxy proxy = SnapshotSwapProxy.to(master.server(), rdb)) {
       Tool.Result r =
-          Tool.run(
-              "sync",
-              "--from",
-              proxy.uri(),
-              "--to",
-              dest.uri(),
-              "--snapshot-only",
-              "--error-log",
-              errors.toString(),
-              "--report",
-              report.toString(),
-              "--progress",
-              "never");
+          Run.sync(proxy.uri())
+              .to(dest.uri())
+              .args("--snapshot-only")
+              .errorLog(errors)
+              .report(report)
+              .args("--progress", "never")
+              .inProcess();
 
       assertEquals(0, r.exit(), r::toString);
       assertEquals(1, proxy.swapped());

@@ -6,19 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.RedisServer;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,21 +79,18 @@ class SyncValkey9IT {
       Path report = tmp.resolve("report.json");
       long start = System.nanoTime();
       Tool.Result r =
-          Tool.run(
-              "sync",
-              "--from",
-              source.uri(),
-              "--to",
-              redis86.uri(),
-              "--snapshot-only",
-              "--retries",
-              "2",
-              "--retry-backoff",
-              "0.1",
-              "--progress",
-              "never",
-              "--report",
-              report.toString());
+          Run.sync(source.uri())
+              .to(redis86.uri())
+              .args(
+                  "--snapshot-only",
+                  "--retries",
+                  "2",
+                  "--retry-backoff",
+                  "0.1",
+                  "--progress",
+                  "never")
+              .report(report)
+              .inProcess();
       assertEquals(3, r.exit(), r::toString);
       assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 20, r::toString);
       String warning =
@@ -136,21 +134,12 @@ class SyncValkey9IT {
     CompletableFuture<Tool.Result> run =
         CompletableFuture.supplyAsync(
             () ->
-                Tool.run(
-                    "sync",
-                    "--from",
-                    valkey.uri(),
-                    "--to",
-                    dest.uri(),
-                    "--until-caught-up",
-                    "--idle",
-                    "2",
-                    "--progress",
-                    "never",
-                    "--report",
-                    report.toString(),
-                    "--error-log",
-                    tmp.resolve("errors.log").toString()));
+                Run.sync(valkey.uri())
+                    .to(dest.uri())
+                    .args("--until-caught-up", "--idle", "2", "--progress", "never")
+                    .report(report)
+                    .errorLog(tmp.resolve("errors.log"))
+                    .inProcess());
     try (Jedis d = dest.server().client()) {
       await("the snapshot at " + dest.uri(), () -> d.dbSize() >= SNAPSHOT_KEYS, run);
     }
@@ -204,7 +193,7 @@ class SyncValkey9IT {
     }
 
     Tool.Result verify =
-        Tool.run("verify", "--from", valkey.uri(), "--to", dest.uri(), "--progress", "never");
+        Run.verify(valkey.uri()).to(dest.uri()).args("--progress", "never").inProcess();
     assertEquals(0, verify.exit(), verify::toString);
   }
 
@@ -227,18 +216,18 @@ class SyncValkey9IT {
     return new String((byte[]) ((List<?>) pending.get(0)).get(0), StandardCharsets.UTF_8);
   }
 
+  /** Waits up to 20 s for {@code condition}; fails at once, with its output, if the run ends. */
   private static void await(
-      String what, BooleanSupplier condition, CompletableFuture<Tool.Result> run) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (run.isDone()) {
-        throw new AssertionError("the run ended before " + what + ": " + run.get());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
+      String what, Await.Condition condition, CompletableFuture<Tool.Result> run) throws Exception {
+    Await.until(
+        what,
+        Duration.ofSeconds(20),
+        () -> {
+          if (run.isDone() && !condition.holds()) {
+            throw new AssertionError("the run ended before " + what + ": " + run.get());
+          }
+          return condition.holds();
+        });
   }
 
   private static int count(String text, String part) {

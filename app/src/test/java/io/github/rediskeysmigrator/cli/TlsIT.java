@@ -53,17 +53,7 @@ class TlsIT {
   }
 
   private Tool.Result rdb(String to, String... extra) {
-    List<String> a =
-        new ArrayList<>(
-            List.of(
-                "rdb",
-                file().toString(),
-                "--to",
-                to,
-                "--error-log",
-                tmp.resolve("e.log").toString()));
-    a.addAll(List.of(extra));
-    return Tool.run(a.toArray(String[]::new));
+    return Run.rdb(file()).to(to).errorLog(tmp.resolve("e.log")).args(extra).inProcess();
   }
 
   @Test
@@ -136,46 +126,31 @@ class TlsIT {
     String ca = CERTS.file("ca.pem").toString();
 
     Tool.Result scan =
-        Tool.run(
-            "scan",
-            "--from",
-            from,
-            "--to",
-            plain.uri(),
-            "--tls-ca",
-            ca,
-            "--error-log",
-            tmp.resolve("e.log").toString());
+        Run.scan(from)
+            .to(plain.uri())
+            .args("--tls-ca", ca)
+            .errorLog(tmp.resolve("e.log"))
+            .inProcess();
     assertEquals(0, scan.exit(), scan::toString);
 
     plain.server().flushAll();
     Tool.Result sync =
-        Tool.run(
-            "sync",
-            "--from",
-            from,
-            "--to",
-            plain.uri(),
-            "--tls-ca",
-            ca,
-            "--snapshot-only",
-            "--error-log",
-            tmp.resolve("e.log").toString());
+        Run.sync(from)
+            .to(plain.uri())
+            .args("--tls-ca", ca, "--snapshot-only")
+            .errorLog(tmp.resolve("e.log"))
+            .inProcess();
     assertEquals(0, sync.exit(), sync::toString);
     try (Jedis d = plain.server().client()) {
       assertEquals(100, d.dbSize());
     }
 
     Tool.Result untrusted =
-        Tool.run(
-            "sync",
-            "--from",
-            from,
-            "--to",
-            plain.uri(),
-            "--snapshot-only",
-            "--error-log",
-            tmp.resolve("e.log").toString());
+        Run.sync(from)
+            .to(plain.uri())
+            .args("--snapshot-only")
+            .errorLog(tmp.resolve("e.log"))
+            .inProcess();
     assertEquals(3, untrusted.exit(), untrusted::toString);
   }
 }

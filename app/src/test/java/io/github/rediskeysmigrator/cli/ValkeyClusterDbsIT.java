@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.testing.Await;
+import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.JarRun;
@@ -14,13 +16,11 @@ import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,17 +64,7 @@ class ValkeyClusterDbsIT {
   }
 
   private Tool.Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    boolean verify = args[0].equals("verify");
-    all.addAll(
-        List.of(
-            "--progress",
-            "never",
-            "--report",
-            tmp.resolve("r.json").toString(),
-            verify ? "--diff-file" : "--error-log",
-            tmp.resolve(verify ? "diff.jsonl" : "e.log").toString()));
-    return Tool.run(all.toArray(String[]::new));
+    return Run.of(args).outputsIn(tmp).inProcess();
   }
 
   private long field(String name) throws Exception {
@@ -132,7 +122,7 @@ class ValkeyClusterDbsIT {
   void rdbKeepsEachDbOnTheMastersOwningTheSlotsAndVerifiesClean() throws Exception {
     Path file = threeDbs();
 
-    Tool.Result r = run("rdb", file.toString(), "--to", cluster.uri());
+    Tool.Result r = Run.rdb(file).to(cluster.uri()).outputsIn(tmp).inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     assertEquals(3 * PER_DB, field("written"));
@@ -144,7 +134,11 @@ class ValkeyClusterDbsIT {
     assertEquals(0, cluster.dbSize(2));
 
     Tool.Result verify =
-        run("verify", "--from", file.toString(), "--to", cluster.uri(), "--extra-keys");
+        Run.verify(file.toString())
+            .to(cluster.uri())
+            .args("--extra-keys")
+            .outputsIn(tmp)
+            .inProcess();
     assertEquals(0, verify.exit(), verify::toString);
     assertEquals(3 * PER_DB, field("identical"));
 
@@ -154,7 +148,11 @@ class ValkeyClusterDbsIT {
       owner.set("only-here", "x");
     }
     Tool.Result extra =
-        run("verify", "--from", file.toString(), "--to", cluster.uri(), "--extra-keys");
+        Run.verify(file.toString())
+            .to(cluster.uri())
+            .args("--extra-keys")
+            .outputsIn(tmp)
+            .inProcess();
     assertEquals(6, extra.exit(), extra::toString);
     assertTrue(extra.out().contains("db 5 \"only-here\": extra at destination"), extra::toString);
   }
@@ -224,7 +222,7 @@ class ValkeyClusterDbsIT {
       Path file = source.server().saveTo(tmp.resolve("moving.rdb"));
       long started = System.nanoTime();
 
-      Tool.Result r = run("rdb", file.toString(), "--to", cluster.uri());
+      Tool.Result r = Run.rdb(file).to(cluster.uri()).outputsIn(tmp).inProcess();
 
       long millis = (System.nanoTime() - started) / 1_000_000;
       assertEquals(0, r.exit(), r::toString);
@@ -262,9 +260,10 @@ class ValkeyClusterDbsIT {
   @Test
   void scanReadsTheDbsOfDbOnEveryMasterIntoASingleNode() throws Exception {
     Path file = threeDbs();
-    assertEquals(0, run("rdb", file.toString(), "--to", cluster.uri()).exit());
+    assertEquals(0, Run.rdb(file).to(cluster.uri()).outputsIn(tmp).inProcess().exit());
 
-    Tool.Result one = run("scan", "--from", cluster.uri(), "--db", "1", "--to", single.uri());
+    Tool.Result one =
+        Run.scan(cluster.uri()).args("--db", "1").to(single.uri()).outputsIn(tmp).inProcess();
 
     assertEquals(0, one.exit(), one::toString);
     assertEquals(PER_DB, field("written"));
@@ -272,19 +271,20 @@ class ValkeyClusterDbsIT {
     assertEquals(Map.of(), dataset(single, 0));
     assertEquals(Map.of(), dataset(single, 5));
     Tool.Result verifyOne =
-        run("verify", "--from", file.toString(), "--db", "1", "--to", single.uri());
+        Run.verify(file.toString()).args("--db", "1").to(single.uri()).outputsIn(tmp).inProcess();
     assertEquals(0, verifyOne.exit(), verifyOne::toString);
     assertEquals(PER_DB, field("identical"));
 
     single.server().flushAll();
-    Tool.Result all = run("scan", "--from", cluster.uri(), "--db", "0,1,5", "--to", single.uri());
+    Tool.Result all =
+        Run.scan(cluster.uri()).args("--db", "0,1,5").to(single.uri()).outputsIn(tmp).inProcess();
 
     assertEquals(0, all.exit(), all::toString);
     assertEquals(3 * PER_DB, field("written"));
     for (int db : DBS) {
       assertEquals(dataset(source, db), dataset(single, db), "db " + db);
     }
-    Tool.Result verifyAll = run("verify", "--from", file.toString(), "--to", single.uri());
+    Tool.Result verifyAll = Run.verify(file.toString()).to(single.uri()).outputsIn(tmp).inProcess();
     assertEquals(0, verifyAll.exit(), verifyAll::toString);
     assertEquals(3 * PER_DB, field("identical"));
   }
@@ -292,7 +292,7 @@ class ValkeyClusterDbsIT {
   @Test
   void syncFromTheClusterReadsEveryDbOfEachMastersSnapshot() throws Exception {
     Path file = threeDbs();
-    assertEquals(0, run("rdb", file.toString(), "--to", cluster.uri()).exit());
+    assertEquals(0, Run.rdb(file).to(cluster.uri()).outputsIn(tmp).inProcess().exit());
 
     Tool.Result r =
         run(
@@ -322,13 +322,14 @@ class ValkeyClusterDbsIT {
     String has = "dbs 0 to 15 (cluster-databases 16)";
 
     assertOneLine(
-        run("rdb", file.toString(), "--to", cluster.uri(), "--db-map", "1=16"),
+        Run.rdb(file).to(cluster.uri()).args("--db-map", "1=16").outputsIn(tmp).inProcess(),
         "--db-map 1=16 maps to db 16");
-    assertOneLine(run("rdb", file.toString(), "--to", cluster.uri() + "/20"), has);
+    assertOneLine(Run.rdb(file).to(cluster.uri() + "/20").outputsIn(tmp).inProcess(), has);
     assertOneLine(
-        run("scan", "--from", cluster.uri(), "--db", "0,16", "--to", single.uri()),
+        Run.scan(cluster.uri()).args("--db", "0,16").to(single.uri()).outputsIn(tmp).inProcess(),
         "db 16 is not one of them");
-    assertOneLine(run("verify", "--from", file.toString(), "--to", cluster.uri() + "/16"), has);
+    assertOneLine(
+        Run.verify(file.toString()).to(cluster.uri() + "/16").outputsIn(tmp).inProcess(), has);
     assertEquals(0, cluster.dbSize(0) + cluster.dbSize(1) + cluster.dbSize(5));
   }
 
@@ -340,23 +341,14 @@ class ValkeyClusterDbsIT {
   void syncAppliesLiveCommandsOfEachDbOnTheirMasters() throws Exception {
     threeDbs();
     try (JarRun run =
-        JarRun.start(
-            tmp,
-            Map.of(),
-            "sync",
-            "--from",
-            source.uri(),
-            "--to",
-            cluster.uri(),
-            "--checkpoint",
-            tmp.resolve("checkpoint").toString(),
-            "--report",
-            tmp.resolve("r.json").toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString(),
-            "--progress",
-            "never")) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+        Run.sync(source.uri())
+            .to(cluster.uri())
+            .checkpoint(tmp.resolve("checkpoint"))
+            .report(tmp.resolve("r.json"))
+            .errorLog(tmp.resolve("e.log"))
+            .args("--progress", "never")
+            .jar(tmp)) {
+      Await.until("the snapshot", Duration.ofSeconds(30), () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {
         s.select(1);
         for (int i = 0; i < 100; i++) {
@@ -376,7 +368,8 @@ class ValkeyClusterDbsIT {
         s.sendCommand(Protocol.Command.EXEC);
       }
       long target = sourceOffset();
-      await("checkpoint at " + target, () -> checkpointOffset() >= target);
+      Await.until(
+          "checkpoint at " + target, Duration.ofSeconds(30), () -> checkpointOffset() >= target);
       for (int db : DBS) {
         assertEquals(dataset(source, db), clusterDataset(db), "db " + db);
       }
@@ -388,35 +381,10 @@ class ValkeyClusterDbsIT {
   }
 
   private long checkpointOffset() {
-    try (var in = Files.newBufferedReader(tmp.resolve("checkpoint"))) {
-      Properties p = new Properties();
-      p.load(in);
-      String offset = p.getProperty("offset");
-      return offset == null ? -1 : Long.parseLong(offset);
-    } catch (java.io.IOException | NumberFormatException e) {
-      // Not written yet, or being replaced.
-      return -1;
-    }
+    return CheckpointFile.offset(tmp.resolve("checkpoint"));
   }
 
   private static long sourceOffset() {
-    try (Jedis s = source.server().client()) {
-      for (String line : s.info("replication").split("\r?\n")) {
-        if (line.startsWith("master_repl_offset:")) {
-          return Long.parseLong(line.substring("master_repl_offset:".length()).trim());
-        }
-      }
-    }
-    throw new AssertionError("no master_repl_offset");
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+    return source.server().replicationOffset();
   }
 }

@@ -78,18 +78,16 @@ class VerifyBigKeysIT {
   }
 
   private Tool.Result verify(String from) {
-    return Tool.run(
-        "verify",
-        "--from",
-        from,
-        "--to",
-        noDump(dest),
-        "--big-key-threshold",
-        THRESHOLD,
-        "--diff-file",
-        tmp.resolve("diff.jsonl").toString(),
-        "--progress",
-        "never");
+    return Run.verify(from)
+        .to(noDump(dest))
+        .args(
+            "--big-key-threshold",
+            THRESHOLD,
+            "--diff-file",
+            tmp.resolve("diff.jsonl").toString(),
+            "--progress",
+            "never")
+        .inProcess();
   }
 
   private Map<String, String> diffs() throws IOException {
@@ -112,20 +110,16 @@ class VerifyBigKeysIT {
     }
     Path rdb = source.server().saveTo(tmp.resolve("big.rdb"));
     Tool.Result migration =
-        Tool.run(
-            "rdb",
-            rdb.toString(),
-            "--to",
-            dest.uri(),
-            "--error-log",
-            tmp.resolve("errors.log").toString(),
-            "--progress",
-            "never");
+        Run.rdb(rdb)
+            .to(dest.uri())
+            .errorLog(tmp.resolve("errors.log"))
+            .args("--progress", "never")
+            .inProcess();
     assertEquals(0, migration.exit(), migration::toString);
 
     // The proof that the user cannot DUMP: with the default threshold, verify must DUMP and fails.
     Tool.Result refused =
-        Tool.run("verify", "--from", rdb.toString(), "--to", noDump(dest), "--progress", "never");
+        Run.verify(rdb.toString()).to(noDump(dest)).args("--progress", "never").inProcess();
     assertEquals(3, refused.exit(), refused::toString);
     assertTrue(refused.err().contains("refused DUMP"), refused::toString);
 

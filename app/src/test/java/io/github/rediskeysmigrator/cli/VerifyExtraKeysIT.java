@@ -14,7 +14,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,17 +36,7 @@ class VerifyExtraKeysIT {
   @TempDir Path tmp;
 
   private Tool.Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    boolean verify = args[0].equals("verify");
-    all.addAll(
-        List.of(
-            "--progress",
-            "never",
-            "--report",
-            tmp.resolve("r.json").toString(),
-            verify ? "--diff-file" : "--error-log",
-            tmp.resolve(verify ? "diff.jsonl" : "e.log").toString()));
-    return Tool.run(all.toArray(String[]::new));
+    return Run.of(args).outputsIn(tmp).inProcess();
   }
 
   private Map<String, Object> report() throws IOException {
@@ -76,7 +65,7 @@ class VerifyExtraKeysIT {
     try (Jedis s = source.server().client()) {
       fill(s);
     }
-    Tool.Result m = run("scan", "--from", source.uri(), "--to", dest.uri());
+    Tool.Result m = Run.scan(source.uri()).to(dest.uri()).outputsIn(tmp).inProcess();
     assertEquals(0, m.exit(), m::toString);
     try (Jedis d = dest.server().client()) {
       d.set("app:only-here", "x");
@@ -84,22 +73,17 @@ class VerifyExtraKeysIT {
       d.set(MARKER, "replid 42");
     }
 
-    Tool.Result off = run("verify", "--from", source.uri(), "--to", dest.uri(), "--match", "app:*");
+    Tool.Result off =
+        Run.verify(source.uri()).to(dest.uri()).args("--match", "app:*").outputsIn(tmp).inProcess();
     assertEquals(0, off.exit(), off::toString);
     assertEquals(null, report().get("extra"));
 
     Tool.Result v =
-        run(
-            "verify",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--match",
-            "app:*",
-            "--extra-keys",
-            "--scan-count",
-            "7");
+        Run.verify(source.uri())
+            .to(dest.uri())
+            .args("--match", "app:*", "--extra-keys", "--scan-count", "7")
+            .outputsIn(tmp)
+            .inProcess();
     assertEquals(6, v.exit(), v::toString);
     assertEquals(new BigDecimal(1), report().get("extra"));
     assertEquals(new BigDecimal(1), report().get("differences"));
@@ -112,7 +96,8 @@ class VerifyExtraKeysIT {
     assertTrue(v.out().contains("extra at destination 1"), v::toString);
 
     // The whole db: the key outside app:* too, but never the checkpoint marker.
-    Tool.Result all = run("verify", "--from", source.uri(), "--to", dest.uri(), "--extra-keys");
+    Tool.Result all =
+        Run.verify(source.uri()).to(dest.uri()).args("--extra-keys").outputsIn(tmp).inProcess();
     assertEquals(6, all.exit(), all::toString);
     assertEquals(new BigDecimal(2), report().get("extra"));
     assertFalse(all.out().contains("sync-checkpoint"), all::toString);
@@ -120,7 +105,11 @@ class VerifyExtraKeysIT {
 
     // --type: an extra string is outside a verification of hashes.
     Tool.Result hashes =
-        run("verify", "--from", source.uri(), "--to", dest.uri(), "--type", "hash", "--extra-keys");
+        Run.verify(source.uri())
+            .to(dest.uri())
+            .args("--type", "hash", "--extra-keys")
+            .outputsIn(tmp)
+            .inProcess();
     assertEquals(0, hashes.exit(), hashes::toString);
     assertEquals(new BigDecimal(0), report().get("extra"));
   }
@@ -131,31 +120,27 @@ class VerifyExtraKeysIT {
       fill(s);
     }
     String[] rename = {"--rename-prefix", "app:=tenant:"};
+    String[] verifyRenamed = {
+      "verify",
+      "--from",
+      source.uri(),
+      "--to",
+      dest.uri(),
+      "--match",
+      "app:*",
+      "--extra-keys",
+      rename[0],
+      rename[1]
+    };
     Tool.Result m =
-        run(
-            "scan",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--match",
-            "app:*",
-            rename[0],
-            rename[1]);
+        Run.scan(source.uri())
+            .to(dest.uri())
+            .args("--match", "app:*", rename[0], rename[1])
+            .outputsIn(tmp)
+            .inProcess();
     assertEquals(0, m.exit(), m::toString);
 
-    Tool.Result v =
-        run(
-            "verify",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--match",
-            "app:*",
-            "--extra-keys",
-            rename[0],
-            rename[1]);
+    Tool.Result v = run(verifyRenamed);
     assertEquals(0, v.exit(), v::toString);
     assertEquals(new BigDecimal(0), report().get("extra"));
 
@@ -164,18 +149,7 @@ class VerifyExtraKeysIT {
       // Its source name would be other:1, outside --match app:*.
       d.set("other:1", "out of scope");
     }
-    Tool.Result dirty =
-        run(
-            "verify",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--match",
-            "app:*",
-            "--extra-keys",
-            rename[0],
-            rename[1]);
+    Tool.Result dirty = run(verifyRenamed);
     assertEquals(6, dirty.exit(), dirty::toString);
     assertEquals(new BigDecimal(1), report().get("extra"));
     assertTrue(
@@ -196,7 +170,7 @@ class VerifyExtraKeysIT {
       s.set("db1:key", "1");
     }
     rdb = source.server().saveTo(tmp.resolve("sample.rdb"));
-    Tool.Result m = run("rdb", rdb.toString(), "--to", dest.uri());
+    Tool.Result m = Run.rdb(rdb).to(dest.uri()).outputsIn(tmp).inProcess();
     assertEquals(0, m.exit(), m::toString);
     try (Jedis d = dest.server().client()) {
       d.set(MARKER, "replid 42");
@@ -204,7 +178,8 @@ class VerifyExtraKeysIT {
       d.set("db1:extra", "x");
     }
 
-    Tool.Result v = run("verify", "--from", rdb.toString(), "--to", dest.uri(), "--extra-keys");
+    Tool.Result v =
+        Run.verify(rdb.toString()).to(dest.uri()).args("--extra-keys").outputsIn(tmp).inProcess();
     assertEquals(6, v.exit(), v::toString);
     assertEquals(new BigDecimal(1), report().get("extra"));
     assertEquals(1, diffLines().size(), diffLines()::toString);
@@ -213,7 +188,11 @@ class VerifyExtraKeysIT {
         diffLines()::toString);
     // Only db 0 in play: the extra key of db 1 is not looked for.
     Tool.Result db0 =
-        run("verify", "--from", rdb.toString(), "--to", dest.uri(), "--db", "0", "--extra-keys");
+        Run.verify(rdb.toString())
+            .to(dest.uri())
+            .args("--db", "0", "--extra-keys")
+            .outputsIn(tmp)
+            .inProcess();
     assertEquals(0, db0.exit(), db0::toString);
   }
 
@@ -224,10 +203,14 @@ class VerifyExtraKeysIT {
       fill(s);
     }
     rdb = source.server().saveTo(tmp.resolve("sample.rdb"));
-    Tool.Result m = run("rdb", rdb.toString(), "--to", cluster.uri());
+    Tool.Result m = Run.rdb(rdb).to(cluster.uri()).outputsIn(tmp).inProcess();
     assertEquals(0, m.exit(), m::toString);
     Tool.Result clean =
-        run("verify", "--from", rdb.toString(), "--to", cluster.uri(), "--extra-keys");
+        Run.verify(rdb.toString())
+            .to(cluster.uri())
+            .args("--extra-keys")
+            .outputsIn(tmp)
+            .inProcess();
     assertEquals(0, clean.exit(), clean::toString);
 
     List<String> extras = List.of("x:{a}", "x:{b}", "x:{c}", "x:{d}");
@@ -239,7 +222,8 @@ class VerifyExtraKeysIT {
     try (Jedis owner = cluster.clientFor(MARKER.getBytes(StandardCharsets.UTF_8))) {
       owner.set(MARKER, "replid 42");
     }
-    Tool.Result v = run("verify", "--from", source.uri(), "--to", cluster.uri(), "--extra-keys");
+    Tool.Result v =
+        Run.verify(source.uri()).to(cluster.uri()).args("--extra-keys").outputsIn(tmp).inProcess();
     assertEquals(6, v.exit(), v::toString);
     assertEquals(new BigDecimal(extras.size()), report().get("extra"));
     for (String k : extras) {

@@ -4,15 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.testing.Await;
+import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,9 +22,7 @@ import redis.clients.jedis.Jedis;
 
 /** {@code --writers N}: several connections to one destination, each key's writes in order. */
 class WritersIT {
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--repl-diskless-sync-delay", "0");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.syncSource();
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 
@@ -38,18 +38,8 @@ class WritersIT {
   }
 
   private Map<String, Object> assertAccounted(long written) throws Exception {
-    Map<String, Object> r = JsonText.object(Files.readString(tmp.resolve("r.json")));
-    assertEquals(
-        n(r, "read"),
-        n(r, "written")
-            + n(r, "skipped_existing")
-            + n(r, "skipped_expired")
-            + n(r, "skipped_gone")
-            + n(r, "filtered")
-            + n(r, "errors"),
-        r::toString);
-    assertEquals(written, n(r, "written"), r::toString);
-    return r;
+    ReportAssert.of(tmp.resolve("r.json")).addsUp().has("written", written);
+    return JsonText.object(Files.readString(tmp.resolve("r.json")));
   }
 
   @Test
@@ -62,17 +52,12 @@ class WritersIT {
     long connectionsBefore = connectionsReceived();
 
     Tool.Result r =
-        Tool.run(
-            "rdb",
-            file.toString(),
-            "--writers",
-            "4",
-            "--to",
-            dest.uri(),
-            "--report",
-            tmp.resolve("r.json").toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+        Run.rdb(file)
+            .args("--writers", "4")
+            .to(dest.uri())
+            .report(tmp.resolve("r.json"))
+            .errorLog(tmp.resolve("e.log"))
+            .inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     try (Jedis s = source.server().client();
@@ -96,56 +81,22 @@ class WritersIT {
   }
 
   private long checkpointOffset() {
-    try (var in = Files.newBufferedReader(tmp.resolve("checkpoint"))) {
-      Properties p = new Properties();
-      p.load(in);
-      return Long.parseLong(p.getProperty("offset", "-1"));
-    } catch (Exception e) {
-      return -1;
-    }
+    return CheckpointFile.offset(tmp.resolve("checkpoint"));
   }
 
   private long sourceOffset() {
-    try (Jedis s = source.server().client()) {
-      for (String line : s.info("replication").split("\\r?\\n")) {
-        if (line.startsWith("master_repl_offset:")) {
-          return Long.parseLong(line.substring("master_repl_offset:".length()).trim());
-        }
-      }
-    }
-    throw new AssertionError("no master_repl_offset");
-  }
-
-  private void await(String what, java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
+    return source.server().replicationOffset();
   }
 
   private JarRun sync(String... extra) {
-    java.util.List<String> args =
-        new java.util.ArrayList<>(
-            java.util.List.of(
-                "sync",
-                "--from",
-                source.uri(),
-                "--to",
-                dest.uri(),
-                "--writers",
-                "4",
-                "--report",
-                tmp.resolve("r.json").toString(),
-                "--error-log",
-                tmp.resolve("e.log").toString(),
-                "--progress",
-                "never"));
-    args.addAll(java.util.List.of(extra));
-    return JarRun.start(tmp, Map.of(), args.toArray(String[]::new));
+    return Run.sync(source.uri())
+        .to(dest.uri())
+        .args("--writers", "4")
+        .report(tmp.resolve("r.json"))
+        .errorLog(tmp.resolve("e.log"))
+        .args("--progress", "never")
+        .args(extra)
+        .jar(tmp);
   }
 
   /** Interleaved writes to the same keys, multi-key and keyless commands, transactions. */
@@ -180,10 +131,11 @@ class WritersIT {
       SampleData.fillStrings(s, "snap:", 3000);
     }
     try (JarRun run = sync("--checkpoint", tmp.resolve("checkpoint").toString())) {
-      await("the snapshot", () -> checkpointOffset() >= 0);
+      Await.until("the snapshot", Duration.ofSeconds(60), () -> checkpointOffset() >= 0);
       liveWrites();
       long target = sourceOffset();
-      await("checkpoint at " + target, () -> checkpointOffset() >= target);
+      Await.until(
+          "checkpoint at " + target, Duration.ofSeconds(60), () -> checkpointOffset() >= target);
       try (Jedis s = source.server().client();
           Jedis d = dest.server().client()) {
         assertEquals(Dataset.of(s), Dataset.of(d));
@@ -200,8 +152,9 @@ class WritersIT {
       SampleData.fillStrings(s, "snap:", 3000);
     }
     try (JarRun run = sync()) {
-      await(
+      Await.until(
           "the snapshot",
+          Duration.ofSeconds(60),
           () -> {
             try (Jedis d = dest.server().client()) {
               return d.dbSize() >= 3000;
@@ -211,8 +164,9 @@ class WritersIT {
       try (Jedis s = source.server().client()) {
         s.set("last", "1");
       }
-      await(
+      Await.until(
           "the last write",
+          Duration.ofSeconds(60),
           () -> {
             try (Jedis d = dest.server().client()) {
               return d.exists("last");
@@ -230,37 +184,20 @@ class WritersIT {
 
   private JarRun rdbWhileTheDestinationRestarts(Path file, String retries) throws Exception {
     JarRun run =
-        JarRun.start(
-            tmp,
-            Map.of(),
-            "rdb",
-            file.toString(),
-            "--to",
-            persistent.uri(),
-            "--writers",
-            "4",
-            "--retries",
-            retries,
-            "--max-rate",
-            "8000",
-            "--pipeline",
-            "100",
-            "--report",
-            tmp.resolve("r.json").toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString());
+        Run.rdb(file)
+            .to(persistent.uri())
+            .args("--writers", "4", "--retries", retries, "--max-rate", "8000")
+            .pipeline(100)
+            .report(tmp.resolve("r.json"))
+            .errorLog(tmp.resolve("e.log"))
+            .jar(tmp);
     // Not a fixed pause: on a loaded machine the JVM may start after the restart it must meet.
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (true) {
-      try (Jedis d = persistent.server().client()) {
-        if (d.dbSize() >= 100) {
-          break;
-        }
-      }
-      if (!run.isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError("the run wrote nothing before the restart:\n" + run);
-      }
-      Thread.sleep(20);
+    try (Jedis d = persistent.server().client()) {
+      Await.until(
+          "the first 100 keys before the restart",
+          Duration.ofSeconds(60),
+          run,
+          () -> d.dbSize() >= 100);
     }
     assertTrue(run.isAlive(), "still running when the destination restarts");
     persistent.server().restartKeepingData();

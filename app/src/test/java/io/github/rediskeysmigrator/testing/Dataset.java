@@ -40,6 +40,16 @@ public final class Dataset {
     return all;
   }
 
+  /** Every master of {@code cluster}, merged. */
+  public static Map<String, String> of(LocalCluster cluster) {
+    List<Jedis> clients = cluster.clients();
+    try {
+      return of(clients);
+    } finally {
+      clients.forEach(Jedis::close);
+    }
+  }
+
   /** One server's current db. */
   public static Map<String, String> of(Jedis node) {
     return of(List.of(node));

@@ -227,6 +227,18 @@ public final class RedisServer implements AutoCloseable {
     return "redis://127.0.0.1:" + port;
   }
 
+  /** This server's {@code master_repl_offset}: how far its replication stream has come. */
+  public long replicationOffset() {
+    try (Jedis j = client()) {
+      for (String line : j.info("replication").split("\r?\n")) {
+        if (line.startsWith("master_repl_offset:")) {
+          return Long.parseLong(line.substring("master_repl_offset:".length()).trim());
+        }
+      }
+    }
+    throw new AssertionError("no master_repl_offset in INFO replication of port " + port());
+  }
+
   /** A new client on db 0, authenticated if the server wants a password; the caller closes it. */
   public Jedis client() {
     Jedis j = new Jedis("127.0.0.1", port, 10_000);

@@ -29,6 +29,11 @@ public final class RedisServerExtension
     return new RedisServerExtension(() -> RedisServer.startDebian(extraArgs));
   }
 
+  /** A debian server that sends a replica its snapshot without delay: the source of sync tests. */
+  public static RedisServerExtension syncSource() {
+    return debian("--repl-diskless-sync-delay", "0");
+  }
+
   /**
    * A server of version {@code name}, e.g. {@code redis-7.4.1}, from {@link ServerProviders}; the
    * test class is skipped (fails under {@code CI=true}) when none has it.
