@@ -47,20 +47,15 @@ class DestinationStatesIT {
     try (Jedis d = dest.server().client()) {
       d.configSet("busy-reply-threshold", "100");
     }
-    Tool.Result[] result = new Tool.Result[1];
-    Thread run =
-        new Thread(
-            () ->
-                result[0] =
-                    Run.rdb(file)
-                        .to(dest.uri())
-                        .args("--max-rate", "3000")
-                        .pipeline(100)
-                        .args("--retries", "10")
-                        .report(tmp.resolve("r.json"))
-                        .errorLog(tmp.resolve("e.log"))
-                        .inProcess());
-    run.start();
+    Run.Background run =
+        Run.rdb(file)
+            .to(dest.uri())
+            .args("--max-rate", "3000")
+            .pipeline(100)
+            .args("--retries", "10")
+            .report(tmp.resolve("r.json"))
+            .errorLog(tmp.resolve("e.log"))
+            .inBackground();
     Thread.sleep(700);
     Thread busy =
         new Thread(
@@ -77,12 +72,12 @@ class DestinationStatesIT {
       d.scriptKill();
     } finally {
       busy.join();
-      run.join();
       try (Jedis d = dest.server().client()) {
         d.configSet("busy-reply-threshold", "5000");
       }
     }
-    assertEquals(0, result[0].exit(), result[0]::toString);
+    Tool.Result result = run.join(120);
+    assertEquals(0, result.exit(), result::toString);
     try (Jedis d = dest.server().client()) {
       ReportAssert.of(tmp.resolve("r.json")).addsUp().exitCode(0).has("written", 6000);
       ReportAssert.of(tmp.resolve("r.json")).writtenMatches(d, 0);

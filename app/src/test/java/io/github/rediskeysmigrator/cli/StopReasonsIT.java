@@ -179,36 +179,30 @@ class StopReasonsIT {
     }
     Path file = primary.server().saveTo(tmp.resolve("d.rdb"));
     RedisServer doomed = RedisServer.startDebian();
-    Tool.Result[] result = new Tool.Result[1];
-    Thread run =
-        new Thread(
-            () ->
-                result[0] =
-                    Run.rdb(file)
-                        .to(doomed.uri())
-                        .args(
-                            "--max-rate",
-                            "6000",
-                            "--max-errors",
-                            "10",
-                            "--retries",
-                            "2",
-                            "--retry-backoff",
-                            "0.1",
-                            "--report",
-                            report(),
-                            "--error-log",
-                            errorLog())
-                        .inProcess());
+    Run.Background run =
+        Run.rdb(file)
+            .to(doomed.uri())
+            .args(
+                "--max-rate",
+                "6000",
+                "--max-errors",
+                "10",
+                "--retries",
+                "2",
+                "--retry-backoff",
+                "0.1",
+                "--report",
+                report(),
+                "--error-log",
+                errorLog())
+            .inBackground();
     try {
-      run.start();
       Await.until(
           "2000 keys at the destination", Duration.ofSeconds(20), () -> keys(doomed) >= 2000);
     } finally {
       doomed.close();
     }
-    run.join(60_000);
-    Tool.Result r = result[0];
+    Tool.Result r = run.join(60);
 
     assertEquals(ExitCode.CONNECTION, r.exit(), r::toString);
     assertTrue(r.err().contains("connection lost and not regained after 2 attempts"), r::toString);
