@@ -10,6 +10,7 @@
 #   BENCH_MODE=live scripts/bench.sh                   # scan --live and sync under load, 100,000 keys
 #   BENCH_MODE=cross scripts/bench.sh                  # Redis 8.6 file into Valkey 9.1 vs Redis 8.6
 #   BENCH_MODE=lzf scripts/bench.sh                    # JMH: our LZF decompressor vs Redis Replicator's
+#   LIBRDB_CLI=/path/rdb-cli BENCH_MODE=peers scripts/bench.sh  # side by side with librdb, 5 rounds
 #
 # rdb part: how fast `rdb` moves an .rdb into an empty Redis, compared with
 # the fastest plain-Redis way to do the same thing, `redis-cli --pipe` of
@@ -79,9 +80,24 @@
 # (v)/(n) is what the restamping costs, (pv)/(pr) how fast the two servers take RESTORE on this
 # machine, the ceiling of (v)/(r) for any client.
 #
+# peers part (only with BENCH_MODE=peers): the rdb part's dataset (BENCH_KEYS keys), BENCH_PEERS_ROUNDS
+# rounds (default 5), each run into a fresh Debian redis-server, alternating within a round:
+#   p.  `redis-cli --pipe` of the dataset's RESTORE commands (the reference);
+#   o.  ours: `rdb dump.rdb` through the launcher (restore path);
+#   lr. librdb's `rdb-cli dump.rdb redis -r -l 1000` (RESTORE), lc. the same without -r (commands);
+#   w.  ours: `rdb` of the dataset saved again by Redis 7.4.1 (RDB 12), which Debian's 7.0 cannot
+#       restore: the rewrite path (commands); lw. librdb's command mode on that file;
+#   s.  ours: `scan` from a source started on dump.rdb.
+#   Each run prints keys/s, the destination's CPU per key (from /proc/PID/stat) and our peak RSS.
+#   Targets: medians of o/p >= 0.8, o/lr >= 1.15, max - min of o/p <= 0.15, w/lw >= 1.3,
+#   s/p >= 0.7, peak RSS < 256 MB. librdb (redis/librdb v2.1.0+, built with make) is found
+#   through LIBRDB_CLI; without it its runs are skipped and the script says how to build one.
+#
 # Environment:
-#   BENCH_MODE=M        rdb, scan, sync, cluster, live, cross, verify, lzf, or all (default all: rdb,
+#   BENCH_MODE=M        rdb, scan, sync, cluster, live, cross, peers, verify, lzf, or all (default all: rdb,
 #                       scan, then sync; verify runs scripts/bench-verify.sh)
+#   BENCH_PEERS_ROUNDS=N rounds of the peers part (default 5)
+#   LIBRDB_CLI=FILE     librdb's rdb-cli for the peers part
 #   BENCH_LIVE_KEYS=N   keys in the live part's dataset (default 100000)
 #   BENCH_SYNC_KEYS=N   keys in the sync part's snapshot (default: BENCH_KEYS)
 #   BENCH_SYNC_LIVE=N   requests redis-benchmark sends in the sync part's live phase
@@ -144,7 +160,9 @@ if [[ ${MODE} == lzf ]]; then
   # A JMH micro-benchmark of the LZF decompressors, outside mvn verify.
   exec bash "${SCRIPT_DIR}/bench-lzf.sh"
 fi
-RUN_RDB=0 RUN_SCAN=0 RUN_SYNC=0 RUN_CLUSTER=0 RUN_LIVE=0 RUN_CROSS=0
+RUN_RDB=0 RUN_SCAN=0 RUN_SYNC=0 RUN_CLUSTER=0 RUN_LIVE=0 RUN_CROSS=0 RUN_PEERS=0
+PEERS_ROUNDS=${BENCH_PEERS_ROUNDS:-5}
+[[ ${PEERS_ROUNDS} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_PEERS_ROUNDS must be a positive integer"
 CROSS_ROUNDS=${BENCH_CROSS_ROUNDS:-2}
 [[ ${CROSS_ROUNDS} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_CROSS_ROUNDS must be a positive integer"
 TARGET_CROSS_RATIO=0.90
@@ -157,8 +175,9 @@ case ${MODE} in
   cluster) RUN_CLUSTER=1 ;;
   live) RUN_LIVE=1 RUN_SYNC=1 ;;
   cross) RUN_CROSS=1 ;;
+  peers) RUN_PEERS=1 ;;
   all) RUN_RDB=1 RUN_SCAN=1 RUN_SYNC=1 ;;
-  *) rkm_die "BENCH_MODE must be rdb, scan, sync, cluster, live, cross or all, got '${MODE}'" ;;
+  *) rkm_die "BENCH_MODE must be rdb, scan, sync, cluster, live, cross, peers or all, got '${MODE}'" ;;
 esac
 if ((RUN_LIVE)); then
   SYNC_N=${BENCH_SYNC_KEYS:-${LIVE_N}}
@@ -1047,6 +1066,168 @@ run_cross_part() {
   echo "======================================================================="
 }
 
+# =============================================================================
+# peers part (only with BENCH_MODE=peers)
+# =============================================================================
+PEERS_ALL_OK=1
+TARGET_PEERS_PIPE=0.80
+TARGET_PEERS_LIBRDB=1.15
+TARGET_PEERS_SPREAD=0.15
+TARGET_PEERS_REWRITE=1.30
+TARGET_PEERS_SCAN=0.70
+TARGET_PEERS_RSS_MB=256
+
+# cpu_ticks PID -> utime + stime of PID in clock ticks (/proc/PID/stat fields 14 and 15)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# peers_run LABEL SERVER_BINARY COMMAND...: one timed run of COMMAND into a fresh server, whose
+# address replaces the word @PORT@ in COMMAND; sets RATE, RC, KEYS, SRV_US (the destination's
+# CPU microseconds per key) and RSS_MB (the command's peak RSS).
+peers_run() {
+  local label=$1 binary=$2 port pid t0 t1 c0 c1 arg cmd=()
+  shift 2
+  RKM_REDIS_SERVER=${binary} rkm_start_redis "${TMP}/peers-${label}"
+  port=${RKM_REDIS_PORT}
+  pid=${RKM_REDIS_PID}
+  for arg in "$@"; do
+    cmd+=("${arg//@PORT@/${port}}")
+  done
+  RC=0
+  c0=$(cpu_ticks "${pid}")
+  t0=$(now_s)
+  (cd "${TMP}" && /usr/bin/time -v -o "${TMP}/peers-${label}.time" "${cmd[@]}" \
+    >"${TMP}/peers-${label}.out" 2>"${TMP}/peers-${label}.err") || RC=$?
+  t1=$(now_s)
+  c1=$(cpu_ticks "${pid}")
+  RATE=$(rate "${PEERS_N}" "$(elapsed "${t0}" "${t1}")")
+  KEYS=$(dbsize "${port}")
+  SRV_US=$(awk -v d=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="${PEERS_N}" \
+    'BEGIN { printf "%.2f", d * 1e6 / hz / n }')
+  RSS_MB=$(peak_rss_mb "${TMP}/peers-${label}.time")
+  if [[ ${RC} != 0 || ${KEYS} != "${PEERS_N}" ]]; then
+    rkm_log "(${label}) exit ${RC}, DBSIZE ${KEYS} (expected ${PEERS_N}); last lines of its output:"
+    tail -n 5 "${TMP}/peers-${label}.out" "${TMP}/peers-${label}.err" >&2
+    PEERS_ALL_OK=0
+  fi
+  rkm_log "(${label}) ${RATE} keys/s, exit ${RC}, DBSIZE ${KEYS}, destination CPU ${SRV_US} us/key, peak RSS ${RSS_MB} MB"
+  rkm_stop_redis "${pid}"
+}
+
+# spread of the arguments: max - min, 2 decimals
+spread() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.2f", hi - lo }'; }
+
+run_peers_part() {
+  local redis74=${SHARED_BIN}/redis-7.4.1/redis-server librdb=${LIBRDB_CLI:-} round src_port
+  local pipe=() ours=() lr=() lc=() ow=() lw=() sc=() r_ours=() r_lr=() r_sc=() r_w=()
+  local srv_pipe=() srv_ours=() srv_lr=() rss=()
+  [[ -x ${redis74} ]] || rkm_die "the peers part needs ${redis74} (../shared/redis-bin)"
+  PEERS_N=${N}
+  prepare_dataset "${N}"
+  local file74=${DS}/dump-redis-7.4.1.rdb
+  resave "${redis74}" "${file74}" REDIS0012
+  if [[ -n ${librdb} && ! -x ${librdb} ]]; then
+    rkm_die "LIBRDB_CLI=${librdb} is not an executable"
+  fi
+  if [[ -z ${librdb} ]]; then
+    rkm_log "LIBRDB_CLI is not set: librdb's rdb-cli runs are skipped. To build one (v2.1.0, no"
+    rkm_log "network needed once the sources are here): git clone https://github.com/redis/librdb"
+    rkm_log "  && cd librdb && git checkout v2.1.0 && git submodule update --init && make"
+    rkm_log "then LIBRDB_CLI=\$PWD/bin/rdb-cli BENCH_MODE=peers scripts/bench.sh"
+  fi
+  # The scan runs read from one source started on the dataset (its dump.rdb).
+  mkdir -p "${TMP}/peers-source"
+  cp -- "${DS}/dump.rdb" "${TMP}/peers-source/dump.rdb"
+  rkm_start_redis "${TMP}/peers-source" --dbfilename dump.rdb
+  src_port=${RKM_REDIS_PORT}
+  wait_loaded "${src_port}" "${N}"
+  local host=${RKM_REDIS_HOST} debian
+  debian=$(command -v redis-server)
+  echo "======================================================================="
+  echo "peers part: ${N} keys, ${PEERS_ROUNDS} rounds, $(nproc) cores, destination $(redis-server --version | awk '{print $3}')"
+  for ((round = 1; round <= PEERS_ROUNDS; round++)); do
+    peers_run "p${round}" "${debian}" sh -c "exec redis-cli -h ${host} -p @PORT@ --pipe < '${DS}/restore.resp'"
+    pipe+=("${RATE}")
+    srv_pipe+=("${SRV_US}")
+    peers_run "o${round}" "${debian}" "${SCRIPT_DIR}/redis-keys-migrator" rdb "${DS}/dump.rdb" \
+      --to "redis://${host}:@PORT@" --progress never
+    ours+=("${RATE}")
+    srv_ours+=("${SRV_US}")
+    rss+=("${RSS_MB}")
+    r_ours+=("$(ratio "${RATE}" "${pipe[-1]}")")
+    if [[ -n ${librdb} ]]; then
+      peers_run "lr${round}" "${debian}" "${librdb}" "${DS}/dump.rdb" -l "${TMP}/rdb-cli.log" \
+        redis -h "${host}" -p @PORT@ -r -l 1000
+      lr+=("${RATE}")
+      srv_lr+=("${SRV_US}")
+      r_lr+=("$(ratio "${RATE}" "${pipe[-1]}")")
+      peers_run "lc${round}" "${debian}" "${librdb}" "${DS}/dump.rdb" -l "${TMP}/rdb-cli.log" \
+        redis -h "${host}" -p @PORT@ -l 1000
+      lc+=("${RATE}")
+    fi
+    # The rewrite path: a Redis 7.4 file (RDB 12) into Debian's 7.0 (RDB 10), which cannot take
+    # its payloads, so both tools send commands.
+    peers_run "w${round}" "${debian}" "${SCRIPT_DIR}/redis-keys-migrator" rdb "${file74}" \
+      --to "redis://${host}:@PORT@" --progress never
+    ow+=("${RATE}")
+    if [[ -n ${librdb} ]]; then
+      peers_run "lw${round}" "${debian}" "${librdb}" "${file74}" -l "${TMP}/rdb-cli.log" \
+        redis -h "${host}" -p @PORT@ -l 1000
+      lw+=("${RATE}")
+      r_w+=("$(ratio "${ow[-1]}" "${RATE}")")
+    fi
+    peers_run "s${round}" "${debian}" "${SCRIPT_DIR}/redis-keys-migrator" scan \
+      --from "redis://${host}:${src_port}" --to "redis://${host}:@PORT@" --progress never
+    sc+=("${RATE}")
+    r_sc+=("$(ratio "${RATE}" "${pipe[-1]}")")
+    if [[ -n ${librdb} ]]; then
+      line "round ${round}" "pipe ${pipe[-1]}, ours ${ours[-1]} (${r_ours[-1]}), librdb -r ${lr[-1]}, librdb cmds ${lc[-1]}"
+      line "" "rewrite: ours ${ow[-1]}, librdb cmds ${lw[-1]}; scan ${sc[-1]} (${r_sc[-1]})"
+    else
+      line "round ${round}" "pipe ${pipe[-1]}, ours ${ours[-1]} (${r_ours[-1]}); rewrite ${ow[-1]}; scan ${sc[-1]} (${r_sc[-1]})"
+    fi
+  done
+  local m_pipe m_ours m_ratio sp ok rss_max
+  m_pipe=$(median "${pipe[@]}")
+  m_ours=$(median "${ours[@]}")
+  m_ratio=$(median "${r_ours[@]}")
+  sp=$(spread "${r_ours[@]}")
+  echo "-----------------------------------------------------------------------"
+  line "pipe" "redis-cli --pipe RESTORE: median ${m_pipe} keys/s, destination CPU $(median "${srv_pipe[@]}") us/key"
+  ok=$(at_least "${m_ratio}" "${TARGET_PEERS_PIPE}")
+  ((ok)) || PEERS_ALL_OK=0
+  line "ours / pipe" "median ${m_ratio} (rounds ${r_ours[*]}) (target >= ${TARGET_PEERS_PIPE})" "$(verdict "${ok}")"
+  ok=$(awk -v s="${sp}" -v t="${TARGET_PEERS_SPREAD}" 'BEGIN { print (s <= t) ? 1 : 0 }')
+  ((ok)) || PEERS_ALL_OK=0
+  line "spread" "max - min of ours/pipe ${sp} (target <= ${TARGET_PEERS_SPREAD})" "$(verdict "${ok}")"
+  line "ours" "median ${m_ours} keys/s, destination CPU $(median "${srv_ours[@]}") us/key"
+  if [[ -n ${librdb} ]]; then
+    local m_lr m_lc m_lw
+    m_lr=$(median "${lr[@]}")
+    m_lc=$(median "${lc[@]}")
+    m_lw=$(median "${lw[@]}")
+    line "librdb -r" "median ${m_lr} keys/s (of pipe: median $(median "${r_lr[@]}"), spread $(spread "${r_lr[@]}")), destination CPU $(median "${srv_lr[@]}") us/key"
+    ok=$(at_least "$(ratio "${m_ours}" "${m_lr}")" "${TARGET_PEERS_LIBRDB}")
+    ((ok)) || PEERS_ALL_OK=0
+    line "ours / librdb -r" "$(ratio "${m_ours}" "${m_lr}") (target >= ${TARGET_PEERS_LIBRDB})" "$(verdict "${ok}")"
+    line "librdb cmds" "median ${m_lc} keys/s (the same file, commands instead of RESTORE)"
+    ok=$(at_least "$(ratio "$(median "${ow[@]}")" "${m_lw}")" "${TARGET_PEERS_REWRITE}")
+    ((ok)) || PEERS_ALL_OK=0
+    line "rewrite" "7.4 file into 7.0: ours median $(median "${ow[@]}"), librdb cmds ${m_lw} keys/s"
+    line "ours / librdb" "rewrite path $(ratio "$(median "${ow[@]}")" "${m_lw}") (rounds ${r_w[*]}) (target >= ${TARGET_PEERS_REWRITE})" "$(verdict "${ok}")"
+  else
+    line "librdb" "skipped (LIBRDB_CLI not set); rewrite path: ours median $(median "${ow[@]}") keys/s"
+  fi
+  ok=$(at_least "$(median "${r_sc[@]}")" "${TARGET_PEERS_SCAN}")
+  ((ok)) || PEERS_ALL_OK=0
+  line "scan / pipe" "median $(median "${r_sc[@]}") (rounds ${r_sc[*]}) (target >= ${TARGET_PEERS_SCAN})" "$(verdict "${ok}")"
+  rss_max=$(printf '%s\n' "${rss[@]}" | sort -g | tail -n 1)
+  ok=$(awk -v r="${rss_max}" -v t="${TARGET_PEERS_RSS_MB}" 'BEGIN { print (r < t) ? 1 : 0 }')
+  ((ok)) || PEERS_ALL_OK=0
+  line "peak RSS" "ours (rdb) at most ${rss_max} MB (target < ${TARGET_PEERS_RSS_MB} MB)" "$(verdict "${ok}")"
+  line "overall" "" "$(verdict "${PEERS_ALL_OK}")"
+  echo "======================================================================="
+}
+
 if ((RUN_RDB)); then
   run_rdb_part
 fi
@@ -1065,12 +1246,16 @@ fi
 if ((RUN_CROSS)); then
   run_cross_part
 fi
+if ((RUN_PEERS)); then
+  run_peers_part
+fi
 echo "parts: rdb $( ((RUN_RDB)) && verdict "${RDB_ALL_OK}" || echo skipped)," \
   "scan $( ((RUN_SCAN)) && verdict "${SCAN_ALL_OK}" || echo skipped)," \
   "sync $( ((RUN_SYNC)) && verdict "${SYNC_ALL_OK}" || echo skipped)," \
   "cluster $( ((RUN_CLUSTER)) && verdict "${CLUSTER_ALL_OK}" || echo skipped)," \
   "live $( ((RUN_LIVE)) && verdict "${LIVE_ALL_OK}" || echo skipped)," \
-  "cross $( ((RUN_CROSS)) && verdict "${CROSS_ALL_OK}" || echo skipped)"
+  "cross $( ((RUN_CROSS)) && verdict "${CROSS_ALL_OK}" || echo skipped)," \
+  "peers $( ((RUN_PEERS)) && verdict "${PEERS_ALL_OK}" || echo skipped)"
 [[ ${RDB_ALL_OK} == 1 && ${SCAN_ALL_OK} == 1 && ${SYNC_ALL_OK} == 1 && ${CLUSTER_ALL_OK} == 1 &&
-  ${LIVE_ALL_OK} == 1 && ${CROSS_ALL_OK} == 1 ]] ||
+  ${LIVE_ALL_OK} == 1 && ${CROSS_ALL_OK} == 1 && ${PEERS_ALL_OK} == 1 ]] ||
   exit 1
