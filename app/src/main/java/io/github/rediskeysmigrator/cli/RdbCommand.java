@@ -32,8 +32,9 @@ import picocli.CommandLine.Parameters;
       "Keys are written with RESTORE. For a destination that refuses a file's RDB version (an"
           + " older one, or Valkey 9 for Redis' 12 to 79), a payload whose value type it reads is"
           + " restamped with its version and restored (counted as restamped); any other key is"
-          + " rewritten as plain commands (SET, RPUSH, SADD, ZADD, HSET, XADD, ...) under a"
-          + " temporary key renamed into place, and counted as rewritten.",
+          + " rewritten (counted as rewritten): in one RESTORE of its value in plain encodings"
+          + " where the value allows, else as plain commands (XADD, HSET with HPEXPIREAT, ...)"
+          + " under a temporary key renamed into place.",
       "A Redis 8.6 stream (RDB 13) written for any other destination loses its IDMP"
           + " (idempotent-producer) state, which only Redis 8.6+ holds: where that state is not"
           + " empty, a NOTE line per key in the error log, counted as idmp_left_out."

@@ -34,6 +34,11 @@ public record KeyEvent(
     /** The payload carries the destination's RDB version (and CRC64) instead of its own. */
     RESTAMPED,
     /**
+     * The value was decoded and written again in plain encodings the destination reads: counted as
+     * rewritten, though it goes in one RESTORE.
+     */
+    REENCODED,
+    /**
      * The destination cannot hold the stream's non-empty idempotent-producer (IDMP) state: the key
      * is written without it.
      */

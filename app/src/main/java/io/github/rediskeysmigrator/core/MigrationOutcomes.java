@@ -88,6 +88,8 @@ final class MigrationOutcomes implements WriteListener {
     }
     if (event.change() == KeyEvent.PayloadChange.NONE) {
       report.restored.incrementAndGet();
+    } else if (event.change() == KeyEvent.PayloadChange.REENCODED) {
+      report.rewritten.incrementAndGet();
     } else {
       report.restamped.incrementAndGet();
       noteIdmp(event);

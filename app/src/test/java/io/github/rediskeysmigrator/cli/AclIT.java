@@ -94,14 +94,17 @@ class AclIT {
     assertEquals(1, weak.exit(), weak::toString);
     assertTrue(Files.readString(tmp.resolve("e")).contains("NOPERM"));
     try (Jedis d = dest.server().client()) {
-      // RESTORE is allowed: the restamped keys land. The three that 7.0 must get rewritten (a set
-      // listpack, two streams) fail whole.
-      assertEquals(SampleData.ALL_TYPES_KEYS - 3, d.dbSize());
+      // RESTORE is allowed: the restamped keys land, and so does the set listpack, which 7.0 does
+      // not read, written again in plain encodings. The two streams that 7.0 must get as commands
+      // (XADD, XGROUP, ...) fail whole.
+      assertEquals(SampleData.ALL_TYPES_KEYS - 2, d.dbSize());
       assertEquals(
           java.util.Set.of(),
           d.keys("*rkm-tmp*"),
           "no key, not even a temporary one, half-written");
-      assertEquals(false, d.exists("set:small"));
+      assertEquals(true, d.exists("set:small"));
+      assertEquals(false, d.exists("stream:events"));
+      assertEquals(false, d.exists("stream:trimmed"));
     }
   }
 
