@@ -82,6 +82,63 @@ public final class Crc64 {
     }
   }
 
+  /**
+   * The CRC of A followed by B, from {@code crcA} (of A), {@code crcB} (of B, started at 0) and B's
+   * length: CRC64 without initial value or final xor is linear, so A's CRC is carried over {@code
+   * lengthB} zero bytes by squaring the one-zero-bit operator, as zlib's crc32_combine does. Lets
+   * parts of a file be checked in parallel.
+   */
+  public static long combine(long crcA, long crcB, long lengthB) {
+    if (lengthB <= 0) {
+      return crcA ^ crcB;
+    }
+    long[] even = new long[64];
+    long[] odd = new long[64];
+    // The operator for one zero bit: shift right, and xor the polynomial when the low bit was set.
+    odd[0] = POLY;
+    long row = 1;
+    for (int n = 1; n < 64; n++) {
+      odd[n] = row;
+      row <<= 1;
+    }
+    square(even, odd); // two zero bits
+    square(odd, even); // four zero bits
+    long crc = crcA;
+    long len = lengthB;
+    do {
+      square(even, odd); // first time: eight zero bits, one byte
+      if ((len & 1) != 0) {
+        crc = times(even, crc);
+      }
+      len >>>= 1;
+      if (len == 0) {
+        break;
+      }
+      square(odd, even);
+      if ((len & 1) != 0) {
+        crc = times(odd, crc);
+      }
+      len >>>= 1;
+    } while (len != 0);
+    return crc ^ crcB;
+  }
+
+  private static long times(long[] matrix, long vector) {
+    long sum = 0;
+    for (int i = 0; vector != 0; i++, vector >>>= 1) {
+      if ((vector & 1) != 0) {
+        sum ^= matrix[i];
+      }
+    }
+    return sum;
+  }
+
+  private static void square(long[] square, long[] matrix) {
+    for (int n = 0; n < 64; n++) {
+      square[n] = times(matrix, matrix[n]);
+    }
+  }
+
   /** The CRC of a whole array. */
   public static long of(byte[] b) {
     return update(0, b, 0, b.length);

@@ -1,9 +1,21 @@
 package io.github.rediskeysmigrator.rdb;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Verifies the CRC64 at the end of an RDB file before any of its keys is written. Redis Replicator
@@ -24,12 +36,33 @@ public final class RdbChecksum {
   }
 
   /**
-   * Reads the whole (decompressed) file once.
+   * Reads the whole (decompressed) file once. A plain file of {@link #PARALLEL_FROM} bytes or more
+   * is read in as many parts as there are processors (up to four), each by a thread of its own,
+   * their CRCs combined ({@link Crc64#combine}): nothing else runs while the files are checked, so
+   * the cores the migration will use are free.
    *
    * @throws BadRdbException when the file does not end with the EOF opcode and a matching CRC64
    */
   public static Result verify(RdbHeader header) throws BadRdbException {
+    return verify(header, PARALLEL_FROM, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** Files from this size on are read in parallel parts. */
+  static final long PARALLEL_FROM = 16L << 20;
+
+  /** {@link #verify(RdbHeader)} with the size and the number of parts for parallel reading. */
+  static Result verify(RdbHeader header, long parallelFrom, int parts) throws BadRdbException {
     Path file = header.file();
+    try {
+      if (parts > 1
+          && header.version() >= 5
+          && Files.size(file) >= Math.max(parallelFrom, TRAILER + 1)
+          && !RdbFiles.isGzip(file)) {
+        return verifyInParts(header, parts);
+      }
+    } catch (IOException e) {
+      throw new BadRdbException(file, "cannot be read to the end: " + e.getMessage(), e);
+    }
     byte[] buf = new byte[1 << 20];
     // The last 9 bytes seen are held back: they should be the EOF opcode and the CRC itself.
     byte[] tail = new byte[TRAILER];
@@ -70,6 +103,11 @@ public final class RdbChecksum {
               + " bytes read)");
     }
     crc = Crc64.update(crc, tail, 0, 1);
+    return compare(file, crc, tail);
+  }
+
+  /** Checks the stored CRC in {@code tail} (EOF opcode, then 8 bytes) against {@code crc}. */
+  private static Result compare(Path file, long crc, byte[] tail) throws BadRdbException {
     long stored = 0;
     for (int i = 8; i >= 1; i--) {
       stored = (stored << 8) | (tail[i] & 0xffL);
@@ -88,5 +126,84 @@ public final class RdbChecksum {
               crc));
     }
     return Result.VERIFIED;
+  }
+
+  /** The body of a plain file read in {@code parts} ranges by as many threads. */
+  private static Result verifyInParts(RdbHeader header, int parts) throws BadRdbException {
+    Path file = header.file();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      long body = size - TRAILER;
+      byte[] tail = new byte[TRAILER];
+      readFully(ch, ByteBuffer.wrap(tail), body);
+      if ((tail[0] & 0xff) != RdbTypes.OPCODE_EOF) {
+        throw new BadRdbException(
+            file,
+            "is truncated or corrupt: it does not end with the RDB end marker and checksum ("
+                + size
+                + " bytes read)");
+      }
+      long per = body / parts;
+      List<Callable<Long>> ranges = new ArrayList<>();
+      for (int i = 0; i < parts; i++) {
+        long from = i * per;
+        long to = i == parts - 1 ? body : from + per;
+        ranges.add(() -> crcOf(ch, from, to));
+      }
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              parts,
+              r -> {
+                Thread t = new Thread(r, "rkm-checksum");
+                t.setDaemon(true);
+                return t;
+              });
+      long crc = 0;
+      try {
+        List<Future<Long>> results = pool.invokeAll(ranges);
+        for (int i = 0; i < parts; i++) {
+          long length = (i == parts - 1 ? body : (i + 1) * per) - i * per;
+          crc = Crc64.combine(crc, results.get(i).get(), length);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BadRdbException(file, "was not checked to the end: interrupted", e);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        throw new BadRdbException(file, "cannot be read to the end: " + cause.getMessage(), cause);
+      } finally {
+        pool.shutdownNow();
+      }
+      crc = Crc64.update(crc, tail, 0, 1);
+      return compare(file, crc, tail);
+    } catch (IOException e) {
+      throw new BadRdbException(file, "cannot be read to the end: " + e.getMessage(), e);
+    }
+  }
+
+  /** The CRC of the bytes {@code [from, to)} of {@code ch}, read with positional reads. */
+  private static long crcOf(FileChannel ch, long from, long to) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+    long crc = 0;
+    long pos = from;
+    while (pos < to) {
+      buf.clear();
+      buf.limit((int) Math.min(buf.capacity(), to - pos));
+      readFully(ch, buf, pos);
+      crc = Crc64.update(crc, buf.array(), 0, buf.limit());
+      pos += buf.limit();
+    }
+    return crc;
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long at) throws IOException {
+    long pos = at;
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, pos);
+      if (n < 0) {
+        throw new EOFException("the file ended at byte " + pos + " while being read");
+      }
+      pos += n;
+    }
   }
 }

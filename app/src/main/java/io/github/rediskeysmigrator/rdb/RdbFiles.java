@@ -42,14 +42,17 @@ public final class RdbFiles {
    */
   public static long dataBound(Path file) throws IOException {
     long size = Files.size(file);
-    boolean gzip;
-    try (InputStream in = Files.newInputStream(file)) {
-      gzip = in.read() == GZIP_MAGIC_1 && in.read() == GZIP_MAGIC_2;
-    }
-    if (!gzip) {
+    if (!isGzip(file)) {
       return size;
     }
     return size > Long.MAX_VALUE / DEFLATE_MAX_RATIO ? Long.MAX_VALUE : size * DEFLATE_MAX_RATIO;
+  }
+
+  /** Whether {@code file} starts with the gzip magic. */
+  public static boolean isGzip(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.read() == GZIP_MAGIC_1 && in.read() == GZIP_MAGIC_2;
+    }
   }
 
   /** Opens {@code file} directly. */

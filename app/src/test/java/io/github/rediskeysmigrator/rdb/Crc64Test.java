@@ -57,6 +57,17 @@ class Crc64Test {
   }
 
   @Test
+  void combinedPartsEqualTheWhole() {
+    byte[] b = randomBytes(5000, 7);
+    long whole = Crc64.of(b);
+    for (int cut : new int[] {0, 1, 7, 8, 9, 100, 2500, 4999, 5000}) {
+      long a = Crc64.update(0, b, 0, cut);
+      long rest = Crc64.update(0, b, cut, b.length - cut);
+      assertEquals(whole, Crc64.combine(a, rest, b.length - cut), () -> "cut at " + cut);
+    }
+  }
+
+  @Test
   void updateInPiecesEqualsWhole() {
     byte[] data = randomBytes(1000, 7);
     long whole = Crc64.of(data);

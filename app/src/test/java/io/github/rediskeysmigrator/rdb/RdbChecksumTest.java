@@ -84,6 +84,32 @@ class RdbChecksumTest {
   }
 
   @Test
+  void partsReadInParallelGiveTheSameVerdicts() throws Exception {
+    byte[] value = new byte[300_001];
+    new Random(3).nextBytes(value);
+    byte[] rdb =
+        RdbBytes.version(12).selectDb(3).string("a", value).string("b", value).withChecksum();
+    for (int parts : new int[] {2, 3, 4}) {
+      Path good = file("parts" + parts + ".rdb", rdb);
+      assertEquals(RdbChecksum.Result.VERIFIED, RdbChecksum.verify(RdbHeader.read(good), 0, parts));
+      for (int at : new int[] {20, rdb.length / 2, rdb.length - 10, rdb.length - 1}) {
+        byte[] bad = rdb.clone();
+        bad[at] ^= 0x10;
+        Path f = file("parts" + parts + "-" + at + ".rdb", bad);
+        BadRdbException e =
+            assertThrows(
+                BadRdbException.class, () -> RdbChecksum.verify(RdbHeader.read(f), 0, parts));
+        assertMentions(e, "checksum mismatch");
+      }
+      Path cut = file("parts" + parts + "-cut.rdb", Arrays.copyOf(rdb, rdb.length - 4));
+      BadRdbException e =
+          assertThrows(
+              BadRdbException.class, () -> RdbChecksum.verify(RdbHeader.read(cut), 0, parts));
+      assertMentions(e, "truncated");
+    }
+  }
+
+  @Test
   void flippedByteIsAChecksumMismatch() throws Exception {
     byte[] rdb = oneKey(9);
     for (int i = 9; i < rdb.length; i++) {
