@@ -124,10 +124,7 @@ public final class DestinationNodes implements AutoCloseable {
     KeyStateReader states =
         new KeyStateReader(
             replies,
-            info.supportsExpireTime(),
-            probeKey == null
-                ? KeyStateReader.answersMemoryUsage(replies)
-                : KeyStateReader.answersMemoryUsage(replies, probeKey),
+            KeyStateReader.Abilities.of(replies, info, probeKey),
             config.bigKeyBytes(),
             wallClock,
             "destination");

@@ -78,8 +78,7 @@ public final class LiveScanReader implements SourceReader {
     KeyStateReader states =
         new KeyStateReader(
             replies,
-            info.supportsExpireTime(),
-            KeyStateReader.answersMemoryUsage(replies),
+            KeyStateReader.Abilities.of(replies, info, null),
             config.bigKeyBytes(),
             clock::millis,
             "source");
