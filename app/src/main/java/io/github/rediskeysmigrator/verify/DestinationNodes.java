@@ -124,16 +124,10 @@ public final class DestinationNodes implements AutoCloseable {
     KeyStateReader states =
         new KeyStateReader(
             replies,
-            KeyStateReader.Abilities.of(replies, info, probeKey),
+            KeyStateReader.Server.asked("destination", replies, info, probeKey),
             config.bigKeyBytes(),
-            wallClock,
-            "destination");
-    ChunkedDigester chunks =
-        new ChunkedDigester(
-            replies,
-            VerifyConfig.Defaults.CHUNK_ELEMENTS,
-            VerifyConfig.Defaults.CHUNK_BYTES,
-            "destination");
+            wallClock);
+    ChunkedDigester chunks = new ChunkedDigester(replies, "destination");
     return new Node(address, replies, states, chunks);
   }
 

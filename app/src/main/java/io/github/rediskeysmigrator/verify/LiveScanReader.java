@@ -78,16 +78,10 @@ public final class LiveScanReader implements SourceReader {
     KeyStateReader states =
         new KeyStateReader(
             replies,
-            KeyStateReader.Abilities.of(replies, info, null),
+            KeyStateReader.Server.asked("source", replies, info, null),
             config.bigKeyBytes(),
-            clock::millis,
-            "source");
-    ChunkedDigester chunks =
-        new ChunkedDigester(
-            replies,
-            VerifyConfig.Defaults.CHUNK_ELEMENTS,
-            VerifyConfig.Defaults.CHUNK_BYTES,
-            "source");
+            clock::millis);
+    ChunkedDigester chunks = new ChunkedDigester(replies, "source");
     Throttle throttle = new Throttle(config.maxRate(), System::nanoTime, sleeper);
     return new LiveScanReader(replies, dbs, match, scanCount, states, chunks, throttle, label);
   }
