@@ -9,6 +9,7 @@ import io.github.rediskeysmigrator.core.LiveStatus;
 import io.github.rediskeysmigrator.core.LiveTranslator;
 import io.github.rediskeysmigrator.core.Migration;
 import io.github.rediskeysmigrator.core.MigrationConfig;
+import io.github.rediskeysmigrator.core.MigrationContext;
 import io.github.rediskeysmigrator.core.MigrationReport;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.WriteListener;
@@ -121,12 +122,9 @@ final class MigrationRunner {
           new Migration(
               source,
               config,
+              live.withTranslator(translator),
               writers,
-              errorLog,
-              report,
-              ctx.clock(),
-              ctx.sleeper(),
-              live.withTranslator(translator));
+              new MigrationContext(report, errorLog, ctx.clock(), ctx.sleeper()));
       ProgressPrinter progress =
           opts.output.progress.shows(ctx.terminal())
               ? new ProgressPrinter(report, source, ctx.err(), ctx.terminal(), ctx.clock())

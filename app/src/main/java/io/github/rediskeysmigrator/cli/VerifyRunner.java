@@ -15,6 +15,7 @@ import io.github.rediskeysmigrator.verify.RdbFileReader;
 import io.github.rediskeysmigrator.verify.SourceReader;
 import io.github.rediskeysmigrator.verify.Verifier;
 import io.github.rediskeysmigrator.verify.VerifyConfig;
+import io.github.rediskeysmigrator.verify.VerifyContext;
 import io.github.rediskeysmigrator.verify.VerifyReport;
 import io.github.rediskeysmigrator.verify.VerifySources;
 import java.io.IOException;
@@ -93,8 +94,8 @@ final class VerifyRunner {
     // A file source is paced here; a live one paces its own reads.
     Throttle throttle =
         new Throttle(src.live() ? 0 : config.maxRate(), System::nanoTime, ctx.sleeper());
-    Verifier verifier =
-        new Verifier(reader, config, dest, diffs, result, throttle, ctx.clock(), extra);
+    VerifyContext context = new VerifyContext(result, diffs, throttle, ctx.clock());
+    Verifier verifier = new Verifier(reader, config, dest, extra, context);
     int exit;
     try (StopOnSignal signals = new StopOnSignal(verifier::requestStop, ctx.out())) {
       VerifyProgress printer =

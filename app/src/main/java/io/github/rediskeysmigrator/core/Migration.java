@@ -33,37 +33,25 @@ public final class Migration {
   // Renames live commands' keys; null when --rename-prefix is not given.
   private final CommandRenamer commandRenamer;
 
+  /**
+   * A run of {@code config} from {@code source} (with {@code live} commands for sync, else {@link
+   * LiveOptions#NONE}) into the writers {@code writerFactory} opens, told each key's fate.
+   */
   public Migration(
       KeySource source,
       MigrationConfig config,
+      LiveOptions live,
       Function<WriteListener, KeyWriter> writerFactory,
-      ErrorSink errorSink,
-      MigrationReport report,
-      Clock clock,
-      Sleeper sleeper) {
-    this(source, config, writerFactory, errorSink, report, clock, sleeper, LiveOptions.NONE);
-  }
-
-  /** A run whose source also streams live commands (sync). */
-  public Migration(
-      KeySource source,
-      MigrationConfig config,
-      Function<WriteListener, KeyWriter> writerFactory,
-      ErrorSink errorSink,
-      MigrationReport report,
-      Clock clock,
-      Sleeper sleeper,
-      LiveOptions live) {
+      MigrationContext context) {
+    this.selection = new KeySelection(config, live.keys(), context.clock());
+    this.outcomes = new MigrationOutcomes(config, context, live, selection);
     this.source = source;
     this.config = config;
-    this.selection = new KeySelection(config, live.keys(), clock);
     this.live = live;
     this.writerFactory = writerFactory;
-    this.outcomes =
-        new MigrationOutcomes(config, report, errorSink, sleeper, clock, live, selection);
-    this.report = report;
+    this.report = context.report();
     this.stops = outcomes.stops();
-    this.clock = clock;
+    this.clock = context.clock();
     this.offsets = outcomes.offsets();
     this.commandRenamer =
         config.rename().isEmpty()

@@ -139,22 +139,11 @@ public record MigrationConfig(
     dbs = Set.copyOf(dbs);
     dbMap = Map.copyOf(dbMap);
     types = Set.copyOf(types);
-    if (pipeline < 1) {
-      throw new IllegalArgumentException("--pipeline must be at least 1, got " + pipeline);
-    }
-    if (existingLimit < 1) {
-      throw new IllegalArgumentException(
-          "--existing-limit must be at least 1, got " + existingLimit);
-    }
-    if (sleepMillis < 0) {
-      throw new IllegalArgumentException("--sleep must not be negative");
-    }
-    if (!(maxRate >= 0) || Double.isInfinite(maxRate)) {
-      throw new IllegalArgumentException("--max-rate must be a number of 0 or more");
-    }
-    if (maxErrors < 0) {
-      throw new IllegalArgumentException("--max-errors must not be negative");
-    }
+    OptionChecks.atLeastOne("--pipeline", pipeline);
+    OptionChecks.atLeastOne("--existing-limit", existingLimit);
+    OptionChecks.notNegative("--sleep", sleepMillis);
+    OptionChecks.rate("--max-rate", maxRate);
+    OptionChecks.notNegative("--max-errors", maxErrors);
   }
 
   /** The same run into a cluster destination whose hash slot of a key is {@code slot}. */

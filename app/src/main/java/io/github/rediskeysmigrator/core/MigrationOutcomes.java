@@ -1,6 +1,5 @@
 package io.github.rediskeysmigrator.core;
 
-import java.time.Clock;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -39,25 +38,19 @@ final class MigrationOutcomes implements WriteListener {
   private record Placeholder(CommandEvent command, LiveTranslator.Translation translation) {}
 
   /**
-   * Outcomes of a run with {@code config}, booked in {@code report}; the stop rules and the stream
-   * offsets are made here, from the config and {@code live}, and {@code selection} learns the keys
-   * the first snapshot leaves alone.
+   * Outcomes of a run with {@code config}, booked in the context's report; the stop rules and the
+   * stream offsets are made here, from the config and {@code live}, and {@code selection} learns
+   * the keys the first snapshot leaves alone.
    */
   MigrationOutcomes(
-      MigrationConfig config,
-      MigrationReport report,
-      ErrorSink errorSink,
-      Sleeper sleeper,
-      Clock clock,
-      LiveOptions live,
-      KeySelection selection) {
+      MigrationConfig config, MigrationContext context, LiveOptions live, KeySelection selection) {
     this.config = config;
     this.stops = new StopRules(config.maxErrors(), config.existing());
-    this.report = report;
-    this.offsets = new StreamOffsets(live, report, clock, stops);
-    this.errorSink = errorSink;
+    this.report = context.report();
+    this.offsets = new StreamOffsets(live, report, context.clock(), stops);
+    this.errorSink = context.errors();
     this.live = live.keys() != CommandKeys.NONE;
-    this.sleeper = sleeper;
+    this.sleeper = context.sleeper();
     this.selection = selection;
   }
 

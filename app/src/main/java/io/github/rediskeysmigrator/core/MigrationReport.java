@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * skippedExisting + skippedExpired + skippedGone + filtered + errors} holds whenever the writer is
  * idle. Counters are updated by the writing thread and read by the progress printer.
  */
-public final class MigrationReport {
+public final class MigrationReport extends RunReport {
   final String command;
   final String source;
   final String destination;
@@ -43,10 +43,6 @@ public final class MigrationReport {
 
   // Per replication stream ("" for the only one): the offset applied at the destination.
   private final Map<String, Long> appliedByStream = new java.util.concurrent.ConcurrentHashMap<>();
-  private volatile long durationMs;
-  private volatile long bytesRead;
-  private volatile int exitCode = -1;
-  private volatile String stopReason;
 
   public MigrationReport(String command, String source, String destination, boolean dryRun) {
     this.command = command;
@@ -220,30 +216,13 @@ public final class MigrationReport {
     return functionsFailed.get();
   }
 
-  public long durationMs() {
-    return durationMs;
-  }
-
-  public long bytesRead() {
-    return bytesRead;
-  }
-
-  public int exitCode() {
-    return exitCode;
-  }
-
-  /** Why the run stopped early, or null when it ran to the end. */
-  public String stopReason() {
-    return stopReason;
-  }
-
   public boolean dryRun() {
     return dryRun;
   }
 
-  /** Keys read per second over the whole run. */
-  public double keysPerSecond() {
-    return durationMs <= 0 ? 0 : read.get() * 1000.0 / durationMs;
+  @Override
+  protected long keysRead() {
+    return read.get();
   }
 
   /** Whether the accounting identity holds. */
@@ -307,14 +286,6 @@ public final class MigrationReport {
         + commandsFiltered.get()
         + commandsSkipped.get()
         + commandsFailed.get();
-  }
-
-  /** Records how the run ended; called once, when nothing is in flight any more. */
-  public void finish(long durationMs, long bytesRead, int exitCode, String stopReason) {
-    this.durationMs = durationMs;
-    this.bytesRead = bytesRead;
-    this.exitCode = exitCode;
-    this.stopReason = stopReason;
   }
 
   // The live counters of scan --live (updates, deletes, pending, ...), or null.

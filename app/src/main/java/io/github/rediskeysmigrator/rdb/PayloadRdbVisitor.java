@@ -249,42 +249,38 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
   @Override
   public Event applyExpireTime(RedisInputStream in, int version, ContextKeyValuePair context)
       throws IOException {
-    inKeyPrefix++;
-    try {
-      return super.applyExpireTime(in, version, context);
-    } finally {
-      inKeyPrefix--;
-    }
+    return inKeyPrefix(() -> super.applyExpireTime(in, version, context));
   }
 
   @Override
   public Event applyExpireTimeMs(RedisInputStream in, int version, ContextKeyValuePair context)
       throws IOException {
-    inKeyPrefix++;
-    try {
-      return super.applyExpireTimeMs(in, version, context);
-    } finally {
-      inKeyPrefix--;
-    }
+    return inKeyPrefix(() -> super.applyExpireTimeMs(in, version, context));
   }
 
   @Override
   public Event applyFreq(RedisInputStream in, int version, ContextKeyValuePair context)
       throws IOException {
-    inKeyPrefix++;
-    try {
-      return super.applyFreq(in, version, context);
-    } finally {
-      inKeyPrefix--;
-    }
+    return inKeyPrefix(() -> super.applyFreq(in, version, context));
   }
 
   @Override
   public Event applyIdle(RedisInputStream in, int version, ContextKeyValuePair context)
       throws IOException {
+    return inKeyPrefix(() -> super.applyIdle(in, version, context));
+  }
+
+  /** A part of a key's prefix in the file (its expiry, LFU or LRU), read by Replicator. */
+  @FunctionalInterface
+  private interface PrefixPart {
+    Event read() throws IOException;
+  }
+
+  /** Reads {@code part} while counting as inside a key's prefix. */
+  private Event inKeyPrefix(PrefixPart part) throws IOException {
     inKeyPrefix++;
     try {
-      return super.applyIdle(in, version, context);
+      return part.read();
     } finally {
       inKeyPrefix--;
     }

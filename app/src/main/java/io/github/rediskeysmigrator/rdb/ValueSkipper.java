@@ -55,34 +55,29 @@ final class ValueSkipper {
 
   /** An RDB length (a field TTL, a quicklist container, a stream id part). */
   long length() throws IOException {
-    try {
-      return r.length();
-    } catch (DecodeException | UncheckedIOException | ArrayIndexOutOfBoundsException e) {
-      throw failure(e);
-    }
+    return read(r::length);
   }
 
   /** A string of any encoding; an LZF string keeps its compressed bytes. */
   void string() throws IOException {
-    try {
-      int first = r.peek();
-      if (!RdbReader.isEncoded(first)) {
-        long n = r.length();
-        check(n, "a string");
-        r.skip(n);
-      } else if (RdbReader.isLzf(first)) {
-        r.u8();
-        long compressed = r.length();
-        r.length(); // decompressed length
-        check(compressed, "a compressed string");
-        r.skip(compressed);
-      } else {
-        r.u8();
-        r.skip(RdbReader.intEncodingSize(first));
-      }
-    } catch (DecodeException | UncheckedIOException | ArrayIndexOutOfBoundsException e) {
-      throw failure(e);
-    }
+    step(
+        () -> {
+          int first = r.peek();
+          if (!RdbReader.isEncoded(first)) {
+            long n = r.length();
+            check(n, "a string");
+            r.skip(n);
+          } else if (RdbReader.isLzf(first)) {
+            r.u8();
+            long compressed = r.length();
+            r.length(); // decompressed length
+            check(compressed, "a compressed string");
+            r.skip(compressed);
+          } else {
+            r.u8();
+            r.skip(RdbReader.intEncodingSize(first));
+          }
+        });
   }
 
   /**
@@ -90,42 +85,58 @@ final class ValueSkipper {
    * the few values that must be read rather than passed over.
    */
   byte[] stringBytes() throws IOException {
-    try {
-      return r.string();
-    } catch (DecodeException | UncheckedIOException | ArrayIndexOutOfBoundsException e) {
-      throw failure(e);
-    }
+    return read(r::string);
   }
 
   /** A millisecond time: 8 bytes, little endian. */
   long millis() throws IOException {
-    try {
-      return r.le(8);
-    } catch (UncheckedIOException | ArrayIndexOutOfBoundsException e) {
-      throw failure(e);
-    }
+    return read(() -> r.le(8));
   }
 
   /** {@code n} bytes of fixed-size fields (raw stream ids, millisecond times, binary doubles). */
   void raw(int n) throws IOException {
-    try {
-      r.skip(n);
-    } catch (UncheckedIOException | ArrayIndexOutOfBoundsException e) {
-      throw failure(e);
-    }
+    step(() -> r.skip(n));
   }
 
   /**
    * A score of the old zset type: length byte, then text; 253 to 255 stand for nan and infinity.
    */
   void textDouble() throws IOException {
+    step(
+        () -> {
+          int n = r.u8();
+          if (n < 253) {
+            r.skip(n);
+          }
+        });
+  }
+
+  /** A read with {@link RdbReader}'s primitives. */
+  @FunctionalInterface
+  private interface Read<T> {
+    T run() throws DecodeException, IOException;
+  }
+
+  /** A pass over part of a value with {@link RdbReader}'s primitives. */
+  @FunctionalInterface
+  private interface Step {
+    void run() throws DecodeException, IOException;
+  }
+
+  /** Runs {@code read}; what fails becomes the {@link #failure} it means for the file. */
+  private static <T> T read(Read<T> read) throws IOException {
     try {
-      int n = r.u8();
-      if (n < 253) {
-        r.skip(n);
-      }
-    } catch (UncheckedIOException | ArrayIndexOutOfBoundsException e) {
+      return read.run();
+    } catch (DecodeException | UncheckedIOException | ArrayIndexOutOfBoundsException e) {
       throw failure(e);
     }
+  }
+
+  private static void step(Step step) throws IOException {
+    read(
+        () -> {
+          step.run();
+          return null;
+        });
   }
 }

@@ -4,7 +4,6 @@ import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.RedisError;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteFailure;
-import io.github.rediskeysmigrator.core.WriteListener;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,32 +25,28 @@ final class AtomicBatches {
   private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SET = "SET".getBytes(StandardCharsets.US_ASCII);
 
-  private final PipelinedWriter writer;
-  private final DestinationConnection dest;
+  private final WriteContext ctx;
+  private final Throttle throttle;
   private final byte[] checkpointKey;
   private final int batch;
-  private final WriteListener listener;
-  private final ReplyBook book;
-  private final Throttle throttle;
   private List<Slot> queued;
   private boolean sourceTx;
   private CommandEvent last;
 
-  AtomicBatches(
-      PipelinedWriter writer,
-      DestinationConnection dest,
-      byte[] checkpointKey,
-      int batch,
-      WriteListener listener,
-      ReplyBook book,
-      Throttle throttle) {
-    this.writer = writer;
-    this.dest = dest;
+  /**
+   * @param checkpointKey the destination key that records the offset of the last committed batch
+   * @param batch commands per MULTI/EXEC batch
+   */
+  AtomicBatches(WriteContext ctx, Throttle throttle, byte[] checkpointKey, int batch) {
+    this.ctx = ctx;
+    this.throttle = throttle;
     this.checkpointKey = checkpointKey;
     this.batch = batch;
-    this.listener = listener;
-    this.book = book;
-    this.throttle = throttle;
+  }
+
+  /** Whether batches record their offset (sync with a checkpoint). */
+  boolean checkpointed() {
+    return checkpointKey != null;
   }
 
   /** Whether a batch is open that may be committed now (not inside a source transaction). */
@@ -63,7 +58,7 @@ final class AtomicBatches {
   void write(CommandEvent command) throws WriteException, InterruptedException {
     String name = command.name();
     if (queued == null) {
-      writer.sendSlot(new Slot.Control("MULTI"), MULTI);
+      ctx.writer().sendSlot(new Slot.Control("MULTI"), MULTI);
       queued = new ArrayList<>();
     }
     if (name.equals("MULTI") || name.equals("EXEC")) {
@@ -72,9 +67,9 @@ final class AtomicBatches {
       sourceTx = name.equals("MULTI");
       queued.add(new Slot.Folded(command));
     } else {
-      if (command.db() != dest.db()) {
+      if (command.db() != ctx.dest().db()) {
         queue(new Slot.Control("SELECT"), SELECT, Replies.ascii(command.db()));
-        dest.onDb(command.db());
+        ctx.dest().onDb(command.db());
       }
       throttle.acquire();
       queue(new Slot.Live(command), command.argv());
@@ -88,13 +83,13 @@ final class AtomicBatches {
   /** Queues one command inside our transaction; its real reply comes with EXEC. */
   private void queue(Slot slot, byte[]... argv) throws WriteException, InterruptedException {
     queued.add(slot);
-    writer.sendSlot(slot, argv);
+    ctx.writer().sendSlot(slot, argv);
   }
 
   /** Records the offset at the destination and sends EXEC. */
   void commit() throws WriteException, InterruptedException {
     byte[] value = markerValue(last);
-    int db = dest.db();
+    int db = ctx.dest().db();
     if (db != 0) {
       queue(new Slot.Control("SELECT"), SELECT, Replies.ascii(0));
     }
@@ -104,10 +99,10 @@ final class AtomicBatches {
     }
     List<Slot> batchQueued = queued;
     queued = null;
-    writer.sendSlot(new Slot.Exec(batchQueued), EXEC);
+    ctx.writer().sendSlot(new Slot.Exec(batchQueued), EXEC);
     // One transaction in flight at a time: if the destination aborts it, its commands are sent
     // again one by one, and nothing sent after it may overtake them.
-    writer.drain();
+    ctx.writer().drain();
   }
 
   /**
@@ -116,14 +111,14 @@ final class AtomicBatches {
    * on its own so the others still apply, then the offset is recorded.
    */
   void booked(Slot.Exec exec, Object reply) throws WriteException {
-    Connection conn = dest.get();
+    Connection conn = ctx.dest().get();
     if (reply instanceof List<?> results) {
       int r = 0;
       for (Slot item : exec.queued()) {
         if (item instanceof Slot.Folded folded) {
-          listener.commandApplied(folded.command());
+          ctx.listener().commandApplied(folded.command());
         } else if (item instanceof Slot.Live live) {
-          book.command(live.command(), results.get(r++));
+          ctx.book().command(live.command(), results.get(r++));
         } else if (item instanceof Slot.Control control
             && results.get(r++) instanceof JedisDataException e) {
           throw new WriteException(
@@ -136,7 +131,7 @@ final class AtomicBatches {
     CommandEvent lastCommand = null;
     for (Slot item : exec.queued()) {
       if (item instanceof Slot.Folded folded) {
-        listener.commandApplied(folded.command());
+        ctx.listener().commandApplied(folded.command());
         lastCommand = folded.command();
       } else if (item instanceof Slot.Live live) {
         CommandEvent command = live.command();
@@ -145,12 +140,13 @@ final class AtomicBatches {
         try {
           byte[][] argv = command.argv();
           conn.sendCommand(() -> argv[0], Arrays.copyOfRange(argv, 1, argv.length));
-          book.command(command, conn.getOne());
+          ctx.book().command(command, conn.getOne());
         } catch (JedisDataException e) {
-          listener.commandFailed(
-              command,
-              WriteFailure.of(RedisError.of(e.getMessage()))
-                  .and(" (the batch was aborted: " + why + ")"));
+          ctx.listener()
+              .commandFailed(
+                  command,
+                  WriteFailure.of(RedisError.of(e.getMessage()))
+                      .and(" (the batch was aborted: " + why + ")"));
         } catch (JedisConnectionException e) {
           throw new WriteException("connection lost (" + e.getMessage() + ")", e);
         }
@@ -162,7 +158,7 @@ final class AtomicBatches {
         conn.getStatusCodeReply();
         conn.sendCommand(Protocol.Command.SET, checkpointKey, markerValue(lastCommand));
         conn.getStatusCodeReply();
-        conn.sendCommand(Protocol.Command.SELECT, Replies.ascii(dest.db()));
+        conn.sendCommand(Protocol.Command.SELECT, Replies.ascii(ctx.dest().db()));
         conn.getStatusCodeReply();
       } catch (JedisConnectionException | JedisDataException e) {
         throw new WriteException("cannot record the checkpoint: " + e.getMessage(), e);
@@ -180,13 +176,13 @@ final class AtomicBatches {
 
   /** The offset in the destination's checkpoint key, or -1 when it has none. */
   long committedOffset() throws WriteException {
-    Connection conn = dest.get();
+    Connection conn = ctx.dest().get();
     try {
       conn.sendCommand(Protocol.Command.SELECT, Replies.ascii(0));
       conn.getStatusCodeReply();
       conn.sendCommand(Protocol.Command.GET, checkpointKey);
       byte[] value = conn.getBinaryBulkReply();
-      conn.sendCommand(Protocol.Command.SELECT, Replies.ascii(dest.db()));
+      conn.sendCommand(Protocol.Command.SELECT, Replies.ascii(ctx.dest().db()));
       conn.getStatusCodeReply();
       if (value == null) {
         return -1;
@@ -222,7 +218,7 @@ final class AtomicBatches {
         continue;
       }
       if (applied) {
-        listener.commandApplied(command);
+        ctx.listener().commandApplied(command);
       } else {
         write(command);
       }

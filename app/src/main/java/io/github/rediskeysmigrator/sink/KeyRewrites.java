@@ -7,7 +7,6 @@ import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.RedisError;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteFailure;
-import io.github.rediskeysmigrator.core.WriteListener;
 import io.github.rediskeysmigrator.rdb.ModuleTypeNames;
 import io.github.rediskeysmigrator.rdb.PayloadDecoder;
 import io.github.rediskeysmigrator.redis.ServerInfo;
@@ -77,12 +76,10 @@ final class KeyRewrites {
   /** A command that depends on replies already read, sent with the next pipeline. */
   private record FollowUp(Slot slot, byte[][] argv) {}
 
+  private final WriteContext ctx;
   private final ServerInfo server;
   private final ExistencePolicy policy;
-  private final WriteListener listener;
   private final LongSupplier wallClockMillis;
-  private final ReplyBook book;
-  private final ResendCheck resend;
   private final SlotSender sender;
   private final ArrayDeque<FollowUp> followUps = new ArrayDeque<>();
   private boolean sendingFollowUps;
@@ -91,20 +88,12 @@ final class KeyRewrites {
   private final Set<ByteBuffer> openKeys = new HashSet<>();
 
   KeyRewrites(
-      ServerInfo server,
-      ExistencePolicy policy,
-      WriteListener listener,
-      LongSupplier wallClockMillis,
-      ReplyBook book,
-      ResendCheck resend,
-      SlotSender sender) {
+      WriteContext ctx, ServerInfo server, ExistencePolicy policy, LongSupplier wallClockMillis) {
+    this.ctx = ctx;
     this.server = server;
     this.policy = policy;
-    this.listener = listener;
     this.wallClockMillis = wallClockMillis;
-    this.book = book;
-    this.resend = resend;
-    this.sender = sender;
+    this.sender = ctx.writer()::sendSlot;
   }
 
   /** Whether a rewritten key is not booked yet (a live command must not overtake its rename). */
@@ -126,11 +115,13 @@ final class KeyRewrites {
    */
   void rewrite(KeyEvent event) throws WriteException, InterruptedException {
     if (isVectorSet(event) && !server.supportsVectorSets()) {
-      listener.typeNotHeld(VECTOR_SET);
-      listener.failed(
-          event,
-          WriteFailure.of(
-              server + " cannot hold vector sets (a Redis 8.0+ type); the key was not written"));
+      ctx.listener().typeNotHeld(VECTOR_SET);
+      ctx.listener()
+          .failed(
+              event,
+              WriteFailure.of(
+                  server
+                      + " cannot hold vector sets (a Redis 8.0+ type); the key was not written"));
       return;
     }
     Rewrite r = new Rewrite(event, TempKeys.forKey(event.key()));
@@ -162,7 +153,7 @@ final class KeyRewrites {
           RewriteCommands.write(event, r.tmp, server, wallClockMillis.getAsLong(), out);
       if (outcome == RewriteCommands.Outcome.ALL_EXPIRED && out.sent() == 0) {
         settle(r);
-        listener.expired(event);
+        ctx.listener().expired(event);
         return;
       }
       r.idmpLeftOut = outcome == RewriteCommands.Outcome.WRITTEN_WITHOUT_IDMP;
@@ -183,7 +174,7 @@ final class KeyRewrites {
                 + problem);
     if (out.sent() == 0) {
       settle(r);
-      listener.failed(event, reason);
+      ctx.listener().failed(event, reason);
     } else {
       // Part of the value is at the destination under the temporary key: the last command
       // held back closes the key, which is then deleted and booked as failed.
@@ -239,7 +230,7 @@ final class KeyRewrites {
   void fail(Rewrite r, WriteFailure reason) {
     if (!r.settled) {
       settle(r);
-      listener.lost(r.event, reason);
+      ctx.listener().lost(r.event, reason);
     }
   }
 
@@ -252,7 +243,7 @@ final class KeyRewrites {
       return false;
     }
     settle(r);
-    resend.sentAgain(r.event);
+    ctx.resend().sentAgain(r.event);
     return true;
   }
 
@@ -273,7 +264,7 @@ final class KeyRewrites {
     r.readOnly |= isReadOnly(error);
     if (r.failure == null) {
       r.failure = RewriteEmitter.problem(step.command(), step.expect(), reply, error);
-      r.retry |= book.retriable(error, reply);
+      r.retry |= ctx.book().retriable(error, reply);
     }
     if (!step.last()) {
       return;
@@ -292,8 +283,8 @@ final class KeyRewrites {
     }
     if (Replies.isOk(reply) || (reply instanceof Long l && l == 1)) {
       settle(r);
-      resend.forget(r.event);
-      listener.rewritten(r.idmpLeftOut ? r.event.withoutIdmp() : r.event);
+      ctx.resend().forget(r.event);
+      ctx.listener().rewritten(r.idmpLeftOut ? r.event.withoutIdmp() : r.event);
       return;
     }
     r.readOnly |= isReadOnly(error);
@@ -304,7 +295,7 @@ final class KeyRewrites {
           error != null
               ? WriteFailure.of(error).and(" (reply to RENAME)")
               : WriteFailure.of("unexpected reply to RENAME: " + Replies.describe(reply));
-      r.retry |= book.retriable(error, reply);
+      r.retry |= ctx.book().retriable(error, reply);
     }
     followUps.add(new FollowUp(new Slot.Cleanup(r), new byte[][] {DEL, r.tmp}));
   }
@@ -317,7 +308,7 @@ final class KeyRewrites {
     settle(r);
     if (r.retry) {
       // Built again from the start after a pause (its first command deletes the temporary key).
-      book.retryLater(r.event);
+      ctx.book().retryLater(r.event);
       return;
     }
     String leftOver =
@@ -327,20 +318,21 @@ final class KeyRewrites {
                 + KeyNames.printable(r.tmp)
                 + "' could not be deleted: "
                 + (error != null ? error.message() : Replies.describe(reply));
-    boolean sentAgain = resend.forget(r.event);
+    boolean sentAgain = ctx.resend().forget(r.event);
     if (r.existed && leftOver == null && sentAgain && r.event.file() == null) {
       // Sent again after a reconnect: the key may be the one our first RENAMENX put there.
-      resend.ambiguous(r.event);
+      ctx.resend().ambiguous(r.event);
     } else if (r.existed && leftOver == null) {
-      listener.existed(r.event);
+      ctx.listener().existed(r.event);
     } else if (r.readOnly || isReadOnly(error)) {
       WriteFailure why =
           r.existed ? WriteFailure.of("the key exists at the destination") : r.failure;
-      listener.lost(r.event, leftOver == null ? why : why.and(leftOver));
+      ctx.listener().lost(r.event, leftOver == null ? why : why.and(leftOver));
     } else if (r.existed) {
-      listener.failed(r.event, WriteFailure.of("the key exists at the destination" + leftOver));
+      ctx.listener()
+          .failed(r.event, WriteFailure.of("the key exists at the destination" + leftOver));
     } else {
-      listener.failed(r.event, leftOver == null ? r.failure : r.failure.and(leftOver));
+      ctx.listener().failed(r.event, leftOver == null ? r.failure : r.failure.and(leftOver));
     }
   }
 

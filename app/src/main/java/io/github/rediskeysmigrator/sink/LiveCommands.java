@@ -3,7 +3,6 @@ package io.github.rediskeysmigrator.sink;
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteFailure;
-import io.github.rediskeysmigrator.core.WriteListener;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -16,24 +15,15 @@ final class LiveCommands {
   private static final byte[] SELECT = "SELECT".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ASKING = "ASKING".getBytes(StandardCharsets.US_ASCII);
 
-  private final PipelinedWriter writer;
-  private final DestinationConnection dest;
-  private final WriteListener listener;
+  private final WriteContext ctx;
   private final Throttle throttle;
   private final KeyRewrites rewrites;
   private final SourceTransaction sourceTransaction = new SourceTransaction();
 
-  LiveCommands(
-      PipelinedWriter writer,
-      DestinationConnection dest,
-      WriteListener listener,
-      Throttle throttle,
-      KeyRewrites rewrites) {
-    this.writer = writer;
-    this.rewrites = rewrites;
-    this.dest = dest;
-    this.listener = listener;
+  LiveCommands(WriteContext ctx, Throttle throttle, KeyRewrites rewrites) {
+    this.ctx = ctx;
     this.throttle = throttle;
+    this.rewrites = rewrites;
   }
 
   /** Sends {@code command} in its db, paced by --max-rate. */
@@ -56,20 +46,20 @@ final class LiveCommands {
   void resendAsking(List<CommandEvent> commands) throws WriteException, InterruptedException {
     if (rewrites.anyOpen()) {
       // A live command must not overtake the rename of a key the snapshot rewrote.
-      writer.drain();
+      ctx.writer().drain();
     }
     CommandEvent first = commands.get(0);
-    if (first.db() != dest.db()) {
-      writer.drain();
+    if (first.db() != ctx.dest().db()) {
+      ctx.writer().drain();
       try {
-        writer.select(first.db());
+        ctx.writer().select(first.db());
       } catch (WriteException e) {
-        commands.forEach(c -> listener.commandFailed(c, WriteFailure.of(e.getMessage())));
+        commands.forEach(c -> ctx.listener().commandFailed(c, WriteFailure.of(e.getMessage())));
         throw e;
       }
     }
     rewrites.sendFollowUps();
-    writer.sendSlot(new Slot.Control("ASKING"), ASKING);
+    ctx.writer().sendSlot(new Slot.Control("ASKING"), ASKING);
     for (CommandEvent command : commands) {
       // Paced by --max-rate when first sent.
       resend(command);
@@ -78,20 +68,20 @@ final class LiveCommands {
 
   private void send(CommandEvent command, boolean paced)
       throws WriteException, InterruptedException {
-    if (command.db() != dest.db()) {
+    if (command.db() != ctx.dest().db()) {
       if (sourceTransaction.open()) {
         // Inside MULTI the SELECT is queued like the rest and takes effect at EXEC. It is our
         // own command, not one the source sent: booked as a live command, it counted as applied
         // without ever being read (the EXEC's reply still says if it failed).
-        writer.sendSlot(new Slot.Control("SELECT"), SELECT, Replies.ascii(command.db()));
-        dest.onDb(command.db());
+        ctx.writer().sendSlot(new Slot.Control("SELECT"), SELECT, Replies.ascii(command.db()));
+        ctx.dest().onDb(command.db());
       } else {
         // SELECT is sent alone, with nothing in flight (see PipelinedWriter.write).
-        writer.drain();
+        ctx.writer().drain();
         try {
-          writer.select(command.db());
+          ctx.writer().select(command.db());
         } catch (WriteException e) {
-          listener.commandFailed(command, WriteFailure.of(e.getMessage()));
+          ctx.listener().commandFailed(command, WriteFailure.of(e.getMessage()));
           throw e;
         }
       }
@@ -110,6 +100,6 @@ final class LiveCommands {
     if (paced) {
       throttle.acquire();
     }
-    writer.sendSlot(new Slot.Live(command), command.argv());
+    ctx.writer().sendSlot(new Slot.Live(command), command.argv());
   }
 }

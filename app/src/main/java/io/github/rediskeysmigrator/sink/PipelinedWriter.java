@@ -98,16 +98,14 @@ public final class PipelinedWriter implements KeyWriter {
     this.choice = new RestoreChoice(server);
     this.resend = new ResendCheck(server, listener);
     this.book = new ReplyBook(listener, settings.retries(), resend, server);
-    this.rewrites =
-        new KeyRewrites(
-            server, settings.policy(), listener, wallClockMillis, book, resend, this::sendSlot);
-    this.atomic =
-        new AtomicBatches(
-            this, dest, settings.checkpointKey(), settings.pipeline(), listener, book, throttle);
-    this.live = new LiveCommands(this, dest, listener, throttle, rewrites);
-    this.recovery =
-        new Recovery(
-            this, dest, reconnector, settings, sleeper, atomic, rewrites, resend, book, listener);
+    WriteContext ctx = new WriteContext(this, dest, book, resend, listener);
+    this.rewrites = new KeyRewrites(ctx, server, settings.policy(), wallClockMillis);
+    this.atomic = new AtomicBatches(ctx, throttle, settings.checkpointKey(), settings.pipeline());
+    this.live = new LiveCommands(ctx, throttle, rewrites);
+    Recovery.Policy retry =
+        new Recovery.Policy(
+            reconnector, sleeper, settings.retries(), settings.retryBackoffMillis());
+    this.recovery = new Recovery(ctx, retry, atomic, rewrites);
   }
 
   @Override

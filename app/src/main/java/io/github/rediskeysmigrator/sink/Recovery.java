@@ -4,7 +4,6 @@ import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.WriteException;
 import io.github.rediskeysmigrator.core.WriteFailure;
-import io.github.rediskeysmigrator.core.WriteListener;
 import io.github.rediskeysmigrator.redis.Backoff;
 import io.github.rediskeysmigrator.redis.ConnectException;
 import io.github.rediskeysmigrator.redis.Reconnector;
@@ -23,39 +22,28 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * are sent again after a pause, for --retries rounds.
  */
 final class Recovery {
-  private final PipelinedWriter writer;
-  private final DestinationConnection dest;
-  private final Reconnector reconnector;
-  private final PipelinedWriter.Settings settings;
-  private final Sleeper sleeper;
+  /**
+   * How the writer gets back on its feet.
+   *
+   * @param reconnector opens a new connection to the destination, or null (a drop is final)
+   * @param sleeper waits the backoff between two attempts
+   * @param retries reconnect attempts after a drop, and rounds for keys refused with LOADING or
+   *     BUSY
+   * @param backoffMillis the backoff step: attempt n waits n times it (capped)
+   */
+  record Policy(Reconnector reconnector, Sleeper sleeper, int retries, long backoffMillis) {}
+
+  private final WriteContext ctx;
+  private final Policy policy;
   private final AtomicBatches atomic;
   private final KeyRewrites rewrites;
-  private final ResendCheck resend;
-  private final ReplyBook book;
-  private final WriteListener listener;
   private boolean recovering;
 
-  Recovery(
-      PipelinedWriter writer,
-      DestinationConnection dest,
-      Reconnector reconnector,
-      PipelinedWriter.Settings settings,
-      Sleeper sleeper,
-      AtomicBatches atomic,
-      KeyRewrites rewrites,
-      ResendCheck resend,
-      ReplyBook book,
-      WriteListener listener) {
-    this.writer = writer;
-    this.dest = dest;
-    this.reconnector = reconnector;
-    this.settings = settings;
-    this.sleeper = sleeper;
+  Recovery(WriteContext ctx, Policy policy, AtomicBatches atomic, KeyRewrites rewrites) {
+    this.ctx = ctx;
+    this.policy = policy;
     this.atomic = atomic;
     this.rewrites = rewrites;
-    this.resend = resend;
-    this.book = book;
-    this.listener = listener;
   }
 
   /** The connection broke again while {@link #recover} was sending again what had no reply. */
@@ -70,25 +58,25 @@ final class Recovery {
   }
 
   void recover(JedisConnectionException cause) throws WriteException, InterruptedException {
-    if (reconnector == null || settings.retries() <= 0) {
+    if (policy.reconnector() == null || policy.retries() <= 0) {
       throw lost(cause);
     }
     if (recovering) {
       throw new LostAgain(cause);
     }
-    boolean checkpointed = settings.checkpointKey() != null;
-    List<Slot> pending = writer.takeUnanswered();
+    boolean checkpointed = atomic.checkpointed();
+    List<Slot> pending = ctx.writer().takeUnanswered();
     List<Slot> openTransaction = atomic.takeOpen();
     int attempt = 0;
     while (true) {
-      dest.closeBroken(cause);
+      ctx.dest().closeBroken(cause);
       Connection fresh = null;
       ConnectException last = null;
-      while (fresh == null && attempt < settings.retries()) {
+      while (fresh == null && attempt < policy.retries()) {
         attempt++;
-        sleeper.sleep(Backoff.millis(settings.retryBackoffMillis(), attempt));
+        policy.sleeper().sleep(Backoff.millis(policy.backoffMillis(), attempt));
         try {
-          fresh = reconnector.connect();
+          fresh = policy.reconnector().connect();
         } catch (ConnectException e) {
           last = e;
         }
@@ -100,13 +88,13 @@ final class Recovery {
         openTransaction.forEach(slot -> fail(slot, reason));
         throw new WriteException(
             "connection lost and not regained after "
-                + settings.retries()
+                + policy.retries()
                 + " attempts ("
                 + (last == null ? cause.getMessage() : last.getMessage())
                 + ")",
             cause);
       }
-      dest.use(fresh);
+      ctx.dest().use(fresh);
       recovering = true;
       int i = 0;
       try {
@@ -123,7 +111,7 @@ final class Recovery {
           // everything booked.
           WriteFailure reason =
               WriteFailure.of("no reply: connection lost again (" + cause.getMessage() + ")");
-          List<Slot> rest = writer.takeUnanswered();
+          List<Slot> rest = ctx.writer().takeUnanswered();
           rest.addAll(pending.subList(Math.min(i + 1, pending.size()), pending.size()));
           rest.forEach(slot -> fail(slot, reason));
           openTransaction.forEach(slot -> fail(slot, reason));
@@ -131,7 +119,7 @@ final class Recovery {
         }
         // What was sent again without reply, then what was not sent again yet, in order. The
         // slot being sent is among the first if it got as far as the pipeline.
-        List<Slot> rest = writer.takeUnanswered();
+        List<Slot> rest = ctx.writer().takeUnanswered();
         Slot sending = i < pending.size() ? pending.get(i) : null;
         boolean current = rest.stream().anyMatch(slot -> Slot.sameItem(slot, sending));
         int from = Math.min(current ? i + 1 : i, pending.size());
@@ -151,15 +139,15 @@ final class Recovery {
       // may then meet the key its first RENAMENX put in place: see KeyRewrites.bookCleanup.
       KeyRewrites.Rewrite rewrite = of.rewrite();
       if (rewrites.handOver(rewrite)) {
-        writer.write(rewrite.event);
+        ctx.writer().write(rewrite.event);
       }
     } else if (slot instanceof Slot.Restore restore) {
-      resend.sentAgain(restore.event());
-      writer.write(restore.event());
+      ctx.resend().sentAgain(restore.event());
+      ctx.writer().write(restore.event());
     } else if (slot instanceof Slot.Exec exec) {
       atomic.requeue(exec.queued(), committed);
     } else if (slot instanceof Slot.Live live && !checkpointed) {
-      writer.writeCommand(live.command());
+      ctx.writer().writeCommand(live.command());
     }
   }
 
@@ -168,29 +156,29 @@ final class Recovery {
    * are booked or --retries rounds are spent (then they fail with the server's reply).
    */
   void retryPassingErrors() throws WriteException, InterruptedException {
-    for (int round = 1; book.hasRetries(); round++) {
-      List<KeyEvent> again = book.takeRetries();
-      if (round > settings.retries()) {
+    for (int round = 1; ctx.book().hasRetries(); round++) {
+      List<KeyEvent> again = ctx.book().takeRetries();
+      if (round > policy.retries()) {
         WriteFailure stayed = WriteFailure.of("the destination stayed LOADING or BUSY");
         for (KeyEvent event : again) {
-          listener.failed(event, stayed);
+          ctx.listener().failed(event, stayed);
         }
         return;
       }
-      sleeper.sleep(Backoff.millis(settings.retryBackoffMillis(), round));
+      policy.sleeper().sleep(Backoff.millis(policy.backoffMillis(), round));
       for (int i = 0; i < again.size(); i++) {
         try {
-          writer.write(again.get(i));
+          ctx.writer().write(again.get(i));
         } catch (WriteException e) {
           // The run stops: the keys not sent again yet are booked with its cause (the one in
           // hand was booked by write).
           WriteFailure why = WriteFailure.of(e.getMessage());
-          again.subList(i + 1, again.size()).forEach(k -> listener.lost(k, why));
+          again.subList(i + 1, again.size()).forEach(k -> ctx.listener().lost(k, why));
           throw e;
         }
       }
-      writer.pump();
-      dest.onDb(resend.resolve(dest.get(), dest.db()));
+      ctx.writer().pump();
+      ctx.dest().onDb(ctx.resend().resolve(ctx.dest().get(), ctx.dest().db()));
     }
   }
 
@@ -200,7 +188,7 @@ final class Recovery {
    */
   private WriteException lost(JedisConnectionException e) {
     WriteFailure reason = WriteFailure.of("no reply: connection lost (" + e.getMessage() + ")");
-    writer.takeUnanswered().forEach(slot -> fail(slot, reason));
+    ctx.writer().takeUnanswered().forEach(slot -> fail(slot, reason));
     return new WriteException("connection lost (" + e.getMessage() + ")", e);
   }
 
@@ -212,9 +200,9 @@ final class Recovery {
     if (slot instanceof Slot.OfRewrite rewrite) {
       rewrites.fail(rewrite.rewrite(), reason);
     } else if (slot instanceof Slot.Restore restore) {
-      listener.lost(restore.event(), reason);
+      ctx.listener().lost(restore.event(), reason);
     } else if (slot instanceof Slot.Live live) {
-      listener.commandFailed(live.command(), reason);
+      ctx.listener().commandFailed(live.command(), reason);
     }
   }
 }

@@ -26,19 +26,17 @@ import redis.clients.jedis.exceptions.JedisDataException;
 final class ChunkedDigester {
   private static final byte[] COUNT = ascii("COUNT");
   private static final byte[] ZERO = ascii("0");
+  private static final int CHUNK_ELEMENTS = VerifyConfig.Defaults.CHUNK_ELEMENTS;
+  private static final int CHUNK_BYTES = VerifyConfig.Defaults.CHUNK_BYTES;
 
   private final ReplyQueue replies;
-  private final int chunkElements;
-  private final int chunkBytes;
   private final String role;
 
   /**
    * @param role "source" or "destination", for messages
    */
-  ChunkedDigester(ReplyQueue replies, int chunkElements, int chunkBytes, String role) {
+  ChunkedDigester(ReplyQueue replies, String role) {
     this.replies = replies;
-    this.chunkElements = chunkElements;
-    this.chunkBytes = chunkBytes;
     this.role = role;
   }
 
@@ -89,8 +87,8 @@ final class ChunkedDigester {
 
   private void string(byte[] key, ValueDigest d) throws ChangedException {
     long length = integer("STRLEN", key);
-    for (long off = 0; off < length; off += chunkBytes) {
-      long end = Math.min(length, off + chunkBytes) - 1;
+    for (long off = 0; off < length; off += CHUNK_BYTES) {
+      long end = Math.min(length, off + CHUNK_BYTES) - 1;
       byte[] chunk = (byte[]) call("GETRANGE", key, ascii(off), ascii(end));
       if (chunk.length != end - off + 1) {
         throw new ChangedException("its length changed");
@@ -105,8 +103,8 @@ final class ChunkedDigester {
   @SuppressWarnings("unchecked")
   private void list(byte[] key, ValueDigest d) throws ChangedException {
     long length = integer("LLEN", key);
-    for (long start = 0; start < length; start += chunkElements) {
-      long end = Math.min(length, start + chunkElements) - 1;
+    for (long start = 0; start < length; start += CHUNK_ELEMENTS) {
+      long end = Math.min(length, start + CHUNK_ELEMENTS) - 1;
       List<byte[]> chunk = (List<byte[]>) call("LRANGE", key, ascii(start), ascii(end));
       if (chunk.size() != end - start + 1) {
         throw new ChangedException("its length changed");
@@ -135,7 +133,7 @@ final class ChunkedDigester {
       throws ChangedException {
     long size = integer(cardCommand, key);
     byte[] cursor = ZERO;
-    byte[] count = ascii(chunkElements);
+    byte[] count = ascii(CHUNK_ELEMENTS);
     do {
       List<Object> reply = (List<Object>) call(scanCommand, key, cursor, COUNT, count);
       cursor = (byte[]) reply.get(0);
@@ -167,7 +165,7 @@ final class ChunkedDigester {
     long length = (Long) info.get("length");
     long[] lastId = id((byte[]) info.get("last-generated-id"));
     byte[] start = ascii("-");
-    byte[] count = ascii(chunkElements);
+    byte[] count = ascii(CHUNK_ELEMENTS);
     while (true) {
       List<Object> chunk = (List<Object>) call("XRANGE", key, start, ascii("+"), COUNT, count);
       long[] id = null;
@@ -176,7 +174,7 @@ final class ChunkedDigester {
         id = id((byte[]) entry.get(0));
         d.streamEntry(id[0], id[1], (List<byte[]>) entry.get(1));
       }
-      if (chunk.size() < chunkElements) {
+      if (chunk.size() < CHUNK_ELEMENTS) {
         break;
       }
       start = next(id);
@@ -214,7 +212,7 @@ final class ChunkedDigester {
     long seen = 0;
     while (true) {
       List<Object> chunk =
-          (List<Object>) call("XPENDING", key, group, start, ascii("+"), ascii(chunkElements));
+          (List<Object>) call("XPENDING", key, group, start, ascii("+"), ascii(CHUNK_ELEMENTS));
       long[] id = null;
       for (Object o : chunk) {
         List<Object> p = (List<Object>) o;
@@ -222,7 +220,7 @@ final class ChunkedDigester {
         d.streamPending(id[0], id[1], (byte[]) p.get(1), (Long) p.get(3));
         seen++;
       }
-      if (chunk.size() < chunkElements) {
+      if (chunk.size() < CHUNK_ELEMENTS) {
         return seen;
       }
       start = next(id);

@@ -29,9 +29,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 public final class DestinationNodes implements AutoCloseable {
 
-  /** One server: its connection's reply queue, and the readers on it. */
-  record Node(String address, ReplyQueue replies, KeyStateReader states, ChunkedDigester chunks) {}
-
   private final List<Node> nodes;
   private final ClusterSlots slots;
   private final ClusterDatabases databases;
@@ -119,25 +116,8 @@ public final class DestinationNodes implements AutoCloseable {
       VerifyConfig config,
       LongSupplier wallClock,
       byte[] probeKey) {
-    ReplyQueue replies = new ReplyQueue(conn);
     ServerInfo info = ServerInfo.query(conn);
-    KeyStateReader states =
-        new KeyStateReader(
-            replies,
-            info.supportsExpireTime(),
-            probeKey == null
-                ? KeyStateReader.answersMemoryUsage(replies)
-                : KeyStateReader.answersMemoryUsage(replies, probeKey),
-            config.bigKeyBytes(),
-            wallClock,
-            "destination");
-    ChunkedDigester chunks =
-        new ChunkedDigester(
-            replies,
-            VerifyConfig.Defaults.CHUNK_ELEMENTS,
-            VerifyConfig.Defaults.CHUNK_BYTES,
-            "destination");
-    return new Node(address, replies, states, chunks);
+    return Node.open("destination", address, conn, info, probeKey, config.bigKeyBytes(), wallClock);
   }
 
   /** Whether the destination is a cluster (keys spread over the masters). */

@@ -96,7 +96,7 @@ public final class ExtraKeys {
         if (dest.db() != e.getKey()) {
           dest.select(e.getKey());
         }
-        for (DestinationNodes.Node node : dest.nodes()) {
+        for (Node node : dest.nodes()) {
           scan(node, e.getKey(), e.getValue(), differences, report, stopped);
         }
       }
@@ -130,7 +130,7 @@ public final class ExtraKeys {
 
   @SuppressWarnings("unchecked")
   private void scan(
-      DestinationNodes.Node node,
+      Node node,
       int db,
       List<Integer> sourceDbs,
       DifferenceSink differences,
@@ -210,8 +210,7 @@ public final class ExtraKeys {
   }
 
   /** With --type, the keys of those types only (TYPE, pipelined); a key gone meanwhile is not. */
-  private List<byte[]> ofSelectedTypes(DestinationNodes.Node node, List<byte[]> keys)
-      throws ServerReadException {
+  private List<byte[]> ofSelectedTypes(Node node, List<byte[]> keys) throws ServerReadException {
     Set<KeyType> types = selection.types();
     if (types.isEmpty() || keys.isEmpty()) {
       return keys;

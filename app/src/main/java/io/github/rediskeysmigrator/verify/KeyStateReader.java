@@ -3,6 +3,7 @@ package io.github.rediskeysmigrator.verify;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.rdb.RdbTypes;
+import io.github.rediskeysmigrator.redis.ServerInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,49 +28,49 @@ final class KeyStateReader {
   private static final ProtocolCommand PEXPIRETIME = () -> ascii("PEXPIRETIME");
   private static final byte[] USAGE = ascii("USAGE");
 
+  /**
+   * The server read, and what it can answer.
+   *
+   * @param role "source" or "destination", for messages
+   * @param absoluteExpiry whether the server has PEXPIRETIME
+   * @param sized whether the server answers MEMORY USAGE (some managed services rename or forbid
+   *     it)
+   */
+  record Server(String role, boolean absoluteExpiry, boolean sized) {
+
+    /**
+     * Asks the server behind {@code replies}. On a cluster master, {@code probeKey} must be a key
+     * of a slot it owns, or the reply is MOVED whatever the server supports; null for a single
+     * node.
+     */
+    static Server asked(String role, ReplyQueue replies, ServerInfo info, byte[] probeKey) {
+      byte[] probe = probeKey == null ? ascii("rkm:verify:probe:no-such-key") : probeKey;
+      return new Server(role, info.supportsExpireTime(), answersMemoryUsage(replies, probe));
+    }
+
+    private static boolean answersMemoryUsage(ReplyQueue replies, byte[] probeKey) {
+      try {
+        replies.call(MEMORY, USAGE, probeKey);
+        return true;
+      } catch (JedisDataException e) {
+        return false;
+      }
+    }
+  }
+
   private final ReplyQueue replies;
-  private final boolean absoluteExpiry;
-  private final boolean sized;
+  private final Server server;
   private final long bigKeyBytes;
   private final LongSupplier wallClock;
-  private final String role;
 
   /**
-   * @param absoluteExpiry whether the server has PEXPIRETIME
-   * @param sized whether the server answers MEMORY USAGE (see {@link #answersMemoryUsage})
-   * @param role "source" or "destination", for messages
+   * @param bigKeyBytes keys bigger than this are compared in chunks, not by one DUMP
    */
-  KeyStateReader(
-      ReplyQueue replies,
-      boolean absoluteExpiry,
-      boolean sized,
-      long bigKeyBytes,
-      LongSupplier wallClock,
-      String role) {
+  KeyStateReader(ReplyQueue replies, Server server, long bigKeyBytes, LongSupplier wallClock) {
     this.replies = replies;
-    this.absoluteExpiry = absoluteExpiry;
-    this.sized = sized;
+    this.server = server;
     this.bigKeyBytes = bigKeyBytes;
     this.wallClock = wallClock;
-    this.role = role;
-  }
-
-  /** Whether the server answers MEMORY USAGE (some managed services rename or forbid it). */
-  static boolean answersMemoryUsage(ReplyQueue replies) {
-    return answersMemoryUsage(replies, ascii("rkm:verify:probe:no-such-key"));
-  }
-
-  /**
-   * Like {@link #answersMemoryUsage(ReplyQueue)}, asking about {@code probeKey}: on a cluster
-   * master, a key of a slot it owns, or the reply is MOVED whatever the server supports.
-   */
-  static boolean answersMemoryUsage(ReplyQueue replies, byte[] probeKey) {
-    try {
-      replies.call(MEMORY, USAGE, probeKey);
-      return true;
-    } catch (JedisDataException e) {
-      return false;
-    }
   }
 
   /** One batch of keys on its way through the steps. */
@@ -96,12 +97,12 @@ final class KeyStateReader {
   /** Step 1: sends the size and expiry queries of {@code keys} (DUMP too when unsized). */
   Batch probe(List<byte[]> keys) {
     for (byte[] key : keys) {
-      if (sized) {
+      if (server.sized()) {
         replies.send(MEMORY, USAGE, key);
       } else {
         replies.send(Protocol.Command.DUMP, key);
       }
-      if (absoluteExpiry) {
+      if (server.absoluteExpiry()) {
         replies.send(PEXPIRETIME, key);
       } else {
         replies.send(Protocol.Command.PTTL, key);
@@ -121,19 +122,19 @@ final class KeyStateReader {
     b.exists = new boolean[n];
     b.big = new boolean[n];
     b.expiry = new long[n];
-    List<KeyState> unsized = sized ? null : new ArrayList<>(n);
+    List<KeyState> unsized = server.sized() ? null : new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      Object head = check(first.get(2 * i), sized ? "MEMORY USAGE" : "DUMP");
+      Object head = check(first.get(2 * i), server.sized() ? "MEMORY USAGE" : "DUMP");
       long t = expiry(first.get(2 * i + 1), now);
       b.exists[i] = head != null && t != -2;
       b.expiry[i] = t == -2 ? KeyEvent.NO_EXPIRY : t;
-      if (sized) {
+      if (server.sized()) {
         b.big[i] = b.exists[i] && (Long) head > bigKeyBytes;
       } else {
         unsized.add(b.exists[i] ? payloadState((byte[]) head, b.expiry[i]) : KeyState.missing());
       }
     }
-    if (!sized) {
+    if (!server.sized()) {
       b.states = unsized;
       return;
     }
@@ -181,14 +182,14 @@ final class KeyStateReader {
       return KeyState.ofPayload(RdbTypes.keyType(payload[0] & 0xff), expireAt, payload);
     } catch (IllegalArgumentException e) {
       throw new ServerReadException(
-          "the " + role + " sent a DUMP payload of unknown type: " + e.getMessage(), e);
+          "the " + server.role() + " sent a DUMP payload of unknown type: " + e.getMessage(), e);
     }
   }
 
   /** Absolute expiry, -1 for none, -2 for a missing key. */
   private long expiry(Object reply, long now) throws ServerReadException {
-    long t = (Long) check(reply, absoluteExpiry ? "PEXPIRETIME" : "PTTL");
-    if (t < 0 || absoluteExpiry) {
+    long t = (Long) check(reply, server.absoluteExpiry() ? "PEXPIRETIME" : "PTTL");
+    if (t < 0 || server.absoluteExpiry()) {
       return t;
     }
     return now + t;
@@ -197,7 +198,7 @@ final class KeyStateReader {
   private Object check(Object reply, String command) throws ServerReadException {
     if (reply instanceof JedisDataException e) {
       throw new ServerReadException(
-          "the " + role + " refused " + command + ": " + e.getMessage(), e);
+          "the " + server.role() + " refused " + command + ": " + e.getMessage(), e);
     }
     return reply;
   }

@@ -25,37 +25,24 @@ public final class LiveScanReader implements SourceReader {
   private static final byte[] COUNT = ascii("COUNT");
   private static final byte[] START = ascii("0");
 
-  private final ReplyQueue replies;
+  private final Node source;
   private final List<Integer> dbs;
   private final byte[] match;
   private final byte[] count;
-  private final KeyStateReader states;
-  private final ChunkedDigester chunks;
   private final Throttle throttle;
-  private final String label;
   private final AtomicLong keysTotal = new AtomicLong();
 
   /**
+   * @param source the source's readers; its address is the source as messages name it (no password)
    * @param throttle paces the keys read (--max-rate), so a busy source is not rushed
-   * @param label the source as messages name it (no password)
    */
-  LiveScanReader(
-      ReplyQueue replies,
-      List<Integer> dbs,
-      byte[] match,
-      int count,
-      KeyStateReader states,
-      ChunkedDigester chunks,
-      Throttle throttle,
-      String label) {
-    this.replies = replies;
+  private LiveScanReader(
+      Node source, List<Integer> dbs, byte[] match, int count, Throttle throttle) {
+    this.source = source;
     this.dbs = List.copyOf(dbs);
     this.match = match.clone();
     this.count = ascii(Integer.toString(count));
-    this.states = states;
-    this.chunks = chunks;
     this.throttle = throttle;
-    this.label = label;
   }
 
   /**
@@ -74,23 +61,9 @@ public final class LiveScanReader implements SourceReader {
       Clock clock,
       Sleeper sleeper,
       String label) {
-    ReplyQueue replies = new ReplyQueue(conn);
-    KeyStateReader states =
-        new KeyStateReader(
-            replies,
-            info.supportsExpireTime(),
-            KeyStateReader.answersMemoryUsage(replies),
-            config.bigKeyBytes(),
-            clock::millis,
-            "source");
-    ChunkedDigester chunks =
-        new ChunkedDigester(
-            replies,
-            VerifyConfig.Defaults.CHUNK_ELEMENTS,
-            VerifyConfig.Defaults.CHUNK_BYTES,
-            "source");
+    Node source = Node.open("source", label, conn, info, null, config.bigKeyBytes(), clock::millis);
     Throttle throttle = new Throttle(config.maxRate(), System::nanoTime, sleeper);
-    return new LiveScanReader(replies, dbs, match, scanCount, states, chunks, throttle, label);
+    return new LiveScanReader(source, dbs, match, scanCount, throttle);
   }
 
   @Override
@@ -109,13 +82,13 @@ public final class LiveScanReader implements SourceReader {
     } catch (JedisConnectionException e) {
       throw new SourceException(
           SourceException.Kind.CONNECTION,
-          "source " + label + ": connection lost (" + e.getMessage() + ")",
+          "source " + source.address() + ": connection lost (" + e.getMessage() + ")",
           e);
     } catch (ServerReadException e) {
       throw new SourceException(
-          SourceException.Kind.CONNECTION, "source " + label + ": " + e.getMessage(), e);
+          SourceException.Kind.CONNECTION, "source " + source.address() + ": " + e.getMessage(), e);
     } finally {
-      replies.close();
+      source.replies().close();
     }
   }
 
@@ -144,14 +117,14 @@ public final class LiveScanReader implements SourceReader {
       for (int i = 0; i < keys.size(); i++) {
         throttle.acquire();
       }
-      KeyStateReader.Batch current = states.probe(keys);
+      KeyStateReader.Batch current = source.states().probe(keys);
       ReplyQueue.Ticket next = null;
       if (!last) {
-        replies.send(Protocol.Command.SCAN, cursor, MATCH, match, COUNT, count);
-        next = replies.ticket();
+        source.replies().send(Protocol.Command.SCAN, cursor, MATCH, match, COUNT, count);
+        next = source.replies().ticket();
       }
-      List<KeyState> previousStates = previous == null ? null : states.states(previous);
-      states.requestValues(current);
+      List<KeyState> previousStates = previous == null ? null : source.states().states(previous);
+      source.states().requestValues(current);
       if (previous != null) {
         emit(db, previousKeys, previousStates, queue);
       }
@@ -160,13 +133,13 @@ public final class LiveScanReader implements SourceReader {
       if (last) {
         break;
       }
-      Object reply = replies.await(next).get(0);
+      Object reply = source.replies().await(next).get(0);
       if (reply instanceof JedisDataException e) {
         throw new ServerReadException("refused SCAN: " + e.getMessage(), e);
       }
       scan = (List<Object>) reply;
     }
-    emit(db, previousKeys, states.states(previous), queue);
+    emit(db, previousKeys, source.states().states(previous), queue);
   }
 
   /** Digests the big keys of a batch in chunks and hands the batch to the comparer. */
@@ -179,7 +152,7 @@ public final class LiveScanReader implements SourceReader {
       KeyState s = read.get(i);
       if (s.big()) {
         try {
-          s = s.withDigest(chunks.digest(keys.get(i), s.type()));
+          s = s.withDigest(source.chunks().digest(keys.get(i), s.type()));
         } catch (Judge.UnverifiableException e) {
           s = s.withUnreadable(e.getMessage());
         }
@@ -193,7 +166,7 @@ public final class LiveScanReader implements SourceReader {
   private Object call(String what, Protocol.Command command, byte[]... args)
       throws ServerReadException {
     try {
-      return replies.call(command, args);
+      return source.replies().call(command, args);
     } catch (JedisDataException e) {
       throw new ServerReadException("refused " + what + ": " + e.getMessage(), e);
     }

@@ -7,8 +7,6 @@ import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.StopRules;
 import io.github.rediskeysmigrator.core.ValueDigest;
 import io.github.rediskeysmigrator.rdb.PayloadDigests;
-import io.github.rediskeysmigrator.sink.Throttle;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -30,10 +28,7 @@ public final class Verifier {
   private final DestinationNodes dest;
   private final PayloadDigests payloads = new PayloadDigests();
   private final Judge judge;
-  private final DifferenceSink differences;
-  private final VerifyReport report;
-  private final Throttle throttle;
-  private final Clock clock;
+  private final VerifyContext context;
   private final ExtraKeys extraKeys;
 
   /** The batch whose DUMPs are at the destination while the next one is being probed. */
@@ -43,7 +38,6 @@ public final class Verifier {
 
   /**
    * @param dest the destination's connections, closed at the end of {@link #run}
-   * @param throttle paces the keys compared (--max-rate); a live source paces its own reading
    * @param extraKeys searches the destination for keys the source lacks once every source key is
    *     compared, or null (no --extra-keys)
    */
@@ -51,27 +45,22 @@ public final class Verifier {
       SourceReader source,
       VerifyConfig config,
       DestinationNodes dest,
-      DifferenceSink differences,
-      VerifyReport report,
-      Throttle throttle,
-      Clock clock,
-      ExtraKeys extraKeys) {
+      ExtraKeys extraKeys,
+      VerifyContext context) {
+    this.judge = new Judge(config.ttlToleranceMs());
     this.source = source;
     this.config = config;
     this.dest = dest;
-    this.judge = new Judge(config.ttlToleranceMs());
-    this.differences = differences;
-    this.report = report;
-    this.throttle = throttle;
-    this.clock = clock;
     this.extraKeys = extraKeys;
+    this.context = context;
   }
 
   /** Runs to the end (or the first stop) and returns the exit code; the report is complete. */
   public int run() throws InterruptedException {
-    long start = clock.millis();
+    long start = context.clock().millis();
     BatchQueue queue = new BatchQueue(MigrationConfig.Defaults.QUEUE_KEYS);
-    KeySelection selection = new KeySelection(config.selection(), CommandKeys.NONE, clock);
+    KeySelection selection =
+        new KeySelection(config.selection(), CommandKeys.NONE, context.clock());
     int exit;
     Thread reader = queue.startProducer("rkm-verify-reader", () -> source.readInto(queue));
     try {
@@ -98,9 +87,11 @@ public final class Verifier {
       }
     }
     if (exit == ExitCode.OK) {
-      exit = report.verdict();
+      exit = context.report().verdict();
     }
-    report.finish(clock.millis() - start, source.bytesRead(), exit, stops.reason());
+    context
+        .report()
+        .finish(context.clock().millis() - start, source.bytesRead(), exit, stops.reason());
     return exit;
   }
 
@@ -126,12 +117,12 @@ public final class Verifier {
             extraKeys.sourceKey(k);
           }
           if (!k.state().exists()) {
-            report.add(Outcome.SKIPPED_GONE);
+            context.report().add(Outcome.SKIPPED_GONE);
             continue;
           }
           switch (selection.key(k.asEvent())) {
-            case FILTERED -> report.add(Outcome.FILTERED);
-            case EXPIRED -> report.add(Outcome.SKIPPED_EXPIRED);
+            case FILTERED -> context.report().add(Outcome.FILTERED);
+            case EXPIRED -> context.report().add(Outcome.SKIPPED_EXPIRED);
             case KEEP -> pending.add(k);
           }
           if (pending.size() >= config.pipeline()) {
@@ -153,7 +144,7 @@ public final class Verifier {
 
   private int findExtraKeys() {
     try {
-      extraKeys.find(dest, differences, report, stops::stopped);
+      extraKeys.find(dest, context.differences(), context.report(), stops::stopped);
       return stops.stopped() ? stops.exitCode() : ExitCode.OK;
     } catch (ServerReadException e) {
       log.debug("searching for extra keys failed", e);
@@ -196,7 +187,7 @@ public final class Verifier {
     }
     List<byte[]> names = new ArrayList<>(keys.size());
     for (SourceKey k : keys) {
-      throttle.acquire();
+      context.throttle().acquire();
       names.add(config.selection().rename().rename(k.key()));
     }
     InFlight current = new InFlight(List.copyOf(keys), db, dest.probe(names));
@@ -219,7 +210,7 @@ public final class Verifier {
   }
 
   private void judge(InFlight run, List<KeyState> states) {
-    long now = clock.millis();
+    long now = context.clock().millis();
     for (int i = 0; i < run.keys().size(); i++) {
       SourceKey src = run.keys().get(i);
       // Read at the destination under its new name (--rename-prefix), reported under the source's.
@@ -227,13 +218,15 @@ public final class Verifier {
       Judge.Verdict v =
           judge.judge(
               src.state(), states.get(i), now, this::sourceDigest, s -> destinationDigest(key, s));
-      report.add(v.outcome());
+      context.report().add(v.outcome());
       if (v.idmpNotCompared()) {
-        report.idmpNotCompared();
+        context.report().idmpNotCompared();
       }
       if (v.outcome().isDifference()) {
-        differences.difference(
-            new Difference(src.sourceDb(), run.db(), src.key(), v.outcome(), v.details()));
+        context
+            .differences()
+            .difference(
+                new Difference(src.sourceDb(), run.db(), src.key(), v.outcome(), v.details()));
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.github.rediskeysmigrator.verify;
 
 import io.github.rediskeysmigrator.core.MigrationConfig;
+import io.github.rediskeysmigrator.core.OptionChecks;
 
 /**
  * Everything a verification needs to know, parsed and validated before it starts.
@@ -42,21 +43,11 @@ public record VerifyConfig(
   }
 
   public VerifyConfig {
-    if (pipeline < 1) {
-      throw new IllegalArgumentException("--pipeline must be at least 1, got " + pipeline);
-    }
-    if (ttlToleranceMs < 0) {
-      throw new IllegalArgumentException("--ttl-tolerance must not be negative");
-    }
-    if (bigKeyBytes < 0) {
-      throw new IllegalArgumentException("--big-key-threshold must not be negative");
-    }
-    if (!(maxRate >= 0) || Double.isInfinite(maxRate)) {
-      throw new IllegalArgumentException("--max-rate must be a number of 0 or more");
-    }
-    if (show < 0) {
-      throw new IllegalArgumentException("--show must not be negative");
-    }
+    OptionChecks.atLeastOne("--pipeline", pipeline);
+    OptionChecks.notNegative("--ttl-tolerance", ttlToleranceMs);
+    OptionChecks.notNegative("--big-key-threshold", bigKeyBytes);
+    OptionChecks.rate("--max-rate", maxRate);
+    OptionChecks.notNegative("--show", show);
   }
 
   /**

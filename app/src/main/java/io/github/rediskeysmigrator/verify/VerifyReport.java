@@ -2,6 +2,7 @@ package io.github.rediskeysmigrator.verify;
 
 import io.github.rediskeysmigrator.core.ExitCode;
 import io.github.rediskeysmigrator.core.JsonText;
+import io.github.rediskeysmigrator.core.RunReport;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * read} is the sum of all outcome counters whenever the comparer is idle. Updated by the comparing
  * thread, read by the progress printer.
  */
-public final class VerifyReport {
+public final class VerifyReport extends RunReport {
   private final String source;
   private final String destination;
   private final Long migrationSkippedExisting;
@@ -21,10 +22,6 @@ public final class VerifyReport {
   private final AtomicLong idmpNotCompared = new AtomicLong();
 
   private volatile boolean extraChecked;
-  private volatile long durationMs;
-  private volatile long bytesRead;
-  private volatile int exitCode = -1;
-  private volatile String stopReason;
 
   /**
    * @param migrationSkippedExisting the migration report's {@code skipped_existing}, or null when
@@ -130,38 +127,18 @@ public final class VerifyReport {
     return differences() == 0 || explainedByExisting() ? ExitCode.OK : ExitCode.DIFFERENCES;
   }
 
-  public long durationMs() {
-    return durationMs;
-  }
-
-  public int exitCode() {
-    return exitCode;
-  }
-
-  public String stopReason() {
-    return stopReason;
-  }
-
-  /** Keys read per second over the whole run. */
-  public double keysPerSecond() {
-    return durationMs <= 0 ? 0 : read() * 1000.0 / durationMs;
-  }
-
-  /** Records how the run ended; called once, when nothing is in flight any more. */
-  public void finish(long durationMs, long bytesRead, int exitCode, String stopReason) {
-    this.durationMs = durationMs;
-    this.bytesRead = bytesRead;
-    this.exitCode = exitCode;
-    this.stopReason = stopReason;
+  @Override
+  protected long keysRead() {
+    return read();
   }
 
   /** The human summary printed on stdout at the end. */
   public String summary() {
     StringBuilder sb = new StringBuilder("Verification ");
-    boolean ranToEnd = stopReason == null;
+    boolean ranToEnd = stopReason() == null;
     sb.append(ranToEnd ? "finished" : "stopped")
         .append(" in ")
-        .append(String.format(Locale.ROOT, "%.1f s", durationMs / 1000.0))
+        .append(String.format(Locale.ROOT, "%.1f s", durationMs() / 1000.0))
         .append(": ");
     long diffs = differences();
     if (diffs == 0) {
@@ -224,8 +201,8 @@ public final class VerifyReport {
                 mayHaveExistedBefore()));
       }
     }
-    if (stopReason != null) {
-      sb.append("  stopped: ").append(stopReason).append('\n');
+    if (stopReason() != null) {
+      sb.append("  stopped: ").append(stopReason()).append('\n');
     }
     return sb.toString();
   }
@@ -249,11 +226,11 @@ public final class VerifyReport {
     f.put("idmp_not_compared", idmpNotCompared.get());
     f.put("migration_skipped_existing", migrationSkippedExisting);
     f.put("may_have_existed_before", mayHaveExistedBefore());
-    f.put("duration_ms", durationMs);
+    f.put("duration_ms", durationMs());
     f.put("keys_per_second", JsonText.oneDecimal(keysPerSecond()));
-    f.put("bytes_read", bytesRead);
-    f.put("stop_reason", stopReason);
-    f.put("exit_code", exitCode);
+    f.put("bytes_read", bytesRead());
+    f.put("stop_reason", stopReason());
+    f.put("exit_code", exitCode());
     return JsonText.write(f) + "\n";
   }
 }

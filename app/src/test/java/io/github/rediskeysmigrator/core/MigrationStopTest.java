@@ -120,11 +120,9 @@ class MigrationStopTest {
         new Migration(
             new Source(keys),
             config,
+            LiveOptions.NONE,
             listener -> new ScriptedWriter(listener, onWrite, onFlush),
-            NO_LOG,
-            report,
-            Clock.systemUTC(),
-            Sleeper.SYSTEM);
+            new MigrationContext(report, NO_LOG, Clock.systemUTC(), Sleeper.SYSTEM));
     return migration.run();
   }
 

@@ -120,6 +120,7 @@ class MigrationTest {
     return new Migration(
             source,
             config,
+            live,
             listener ->
                 redis.writer(
                     new PipelinedWriter.Settings(
@@ -127,11 +128,7 @@ class MigrationTest {
                     listener,
                     noWait,
                     null),
-            log,
-            report,
-            Clock.systemUTC(),
-            noWait,
-            live)
+            new MigrationContext(report, log, Clock.systemUTC(), noWait))
         .run();
   }
 
