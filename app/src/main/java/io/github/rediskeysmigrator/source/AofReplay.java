@@ -122,6 +122,14 @@ public final class AofReplay {
       if (scan.cut() != null) {
         notes.accept(scan.cut().note());
       }
+      if (plan.untilTime() && plan.stop().untilEpochSecond() < scan.firstTimestamp()) {
+        notes.accept(
+            "note: --until is before the first annotated command of "
+                + scan.layout().origin()
+                + " ("
+                + java.time.Instant.ofEpochSecond(scan.firstTimestamp())
+                + "): only what comes before it (the base) is replayed");
+      }
       for (AofScan.Scanned s : scan.parts()) {
         if (s.header() != null) {
           newest = Math.max(newest, s.header().payloadVersion());

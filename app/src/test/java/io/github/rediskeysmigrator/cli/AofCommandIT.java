@@ -214,13 +214,36 @@ class AofCommandIT {
 
   /** A Redis 6.2 AOF (no preamble) of ten SETs in db 0. */
   private Path tenSets(Path dir) throws Exception {
+    return tenSets(dir, "k");
+  }
+
+  /** A Redis 6.2 AOF (no preamble) of ten SETs in db 0, of keys {@code prefix0..9}. */
+  private Path tenSets(Path dir, String prefix) throws Exception {
     try (RedisServer source = writing("redis-6.2.11", dir, false);
         Jedis j = source.client()) {
       for (int i = 0; i < 10; i++) {
-        j.set("k" + i, "v" + i);
+        j.set(prefix + i, "v" + i);
       }
     }
     return dir.resolve("appendonly.aof");
+  }
+
+  @Test
+  void severalPathsAreReplayedTogether() throws Exception {
+    Path a = tenSets(Files.createTempDirectory(tmp, "aof-"), "a");
+    Path b = tenSets(Files.createTempDirectory(tmp, "aof-"), "b");
+    try (RedisServer dest = RedisServer.startDebian();
+        Jedis got = dest.client()) {
+      Tool.Result r =
+          Run.of("aof", a.toString(), b.toString(), "--until-offset", "6")
+              .to(dest.uri())
+              .outputsIn(tmp)
+              .inProcess();
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(12, got.dbSize());
+      assertTrue(got.exists("a5") && got.exists("b5") && !got.exists("a6"));
+      ReportAssert.of(tmp.resolve("r.json")).addsUp().has("aof_commands", 12);
+    }
   }
 
   @Test
