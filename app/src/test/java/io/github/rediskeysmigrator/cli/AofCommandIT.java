@@ -229,6 +229,15 @@ class AofCommandIT {
   }
 
   @Test
+  void anUnreachableDestinationIsExit3() throws Exception {
+    Path aof = tmp.resolve("appendonly.aof");
+    Files.writeString(aof, "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n");
+    Tool.Result r =
+        Run.of("aof", aof.toString()).to("redis://127.0.0.1:1").outputsIn(tmp).inProcess();
+    assertEquals(3, r.exit(), r::toString);
+  }
+
+  @Test
   void verifyRefusesAnAofSourceSayingWhatToDoInstead() throws Exception {
     Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
     Tool.Result r =
