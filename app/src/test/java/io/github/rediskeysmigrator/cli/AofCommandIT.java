@@ -52,8 +52,9 @@ class AofCommandIT {
             List.of(
                 "--appendonly",
                 "yes",
+                // Written to the file before each reply all the same; no fsync per command.
                 "--appendfsync",
-                "always",
+                "no",
                 "--dir",
                 dir.toString(),
                 "--aof-use-rdb-preamble",
