@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.MigrationConfigs;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -103,19 +102,7 @@ class MigrationStopTest {
 
   private int run(int keys, Script onWrite, Script onFlush) throws InterruptedException {
     MigrationConfig config =
-        new MigrationConfig(
-            Set.of(),
-            Map.of(),
-            -1,
-            GlobPattern.of("*"),
-            Set.of(),
-            ExistencePolicy.SKIP,
-            1000,
-            0,
-            1000,
-            0,
-            MAX_ERRORS,
-            false);
+        MigrationConfigs.limits("*", ExistencePolicy.SKIP, 1000, 1000, 0, MAX_ERRORS);
     migration =
         new Migration(
             new Source(keys),

@@ -57,15 +57,8 @@ class PayloadDecoderTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Type byte, body, RDB version and CRC64, as DUMP returns them. */
   private static byte[] payload(int type, byte[] body, int version) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(type);
-    out.writeBytes(body);
-    out.write(version);
-    out.write(0);
-    out.writeBytes(RdbEncoding.int64(Crc64.of(out.toByteArray())));
-    return out.toByteArray();
+    return RdbBytes.dumpPayload(type, body, version);
   }
 
   private static List<String> decode(byte[] payload) throws DecodeException {

@@ -22,6 +22,17 @@ final class RdbBytes {
 
   private RdbBytes() {}
 
+  /** Type byte, body, RDB version and CRC64, as DUMP returns them. */
+  static byte[] dumpPayload(int type, byte[] body, int version) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(type);
+    out.writeBytes(body);
+    out.write(version);
+    out.write(0);
+    out.writeBytes(RdbEncoding.int64(Crc64.of(out.toByteArray())));
+    return out.toByteArray();
+  }
+
   /** A Valkey 9 RDB ({@code VALKEY080}) with nothing in it yet. */
   static RdbBytes valkey9() {
     RdbBytes b = new RdbBytes();
