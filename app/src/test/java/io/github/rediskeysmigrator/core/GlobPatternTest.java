@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,14 +24,6 @@ class GlobPatternTest {
 
   private static boolean matches(String pattern, byte[] key) {
     return GlobPattern.of(pattern).matches(key);
-  }
-
-  private static byte[] bytes(int... values) {
-    byte[] b = new byte[values.length];
-    for (int i = 0; i < values.length; i++) {
-      b[i] = (byte) values[i];
-    }
-    return b;
   }
 
   @Test
@@ -262,7 +255,7 @@ class GlobPatternTest {
 
   @Test
   void starMatchesAcrossBinaryBytes() {
-    byte[] key = bytes('a', 0x00, 0xff, 0x80, 'b');
+    byte[] key = Bytes.of('a', 0x00, 0xff, 0x80, 'b');
     assertTrue(matches("*", key));
     assertTrue(matches("a*", key));
     assertTrue(matches("a*b", key));
@@ -272,25 +265,25 @@ class GlobPatternTest {
 
   @Test
   void questionMarkAndNegatedClassMatchNulAndHighBytes() {
-    assertTrue(matches("?", bytes(0x00)));
-    assertTrue(matches("?", bytes(0x80)));
-    assertTrue(matches("?", bytes(0xff)));
-    assertTrue(matches("a?b", bytes('a', 0x00, 'b')));
-    assertTrue(matches("[^a]", bytes(0x00)));
-    assertTrue(matches("[^a]", bytes(0xff)));
-    assertFalse(matches("[^a]", bytes('a')));
+    assertTrue(matches("?", Bytes.of(0x00)));
+    assertTrue(matches("?", Bytes.of(0x80)));
+    assertTrue(matches("?", Bytes.of(0xff)));
+    assertTrue(matches("a?b", Bytes.of('a', 0x00, 'b')));
+    assertTrue(matches("[^a]", Bytes.of(0x00)));
+    assertTrue(matches("[^a]", Bytes.of(0xff)));
+    assertFalse(matches("[^a]", Bytes.of('a')));
   }
 
   @Test
   void patternBytesAreComparedExactlyIncludingNulAndUtf8() {
-    assertTrue(matches("a\u0000b", bytes('a', 0x00, 'b')));
-    assertFalse(matches("a\u0000b", bytes('a', 'b')));
-    assertFalse(matches("ab", bytes('a', 0x00, 'b')));
-    assertTrue(matches("k\u00e9*", bytes('k', 0xc3, 0xa9, 0x00)));
-    assertFalse(matches("k\u00e9*", bytes('k', 0xc3)));
+    assertTrue(matches("a\u0000b", Bytes.of('a', 0x00, 'b')));
+    assertFalse(matches("a\u0000b", Bytes.of('a', 'b')));
+    assertFalse(matches("ab", Bytes.of('a', 0x00, 'b')));
+    assertTrue(matches("k\u00e9*", Bytes.of('k', 0xc3, 0xa9, 0x00)));
+    assertFalse(matches("k\u00e9*", Bytes.of('k', 0xc3)));
     // "[é]" is a class of the two bytes 0xc3 and 0xa9.
-    assertTrue(matches("[\u00e9]", bytes(0xc3)));
-    assertTrue(matches("[\u00e9]", bytes(0xa9)));
+    assertTrue(matches("[\u00e9]", Bytes.of(0xc3)));
+    assertTrue(matches("[\u00e9]", Bytes.of(0xa9)));
     assertFalse(matches("[\u00e9]", "\u00e9"));
   }
 
@@ -298,12 +291,12 @@ class GlobPatternTest {
   void rangesCompareBytesAsSignedCharsLikeRedisOnX86() {
     // "[a-é]" holds the range 'a'..0xc3; as signed chars 0xc3 is -61, so the range is swapped
     // into -61..97: bytes 0x00..0x61 and 0xc3..0xff match, 'b' does not.
-    assertTrue(matches("[a-\u00e9]", bytes(0x00)));
-    assertTrue(matches("[a-\u00e9]", bytes('0')));
-    assertTrue(matches("[a-\u00e9]", bytes(0xd0)));
-    assertTrue(matches("[a-\u00e9]", bytes(0xa9)));
-    assertFalse(matches("[a-\u00e9]", bytes('b')));
-    assertFalse(matches("[a-\u00e9]", bytes(0x80)));
+    assertTrue(matches("[a-\u00e9]", Bytes.of(0x00)));
+    assertTrue(matches("[a-\u00e9]", Bytes.of('0')));
+    assertTrue(matches("[a-\u00e9]", Bytes.of(0xd0)));
+    assertTrue(matches("[a-\u00e9]", Bytes.of(0xa9)));
+    assertFalse(matches("[a-\u00e9]", Bytes.of('b')));
+    assertFalse(matches("[a-\u00e9]", Bytes.of(0x80)));
   }
 
   @Test

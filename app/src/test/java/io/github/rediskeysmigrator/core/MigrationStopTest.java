@@ -25,6 +25,16 @@ class MigrationStopTest {
     void run(ScriptedWriter w, KeyEvent event) throws WriteException;
   }
 
+  private static final Script NOTHING = (w, k) -> {};
+
+  /** A flush with keys held finds the connection gone. */
+  private static final Script LOSE_CONNECTION_IF_HOLDING =
+      (w, k) -> {
+        if (!w.pending.isEmpty()) {
+          w.loseConnection();
+        }
+      };
+
   /** Holds keys like a pipeline and books them as its script says. */
   private static final class ScriptedWriter implements KeyWriter {
     final WriteListener listener;
@@ -115,6 +125,13 @@ class MigrationStopTest {
     return migration.run();
   }
 
+  /** The run ended with {@code code}, the report says so and gives {@code reason}. */
+  private void assertStop(int code, String reason, int exit) {
+    assertEquals(code, exit);
+    assertEquals(code, report.exitCode());
+    assertEquals(reason, report.stopReason());
+  }
+
   private void assertAddsUp() {
     assertNull(report.imbalance(), report.toJson());
   }
@@ -125,11 +142,9 @@ class MigrationStopTest {
         run(
             10,
             (w, k) -> w.listener.failed(k, WriteFailure.of("OOM command not allowed")),
-            (w, k) -> {});
+            NOTHING);
 
-    assertEquals(ExitCode.STOPPED, exit);
-    assertEquals(ExitCode.STOPPED, report.exitCode());
-    assertEquals("reached --max-errors (3 failed keys)", report.stopReason());
+    assertStop(ExitCode.STOPPED, "reached --max-errors (3 failed keys)", exit);
     assertEquals(3, report.errors());
     assertAddsUp();
   }
@@ -146,12 +161,12 @@ class MigrationStopTest {
                 w.loseConnection();
               }
             },
-            (w, k) -> {});
+            NOTHING);
 
-    assertEquals(ExitCode.CONNECTION, exit);
-    assertEquals(ExitCode.CONNECTION, report.exitCode());
-    assertEquals(
-        "destination: connection lost and not regained after 2 attempts", report.stopReason());
+    assertStop(
+        ExitCode.CONNECTION,
+        "destination: connection lost and not regained after 2 attempts",
+        exit);
     assertEquals(10, report.read());
     assertEquals(10, report.errors());
     assertAddsUp();
@@ -170,14 +185,9 @@ class MigrationStopTest {
                 w.pending.add(k);
               }
             },
-            (w, k) -> {
-              if (!w.pending.isEmpty()) {
-                w.loseConnection();
-              }
-            });
+            LOSE_CONNECTION_IF_HOLDING);
 
-    assertEquals(ExitCode.STOPPED, exit);
-    assertEquals("reached --max-errors (3 failed keys)", report.stopReason());
+    assertStop(ExitCode.STOPPED, "reached --max-errors (3 failed keys)", exit);
     assertAddsUp();
   }
 
@@ -192,14 +202,9 @@ class MigrationStopTest {
                 migration.requestStop(ExitCode.INTERRUPTED, "interrupted (SIGTERM)");
               }
             },
-            (w, k) -> {
-              if (!w.pending.isEmpty()) {
-                w.loseConnection();
-              }
-            });
+            LOSE_CONNECTION_IF_HOLDING);
 
-    assertEquals(ExitCode.INTERRUPTED, exit);
-    assertEquals("interrupted (SIGTERM)", report.stopReason());
+    assertStop(ExitCode.INTERRUPTED, "interrupted (SIGTERM)", exit);
     assertEquals(5, report.errors());
     assertAddsUp();
   }
@@ -214,7 +219,7 @@ class MigrationStopTest {
                 w.listener.written(k);
               }
             },
-            (w, k) -> {});
+            NOTHING);
 
     assertEquals(ExitCode.INTERNAL, exit);
     assertEquals(ExitCode.INTERNAL, report.exitCode());
@@ -236,7 +241,7 @@ class MigrationStopTest {
               w.listener.failed(k, WriteFailure.of("WRONGTYPE"));
               w.listener.failed(k, WriteFailure.of("WRONGTYPE"));
             },
-            (w, k) -> {});
+            NOTHING);
 
     assertEquals(ExitCode.INTERNAL, exit);
     assertTrue(

@@ -19,18 +19,23 @@ class CommandOrderTest {
         0, new byte[][] {"SET".getBytes(StandardCharsets.US_ASCII)}, "r", offset);
   }
 
+  /** Announces commands at offsets 1, 2, ... each waiting for its number of replies. */
+  private CommandEvent[] expect(int... replies) {
+    CommandEvent[] commands = new CommandEvent[replies.length];
+    for (int i = 0; i < replies.length; i++) {
+      commands[i] = command(i + 1);
+      order.expect(commands[i], replies[i]);
+    }
+    return commands;
+  }
+
   @Test
   void reportsCommandsInTheOrderTheyWereSubmittedWhateverOrderTheyAnswer() {
-    CommandEvent a = command(1);
-    CommandEvent b = command(2);
-    CommandEvent c = command(3);
-    order.expect(a, 1);
-    order.expect(b, 1);
-    order.expect(c, 1);
-    order.commandApplied(c);
-    order.commandApplied(b);
+    CommandEvent[] abc = expect(1, 1, 1);
+    order.commandApplied(abc[2]);
+    order.commandApplied(abc[1]);
     assertTrue(outcomes.lines().isEmpty(), outcomes.lines()::toString);
-    order.commandApplied(a);
+    order.commandApplied(abc[0]);
     assertEquals(List.of("applied 1", "applied 2", "applied 3"), outcomes.lines());
     assertTrue(order.idle());
   }
@@ -50,12 +55,8 @@ class CommandOrderTest {
 
   @Test
   void aCommandWithNoReplyToWaitForIsReportedInItsTurn() {
-    CommandEvent multi = command(1);
-    CommandEvent set = command(2);
-    CommandEvent exec = command(3);
-    order.expect(multi, 0);
-    order.expect(set, 1);
-    order.expect(exec, 0);
+    // MULTI and EXEC wait for no reply of their own, the SET in between for one.
+    CommandEvent set = expect(0, 1, 0)[1];
     assertEquals(List.of("applied 1"), outcomes.lines());
     order.commandApplied(set);
     assertEquals(List.of("applied 1", "applied 2", "applied 3"), outcomes.lines());
