@@ -70,17 +70,9 @@ class PayloadDecoderTest {
   @Test
   void typeTwentyTwoOfValkeyNineIsItsHashWithFieldTtls() throws Exception {
     // What DUMP returns on Valkey 9 (RDB 80): field, value, absolute expiry (-1 for none).
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(RdbEncoding.length(2));
-    body.writeBytes(RdbEncoding.string(bytes("f1")));
-    body.writeBytes(RdbEncoding.string(bytes("v1")));
-    body.writeBytes(RdbEncoding.int64(-1));
-    body.writeBytes(RdbEncoding.string(bytes("f2")));
-    body.writeBytes(RdbEncoding.string(bytes("v2")));
-    body.writeBytes(RdbEncoding.int64(YEAR_2100_MS));
+    byte[] body = RdbBytes.valkeyHash2(-1, YEAR_2100_MS);
 
-    assertEquals(
-        List.of("f1=v1@-1", "f2=v2@" + YEAR_2100_MS), decode(payload(22, body.toByteArray(), 80)));
+    assertEquals(List.of("f1=v1@-1", "f2=v2@" + YEAR_2100_MS), decode(payload(22, body, 80)));
   }
 
   @Test

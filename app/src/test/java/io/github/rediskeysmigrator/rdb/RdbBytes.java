@@ -33,6 +33,22 @@ final class RdbBytes {
     return out.toByteArray();
   }
 
+  /**
+   * The body of Valkey 9's hash with field TTLs (type 22 at RDB 80) holding f1=v1 and f2=v2: count,
+   * then field, value, absolute expiry (-1: none), as DUMP returns it.
+   */
+  static byte[] valkeyHash2(long f1Expiry, long f2Expiry) {
+    ByteArrayOutputStream value = new ByteArrayOutputStream();
+    value.writeBytes(length(2));
+    value.writeBytes(string("f1".getBytes(StandardCharsets.UTF_8)));
+    value.writeBytes(string("v1".getBytes(StandardCharsets.UTF_8)));
+    value.writeBytes(RdbEncoding.int64(f1Expiry));
+    value.writeBytes(string("f2".getBytes(StandardCharsets.UTF_8)));
+    value.writeBytes(string("v2".getBytes(StandardCharsets.UTF_8)));
+    value.writeBytes(RdbEncoding.int64(f2Expiry));
+    return value.toByteArray();
+  }
+
   /** A Valkey 9 RDB ({@code VALKEY080}) with nothing in it yet. */
   static RdbBytes valkey9() {
     RdbBytes b = new RdbBytes();
