@@ -108,12 +108,17 @@ class ClusterIT {
     }
   }
 
+  /** Every type twice (once in one hash slot) and 3000 strings over all the slots. */
+  private static void fillSample(Jedis s) {
+    SampleData.fillAllTypes(s, "");
+    SampleData.fillAllTypes(s, "{tagged}:");
+    SampleData.fillStrings(s, "many:", 3000);
+  }
+
   @Test
   void rdbSpreadsKeysOverTheMastersByHashSlot() throws Exception {
     try (Jedis s = source.server().client()) {
-      SampleData.fillAllTypes(s, "");
-      SampleData.fillAllTypes(s, "{tagged}:");
-      SampleData.fillStrings(s, "many:", 3000);
+      fillSample(s);
     }
     Path file = source.server().saveTo(tmp.resolve("d.rdb"));
 
@@ -458,9 +463,7 @@ class ClusterIT {
   @Test
   void scanFromAClusterIntoAClusterAndIntoASingleNode() throws Exception {
     try (Jedis s = source.server().client()) {
-      SampleData.fillAllTypes(s, "");
-      SampleData.fillAllTypes(s, "{tagged}:");
-      SampleData.fillStrings(s, "many:", 3000);
+      fillSample(s);
       sourceCluster.load(s);
     }
     Map<String, String> expected = dataset(sourceCluster);
@@ -573,13 +576,7 @@ class ClusterIT {
   }
 
   private JarRun sync(String from, String to) {
-    return Run.sync(from)
-        .to(to)
-        .checkpoint(tmp.resolve("checkpoint"))
-        .report(tmp.resolve("r.json"))
-        .errorLog(tmp.resolve("e.log"))
-        .args("--progress", "never")
-        .jar(tmp);
+    return Run.sync(from).to(to).checkpoint(tmp.resolve("checkpoint")).outputsIn(tmp).jar(tmp);
   }
 
   /** Offsets in the checkpoint file: "" for a single source, else by master address. */

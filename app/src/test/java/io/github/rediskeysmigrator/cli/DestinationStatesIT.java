@@ -41,6 +41,21 @@ class DestinationStatesIT {
     return source.server().saveTo(tmp.resolve("d.rdb"));
   }
 
+  /** Starts an endless script at the destination, which answers BUSY until SCRIPT KILL. */
+  private static Thread startBusyScript() {
+    Thread busy =
+        new Thread(
+            () -> {
+              try (Jedis d = dest.server().client()) {
+                d.eval("while true do end");
+              } catch (RuntimeException killed) {
+                // SCRIPT KILL ends the script with an error reply; that is the point.
+              }
+            });
+    busy.start();
+    return busy;
+  }
+
   @Test
   void aBusyDestinationIsWaitedOutAndEveryKeyLands() throws Exception {
     Path file = file(6000);
@@ -57,16 +72,7 @@ class DestinationStatesIT {
             .errorLog(tmp.resolve("e.log"))
             .inBackground();
     Thread.sleep(700);
-    Thread busy =
-        new Thread(
-            () -> {
-              try (Jedis d = dest.server().client()) {
-                d.eval("while true do end");
-              } catch (RuntimeException killed) {
-                // SCRIPT KILL ends the script with an error reply; that is the point.
-              }
-            });
-    busy.start();
+    Thread busy = startBusyScript();
     Thread.sleep(1200);
     try (Jedis d = dest.server().client()) {
       d.scriptKill();
@@ -91,16 +97,7 @@ class DestinationStatesIT {
     try (Jedis d = dest.server().client()) {
       d.configSet("busy-reply-threshold", "100");
     }
-    Thread busy =
-        new Thread(
-            () -> {
-              try (Jedis d = dest.server().client()) {
-                d.eval("while true do end");
-              } catch (RuntimeException killed) {
-                // SCRIPT KILL ends the script with an error reply; that is the point.
-              }
-            });
-    busy.start();
+    Thread busy = startBusyScript();
     Thread.sleep(300);
     Thread killer =
         new Thread(

@@ -251,6 +251,10 @@ class DestinationVersionIT {
     }
   }
 
+  private Tool.Result rdbToDebian(Path file, String... options) {
+    return Run.rdb(file).to(debian.uri()).errorLog(tmp.resolve("e.log")).args(options).inProcess();
+  }
+
   @Test
   void replaceOverwritesAndFailStopsOnTheRewritePath() throws Exception {
     Path file = sample72();
@@ -258,12 +262,7 @@ class DestinationVersionIT {
       d.set("set:small", "mine");
     }
 
-    Tool.Result replaced =
-        Run.rdb(file)
-            .to(debian.uri())
-            .args("--existing", "replace")
-            .errorLog(tmp.resolve("e.log"))
-            .inProcess();
+    Tool.Result replaced = rdbToDebian(file, "--existing", "replace");
 
     assertEquals(0, replaced.exit(), replaced::toString);
     try (Jedis d = debian.server().client()) {
@@ -272,12 +271,7 @@ class DestinationVersionIT {
       d.set("set:small", "mine");
     }
 
-    Tool.Result failed =
-        Run.rdb(file)
-            .to(debian.uri())
-            .args("--existing", "fail")
-            .errorLog(tmp.resolve("e.log"))
-            .inProcess();
+    Tool.Result failed = rdbToDebian(file, "--existing", "fail");
 
     assertEquals(4, failed.exit(), failed::toString);
     try (Jedis d = debian.server().client()) {

@@ -32,12 +32,7 @@ class RdbCommandIT {
   @TempDir Path tmp;
 
   private Path sampleRdb() {
-    try (Jedis j = source.server().client()) {
-      SampleData.fillAllTypes(j, "");
-      j.select(1);
-      SampleData.fillAllTypes(j, "db1:");
-    }
-    return source.server().saveTo(tmp.resolve("sample.rdb"));
+    return SampleData.allTypesInTwoDbs(source.server(), tmp.resolve("sample.rdb"));
   }
 
   private Tool.Result rdb(String... extra) {

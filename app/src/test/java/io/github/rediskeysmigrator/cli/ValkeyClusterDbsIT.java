@@ -344,9 +344,7 @@ class ValkeyClusterDbsIT {
         Run.sync(source.uri())
             .to(cluster.uri())
             .checkpoint(tmp.resolve("checkpoint"))
-            .report(tmp.resolve("r.json"))
-            .errorLog(tmp.resolve("e.log"))
-            .args("--progress", "never")
+            .outputsIn(tmp)
             .jar(tmp)) {
       Await.until("the snapshot", Duration.ofSeconds(30), () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {

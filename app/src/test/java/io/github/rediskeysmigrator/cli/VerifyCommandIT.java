@@ -37,33 +37,20 @@ class VerifyCommandIT {
   @TempDir Path tmp;
 
   private Tool.Result verify(String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "verify",
-                "--report",
-                tmp.resolve("verify.json").toString(),
-                "--diff-file",
-                tmp.resolve("diff.jsonl").toString(),
-                "--progress",
-                "never"));
-    args.addAll(List.of(extra));
-    return Tool.run(args.toArray(String[]::new));
+    return Run.of("verify")
+        .report(tmp.resolve("verify.json"))
+        .args("--diff-file", tmp.resolve("diff.jsonl").toString(), "--progress", "never")
+        .args(extra)
+        .inProcess();
   }
 
   private Tool.Result migrate(String command, String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                command,
-                "--error-log",
-                tmp.resolve("errors.log").toString(),
-                "--report",
-                tmp.resolve("migration.json").toString(),
-                "--progress",
-                "never"));
-    args.addAll(List.of(extra));
-    return Tool.run(args.toArray(String[]::new));
+    return Run.of(command)
+        .errorLog(tmp.resolve("errors.log"))
+        .report(tmp.resolve("migration.json"))
+        .args("--progress", "never")
+        .args(extra)
+        .inProcess();
   }
 
   /** Key name to outcome, from the diff file; fails on a key listed twice. */
@@ -86,12 +73,7 @@ class VerifyCommandIT {
   }
 
   private Path sampleRdb() {
-    try (Jedis j = source.server().client()) {
-      SampleData.fillAllTypes(j, "");
-      j.select(1);
-      SampleData.fillAllTypes(j, "db1:");
-    }
-    return source.server().saveTo(tmp.resolve("sample.rdb"));
+    return SampleData.allTypesInTwoDbs(source.server(), tmp.resolve("sample.rdb"));
   }
 
   /** Changes one key of each kind of difference at the destination; returns name -> outcome. */

@@ -92,9 +92,7 @@ class WritersIT {
     return Run.sync(source.uri())
         .to(dest.uri())
         .args("--writers", "4")
-        .report(tmp.resolve("r.json"))
-        .errorLog(tmp.resolve("e.log"))
-        .args("--progress", "never")
+        .outputsIn(tmp)
         .args(extra)
         .jar(tmp);
   }
@@ -125,6 +123,15 @@ class WritersIT {
     }
   }
 
+  /** The destination holds what the source holds; the run then stops on SIGTERM (exit 130). */
+  private static void assertSameDataThenStop(JarRun run) throws InterruptedException {
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      assertEquals(Dataset.of(s), Dataset.of(d));
+    }
+    assertEquals(130, run.terminate(), run::toString);
+  }
+
   @Test
   void syncOverFourConnectionsKeepsEachKeysOrder() throws Exception {
     try (Jedis s = source.server().client()) {
@@ -136,11 +143,7 @@ class WritersIT {
       long target = sourceOffset();
       Await.until(
           "checkpoint at " + target, Duration.ofSeconds(60), () -> checkpointOffset() >= target);
-      try (Jedis s = source.server().client();
-          Jedis d = dest.server().client()) {
-        assertEquals(Dataset.of(s), Dataset.of(d));
-      }
-      assertEquals(130, run.terminate(), run::toString);
+      assertSameDataThenStop(run);
     }
     Map<String, Object> r = assertAccounted(3000);
     assertEquals(0L, n(r, "commands_failed"), r::toString);
@@ -172,11 +175,7 @@ class WritersIT {
               return d.exists("last");
             }
           });
-      try (Jedis s = source.server().client();
-          Jedis d = dest.server().client()) {
-        assertEquals(Dataset.of(s), Dataset.of(d));
-      }
-      assertEquals(130, run.terminate(), run::toString);
+      assertSameDataThenStop(run);
     }
     Map<String, Object> r = assertAccounted(3000);
     assertEquals(0L, n(r, "commands_failed"), r::toString);
