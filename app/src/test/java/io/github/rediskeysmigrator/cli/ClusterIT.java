@@ -108,6 +108,15 @@ class ClusterIT {
     }
   }
 
+  /** Every type and {@code strings} strings, loaded into the source cluster. */
+  private static void loadSourceCluster(int strings) {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "");
+      SampleData.fillStrings(s, "many:", strings);
+      sourceCluster.load(s);
+    }
+  }
+
   /** Every type twice (once in one hash slot) and 3000 strings over all the slots. */
   private static void fillSample(Jedis s) {
     SampleData.fillAllTypes(s, "");
@@ -510,11 +519,7 @@ class ClusterIT {
 
   @Test
   void shardIndexTakesOneMasterOfAClusterSourceInScanAndSync() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillAllTypes(s, "");
-      SampleData.fillStrings(s, "many:", 3000);
-      sourceCluster.load(s);
-    }
+    loadSourceCluster(3000);
     List<RedisServer> masters = sourceMastersBySlot();
     assertEquals(3, masters.size());
     Map<String, String> union = new TreeMap<>();
@@ -605,11 +610,7 @@ class ClusterIT {
 
   @Test
   void syncFromAClusterWithLiveWritesOnEveryMaster() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillAllTypes(s, "");
-      SampleData.fillStrings(s, "many:", 1000);
-      sourceCluster.load(s);
-    }
+    loadSourceCluster(1000);
     try (JarRun run = sync(sourceCluster.uri(), single.uri())) {
       Await.until(
           "a checkpoint for each master",
@@ -753,11 +754,7 @@ class ClusterIT {
 
   @Test
   void snapshotOnlyFromAClusterIntoANodeAndIntoACluster() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillAllTypes(s, "");
-      SampleData.fillStrings(s, "many:", 1000);
-      sourceCluster.load(s);
-    }
+    loadSourceCluster(1000);
     JarRun run =
         Run.sync(sourceCluster.uri())
             .to(single.uri())

@@ -59,9 +59,7 @@ class DestinationStatesIT {
   @Test
   void aBusyDestinationIsWaitedOutAndEveryKeyLands() throws Exception {
     Path file = file(6000);
-    try (Jedis d = dest.server().client()) {
-      d.configSet("busy-reply-threshold", "100");
-    }
+    dest.server().configSet("busy-reply-threshold", "100");
     Run.Background run =
         Run.rdb(file)
             .to(dest.uri())
@@ -78,9 +76,7 @@ class DestinationStatesIT {
       d.scriptKill();
     } finally {
       busy.join();
-      try (Jedis d = dest.server().client()) {
-        d.configSet("busy-reply-threshold", "5000");
-      }
+      dest.server().configSet("busy-reply-threshold", "5000");
     }
     Tool.Result result = run.join(120);
     assertEquals(0, result.exit(), result::toString);
@@ -94,9 +90,7 @@ class DestinationStatesIT {
   @Test
   void aDestinationBusyAtStartIsWaitedFor() throws Exception {
     Path file = file(100);
-    try (Jedis d = dest.server().client()) {
-      d.configSet("busy-reply-threshold", "100");
-    }
+    dest.server().configSet("busy-reply-threshold", "100");
     Thread busy = startBusyScript();
     Thread.sleep(300);
     Thread killer =
@@ -118,9 +112,7 @@ class DestinationStatesIT {
     } finally {
       killer.join();
       busy.join();
-      try (Jedis d = dest.server().client()) {
-        d.configSet("busy-reply-threshold", "5000");
-      }
+      dest.server().configSet("busy-reply-threshold", "5000");
     }
     try (Jedis d = dest.server().client()) {
       assertEquals(100, d.dbSize());

@@ -100,8 +100,7 @@ class DestinationVersionIT {
     Path file = sample72();
     Path report = tmp.resolve("r.json");
 
-    Tool.Result r =
-        Run.rdb(file).to(debian.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
+    Tool.Result r = rdb(file, debian);
 
     assertEquals(0, r.exit(), r::toString);
     assertTrue(r.err().contains("RDB version 11"), r.err());
@@ -209,8 +208,7 @@ class DestinationVersionIT {
     Path file = sample72();
     Path report = tmp.resolve("r.json");
 
-    Tool.Result r =
-        Run.rdb(file).to(redis62.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
+    Tool.Result r = rdb(file, redis62);
 
     assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(report);
@@ -235,8 +233,7 @@ class DestinationVersionIT {
     }
     Path report = tmp.resolve("r.json");
 
-    Tool.Result r =
-        Run.rdb(file).to(debian.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
+    Tool.Result r = rdb(file, debian);
 
     assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(report);
@@ -251,8 +248,14 @@ class DestinationVersionIT {
     }
   }
 
-  private Tool.Result rdbToDebian(Path file, String... options) {
-    return Run.rdb(file).to(debian.uri()).errorLog(tmp.resolve("e.log")).args(options).inProcess();
+  /** {@code rdb FILE} into {@code to}, its report in r.json. */
+  private Tool.Result rdb(Path file, RedisServerExtension to, String... options) {
+    return Run.rdb(file)
+        .to(to.uri())
+        .errorLog(tmp.resolve("e.log"))
+        .report(tmp.resolve("r.json"))
+        .args(options)
+        .inProcess();
   }
 
   @Test
@@ -262,7 +265,7 @@ class DestinationVersionIT {
       d.set("set:small", "mine");
     }
 
-    Tool.Result replaced = rdbToDebian(file, "--existing", "replace");
+    Tool.Result replaced = rdb(file, debian, "--existing", "replace");
 
     assertEquals(0, replaced.exit(), replaced::toString);
     try (Jedis d = debian.server().client()) {
@@ -271,7 +274,7 @@ class DestinationVersionIT {
       d.set("set:small", "mine");
     }
 
-    Tool.Result failed = rdbToDebian(file, "--existing", "fail");
+    Tool.Result failed = rdb(file, debian, "--existing", "fail");
 
     assertEquals(4, failed.exit(), failed::toString);
     try (Jedis d = debian.server().client()) {
@@ -330,8 +333,7 @@ class DestinationVersionIT {
     Path file = redis62.server().saveTo(tmp.resolve("v9.rdb"));
     Path report = tmp.resolve("r.json");
 
-    Tool.Result r =
-        Run.rdb(file).to(redis72.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
+    Tool.Result r = rdb(file, redis72);
 
     assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(report);

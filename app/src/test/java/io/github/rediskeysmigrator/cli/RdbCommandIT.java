@@ -222,9 +222,7 @@ class RdbCommandIT {
   @Test
   void keyErrorsGoToTheErrorLogAndTheLastLineSaysSo() throws IOException {
     Path file = sampleRdb();
-    try (Jedis d = dest.server().client()) {
-      d.configSet("maxmemory", "1");
-    }
+    dest.server().configSet("maxmemory", "1");
     try {
       Tool.Result r = rdb(file.toString(), "--to", dest.uri(), "--max-errors", "0");
 
@@ -239,9 +237,7 @@ class RdbCommandIT {
           lines.stream().anyMatch(l -> l.contains("key=\"str:bin\\x00key\"")), lines::toString);
       assertField(report(), "errors", 2L * SampleData.ALL_TYPES_KEYS);
     } finally {
-      try (Jedis d = dest.server().client()) {
-        d.configSet("maxmemory", "0");
-      }
+      dest.server().configSet("maxmemory", "0");
     }
   }
 
@@ -250,9 +246,7 @@ class RdbCommandIT {
     Path file = sampleRdb();
     Path log = tmp.resolve("errors.log");
     Files.writeString(log, "line from an earlier run\n");
-    try (Jedis d = dest.server().client()) {
-      d.configSet("maxmemory", "1");
-    }
+    dest.server().configSet("maxmemory", "1");
     try {
       rdb(Map.of("FILEMOD", "a"), file.toString(), "--to", dest.uri(), "--max-errors", "0");
       List<String> appended = Files.readAllLines(log);
@@ -264,9 +258,7 @@ class RdbCommandIT {
       assertEquals(2 * SampleData.ALL_TYPES_KEYS, fresh.size());
       assertFalse(fresh.contains("line from an earlier run"));
     } finally {
-      try (Jedis d = dest.server().client()) {
-        d.configSet("maxmemory", "0");
-      }
+      dest.server().configSet("maxmemory", "0");
     }
   }
 
@@ -276,9 +268,7 @@ class RdbCommandIT {
       SampleData.fillStrings(s, "k", 5000);
     }
     Path file = source.server().saveTo(tmp.resolve("many.rdb"));
-    try (Jedis d = dest.server().client()) {
-      d.configSet("maxmemory", "1");
-    }
+    dest.server().configSet("maxmemory", "1");
     try {
       Tool.Result r =
           rdb(
@@ -294,9 +284,7 @@ class RdbCommandIT {
       assertTrue(errors >= 10 && errors <= 20, json);
       assertTrue(r.lastLine().startsWith("Errors occurred during the execution."), r.out());
     } finally {
-      try (Jedis d = dest.server().client()) {
-        d.configSet("maxmemory", "0");
-      }
+      dest.server().configSet("maxmemory", "0");
     }
   }
 

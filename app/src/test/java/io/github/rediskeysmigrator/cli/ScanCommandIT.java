@@ -206,9 +206,7 @@ class ScanCommandIT {
       assertEquals(4, stopped.exit(), stopped::toString);
       assertTrue(stopped.err().contains("--max-errors (10"), stopped.err());
     } finally {
-      try (Jedis d = dest.server().client()) {
-        d.configSet("maxmemory", "0");
-      }
+      dest.server().configSet("maxmemory", "0");
     }
   }
 

@@ -118,6 +118,11 @@ class ValkeyClusterDbsIT {
     assertTrue(r.err().contains(expected), r::toString);
   }
 
+  /** {@code verify --extra-keys} from {@code from} into {@code to}, outputs in tmp. */
+  private Tool.Result verifyExtraKeys(String from, String to, String... more) {
+    return Run.verify(from).to(to).args("--extra-keys").args(more).outputsIn(tmp).inProcess();
+  }
+
   @Test
   void rdbKeepsEachDbOnTheMastersOwningTheSlotsAndVerifiesClean() throws Exception {
     Path file = threeDbs();
@@ -133,12 +138,7 @@ class ValkeyClusterDbsIT {
     }
     assertEquals(0, cluster.dbSize(2));
 
-    Tool.Result verify =
-        Run.verify(file.toString())
-            .to(cluster.uri())
-            .args("--extra-keys")
-            .outputsIn(tmp)
-            .inProcess();
+    Tool.Result verify = verifyExtraKeys(file.toString(), cluster.uri());
     assertEquals(0, verify.exit(), verify::toString);
     assertEquals(3 * PER_DB, field("identical"));
 
@@ -147,12 +147,7 @@ class ValkeyClusterDbsIT {
       owner.select(5);
       owner.set("only-here", "x");
     }
-    Tool.Result extra =
-        Run.verify(file.toString())
-            .to(cluster.uri())
-            .args("--extra-keys")
-            .outputsIn(tmp)
-            .inProcess();
+    Tool.Result extra = verifyExtraKeys(file.toString(), cluster.uri());
     assertEquals(6, extra.exit(), extra::toString);
     assertTrue(extra.out().contains("db 5 \"only-here\": extra at destination"), extra::toString);
   }

@@ -255,6 +255,13 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** CONFIG SET {@code name} {@code value}, on a connection of its own. */
+  public void configSet(String name, String value) {
+    try (Jedis j = client()) {
+      j.configSet(name, value);
+    }
+  }
+
   /**
    * SAVE, waiting out a background save the server runs on its own (a replica's full sync, for
    * example, which an earlier test's {@code sync} may have started): Redis refuses SAVE meanwhile.
