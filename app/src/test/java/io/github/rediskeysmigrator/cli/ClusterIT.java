@@ -566,18 +566,18 @@ class ClusterIT {
     }
     assertEquals(dataset(sourceCluster), union);
 
-    Tool.Result outside =
-        Run.scan(sourceCluster.uri()).to(single.uri()).args("--shard-index", "3").inProcess();
-    assertEquals(2, outside.exit(), outside::toString);
-    assertTrue(
-        outside.err().contains("--shard-index 3 is out of range: 3 masters in the cluster"),
-        outside.err());
-    Tool.Result notACluster =
-        Run.scan(source.uri()).to(single.uri()).args("--shard-index", "1").inProcess();
-    assertEquals(2, notACluster.exit(), notACluster::toString);
-    assertTrue(
-        notACluster.err().contains("1 master (the source is not a cluster) (indexes 0 to 0)"),
-        notACluster.err());
+    assertShardIndexRefused(
+        sourceCluster.uri(), 3, "--shard-index 3 is out of range: 3 masters in the cluster");
+    assertShardIndexRefused(
+        source.uri(), 1, "1 master (the source is not a cluster) (indexes 0 to 0)");
+  }
+
+  /** A scan of {@code from} with this --shard-index is a usage error that says {@code why}. */
+  private static void assertShardIndexRefused(String from, int index, String why) {
+    Tool.Result r =
+        Run.scan(from).to(single.uri()).args("--shard-index", String.valueOf(index)).inProcess();
+    assertEquals(2, r.exit(), r::toString);
+    assertTrue(r.err().contains(why), r.err());
   }
 
   private JarRun sync(String from, String to) {

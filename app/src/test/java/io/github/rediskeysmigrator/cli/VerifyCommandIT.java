@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,11 +66,8 @@ class VerifyCommandIT {
     return out;
   }
 
-  private long field(String name) throws IOException {
-    String json = Files.readString(tmp.resolve("verify.json"));
-    Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
-    assertTrue(m.find(), () -> name + " in " + json);
-    return Long.parseLong(m.group(1));
+  private long field(String name) {
+    return ReportAssert.of(tmp.resolve("verify.json")).get(name);
   }
 
   private Path sampleRdb() {

@@ -203,12 +203,17 @@ class WritersIT {
     return run;
   }
 
+  /** An RDB of {@code n} strings. */
+  private Path stringsRdb(int n) {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", n);
+    }
+    return source.server().saveTo(tmp.resolve("d.rdb"));
+  }
+
   @Test
   void eachConnectionReconnectsAndEveryKeyIsWrittenOnce() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillStrings(s, "k", 20_000);
-    }
-    Path file = source.server().saveTo(tmp.resolve("d.rdb"));
+    Path file = stringsRdb(20_000);
     try (JarRun run = rdbWhileTheDestinationRestarts(file, "5")) {
       assertEquals(0, run.waitFor(120), run::toString);
     }
@@ -221,10 +226,7 @@ class WritersIT {
 
   @Test
   void aConnectionThatIsNotRegainedStopsTheRunWithEveryKeyBooked() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillStrings(s, "k", 20_000);
-    }
-    Path file = source.server().saveTo(tmp.resolve("d.rdb"));
+    Path file = stringsRdb(20_000);
     try (JarRun run = rdbWhileTheDestinationRestarts(file, "0")) {
       assertEquals(3, run.waitFor(120), run::toString);
     }
