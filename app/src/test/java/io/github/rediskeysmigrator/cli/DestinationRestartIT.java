@@ -152,15 +152,7 @@ class DestinationRestartIT {
             .jar(tmp)) {
       Await.until(
           "the checkpoint file", Duration.ofSeconds(30), run, () -> Files.exists(checkpoint));
-      load =
-          WriteLoad.start(
-              source.server(),
-              10,
-              5,
-              (p, n) -> {
-                p.incr("counter");
-                p.rpush("log", "entry-" + n);
-              });
+      load = WriteLoad.start(source.server(), 10, 5, WriteLoad.COUNTER_AND_LOG);
       Thread.sleep(800);
       dest.server().restartKeepingData();
       Thread.sleep(800);

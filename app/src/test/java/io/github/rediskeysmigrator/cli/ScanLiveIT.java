@@ -165,14 +165,7 @@ class ScanLiveIT {
     }
     try (FaultyProxy proxy = FaultyProxy.to(source.server());
         JarRun run = live(proxy.uri(), "--retries", "10", "--retry-backoff", "0.2")) {
-      await(
-          "the copy",
-          run,
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return d.dbSize() == 501;
-            }
-          });
+      await("the copy", run, () -> dest.server().dbSize() == 501);
       proxy.stall();
       proxy.cutNow();
       try (Jedis s = source.server().client()) {
@@ -318,14 +311,7 @@ class ScanLiveIT {
       SampleData.fillStrings(s, "k", 200);
     }
     try (JarRun run = live(source.uri())) {
-      await(
-          "the copy",
-          run,
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return d.dbSize() == 200;
-            }
-          });
+      await("the copy", run, () -> dest.server().dbSize() == 200);
       try (Jedis s = source.server().client()) {
         s.set("k7", "live");
       }

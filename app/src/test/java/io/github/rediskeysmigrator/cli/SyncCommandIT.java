@@ -208,8 +208,7 @@ class SyncCommandIT {
             20,
             2,
             (p, n) -> {
-              p.incr("counter");
-              p.rpush("log", "entry-" + n);
+              WriteLoad.COUNTER_AND_LOG.add(p, n);
               if (n % 7 == 0) {
                 p.select(1);
                 p.incr("counter-db1");
@@ -372,14 +371,7 @@ class SyncCommandIT {
       SampleData.fillStrings(s, "k", 500);
     }
     try (JarRun run = sync("--until-caught-up", "--idle", "1", "--metrics-port", "0")) {
-      Await.until(
-          "the snapshot",
-          Duration.ofSeconds(30),
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return d.exists("k499");
-            }
-          });
+      Await.until("the snapshot", Duration.ofSeconds(30), () -> dest.server().exists("k499"));
       // Writes every 20 ms for 3 s: each is applied long before the next, so the lag is zero at
       // most looks; the run must still not end while they go on.
       try (Jedis s = source.server().client()) {

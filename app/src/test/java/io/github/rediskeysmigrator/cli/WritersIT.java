@@ -155,26 +155,12 @@ class WritersIT {
       SampleData.fillStrings(s, "snap:", 3000);
     }
     try (JarRun run = sync()) {
-      Await.until(
-          "the snapshot",
-          Duration.ofSeconds(60),
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return d.dbSize() >= 3000;
-            }
-          });
+      Await.until("the snapshot", Duration.ofSeconds(60), () -> dest.server().dbSize() >= 3000);
       liveWrites();
       try (Jedis s = source.server().client()) {
         s.set("last", "1");
       }
-      Await.until(
-          "the last write",
-          Duration.ofSeconds(60),
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return d.exists("last");
-            }
-          });
+      Await.until("the last write", Duration.ofSeconds(60), () -> dest.server().exists("last"));
       assertSameDataThenStop(run);
     }
     Map<String, Object> r = assertAccounted(3000);

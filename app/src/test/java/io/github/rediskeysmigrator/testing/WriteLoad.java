@@ -17,6 +17,16 @@ public final class WriteLoad implements AutoCloseable {
     void add(Pipeline p, long n);
   }
 
+  /**
+   * INCR counter and RPUSH log entry-n: after {@code writes()} of them the counter and the length
+   * of the log both equal the number of writes, whatever was replayed or lost on the way.
+   */
+  public static final Write COUNTER_AND_LOG =
+      (p, n) -> {
+        p.incr("counter");
+        p.rpush("log", "entry-" + n);
+      };
+
   private final AtomicBoolean writing = new AtomicBoolean(true);
   private final AtomicLong writes = new AtomicLong();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
