@@ -7,6 +7,7 @@ import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import io.github.rediskeysmigrator.testing.SharedDir;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,12 +207,7 @@ class DestinationVersionIT {
   @Test
   void newerFileIntoRedis62IsRestampedOrRewrittenToo() throws Exception {
     Path file = sample72();
-    Path report = tmp.resolve("r.json");
-
-    Tool.Result r = rdb(file, redis62);
-
-    assertEquals(0, r.exit(), r::toString);
-    String json = Files.readString(report);
+    String json = migratedReport(file, redis62);
     // 6.2 reads strings, intsets and the hash table encodings, not 7.0's listpacks.
     assertEquals(keys72(), field(json, "restamped") + field(json, "rewritten"), json);
     assertTrue(field(json, "restamped") > 0, json);
@@ -231,12 +227,7 @@ class DestinationVersionIT {
       d.set("set:small", "mine");
       d.rpush("s:pel", "mine");
     }
-    Path report = tmp.resolve("r.json");
-
-    Tool.Result r = rdb(file, debian);
-
-    assertEquals(0, r.exit(), r::toString);
-    String json = Files.readString(report);
+    String json = migratedReport(file, debian);
     assertEquals(2, field(json, "skipped_existing"), json);
     assertEquals(REWRITTEN_FOR_70 - 2, field(json, "rewritten"), json);
     assertEquals(field(json, "read"), field(json, "written") + 2, json);
@@ -246,6 +237,13 @@ class DestinationVersionIT {
       assertEquals(keys72(), d.dbSize(), "no temporary key is left behind");
       assertTrue(d.keys("*rkm-tmp*").isEmpty());
     }
+  }
+
+  /** Migrates {@code file} into {@code to}, checks that the run ended well, returns its report. */
+  private String migratedReport(Path file, RedisServerExtension to) throws IOException {
+    Tool.Result r = rdb(file, to);
+    assertEquals(0, r.exit(), r::toString);
+    return Files.readString(tmp.resolve("r.json"));
   }
 
   /** {@code rdb FILE} into {@code to}, its report in r.json. */
@@ -331,12 +329,7 @@ class DestinationVersionIT {
       j.pexpireAt("t", SampleData.farExpiry());
     }
     Path file = redis62.server().saveTo(tmp.resolve("v9.rdb"));
-    Path report = tmp.resolve("r.json");
-
-    Tool.Result r = rdb(file, redis72);
-
-    assertEquals(0, r.exit(), r::toString);
-    String json = Files.readString(report);
+    String json = migratedReport(file, redis72);
     assertEquals(6, field(json, "restored"), json);
     assertEquals(0, field(json, "rewritten"), json);
     try (Jedis d = redis72.server().client();

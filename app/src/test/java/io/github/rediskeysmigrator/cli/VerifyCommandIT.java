@@ -45,13 +45,9 @@ class VerifyCommandIT {
         .inProcess();
   }
 
+  /** A migration by {@code command}, its report in r.json. */
   private Tool.Result migrate(String command, String... extra) {
-    return Run.of(command)
-        .errorLog(tmp.resolve("errors.log"))
-        .report(tmp.resolve("migration.json"))
-        .args("--progress", "never")
-        .args(extra)
-        .inProcess();
+    return Run.of(command).args(extra).outputsIn(tmp).inProcess();
   }
 
   /** Key name to outcome, from the diff file; fails on a key listed twice. */
@@ -232,7 +228,7 @@ class VerifyCommandIT {
     }
     Path rdb = source.server().saveTo(tmp.resolve("strings.rdb"));
     assertEquals(0, migrate("rdb", rdb.toString(), "--to", dest.uri()).exit());
-    String report = tmp.resolve("migration.json").toString();
+    String report = tmp.resolve("r.json").toString();
 
     Tool.Result plain = verify("--from", rdb.toString(), "--to", dest.uri());
     assertEquals(6, plain.exit(), plain::toString);
