@@ -7,6 +7,7 @@ import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
+import io.github.rediskeysmigrator.testing.HalfMovedSlot;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.LocalCluster;
 import io.github.rediskeysmigrator.testing.RedisServer;
@@ -188,57 +189,12 @@ class ClusterIT {
   }
 
   /**
-   * A slot of the third master left half moved to the first (MIGRATING at its owner, IMPORTING at
-   * the other, as during a reshard), and a hash tag in it; {@link #close} ends the move.
-   */
-  private static final class HalfMovedSlot implements AutoCloseable {
-    final RedisServer owner = cluster.nodes().get(2);
-    final RedisServer importing = cluster.nodes().get(0);
-    final int slot;
-    final String tag;
-    private final String importingId;
-
-    HalfMovedSlot() {
-      try (Jedis o = owner.client();
-          Jedis i = importing.client()) {
-        String ownerId = o.clusterMyId();
-        importingId = i.clusterMyId();
-        int n = 0;
-        String candidate;
-        do {
-          candidate = "{ask" + n++ + "}";
-        } while (ownerOf(o, (int) o.clusterKeySlot(candidate)) != owner.port());
-        tag = candidate;
-        slot = (int) o.clusterKeySlot(candidate);
-        i.clusterSetSlotImporting(slot, ownerId);
-        o.clusterSetSlotMigrating(slot, importingId);
-      }
-    }
-
-    long keysAt(RedisServer node) {
-      try (Jedis j = node.client()) {
-        return j.clusterCountKeysInSlot(slot);
-      }
-    }
-
-    /** The move ends: every master hears that the importing node owns the slot now. */
-    @Override
-    public void close() {
-      for (RedisServer node : cluster.nodes()) {
-        try (Jedis j = node.client()) {
-          j.clusterSetSlotNode(slot, importingId);
-        }
-      }
-    }
-  }
-
-  /**
    * The new keys of a slot being moved are answered with ASK, and go to the importing node with
    * ASKING, at once, instead of waiting for the move to end.
    */
   @Test
   void keysOfASlotBeingMovedGoToTheImportingNodeWithAsking() throws Exception {
-    HalfMovedSlot moving = new HalfMovedSlot();
+    HalfMovedSlot moving = HalfMovedSlot.of(cluster);
     try (moving) {
       try (Jedis s = source.server().client()) {
         SampleData.fillStrings(s, moving.tag + ":moving:", 300);
@@ -251,8 +207,8 @@ class ClusterIT {
 
       assertEquals(0, r.exit(), r::toString);
       assertAccounted(tmp.resolve("r.json"), 600);
-      assertEquals(0, moving.keysAt(moving.owner));
-      assertEquals(300, moving.keysAt(moving.importing));
+      assertEquals(0, moving.keysAt(moving.owner, 0));
+      assertEquals(300, moving.keysAt(moving.importing, 0));
       // Without ASKING the keys would wait out the redirect rounds (about 11 s), then fail.
       assertTrue(millis < 8_000, "took " + millis + " ms");
     }
@@ -265,7 +221,7 @@ class ClusterIT {
    */
   @Test
   void liveCommandsOnASlotBeingMovedGoToTheImportingNodeWithAsking() throws Exception {
-    HalfMovedSlot moving = new HalfMovedSlot();
+    HalfMovedSlot moving = HalfMovedSlot.of(cluster);
     String t = moving.tag;
     try (moving) {
       try (Jedis s = source.server().client()) {
@@ -304,11 +260,11 @@ class ClusterIT {
         long millis = (System.nanoTime() - started) / 1_000_000;
         // Without ASKING each command would wait out the redirect rounds, then fail.
         assertTrue(millis < 8_000, "caught up after " + millis + " ms");
-        assertEquals(0, moving.keysAt(moving.owner));
+        assertEquals(0, moving.keysAt(moving.owner, 0));
         // 50 snapshot keys, 199 live keys, the counter, the list, and the transactions' key.
         assertEquals(
             252,
-            moving.keysAt(moving.importing),
+            moving.keysAt(moving.importing, 0),
             () -> {
               try {
                 return Files.readString(tmp.resolve("e.log"));
@@ -339,15 +295,6 @@ class ClusterIT {
               ((Long) ((List<?>) range.get(2)).get(1)).intValue()));
     }
     return ranges;
-  }
-
-  private static int ownerOf(Jedis node, int slot) {
-    for (SlotRange r : slotRanges(node)) {
-      if (r.start() <= slot && slot <= r.end()) {
-        return r.port();
-      }
-    }
-    return -1;
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
+import io.github.rediskeysmigrator.testing.HalfMovedSlot;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.LocalCluster;
 import io.github.rediskeysmigrator.testing.RedisServer;
@@ -187,30 +188,11 @@ class ValkeyClusterDbsIT {
    */
   @Test
   void keysOfAnotherDbInASlotBeingMovedGoToTheImportingNodeWithAsking() throws Exception {
-    RedisServer owner = cluster.nodes().get(2);
-    RedisServer importing = cluster.nodes().get(0);
-    String importingId;
-    int slot;
-    String tag;
-    try (Jedis o = owner.client();
-        Jedis i = importing.client()) {
-      String ownerId = o.clusterMyId();
-      importingId = i.clusterMyId();
-      int n = 0;
-      String candidate;
-      do {
-        candidate = "{ask" + n++ + "}";
-      } while (!ownedBy(o, candidate, ownerId));
-      tag = candidate;
-      slot = (int) o.clusterKeySlot(candidate);
-      i.clusterSetSlotImporting(slot, ownerId);
-      o.clusterSetSlotMigrating(slot, importingId);
-    }
-    try {
+    try (HalfMovedSlot moving = HalfMovedSlot.of(cluster)) {
       try (Jedis s = source.server().client()) {
         for (int db : new int[] {1, 5}) {
           s.select(db);
-          SampleData.fillStrings(s, tag + ":moving:", 100);
+          SampleData.fillStrings(s, moving.tag + ":moving:", 100);
           SampleData.fillStrings(s, "elsewhere:", 100);
         }
       }
@@ -223,33 +205,14 @@ class ValkeyClusterDbsIT {
       assertEquals(0, r.exit(), r::toString);
       assertEquals(400, field("written"));
       for (int db : new int[] {1, 5}) {
-        assertEquals(0, keysInSlot(owner, db, slot), "db " + db);
-        assertEquals(100, keysInSlot(importing, db, slot), "db " + db);
+        assertEquals(0, moving.keysAt(moving.owner, db), "db " + db);
+        assertEquals(100, moving.keysAt(moving.importing, db), "db " + db);
       }
       // Without ASKING the keys would wait out the redirect rounds (about 11 s), then fail.
       assertTrue(millis < 8_000, "took " + millis + " ms");
-    } finally {
-      for (RedisServer node : cluster.nodes()) {
-        try (Jedis j = node.client()) {
-          j.clusterSetSlotNode(slot, importingId);
-        }
-      }
     }
     assertEquals(dataset(source, 1), clusterDataset(1));
     assertEquals(dataset(source, 5), clusterDataset(5));
-  }
-
-  private static boolean ownedBy(Jedis node, String key, String id) {
-    try (Jedis owner = cluster.clientFor(key.getBytes(StandardCharsets.UTF_8))) {
-      return owner.clusterMyId().equals(id);
-    }
-  }
-
-  private static long keysInSlot(RedisServer node, int db, int slot) {
-    try (Jedis j = node.client()) {
-      j.select(db);
-      return j.clusterCountKeysInSlot(slot);
-    }
   }
 
   @Test
