@@ -11,7 +11,7 @@ import redis.clients.jedis.Pipeline;
  * Writes to a server from a thread of its own until stopped, in pipelined rounds with a pause
  * between them: the live traffic that the sync and live scan tests must carry over exactly once.
  */
-public final class WriteLoad implements AutoCloseable {
+public final class WriteLoad {
   /** One numbered write ({@code n} counts from 1), added to the round's pipeline. */
   public interface Write {
     void add(Pipeline p, long n);
@@ -81,10 +81,5 @@ public final class WriteLoad implements AutoCloseable {
     if (failure.get() != null) {
       throw new AssertionError("the write load failed", failure.get());
     }
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    stop();
   }
 }
