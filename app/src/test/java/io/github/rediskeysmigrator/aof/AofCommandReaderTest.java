@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class AofCommandReaderTest {
   private static final Path FILE = Path.of("appendonly.aof");
@@ -78,27 +83,24 @@ class AofCommandReaderTest {
     assertEquals(List.of(new AofEntry.Truncated(0)), readAll("*999999999999\r\n$1\r\na\r\n"));
   }
 
-  @Test
-  void anythingElseIsCorruptWithTheByteOffset() {
+  /** Inputs no AOF holds, each with the error that names its byte offset. */
+  static Stream<Arguments> corruptInputs() {
     String ok = cmd("SET", "a", "1");
+    return Stream.of(
+        arguments(ok + "xyz\r\n", ok.length() + ": expected a command ('*'), found 'x'"),
+        arguments("*1\r\n+OK\r\n", "4: expected an argument ('$'), found '+'"),
+        arguments("*z\r\n", "0: bad argument count 'z'"),
+        arguments("*0\r\n", "0: a command with 0 arguments"),
+        arguments("*1\r\n$1\r\nab\r\n", "9: an argument not followed by CRLF"),
+        arguments("#TS:soon\r\n", "0: bad timestamp annotation '#TS:soon'"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("corruptInputs")
+  void anythingElseIsCorruptWithTheByteOffset(String text, String offsetAndProblem) {
     assertEquals(
-        "appendonly.aof at byte " + ok.length() + ": expected a command ('*'), found 'x'",
-        assertThrows(BadAofException.class, () -> readAll(ok + "xyz\r\n")).getMessage());
-    assertEquals(
-        "appendonly.aof at byte 4: expected an argument ('$'), found '+'",
-        assertThrows(BadAofException.class, () -> readAll("*1\r\n+OK\r\n")).getMessage());
-    assertEquals(
-        "appendonly.aof at byte 0: bad argument count 'z'",
-        assertThrows(BadAofException.class, () -> readAll("*z\r\n")).getMessage());
-    assertEquals(
-        "appendonly.aof at byte 0: a command with 0 arguments",
-        assertThrows(BadAofException.class, () -> readAll("*0\r\n")).getMessage());
-    assertEquals(
-        "appendonly.aof at byte 9: an argument not followed by CRLF",
-        assertThrows(BadAofException.class, () -> readAll("*1\r\n$1\r\nab\r\n")).getMessage());
-    assertEquals(
-        "appendonly.aof at byte 0: bad timestamp annotation '#TS:soon'",
-        assertThrows(BadAofException.class, () -> readAll("#TS:soon\r\n")).getMessage());
+        "appendonly.aof at byte " + offsetAndProblem,
+        assertThrows(BadAofException.class, () -> readAll(text)).getMessage());
   }
 
   @Test

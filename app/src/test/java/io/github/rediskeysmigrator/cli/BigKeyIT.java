@@ -142,15 +142,10 @@ class BigKeyIT {
     try (Jedis d = dest.server().client()) {
       d.set("list:big", "mine");
     }
-    Path report = tmp.resolve("report.json");
+    Path report = tmp.resolve("r.json");
 
     Tool.Result r =
-        Run.rdb(file)
-            .to(dest.uri())
-            .args("--big-key-threshold", "2000")
-            .report(report)
-            .errorLog(tmp.resolve("e.log"))
-            .inProcess();
+        Run.rdb(file).to(dest.uri()).args("--big-key-threshold", "2000").outputsIn(tmp).inProcess();
 
     assertEquals(0, r.exit(), r::toString);
     String json = Files.readString(report);
@@ -173,14 +168,13 @@ class BigKeyIT {
     try (Jedis s = source.server().client()) {
       SampleData.fillAllTypes(s, "");
     }
-    Path report = tmp.resolve("report.json");
+    Path report = tmp.resolve("r.json");
 
     Tool.Result r =
         Run.sync(source.uri())
             .to(dest.uri())
             .args("--snapshot-only", "--big-key-threshold", "2000")
-            .report(report)
-            .errorLog(tmp.resolve("e.log"))
+            .outputsIn(tmp)
             .inProcess();
 
     assertEquals(0, r.exit(), r::toString);

@@ -7,6 +7,7 @@ import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
+import io.github.rediskeysmigrator.testing.HalfMovedSlot;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.LocalCluster;
 import io.github.rediskeysmigrator.testing.RedisServer;
@@ -108,12 +109,26 @@ class ClusterIT {
     }
   }
 
+  /** Every type and {@code strings} strings, loaded into the source cluster. */
+  private static void loadSourceCluster(int strings) {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillAllTypes(s, "");
+      SampleData.fillStrings(s, "many:", strings);
+      sourceCluster.load(s);
+    }
+  }
+
+  /** Every type twice (once in one hash slot) and 3000 strings over all the slots. */
+  private static void fillSample(Jedis s) {
+    SampleData.fillAllTypes(s, "");
+    SampleData.fillAllTypes(s, "{tagged}:");
+    SampleData.fillStrings(s, "many:", 3000);
+  }
+
   @Test
   void rdbSpreadsKeysOverTheMastersByHashSlot() throws Exception {
     try (Jedis s = source.server().client()) {
-      SampleData.fillAllTypes(s, "");
-      SampleData.fillAllTypes(s, "{tagged}:");
-      SampleData.fillStrings(s, "many:", 3000);
+      fillSample(s);
     }
     Path file = source.server().saveTo(tmp.resolve("d.rdb"));
 
@@ -174,57 +189,12 @@ class ClusterIT {
   }
 
   /**
-   * A slot of the third master left half moved to the first (MIGRATING at its owner, IMPORTING at
-   * the other, as during a reshard), and a hash tag in it; {@link #close} ends the move.
-   */
-  private static final class HalfMovedSlot implements AutoCloseable {
-    final RedisServer owner = cluster.nodes().get(2);
-    final RedisServer importing = cluster.nodes().get(0);
-    final int slot;
-    final String tag;
-    private final String importingId;
-
-    HalfMovedSlot() {
-      try (Jedis o = owner.client();
-          Jedis i = importing.client()) {
-        String ownerId = o.clusterMyId();
-        importingId = i.clusterMyId();
-        int n = 0;
-        String candidate;
-        do {
-          candidate = "{ask" + n++ + "}";
-        } while (ownerOf(o, (int) o.clusterKeySlot(candidate)) != owner.port());
-        tag = candidate;
-        slot = (int) o.clusterKeySlot(candidate);
-        i.clusterSetSlotImporting(slot, ownerId);
-        o.clusterSetSlotMigrating(slot, importingId);
-      }
-    }
-
-    long keysAt(RedisServer node) {
-      try (Jedis j = node.client()) {
-        return j.clusterCountKeysInSlot(slot);
-      }
-    }
-
-    /** The move ends: every master hears that the importing node owns the slot now. */
-    @Override
-    public void close() {
-      for (RedisServer node : cluster.nodes()) {
-        try (Jedis j = node.client()) {
-          j.clusterSetSlotNode(slot, importingId);
-        }
-      }
-    }
-  }
-
-  /**
    * The new keys of a slot being moved are answered with ASK, and go to the importing node with
    * ASKING, at once, instead of waiting for the move to end.
    */
   @Test
   void keysOfASlotBeingMovedGoToTheImportingNodeWithAsking() throws Exception {
-    HalfMovedSlot moving = new HalfMovedSlot();
+    HalfMovedSlot moving = HalfMovedSlot.of(cluster);
     try (moving) {
       try (Jedis s = source.server().client()) {
         SampleData.fillStrings(s, moving.tag + ":moving:", 300);
@@ -237,8 +207,8 @@ class ClusterIT {
 
       assertEquals(0, r.exit(), r::toString);
       assertAccounted(tmp.resolve("r.json"), 600);
-      assertEquals(0, moving.keysAt(moving.owner));
-      assertEquals(300, moving.keysAt(moving.importing));
+      assertEquals(0, moving.keysAt(moving.owner, 0));
+      assertEquals(300, moving.keysAt(moving.importing, 0));
       // Without ASKING the keys would wait out the redirect rounds (about 11 s), then fail.
       assertTrue(millis < 8_000, "took " + millis + " ms");
     }
@@ -251,7 +221,7 @@ class ClusterIT {
    */
   @Test
   void liveCommandsOnASlotBeingMovedGoToTheImportingNodeWithAsking() throws Exception {
-    HalfMovedSlot moving = new HalfMovedSlot();
+    HalfMovedSlot moving = HalfMovedSlot.of(cluster);
     String t = moving.tag;
     try (moving) {
       try (Jedis s = source.server().client()) {
@@ -290,11 +260,11 @@ class ClusterIT {
         long millis = (System.nanoTime() - started) / 1_000_000;
         // Without ASKING each command would wait out the redirect rounds, then fail.
         assertTrue(millis < 8_000, "caught up after " + millis + " ms");
-        assertEquals(0, moving.keysAt(moving.owner));
+        assertEquals(0, moving.keysAt(moving.owner, 0));
         // 50 snapshot keys, 199 live keys, the counter, the list, and the transactions' key.
         assertEquals(
             252,
-            moving.keysAt(moving.importing),
+            moving.keysAt(moving.importing, 0),
             () -> {
               try {
                 return Files.readString(tmp.resolve("e.log"));
@@ -325,15 +295,6 @@ class ClusterIT {
               ((Long) ((List<?>) range.get(2)).get(1)).intValue()));
     }
     return ranges;
-  }
-
-  private static int ownerOf(Jedis node, int slot) {
-    for (SlotRange r : slotRanges(node)) {
-      if (r.start() <= slot && slot <= r.end()) {
-        return r.port();
-      }
-    }
-    return -1;
   }
 
   @Test
@@ -458,9 +419,7 @@ class ClusterIT {
   @Test
   void scanFromAClusterIntoAClusterAndIntoASingleNode() throws Exception {
     try (Jedis s = source.server().client()) {
-      SampleData.fillAllTypes(s, "");
-      SampleData.fillAllTypes(s, "{tagged}:");
-      SampleData.fillStrings(s, "many:", 3000);
+      fillSample(s);
       sourceCluster.load(s);
     }
     Map<String, String> expected = dataset(sourceCluster);
@@ -507,11 +466,7 @@ class ClusterIT {
 
   @Test
   void shardIndexTakesOneMasterOfAClusterSourceInScanAndSync() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillAllTypes(s, "");
-      SampleData.fillStrings(s, "many:", 3000);
-      sourceCluster.load(s);
-    }
+    loadSourceCluster(3000);
     List<RedisServer> masters = sourceMastersBySlot();
     assertEquals(3, masters.size());
     Map<String, String> union = new TreeMap<>();
@@ -558,28 +513,22 @@ class ClusterIT {
     }
     assertEquals(dataset(sourceCluster), union);
 
-    Tool.Result outside =
-        Run.scan(sourceCluster.uri()).to(single.uri()).args("--shard-index", "3").inProcess();
-    assertEquals(2, outside.exit(), outside::toString);
-    assertTrue(
-        outside.err().contains("--shard-index 3 is out of range: 3 masters in the cluster"),
-        outside.err());
-    Tool.Result notACluster =
-        Run.scan(source.uri()).to(single.uri()).args("--shard-index", "1").inProcess();
-    assertEquals(2, notACluster.exit(), notACluster::toString);
-    assertTrue(
-        notACluster.err().contains("1 master (the source is not a cluster) (indexes 0 to 0)"),
-        notACluster.err());
+    assertShardIndexRefused(
+        sourceCluster.uri(), 3, "--shard-index 3 is out of range: 3 masters in the cluster");
+    assertShardIndexRefused(
+        source.uri(), 1, "1 master (the source is not a cluster) (indexes 0 to 0)");
+  }
+
+  /** A scan of {@code from} with this --shard-index is a usage error that says {@code why}. */
+  private static void assertShardIndexRefused(String from, int index, String why) {
+    Tool.Result r =
+        Run.scan(from).to(single.uri()).args("--shard-index", String.valueOf(index)).inProcess();
+    assertEquals(2, r.exit(), r::toString);
+    assertTrue(r.err().contains(why), r.err());
   }
 
   private JarRun sync(String from, String to) {
-    return Run.sync(from)
-        .to(to)
-        .checkpoint(tmp.resolve("checkpoint"))
-        .report(tmp.resolve("r.json"))
-        .errorLog(tmp.resolve("e.log"))
-        .args("--progress", "never")
-        .jar(tmp);
+    return Run.sync(from).to(to).checkpoint(tmp.resolve("checkpoint")).outputsIn(tmp).jar(tmp);
   }
 
   /** Offsets in the checkpoint file: "" for a single source, else by master address. */
@@ -608,11 +557,7 @@ class ClusterIT {
 
   @Test
   void syncFromAClusterWithLiveWritesOnEveryMaster() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillAllTypes(s, "");
-      SampleData.fillStrings(s, "many:", 1000);
-      sourceCluster.load(s);
-    }
+    loadSourceCluster(1000);
     try (JarRun run = sync(sourceCluster.uri(), single.uri())) {
       Await.until(
           "a checkpoint for each master",
@@ -756,11 +701,7 @@ class ClusterIT {
 
   @Test
   void snapshotOnlyFromAClusterIntoANodeAndIntoACluster() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillAllTypes(s, "");
-      SampleData.fillStrings(s, "many:", 1000);
-      sourceCluster.load(s);
-    }
+    loadSourceCluster(1000);
     JarRun run =
         Run.sync(sourceCluster.uri())
             .to(single.uri())

@@ -9,11 +9,10 @@ import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
+import io.github.rediskeysmigrator.testing.WriteLoad;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,8 +84,13 @@ class DestinationRestartIT {
     assertEquals(20_000, field(json, "written"), json);
     assertEquals(0, field(json, "skipped_existing"), json);
     assertEquals(0, field(json, "errors"), json);
+    assertAllWritten(20_000);
+  }
+
+  /** The destination holds {@code keys} keys, as the report of a run that ended well says. */
+  private void assertAllWritten(long keys) {
     try (Jedis d = dest.server().client()) {
-      assertEquals(20_000, d.dbSize());
+      assertEquals(keys, d.dbSize());
       ReportAssert.of(tmp.resolve("r.json")).addsUp().exitCode(0).writtenMatches(d, 0);
     }
   }
@@ -107,10 +111,7 @@ class DestinationRestartIT {
     assertEquals(0, field(json, "errors"), json);
     assertEquals(60_000, field(json, "written"), json);
     assertEquals(field(json, "read"), field(json, "written"), json);
-    try (Jedis d = dest.server().client()) {
-      assertEquals(60_000, d.dbSize());
-      ReportAssert.of(tmp.resolve("r.json")).addsUp().exitCode(0).writtenMatches(d, 0);
-    }
+    assertAllWritten(60_000);
   }
 
   @Test
@@ -139,27 +140,8 @@ class DestinationRestartIT {
     try (Jedis s = source.server().client()) {
       SampleData.fillStrings(s, "k", 100);
     }
-    AtomicBoolean writing = new AtomicBoolean(true);
-    AtomicLong writes = new AtomicLong();
-    Thread writer =
-        new Thread(
-            () -> {
-              try (Jedis s = source.server().client()) {
-                while (writing.get()) {
-                  var p = s.pipelined();
-                  for (int i = 0; i < 10; i++) {
-                    long n = writes.incrementAndGet();
-                    p.incr("counter");
-                    p.rpush("log", "entry-" + n);
-                  }
-                  p.sync();
-                  Thread.sleep(5);
-                }
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
     Path checkpoint = tmp.resolve("checkpoint");
+    WriteLoad load;
     try (JarRun run =
         Run.sync(source.uri())
             .to(dest.uri())
@@ -170,12 +152,11 @@ class DestinationRestartIT {
             .jar(tmp)) {
       Await.until(
           "the checkpoint file", Duration.ofSeconds(30), run, () -> Files.exists(checkpoint));
-      writer.start();
+      load = WriteLoad.start(source.server(), 10, 5, WriteLoad.COUNTER_AND_LOG);
       Thread.sleep(800);
       dest.server().restartKeepingData();
       Thread.sleep(800);
-      writing.set(false);
-      writer.join();
+      load.stop();
       long target;
       try (Jedis s = source.server().client()) {
         target =
@@ -189,8 +170,8 @@ class DestinationRestartIT {
           () -> offset(checkpoint) >= target);
       assertTrue(run.isAlive(), run::toString);
       try (Jedis d = dest.server().client()) {
-        assertEquals(String.valueOf(writes.get()), d.get("counter"), run::toString);
-        assertEquals(writes.get(), d.llen("log"));
+        assertEquals(String.valueOf(load.writes()), d.get("counter"), run::toString);
+        assertEquals(load.writes(), d.llen("log"));
       }
       assertEquals(130, run.terminate(), run::toString);
     }
@@ -200,7 +181,7 @@ class DestinationRestartIT {
           .addsUp()
           .exitCode(130)
           .has("written", 100)
-          .has("commands_applied", 2 * writes.get())
+          .has("commands_applied", 2 * load.writes())
           .writtenMatches(d, 2);
     }
   }

@@ -41,22 +41,8 @@ class DestinationStatesIT {
     return source.server().saveTo(tmp.resolve("d.rdb"));
   }
 
-  @Test
-  void aBusyDestinationIsWaitedOutAndEveryKeyLands() throws Exception {
-    Path file = file(6000);
-    try (Jedis d = dest.server().client()) {
-      d.configSet("busy-reply-threshold", "100");
-    }
-    Run.Background run =
-        Run.rdb(file)
-            .to(dest.uri())
-            .args("--max-rate", "3000")
-            .pipeline(100)
-            .args("--retries", "10")
-            .report(tmp.resolve("r.json"))
-            .errorLog(tmp.resolve("e.log"))
-            .inBackground();
-    Thread.sleep(700);
+  /** Starts an endless script at the destination, which answers BUSY until SCRIPT KILL. */
+  private static Thread startBusyScript() {
     Thread busy =
         new Thread(
             () -> {
@@ -67,14 +53,30 @@ class DestinationStatesIT {
               }
             });
     busy.start();
+    return busy;
+  }
+
+  @Test
+  void aBusyDestinationIsWaitedOutAndEveryKeyLands() throws Exception {
+    Path file = file(6000);
+    dest.server().configSet("busy-reply-threshold", "100");
+    Run.Background run =
+        Run.rdb(file)
+            .to(dest.uri())
+            .args("--max-rate", "3000")
+            .pipeline(100)
+            .args("--retries", "10")
+            .report(tmp.resolve("r.json"))
+            .errorLog(tmp.resolve("e.log"))
+            .inBackground();
+    Thread.sleep(700);
+    Thread busy = startBusyScript();
     Thread.sleep(1200);
     try (Jedis d = dest.server().client()) {
       d.scriptKill();
     } finally {
       busy.join();
-      try (Jedis d = dest.server().client()) {
-        d.configSet("busy-reply-threshold", "5000");
-      }
+      dest.server().configSet("busy-reply-threshold", "5000");
     }
     Tool.Result result = run.join(120);
     assertEquals(0, result.exit(), result::toString);
@@ -88,19 +90,8 @@ class DestinationStatesIT {
   @Test
   void aDestinationBusyAtStartIsWaitedFor() throws Exception {
     Path file = file(100);
-    try (Jedis d = dest.server().client()) {
-      d.configSet("busy-reply-threshold", "100");
-    }
-    Thread busy =
-        new Thread(
-            () -> {
-              try (Jedis d = dest.server().client()) {
-                d.eval("while true do end");
-              } catch (RuntimeException killed) {
-                // SCRIPT KILL ends the script with an error reply; that is the point.
-              }
-            });
-    busy.start();
+    dest.server().configSet("busy-reply-threshold", "100");
+    Thread busy = startBusyScript();
     Thread.sleep(300);
     Thread killer =
         new Thread(
@@ -121,9 +112,7 @@ class DestinationStatesIT {
     } finally {
       killer.join();
       busy.join();
-      try (Jedis d = dest.server().client()) {
-        d.configSet("busy-reply-threshold", "5000");
-      }
+      dest.server().configSet("busy-reply-threshold", "5000");
     }
     try (Jedis d = dest.server().client()) {
       assertEquals(100, d.dbSize());

@@ -7,6 +7,7 @@ import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
 import io.github.rediskeysmigrator.testing.SharedDir;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,8 +101,7 @@ class DestinationVersionIT {
     Path file = sample72();
     Path report = tmp.resolve("r.json");
 
-    Tool.Result r =
-        Run.rdb(file).to(debian.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
+    Tool.Result r = rdb(file, debian);
 
     assertEquals(0, r.exit(), r::toString);
     assertTrue(r.err().contains("RDB version 11"), r.err());
@@ -207,13 +207,7 @@ class DestinationVersionIT {
   @Test
   void newerFileIntoRedis62IsRestampedOrRewrittenToo() throws Exception {
     Path file = sample72();
-    Path report = tmp.resolve("r.json");
-
-    Tool.Result r =
-        Run.rdb(file).to(redis62.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
-
-    assertEquals(0, r.exit(), r::toString);
-    String json = Files.readString(report);
+    String json = migratedReport(file, redis62);
     // 6.2 reads strings, intsets and the hash table encodings, not 7.0's listpacks.
     assertEquals(keys72(), field(json, "restamped") + field(json, "rewritten"), json);
     assertTrue(field(json, "restamped") > 0, json);
@@ -233,13 +227,7 @@ class DestinationVersionIT {
       d.set("set:small", "mine");
       d.rpush("s:pel", "mine");
     }
-    Path report = tmp.resolve("r.json");
-
-    Tool.Result r =
-        Run.rdb(file).to(debian.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
-
-    assertEquals(0, r.exit(), r::toString);
-    String json = Files.readString(report);
+    String json = migratedReport(file, debian);
     assertEquals(2, field(json, "skipped_existing"), json);
     assertEquals(REWRITTEN_FOR_70 - 2, field(json, "rewritten"), json);
     assertEquals(field(json, "read"), field(json, "written") + 2, json);
@@ -251,6 +239,23 @@ class DestinationVersionIT {
     }
   }
 
+  /** Migrates {@code file} into {@code to}, checks that the run ended well, returns its report. */
+  private String migratedReport(Path file, RedisServerExtension to) throws IOException {
+    Tool.Result r = rdb(file, to);
+    assertEquals(0, r.exit(), r::toString);
+    return Files.readString(tmp.resolve("r.json"));
+  }
+
+  /** {@code rdb FILE} into {@code to}, its report in r.json. */
+  private Tool.Result rdb(Path file, RedisServerExtension to, String... options) {
+    return Run.rdb(file)
+        .to(to.uri())
+        .errorLog(tmp.resolve("e.log"))
+        .report(tmp.resolve("r.json"))
+        .args(options)
+        .inProcess();
+  }
+
   @Test
   void replaceOverwritesAndFailStopsOnTheRewritePath() throws Exception {
     Path file = sample72();
@@ -258,12 +263,7 @@ class DestinationVersionIT {
       d.set("set:small", "mine");
     }
 
-    Tool.Result replaced =
-        Run.rdb(file)
-            .to(debian.uri())
-            .args("--existing", "replace")
-            .errorLog(tmp.resolve("e.log"))
-            .inProcess();
+    Tool.Result replaced = rdb(file, debian, "--existing", "replace");
 
     assertEquals(0, replaced.exit(), replaced::toString);
     try (Jedis d = debian.server().client()) {
@@ -272,12 +272,7 @@ class DestinationVersionIT {
       d.set("set:small", "mine");
     }
 
-    Tool.Result failed =
-        Run.rdb(file)
-            .to(debian.uri())
-            .args("--existing", "fail")
-            .errorLog(tmp.resolve("e.log"))
-            .inProcess();
+    Tool.Result failed = rdb(file, debian, "--existing", "fail");
 
     assertEquals(4, failed.exit(), failed::toString);
     try (Jedis d = debian.server().client()) {
@@ -334,13 +329,7 @@ class DestinationVersionIT {
       j.pexpireAt("t", SampleData.farExpiry());
     }
     Path file = redis62.server().saveTo(tmp.resolve("v9.rdb"));
-    Path report = tmp.resolve("r.json");
-
-    Tool.Result r =
-        Run.rdb(file).to(redis72.uri()).errorLog(tmp.resolve("e.log")).report(report).inProcess();
-
-    assertEquals(0, r.exit(), r::toString);
-    String json = Files.readString(report);
+    String json = migratedReport(file, redis72);
     assertEquals(6, field(json, "restored"), json);
     assertEquals(0, field(json, "rewritten"), json);
     try (Jedis d = redis72.server().client();

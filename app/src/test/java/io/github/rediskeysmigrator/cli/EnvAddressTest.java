@@ -8,13 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.rediskeysmigrator.core.RedisUri;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The *_REDIS_* variables go through the URI option's parser: same checks, same messages. */
 class EnvAddressTest {
 
-  private static String refusal(Map<String, String> env) {
-    return assertThrows(
-            IllegalArgumentException.class, () -> EnvAddress.resolve(null, "DESTINATION", env))
+  private static String refusal(String role, Map<String, String> env) {
+    return assertThrows(IllegalArgumentException.class, () -> EnvAddress.resolve(null, role, env))
         .getMessage();
   }
 
@@ -24,59 +25,34 @@ class EnvAddressTest {
         .getMessage();
   }
 
-  @Test
-  void portOutOfRangeIsRefusedLikeTheOption() {
-    assertEquals(
-        optionRefusal("redis://localhost:99999") + " (from DESTINATION_REDIS_PORT)",
-        refusal(Map.of("DESTINATION_REDIS_PORT", "99999")));
-    assertEquals(
-        "bad port 99999 in redis://localhost:99999 (from DESTINATION_REDIS_PORT)",
-        refusal(Map.of("DESTINATION_REDIS_PORT", "99999")));
-    assertEquals(
-        "bad port 0 in redis://localhost:0 (from DESTINATION_REDIS_PORT)",
-        refusal(Map.of("DESTINATION_REDIS_PORT", "0")));
+  @ParameterizedTest(name = "{1}={2}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "DESTINATION | DESTINATION_REDIS_PORT     | 99999 | redis://localhost:99999   | bad port 99999 in redis://localhost:99999",
+        "DESTINATION | DESTINATION_REDIS_PORT     | 0     | redis://localhost:0       | bad port 0 in redis://localhost:0",
+        "DESTINATION | DESTINATION_REDIS_PORT     | x     | redis://localhost:x       | bad port 'x' in redis://localhost:x",
+        "DESTINATION | DESTINATION_REDIS_PORT     | -1    | redis://localhost:-1      | bad port '-1' in redis://localhost:-1",
+        "DESTINATION | DESTINATION_REDIS_DB_INDEX | -1    | redis://localhost:6379/-1 | bad database -1 in redis://localhost:6379/-1",
+        "DESTINATION | DESTINATION_REDIS_DB_INDEX | x     | redis://localhost:6379/x  | bad database 'x' in redis://localhost:6379/x",
+        "SOURCE      | SOURCE_REDIS_PORT          | 65536 | redis://localhost:65536   | bad port 65536 in redis://localhost:65536",
+      })
+  void badVariableIsRefusedLikeTheOptionNamingItsVariable(
+      String role, String variable, String value, String sameAsOption, String message) {
+    assertEquals(message, optionRefusal(sameAsOption));
+    assertEquals(message + " (from " + variable + ")", refusal(role, Map.of(variable, value)));
   }
 
   @Test
-  void portThatIsNotANumberIsRefusedLikeTheOption() {
-    assertEquals("bad port 'x' in redis://localhost:x", optionRefusal("redis://localhost:x"));
+  void optionRefusalHidesThePassword() {
     assertEquals(
         "bad port 'x' in redis://***@localhost:x", optionRefusal("redis://u:pw@localhost:x"));
-    assertEquals(
-        "bad port 'x' in redis://localhost:x (from DESTINATION_REDIS_PORT)",
-        refusal(Map.of("DESTINATION_REDIS_PORT", "x")));
-    assertEquals(
-        "bad port '-1' in redis://localhost:-1 (from DESTINATION_REDIS_PORT)",
-        refusal(Map.of("DESTINATION_REDIS_PORT", "-1")));
-  }
-
-  @Test
-  void negativeOrNonNumericDbIsRefusedLikeTheOption() {
-    assertEquals(
-        optionRefusal("redis://localhost:6379/-1") + " (from DESTINATION_REDIS_DB_INDEX)",
-        refusal(Map.of("DESTINATION_REDIS_DB_INDEX", "-1")));
-    assertEquals(
-        "bad database -1 in redis://localhost:6379/-1 (from DESTINATION_REDIS_DB_INDEX)",
-        refusal(Map.of("DESTINATION_REDIS_DB_INDEX", "-1")));
-    assertEquals(
-        "bad database 'x' in redis://localhost:6379/x (from DESTINATION_REDIS_DB_INDEX)",
-        refusal(Map.of("DESTINATION_REDIS_DB_INDEX", "x")));
   }
 
   @Test
   void badHostIsRefusedNamingItsVariable() {
-    String message = refusal(Map.of("DESTINATION_REDIS_HOST", "a host"));
+    String message = refusal("DESTINATION", Map.of("DESTINATION_REDIS_HOST", "a host"));
     assertTrue(message.endsWith("(from DESTINATION_REDIS_HOST)"), message);
-  }
-
-  @Test
-  void sourceVariablesAreCheckedTheSameWay() {
-    String message =
-        assertThrows(
-                IllegalArgumentException.class,
-                () -> EnvAddress.resolve(null, "SOURCE", Map.of("SOURCE_REDIS_PORT", "65536")))
-            .getMessage();
-    assertEquals("bad port 65536 in redis://localhost:65536 (from SOURCE_REDIS_PORT)", message);
   }
 
   @Test

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
@@ -131,32 +133,22 @@ class EnvDefaultsTest {
     assertMentions(helpOf(r, "--max-errors"), "default: 33)");
   }
 
-  @Test
-  void nonNumericPipelineVariableIsAUsageErrorNamingTheOption() throws IOException {
-    Tool.Result r = rdb(Map.of("PIPELINE_BATCH_SIZE", "abc"), emptyRdb().toString());
+  /** A bad variable is a usage error whose message names the option (and what was wrong). */
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "PIPELINE_BATCH_SIZE    | abc  | --pipeline 'abc'",
+        "MAX_ERRORED_KEYS_LIMIT | many | --max-errors 'many'",
+        "FILEMOD                | x    | --error-log-mode FILEMOD 'x'",
+        "SLEEP_TIME             | -1   | --sleep SLEEP_TIME",
+      })
+  void badVariableIsAUsageErrorNamingTheOption(String variable, String value, String mentions)
+      throws IOException {
+    Tool.Result r = rdb(Map.of(variable, value), emptyRdb().toString());
     assertEquals(ExitCode.USAGE, r.exit(), r::toString);
-    assertMentions(r.err(), "--pipeline", "'abc'");
-  }
-
-  @Test
-  void nonNumericMaxErrorsVariableIsAUsageErrorNamingTheOption() throws IOException {
-    Tool.Result r = rdb(Map.of("MAX_ERRORED_KEYS_LIMIT", "many"), emptyRdb().toString());
-    assertEquals(ExitCode.USAGE, r.exit(), r::toString);
-    assertMentions(r.err(), "--max-errors", "'many'");
-  }
-
-  @Test
-  void unknownFileModeIsAUsageErrorNamingTheOption() throws IOException {
-    Tool.Result r = rdb(Map.of("FILEMOD", "x"), emptyRdb().toString());
-    assertEquals(ExitCode.USAGE, r.exit(), r::toString);
-    assertMentions(r.err(), "--error-log-mode", "FILEMOD", "'x'");
-  }
-
-  @Test
-  void negativeSleepVariableIsAUsageErrorNamingTheOption() throws IOException {
-    Tool.Result r = rdb(Map.of("SLEEP_TIME", "-1"), emptyRdb().toString());
-    assertEquals(ExitCode.USAGE, r.exit(), r::toString);
-    assertMentions(r.err(), "--sleep", "SLEEP_TIME");
+    assertMentions(r.err(), mentions.split(" "));
   }
 
   @Test

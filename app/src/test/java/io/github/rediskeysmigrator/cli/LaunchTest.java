@@ -32,9 +32,13 @@ class LaunchTest {
       new Launch(
           ctx, (source, destination, code, reason) -> source + "|" + destination + "|" + code);
 
+  /** The report the runs below ask for, if they get that far. */
+  private Path report() {
+    return tmp.resolve("r.json");
+  }
+
   @Test
   void aFailureBeforeTheReportIsCheckedWritesNoReport() throws Exception {
-    Path report = tmp.resolve("r.json");
     int exit =
         launch.run(
             () -> {
@@ -42,21 +46,20 @@ class LaunchTest {
             });
     assertEquals(ExitCode.USAGE, exit);
     assertEquals("error: --tls-key needs --tls-cert\n", err.toString(StandardCharsets.UTF_8));
-    assertFalse(Files.exists(report));
+    assertFalse(Files.exists(report()));
   }
 
   @Test
   void aFailureAfterTheCheckWritesAZeroReportWithTheLabelsKnownSoFar() throws Exception {
-    Path report = tmp.resolve("r.json");
     int exit =
         launch.run(
             () -> {
-              launch.report(report);
+              launch.report(report());
               launch.source("redis://src:6379");
               throw StartFailure.connection("source redis://src:6379: connection refused");
             });
     assertEquals(ExitCode.CONNECTION, exit);
-    assertEquals("redis://src:6379||3", Files.readString(report));
+    assertEquals("redis://src:6379||3", Files.readString(report()));
   }
 
   @Test

@@ -32,12 +32,7 @@ class RdbCommandIT {
   @TempDir Path tmp;
 
   private Path sampleRdb() {
-    try (Jedis j = source.server().client()) {
-      SampleData.fillAllTypes(j, "");
-      j.select(1);
-      SampleData.fillAllTypes(j, "db1:");
-    }
-    return source.server().saveTo(tmp.resolve("sample.rdb"));
+    return SampleData.allTypesInTwoDbs(source.server(), tmp.resolve("sample.rdb"));
   }
 
   private Tool.Result rdb(String... extra) {
@@ -227,9 +222,7 @@ class RdbCommandIT {
   @Test
   void keyErrorsGoToTheErrorLogAndTheLastLineSaysSo() throws IOException {
     Path file = sampleRdb();
-    try (Jedis d = dest.server().client()) {
-      d.configSet("maxmemory", "1");
-    }
+    dest.server().configSet("maxmemory", "1");
     try {
       Tool.Result r = rdb(file.toString(), "--to", dest.uri(), "--max-errors", "0");
 
@@ -244,9 +237,7 @@ class RdbCommandIT {
           lines.stream().anyMatch(l -> l.contains("key=\"str:bin\\x00key\"")), lines::toString);
       assertField(report(), "errors", 2L * SampleData.ALL_TYPES_KEYS);
     } finally {
-      try (Jedis d = dest.server().client()) {
-        d.configSet("maxmemory", "0");
-      }
+      dest.server().configSet("maxmemory", "0");
     }
   }
 
@@ -255,9 +246,7 @@ class RdbCommandIT {
     Path file = sampleRdb();
     Path log = tmp.resolve("errors.log");
     Files.writeString(log, "line from an earlier run\n");
-    try (Jedis d = dest.server().client()) {
-      d.configSet("maxmemory", "1");
-    }
+    dest.server().configSet("maxmemory", "1");
     try {
       rdb(Map.of("FILEMOD", "a"), file.toString(), "--to", dest.uri(), "--max-errors", "0");
       List<String> appended = Files.readAllLines(log);
@@ -269,9 +258,7 @@ class RdbCommandIT {
       assertEquals(2 * SampleData.ALL_TYPES_KEYS, fresh.size());
       assertFalse(fresh.contains("line from an earlier run"));
     } finally {
-      try (Jedis d = dest.server().client()) {
-        d.configSet("maxmemory", "0");
-      }
+      dest.server().configSet("maxmemory", "0");
     }
   }
 
@@ -281,9 +268,7 @@ class RdbCommandIT {
       SampleData.fillStrings(s, "k", 5000);
     }
     Path file = source.server().saveTo(tmp.resolve("many.rdb"));
-    try (Jedis d = dest.server().client()) {
-      d.configSet("maxmemory", "1");
-    }
+    dest.server().configSet("maxmemory", "1");
     try {
       Tool.Result r =
           rdb(
@@ -299,9 +284,7 @@ class RdbCommandIT {
       assertTrue(errors >= 10 && errors <= 20, json);
       assertTrue(r.lastLine().startsWith("Errors occurred during the execution."), r.out());
     } finally {
-      try (Jedis d = dest.server().client()) {
-        d.configSet("maxmemory", "0");
-      }
+      dest.server().configSet("maxmemory", "0");
     }
   }
 

@@ -77,34 +77,17 @@ class RenamePrefixIT {
     return Dataset.of(c);
   }
 
+  /** A migrating command line with no progress, the report in r.json, the error log in e.log. */
   private Tool.Result tool(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(
-        List.of(
-            "--error-log",
-            tmp.resolve("e.log").toString(),
-            "--progress",
-            "never",
-            "--report",
-            tmp.resolve("r.json").toString()));
-    return Tool.run(all.toArray(String[]::new));
+    return Run.of(args).outputsIn(tmp).inProcess();
   }
 
   private Tool.Result verify(String from, String to, String... extra) {
-    List<String> all =
-        new ArrayList<>(
-            List.of(
-                "verify",
-                "--from",
-                from,
-                "--to",
-                to,
-                "--progress",
-                "never",
-                "--diff-file",
-                tmp.resolve("diff.log").toString()));
-    all.addAll(List.of(extra));
-    return Tool.run(all.toArray(String[]::new));
+    return Run.verify(from)
+        .to(to)
+        .args("--progress", "never", "--diff-file", tmp.resolve("diff.log").toString())
+        .args(extra)
+        .inProcess();
   }
 
   private Map<String, Object> report() throws Exception {
@@ -252,16 +235,11 @@ class RenamePrefixIT {
       d.set("new:2", "already there");
     }
     Tool.Result r =
-        tool(
-            "scan",
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--match",
-            "app:*",
-            "--rename-prefix",
-            "app:=new:");
+        Run.scan(source.uri())
+            .to(dest.uri())
+            .args("--match", "app:*", "--rename-prefix", "app:=new:")
+            .outputsIn(tmp)
+            .inProcess();
     assertEquals(0, r.exit(), r::toString);
     Map<String, Object> json = report();
     assertEquals(199, n(json, "written"), json::toString);
@@ -294,9 +272,7 @@ class RenamePrefixIT {
     return Run.sync(from)
         .to(to)
         .checkpoint(tmp.resolve("checkpoint"))
-        .report(tmp.resolve("r.json"))
-        .errorLog(tmp.resolve("e.log"))
-        .args("--progress", "never")
+        .outputsIn(tmp)
         .args(extra)
         .jar(tmp);
   }

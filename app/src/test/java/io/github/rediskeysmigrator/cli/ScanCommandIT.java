@@ -53,6 +53,15 @@ class ScanCommandIT {
     return Tool.run(env, all.toArray(String[]::new));
   }
 
+  /** {@code scan} from the source to the destination, the report in r.json. */
+  private Tool.Result scanToDest(String... args) {
+    return Run.scan(source.uri())
+        .to(dest.uri())
+        .report(tmp.resolve("r.json"))
+        .args(args)
+        .inProcess();
+  }
+
   private String report() throws IOException {
     return Files.readString(tmp.resolve("r.json"));
   }
@@ -95,7 +104,7 @@ class ScanCommandIT {
       SampleData.fillAllTypes(s, "");
     }
 
-    Tool.Result r = scan(Map.of(), "--from", source.uri(), "--to", dest.uri(), "--scan-count", "7");
+    Tool.Result r = scanToDest("--scan-count", "7");
 
     assertEquals(0, r.exit(), r::toString);
     try (Jedis s = source.server().client();
@@ -134,8 +143,7 @@ class ScanCommandIT {
     }
     long filesBefore = bigKeyFiles();
 
-    Tool.Result r =
-        scan(Map.of(), "--from", source.uri(), "--to", dest.uri(), "--big-key-threshold", "100000");
+    Tool.Result r = scanToDest("--big-key-threshold", "100000");
 
     assertEquals(0, r.exit(), r::toString);
     try (Jedis s = source.server().client();
@@ -148,8 +156,7 @@ class ScanCommandIT {
     assertEquals(filesBefore, bigKeyFiles(), "temporary payload files left behind");
 
     // Again: every key exists now; the big ones are skipped too, and leave no file behind.
-    Tool.Result again =
-        scan(Map.of(), "--from", source.uri(), "--to", dest.uri(), "--big-key-threshold", "100000");
+    Tool.Result again = scanToDest("--big-key-threshold", "100000");
     assertEquals(0, again.exit(), again::toString);
     assertEquals(SampleData.ALL_TYPES_KEYS + 4, field(report(), "skipped_existing"));
     assertEquals(filesBefore, bigKeyFiles(), "temporary payload files left behind");
@@ -199,9 +206,7 @@ class ScanCommandIT {
       assertEquals(4, stopped.exit(), stopped::toString);
       assertTrue(stopped.err().contains("--max-errors (10"), stopped.err());
     } finally {
-      try (Jedis d = dest.server().client()) {
-        d.configSet("maxmemory", "0");
-      }
+      dest.server().configSet("maxmemory", "0");
     }
   }
 
@@ -244,17 +249,7 @@ class ScanCommandIT {
     }
 
     // A slow run, so most fleeting keys expire while it goes.
-    Tool.Result r =
-        scan(
-            Map.of(),
-            "--from",
-            source.uri(),
-            "--to",
-            dest.uri(),
-            "--max-rate",
-            "2500",
-            "--scan-count",
-            "50");
+    Tool.Result r = scanToDest("--max-rate", "2500", "--scan-count", "50");
 
     assertEquals(0, r.exit(), r::toString);
     String json = report();
@@ -294,17 +289,7 @@ class ScanCommandIT {
     deleter.start();
     Tool.Result r;
     try {
-      r =
-          scan(
-              Map.of(),
-              "--from",
-              source.uri(),
-              "--to",
-              dest.uri(),
-              "--max-rate",
-              "5000",
-              "--scan-count",
-              "20");
+      r = scanToDest("--max-rate", "5000", "--scan-count", "20");
     } finally {
       running.set(false);
       deleter.join();

@@ -11,12 +11,11 @@ import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.Metrics;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
+import io.github.rediskeysmigrator.testing.WriteLoad;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.params.XAddParams;
 
@@ -86,47 +84,34 @@ class ScanLiveIT {
     return Long.parseLong(m.group(1));
   }
 
-  /** Mixed writes on the source until {@code writing} is cleared; returns the writes done. */
-  private static Thread writer(AtomicBoolean writing, AtomicLong writes) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (Jedis s = source.server().client()) {
-                while (writing.get()) {
-                  Pipeline p = s.pipelined();
-                  for (int i = 0; i < 20; i++) {
-                    long n = writes.incrementAndGet();
-                    p.set("k" + (n % 3000), "v" + n);
-                    p.incr("counter");
-                    p.rpush("log", "e" + n);
-                    p.hset("hash", "f" + (n % 50), "x" + n);
-                    p.xadd("stream", XAddParams.xAddParams(), Map.of("n", "" + n));
-                    if (n % 5 == 0) {
-                      p.del("k" + ((n * 7) % 3000));
-                    }
-                    if (n % 11 == 0) {
-                      p.pexpire("k" + ((n * 3) % 3000), 200);
-                    }
-                    if (n % 13 == 0) {
-                      p.psetex("short" + n, 150, "gone soon");
-                    }
-                  }
-                  p.sync();
-                  Transaction tx = s.multi();
-                  tx.incr("tx-counter");
-                  tx.lpush("tx-list", "a", "b");
-                  tx.exec();
-                  try {
-                    Thread.sleep(3);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              }
-            },
-            "test-writer");
-    t.start();
-    return t;
+  /** Mixed writes on the source, each round followed by a transaction, until stopped. */
+  private static WriteLoad mixedWrites() {
+    return WriteLoad.start(
+        source.server(),
+        20,
+        3,
+        (p, n) -> {
+          p.set("k" + (n % 3000), "v" + n);
+          p.incr("counter");
+          p.rpush("log", "e" + n);
+          p.hset("hash", "f" + (n % 50), "x" + n);
+          p.xadd("stream", XAddParams.xAddParams(), Map.of("n", "" + n));
+          if (n % 5 == 0) {
+            p.del("k" + ((n * 7) % 3000));
+          }
+          if (n % 11 == 0) {
+            p.pexpire("k" + ((n * 3) % 3000), 200);
+          }
+          if (n % 13 == 0) {
+            p.psetex("short" + n, 150, "gone soon");
+          }
+        },
+        s -> {
+          Transaction tx = s.multi();
+          tx.incr("tx-counter");
+          tx.lpush("tx-list", "a", "b");
+          tx.exec();
+        });
   }
 
   /** Waits up to a minute for {@code condition}, failing at once if {@code run} ends first. */
@@ -142,22 +127,18 @@ class ScanLiveIT {
       SampleData.fillStrings(s, "k", 3000);
       s.setex("ttl-key", 3600, "kept with its TTL");
     }
-    AtomicBoolean writing = new AtomicBoolean(true);
-    AtomicLong writes = new AtomicLong();
-    Thread w = writer(writing, writes);
+    WriteLoad load = mixedWrites();
     try (JarRun run =
         live(source.uri(), "--until-caught-up", "--idle", "1", "--scan-count", "50")) {
       // Writes go on for several idle periods: the run must not claim it caught up.
       Thread.sleep(4_000);
       assertTrue(run.isAlive(), () -> "ended while writes went on\n" + run);
-      writing.set(false);
-      w.join();
+      load.stop();
       assertEquals(0, run.waitFor(60), run::toString);
       assertTrue(reportField("live_updates") > 0);
       assertEquals(0, reportField("pending"));
     } finally {
-      writing.set(false);
-      w.join();
+      load.stop();
     }
     Thread.sleep(300); // the short-lived keys expire on both sides
     Tool.Result v = verify(source.uri());
@@ -165,7 +146,7 @@ class ScanLiveIT {
     try (Jedis s = source.server().client();
         Jedis d = dest.server().client()) {
       assertEquals(s.get("counter"), d.get("counter"));
-      assertEquals(String.valueOf(writes.get()), d.get("counter"));
+      assertEquals(String.valueOf(load.writes()), d.get("counter"));
       assertEquals(s.llen("log"), d.llen("log"));
       assertEquals(s.xlen("stream"), d.xlen("stream"));
       assertEquals(s.hgetAll("hash"), d.hgetAll("hash"));
@@ -184,14 +165,7 @@ class ScanLiveIT {
     }
     try (FaultyProxy proxy = FaultyProxy.to(source.server());
         JarRun run = live(proxy.uri(), "--retries", "10", "--retry-backoff", "0.2")) {
-      await(
-          "the copy",
-          run,
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return d.dbSize() == 501;
-            }
-          });
+      await("the copy", run, () -> dest.server().dbSize() == 501);
       proxy.stall();
       proxy.cutNow();
       try (Jedis s = source.server().client()) {
@@ -337,14 +311,7 @@ class ScanLiveIT {
       SampleData.fillStrings(s, "k", 200);
     }
     try (JarRun run = live(source.uri())) {
-      await(
-          "the copy",
-          run,
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return d.dbSize() == 200;
-            }
-          });
+      await("the copy", run, () -> dest.server().dbSize() == 200);
       try (Jedis s = source.server().client()) {
         s.set("k7", "live");
       }

@@ -94,12 +94,19 @@ class ShardOptionsTest {
     assertEquals("Invalid value for option '--shard-index': 'two' is not an int", e.getMessage());
   }
 
-  @Test
-  void filesFromListsMoreFilesAfterTheGivenOnes() throws IOException {
-    Path list = tmp.resolve("shards.txt");
-    Files.writeString(list, "# shards\n/data/x.rdb\n\n  /data/y.rdb  \n#/data/z.rdb\n");
+  /** Options whose --files-from names a list in {@code file} holding {@code lines}. */
+  private ShardOptions filesFrom(String file, String lines) throws IOException {
+    Path list = tmp.resolve(file);
+    Files.writeString(list, lines);
     ShardOptions shard = new ShardOptions();
     shard.filesFrom = list;
+    return shard;
+  }
+
+  @Test
+  void filesFromListsMoreFilesAfterTheGivenOnes() throws IOException {
+    ShardOptions shard =
+        filesFrom("shards.txt", "# shards\n/data/x.rdb\n\n  /data/y.rdb  \n#/data/z.rdb\n");
 
     assertEquals(
         List.of(Path.of("a.rdb"), Path.of("/data/x.rdb"), Path.of("/data/y.rdb")),
@@ -111,10 +118,7 @@ class ShardOptionsTest {
 
   @Test
   void noInputAtAllIsAUsageError() throws IOException {
-    Path list = tmp.resolve("empty.txt");
-    Files.writeString(list, "# nothing yet\n");
-    ShardOptions shard = new ShardOptions();
-    shard.filesFrom = list;
+    ShardOptions shard = filesFrom("empty.txt", "# nothing yet\n");
 
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> apply(shard, List.of(), Map.of()));

@@ -63,20 +63,13 @@ class ShardsIT {
 
   /** One pod's run: rdb with the manifest's options and the pod's index in the environment. */
   private Tool.Result pod(int index, String to, String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "rdb",
-                "--files-from",
-                list.toString(),
-                "--to",
-                to,
-                "--report",
-                tmp.resolve("report-{index}.json").toString(),
-                "--error-log",
-                tmp.resolve("errors-{index}.log").toString()));
-    args.addAll(List.of(extra));
-    return Tool.run(Map.of("JOB_COMPLETION_INDEX", "" + index), args.toArray(String[]::new));
+    return Run.of("rdb", "--files-from", list.toString())
+        .to(to)
+        .report(tmp.resolve("report-{index}.json"))
+        .errorLog(tmp.resolve("errors-{index}.log"))
+        .args(extra)
+        .env(Map.of("JOB_COMPLETION_INDEX", "" + index))
+        .inProcess();
   }
 
   private static long number(Map<String, Object> json, String field) {

@@ -10,6 +10,7 @@ import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.Metrics;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.SampleData;
+import io.github.rediskeysmigrator.testing.WriteLoad;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -201,36 +202,19 @@ class SyncCommandIT {
     try (Jedis s = source.server().client()) {
       SampleData.fillStrings(s, "k", 500);
     }
-    java.util.concurrent.atomic.AtomicBoolean writing =
-        new java.util.concurrent.atomic.AtomicBoolean(true);
-    java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
-    Thread writer =
-        new Thread(
-            () -> {
-              try (Jedis s = source.server().client()) {
-                while (writing.get()) {
-                  var p = s.pipelined();
-                  for (int i = 0; i < 20; i++) {
-                    long n = writes.incrementAndGet();
-                    p.incr("counter");
-                    p.rpush("log", "entry-" + n);
-                    if (n % 7 == 0) {
-                      p.select(1);
-                      p.incr("counter-db1");
-                      p.select(0);
-                    }
-                  }
-                  p.sync();
-                  try {
-                    Thread.sleep(2);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                  }
-                }
+    WriteLoad load =
+        WriteLoad.start(
+            source.server(),
+            20,
+            2,
+            (p, n) -> {
+              WriteLoad.COUNTER_AND_LOG.add(p, n);
+              if (n % 7 == 0) {
+                p.select(1);
+                p.incr("counter-db1");
+                p.select(0);
               }
             });
-    writer.start();
     try {
       for (int round = 0; round < 3; round++) {
         try (JarRun run = sync("--pipeline", "50")) {
@@ -240,15 +224,14 @@ class SyncCommandIT {
         }
       }
     } finally {
-      writing.set(false);
-      writer.join();
+      load.stop();
     }
     try (JarRun last = sync()) {
       awaitCaughtUp();
       assertDbsEqual(0, 1);
       try (Jedis d = dest.server().client()) {
-        assertEquals(String.valueOf(writes.get()), d.get("counter"));
-        assertEquals(writes.get(), d.llen("log"));
+        assertEquals(String.valueOf(load.writes()), d.get("counter"));
+        assertEquals(load.writes(), d.llen("log"));
       }
       assertEquals(130, last.terminate(), last::toString);
     }
@@ -388,14 +371,7 @@ class SyncCommandIT {
       SampleData.fillStrings(s, "k", 500);
     }
     try (JarRun run = sync("--until-caught-up", "--idle", "1", "--metrics-port", "0")) {
-      Await.until(
-          "the snapshot",
-          Duration.ofSeconds(30),
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return d.exists("k499");
-            }
-          });
+      Await.until("the snapshot", Duration.ofSeconds(30), () -> dest.server().exists("k499"));
       // Writes every 20 ms for 3 s: each is applied long before the next, so the lag is zero at
       // most looks; the run must still not end while they go on.
       try (Jedis s = source.server().client()) {

@@ -52,17 +52,18 @@ class TlsIT {
     return file;
   }
 
+  /** The CA that signed every test certificate. */
+  private static String ourCa() {
+    return CERTS.file("ca.pem").toString();
+  }
+
   private Tool.Result rdb(String to, String... extra) {
     return Run.rdb(file()).to(to).errorLog(tmp.resolve("e.log")).args(extra).inProcess();
   }
 
   @Test
   void verifiedConnectionWithOurCaWorks() {
-    Tool.Result r =
-        rdb(
-            "rediss://127.0.0.1:" + tls.server().tlsPort(),
-            "--tls-ca",
-            CERTS.file("ca.pem").toString());
+    Tool.Result r = rdb("rediss://127.0.0.1:" + tls.server().tlsPort(), "--tls-ca", ourCa());
 
     assertEquals(0, r.exit(), r::toString);
     try (Jedis d = tls.server().client()) {
@@ -81,11 +82,7 @@ class TlsIT {
   @Test
   void certificateForAnotherHostFails() {
     Tool.Result r =
-        rdb(
-            "redis://127.0.0.1:" + otherName.server().tlsPort(),
-            "--to-tls",
-            "--tls-ca",
-            CERTS.file("ca.pem").toString());
+        rdb("redis://127.0.0.1:" + otherName.server().tlsPort(), "--to-tls", "--tls-ca", ourCa());
 
     assertEquals(3, r.exit(), r::toString);
     assertTrue(r.err().contains("does not name this host"), r.err());
@@ -102,14 +99,14 @@ class TlsIT {
   @Test
   void mutualTlsNeedsTheClientCertificate() {
     String to = "rediss://127.0.0.1:" + mutual.server().tlsPort();
-    Tool.Result without = rdb(to, "--tls-ca", CERTS.file("ca.pem").toString());
+    Tool.Result without = rdb(to, "--tls-ca", ourCa());
     assertEquals(3, without.exit(), without::toString);
 
     Tool.Result with =
         rdb(
             to,
             "--tls-ca",
-            CERTS.file("ca.pem").toString(),
+            ourCa(),
             "--tls-cert",
             CERTS.file("client.pem").toString(),
             "--tls-key",

@@ -8,6 +8,7 @@ import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
+import io.github.rediskeysmigrator.testing.HalfMovedSlot;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.LocalCluster;
 import io.github.rediskeysmigrator.testing.RedisServer;
@@ -118,6 +119,11 @@ class ValkeyClusterDbsIT {
     assertTrue(r.err().contains(expected), r::toString);
   }
 
+  /** {@code verify --extra-keys} from {@code from} into {@code to}, outputs in tmp. */
+  private Tool.Result verifyExtraKeys(String from, String to, String... more) {
+    return Run.verify(from).to(to).args("--extra-keys").args(more).outputsIn(tmp).inProcess();
+  }
+
   @Test
   void rdbKeepsEachDbOnTheMastersOwningTheSlotsAndVerifiesClean() throws Exception {
     Path file = threeDbs();
@@ -133,12 +139,7 @@ class ValkeyClusterDbsIT {
     }
     assertEquals(0, cluster.dbSize(2));
 
-    Tool.Result verify =
-        Run.verify(file.toString())
-            .to(cluster.uri())
-            .args("--extra-keys")
-            .outputsIn(tmp)
-            .inProcess();
+    Tool.Result verify = verifyExtraKeys(file.toString(), cluster.uri());
     assertEquals(0, verify.exit(), verify::toString);
     assertEquals(3 * PER_DB, field("identical"));
 
@@ -147,12 +148,7 @@ class ValkeyClusterDbsIT {
       owner.select(5);
       owner.set("only-here", "x");
     }
-    Tool.Result extra =
-        Run.verify(file.toString())
-            .to(cluster.uri())
-            .args("--extra-keys")
-            .outputsIn(tmp)
-            .inProcess();
+    Tool.Result extra = verifyExtraKeys(file.toString(), cluster.uri());
     assertEquals(6, extra.exit(), extra::toString);
     assertTrue(extra.out().contains("db 5 \"only-here\": extra at destination"), extra::toString);
   }
@@ -192,30 +188,11 @@ class ValkeyClusterDbsIT {
    */
   @Test
   void keysOfAnotherDbInASlotBeingMovedGoToTheImportingNodeWithAsking() throws Exception {
-    RedisServer owner = cluster.nodes().get(2);
-    RedisServer importing = cluster.nodes().get(0);
-    String importingId;
-    int slot;
-    String tag;
-    try (Jedis o = owner.client();
-        Jedis i = importing.client()) {
-      String ownerId = o.clusterMyId();
-      importingId = i.clusterMyId();
-      int n = 0;
-      String candidate;
-      do {
-        candidate = "{ask" + n++ + "}";
-      } while (!ownedBy(o, candidate, ownerId));
-      tag = candidate;
-      slot = (int) o.clusterKeySlot(candidate);
-      i.clusterSetSlotImporting(slot, ownerId);
-      o.clusterSetSlotMigrating(slot, importingId);
-    }
-    try {
+    try (HalfMovedSlot moving = HalfMovedSlot.of(cluster)) {
       try (Jedis s = source.server().client()) {
         for (int db : new int[] {1, 5}) {
           s.select(db);
-          SampleData.fillStrings(s, tag + ":moving:", 100);
+          SampleData.fillStrings(s, moving.tag + ":moving:", 100);
           SampleData.fillStrings(s, "elsewhere:", 100);
         }
       }
@@ -228,33 +205,14 @@ class ValkeyClusterDbsIT {
       assertEquals(0, r.exit(), r::toString);
       assertEquals(400, field("written"));
       for (int db : new int[] {1, 5}) {
-        assertEquals(0, keysInSlot(owner, db, slot), "db " + db);
-        assertEquals(100, keysInSlot(importing, db, slot), "db " + db);
+        assertEquals(0, moving.keysAt(moving.owner, db), "db " + db);
+        assertEquals(100, moving.keysAt(moving.importing, db), "db " + db);
       }
       // Without ASKING the keys would wait out the redirect rounds (about 11 s), then fail.
       assertTrue(millis < 8_000, "took " + millis + " ms");
-    } finally {
-      for (RedisServer node : cluster.nodes()) {
-        try (Jedis j = node.client()) {
-          j.clusterSetSlotNode(slot, importingId);
-        }
-      }
     }
     assertEquals(dataset(source, 1), clusterDataset(1));
     assertEquals(dataset(source, 5), clusterDataset(5));
-  }
-
-  private static boolean ownedBy(Jedis node, String key, String id) {
-    try (Jedis owner = cluster.clientFor(key.getBytes(StandardCharsets.UTF_8))) {
-      return owner.clusterMyId().equals(id);
-    }
-  }
-
-  private static long keysInSlot(RedisServer node, int db, int slot) {
-    try (Jedis j = node.client()) {
-      j.select(db);
-      return j.clusterCountKeysInSlot(slot);
-    }
   }
 
   @Test
@@ -344,9 +302,7 @@ class ValkeyClusterDbsIT {
         Run.sync(source.uri())
             .to(cluster.uri())
             .checkpoint(tmp.resolve("checkpoint"))
-            .report(tmp.resolve("r.json"))
-            .errorLog(tmp.resolve("e.log"))
-            .args("--progress", "never")
+            .outputsIn(tmp)
             .jar(tmp)) {
       Await.until("the snapshot", Duration.ofSeconds(30), () -> checkpointOffset() >= 0);
       try (Jedis s = source.server().client()) {

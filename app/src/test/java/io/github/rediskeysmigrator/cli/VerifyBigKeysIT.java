@@ -80,13 +80,8 @@ class VerifyBigKeysIT {
   private Tool.Result verify(String from) {
     return Run.verify(from)
         .to(noDump(dest))
-        .args(
-            "--big-key-threshold",
-            THRESHOLD,
-            "--diff-file",
-            tmp.resolve("diff.jsonl").toString(),
-            "--progress",
-            "never")
+        .args("--big-key-threshold", THRESHOLD)
+        .outputsIn(tmp)
         .inProcess();
   }
 

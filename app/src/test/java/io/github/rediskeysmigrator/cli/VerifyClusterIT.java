@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.LocalCluster;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,11 +42,8 @@ class VerifyClusterIT {
     return Tool.run(all.toArray(String[]::new));
   }
 
-  private long field(String name) throws IOException {
-    String json = Files.readString(tmp.resolve("r.json"));
-    Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
-    assertTrue(m.find(), () -> name + " in " + json);
-    return Long.parseLong(m.group(1));
+  private long field(String name) {
+    return ReportAssert.of(tmp.resolve("r.json")).get(name);
   }
 
   private Path sample() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,33 +38,16 @@ class VerifyCommandIT {
   @TempDir Path tmp;
 
   private Tool.Result verify(String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "verify",
-                "--report",
-                tmp.resolve("verify.json").toString(),
-                "--diff-file",
-                tmp.resolve("diff.jsonl").toString(),
-                "--progress",
-                "never"));
-    args.addAll(List.of(extra));
-    return Tool.run(args.toArray(String[]::new));
+    return Run.of("verify")
+        .report(tmp.resolve("verify.json"))
+        .args("--diff-file", tmp.resolve("diff.jsonl").toString(), "--progress", "never")
+        .args(extra)
+        .inProcess();
   }
 
+  /** A migration by {@code command}, its report in r.json. */
   private Tool.Result migrate(String command, String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                command,
-                "--error-log",
-                tmp.resolve("errors.log").toString(),
-                "--report",
-                tmp.resolve("migration.json").toString(),
-                "--progress",
-                "never"));
-    args.addAll(List.of(extra));
-    return Tool.run(args.toArray(String[]::new));
+    return Run.of(command).args(extra).outputsIn(tmp).inProcess();
   }
 
   /** Key name to outcome, from the diff file; fails on a key listed twice. */
@@ -78,20 +62,12 @@ class VerifyCommandIT {
     return out;
   }
 
-  private long field(String name) throws IOException {
-    String json = Files.readString(tmp.resolve("verify.json"));
-    Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
-    assertTrue(m.find(), () -> name + " in " + json);
-    return Long.parseLong(m.group(1));
+  private long field(String name) {
+    return ReportAssert.of(tmp.resolve("verify.json")).get(name);
   }
 
   private Path sampleRdb() {
-    try (Jedis j = source.server().client()) {
-      SampleData.fillAllTypes(j, "");
-      j.select(1);
-      SampleData.fillAllTypes(j, "db1:");
-    }
-    return source.server().saveTo(tmp.resolve("sample.rdb"));
+    return SampleData.allTypesInTwoDbs(source.server(), tmp.resolve("sample.rdb"));
   }
 
   /** Changes one key of each kind of difference at the destination; returns name -> outcome. */
@@ -252,7 +228,7 @@ class VerifyCommandIT {
     }
     Path rdb = source.server().saveTo(tmp.resolve("strings.rdb"));
     assertEquals(0, migrate("rdb", rdb.toString(), "--to", dest.uri()).exit());
-    String report = tmp.resolve("migration.json").toString();
+    String report = tmp.resolve("r.json").toString();
 
     Tool.Result plain = verify("--from", rdb.toString(), "--to", dest.uri());
     assertEquals(6, plain.exit(), plain::toString);

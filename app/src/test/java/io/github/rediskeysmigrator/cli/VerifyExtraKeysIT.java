@@ -53,6 +53,11 @@ class VerifyExtraKeysIT {
     SampleData.fillStrings(s, "other:", 30);
   }
 
+  /** {@code verify --extra-keys} from {@code from} into {@code to}, outputs in tmp. */
+  private Tool.Result verifyExtraKeys(String from, String to, String... more) {
+    return Run.verify(from).to(to).args("--extra-keys").args(more).outputsIn(tmp).inProcess();
+  }
+
   @Test
   void theMarkerLeftAloneIsTheOneSyncWrites() {
     byte[] written =
@@ -79,11 +84,7 @@ class VerifyExtraKeysIT {
     assertEquals(null, report().get("extra"));
 
     Tool.Result v =
-        Run.verify(source.uri())
-            .to(dest.uri())
-            .args("--match", "app:*", "--extra-keys", "--scan-count", "7")
-            .outputsIn(tmp)
-            .inProcess();
+        verifyExtraKeys(source.uri(), dest.uri(), "--match", "app:*", "--scan-count", "7");
     assertEquals(6, v.exit(), v::toString);
     assertEquals(new BigDecimal(1), report().get("extra"));
     assertEquals(new BigDecimal(1), report().get("differences"));
@@ -96,20 +97,14 @@ class VerifyExtraKeysIT {
     assertTrue(v.out().contains("extra at destination 1"), v::toString);
 
     // The whole db: the key outside app:* too, but never the checkpoint marker.
-    Tool.Result all =
-        Run.verify(source.uri()).to(dest.uri()).args("--extra-keys").outputsIn(tmp).inProcess();
+    Tool.Result all = verifyExtraKeys(source.uri(), dest.uri());
     assertEquals(6, all.exit(), all::toString);
     assertEquals(new BigDecimal(2), report().get("extra"));
     assertFalse(all.out().contains("sync-checkpoint"), all::toString);
     assertTrue(all.out().contains("\"zzz:only-here\": extra"), all::toString);
 
     // --type: an extra string is outside a verification of hashes.
-    Tool.Result hashes =
-        Run.verify(source.uri())
-            .to(dest.uri())
-            .args("--type", "hash", "--extra-keys")
-            .outputsIn(tmp)
-            .inProcess();
+    Tool.Result hashes = verifyExtraKeys(source.uri(), dest.uri(), "--type", "hash");
     assertEquals(0, hashes.exit(), hashes::toString);
     assertEquals(new BigDecimal(0), report().get("extra"));
   }
@@ -178,8 +173,7 @@ class VerifyExtraKeysIT {
       d.set("db1:extra", "x");
     }
 
-    Tool.Result v =
-        Run.verify(rdb.toString()).to(dest.uri()).args("--extra-keys").outputsIn(tmp).inProcess();
+    Tool.Result v = verifyExtraKeys(rdb.toString(), dest.uri());
     assertEquals(6, v.exit(), v::toString);
     assertEquals(new BigDecimal(1), report().get("extra"));
     assertEquals(1, diffLines().size(), diffLines()::toString);
@@ -187,12 +181,7 @@ class VerifyExtraKeysIT {
         diffLines().get(0).startsWith("{\"db\":1,\"destination_db\":1,\"key\":\"db1:extra\""),
         diffLines()::toString);
     // Only db 0 in play: the extra key of db 1 is not looked for.
-    Tool.Result db0 =
-        Run.verify(rdb.toString())
-            .to(dest.uri())
-            .args("--db", "0", "--extra-keys")
-            .outputsIn(tmp)
-            .inProcess();
+    Tool.Result db0 = verifyExtraKeys(rdb.toString(), dest.uri(), "--db", "0");
     assertEquals(0, db0.exit(), db0::toString);
   }
 
@@ -205,12 +194,7 @@ class VerifyExtraKeysIT {
     rdb = source.server().saveTo(tmp.resolve("sample.rdb"));
     Tool.Result m = Run.rdb(rdb).to(cluster.uri()).outputsIn(tmp).inProcess();
     assertEquals(0, m.exit(), m::toString);
-    Tool.Result clean =
-        Run.verify(rdb.toString())
-            .to(cluster.uri())
-            .args("--extra-keys")
-            .outputsIn(tmp)
-            .inProcess();
+    Tool.Result clean = verifyExtraKeys(rdb.toString(), cluster.uri());
     assertEquals(0, clean.exit(), clean::toString);
 
     List<String> extras = List.of("x:{a}", "x:{b}", "x:{c}", "x:{d}");
@@ -222,8 +206,7 @@ class VerifyExtraKeysIT {
     try (Jedis owner = cluster.clientFor(MARKER.getBytes(StandardCharsets.UTF_8))) {
       owner.set(MARKER, "replid 42");
     }
-    Tool.Result v =
-        Run.verify(source.uri()).to(cluster.uri()).args("--extra-keys").outputsIn(tmp).inProcess();
+    Tool.Result v = verifyExtraKeys(source.uri(), cluster.uri());
     assertEquals(6, v.exit(), v::toString);
     assertEquals(new BigDecimal(extras.size()), report().get("extra"));
     for (String k : extras) {

@@ -92,9 +92,7 @@ class WritersIT {
     return Run.sync(source.uri())
         .to(dest.uri())
         .args("--writers", "4")
-        .report(tmp.resolve("r.json"))
-        .errorLog(tmp.resolve("e.log"))
-        .args("--progress", "never")
+        .outputsIn(tmp)
         .args(extra)
         .jar(tmp);
   }
@@ -125,6 +123,15 @@ class WritersIT {
     }
   }
 
+  /** The destination holds what the source holds; the run then stops on SIGTERM (exit 130). */
+  private static void assertSameDataThenStop(JarRun run) throws InterruptedException {
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      assertEquals(Dataset.of(s), Dataset.of(d));
+    }
+    assertEquals(130, run.terminate(), run::toString);
+  }
+
   @Test
   void syncOverFourConnectionsKeepsEachKeysOrder() throws Exception {
     try (Jedis s = source.server().client()) {
@@ -136,11 +143,7 @@ class WritersIT {
       long target = sourceOffset();
       Await.until(
           "checkpoint at " + target, Duration.ofSeconds(60), () -> checkpointOffset() >= target);
-      try (Jedis s = source.server().client();
-          Jedis d = dest.server().client()) {
-        assertEquals(Dataset.of(s), Dataset.of(d));
-      }
-      assertEquals(130, run.terminate(), run::toString);
+      assertSameDataThenStop(run);
     }
     Map<String, Object> r = assertAccounted(3000);
     assertEquals(0L, n(r, "commands_failed"), r::toString);
@@ -152,31 +155,13 @@ class WritersIT {
       SampleData.fillStrings(s, "snap:", 3000);
     }
     try (JarRun run = sync()) {
-      Await.until(
-          "the snapshot",
-          Duration.ofSeconds(60),
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return d.dbSize() >= 3000;
-            }
-          });
+      Await.until("the snapshot", Duration.ofSeconds(60), () -> dest.server().dbSize() >= 3000);
       liveWrites();
       try (Jedis s = source.server().client()) {
         s.set("last", "1");
       }
-      Await.until(
-          "the last write",
-          Duration.ofSeconds(60),
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return d.exists("last");
-            }
-          });
-      try (Jedis s = source.server().client();
-          Jedis d = dest.server().client()) {
-        assertEquals(Dataset.of(s), Dataset.of(d));
-      }
-      assertEquals(130, run.terminate(), run::toString);
+      Await.until("the last write", Duration.ofSeconds(60), () -> dest.server().exists("last"));
+      assertSameDataThenStop(run);
     }
     Map<String, Object> r = assertAccounted(3000);
     assertEquals(0L, n(r, "commands_failed"), r::toString);
@@ -204,12 +189,17 @@ class WritersIT {
     return run;
   }
 
+  /** An RDB of {@code n} strings. */
+  private Path stringsRdb(int n) {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", n);
+    }
+    return source.server().saveTo(tmp.resolve("d.rdb"));
+  }
+
   @Test
   void eachConnectionReconnectsAndEveryKeyIsWrittenOnce() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillStrings(s, "k", 20_000);
-    }
-    Path file = source.server().saveTo(tmp.resolve("d.rdb"));
+    Path file = stringsRdb(20_000);
     try (JarRun run = rdbWhileTheDestinationRestarts(file, "5")) {
       assertEquals(0, run.waitFor(120), run::toString);
     }
@@ -222,10 +212,7 @@ class WritersIT {
 
   @Test
   void aConnectionThatIsNotRegainedStopsTheRunWithEveryKeyBooked() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillStrings(s, "k", 20_000);
-    }
-    Path file = source.server().saveTo(tmp.resolve("d.rdb"));
+    Path file = stringsRdb(20_000);
     try (JarRun run = rdbWhileTheDestinationRestarts(file, "0")) {
       assertEquals(3, run.waitFor(120), run::toString);
     }

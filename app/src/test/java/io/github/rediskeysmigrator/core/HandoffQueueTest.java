@@ -144,22 +144,7 @@ class HandoffQueueTest {
     int total = 256 * 3;
     AtomicInteger accepted = new AtomicInteger();
     AtomicReference<Throwable> error = new AtomicReference<>();
-    Thread producer =
-        new Thread(
-            () -> {
-              try {
-                for (int i = 0; i < total; i++) {
-                  q.accept(key(i));
-                  accepted.incrementAndGet();
-                }
-                q.finish(null);
-              } catch (Throwable t) {
-                error.set(t);
-              }
-            },
-            "test-producer");
-    producer.setDaemon(true);
-    producer.start();
+    Thread producer = startProducer(q, total, accepted, error);
 
     awaitState(producer, Thread.State.WAITING);
     // Two batches queued; the third is full and its hand-over waits for room.
@@ -179,39 +164,41 @@ class HandoffQueueTest {
     // 1024 keys is four batches: the fifth hand-over must wait.
     HandoffQueue q = new HandoffQueue(1024);
     AtomicInteger accepted = new AtomicInteger();
-    Thread producer =
-        new Thread(
-            () -> {
-              try {
-                for (int i = 0; i < 256 * 6; i++) {
-                  q.accept(key(i));
-                  accepted.incrementAndGet();
-                }
-                q.finish(null);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "test-producer");
-    producer.setDaemon(true);
-    producer.start();
+    AtomicReference<Throwable> error = new AtomicReference<>();
+    Thread producer = startProducer(q, 256 * 6, accepted, error);
     awaitState(producer, Thread.State.WAITING);
     assertEquals(256 * 5 - 1, accepted.get());
     assertEquals(256 * 6, drain(q, new ArrayList<>()).size());
     producer.join(10_000);
+    assertNull(error.get());
   }
 
   @Test
   void interruptedProducerStopsWaiting() throws Exception {
     HandoffQueue q = new HandoffQueue(0);
     AtomicReference<Throwable> error = new AtomicReference<>();
+    Thread producer = startProducer(q, 256 * 3, new AtomicInteger(), error);
+    awaitState(producer, Thread.State.WAITING);
+    producer.interrupt();
+    producer.join(10_000);
+    assertTrue(error.get() instanceof InterruptedException, String.valueOf(error.get()));
+  }
+
+  /**
+   * Starts a daemon thread that hands {@code count} keys to {@code q}, counting each in {@code
+   * accepted}, then finishes it; what it throws lands in {@code error}.
+   */
+  private static Thread startProducer(
+      HandoffQueue q, int count, AtomicInteger accepted, AtomicReference<Throwable> error) {
     Thread producer =
         new Thread(
             () -> {
               try {
-                for (int i = 0; i < 256 * 3; i++) {
+                for (int i = 0; i < count; i++) {
                   q.accept(key(i));
+                  accepted.incrementAndGet();
                 }
+                q.finish(null);
               } catch (Throwable t) {
                 error.set(t);
               }
@@ -219,10 +206,7 @@ class HandoffQueueTest {
             "test-producer");
     producer.setDaemon(true);
     producer.start();
-    awaitState(producer, Thread.State.WAITING);
-    producer.interrupt();
-    producer.join(10_000);
-    assertTrue(error.get() instanceof InterruptedException, String.valueOf(error.get()));
+    return producer;
   }
 
   /** Spins until {@code t} parks in {@code state}; no timing assumption beyond a generous cap. */

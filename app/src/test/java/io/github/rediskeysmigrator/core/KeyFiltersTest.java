@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.MigrationConfigs;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,19 +39,7 @@ class KeyFiltersTest {
       int targetDb,
       String match,
       Set<KeyType> types) {
-    return new MigrationConfig(
-        dbs,
-        dbMap,
-        targetDb,
-        GlobPattern.of(match),
-        types,
-        ExistencePolicy.SKIP,
-        1000,
-        0,
-        1000,
-        0,
-        1000,
-        false);
+    return MigrationConfigs.selecting(dbs, dbMap, targetDb, match, types);
   }
 
   private static MigrationConfig dbMapping(Map<Integer, Integer> dbMap, int targetDb) {
@@ -189,19 +178,8 @@ class KeyFiltersTest {
     return assertThrows(
             IllegalArgumentException.class,
             () ->
-                new MigrationConfig(
-                    Set.of(),
-                    Map.of(),
-                    -1,
-                    GlobPattern.of("*"),
-                    Set.of(),
-                    ExistencePolicy.SKIP,
-                    pipeline,
-                    0,
-                    existingLimit,
-                    maxRate,
-                    maxErrors,
-                    false))
+                MigrationConfigs.limits(
+                    "*", ExistencePolicy.SKIP, pipeline, existingLimit, maxRate, maxErrors))
         .getMessage();
   }
 

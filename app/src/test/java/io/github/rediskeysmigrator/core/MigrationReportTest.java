@@ -182,18 +182,20 @@ class MigrationReportTest {
   void summarySaysStoppedAndWhy() {
     MigrationReport r = report(1, 0, 0, 0, 3);
     r.finish(100, 0, ExitCode.STOPPED, "--max-errors 3 reached");
-    String summary = r.summary();
-    assertTrue(summary.startsWith("Migration stopped"), summary);
-    assertTrue(summary.contains("stopped: --max-errors 3 reached"), summary);
+    assertSummary(r, "Migration stopped", "stopped: --max-errors 3 reached");
   }
 
   @Test
   void dryRunSummarySaysNothingWasWritten() {
     MigrationReport r = new MigrationReport("rdb", "a.rdb", "redis://h:1", true);
     r.finish(100, 0, ExitCode.OK, null);
+    assertSummary(r, "Dry run (nothing written)", "would write");
+  }
+
+  private static void assertSummary(MigrationReport r, String opening, String line) {
     String summary = r.summary();
-    assertTrue(summary.startsWith("Dry run (nothing written)"), summary);
-    assertTrue(summary.contains("would write"), summary);
+    assertTrue(summary.startsWith(opening), summary);
+    assertTrue(summary.contains(line), summary);
   }
 
   @Test

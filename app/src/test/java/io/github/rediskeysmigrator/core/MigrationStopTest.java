@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.MigrationConfigs;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +24,16 @@ class MigrationStopTest {
   private interface Script {
     void run(ScriptedWriter w, KeyEvent event) throws WriteException;
   }
+
+  private static final Script NOTHING = (w, k) -> {};
+
+  /** A flush with keys held finds the connection gone. */
+  private static final Script LOSE_CONNECTION_IF_HOLDING =
+      (w, k) -> {
+        if (!w.pending.isEmpty()) {
+          w.loseConnection();
+        }
+      };
 
   /** Holds keys like a pipeline and books them as its script says. */
   private static final class ScriptedWriter implements KeyWriter {
@@ -103,19 +112,7 @@ class MigrationStopTest {
 
   private int run(int keys, Script onWrite, Script onFlush) throws InterruptedException {
     MigrationConfig config =
-        new MigrationConfig(
-            Set.of(),
-            Map.of(),
-            -1,
-            GlobPattern.of("*"),
-            Set.of(),
-            ExistencePolicy.SKIP,
-            1000,
-            0,
-            1000,
-            0,
-            MAX_ERRORS,
-            false);
+        MigrationConfigs.limits("*", ExistencePolicy.SKIP, 1000, 1000, 0, MAX_ERRORS);
     migration =
         new Migration(
             new Source(keys),
@@ -124,6 +121,13 @@ class MigrationStopTest {
             listener -> new ScriptedWriter(listener, onWrite, onFlush),
             new MigrationContext(report, NO_LOG, Clock.systemUTC(), Sleeper.SYSTEM));
     return migration.run();
+  }
+
+  /** The run ended with {@code code}, the report says so and gives {@code reason}. */
+  private void assertStop(int code, String reason, int exit) {
+    assertEquals(code, exit);
+    assertEquals(code, report.exitCode());
+    assertEquals(reason, report.stopReason());
   }
 
   private void assertAddsUp() {
@@ -136,11 +140,9 @@ class MigrationStopTest {
         run(
             10,
             (w, k) -> w.listener.failed(k, WriteFailure.of("OOM command not allowed")),
-            (w, k) -> {});
+            NOTHING);
 
-    assertEquals(ExitCode.STOPPED, exit);
-    assertEquals(ExitCode.STOPPED, report.exitCode());
-    assertEquals("reached --max-errors (3 failed keys)", report.stopReason());
+    assertStop(ExitCode.STOPPED, "reached --max-errors (3 failed keys)", exit);
     assertEquals(3, report.errors());
     assertAddsUp();
   }
@@ -157,12 +159,12 @@ class MigrationStopTest {
                 w.loseConnection();
               }
             },
-            (w, k) -> {});
+            NOTHING);
 
-    assertEquals(ExitCode.CONNECTION, exit);
-    assertEquals(ExitCode.CONNECTION, report.exitCode());
-    assertEquals(
-        "destination: connection lost and not regained after 2 attempts", report.stopReason());
+    assertStop(
+        ExitCode.CONNECTION,
+        "destination: connection lost and not regained after 2 attempts",
+        exit);
     assertEquals(10, report.read());
     assertEquals(10, report.errors());
     assertAddsUp();
@@ -181,14 +183,9 @@ class MigrationStopTest {
                 w.pending.add(k);
               }
             },
-            (w, k) -> {
-              if (!w.pending.isEmpty()) {
-                w.loseConnection();
-              }
-            });
+            LOSE_CONNECTION_IF_HOLDING);
 
-    assertEquals(ExitCode.STOPPED, exit);
-    assertEquals("reached --max-errors (3 failed keys)", report.stopReason());
+    assertStop(ExitCode.STOPPED, "reached --max-errors (3 failed keys)", exit);
     assertAddsUp();
   }
 
@@ -203,14 +200,9 @@ class MigrationStopTest {
                 migration.requestStop(ExitCode.INTERRUPTED, "interrupted (SIGTERM)");
               }
             },
-            (w, k) -> {
-              if (!w.pending.isEmpty()) {
-                w.loseConnection();
-              }
-            });
+            LOSE_CONNECTION_IF_HOLDING);
 
-    assertEquals(ExitCode.INTERRUPTED, exit);
-    assertEquals("interrupted (SIGTERM)", report.stopReason());
+    assertStop(ExitCode.INTERRUPTED, "interrupted (SIGTERM)", exit);
     assertEquals(5, report.errors());
     assertAddsUp();
   }
@@ -225,7 +217,7 @@ class MigrationStopTest {
                 w.listener.written(k);
               }
             },
-            (w, k) -> {});
+            NOTHING);
 
     assertEquals(ExitCode.INTERNAL, exit);
     assertEquals(ExitCode.INTERNAL, report.exitCode());
@@ -247,7 +239,7 @@ class MigrationStopTest {
               w.listener.failed(k, WriteFailure.of("WRONGTYPE"));
               w.listener.failed(k, WriteFailure.of("WRONGTYPE"));
             },
-            (w, k) -> {});
+            NOTHING);
 
     assertEquals(ExitCode.INTERNAL, exit);
     assertTrue(

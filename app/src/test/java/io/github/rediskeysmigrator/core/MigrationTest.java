@@ -7,14 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.sink.InMemoryRedis;
 import io.github.rediskeysmigrator.sink.PipelinedWriter;
+import io.github.rediskeysmigrator.testing.MigrationConfigs;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A whole {@link Migration}, from a source in memory through the real {@link PipelinedWriter} to an
@@ -79,19 +81,7 @@ class MigrationTest {
 
   private static MigrationConfig config(
       ExistencePolicy policy, int pipeline, int maxErrors, String match) {
-    return new MigrationConfig(
-        Set.of(),
-        Map.of(),
-        -1,
-        GlobPattern.of(match),
-        Set.of(),
-        policy,
-        pipeline,
-        0,
-        1000,
-        0,
-        maxErrors,
-        false);
+    return MigrationConfigs.limits(match, policy, pipeline, 1000, 0, maxErrors);
   }
 
   private int run(Source source, MigrationConfig config, LiveOptions live)
@@ -140,28 +130,20 @@ class MigrationTest {
     assertNull(report.imbalance(), report::toJson);
   }
 
-  @Test
-  void skipWritesTheOthersAndLeavesAnExistingKeyAsItWas() throws Exception {
+  /** Skip leaves an existing key as it was and writes the others; replace overwrites it. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"SKIP, 2, 1, theirs", "REPLACE, 3, 0, v-k2"})
+  void anExistingKeyIsSkippedOrReplacedAsThePolicySays(
+      ExistencePolicy policy, int written, int skippedExisting, String valueAfter)
+      throws Exception {
     redis.put(0, "k2", InMemoryRedis.dumpOf("theirs"));
 
-    int exit = run(new Source(keys(3), null), config(ExistencePolicy.SKIP, 10, 10, "*"));
+    int exit = run(new Source(keys(3), null), config(policy, 10, 10, "*"));
 
     assertEquals(ExitCode.OK, exit);
-    assertEquals(2, report.written());
-    assertEquals(1, report.skippedExisting());
-    assertArrayEquals(InMemoryRedis.dumpOf("theirs"), redis.get(0, "k2"));
-    assertAddsUp();
-  }
-
-  @Test
-  void replaceOverwritesAnExistingKey() throws Exception {
-    redis.put(0, "k2", InMemoryRedis.dumpOf("theirs"));
-
-    int exit = run(new Source(keys(3), null), config(ExistencePolicy.REPLACE, 10, 10, "*"));
-
-    assertEquals(ExitCode.OK, exit);
-    assertEquals(3, report.written());
-    assertArrayEquals(InMemoryRedis.dumpOf("v-k2"), redis.get(0, "k2"));
+    assertEquals(written, report.written());
+    assertEquals(skippedExisting, report.skippedExisting());
+    assertArrayEquals(InMemoryRedis.dumpOf(valueAfter), redis.get(0, "k2"));
     assertAddsUp();
   }
 

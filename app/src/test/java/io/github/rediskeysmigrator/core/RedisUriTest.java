@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Checks the URI forms {@link RedisUri} accepts, and that it never shows a password. */
 class RedisUriTest {
@@ -84,25 +86,16 @@ class RedisUriTest {
     assertEquals("a+b", RedisUri.parse("redis://u:a+b@host").password());
   }
 
-  @Test
-  void unsupportedSchemeIsRejected() {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "http://host:6379, unsupported scheme 'http'",
+    "redis://host/abc, bad database 'abc'",
+    "redis://host/-1, bad database",
+  })
+  void badSchemeOrDbIsRejectedSayingWhatIsWrong(String uri, String problem) {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> RedisUri.parse("http://host:6379"));
-    assertTrue(e.getMessage().contains("unsupported scheme 'http'"), e.getMessage());
-  }
-
-  @Test
-  void nonNumericDbIsRejected() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> RedisUri.parse("redis://host/abc"));
-    assertTrue(e.getMessage().contains("bad database 'abc'"), e.getMessage());
-  }
-
-  @Test
-  void negativeDbIsRejected() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> RedisUri.parse("redis://host/-1"));
-    assertTrue(e.getMessage().contains("bad database"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> RedisUri.parse(uri));
+    assertTrue(e.getMessage().contains(problem), e.getMessage());
   }
 
   @Test

@@ -57,15 +57,8 @@ class PayloadDecoderTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Type byte, body, RDB version and CRC64, as DUMP returns them. */
   private static byte[] payload(int type, byte[] body, int version) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(type);
-    out.writeBytes(body);
-    out.write(version);
-    out.write(0);
-    out.writeBytes(RdbEncoding.int64(Crc64.of(out.toByteArray())));
-    return out.toByteArray();
+    return RdbBytes.dumpPayload(type, body, version);
   }
 
   private static List<String> decode(byte[] payload) throws DecodeException {
@@ -77,17 +70,9 @@ class PayloadDecoderTest {
   @Test
   void typeTwentyTwoOfValkeyNineIsItsHashWithFieldTtls() throws Exception {
     // What DUMP returns on Valkey 9 (RDB 80): field, value, absolute expiry (-1 for none).
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(RdbEncoding.length(2));
-    body.writeBytes(RdbEncoding.string(bytes("f1")));
-    body.writeBytes(RdbEncoding.string(bytes("v1")));
-    body.writeBytes(RdbEncoding.int64(-1));
-    body.writeBytes(RdbEncoding.string(bytes("f2")));
-    body.writeBytes(RdbEncoding.string(bytes("v2")));
-    body.writeBytes(RdbEncoding.int64(YEAR_2100_MS));
+    byte[] body = RdbBytes.valkeyHash2(-1, YEAR_2100_MS);
 
-    assertEquals(
-        List.of("f1=v1@-1", "f2=v2@" + YEAR_2100_MS), decode(payload(22, body.toByteArray(), 80)));
+    assertEquals(List.of("f1=v1@-1", "f2=v2@" + YEAR_2100_MS), decode(payload(22, body, 80)));
   }
 
   @Test

@@ -15,14 +15,7 @@ class PayloadDigestsTest {
   @Test
   void aValkey9HashWithFieldTtlsDigestsLikeThePlainHashOfItsFields() throws Exception {
     // What DUMP returns on Valkey 9 (RDB 80): field, value, absolute expiry (-1 for none).
-    ByteArrayOutputStream valkey = new ByteArrayOutputStream();
-    valkey.writeBytes(RdbEncoding.length(2));
-    valkey.writeBytes(RdbEncoding.string(bytes("f1")));
-    valkey.writeBytes(RdbEncoding.string(bytes("v1")));
-    valkey.writeBytes(RdbEncoding.int64(-1));
-    valkey.writeBytes(RdbEncoding.string(bytes("f2")));
-    valkey.writeBytes(RdbEncoding.string(bytes("v2")));
-    valkey.writeBytes(RdbEncoding.int64(YEAR_2100_MS));
+    byte[] valkey = RdbBytes.valkeyHash2(-1, YEAR_2100_MS);
     // The same fields as a plain hash (type 4, hashtable encoding), in the other order.
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
     plain.writeBytes(RdbEncoding.length(2));
@@ -31,7 +24,7 @@ class PayloadDigestsTest {
     plain.writeBytes(RdbEncoding.string(bytes("f1")));
     plain.writeBytes(RdbEncoding.string(bytes("v1")));
 
-    var ofValkey = digests.digest(payload(22, valkey.toByteArray(), 80));
+    var ofValkey = digests.digest(payload(22, valkey, 80));
     assertEquals(digests.digest(payload(4, plain.toByteArray(), 9)).hex(), ofValkey.hex());
     assertEquals(2, ofValkey.count());
 
@@ -47,14 +40,7 @@ class PayloadDigestsTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Type byte, body, RDB version and CRC64, as DUMP returns them. */
   private static byte[] payload(int type, byte[] body, int version) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(type);
-    out.writeBytes(body);
-    out.write(version);
-    out.write(0);
-    out.writeBytes(RdbEncoding.int64(Crc64.of(out.toByteArray())));
-    return out.toByteArray();
+    return RdbBytes.dumpPayload(type, body, version);
   }
 }

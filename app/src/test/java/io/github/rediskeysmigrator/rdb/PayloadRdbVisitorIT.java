@@ -190,19 +190,6 @@ class PayloadRdbVisitorIT {
     assertRestoredHash(events);
   }
 
-  /** Valkey 9's hash with field TTLs: count, then field, value, absolute expiry (-1: none). */
-  private static byte[] valkeyHash2(long f1Expiry, long f2Expiry) {
-    ByteArrayOutputStream value = new ByteArrayOutputStream();
-    value.writeBytes(RdbBytes.length(2));
-    value.writeBytes(RdbBytes.string(utf8("f1")));
-    value.writeBytes(RdbBytes.string(utf8("v1")));
-    value.writeBytes(RdbEncoding.int64(f1Expiry));
-    value.writeBytes(RdbBytes.string(utf8("f2")));
-    value.writeBytes(RdbBytes.string(utf8("v2")));
-    value.writeBytes(RdbEncoding.int64(f2Expiry));
-    return value.toByteArray();
-  }
-
   /** Valkey 9's slot-import opcode (243): job name, then first and last slot of each range. */
   private static byte[] slotImport() {
     ByteArrayOutputStream op = new ByteArrayOutputStream();
@@ -228,7 +215,7 @@ class PayloadRdbVisitorIT {
             .raw(slotImport())
             .selectDb(0)
             .aux("slot-info", "16383,1,0,0")
-            .value(22, "h", valkeyHash2(-1, YEAR_2100_MS))
+            .value(22, "h", RdbBytes.valkeyHash2(-1, YEAR_2100_MS))
             .string("s", utf8("plain"))
             .withChecksum();
 
@@ -248,7 +235,8 @@ class PayloadRdbVisitorIT {
 
   @Test
   void valkeyNineHashWithoutAnyFieldTtlIsAPlainHash() throws Exception {
-    byte[] rdb = RdbBytes.valkey9().selectDb(0).value(22, "h", valkeyHash2(-1, -1)).withChecksum();
+    byte[] rdb =
+        RdbBytes.valkey9().selectDb(0).value(22, "h", RdbBytes.valkeyHash2(-1, -1)).withChecksum();
 
     List<KeyEvent> events = read(rdb);
 

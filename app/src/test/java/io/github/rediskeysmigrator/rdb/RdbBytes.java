@@ -22,6 +22,33 @@ final class RdbBytes {
 
   private RdbBytes() {}
 
+  /** Type byte, body, RDB version and CRC64, as DUMP returns them. */
+  static byte[] dumpPayload(int type, byte[] body, int version) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(type);
+    out.writeBytes(body);
+    out.write(version);
+    out.write(0);
+    out.writeBytes(RdbEncoding.int64(Crc64.of(out.toByteArray())));
+    return out.toByteArray();
+  }
+
+  /**
+   * The body of Valkey 9's hash with field TTLs (type 22 at RDB 80) holding f1=v1 and f2=v2: count,
+   * then field, value, absolute expiry (-1: none), as DUMP returns it.
+   */
+  static byte[] valkeyHash2(long f1Expiry, long f2Expiry) {
+    ByteArrayOutputStream value = new ByteArrayOutputStream();
+    value.writeBytes(length(2));
+    value.writeBytes(string("f1".getBytes(StandardCharsets.UTF_8)));
+    value.writeBytes(string("v1".getBytes(StandardCharsets.UTF_8)));
+    value.writeBytes(RdbEncoding.int64(f1Expiry));
+    value.writeBytes(string("f2".getBytes(StandardCharsets.UTF_8)));
+    value.writeBytes(string("v2".getBytes(StandardCharsets.UTF_8)));
+    value.writeBytes(RdbEncoding.int64(f2Expiry));
+    return value.toByteArray();
+  }
+
   /** A Valkey 9 RDB ({@code VALKEY080}) with nothing in it yet. */
   static RdbBytes valkey9() {
     RdbBytes b = new RdbBytes();

@@ -3,20 +3,13 @@ package io.github.rediskeysmigrator.rdb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.github.rediskeysmigrator.testing.Bytes;
 import org.junit.jupiter.api.Test;
 
 class ZiplistsTest {
   /** Two entries: the string "a" at offset 10 and the immediate integer 5 at 13. */
   private static byte[] ziplist() {
-    return bytes(16, 0, 0, 0, 13, 0, 0, 0, 2, 0, 0, 0x01, 'a', 3, 0xf6, 0xff);
-  }
-
-  private static byte[] bytes(int... v) {
-    byte[] b = new byte[v.length];
-    for (int i = 0; i < v.length; i++) {
-      b[i] = (byte) v[i];
-    }
-    return b;
+    return Bytes.of(16, 0, 0, 0, 13, 0, 0, 0, 2, 0, 0, 0x01, 'a', 3, 0xf6, 0xff);
   }
 
   @Test
@@ -56,7 +49,7 @@ class ZiplistsTest {
     assertEquals(
         "corrupt ziplist-encoded list: its header says 17 bytes, it has 16",
         Ziplists.check(zl, 1, "list"));
-    byte[] one = bytes(13, 0, 0, 0, 10, 0, 0, 0, 1, 0, 0, 0xf1, 0xff);
+    byte[] one = Bytes.of(13, 0, 0, 0, 10, 0, 0, 0, 1, 0, 0, 0xf1, 0xff);
     assertEquals(
         "corrupt ziplist-encoded hash: an odd number of entries (1)",
         Ziplists.check(one, 2, "hash"));

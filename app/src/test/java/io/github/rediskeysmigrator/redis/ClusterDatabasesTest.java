@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.rediskeysmigrator.core.ExistencePolicy;
-import io.github.rediskeysmigrator.core.GlobPattern;
 import io.github.rediskeysmigrator.core.MigrationConfig;
+import io.github.rediskeysmigrator.testing.MigrationConfigs;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -20,19 +19,7 @@ class ClusterDatabasesTest {
   private static final ClusterDatabases VALKEY_16 = ClusterDatabases.of(16, true);
 
   private static MigrationConfig choice(Set<Integer> dbs, Map<Integer, Integer> dbMap, int to) {
-    return new MigrationConfig(
-        dbs,
-        dbMap,
-        to,
-        GlobPattern.of("*"),
-        Set.of(),
-        ExistencePolicy.SKIP,
-        1000,
-        0,
-        1000,
-        0,
-        1000,
-        false);
+    return MigrationConfigs.selecting(dbs, dbMap, to, "*", Set.of());
   }
 
   @Test

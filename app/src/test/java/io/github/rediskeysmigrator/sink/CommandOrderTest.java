@@ -4,74 +4,39 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.core.CommandEvent;
-import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.RedisError;
 import io.github.rediskeysmigrator.core.WriteFailure;
-import io.github.rediskeysmigrator.core.WriteListener;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CommandOrderTest {
-  private final List<String> seen = new ArrayList<>();
-  private final CommandOrder order =
-      new CommandOrder(
-          new WriteListener() {
-            @Override
-            public void written(KeyEvent event) {
-              seen.add("written");
-            }
-
-            @Override
-            public void rewritten(KeyEvent event) {
-              seen.add("rewritten");
-            }
-
-            @Override
-            public void expired(KeyEvent event) {
-              seen.add("expired");
-            }
-
-            @Override
-            public void existed(KeyEvent event) {
-              seen.add("existed");
-            }
-
-            @Override
-            public void failed(KeyEvent event, WriteFailure reason) {
-              seen.add("failed");
-            }
-
-            @Override
-            public void commandApplied(CommandEvent command) {
-              seen.add("applied " + command.offset());
-            }
-
-            @Override
-            public void commandFailed(CommandEvent command, WriteFailure reason) {
-              seen.add("failed " + command.offset() + ": " + reason);
-            }
-          });
+  private final OutcomeLog outcomes = new OutcomeLog();
+  private final CommandOrder order = new CommandOrder(outcomes);
 
   private static CommandEvent command(long offset) {
     return CommandEvent.of(
         0, new byte[][] {"SET".getBytes(StandardCharsets.US_ASCII)}, "r", offset);
   }
 
+  /** Announces commands at offsets 1, 2, ... each waiting for its number of replies. */
+  private CommandEvent[] expect(int... replies) {
+    CommandEvent[] commands = new CommandEvent[replies.length];
+    for (int i = 0; i < replies.length; i++) {
+      commands[i] = command(i + 1);
+      order.expect(commands[i], replies[i]);
+    }
+    return commands;
+  }
+
   @Test
   void reportsCommandsInTheOrderTheyWereSubmittedWhateverOrderTheyAnswer() {
-    CommandEvent a = command(1);
-    CommandEvent b = command(2);
-    CommandEvent c = command(3);
-    order.expect(a, 1);
-    order.expect(b, 1);
-    order.expect(c, 1);
-    order.commandApplied(c);
-    order.commandApplied(b);
-    assertTrue(seen.isEmpty(), seen::toString);
-    order.commandApplied(a);
-    assertEquals(List.of("applied 1", "applied 2", "applied 3"), seen);
+    CommandEvent[] abc = expect(1, 1, 1);
+    order.commandApplied(abc[2]);
+    order.commandApplied(abc[1]);
+    assertTrue(outcomes.lines().isEmpty(), outcomes.lines()::toString);
+    order.commandApplied(abc[0]);
+    assertEquals(List.of("applied 1", "applied 2", "applied 3"), outcomes.lines());
     assertTrue(order.idle());
   }
 
@@ -83,21 +48,17 @@ class CommandOrderTest {
     order.refuse(next, "CROSSSLOT");
     order.commandApplied(flush);
     order.commandFailed(flush, WriteFailure.of(RedisError.of("OOM")));
-    assertTrue(seen.isEmpty(), seen::toString);
+    assertTrue(outcomes.lines().isEmpty(), outcomes.lines()::toString);
     order.commandFailed(flush, WriteFailure.of(RedisError.of("LOADING")));
-    assertEquals(List.of("failed 1: OOM", "failed 2: CROSSSLOT"), seen);
+    assertEquals(List.of("command failed 1: OOM", "command failed 2: CROSSSLOT"), outcomes.lines());
   }
 
   @Test
   void aCommandWithNoReplyToWaitForIsReportedInItsTurn() {
-    CommandEvent multi = command(1);
-    CommandEvent set = command(2);
-    CommandEvent exec = command(3);
-    order.expect(multi, 0);
-    order.expect(set, 1);
-    order.expect(exec, 0);
-    assertEquals(List.of("applied 1"), seen);
+    // MULTI and EXEC wait for no reply of their own, the SET in between for one.
+    CommandEvent set = expect(0, 1, 0)[1];
+    assertEquals(List.of("applied 1"), outcomes.lines());
     order.commandApplied(set);
-    assertEquals(List.of("applied 1", "applied 2", "applied 3"), seen);
+    assertEquals(List.of("applied 1", "applied 2", "applied 3"), outcomes.lines());
   }
 }

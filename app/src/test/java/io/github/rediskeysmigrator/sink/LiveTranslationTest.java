@@ -10,7 +10,10 @@ import io.github.rediskeysmigrator.redis.ServerInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link LiveTranslation} on the commands Redis 8.6.3 propagates (the forms measured on its
@@ -21,6 +24,11 @@ class LiveTranslationTest {
   private static final ServerInfo VALKEY_91 = new ServerInfo("valkey", "9.1.2", 80);
   private static final ServerInfo REDIS_74 = new ServerInfo("redis", "7.4.1", 12);
   private static final ServerInfo REDIS_70 = new ServerInfo("redis", "7.0.15", 10);
+
+  /** The servers above by their names, for the tables. */
+  private static final Map<String, ServerInfo> SERVERS =
+      Map.of(
+          "REDIS_86", REDIS_86, "VALKEY_91", VALKEY_91, "REDIS_74", REDIS_74, "REDIS_70", REDIS_70);
 
   private static byte[][] argv(String line) {
     String[] words = line.split(" ");
@@ -49,36 +57,40 @@ class LiveTranslationTest {
     return line(t.argv());
   }
 
+  /** Checks that {@code server} refuses {@code command} saying {@code reason}. */
+  private static Translation refused(ServerInfo server, String command, String reason) {
+    Translation t = on(server, command);
+    assertTrue(t.refused(), t::toString);
+    assertEquals(reason, t.reason());
+    return t;
+  }
+
   /** The commands of an EVAL of EvalScripts.SEQUENCE, after the script and keys. */
   private static String script(String sent) {
     assertTrue(sent.startsWith("EVAL local i = 1"), sent);
     return sent.substring(sent.indexOf("return 1\n") + "return 1\n".length()).trim();
   }
 
-  @Test
-  void aDestinationThatKnowsACommandGetsItAsItIs() {
-    for (String c :
-        List.of(
-            "XCFGSET s IDMP-DURATION 100",
-            "VADD v VALUES 3 1 0 0 e1",
-            "HSETEX h PXAT 9999999999999 FIELDS 1 f v",
-            "MSETEX 2 a 1 b 2 PXAT 9999999999999",
-            "XDELEX s DELREF IDS 1 1-0",
-            "XACKDEL s g ACKED IDS 1 1-0",
-            "SET k v IFNE x",
-            "DELEX k")) {
-      byte[][] argv = argv(c);
-      assertSame(argv, new LiveTranslation(REDIS_86).translate(argv).argv(), c);
-    }
-    for (String c :
-        List.of(
-            "HSETEX h PXAT 9999999999999 FIELDS 1 f v",
-            "MSETEX 1 a 1 PXAT 9999999999999",
-            "SET k v IFEQ x",
-            "HPEXPIREAT h 9999999999999 FIELDS 1 f")) {
-      byte[][] argv = argv(c);
-      assertSame(argv, new LiveTranslation(VALKEY_91).translate(argv).argv(), c);
-    }
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "REDIS_86  | XCFGSET s IDMP-DURATION 100",
+        "REDIS_86  | VADD v VALUES 3 1 0 0 e1",
+        "REDIS_86  | HSETEX h PXAT 9999999999999 FIELDS 1 f v",
+        "REDIS_86  | MSETEX 2 a 1 b 2 PXAT 9999999999999",
+        "REDIS_86  | XDELEX s DELREF IDS 1 1-0",
+        "REDIS_86  | XACKDEL s g ACKED IDS 1 1-0",
+        "REDIS_86  | SET k v IFNE x",
+        "REDIS_86  | DELEX k",
+        "VALKEY_91 | HSETEX h PXAT 9999999999999 FIELDS 1 f v",
+        "VALKEY_91 | MSETEX 1 a 1 PXAT 9999999999999",
+        "VALKEY_91 | SET k v IFEQ x",
+        "VALKEY_91 | HPEXPIREAT h 9999999999999 FIELDS 1 f",
+      })
+  void aDestinationThatKnowsACommandGetsItAsItIs(String server, String command) {
+    byte[][] argv = argv(command);
+    assertSame(argv, new LiveTranslation(SERVERS.get(server)).translate(argv).argv(), command);
   }
 
   @Test
@@ -123,12 +135,12 @@ class LiveTranslationTest {
 
   @Test
   void idmpSettingsAreRefusedWithoutIdmp() {
-    Translation t = on(VALKEY_91, "XCFGSET s IDMP-DURATION 100 IDMP-MAXSIZE 50");
-    assertTrue(t.refused(), t::toString);
-    assertEquals(
-        "XCFGSET on stream 's': valkey 9.1.2 has no idempotent producers (IDMP, Redis 8.6+);"
-            + " the stream's IDMP state is left out",
-        t.reason());
+    Translation t =
+        refused(
+            VALKEY_91,
+            "XCFGSET s IDMP-DURATION 100 IDMP-MAXSIZE 50",
+            "XCFGSET on stream 's': valkey 9.1.2 has no idempotent producers (IDMP, Redis 8.6+);"
+                + " the stream's IDMP state is left out");
     assertNull(t.unsupportedType());
   }
 
@@ -149,17 +161,14 @@ class LiveTranslationTest {
     assertEquals(
         "1 h 6 HSET h f 6 g 7 7 HPEXPIREAT h 9999999999999 FIELDS 2 f g",
         script(sent(REDIS_74, "HSETEX h PXAT 9999999999999 FIELDS 2 f 6 g 7")));
-    assertEquals("HSET h a 9", sent(REDIS_74, "HSETEX h FNX FIELDS 1 a 9"));
     String keep = sent(REDIS_74, "HSETEX h KEEPTTL FIELDS 1 a 9");
     assertTrue(keep.startsWith("EVAL " + EvalScripts.HSET_KEEPTTL + " 1 h a 9"), keep);
-    // Without field TTLs: HSET when there is no TTL to keep, else refused.
-    assertEquals("HSET h a 9", sent(REDIS_70, "HSETEX h KEEPTTL FIELDS 1 a 9"));
-    Translation t = on(REDIS_70, "HSETEX h PXAT 9999999999999 FIELDS 1 f 6");
-    assertTrue(t.refused(), t::toString);
-    assertEquals(
+    // Without field TTLs (HSET when there is no TTL to keep: in the table above), else refused.
+    refused(
+        REDIS_70,
+        "HSETEX h PXAT 9999999999999 FIELDS 1 f 6",
         "HSETEX on 'h': hash field TTLs (Redis 7.4+) cannot be kept by the destination (redis"
-            + " 7.0.15); not applied",
-        t.reason());
+            + " 7.0.15); not applied");
   }
 
   @Test
@@ -168,21 +177,35 @@ class LiveTranslationTest {
     Translation persist = on(REDIS_70, "HPERSIST h FIELDS 1 f");
     assertNull(persist.argv());
     assertTrue(!persist.refused(), persist::toString);
-    assertEquals("HPEXPIREAT h 9 FIELDS 1 b", sent(REDIS_74, "HPEXPIREAT h 9 FIELDS 1 b"));
-    assertEquals("HDEL h e f", sent(REDIS_74, "HGETDEL h FIELDS 2 e f"));
+  }
+
+  /** Commands of Redis 8.2 and 8.4 sent as one plain command the destination reads. */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "REDIS_74  | SET k v2 IFEQ v1               | SET k v2",
+        "REDIS_70  | SET k v2 IFNE v1 PX 5          | SET k v2 PX 5",
+        "VALKEY_91 | SET k v2 IFEQ v1               | SET k v2 IFEQ v1",
+        "VALKEY_91 | SET k v3 IFNE EX KEEPTTL       | SET k v3 KEEPTTL",
+        "REDIS_70  | SET k EX EX 5                  | SET k EX EX 5",
+        "VALKEY_91 | DELEX k                        | DEL k",
+        "REDIS_74  | MSETEX 1 a 1 XX PXAT 99        | SET a 1 PXAT 99",
+        "REDIS_70  | MSETEX 2 a 1 b 2 NX            | MSET a 1 b 2",
+        "VALKEY_91 | XDELEX s IDS 2 1-0 2-0         | XDEL s 1-0 2-0",
+        "REDIS_74  | XDELEX s KEEPREF IDS 1 1-0     | XDEL s 1-0",
+        "REDIS_74  | HSETEX h FNX FIELDS 1 a 9      | HSET h a 9",
+        "REDIS_70  | HSETEX h KEEPTTL FIELDS 1 a 9  | HSET h a 9",
+        "REDIS_74  | HPEXPIREAT h 9 FIELDS 1 b      | HPEXPIREAT h 9 FIELDS 1 b",
+        "REDIS_74  | HGETDEL h FIELDS 2 e f         | HDEL h e f",
+      })
+  void sentAsOnePlainCommand(String server, String command, String expected) {
+    assertEquals(expected, sent(SERVERS.get(server), command));
   }
 
   @Test
   void stringCommandsOfRedis84() {
-    assertEquals("SET k v2", sent(REDIS_74, "SET k v2 IFEQ v1"));
-    assertEquals("SET k v2 PX 5", sent(REDIS_70, "SET k v2 IFNE v1 PX 5"));
-    assertEquals("SET k v2 IFEQ v1", sent(VALKEY_91, "SET k v2 IFEQ v1"));
-    assertEquals("SET k v3 KEEPTTL", sent(VALKEY_91, "SET k v3 IFNE EX KEEPTTL"));
-    assertEquals("SET k EX EX 5", sent(REDIS_70, "SET k EX EX 5"));
-    assertEquals("DEL k", sent(VALKEY_91, "DELEX k"));
     assertTrue(on(VALKEY_91, "DELEX k IFEQ v").refused());
-    assertEquals("SET a 1 PXAT 99", sent(REDIS_74, "MSETEX 1 a 1 XX PXAT 99"));
-    assertEquals("MSET a 1 b 2", sent(REDIS_70, "MSETEX 2 a 1 b 2 NX"));
     assertEquals(
         "2 a b 5 SET a 1 PXAT 99 5 SET b 2 PXAT 99",
         script(sent(REDIS_70, "MSETEX 2 a 1 b 2 PXAT 99")));
@@ -190,8 +213,6 @@ class LiveTranslationTest {
 
   @Test
   void streamDeletionsOfRedis82() {
-    assertEquals("XDEL s 1-0 2-0", sent(VALKEY_91, "XDELEX s IDS 2 1-0 2-0"));
-    assertEquals("XDEL s 1-0", sent(REDIS_74, "XDELEX s KEEPREF IDS 1 1-0"));
     assertTrue(on(VALKEY_91, "XDELEX s ACKED IDS 1 1-0").refused());
     assertEquals(
         "1 s 4 XACK s g 3-0 3 XDEL s 3-0", script(sent(VALKEY_91, "XACKDEL s g IDS 1 3-0")));

@@ -7,6 +7,8 @@ import io.github.rediskeysmigrator.core.Sleeper;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Checks {@link Throttle} on a fake clock whose sleeper records each pause and moves time on. */
 class ThrottleTest {
@@ -29,54 +31,40 @@ class ThrottleTest {
     Throttle throttle(double keysPerSecond) {
       return new Throttle(keysPerSecond, () -> nanos, this);
     }
-  }
 
-  @Test
-  void zeroRateNeverSleeps() throws Exception {
-    FakeTime time = new FakeTime();
-    Throttle t = time.throttle(0);
-    for (int i = 0; i < 100_000; i++) {
-      t.acquire();
+    /** Acquires {@code keys} times, each key then taking {@code workMs} to send. */
+    void send(Throttle t, int keys, long workMs) throws InterruptedException {
+      for (int i = 0; i < keys; i++) {
+        t.acquire();
+        nanos += workMs * 1_000_000L;
+      }
     }
-    assertEquals(List.of(), time.sleeps);
   }
 
-  @Test
-  void thousandKeysPerSecondSpreadsFiveThousandKeysOverFiveSeconds() throws Exception {
+  /**
+   * Sends {@code keys} keys at {@code rate} keys/s, each taking {@code workMs} to send, and checks
+   * the total pause: the first key goes at once, time spent working counts towards the rate, and a
+   * sender slower than the rate (or no rate) never sleeps.
+   */
+  @ParameterizedTest(name = "{0} keys/s, {1} keys, {2} ms each: slept {3}..{4} ms")
+  @CsvSource({
+    "0, 100000, 0, 0, 0",
+    "1000, 5000, 0, 4990, 5000",
+    "100, 100, 4, 580, 600",
+    "100, 1000, 20, 0, 0",
+    "1000000, 10000, 0, 9, 10",
+  })
+  void pausesAddUpToWhatTheRateLeaves(double rate, int keys, long workMs, long min, long max)
+      throws Exception {
     FakeTime time = new FakeTime();
-    Throttle t = time.throttle(1000);
     long start = time.nanos;
-    for (int i = 0; i < 5000; i++) {
-      t.acquire();
-    }
-    // The first key goes at once; the other 4999 each wait their millisecond.
+    time.send(time.throttle(rate), keys, workMs);
     long slept = time.sleptMillis();
-    assertTrue(slept >= 4990 && slept <= 5000, "slept " + slept + " ms");
-    assertEquals(slept * 1_000_000L, time.nanos - start);
-  }
-
-  @Test
-  void timeSpentWorkingCountsTowardsTheRate() throws Exception {
-    FakeTime time = new FakeTime();
-    Throttle t = time.throttle(100);
-    for (int i = 0; i < 100; i++) {
-      t.acquire();
-      // Each key takes 4 ms to send, so the throttle adds only the other 6 ms.
-      time.nanos += 4_000_000L;
+    assertTrue(slept >= min && slept <= max, "slept " + slept + " ms");
+    if (max == 0) {
+      assertEquals(List.of(), time.sleeps);
     }
-    long slept = time.sleptMillis();
-    assertTrue(slept >= 580 && slept <= 600, "slept " + slept + " ms");
-  }
-
-  @Test
-  void slowerThanTheRateNeverSleeps() throws Exception {
-    FakeTime time = new FakeTime();
-    Throttle t = time.throttle(100);
-    for (int i = 0; i < 1000; i++) {
-      t.acquire();
-      time.nanos += 20_000_000L;
-    }
-    assertEquals(List.of(), time.sleeps);
+    assertEquals((slept + keys * workMs) * 1_000_000L, time.nanos - start);
   }
 
   @Test
@@ -86,9 +74,7 @@ class ThrottleTest {
     t.acquire();
     // A long pause (a slow source, a big key) must not buy a burst afterwards.
     time.nanos += 60_000_000_000L;
-    for (int i = 0; i < 100; i++) {
-      t.acquire();
-    }
+    time.send(t, 100, 0);
     long slept = time.sleptMillis();
     assertTrue(slept >= 98 && slept <= 100, "slept " + slept + " ms");
   }
@@ -96,12 +82,7 @@ class ThrottleTest {
   @Test
   void highRatesSleepInWholeMillisecondsNotPerKey() throws Exception {
     FakeTime time = new FakeTime();
-    Throttle t = time.throttle(1_000_000);
-    for (int i = 0; i < 10_000; i++) {
-      t.acquire();
-    }
-    long slept = time.sleptMillis();
-    assertTrue(slept >= 9 && slept <= 10, "slept " + slept + " ms");
+    time.send(time.throttle(1_000_000), 10_000, 0);
     assertTrue(time.sleeps.size() <= 10, "slept " + time.sleeps.size() + " times");
     assertTrue(time.sleeps.stream().allMatch(ms -> ms >= 1), time.sleeps::toString);
   }
@@ -109,10 +90,7 @@ class ThrottleTest {
   @Test
   void fractionalRatesAreHonoured() throws Exception {
     FakeTime time = new FakeTime();
-    Throttle t = time.throttle(0.5);
-    for (int i = 0; i < 4; i++) {
-      t.acquire();
-    }
+    time.send(time.throttle(0.5), 4, 0);
     assertEquals(List.of(2000L, 2000L, 2000L), time.sleeps);
   }
 }

@@ -35,25 +35,19 @@ public record BinaryLauncher(String binary) implements ServerLauncher {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
             .start();
-    return new ServerProcess() {
-      @Override
-      public boolean isAlive() {
-        return p.isAlive();
-      }
+    return ServerProcess.of(p::isAlive, () -> stop(p));
+  }
 
-      @Override
-      public void stop() {
-        p.destroy();
-        try {
-          if (!p.waitFor(5, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-          }
-        } catch (InterruptedException e) {
-          p.destroyForcibly();
-          Thread.currentThread().interrupt();
-        }
+  private static void stop(Process p) {
+    p.destroy();
+    try {
+      if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
-    };
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** {@code valkey-cli} or {@code redis-cli} beside the binary (a symlink copies may flatten). */

@@ -1,11 +1,8 @@
 package io.github.rediskeysmigrator.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,22 +67,12 @@ public final class ContainerProvider implements ServerProvider {
               .withNetworkMode("host")
               .withCommand(command.toArray(String[]::new))
               .withCreateContainerCmdModifier(cmd -> cmd.withUser(owner))
-              .withLogConsumer(frame -> append(log, frame.getUtf8String()));
+              .withLogConsumer(frame -> LogFiles.append(log, frame.getUtf8String()));
       for (Path bound : bindings(args, dir)) {
         container.withFileSystemBind(bound.toString(), bound.toString(), BindMode.READ_WRITE);
       }
       container.start();
-      return new ServerProcess() {
-        @Override
-        public boolean isAlive() {
-          return container.isRunning();
-        }
-
-        @Override
-        public void stop() {
-          container.stop();
-        }
-      };
+      return ServerProcess.of(container::isRunning, container::stop);
     }
 
     @Override
@@ -109,19 +96,6 @@ public final class ContainerProvider implements ServerProvider {
         }
       }
       return out;
-    }
-
-    private static void append(Path log, String text) {
-      try {
-        Files.writeString(
-            log,
-            text,
-            StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 }

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -96,47 +97,51 @@ public final class DatasetAssert {
   private static List<Object> streamState(Jedis j, byte[] key) {
     List<Object> state = new ArrayList<>();
     state.add(render(j.sendCommand(() -> bytes("XRANGE"), key, bytes("-"), bytes("+"))));
-    Object info = j.sendCommand(() -> bytes("XINFO"), bytes("STREAM"), key);
-    List<?> fields = (List<?>) info;
-    for (int i = 0; i + 1 < fields.size(); i += 2) {
-      String f = new String((byte[]) fields.get(i), StandardCharsets.UTF_8);
-      if (!f.equals("first-entry")
-          && !f.equals("last-entry")
-          && !f.equals("radix-tree-keys")
-          && !f.equals("radix-tree-nodes")) {
-        state.add(f + "=" + render(fields.get(i + 1)));
-      }
-    }
+    Set<String> varying =
+        Set.of("first-entry", "last-entry", "radix-tree-keys", "radix-tree-nodes");
+    state.addAll(
+        keptFields(
+            (List<?>) j.sendCommand(() -> bytes("XINFO"), bytes("STREAM"), key),
+            f -> !varying.contains(f)));
     List<?> groups = (List<?>) j.sendCommand(() -> bytes("XINFO"), bytes("GROUPS"), key);
     for (Object g : groups) {
       List<?> gf = (List<?>) g;
-      byte[] groupName = (byte[]) gf.get(1);
       // entries-read and lag are left out: Redis 7.0 does not propagate entries-read for
       // XREADGROUP, so a real replica shows it empty too (checked against replicaof).
-      StringBuilder group = new StringBuilder("group");
-      for (int i = 0; i + 1 < gf.size(); i += 2) {
-        String f = render(gf.get(i));
-        if (!f.equals("entries-read") && !f.equals("lag")) {
-          group.append(' ').append(f).append('=').append(render(gf.get(i + 1)));
-        }
-      }
-      state.add(group.toString());
-      List<?> pending =
-          (List<?>)
-              j.sendCommand(
-                  () -> bytes("XPENDING"),
-                  key,
-                  groupName,
-                  bytes("-"),
-                  bytes("+"),
-                  bytes("1000000"));
-      for (Object p : pending) {
-        List<?> pf = (List<?>) p;
-        // id, consumer, idle time (differs), delivery count
-        state.add("pending " + render(pf.get(0)) + " " + render(pf.get(1)) + " " + pf.get(3));
-      }
+      state.add(group(gf, f -> !f.equals("entries-read") && !f.equals("lag")));
+      addPending(j, key, (byte[]) gf.get(1), state);
     }
     return state;
+  }
+
+  /** The field=value pairs of a flat XINFO reply whose field passes {@code keep}. */
+  private static List<String> keptFields(List<?> pairs, Predicate<String> keep) {
+    List<String> kept = new ArrayList<>();
+    for (int i = 0; i + 1 < pairs.size(); i += 2) {
+      String f = render(pairs.get(i));
+      if (keep.test(f)) {
+        kept.add(f + "=" + render(pairs.get(i + 1)));
+      }
+    }
+    return kept;
+  }
+
+  private static String group(List<?> groupInfo, Predicate<String> keep) {
+    StringBuilder group = new StringBuilder("group");
+    keptFields(groupInfo, keep).forEach(field -> group.append(' ').append(field));
+    return group.toString();
+  }
+
+  /** Adds a group's pending entries: id, consumer and delivery count (idle time differs). */
+  private static void addPending(Jedis j, byte[] key, byte[] groupName, List<Object> state) {
+    List<?> pending =
+        (List<?>)
+            j.sendCommand(
+                () -> bytes("XPENDING"), key, groupName, bytes("-"), bytes("+"), bytes("1000000"));
+    for (Object p : pending) {
+      List<?> pf = (List<?>) p;
+      state.add("pending " + render(pf.get(0)) + " " + render(pf.get(1)) + " " + pf.get(3));
+    }
   }
 
   private static String render(Object o) {
@@ -260,47 +265,24 @@ public final class DatasetAssert {
   private static List<Object> portableStreamState(Jedis j, byte[] key) {
     List<Object> state = new ArrayList<>();
     state.add(render(j.sendCommand(() -> bytes("XRANGE"), key, bytes("-"), bytes("+"))));
-    List<?> fields = (List<?>) j.sendCommand(() -> bytes("XINFO"), bytes("STREAM"), key);
-    for (int i = 0; i + 1 < fields.size(); i += 2) {
-      String f = new String((byte[]) fields.get(i), StandardCharsets.UTF_8);
-      if (f.equals("length") || f.equals("last-generated-id") || f.equals("groups")) {
-        state.add(f + "=" + render(fields.get(i + 1)));
-      }
-    }
+    Set<String> portable = Set.of("length", "last-generated-id", "groups");
+    state.addAll(
+        keptFields(
+            (List<?>) j.sendCommand(() -> bytes("XINFO"), bytes("STREAM"), key),
+            portable::contains));
+    Set<String> portableGroup = Set.of("name", "consumers", "pending", "last-delivered-id");
     List<?> groups = (List<?>) j.sendCommand(() -> bytes("XINFO"), bytes("GROUPS"), key);
     for (Object g : groups) {
       List<?> gf = (List<?>) g;
       byte[] groupName = (byte[]) gf.get(1);
-      StringBuilder group = new StringBuilder("group");
-      for (int i = 0; i + 1 < gf.size(); i += 2) {
-        String f = render(gf.get(i));
-        if (f.equals("name")
-            || f.equals("consumers")
-            || f.equals("pending")
-            || f.equals("last-delivered-id")) {
-          group.append(' ').append(f).append('=').append(render(gf.get(i + 1)));
-        }
-      }
-      state.add(group.toString());
+      state.add(group(gf, portableGroup::contains));
       List<?> consumers =
           (List<?>) j.sendCommand(() -> bytes("XINFO"), bytes("CONSUMERS"), key, groupName);
       for (Object c : consumers) {
         List<?> cf = (List<?>) c;
         state.add("consumer " + render(cf.get(1)) + " pending=" + cf.get(3));
       }
-      List<?> pending =
-          (List<?>)
-              j.sendCommand(
-                  () -> bytes("XPENDING"),
-                  key,
-                  groupName,
-                  bytes("-"),
-                  bytes("+"),
-                  bytes("1000000"));
-      for (Object p : pending) {
-        List<?> pf = (List<?>) p;
-        state.add("pending " + render(pf.get(0)) + " " + render(pf.get(1)) + " " + pf.get(3));
-      }
+      addPending(j, key, groupName, state);
     }
     return state;
   }

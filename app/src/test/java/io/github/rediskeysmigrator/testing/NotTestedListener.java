@@ -1,12 +1,8 @@
 package io.github.rediskeysmigrator.testing;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,16 +70,9 @@ public final class NotTestedListener implements TestExecutionListener {
     lines.forEach(l -> out.println("[not tested] " + l.replace('\t', ' ')));
     out.flush();
     if (Files.isDirectory(target)) {
-      try {
-        Files.write(
-            target.resolve(FILE),
-            lines,
-            StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      StringBuilder text = new StringBuilder();
+      lines.forEach(l -> text.append(l).append(System.lineSeparator()));
+      LogFiles.append(target.resolve(FILE), text.toString());
     }
   }
 

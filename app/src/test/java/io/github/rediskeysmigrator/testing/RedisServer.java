@@ -255,6 +255,27 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** DBSIZE of db 0, on a connection of its own (for a wait on a condition). */
+  public long dbSize() {
+    try (Jedis j = client()) {
+      return j.dbSize();
+    }
+  }
+
+  /** Whether db 0 holds {@code key}, asked on a connection of its own. */
+  public boolean exists(String key) {
+    try (Jedis j = client()) {
+      return j.exists(key);
+    }
+  }
+
+  /** CONFIG SET {@code name} {@code value}, on a connection of its own. */
+  public void configSet(String name, String value) {
+    try (Jedis j = client()) {
+      j.configSet(name, value);
+    }
+  }
+
   /**
    * SAVE, waiting out a background save the server runs on its own (a replica's full sync, for
    * example, which an earlier test's {@code sync} may have started): Redis refuses SAVE meanwhile.

@@ -1,6 +1,7 @@
 package io.github.rediskeysmigrator.testing;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
@@ -18,6 +19,19 @@ public final class SampleData {
   /** Absolute expiry used for keys with a TTL: far enough not to run out during a test. */
   public static long farExpiry() {
     return System.currentTimeMillis() + 3_600_000L;
+  }
+
+  /**
+   * Fills {@code server} with every type in db 0 and again under "db1:" in db 1, and saves it as
+   * {@code file}.
+   */
+  public static Path allTypesInTwoDbs(RedisServer server, Path file) {
+    try (Jedis j = server.client()) {
+      fillAllTypes(j, "");
+      j.select(1);
+      fillAllTypes(j, "db1:");
+    }
+    return server.saveTo(file);
   }
 
   /** Writes {@link #ALL_TYPES_KEYS} keys under {@code prefix} into the client's current db. */

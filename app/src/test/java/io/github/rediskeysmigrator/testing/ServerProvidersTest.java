@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ServerProvidersTest {
   @TempDir Path tmp;
@@ -38,27 +40,19 @@ class ServerProvidersTest {
     return dir.getParent();
   }
 
-  @Test
-  void theEnvironmentsDirectoryComesBeforeShared() throws IOException {
-    Path env = binDir("env", "redis-7.4.1", "redis-server");
+  /** The environment's directory comes before shared; shared serves what it lacks. */
+  @ParameterizedTest(name = "env has {0}: from {1}")
+  @CsvSource({"redis-7.4.1, env", "redis-8.6.3, shared"})
+  void aDirectoryServesBeforeDockerTheEnvironmentsFirst(String envVersion, String servedFrom)
+      throws IOException {
+    Path env = binDir("env", envVersion, "redis-server");
     Path shared = binDir("shared", "redis-7.4.1", "redis-server");
     ServerProviders p =
         ServerProviders.of(
             Map.of(ServerProviders.BIN_DIR_ENV, env.toString()), Optional.of(shared), docker(true));
+    Path expected = servedFrom.equals("env") ? env : shared;
     assertEquals(
-        env.resolve("redis-7.4.1/redis-server").toString(), p.launcher("redis-7.4.1").describe());
-    assertEquals(0, dockerAsked.get());
-  }
-
-  @Test
-  void sharedServesWhatTheEnvironmentsDirectoryLacks() throws IOException {
-    Path env = binDir("env", "redis-8.6.3", "redis-server");
-    Path shared = binDir("shared", "redis-7.4.1", "redis-server");
-    ServerProviders p =
-        ServerProviders.of(
-            Map.of(ServerProviders.BIN_DIR_ENV, env.toString()), Optional.of(shared), docker(true));
-    assertEquals(
-        shared.resolve("redis-7.4.1/redis-server").toString(),
+        expected.resolve("redis-7.4.1/redis-server").toString(),
         p.launcher("redis-7.4.1").describe());
     assertEquals(0, dockerAsked.get());
   }

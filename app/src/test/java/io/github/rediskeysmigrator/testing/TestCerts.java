@@ -24,15 +24,7 @@ public final class TestCerts {
     try {
       Path dir = Files.createTempDirectory("rkm-certs-");
       TestCerts c = new TestCerts(dir);
-      c.run(
-          "openssl",
-          "genpkey",
-          "-algorithm",
-          "RSA",
-          "-pkeyopt",
-          "rsa_keygen_bits:2048",
-          "-out",
-          "ca.key");
+      c.newKey("ca");
       c.run(
           "openssl",
           "req",
@@ -56,7 +48,8 @@ public final class TestCerts {
     }
   }
 
-  private void leaf(String name, String san, String usage) throws IOException {
+  /** A 2048-bit RSA key in {@code name}.key. */
+  private void newKey(String name) throws IOException {
     run(
         "openssl",
         "genpkey",
@@ -66,6 +59,10 @@ public final class TestCerts {
         "rsa_keygen_bits:2048",
         "-out",
         name + ".key");
+  }
+
+  private void leaf(String name, String san, String usage) throws IOException {
+    newKey(name);
     run(
         "openssl",
         "req",
