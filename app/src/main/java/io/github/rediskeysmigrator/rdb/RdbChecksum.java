@@ -29,6 +29,20 @@ public final class RdbChecksum {
    * @throws BadRdbException when the file does not end with the EOF opcode and a matching CRC64
    */
   public static Result verify(RdbHeader header) throws BadRdbException {
+    return verify(header, Long.MAX_VALUE);
+  }
+
+  /**
+   * Checks the RDB that makes up the first {@code length} (decompressed) bytes of the file: the
+   * preamble of an AOF, whose commands follow it.
+   *
+   * @throws BadRdbException when those bytes do not end with the EOF opcode and a matching CRC64
+   */
+  public static Result verifyPrefix(RdbHeader header, long length) throws BadRdbException {
+    return verify(header, length);
+  }
+
+  private static Result verify(RdbHeader header, long length) throws BadRdbException {
     Path file = header.file();
     byte[] buf = new byte[1 << 20];
     // The last 9 bytes seen are held back: they should be the EOF opcode and the CRC itself.
@@ -38,7 +52,8 @@ public final class RdbChecksum {
     long total = 0;
     try (InputStream in = RdbFiles.open(file)) {
       int n;
-      while ((n = in.read(buf)) > 0) {
+      while (total < length
+          && (n = in.read(buf, 0, (int) Math.min(buf.length, length - total))) > 0) {
         total += n;
         // Bytes that push out of the tail window are part of the checksummed body.
         int overflow = tailLen + n - TRAILER;
