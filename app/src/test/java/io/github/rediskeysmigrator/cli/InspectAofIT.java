@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -200,6 +201,11 @@ class InspectAofIT {
     assertTrue(
         bad.err().contains(incr + " at byte " + exec + ": expected a command ('*'), found '+'"),
         bad.err());
+
+    Files.delete(incr);
+    Tool.Result missing = Tool.run(Map.of(), "inspect", dir.toString());
+    assertEquals(5, missing.exit(), missing::toString);
+    assertTrue(missing.err().contains(incr + ", which is missing"), missing.err());
   }
 
   /** Where the last {@code *N} line of an AOF starts. */
@@ -254,10 +260,22 @@ class InspectAofIT {
 
     Tool.Result text = Tool.run(Map.of(), "inspect", file.toString());
     assertTrue(text.out().contains("(AOF, a single file)"), text.out());
+    assertTrue(text.out().contains("checksum       verified"), text.out());
     assertTrue(text.out().contains("timestamps     none"), text.out());
     assertTrue(
         text.out().contains("redis-ver = 6.2.11") && text.out().contains("aof-preamble = 1"),
         text.out());
+
+    // One byte changed inside the preamble's data (the value of str:short): the keys still parse,
+    // the CRC64 of the preamble alone no longer matches.
+    byte[] bytes = Files.readAllBytes(file);
+    int x = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("hello");
+    assertTrue(x > 0, "no 'hello' in the preamble");
+    bytes[x + 1] = 'a';
+    Files.write(file, bytes);
+    Tool.Result bad = Tool.run(Map.of(), "inspect", file.toString());
+    assertEquals(5, bad.exit(), bad::toString);
+    assertTrue(bad.err().contains(file + ": checksum mismatch"), bad.err());
   }
 
   @Test
