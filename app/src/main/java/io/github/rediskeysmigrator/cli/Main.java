@@ -118,6 +118,7 @@ public final class Main implements Callable<Integer> {
     commands.put("rdb", () -> new CommandLine(new RdbCommand(ctx)));
     commands.put("scan", () -> new CommandLine(new ScanCommand(ctx)));
     commands.put("sync", () -> new CommandLine(new SyncCommand(ctx)));
+    commands.put("aof", () -> new CommandLine(new AofCommand(ctx)));
     commands.put("verify", () -> new CommandLine(new VerifyCommand(ctx)));
     commands.put("inspect", () -> new CommandLine(new InspectCommand(ctx)));
     commands.put("report", () -> ReportCommand.commandLine(ctx));

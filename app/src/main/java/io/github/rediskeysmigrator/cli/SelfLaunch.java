@@ -30,7 +30,7 @@ final class SelfLaunch {
       List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx2g");
 
   /** The commands that move or compare many keys. */
-  private static final Set<String> HEAVY = Set.of("rdb", "scan", "sync", "verify");
+  private static final Set<String> HEAVY = Set.of("rdb", "scan", "sync", "aof", "verify");
 
   /** Grace for the child to finish its batch and report after a signal (its own is 30 s). */
   private static final long SIGNAL_GRACE_SECONDS = 40;

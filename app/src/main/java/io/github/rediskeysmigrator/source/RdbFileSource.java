@@ -137,7 +137,17 @@ public final class RdbFileSource implements KeySource {
     return List.copyOf(functions);
   }
 
-  private void readFile(RdbHeader header, KeySink sink)
+  /**
+   * Reads the keys of the one file {@code header} names, whose RDB may be followed by other bytes
+   * (the RDB preamble of an append-only file), and returns where the RDB ends: the offset in the
+   * file's (decompressed) bytes of the first byte after its checksum.
+   */
+  public long readRdbPart(RdbHeader header, KeySink sink)
+      throws SourceException, InterruptedException {
+    return readFile(header, sink);
+  }
+
+  private long readFile(RdbHeader header, KeySink sink)
       throws SourceException, InterruptedException {
     Path file = header.file();
     FileReader reader = new FileReader(sink);
@@ -204,6 +214,7 @@ public final class RdbFileSource implements KeySource {
               + " or SCRIPT LOAD)");
     }
     log.debug("{}: {} keys", file, reader.keys);
+    return reader.endOffset;
   }
 
   /** A length beyond the end of the file: the file was cut short, or the length is damaged. */
@@ -245,6 +256,7 @@ public final class RdbFileSource implements KeySource {
     byte[] lastKey;
     long lastOffset;
     boolean sawEnd;
+    long endOffset;
     volatile Throwable failure;
     PayloadRdbVisitor visitor;
 
@@ -281,6 +293,7 @@ public final class RdbFileSource implements KeySource {
         lastOffset = visitor.position();
       } else if (event instanceof PostRdbSyncEvent) {
         sawEnd = true;
+        endOffset = visitor.position();
       } else if (event instanceof DumpFunction f) {
         functions.add(f.getSerialized());
       } else if (event instanceof AuxField aux && "lua".equals(aux.getAuxKey())) {

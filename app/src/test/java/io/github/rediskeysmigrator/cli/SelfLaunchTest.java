@@ -20,6 +20,7 @@ class SelfLaunchTest {
     assertTrue(wanted("rdb", "dump.rdb"));
     assertTrue(wanted("scan", "--from", "redis://a"));
     assertTrue(wanted("sync"));
+    assertTrue(wanted("aof", "appendonlydir"));
     assertTrue(wanted("verify", "dump.rdb"));
   }
 

@@ -1,0 +1,334 @@
+package io.github.rediskeysmigrator.cli;
+
+import static io.github.rediskeysmigrator.testing.DatasetAssert.assertSameContent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.rediskeysmigrator.testing.Await;
+import io.github.rediskeysmigrator.testing.Dataset;
+import io.github.rediskeysmigrator.testing.RedisServer;
+import io.github.rediskeysmigrator.testing.ReportAssert;
+import io.github.rediskeysmigrator.testing.SampleData;
+import io.github.rediskeysmigrator.testing.ServerVersions;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Transaction;
+
+/**
+ * {@code aof} against real servers: the AOF a server of each version writes is replayed, and the
+ * destination then holds what a redis-server started on a copy of the same AOF (the oracle) holds,
+ * key by key; --until stops at a point in time; cut and corrupt files end as Redis's loader ends.
+ */
+class AofCommandIT {
+  private static final String LIBRARY =
+      "#!lua name=%s\nredis.register_function('%s', function(keys, args)"
+          + " return redis.call('set', keys[1], args[1]) end)";
+
+  @TempDir Path tmp;
+
+  private static boolean sixTwo(String version) {
+    return version.equals("redis-6.2.11");
+  }
+
+  /** A server of {@code version} writing its AOF into {@code dir}. */
+  private static RedisServer writing(String version, Path dir, boolean preamble) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--dir",
+                dir.toString(),
+                "--aof-use-rdb-preamble",
+                preamble ? "yes" : "no"));
+    if (!sixTwo(version)) {
+      args.addAll(List.of("--aof-timestamp-enabled", "yes"));
+    }
+    return RedisServer.start(RedisServer.launcher(version), args.toArray(String[]::new));
+  }
+
+  /** The oracle: a server of {@code version} loading a copy of the AOF in {@code dir}. */
+  private RedisServer oracle(String version, Path dir) throws IOException {
+    Path copy = Files.createTempDirectory(tmp, "oracle-");
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path to = copy.resolve(dir.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else if (f.getFileName().toString().startsWith("appendonly")) {
+          Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    return RedisServer.start(
+        RedisServer.launcher(version), "--appendonly", "yes", "--dir", copy.toString());
+  }
+
+  private static Path aofPath(String version, Path dir) {
+    return sixTwo(version) ? dir.resolve("appendonly.aof") : dir.resolve("appendonlydir");
+  }
+
+  private static void rewriteDone(Jedis j) throws InterruptedException {
+    Await.until(
+        "the AOF rewrite to end",
+        Duration.ofSeconds(30),
+        () -> {
+          String info = j.info("persistence");
+          return info.contains("aof_rewrite_in_progress:0")
+              && info.contains("aof_rewrite_scheduled:0");
+        });
+  }
+
+  /**
+   * Every type with expiries in two dbs, a transaction, a function library (7+), a key that has
+   * expired by the time of the replay, then (with {@code rewrite}) BGREWRITEAOF and more commands
+   * after it.
+   */
+  private static void write(Jedis j, String version, boolean rewrite) throws Exception {
+    SampleData.fillAllTypes(j, "");
+    j.select(3);
+    SampleData.fillAllTypes(j, "db3:");
+    Transaction t = j.multi();
+    t.incr("counter");
+    t.hset("tx:hash", "f", "v");
+    t.lpush("tx:list", "a", "b");
+    t.exec();
+    if (!sixTwo(version)) {
+      j.functionLoad(String.format(LIBRARY, "lib1", "f1"));
+      j.fcall("f1", List.of("by:function"), List.of("value"));
+    }
+    j.select(0);
+    j.set("gone", "soon", redis.clients.jedis.params.SetParams.setParams().px(1500));
+    if (rewrite) {
+      // The fork takes the key, still alive, into the base (the RDB preamble).
+      j.bgrewriteaof();
+      rewriteDone(j);
+    }
+    j.del("str:short");
+    j.incrBy("str:int", 5);
+    j.rpush("list:small", "d");
+    j.expire("hash:small", 3600);
+    if (!sixTwo(version)) {
+      j.functionLoad(String.format(LIBRARY, "lib2", "f2"));
+    }
+    Await.until("the short-lived key to expire", Duration.ofSeconds(10), () -> !j.exists("gone"));
+  }
+
+  @ParameterizedTest(name = "{0}, rdb preamble {1}")
+  @CsvSource({
+    "redis-6.2.11, false",
+    "redis-6.2.11, true",
+    ServerVersions.DEBIAN + ", true",
+    "redis-7.4.1, false",
+    "redis-8.6.3, true"
+  })
+  void destinationEqualsAServerLoadingTheSameAof(String version, boolean preamble)
+      throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "aof-");
+    try (RedisServer source = writing(version, dir, preamble);
+        RedisServer dest = RedisServer.start(RedisServer.launcher(version))) {
+      try (Jedis j = source.client()) {
+        write(j, version, true);
+      }
+      try (RedisServer oracle = oracle(version, dir);
+          Jedis want = oracle.client();
+          Jedis got = dest.client()) {
+        Tool.Result r =
+            Run.of("aof", aofPath(version, dir).toString())
+                .to(dest.uri())
+                .outputsIn(tmp)
+                .inProcess();
+        assertEquals(0, r.exit(), r::toString);
+        long tolerance = sixTwo(version) ? 1000 : 0;
+        for (int db : new int[] {0, 3}) {
+          want.select(db);
+          got.select(db);
+          assertSameContent(want, got, tolerance);
+        }
+        if (!sixTwo(version)) {
+          assertEquals(want.functionList().size(), got.functionList().size(), "function libraries");
+        }
+        ReportAssert report = ReportAssert.of(tmp.resolve("r.json")).addsUp();
+        assertEquals(0, report.get("commands_failed"), report::toString);
+        assertTrue(report.get("aof_commands") > 0, report::toString);
+        if (preamble) {
+          // The key was in the base RDB written by the rewrite, expired when it is replayed.
+          assertEquals(1, report.get("skipped_expired"), report::toString);
+        }
+      }
+    }
+  }
+
+  @Test
+  void untilStopsBeforeTheFlushall() throws Exception {
+    String version = "redis-7.4.1";
+    Path dir = Files.createTempDirectory(tmp, "aof-");
+    try (RedisServer source = writing(version, dir, true);
+        RedisServer dest = RedisServer.start(RedisServer.launcher(version));
+        Jedis j = source.client()) {
+      write(j, version, true);
+      Map<String, String> before = Dataset.of(j);
+      long second = Long.parseLong(j.time().get(0));
+      // The FLUSHALL must fall in a later second than every command before it.
+      Await.until(
+          "the server's clock to pass " + second + " + 1",
+          Duration.ofSeconds(10),
+          () -> Long.parseLong(j.time().get(0)) >= second + 2);
+      j.flushAll();
+      j.set("after", "flush");
+      Tool.Result r =
+          Run.of(
+                  "aof",
+                  aofPath(version, dir).toString(),
+                  "--until",
+                  Instant.ofEpochSecond(second).toString())
+              .to(dest.uri())
+              .outputsIn(tmp)
+              .inProcess();
+      assertEquals(0, r.exit(), r::toString);
+      try (Jedis got = dest.client()) {
+        assertEquals(before, Dataset.of(got));
+      }
+      ReportAssert report = ReportAssert.of(tmp.resolve("r.json")).addsUp();
+      assertTrue(
+          report.toString().contains("--until: the next command is annotated"), report::toString);
+    }
+  }
+
+  /** A Redis 6.2 AOF (no preamble) of ten SETs in db 0. */
+  private Path tenSets(Path dir) throws Exception {
+    return tenSets(dir, "k");
+  }
+
+  /** A Redis 6.2 AOF (no preamble) of ten SETs in db 0, of keys {@code prefix0..9}. */
+  private Path tenSets(Path dir, String prefix) throws Exception {
+    try (RedisServer source = writing("redis-6.2.11", dir, false);
+        Jedis j = source.client()) {
+      for (int i = 0; i < 10; i++) {
+        j.set(prefix + i, "v" + i);
+      }
+    }
+    return dir.resolve("appendonly.aof");
+  }
+
+  @Test
+  void severalPathsAreReplayedTogether() throws Exception {
+    Path a = tenSets(Files.createTempDirectory(tmp, "aof-"), "a");
+    Path b = tenSets(Files.createTempDirectory(tmp, "aof-"), "b");
+    try (RedisServer dest = RedisServer.startDebian();
+        Jedis got = dest.client()) {
+      Tool.Result r =
+          Run.of("aof", a.toString(), b.toString(), "--until-offset", "6")
+              .to(dest.uri())
+              .outputsIn(tmp)
+              .inProcess();
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(12, got.dbSize());
+      assertTrue(got.exists("a5") && got.exists("b5") && !got.exists("a6"));
+      ReportAssert.of(tmp.resolve("r.json")).addsUp().has("aof_commands", 12);
+    }
+  }
+
+  @Test
+  void aCutLastCommandIsLeftOutWithANoteAndCounted() throws Exception {
+    Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
+    byte[] whole = Files.readAllBytes(aof);
+    Path gz = tmp.resolve("cut.aof.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(whole, 0, whole.length - 5);
+    }
+    try (RedisServer dest = RedisServer.startDebian();
+        Jedis got = dest.client()) {
+      Tool.Result r = Run.of("aof", gz.toString()).to(dest.uri()).outputsIn(tmp).inProcess();
+      assertEquals(0, r.exit(), r::toString);
+      assertTrue(r.err().contains("note: ") && r.err().contains("left out"), r::toString);
+      assertEquals(9, got.dbSize());
+      ReportAssert.of(tmp.resolve("r.json")).addsUp().has("aof_truncated_commands", 1);
+    }
+  }
+
+  @Test
+  void aCorruptCommandIsExit5WithItsOffsetAndNothingWritten() throws Exception {
+    Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
+    byte[] bytes = Files.readAllBytes(aof);
+    String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+    int at = text.indexOf("*3", text.indexOf("k5") - 20);
+    bytes[at] = 'X';
+    Files.write(aof, bytes);
+    try (RedisServer dest = RedisServer.startDebian();
+        Jedis got = dest.client()) {
+      Tool.Result r = Run.of("aof", aof.toString()).to(dest.uri()).outputsIn(tmp).inProcess();
+      assertEquals(5, r.exit(), r::toString);
+      assertTrue(r.err().contains("at byte " + at), r::toString);
+      assertEquals(0, got.dbSize());
+    }
+  }
+
+  @Test
+  void aManifestNamingAMissingFileIsExit5BeforeAnyWrite() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "aof-");
+    try (RedisServer source = writing("redis-7.4.1", dir, true);
+        Jedis j = source.client()) {
+      j.set("a", "b");
+    }
+    Path appendonlydir = dir.resolve("appendonlydir");
+    try (Stream<Path> files = Files.list(appendonlydir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (f.getFileName().toString().endsWith(".incr.aof")) {
+          Files.delete(f);
+        }
+      }
+    }
+    try (RedisServer dest = RedisServer.startDebian();
+        Jedis got = dest.client()) {
+      Tool.Result r =
+          Run.of("aof", appendonlydir.toString()).to(dest.uri()).outputsIn(tmp).inProcess();
+      assertEquals(5, r.exit(), r::toString);
+      assertTrue(r.err().contains("which is missing"), r::toString);
+      assertEquals(0, got.dbSize());
+    }
+  }
+
+  @Test
+  void untilOnFilesWithoutAnnotationsIsExit2AndUntilOffsetStopsAfterNCommands() throws Exception {
+    Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
+    try (RedisServer dest = RedisServer.startDebian();
+        Jedis got = dest.client()) {
+      Tool.Result r =
+          Run.of("aof", aof.toString(), "--until", "2026-03-02T14:04:59Z")
+              .to(dest.uri())
+              .outputsIn(tmp)
+              .inProcess();
+      assertEquals(2, r.exit(), r::toString);
+      assertTrue(r.err().contains("#TS:"), r::toString);
+      assertEquals(0, got.dbSize());
+
+      r =
+          Run.of("aof", aof.toString(), "--until-offset", "4")
+              .to(dest.uri())
+              .outputsIn(tmp)
+              .inProcess();
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(4, got.dbSize());
+      assertTrue(got.exists("k3") && !got.exists("k4"));
+      ReportAssert.of(tmp.resolve("r.json")).addsUp().has("aof_commands", 4);
+    }
+  }
+}
