@@ -2,6 +2,7 @@ package io.github.rediskeysmigrator.cli;
 
 import io.github.rediskeysmigrator.aof.AofLayout;
 import io.github.rediskeysmigrator.inspect.AofDescription;
+import io.github.rediskeysmigrator.source.AofScan;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /** Renders what {@code inspect} found in an AOF, as text or as a JSON object. */
 final class InspectAofOutput {
@@ -23,7 +23,9 @@ final class InspectAofOutput {
                 ? " (AOF, a single file)\n"
                 : " (AOF, manifest " + layout.manifest().getFileName() + ")\n");
     String label = "files";
-    for (AofDescription.PartDescription p : a.parts()) {
+    AofScan scan = a.scan();
+    for (int i = 0; i < scan.parts().size(); i++) {
+      AofScan.Scanned p = scan.parts().get(i);
       InspectOutput.line(
           sb,
           label,
@@ -32,39 +34,39 @@ final class InspectAofOutput {
               "%-4s  %-5s %10d bytes  %s%s, %d commands",
               p.part().base() ? "base" : "incr",
               format(p.part().format()),
-              p.sizeBytes(),
+              a.sizes().get(i),
               p.part().file().getFileName(),
               p.part().gzip() ? " (gzip)" : "",
               p.commands()));
       label = "";
     }
     InspectOutput.line(sb, "base type", a.baseType());
-    InspectOutput.line(sb, "commands", a.commandTotal() + " in all");
-    a.commands()
+    InspectOutput.line(sb, "commands", scan.commands() + " in all (SELECT not counted)");
+    scan.byName()
         .forEach(
             (name, n) ->
                 InspectOutput.line(sb, "", String.format(Locale.ROOT, "%10d  %s", n, name)));
-    if (a.firstTimestamp().isEmpty()) {
+    if (scan.firstTimestamp() < 0) {
       InspectOutput.line(
           sb, "timestamps", "none (Redis writes #TS: lines only with aof-timestamp-enabled yes)");
     } else {
-      InspectOutput.line(sb, "first #TS", timestampText(a.firstTimestamp()));
-      InspectOutput.line(sb, "last #TS", timestampText(a.lastTimestamp()));
+      InspectOutput.line(sb, "first #TS", timestampText(scan.firstTimestamp()));
+      InspectOutput.line(sb, "last #TS", timestampText(scan.lastTimestamp()));
     }
+    AofScan.Cut cut = scan.cut();
     InspectOutput.line(
         sb,
-        "truncated",
-        a.truncated()
-            .map(
-                t ->
-                    String.format(
-                        Locale.ROOT,
-                        "yes: %s breaks off inside the command at byte %d; Redis drops those"
-                            + " last %d bytes with aof-load-truncated yes",
-                        t.file().getFileName(),
-                        t.offset(),
-                        t.bytesDropped()))
-            .orElse("no"));
+        "cut tail",
+        cut == null
+            ? "none"
+            : String.format(
+                Locale.ROOT,
+                "%s from byte %d: %d %s left out, as Redis does with aof-load-truncated yes (a"
+                    + " command cut short, or a MULTI block without its EXEC)",
+                cut.part().file().getFileName(),
+                cut.offset(),
+                cut.commands(),
+                cut.commands() == 1 ? "command" : "commands"));
     a.baseRdb()
         .ifPresent(
             rdb -> {
@@ -90,34 +92,32 @@ final class InspectAofOutput {
     aof.put("manifest", manifest == null ? null : manifest.toString());
     aof.put("base_type", a.baseType());
     List<Map<String, Object>> parts = new ArrayList<>();
-    for (AofDescription.PartDescription p : a.parts()) {
+    AofScan scan = a.scan();
+    for (int i = 0; i < scan.parts().size(); i++) {
+      AofScan.Scanned p = scan.parts().get(i);
       Map<String, Object> part = new LinkedHashMap<>();
       part.put("file", p.part().file().toString());
       part.put("type", p.part().base() ? "base" : "incr");
       part.put("format", format(p.part().format()));
       part.put("gzip", p.part().gzip());
-      part.put("size_bytes", p.sizeBytes());
+      part.put("size_bytes", a.sizes().get(i));
       part.put("commands", p.commands());
       parts.add(part);
     }
     aof.put("parts", parts);
     aof.put("base_rdb", a.baseRdb().map(InspectOutput::rdbJson).orElse(null));
-    aof.put("commands_total", a.commandTotal());
-    aof.put("commands", new LinkedHashMap<String, Object>(a.commands()));
-    aof.put("first_timestamp", timestampJson(a.firstTimestamp()));
-    aof.put("last_timestamp", timestampJson(a.lastTimestamp()));
-    aof.put(
-        "truncated",
-        a.truncated()
-            .map(
-                t -> {
-                  Map<String, Object> cut = new LinkedHashMap<>();
-                  cut.put("file", t.file().toString());
-                  cut.put("offset", t.offset());
-                  cut.put("bytes_dropped", t.bytesDropped());
-                  return (Object) cut;
-                })
-            .orElse(null));
+    aof.put("commands_total", scan.commands());
+    aof.put("commands", new LinkedHashMap<String, Object>(scan.byName()));
+    aof.put("first_timestamp", timestampJson(scan.firstTimestamp()));
+    aof.put("last_timestamp", timestampJson(scan.lastTimestamp()));
+    Map<String, Object> cut = null;
+    if (scan.cut() != null) {
+      cut = new LinkedHashMap<>();
+      cut.put("file", scan.cut().part().file().toString());
+      cut.put("offset", scan.cut().offset());
+      cut.put("commands", scan.cut().commands());
+    }
+    aof.put("cut", cut);
     return aof;
   }
 
@@ -129,18 +129,18 @@ final class InspectAofOutput {
     };
   }
 
-  private static String timestampText(OptionalLong epochSeconds) {
-    long s = epochSeconds.getAsLong();
-    return Instant.ofEpochSecond(s) + " (epoch " + s + ")";
+  private static String timestampText(long epochSeconds) {
+    return Instant.ofEpochSecond(epochSeconds) + " (epoch " + epochSeconds + ")";
   }
 
-  private static Map<String, Object> timestampJson(OptionalLong epochSeconds) {
-    if (epochSeconds.isEmpty()) {
+  /** The time of an annotation, or null for -1 (none). */
+  private static Map<String, Object> timestampJson(long epochSeconds) {
+    if (epochSeconds < 0) {
       return null;
     }
     Map<String, Object> ts = new LinkedHashMap<>();
-    ts.put("epoch_seconds", epochSeconds.getAsLong());
-    ts.put("iso", Instant.ofEpochSecond(epochSeconds.getAsLong()).toString());
+    ts.put("epoch_seconds", epochSeconds);
+    ts.put("iso", Instant.ofEpochSecond(epochSeconds).toString());
     return ts;
   }
 }

@@ -54,21 +54,14 @@ public record RdbDescription(
     } catch (IOException e) {
       throw new BadRdbException(header.file(), "cannot be read: " + e.getMessage(), e);
     }
-    source.readInto(inventory);
+    long rdbBytes = source.readRdbPart(header, inventory);
     List<byte[]> functions = source.functionLibraries();
     List<String> libraries = new ArrayList<>();
     for (byte[] f : functions) {
       FunctionLibraryNames.of(f).ifPresent(libraries::add);
     }
     return new RdbDescription(
-        header,
-        size,
-        aux,
-        checksum,
-        inventory,
-        functions.size(),
-        List.copyOf(libraries),
-        source.rdbEnd());
+        header, size, aux, checksum, inventory, functions.size(), List.copyOf(libraries), rdbBytes);
   }
 
   /**

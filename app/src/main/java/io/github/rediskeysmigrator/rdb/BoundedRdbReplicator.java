@@ -35,14 +35,6 @@ public final class BoundedRdbReplicator extends RedisRdbReplicator {
     setRdbVisitor(visitor);
   }
 
-  /**
-   * RDB bytes consumed so far; once {@code open()} has returned, where the RDB data ends (after its
-   * checksum): in an AOF with an RDB preamble, the offset of the first command.
-   */
-  public long position() {
-    return ((BoundedRdbInput) inputStream).position();
-  }
-
   /** The visitor that turns each key into a DUMP payload. */
   public PayloadRdbVisitor visitor() {
     return visitor;

@@ -12,7 +12,12 @@ import io.github.rediskeysmigrator.rdb.RdbHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads an append-only persistence once, before anything is written, the way Redis's loader would
@@ -27,6 +32,8 @@ import java.util.List;
  * @param lastTimestamp the last annotation's time, or -1
  * @param cut the tail Redis drops with {@code aof-load-truncated yes}, or null when the files end
  *     cleanly
+ * @param byName the commands of all the files per name (upper case, SELECT not counted, the dropped
+ *     tail included), most frequent first: what {@code inspect} shows
  */
 public record AofScan(
     AofLayout layout,
@@ -34,7 +41,8 @@ public record AofScan(
     long annotations,
     long firstTimestamp,
     long lastTimestamp,
-    Cut cut) {
+    Cut cut,
+    Map<String, Long> byName) {
 
   /**
    * One file as scanned.
@@ -80,6 +88,7 @@ public record AofScan(
     long first = -1;
     long last = -1;
     Cut cut = null;
+    Map<String, Long> byName = new HashMap<>();
     List<AofLayout.Part> all = layout.parts();
     for (int i = 0; i < all.size(); i++) {
       AofLayout.Part part = all.get(i);
@@ -128,6 +137,7 @@ public record AofScan(
               continue;
             }
             commands++;
+            byName.merge(name, 1L, Long::sum);
             if (name.equals("MULTI")) {
               txStart = c.offset();
               txCommands = 0;
@@ -146,7 +156,19 @@ public record AofScan(
       }
       parts.add(new Scanned(part, header, rdbEnd, commands));
     }
-    return new AofScan(layout, List.copyOf(parts), annotations, first, last, cut);
+    return new AofScan(
+        layout, List.copyOf(parts), annotations, first, last, cut, byFrequency(byName));
+  }
+
+  private static Map<String, Long> byFrequency(Map<String, Long> counts) {
+    Map<String, Long> sorted = new LinkedHashMap<>();
+    counts.entrySet().stream()
+        .sorted(
+            Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue)
+                .reversed()
+                .thenComparing(Map.Entry::getKey))
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return Collections.unmodifiableMap(sorted);
   }
 
   /** The commands of all the files (SELECT not counted), the dropped tail included. */

@@ -53,7 +53,6 @@ public final class RdbFileSource implements KeySource {
   private final List<byte[]> functions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final long bigKeyThreshold;
-  private volatile long rdbEnd;
   private Consumer<String> notes = note -> {};
 
   /**
@@ -124,14 +123,6 @@ public final class RdbFileSource implements KeySource {
     return totalBytes;
   }
 
-  /**
-   * Where the RDB data of the last file read ends, after its checksum (decompressed bytes): in an
-   * AOF that starts with an RDB preamble, the offset of its first command.
-   */
-  public long rdbEnd() {
-    return rdbEnd;
-  }
-
   @Override
   public List<byte[]> functionLibraries() {
     return List.copyOf(functions);
@@ -162,7 +153,6 @@ public final class RdbFileSource implements KeySource {
       replicator.addEventListener(reader::onEvent);
       replicator.addExceptionListener((r, t, e) -> reader.fail(t, r));
       replicator.open();
-      rdbEnd = replicator.position();
     } catch (UncheckedIOException e) {
       if (e.getCause() instanceof InterruptedIOException) {
         throw new InterruptedException("reading " + file + " was cancelled");
