@@ -5,6 +5,7 @@ import io.github.rediskeysmigrator.aof.BadAofException;
 import io.github.rediskeysmigrator.core.ExitCode;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.inspect.AofDescription;
+import io.github.rediskeysmigrator.inspect.Description;
 import io.github.rediskeysmigrator.inspect.RdbDescription;
 import io.github.rediskeysmigrator.rdb.BadRdbException;
 import io.github.rediskeysmigrator.rdb.KeyInventory;
@@ -64,8 +65,9 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     long now = ctx.clock().millis();
+    // An RdbHeader for an RDB file, an AofLayout for an AOF.
     List<Object> checked = new ArrayList<>();
-    List<Object> described = new ArrayList<>();
+    List<Description> described = new ArrayList<>();
     try {
       // Every file is checked before any is described, as rdb does before writing: an RDB's
       // header and CRC64, an AOF's manifest and the files it names.

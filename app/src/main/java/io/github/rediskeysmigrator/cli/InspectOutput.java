@@ -4,6 +4,7 @@ import io.github.rediskeysmigrator.core.JsonText;
 import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.inspect.AofDescription;
+import io.github.rediskeysmigrator.inspect.Description;
 import io.github.rediskeysmigrator.inspect.RdbDescription;
 import io.github.rediskeysmigrator.rdb.KeyInventory;
 import io.github.rediskeysmigrator.rdb.RdbChecksum;
@@ -23,9 +24,9 @@ final class InspectOutput {
   private InspectOutput() {}
 
   /** The text of the RDB files and AOFs, in the order given, a blank line between two. */
-  static String text(long nowMs, List<Object> described) {
+  static String text(long nowMs, List<Description> described) {
     StringBuilder sb = new StringBuilder();
-    for (Object d : described) {
+    for (Description d : described) {
       if (sb.length() > 0) {
         sb.append('\n');
       }
@@ -120,10 +121,10 @@ final class InspectOutput {
    * One JSON object: the RDB files under {@code files}, in order, and the AOFs under {@code aofs}
    * when there are any.
    */
-  static String json(long nowMs, List<Object> described) {
+  static String json(long nowMs, List<Description> described) {
     List<Map<String, Object>> files = new ArrayList<>();
     List<Map<String, Object>> aofs = new ArrayList<>();
-    for (Object d : described) {
+    for (Description d : described) {
       if (d instanceof AofDescription a) {
         aofs.add(InspectAofOutput.json(a));
       } else {

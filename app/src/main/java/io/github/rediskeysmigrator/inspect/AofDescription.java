@@ -26,7 +26,8 @@ import java.util.Optional;
  * @param sizes each file's size on disk (compressed for gzip), in the order of {@code scan.parts()}
  * @param baseRdb the base RDB (a base file or a single file's preamble), if there is one
  */
-public record AofDescription(AofScan scan, List<Long> sizes, Optional<RdbDescription> baseRdb) {
+public record AofDescription(AofScan scan, List<Long> sizes, Optional<RdbDescription> baseRdb)
+    implements Description {
 
   /** The files, as the user named them. */
   public AofLayout layout() {

@@ -36,7 +36,8 @@ public record RdbDescription(
     KeyInventory keys,
     int functions,
     List<String> libraryNames,
-    long rdbBytes) {
+    long rdbBytes)
+    implements Description {
 
   /**
    * Reads the file of {@code header}, whose checksum was already checked, judging expiry at {@code
