@@ -53,6 +53,21 @@ final class InspectAofOutput {
       InspectOutput.line(sb, "first #TS", timestampText(scan.firstTimestamp()));
       InspectOutput.line(sb, "last #TS", timestampText(scan.lastTimestamp()));
     }
+    String flushLabel = "flushes";
+    for (AofScan.Flush f : scan.flushes()) {
+      InspectOutput.line(
+          sb,
+          flushLabel,
+          String.format(
+              Locale.ROOT,
+              "%s at byte %d of %s, %s; --until-offset %d replays what came before it",
+              f.name(),
+              f.offset(),
+              f.part().file().getFileName(),
+              f.timestamp() < 0 ? "no #TS: before it" : "after #TS " + timestampText(f.timestamp()),
+              f.commandsBefore()));
+      flushLabel = "";
+    }
     AofScan.Cut cut = scan.cut();
     InspectOutput.line(
         sb,
@@ -118,6 +133,17 @@ final class InspectAofOutput {
       cut.put("commands", scan.cut().commands());
     }
     aof.put("cut", cut);
+    List<Map<String, Object>> flushes = new ArrayList<>();
+    for (AofScan.Flush f : scan.flushes()) {
+      Map<String, Object> flush = new LinkedHashMap<>();
+      flush.put("command", f.name());
+      flush.put("file", f.part().file().toString());
+      flush.put("offset", f.offset());
+      flush.put("after_timestamp", timestampJson(f.timestamp()));
+      flush.put("commands_before", f.commandsBefore());
+      flushes.add(flush);
+    }
+    aof.put("flushes", flushes);
     return aof;
   }
 

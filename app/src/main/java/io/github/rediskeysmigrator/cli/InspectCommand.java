@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
           + " biggest keys by DUMP payload size, module types and function libraries.",
       "An AOF (an appendonlydir, its manifest, or a single appendonly.aof, gzip'd or not): its"
           + " files (base or incremental, RDB or AOF, size), the base type, the commands by name,"
-          + " the first and last #TS: timestamp (to choose aof --until) and a cut last command;"
+          + " the first and last #TS: timestamp (to choose aof --until), each FLUSHALL or FLUSHDB"
+          + " with the aof --until-offset that stops before it, and a cut tail;"
           + " its base RDB is described as an .rdb.",
       "Each file is read whole; a bad file (not an RDB or AOF, truncated RDB, checksum mismatch,"
           + " malformed command: the file and byte offset) exits 5."

@@ -34,6 +34,8 @@ import java.util.Map;
  *     cleanly
  * @param byName the commands of all the files per name (upper case, SELECT not counted, the dropped
  *     tail included), most frequent first: what {@code inspect} shows
+ * @param flushes the first {@link #MAX_FLUSHES} FLUSHALL and FLUSHDB commands, in file order: the
+ *     usual reason to replay only up to a point
  */
 public record AofScan(
     AofLayout layout,
@@ -42,7 +44,24 @@ public record AofScan(
     long firstTimestamp,
     long lastTimestamp,
     Cut cut,
-    Map<String, Long> byName) {
+    Map<String, Long> byName,
+    List<Flush> flushes) {
+
+  /** How many FLUSHALL and FLUSHDB commands {@link #flushes} keeps. */
+  public static final int MAX_FLUSHES = 10;
+
+  /**
+   * A FLUSHALL or FLUSHDB in the files.
+   *
+   * @param name {@code FLUSHALL} or {@code FLUSHDB}
+   * @param part the file it is in
+   * @param offset where it starts in that file
+   * @param timestamp the last {@code #TS:} annotation before it (epoch seconds), or -1
+   * @param commandsBefore the commands before it in all the files (SELECT not counted): the {@code
+   *     --until-offset} that replays everything before it
+   */
+  public record Flush(
+      String name, AofLayout.Part part, long offset, long timestamp, long commandsBefore) {}
 
   /**
    * One file as scanned.
@@ -89,6 +108,8 @@ public record AofScan(
     long last = -1;
     Cut cut = null;
     Map<String, Long> byName = new HashMap<>();
+    List<Flush> flushes = new ArrayList<>();
+    long before = 0;
     List<AofLayout.Part> all = layout.parts();
     for (int i = 0; i < all.size(); i++) {
       AofLayout.Part part = all.get(i);
@@ -136,6 +157,10 @@ public record AofScan(
             if (name.equals("SELECT")) {
               continue;
             }
+            if ((name.equals("FLUSHALL") || name.equals("FLUSHDB"))
+                && flushes.size() < MAX_FLUSHES) {
+              flushes.add(new Flush(name, part, c.offset(), last, before + commands));
+            }
             commands++;
             byName.merge(name, 1L, Long::sum);
             if (name.equals("MULTI")) {
@@ -155,9 +180,17 @@ public record AofScan(
         }
       }
       parts.add(new Scanned(part, header, rdbEnd, commands));
+      before += commands;
     }
     return new AofScan(
-        layout, List.copyOf(parts), annotations, first, last, cut, byFrequency(byName));
+        layout,
+        List.copyOf(parts),
+        annotations,
+        first,
+        last,
+        cut,
+        byFrequency(byName),
+        List.copyOf(flushes));
   }
 
   private static Map<String, Long> byFrequency(Map<String, Long> counts) {

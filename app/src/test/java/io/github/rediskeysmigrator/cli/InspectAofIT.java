@@ -295,6 +295,8 @@ class InspectAofIT {
         j.bgrewriteaof();
         awaitAofIdle(server);
         j.set("after", "1");
+        j.flushDB();
+        j.set("late", "1");
       }
       dir = copy(server.dir().resolve("appendonlydir"), "commands-base");
     }
@@ -307,9 +309,36 @@ class InspectAofIT {
     assertNull(aof.get("base_rdb"));
     List<Object> parts = list(aof.get("parts"));
     assertEquals("AOF", map(parts.get(0)).get("format"));
-    // The rewrite logs one SET per string (and a SELECT, not counted); the incremental file one.
-    assertEquals(Map.of("SET", 11L), longs(map(aof.get("commands"))));
-    assertEquals(1, num(map(parts.get(1)).get("commands")));
+    // The rewrite logs one SET per string (and a SELECT, not counted); the incremental file a
+    // SET, the FLUSHDB and one more SET.
+    assertEquals(Map.of("SET", 12L, "FLUSHDB", 1L), longs(map(aof.get("commands"))));
+    assertEquals(3, num(map(parts.get(1)).get("commands")));
+    List<Object> flushes = list(aof.get("flushes"));
+    assertEquals(1, flushes.size(), flushes::toString);
+    Map<String, Object> flush = map(flushes.get(0));
+    assertEquals("FLUSHDB", flush.get("command"));
+    assertEquals(map(parts.get(1)).get("file"), flush.get("file"));
+    assertNull(flush.get("after_timestamp"));
+    assertEquals(11, num(flush.get("commands_before")));
+
+    // The offset inspect names replays everything before the FLUSHDB, and nothing after it.
+    try (RedisServer dest = RedisServer.startShared(ServerVersions.DEBIAN)) {
+      Tool.Result replay =
+          Run.of("aof", dir.toString(), "--until-offset", "11")
+              .to(dest.uri())
+              .outputsIn(tmp)
+              .inProcess();
+      assertEquals(0, replay.exit(), replay::toString);
+      try (Jedis j = dest.client()) {
+        assertEquals(11, j.dbSize());
+        assertEquals("1", j.get("after"));
+      }
+    }
+    Tool.Result text = Tool.run(Map.of(), "inspect", dir.toString());
+    assertTrue(
+        text.out().contains("flushes        FLUSHDB at byte ")
+            && text.out().contains("no #TS: before it; --until-offset 11 replays what came"),
+        text.out());
   }
 
   @SuppressWarnings("unchecked")
