@@ -1,5 +1,7 @@
 package io.github.rediskeysmigrator.cli;
 
+import io.github.rediskeysmigrator.aof.AofLayout;
+import io.github.rediskeysmigrator.aof.BadAofException;
 import io.github.rediskeysmigrator.core.ExistencePolicy;
 import io.github.rediskeysmigrator.core.GlobPattern;
 import io.github.rediskeysmigrator.core.KeyType;
@@ -162,7 +164,28 @@ final class VerifyOptions {
       return new Source(uri, List.of(), uri.toString());
     }
     List<Path> files = from.stream().map(Path::of).toList();
+    for (Path f : files) {
+      if (isAof(f)) {
+        throw new IllegalArgumentException(
+            f
+                + " is an append-only file (AOF): its state is what replaying its commands"
+                + " gives, which verify cannot compute without a server; start redis-server on a"
+                + " copy of it and verify --from redis://HOST:PORT");
+      }
+    }
     return new Source(null, files, String.join(",", from));
+  }
+
+  /** Whether {@code f} is an appendonlydir, a manifest or an AOF of commands (not an RDB). */
+  private static boolean isAof(Path f) {
+    try {
+      AofLayout layout = AofLayout.of(f);
+      return layout.manifest() != null
+          || layout.parts().get(0).format() == AofLayout.Format.COMMANDS;
+    } catch (BadAofException | java.io.IOException e) {
+      // Neither: the RDB reader says what is wrong with it.
+      return false;
+    }
   }
 
   private static boolean isUri(String s) {

@@ -89,7 +89,7 @@ public final class AofReplay {
   }
 
   /**
-   * Finds and scans the files, then reads the destination's command table.
+   * Finds the files, reads the destination's command table, then scans the files.
    *
    * @throws BadAofException when a PATH is no AOF, names a missing file, or is malformed (exit 5)
    * @throws IllegalArgumentException when --until is asked of files without annotations (exit 2)
@@ -101,6 +101,12 @@ public final class AofReplay {
     for (Path p : plan.paths()) {
       layouts.add(AofLayout.of(p));
     }
+    // Before the files are read through, which may take long: an unreachable destination fails
+    // fast.
+    CommandTable commands;
+    try (Connection conn = RedisConnector.connect(plan.to(), 0, "destination", tls)) {
+      commands = CommandTable.query(conn);
+    }
     List<AofScan> scans = new ArrayList<>();
     for (AofLayout layout : layouts) {
       AofScan scan = AofScan.of(layout, plan.bigKeyThreshold());
@@ -111,10 +117,6 @@ public final class AofReplay {
                 + " has none; stop after a number of commands with --until-offset N instead");
       }
       scans.add(scan);
-    }
-    CommandTable commands;
-    try (Connection conn = RedisConnector.connect(plan.to(), 0, "destination", tls)) {
-      commands = CommandTable.query(conn);
     }
     List<AofSource> sources = new ArrayList<>();
     int newest = 0;

@@ -120,7 +120,7 @@ public final class AofSource implements KeySource {
     // Redis loads every file with a new client, in db 0 until a SELECT.
     db = 0;
     try (InputStream in = AofLayout.open(part)) {
-      in.skipNBytes(Math.min(start, Long.MAX_VALUE));
+      in.skipNBytes(start);
       AofCommandReader r = new AofCommandReader(part.file(), in, start, AofLayout.dataBound(part));
       current = r;
       AofEntry e;

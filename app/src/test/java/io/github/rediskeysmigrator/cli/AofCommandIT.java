@@ -229,6 +229,24 @@ class AofCommandIT {
   }
 
   @Test
+  void anUnreachableDestinationIsExit3() throws Exception {
+    Path aof = tmp.resolve("appendonly.aof");
+    Files.writeString(aof, "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n");
+    Tool.Result r =
+        Run.of("aof", aof.toString()).to("redis://127.0.0.1:1").outputsIn(tmp).inProcess();
+    assertEquals(3, r.exit(), r::toString);
+  }
+
+  @Test
+  void verifyRefusesAnAofSourceSayingWhatToDoInstead() throws Exception {
+    Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
+    Tool.Result r =
+        Run.of("verify", "--from", aof.toString(), "--to", "redis://127.0.0.1:1").inProcess();
+    assertEquals(2, r.exit(), r::toString);
+    assertTrue(r.err().contains("append-only file"), r::toString);
+  }
+
+  @Test
   void severalPathsAreReplayedTogether() throws Exception {
     Path a = tenSets(Files.createTempDirectory(tmp, "aof-"), "a");
     Path b = tenSets(Files.createTempDirectory(tmp, "aof-"), "b");
