@@ -9,6 +9,7 @@
 #   BENCH_MODE=cluster BENCH_KEYS=100000 scripts/bench.sh  # cluster part, 3 x 100,000 keys
 #   BENCH_MODE=live scripts/bench.sh                   # scan --live and sync under load, 100,000 keys
 #   BENCH_MODE=cross scripts/bench.sh                  # Redis 8.6 file into Valkey 9.1 vs Redis 8.6
+#   BENCH_MODE=aof scripts/bench.sh                    # aof replay vs redis-server loading the AOF
 #   BENCH_MODE=lzf scripts/bench.sh                    # JMH: our LZF decompressor vs Redis Replicator's
 #   LIBRDB_CLI=/path/rdb-cli BENCH_MODE=peers scripts/bench.sh  # side by side with librdb, 5 rounds
 #
@@ -92,9 +93,21 @@
 #   Targets: medians of o/p >= 0.8, o/lr >= 1.15, max - min of o/p <= 0.15, w/lw >= 1.3,
 #   s/p >= 0.7, peak RSS < 256 MB. librdb (redis/librdb v2.1.0+, built with make) is found
 #   through LIBRDB_CLI; without it its runs are skipped and the script says how to build one.
+# aof part (only with BENCH_MODE=aof): BENCH_KEYS keys (default 1,000,000) of the rdb part's
+# generator and type mix, sent with redis-cli --pipe to a redis-server with appendonly yes,
+# aof-use-rdb-preamble no and no automatic rewrite, so its appendonlydir holds them as commands
+# (cached like the datasets; a SIGTERM lets Redis write the rest before the copy is kept). Then:
+#   a. ours: time `scripts/redis-keys-migrator aof appendonlydir` into an empty server (keys/s,
+#      wall time, JVM start-up included);
+#   b. redis-server started on a copy of the same appendonlydir, timed from its start until it
+#      answers PING (LOADING before), i.e. its own load; its log's "DB loaded from append only
+#      file: S seconds" is printed too.
+#   then: (a) exit 0 and DBSIZE == N on both, a 1000-key sample of (a) compared with (b) (DUMP
+#   and expiry), and the ratio (a)/(b) of keys/s, for information (no target: (b) reads a local
+#   file into its own memory, (a) also sends every key over the network).
 #
 # Environment:
-#   BENCH_MODE=M        rdb, scan, sync, cluster, live, cross, peers, verify, lzf, or all (default all: rdb,
+#   BENCH_MODE=M        rdb, scan, sync, cluster, live, cross, peers, aof, verify, lzf, or all (default all: rdb,
 #                       scan, then sync; verify runs scripts/bench-verify.sh)
 #   BENCH_PEERS_ROUNDS=N rounds of the peers part (default 5)
 #   LIBRDB_CLI=FILE     librdb's rdb-cli for the peers part
@@ -160,7 +173,7 @@ if [[ ${MODE} == lzf ]]; then
   # A JMH micro-benchmark of the LZF decompressors, outside mvn verify.
   exec bash "${SCRIPT_DIR}/bench-lzf.sh"
 fi
-RUN_RDB=0 RUN_SCAN=0 RUN_SYNC=0 RUN_CLUSTER=0 RUN_LIVE=0 RUN_CROSS=0 RUN_PEERS=0
+RUN_RDB=0 RUN_SCAN=0 RUN_SYNC=0 RUN_CLUSTER=0 RUN_LIVE=0 RUN_CROSS=0 RUN_PEERS=0 RUN_AOF=0
 PEERS_ROUNDS=${BENCH_PEERS_ROUNDS:-5}
 [[ ${PEERS_ROUNDS} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_PEERS_ROUNDS must be a positive integer"
 CROSS_ROUNDS=${BENCH_CROSS_ROUNDS:-2}
@@ -176,8 +189,9 @@ case ${MODE} in
   live) RUN_LIVE=1 RUN_SYNC=1 ;;
   cross) RUN_CROSS=1 ;;
   peers) RUN_PEERS=1 ;;
+  aof) RUN_AOF=1 ;;
   all) RUN_RDB=1 RUN_SCAN=1 RUN_SYNC=1 ;;
-  *) rkm_die "BENCH_MODE must be rdb, scan, sync, cluster, live, cross, peers or all, got '${MODE}'" ;;
+  *) rkm_die "BENCH_MODE must be rdb, scan, sync, cluster, live, cross, peers, aof or all, got '${MODE}'" ;;
 esac
 if ((RUN_LIVE)); then
   SYNC_N=${BENCH_SYNC_KEYS:-${LIVE_N}}
@@ -1228,6 +1242,118 @@ run_peers_part() {
   echo "======================================================================="
 }
 
+# =============================================================================
+# aof part
+# =============================================================================
+AOF_ALL_OK=1
+AOF_DS='' AOF_MB='' AOF_CMDS=''
+
+# prepare_aof_dataset KEYS: sets AOF_DS to a cached appendonlydir in which a redis-server logged
+# the dataset's write commands (KEYS keys, the rdb part's generator and type mix), AOF_MB to its
+# size and AOF_CMDS to the number of commands sent.
+prepare_aof_dataset() {
+  local n=$1 created_s port pid got dir
+  AOF_DS=${CACHE}/aof-${n}-seed-${SEED}-v${DATASET_VERSION}
+  dir=${AOF_DS}/appendonlydir
+  if [[ ${REGEN} != 1 && -s ${AOF_DS}/meta && -d ${dir} ]] &&
+    (($(date +%s) - $(sed -n 's/^created_s=//p' "${AOF_DS}/meta") < CACHE_MAX_AGE_S)); then
+    rkm_log "aof dataset: cached ${AOF_DS}"
+  else
+    rkm_log "aof dataset: generating ${n} keys (seed ${SEED}) as commands into an AOF"
+    DS_TMP=${AOF_DS}.tmp.$$
+    rm -rf "${DS_TMP}"
+    mkdir -p "${DS_TMP}"
+    created_s=$(date +%s)
+    AOF_CMDS=$("${RKM_PY}" "${SCRIPT_DIR}/bench_data.py" gen --keys "${n}" --seed "${SEED}" \
+      --out "${TMP}/aof-gen.resp")
+    # Commands only (no RDB preamble, no rewrite on the way): the AOF is the commands as sent.
+    rkm_start_redis "${DS_TMP}" --appendonly yes --aof-use-rdb-preamble no \
+      --auto-aof-rewrite-percentage 0 --appendfsync no --appenddirname appendonlydir
+    port=${RKM_REDIS_PORT}
+    pid=${RKM_REDIS_PID}
+    rkm_cli "${port}" --pipe <"${TMP}/aof-gen.resp" >"${TMP}/aof-gen.pipe.out" 2>&1 || true
+    check_pipe_output "${TMP}/aof-gen.pipe.out" "${AOF_CMDS}"
+    rm -f "${TMP}/aof-gen.resp"
+    got=$(dbsize "${port}")
+    [[ ${got} == "${n}" ]] || rkm_die "the AOF source has ${got} keys after loading, expected ${n}"
+    # SIGTERM: Redis writes and fsyncs what is left of the AOF before it exits.
+    rkm_stop_redis "${pid}"
+    rm -f "${DS_TMP}"/redis-*.log
+    printf 'keys=%s\nseed=%s\ncreated_s=%s\ncommands=%s\nredis=%s\n' "${n}" "${SEED}" \
+      "${created_s}" "${AOF_CMDS}" "$(redis-server --version | awk '{print $3}')" >"${DS_TMP}/meta"
+    rm -rf "${AOF_DS}"
+    mv "${DS_TMP}" "${AOF_DS}"
+    DS_TMP=''
+  fi
+  AOF_CMDS=$(sed -n 's/^commands=//p' "${AOF_DS}/meta")
+  AOF_MB=$(du -sb "${AOF_DS}/appendonlydir" | awk '{ printf "%.1f", $1 / 1048576 }')
+  rkm_log "aof dataset: appendonlydir ${AOF_MB} MB, ${AOF_CMDS} commands"
+}
+
+run_aof_part() {
+  local n=${N} t0 t1 rc=0 port pid loaded_s cmp_rc=0
+  # A jar without the command answers `aof --help` with the top-level usage.
+  [[ $(java -jar "${JAR}" aof --help 2>&1 || true) == *"Usage: redis-keys-migrator aof"* ]] ||
+    rkm_die "this jar has no aof command (BENCH_MODE=aof needs it)"
+  prepare_aof_dataset "${n}"
+
+  # --- a. ours: aof replays the appendonlydir into an empty server -----------
+  rkm_start_redis "${TMP}/aof-dest-a"
+  local a_port=${RKM_REDIS_PORT}
+  rkm_log "(a) ours: aof ${AOF_DS}/appendonlydir into ${RKM_REDIS_HOST}:${a_port}"
+  t0=$(now_s)
+  "${SCRIPT_DIR}/redis-keys-migrator" aof "${AOF_DS}/appendonlydir" \
+    --to "redis://${RKM_REDIS_HOST}:${a_port}" --report "${TMP}/aof.json" --progress never \
+    --error-log "${TMP}/aof-errors.log" >"${TMP}/aof.out" 2>"${TMP}/aof.err" || rc=$?
+  t1=$(now_s)
+  AA_SECS=$(elapsed "${t0}" "${t1}")
+  AA_RATE=$(rate "${n}" "${AA_SECS}")
+  AA_KEYS=$(dbsize "${a_port}")
+  AA_OK=$([[ ${rc} == 0 && ${AA_KEYS} == "${n}" ]] && echo 1 || echo 0)
+  rkm_log "(a) ${AA_SECS} s, ${AA_RATE} keys/s, exit ${rc}, DBSIZE ${AA_KEYS}"
+  ((AA_OK)) || print_run_output aof "${TMP}/aof.out" "${TMP}/aof.err"
+
+  # --- b. redis-server loading the same AOF ------------------------------------
+  # On a copy: a server started on an appendonlydir may add to it. It answers PING only once
+  # loaded (LOADING before), so the time to its first PONG is its time to load.
+  mkdir -p "${TMP}/aof-load-b"
+  cp -r -- "${AOF_DS}/appendonlydir" "${TMP}/aof-load-b/"
+  t0=$(now_s)
+  RKM_REDIS_WAIT_TRIES=$((RUN_TIMEOUT * 10)) rkm_start_redis "${TMP}/aof-load-b" \
+    --appendonly yes --appenddirname appendonlydir --auto-aof-rewrite-percentage 0
+  t1=$(now_s)
+  local b_port=${RKM_REDIS_PORT}
+  pid=${RKM_REDIS_PID}
+  wait_loaded "${b_port}" "${n}"
+  AB_SECS=$(elapsed "${t0}" "${t1}")
+  AB_RATE=$(rate "${n}" "${AB_SECS}")
+  # Its own figure: "DB loaded from append only file: 1.234 seconds".
+  loaded_s=$(sed -n 's/.*DB loaded from append only file: \([0-9.]*\) seconds.*/\1/p' \
+    "${TMP}/aof-load-b/redis-${b_port}.log" | tail -n 1)
+  rkm_log "(b) redis-server ready after ${AB_SECS} s (${AB_RATE} keys/s); its log: ${loaded_s:-?} s"
+
+  echo "--- sample comparison (b) vs (a)"
+  "${RKM_PY}" "${SCRIPT_DIR}/bench_data.py" compare --port-a "${b_port}" --port-b "${a_port}" \
+    --keys "${n}" --seed "${SEED}" --sample "${SAMPLE}" || cmp_rc=$?
+  rkm_stop_redis "${pid}"
+  local cmp_ok=$([[ ${cmp_rc} == 0 ]] && echo 1 || echo 0)
+  for ok in "${AA_OK}" "${cmp_ok}"; do
+    [[ ${ok} == 1 ]] || AOF_ALL_OK=0
+  done
+
+  echo
+  echo "================= redis-keys-migrator aof benchmark ==================="
+  line "dataset" "${n} keys (seed ${SEED}), ${AOF_CMDS} commands, appendonlydir ${AOF_MB} MB"
+  line "" "${AOF_DS}"
+  line "(a) ours" "aof: ${AA_SECS} s, ${AA_RATE} keys/s, DBSIZE ${AA_KEYS}, exit ${rc}" "$(verdict "${AA_OK}")"
+  line "(b) redis" "redis-server on the same AOF: ready after ${AB_SECS} s (${AB_RATE} keys/s)"
+  line "" "its log: DB loaded from append only file in ${loaded_s:-?} s"
+  line "sample check" "${SAMPLE} random keys: DUMP and expiry of (a) match (b)" "$(verdict "${cmp_ok}")"
+  line "ratio (a)/(b)" "keys/s $(ratio "${AA_RATE}" "${AB_RATE}") (for information; (b) has no network)"
+  line "overall" "" "$(verdict "${AOF_ALL_OK}")"
+  echo "======================================================================="
+}
+
 if ((RUN_RDB)); then
   run_rdb_part
 fi
@@ -1249,13 +1375,17 @@ fi
 if ((RUN_PEERS)); then
   run_peers_part
 fi
+if ((RUN_AOF)); then
+  run_aof_part
+fi
 echo "parts: rdb $( ((RUN_RDB)) && verdict "${RDB_ALL_OK}" || echo skipped)," \
   "scan $( ((RUN_SCAN)) && verdict "${SCAN_ALL_OK}" || echo skipped)," \
   "sync $( ((RUN_SYNC)) && verdict "${SYNC_ALL_OK}" || echo skipped)," \
   "cluster $( ((RUN_CLUSTER)) && verdict "${CLUSTER_ALL_OK}" || echo skipped)," \
   "live $( ((RUN_LIVE)) && verdict "${LIVE_ALL_OK}" || echo skipped)," \
   "cross $( ((RUN_CROSS)) && verdict "${CROSS_ALL_OK}" || echo skipped)," \
-  "peers $( ((RUN_PEERS)) && verdict "${PEERS_ALL_OK}" || echo skipped)"
+  "peers $( ((RUN_PEERS)) && verdict "${PEERS_ALL_OK}" || echo skipped)," \
+  "aof $( ((RUN_AOF)) && verdict "${AOF_ALL_OK}" || echo skipped)"
 [[ ${RDB_ALL_OK} == 1 && ${SCAN_ALL_OK} == 1 && ${SYNC_ALL_OK} == 1 && ${CLUSTER_ALL_OK} == 1 &&
-  ${LIVE_ALL_OK} == 1 && ${CROSS_ALL_OK} == 1 && ${PEERS_ALL_OK} == 1 ]] ||
+  ${LIVE_ALL_OK} == 1 && ${CROSS_ALL_OK} == 1 && ${PEERS_ALL_OK} == 1 && ${AOF_ALL_OK} == 1 ]] ||
   exit 1

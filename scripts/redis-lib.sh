@@ -90,13 +90,15 @@ rkm_port_in_use() {
   timeout 1 bash -c ": >/dev/tcp/${RKM_REDIS_HOST}/$1" 2>/dev/null
 }
 
-# Waits up to ~10 s until the redis-server with pid $1 answers PING on port $2
+# Waits up to ~10 s (RKM_REDIS_WAIT_TRIES tenths of a second, default 100: more
+# for a server loading a big dataset, which answers LOADING until it is done)
+# until the redis-server with pid $1 answers PING on port $2
 # and reports that very pid (so a foreign server that happened to own the port
 # is never mistaken for ours). Returns 1 if our server died (typically: port
 # taken after all), 2 on timeout.
 rkm_wait_redis() {
   local pid=$1 port=$2 i
-  for ((i = 0; i < 100; i++)); do
+  for ((i = 0; i < ${RKM_REDIS_WAIT_TRIES:-100}; i++)); do
     if ! kill -0 "${pid}" 2>/dev/null; then
       return 1
     fi
@@ -147,7 +149,7 @@ rkm_start_redis() {
     if ((rc == 2)); then
       rkm_stop_redis "${pid}"
       tail -n 20 "${dir}/redis-${port}.log" >&2 2>/dev/null || true
-      rkm_die "redis-server (pid ${pid}) did not answer PING on ${RKM_REDIS_HOST}:${port} within 10s"
+      rkm_die "redis-server (pid ${pid}) did not answer PING on ${RKM_REDIS_HOST}:${port} within $((${RKM_REDIS_WAIT_TRIES:-100} / 10))s"
     fi
     # Our server exited: most likely another process took the port between
     # the check and the bind. Try another port.

@@ -1,26 +1,29 @@
 package io.github.rediskeysmigrator.cli;
 
+import io.github.rediskeysmigrator.aof.AofLayout;
+import io.github.rediskeysmigrator.aof.BadAofException;
 import io.github.rediskeysmigrator.core.ExitCode;
 import io.github.rediskeysmigrator.core.SourceException;
-import io.github.rediskeysmigrator.rdb.AuxFields;
+import io.github.rediskeysmigrator.inspect.AofDescription;
+import io.github.rediskeysmigrator.inspect.Description;
+import io.github.rediskeysmigrator.inspect.RdbDescription;
 import io.github.rediskeysmigrator.rdb.BadRdbException;
-import io.github.rediskeysmigrator.rdb.FunctionLibraryNames;
 import io.github.rediskeysmigrator.rdb.KeyInventory;
 import io.github.rediskeysmigrator.rdb.RdbChecksum;
 import io.github.rediskeysmigrator.rdb.RdbHeader;
-import io.github.rediskeysmigrator.source.RdbFileSource;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code inspect FILE...}: describe RDB files (header, key counts, biggest keys) offline. */
+/**
+ * {@code inspect FILE...}: describe RDB files (header, key counts, biggest keys) and AOFs (files,
+ * base, command counts, first and last timestamp) offline.
+ */
 @Command(
     name = "inspect",
     mixinStandardHelpOptions = true,
@@ -32,12 +35,23 @@ import picocli.CommandLine.Parameters;
           + " an expiry and keys already expired, the "
           + KeyInventory.BIGGEST
           + " biggest keys by DUMP payload size, module types and function libraries.",
-      "Each file is read whole; a bad file (not an RDB, truncated, checksum mismatch) exits 5."
+      "An AOF (an appendonlydir, its manifest, or a single appendonly.aof, gzip'd or not): its"
+          + " files (base or incremental, RDB or AOF, size), the base type, the commands by name,"
+          + " the first and last #TS: timestamp (to choose aof --until), each FLUSHALL or FLUSHDB"
+          + " with the aof --until-offset that stops before it, and a cut tail;"
+          + " its base RDB is described as an .rdb.",
+      "Each file is read whole; a bad file (not an RDB or AOF, truncated RDB, checksum mismatch,"
+          + " malformed command: the file and byte offset) exits 5."
     })
 final class InspectCommand implements Callable<Integer> {
   private final Context ctx;
 
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "RDB files, described in order.")
+  @Parameters(
+      paramLabel = "FILE",
+      arity = "1..*",
+      description =
+          "RDB files, or AOFs (a directory, a manifest, or a file named *.aof* or starting with a"
+              + " command), described in order.")
   List<Path> files = new ArrayList<>();
 
   @Option(
@@ -52,52 +66,34 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     long now = ctx.clock().millis();
-    List<RdbHeader> headers = new ArrayList<>();
-    List<RdbChecksum.Result> checksums = new ArrayList<>();
-    List<InspectOutput.FileDescription> described = new ArrayList<>();
+    // An RdbHeader for an RDB file, an AofLayout for an AOF.
+    List<Object> checked = new ArrayList<>();
+    List<Description> described = new ArrayList<>();
     try {
-      // Every file is checked before any is described, as rdb does before writing.
+      // Every file is checked before any is described, as rdb does before writing: an RDB's
+      // header and CRC64, an AOF's manifest and the files it names.
       for (Path file : files) {
-        headers.add(RdbHeader.read(file));
+        checked.add(AofDescription.looksLikeAof(file) ? AofLayout.of(file) : RdbHeader.read(file));
       }
-      for (RdbHeader h : headers) {
-        checksums.add(RdbChecksum.verify(h));
+      List<RdbChecksum.Result> checksums = new ArrayList<>();
+      for (Object c : checked) {
+        checksums.add(c instanceof RdbHeader h ? RdbChecksum.verify(h) : null);
       }
-      for (int i = 0; i < headers.size(); i++) {
-        described.add(describe(headers.get(i), checksums.get(i), now));
+      for (int i = 0; i < checked.size(); i++) {
+        described.add(
+            checked.get(i) instanceof RdbHeader h
+                ? RdbDescription.of(h, checksums.get(i), now)
+                : AofDescription.of((AofLayout) checked.get(i), now));
       }
-    } catch (BadRdbException e) {
+    } catch (BadRdbException | BadAofException | SourceException e) {
       ctx.err().println("error: " + e.getMessage());
       return ExitCode.BAD_INPUT;
-    } catch (SourceException e) {
-      ctx.err().println("error: " + e.getMessage());
+    } catch (IOException e) {
+      ctx.err().println("error: cannot read " + files + ": " + e.getMessage());
       return ExitCode.BAD_INPUT;
     }
     ctx.out().print(json ? InspectOutput.json(now, described) : InspectOutput.text(now, described));
     ctx.out().flush();
     return ExitCode.OK;
-  }
-
-  private static InspectOutput.FileDescription describe(
-      RdbHeader header, RdbChecksum.Result checksum, long now)
-      throws BadRdbException, SourceException, InterruptedException {
-    Map<String, String> aux = AuxFields.read(header);
-    KeyInventory inventory = new KeyInventory(now);
-    RdbFileSource source;
-    long size;
-    try {
-      source = new RdbFileSource(List.of(header));
-      size = Files.size(header.file());
-    } catch (IOException e) {
-      throw new BadRdbException(header.file(), "cannot be read: " + e.getMessage(), e);
-    }
-    source.readInto(inventory);
-    List<byte[]> functions = source.functionLibraries();
-    List<String> libraries = new ArrayList<>();
-    for (byte[] f : functions) {
-      FunctionLibraryNames.of(f).ifPresent(libraries::add);
-    }
-    return new InspectOutput.FileDescription(
-        header, size, aux, checksum, inventory, functions.size(), List.copyOf(libraries));
   }
 }

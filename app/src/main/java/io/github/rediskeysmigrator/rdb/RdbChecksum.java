@@ -44,7 +44,21 @@ public final class RdbChecksum {
    * @throws BadRdbException when the file does not end with the EOF opcode and a matching CRC64
    */
   public static Result verify(RdbHeader header) throws BadRdbException {
-    return verify(header, PARALLEL_FROM, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    return verify(
+        header,
+        Long.MAX_VALUE,
+        PARALLEL_FROM,
+        Math.min(4, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * Checks the RDB that makes up the first {@code length} (decompressed) bytes of the file: the
+   * preamble of an AOF, whose commands follow it.
+   *
+   * @throws BadRdbException when those bytes do not end with the EOF opcode and a matching CRC64
+   */
+  public static Result verifyPrefix(RdbHeader header, long length) throws BadRdbException {
+    return verify(header, length, Long.MAX_VALUE, 1);
   }
 
   /** Files from this size on are read in parallel parts. */
@@ -52,9 +66,15 @@ public final class RdbChecksum {
 
   /** {@link #verify(RdbHeader)} with the size and the number of parts for parallel reading. */
   static Result verify(RdbHeader header, long parallelFrom, int parts) throws BadRdbException {
+    return verify(header, Long.MAX_VALUE, parallelFrom, parts);
+  }
+
+  private static Result verify(RdbHeader header, long length, long parallelFrom, int parts)
+      throws BadRdbException {
     Path file = header.file();
     try {
       if (parts > 1
+          && length == Long.MAX_VALUE
           && header.version() >= 5
           && Files.size(file) >= Math.max(parallelFrom, TRAILER + 1)
           && !RdbFiles.isGzip(file)) {
@@ -71,7 +91,8 @@ public final class RdbChecksum {
     long total = 0;
     try (InputStream in = RdbFiles.open(file)) {
       int n;
-      while ((n = in.read(buf)) > 0) {
+      while (total < length
+          && (n = in.read(buf, 0, (int) Math.min(buf.length, length - total))) > 0) {
         total += n;
         // Bytes that push out of the tail window are part of the checksummed body.
         int overflow = tailLen + n - TRAILER;

@@ -12,7 +12,12 @@ import io.github.rediskeysmigrator.rdb.RdbHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads an append-only persistence once, before anything is written, the way Redis's loader would
@@ -27,6 +32,10 @@ import java.util.List;
  * @param lastTimestamp the last annotation's time, or -1
  * @param cut the tail Redis drops with {@code aof-load-truncated yes}, or null when the files end
  *     cleanly
+ * @param byName the commands of all the files per name (upper case, SELECT not counted, the dropped
+ *     tail included), most frequent first: what {@code inspect} shows
+ * @param flushes the first {@link #MAX_FLUSHES} FLUSHALL and FLUSHDB commands, in file order: the
+ *     usual reason to replay only up to a point
  */
 public record AofScan(
     AofLayout layout,
@@ -34,7 +43,25 @@ public record AofScan(
     long annotations,
     long firstTimestamp,
     long lastTimestamp,
-    Cut cut) {
+    Cut cut,
+    Map<String, Long> byName,
+    List<Flush> flushes) {
+
+  /** How many FLUSHALL and FLUSHDB commands {@link #flushes} keeps. */
+  public static final int MAX_FLUSHES = 10;
+
+  /**
+   * A FLUSHALL or FLUSHDB in the files.
+   *
+   * @param name {@code FLUSHALL} or {@code FLUSHDB}
+   * @param part the file it is in
+   * @param offset where it starts in that file
+   * @param timestamp the last {@code #TS:} annotation before it (epoch seconds), or -1
+   * @param commandsBefore the commands before it in all the files (SELECT not counted): the {@code
+   *     --until-offset} that replays everything before it
+   */
+  public record Flush(
+      String name, AofLayout.Part part, long offset, long timestamp, long commandsBefore) {}
 
   /**
    * One file as scanned.
@@ -80,6 +107,9 @@ public record AofScan(
     long first = -1;
     long last = -1;
     Cut cut = null;
+    Map<String, Long> byName = new HashMap<>();
+    List<Flush> flushes = new ArrayList<>();
+    long before = 0;
     List<AofLayout.Part> all = layout.parts();
     for (int i = 0; i < all.size(); i++) {
       AofLayout.Part part = all.get(i);
@@ -127,7 +157,12 @@ public record AofScan(
             if (name.equals("SELECT")) {
               continue;
             }
+            if ((name.equals("FLUSHALL") || name.equals("FLUSHDB"))
+                && flushes.size() < MAX_FLUSHES) {
+              flushes.add(new Flush(name, part, c.offset(), last, before + commands));
+            }
             commands++;
+            byName.merge(name, 1L, Long::sum);
             if (name.equals("MULTI")) {
               txStart = c.offset();
               txCommands = 0;
@@ -145,8 +180,28 @@ public record AofScan(
         }
       }
       parts.add(new Scanned(part, header, rdbEnd, commands));
+      before += commands;
     }
-    return new AofScan(layout, List.copyOf(parts), annotations, first, last, cut);
+    return new AofScan(
+        layout,
+        List.copyOf(parts),
+        annotations,
+        first,
+        last,
+        cut,
+        byFrequency(byName),
+        List.copyOf(flushes));
+  }
+
+  private static Map<String, Long> byFrequency(Map<String, Long> counts) {
+    Map<String, Long> sorted = new LinkedHashMap<>();
+    counts.entrySet().stream()
+        .sorted(
+            Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue)
+                .reversed()
+                .thenComparing(Map.Entry::getKey))
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return Collections.unmodifiableMap(sorted);
   }
 
   /** The commands of all the files (SELECT not counted), the dropped tail included. */
