@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XAddParams;
 
 /**
  * Files written by one Redis version, destinations of another: RESTORE where the destination takes
@@ -134,14 +136,15 @@ class DestinationVersionIT {
     Path first;
     Path second;
     try (Jedis j = redis72.server().client()) {
-      // Set listpacks (7.2), which 7.0 does not read: rewritten.
-      j.sadd("dup", "first-1", "first-2");
-      j.sadd("dup:set", "from-first");
+      // Streams of 7.2 (type 21), which 7.0 does not read: rewritten as commands under a
+      // temporary key (a small set would go in one RESTORE of plain encodings).
+      entries(j, "dup", "first-1", "first-2");
+      entries(j, "dup:stream", "from-first");
       j.set("only-first", "1");
       first = redis72.server().saveTo(tmp.resolve("first.rdb"));
       j.flushAll();
-      j.sadd("dup", "second");
-      j.sadd("dup:set", "from-second");
+      entries(j, "dup", "second");
+      entries(j, "dup:stream", "from-second");
       j.set("only-second", "2");
       second = redis72.server().saveTo(tmp.resolve("second.rdb"));
     }
@@ -155,17 +158,17 @@ class DestinationVersionIT {
       assertEquals(6, field(json, "read"), json);
       assertEquals(0, field(json, "errors"), json);
       try (Jedis d = debian.server().client()) {
-        assertEquals(Set.of("dup", "dup:set", "only-first", "only-second"), d.keys("*"));
+        assertEquals(Set.of("dup", "dup:stream", "only-first", "only-second"), d.keys("*"));
         assertEquals(2, field(json, "restamped"), json);
         if (policy.equals("skip")) {
           assertEquals(2, field(json, "rewritten"), json);
           assertEquals(2, field(json, "skipped_existing"), json);
-          assertEquals(Set.of("first-1", "first-2"), d.smembers("dup"));
-          assertEquals(Set.of("from-first"), d.smembers("dup:set"));
+          assertEquals(List.of("first-1", "first-2"), entries(d, "dup"));
+          assertEquals(List.of("from-first"), entries(d, "dup:stream"));
         } else {
           assertEquals(4, field(json, "rewritten"), json);
-          assertEquals(Set.of("second"), d.smembers("dup"));
-          assertEquals(Set.of("from-second"), d.smembers("dup:set"));
+          assertEquals(List.of("second"), entries(d, "dup"));
+          assertEquals(List.of("from-second"), entries(d, "dup:stream"));
         }
       }
     }
@@ -181,11 +184,12 @@ class DestinationVersionIT {
     Path first;
     Path second;
     try (Jedis j = redis72.server().client()) {
-      j.sadd("dup", "first-1", "first-2");
+      // A stream: rewritten as commands for 7.0, then renamed into place.
+      entries(j, "dup", "first-1", "first-2");
       first = redis72.server().saveTo(tmp.resolve("first.rdb"));
     }
     try (Jedis j = debian.server().client()) {
-      j.sadd("dup", "second");
+      entries(j, "dup", "second");
       second = debian.server().saveTo(tmp.resolve("second.rdb"));
       j.flushAll();
     }
@@ -200,8 +204,22 @@ class DestinationVersionIT {
     assertEquals(1, field(json, "skipped_existing"), json);
     try (Jedis d = debian.server().client()) {
       assertEquals(Set.of("dup"), d.keys("*"));
-      assertEquals(Set.of("first-1", "first-2"), d.smembers("dup"));
+      assertEquals(List.of("first-1", "first-2"), entries(d, "dup"));
     }
+  }
+
+  /** Adds one stream entry per value ({@code v} = value), in order. */
+  private static void entries(Jedis j, String key, String... values) {
+    for (String v : values) {
+      j.xadd(key, XAddParams.xAddParams(), Map.of("v", v));
+    }
+  }
+
+  /** The {@code v} of each entry of the stream at {@code key}, in order. */
+  private static List<String> entries(Jedis j, String key) {
+    return j.xrange(key, (StreamEntryID) null, (StreamEntryID) null).stream()
+        .map(e -> e.getFields().get("v"))
+        .toList();
   }
 
   @Test
