@@ -65,7 +65,10 @@ public record AofCut(AofScan scan, List<Piece> pieces, long commands, String sto
         continue;
       }
       long keep = walk.through(part, s.rdbEnd());
-      pieces.add(new Piece(part, keep));
+      if (keep > 0 || pieces.isEmpty()) {
+        // A file cut before its first command adds nothing: the manifest does not name it.
+        pieces.add(new Piece(part, keep));
+      }
       if (walk.stoppedBy != null) {
         break;
       }

@@ -84,7 +84,7 @@ public final class AofOracle implements AutoCloseable {
   }
 
   /**
-   * The first line {@code binary --version} prints, e.g. {@code Redis server v=7.4.1 sha=...}.
+   * What {@code binary --version} prints up to its version, e.g. {@code Redis server v=7.4.1}.
    *
    * @throws IOException when it does not run or prints no version
    */
@@ -96,10 +96,11 @@ public final class AofOracle implements AutoCloseable {
       out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
     }
     p.waitFor();
-    if (!VERSION.matcher(out).find()) {
+    Matcher m = VERSION.matcher(out);
+    if (!m.find()) {
       throw new IOException(binary + " --version printed no version: " + out);
     }
-    return out.lines().findFirst().orElse(out);
+    return out.substring(0, m.end()).strip();
   }
 
   /**
