@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.BinaryLauncher;
+import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServer;
 import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -218,6 +220,66 @@ class AofVerifyIT {
               .inProcess();
       assertEquals(6, r.exit(), r::toString);
       assertTrue(r.out().contains("k4"), r::toString);
+    }
+  }
+
+  /** Whether the oracle whose copy is in {@code tmpdir} has been sent a SCAN. */
+  private static boolean oracleScanned(Path tmpdir) throws Exception {
+    try (Stream<Path> copies = Files.list(tmpdir)) {
+      for (Path c : copies.toList()) {
+        Path log = c.resolve("oracle.log");
+        String text = Files.exists(log) ? Files.readString(log) : "";
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("port=(\\d+)").matcher(text);
+        if (text.contains("Ready to accept connections") && port.find()) {
+          try (Jedis j = new Jedis("127.0.0.1", Integer.parseInt(port.group(1)))) {
+            return j.info("commandstats").contains("cmdstat_scan");
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void sigtermStopsTheOracleAndDeletesItsCopy() throws Exception {
+    Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
+    Path tmpdir = Files.createDirectories(tmp.resolve("jvm-tmp"));
+    try (RedisServer dest = RedisServer.start(RedisServer.launcher("redis-6.2.11"));
+        JarRun run =
+            JarRun.start(
+                tmp,
+                Map.of("RKM_JVM", "inherit"),
+                List.of("-Djava.io.tmpdir=" + tmpdir),
+                "verify",
+                "--from",
+                aof.toString(),
+                "--oracle-server",
+                binary("redis-6.2.11"),
+                "--to",
+                dest.uri(),
+                // Ten keys at one a second: the signal comes while they are compared.
+                "--max-rate",
+                "1",
+                "--scan-count",
+                "1",
+                "--pipeline",
+                "1",
+                "--progress",
+                "never")) {
+      Await.until(
+          "the comparison to read the oracle",
+          Duration.ofSeconds(60),
+          () -> {
+            assertTrue(run.isAlive(), run::toString);
+            return oracleScanned(tmpdir);
+          });
+      List<ProcessHandle> oracles = run.children();
+      assertEquals(1, oracles.size(), run::toString);
+      assertEquals(130, run.terminate(), run::toString);
+      oracles.get(0).onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      try (Stream<Path> left = Files.list(tmpdir)) {
+        assertEquals(List.of(), left.toList(), "the oracle's copy is deleted");
+      }
     }
   }
 
