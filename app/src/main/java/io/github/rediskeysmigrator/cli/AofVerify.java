@@ -32,8 +32,9 @@ final class AofVerify {
     if (aof && src.files().size() > 1) {
       throw StartFailure.usage("verify takes one AOF path (an appendonlydir, manifest or file)");
     }
-    if (!aof && opts.stopAsked()) {
-      throw StartFailure.usage("--until and --until-offset apply to an AOF source only");
+    if (!aof && (opts.stopAsked() || opts.server != null)) {
+      throw StartFailure.usage(
+          "--until, --until-offset and --oracle-server apply to an AOF source only");
     }
     return aof;
   }

@@ -311,10 +311,21 @@ class AofVerifyIT {
 
   @Test
   void anAofTheOracleRefusesIsExit5WithTheLineItLogged() throws Exception {
-    Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
+    // Written by the redis-server on PATH, which is also the oracle found on PATH.
+    Path dir = Files.createTempDirectory(tmp, "aof-");
+    try (RedisServer source =
+            RedisServer.startDebian("--appendonly", "yes", "--dir", dir.toString());
+        Jedis j = source.client()) {
+      j.set("a", "1");
+    }
+    Path aof = dir.resolve("appendonlydir");
+    Path incr;
+    try (Stream<Path> files = Files.list(aof)) {
+      incr = files.filter(f -> f.toString().endsWith(".incr.aof")).findFirst().orElseThrow();
+    }
     // Well formed, so our scan takes it; but no Redis knows the command.
     Files.writeString(
-        aof,
+        incr,
         "*2\r\n$6\r\nNOSUCH\r\n$1\r\nx\r\n",
         StandardCharsets.US_ASCII,
         java.nio.file.StandardOpenOption.APPEND);
