@@ -15,7 +15,8 @@ final class AofOptions {
         "Replay up to TIME and no further: stop before the first command annotated (#TS:,"
             + " written with aof-timestamp-enabled yes, Redis 7+) with a later second. TIME is"
             + " ISO-8601 with a zone (2026-03-02T14:04:59Z, 2026-03-02T15:04:59+01:00) or epoch"
-            + " seconds. Files without annotations: exit 2."
+            + " seconds. Files without annotations: exit 2. For verify: compare with the state"
+            + " the AOF holds at that point."
       })
   String until;
 
@@ -24,7 +25,8 @@ final class AofOptions {
       paramLabel = "N",
       description = {
         "Stop after the first N commands of each PATH (SELECT not counted, MULTI and EXEC"
-            + " counted; a transaction is never split: one that would cross N is left out)."
+            + " counted; a transaction is never split: one that would cross N is left out). For"
+            + " verify: the state after those commands."
       })
   Long untilOffset;
 

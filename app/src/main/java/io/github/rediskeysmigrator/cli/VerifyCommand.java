@@ -33,6 +33,10 @@ import picocli.CommandLine.Option;
           + " connection per master.",
       "A Redis 8.6 stream's IDMP state (RDB 13) is compared where both sides hold one; a"
           + " destination without it is no difference, counted as idmp_not_compared.",
+      "An AOF source is cut where `aof` stops (--until, --until-offset) and loaded by a"
+          + " throwaway redis-server (--oracle-server) on a free loopback port: Redis's own loader,"
+          + " not our replay, is the reference. The server is stopped and the copy deleted at the"
+          + " end; one that cannot load the copy is exit 5 with the line it logged.",
       "Exit 0: identical; 6: differences found (see --diff-file)."
     })
 final class VerifyCommand implements Callable<Integer> {
@@ -44,8 +48,9 @@ final class VerifyCommand implements Callable<Integer> {
       arity = "1..*",
       paramLabel = "URI|FILE",
       description = {
-        "The source: one live redis://[user:password@]host:port[/db], or one or more .rdb /"
-            + " .rdb.gz files (anything without redis:// or rediss:// is a file).",
+        "The source: one live redis://[user:password@]host:port[/db], one or more .rdb /"
+            + " .rdb.gz files (anything without redis:// or rediss:// is a file), or one AOF"
+            + " (an appendonlydir, a manifest or an .aof file, as `aof` takes it).",
         "Without it: SOURCE_REDIS_HOST, SOURCE_REDIS_PORT, SOURCE_REDIS_DB_INDEX, then"
             + " redis://localhost:6379/0. A password may also come from SOURCE_REDIS_PASSWORD."
       })
@@ -59,8 +64,18 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin VerifyOptions verify = new VerifyOptions();
 
+  @Mixin OracleOptions oracle = new OracleOptions();
+
   VerifyCommand(Context ctx) {
     this.ctx = ctx;
+  }
+
+  private long bigKeyThreshold() throws StartFailure {
+    try {
+      return verify.bigKeys.threshold();
+    } catch (IllegalArgumentException e) {
+      throw StartFailure.usage(e.getMessage());
+    }
   }
 
   @Override
@@ -79,7 +94,12 @@ final class VerifyCommand implements Callable<Integer> {
           // Tried before the comparison, which may take hours, not after it.
           launch.report(verify.output.report);
           VerifyOptions.Plan plan = verify.plan(from, selection, destination, ctx.env());
-          return new VerifyRunner(ctx, launch, verify).run(plan, tls);
+          VerifyRunner runner = new VerifyRunner(ctx, launch, verify);
+          AofVerify aof = new AofVerify(ctx, oracle);
+          if (aof.applies(plan)) {
+            return aof.run(plan, runner, selection.dbs, bigKeyThreshold(), tls);
+          }
+          return runner.run(plan, tls);
         });
   }
 }

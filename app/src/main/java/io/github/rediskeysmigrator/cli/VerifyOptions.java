@@ -164,24 +164,19 @@ final class VerifyOptions {
       return new Source(uri, List.of(), uri.toString());
     }
     List<Path> files = from.stream().map(Path::of).toList();
-    for (Path f : files) {
-      if (isAof(f)) {
-        throw new IllegalArgumentException(
-            f
-                + " is an append-only file (AOF): its state is what replaying its commands"
-                + " gives, which verify cannot compute without a server; start redis-server on a"
-                + " copy of it and verify --from redis://HOST:PORT");
-      }
-    }
     return new Source(null, files, String.join(",", from));
   }
 
-  /** Whether {@code f} is an appendonlydir, a manifest or an AOF of commands (not an RDB). */
-  private static boolean isAof(Path f) {
+  /**
+   * Whether {@code f} is an appendonlydir, a manifest, an AOF of commands, or named *.aof (an RDB
+   * preamble then commands); not an RDB.
+   */
+  static boolean isAof(Path f) {
     try {
       AofLayout layout = AofLayout.of(f);
       return layout.manifest() != null
-          || layout.parts().get(0).format() == AofLayout.Format.COMMANDS;
+          || layout.parts().get(0).format() == AofLayout.Format.COMMANDS
+          || f.getFileName().toString().matches(".*\\.aof(\\.gz)?");
     } catch (BadAofException | java.io.IOException e) {
       // Neither: the RDB reader says what is wrong with it.
       return false;

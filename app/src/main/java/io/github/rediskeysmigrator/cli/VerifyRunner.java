@@ -8,6 +8,7 @@ import io.github.rediskeysmigrator.redis.ConnectException;
 import io.github.rediskeysmigrator.redis.Tls;
 import io.github.rediskeysmigrator.sink.Throttle;
 import io.github.rediskeysmigrator.source.RdbFileSource;
+import io.github.rediskeysmigrator.verify.AofOracle;
 import io.github.rediskeysmigrator.verify.DestinationNodes;
 import io.github.rediskeysmigrator.verify.DifferenceLog;
 import io.github.rediskeysmigrator.verify.ExtraKeys;
@@ -29,11 +30,21 @@ final class VerifyRunner {
   private final Context ctx;
   private final Launch launch;
   private final VerifyOptions opts;
+  private AofOracle oracle;
 
   VerifyRunner(Context ctx, Launch launch, VerifyOptions opts) {
     this.ctx = ctx;
     this.launch = launch;
     this.opts = opts;
+  }
+
+  /**
+   * The source is {@code oracle}: the report says so, and it is stopped as soon as the comparison
+   * ends (before a signal's hook may end the JVM).
+   */
+  VerifyRunner withOracle(AofOracle oracle) {
+    this.oracle = oracle;
+    return this;
   }
 
   int run(VerifyOptions.Plan plan, Tls tls) throws StartFailure, InterruptedException {
@@ -91,6 +102,9 @@ final class VerifyRunner {
       throw StartFailure.usage("cannot write the diff file " + opts.diffFile + ": " + e);
     }
     VerifyReport result = new VerifyReport(src.label(), to.toString(), plan.skippedExisting());
+    if (oracle != null) {
+      result.oracle(oracle.reportFields(), oracle.describe());
+    }
     // A file source is paced here; a live one paces its own reads.
     Throttle throttle =
         new Throttle(src.live() ? 0 : config.maxRate(), System::nanoTime, ctx.sleeper());
@@ -105,6 +119,9 @@ final class VerifyRunner {
       try {
         exit = verifier.run();
       } finally {
+        if (oracle != null) {
+          oracle.close();
+        }
         if (printer != null) {
           printer.close();
         }

@@ -22,6 +22,8 @@ public final class VerifyReport extends RunReport {
   private final AtomicLong idmpNotCompared = new AtomicLong();
 
   private volatile boolean extraChecked;
+  private volatile Map<String, Object> oracle = Map.of();
+  private volatile String oracleLine;
 
   /**
    * @param migrationSkippedExisting the migration report's {@code skipped_existing}, or null when
@@ -31,6 +33,15 @@ public final class VerifyReport extends RunReport {
     this.source = source;
     this.destination = destination;
     this.migrationSkippedExisting = migrationSkippedExisting;
+  }
+
+  /**
+   * Records the server that served as the source (an {@link AofOracle}): its report fields and its
+   * summary line.
+   */
+  public void oracle(Map<String, Object> fields, String line) {
+    this.oracle = Map.copyOf(fields);
+    this.oracleLine = line;
   }
 
   /** Books one key. */
@@ -153,6 +164,9 @@ public final class VerifyReport extends RunReport {
               diffs == 1 ? "s" : ""));
     }
     sb.append('\n');
+    if (oracleLine != null) {
+      sb.append("  ").append(oracleLine).append('\n');
+    }
     line(sb, "read", read());
     for (Outcome o : Outcome.values()) {
       if (o == Outcome.EXTRA) {
@@ -217,6 +231,7 @@ public final class VerifyReport extends RunReport {
     f.put("command", "verify");
     f.put("source", source);
     f.put("destination", destination);
+    new java.util.TreeMap<>(oracle).forEach(f::put);
     f.put("read", read());
     for (Outcome o : Outcome.values()) {
       // null: the destination was not searched for extra keys (no --extra-keys).

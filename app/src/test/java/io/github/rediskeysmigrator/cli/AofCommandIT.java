@@ -240,15 +240,6 @@ class AofCommandIT {
   }
 
   @Test
-  void verifyRefusesAnAofSourceSayingWhatToDoInstead() throws Exception {
-    Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
-    Tool.Result r =
-        Run.of("verify", "--from", aof.toString(), "--to", "redis://127.0.0.1:1").inProcess();
-    assertEquals(2, r.exit(), r::toString);
-    assertTrue(r.err().contains("append-only file"), r::toString);
-  }
-
-  @Test
   void severalPathsAreReplayedTogether() throws Exception {
     Path a = tenSets(Files.createTempDirectory(tmp, "aof-"), "a");
     Path b = tenSets(Files.createTempDirectory(tmp, "aof-"), "b");

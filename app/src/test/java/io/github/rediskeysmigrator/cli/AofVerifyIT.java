@@ -1,0 +1,347 @@
+package io.github.rediskeysmigrator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.rediskeysmigrator.testing.Await;
+import io.github.rediskeysmigrator.testing.BinaryLauncher;
+import io.github.rediskeysmigrator.testing.JarRun;
+import io.github.rediskeysmigrator.testing.RedisServer;
+import io.github.rediskeysmigrator.testing.ReportAssert;
+import io.github.rediskeysmigrator.testing.SampleData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Transaction;
+
+/**
+ * {@code verify} of an AOF source against real servers: the AOF is cut where {@code aof} stops and
+ * loaded by a redis-server of the version that wrote it (the oracle), which is then compared with
+ * the destination; the oracle is stopped and its copy deleted afterwards.
+ */
+class AofVerifyIT {
+  @TempDir Path tmp;
+
+  /** The binary of {@code version}, which serves as the oracle. */
+  private static String binary(String version) {
+    return assertInstanceOf(BinaryLauncher.class, RedisServer.launcher(version)).binary();
+  }
+
+  /**
+   * A server of {@code version} writing a multi-part AOF with #TS: annotations into {@code dir}.
+   */
+  private static RedisServer writing(String version, Path dir) {
+    return RedisServer.start(
+        RedisServer.launcher(version),
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "no",
+        "--dir",
+        dir.toString(),
+        "--aof-timestamp-enabled",
+        "yes");
+  }
+
+  /**
+   * Every type in db 0 and db 3, a transaction, then a rewrite (base RDB) and commands after it.
+   */
+  private static void write(Jedis j) throws Exception {
+    SampleData.fillAllTypes(j, "");
+    j.select(3);
+    SampleData.fillAllTypes(j, "db3:");
+    Transaction t = j.multi();
+    t.incr("counter");
+    t.hset("tx:hash", "f", "v");
+    t.exec();
+    j.select(0);
+    j.bgrewriteaof();
+    Await.until(
+        "the AOF rewrite to end",
+        Duration.ofSeconds(30),
+        () -> {
+          String info = j.info("persistence");
+          return info.contains("aof_rewrite_in_progress:0")
+              && info.contains("aof_rewrite_scheduled:0");
+        });
+    j.del("str:short");
+    j.rpush("list:small", "d");
+    j.set("after:rewrite", "yes");
+  }
+
+  /** How many oracle copies are left in the temporary directory. */
+  private static long oracleCopies() throws Exception {
+    try (Stream<Path> all = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return all.filter(p -> p.getFileName().toString().startsWith("rkm-oracle-")).count();
+    }
+  }
+
+  @Test
+  void anAofVerifiesAgainstWhatAofWroteAndAChangedKeyIsExit6() throws Exception {
+    String version = "redis-7.4.1";
+    Path dir = Files.createTempDirectory(tmp, "aof-");
+    long copiesBefore = oracleCopies();
+    try (RedisServer source = writing(version, dir);
+        RedisServer dest = RedisServer.start(RedisServer.launcher(version));
+        Jedis j = source.client();
+        Jedis got = dest.client()) {
+      write(j);
+      String aof = dir.resolve("appendonlydir").toString();
+      Tool.Result r = Run.of("aof", aof).to(dest.uri()).outputsIn(tmp).inProcess();
+      assertEquals(0, r.exit(), r::toString);
+
+      r =
+          Run.verify(aof)
+              .args("--oracle-server", binary(version))
+              .to(dest.uri())
+              .outputsIn(tmp)
+              .inProcess();
+      assertEquals(0, r.exit(), r::toString);
+      String report = Files.readString(tmp.resolve("r.json"));
+      assertTrue(report.contains("oracle_version") && report.contains("v=7.4.1"), report);
+      assertTrue(report.contains("aof_stop_point"), report);
+      // Every db of the AOF was compared, not only db 0.
+      long keys = got.dbSize();
+      got.select(3);
+      keys += got.dbSize();
+      assertEquals(keys, ReportAssert.of(tmp.resolve("r.json")).get("read"), report);
+      assertTrue(r.out().contains("oracle: Redis server v=7.4.1"), r::toString);
+
+      got.set("db3:str:short", "changed at the destination");
+      r =
+          Run.verify(aof)
+              .args("--oracle-server", binary(version))
+              .to(dest.uri())
+              .outputsIn(tmp)
+              .inProcess();
+      assertEquals(6, r.exit(), r::toString);
+      assertTrue(r.out().contains("db3:str:short"), r::toString);
+    }
+    assertEquals(copiesBefore, oracleCopies(), "the oracle's copy is deleted");
+  }
+
+  @Test
+  void untilBeforeAFlushallVerifiesThePreFlushallState() throws Exception {
+    String version = "redis-7.4.1";
+    Path dir = Files.createTempDirectory(tmp, "aof-");
+    try (RedisServer source = writing(version, dir);
+        RedisServer dest = RedisServer.start(RedisServer.launcher(version));
+        Jedis j = source.client()) {
+      j.set("a", "1");
+      j.hset("h", Map.of("f", "v"));
+      long second = Long.parseLong(j.time().get(0));
+      Await.until(
+          "the server's clock to pass " + second + " + 1",
+          Duration.ofSeconds(10),
+          () -> Long.parseLong(j.time().get(0)) >= second + 2);
+      j.flushAll();
+      j.set("after", "flush");
+      String aof = dir.resolve("appendonlydir").toString();
+      String until = Instant.ofEpochSecond(second).toString();
+      Tool.Result r =
+          Run.of("aof", aof, "--until", until).to(dest.uri()).outputsIn(tmp).inProcess();
+      assertEquals(0, r.exit(), r::toString);
+
+      r =
+          Run.verify(aof)
+              .args("--until", until, "--oracle-server", binary(version))
+              .to(dest.uri())
+              .outputsIn(tmp)
+              .inProcess();
+      assertEquals(0, r.exit(), r::toString);
+      assertTrue(
+          Files.readString(tmp.resolve("r.json")).contains("stopped by --until"),
+          Files.readString(tmp.resolve("r.json")));
+
+      // The whole AOF ends after the FLUSHALL: its state is not the destination's.
+      r =
+          Run.verify(aof)
+              .args("--oracle-server", binary(version))
+              .to(dest.uri())
+              .outputsIn(tmp)
+              .inProcess();
+      assertEquals(6, r.exit(), r::toString);
+    }
+  }
+
+  /** A Redis 6.2 AOF (one file, no preamble) of ten SETs in db 0. */
+  private static Path tenSets(Path dir) throws Exception {
+    try (RedisServer source =
+            RedisServer.start(
+                RedisServer.launcher("redis-6.2.11"),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "no",
+                "--dir",
+                dir.toString());
+        Jedis j = source.client()) {
+      for (int i = 0; i < 10; i++) {
+        j.set("k" + i, "v" + i);
+      }
+    }
+    return dir.resolve("appendonly.aof");
+  }
+
+  @Test
+  void aSingleFileCutAtAnOffsetIsLoadedByARedis6Oracle() throws Exception {
+    Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
+    try (RedisServer dest = RedisServer.start(RedisServer.launcher("redis-6.2.11"));
+        Jedis got = dest.client()) {
+      Tool.Result r =
+          Run.of("aof", aof.toString(), "--until-offset", "4")
+              .to(dest.uri())
+              .outputsIn(tmp)
+              .inProcess();
+      assertEquals(0, r.exit(), r::toString);
+      assertEquals(4, got.dbSize());
+      r =
+          Run.verify(aof.toString())
+              .args("--until-offset", "4", "--oracle-server", binary("redis-6.2.11"))
+              .to(dest.uri())
+              .outputsIn(tmp)
+              .inProcess();
+      assertEquals(0, r.exit(), r::toString);
+      r =
+          Run.verify(aof.toString())
+              .args("--until-offset", "5", "--oracle-server", binary("redis-6.2.11"))
+              .to(dest.uri())
+              .outputsIn(tmp)
+              .inProcess();
+      assertEquals(6, r.exit(), r::toString);
+      assertTrue(r.out().contains("k4"), r::toString);
+    }
+  }
+
+  /** Whether the oracle whose copy is in {@code tmpdir} has been sent a SCAN. */
+  private static boolean oracleScanned(Path tmpdir) throws Exception {
+    try (Stream<Path> copies = Files.list(tmpdir)) {
+      for (Path c : copies.toList()) {
+        Path log = c.resolve("oracle.log");
+        String text = Files.exists(log) ? Files.readString(log) : "";
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("port=(\\d+)").matcher(text);
+        if (text.contains("Ready to accept connections") && port.find()) {
+          try (Jedis j = new Jedis("127.0.0.1", Integer.parseInt(port.group(1)))) {
+            return j.info("commandstats").contains("cmdstat_scan");
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void sigtermStopsTheOracleAndDeletesItsCopy() throws Exception {
+    Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
+    Path tmpdir = Files.createDirectories(tmp.resolve("jvm-tmp"));
+    try (RedisServer dest = RedisServer.start(RedisServer.launcher("redis-6.2.11"));
+        JarRun run =
+            JarRun.start(
+                tmp,
+                Map.of("RKM_JVM", "inherit"),
+                List.of("-Djava.io.tmpdir=" + tmpdir),
+                "verify",
+                "--from",
+                aof.toString(),
+                "--oracle-server",
+                binary("redis-6.2.11"),
+                "--to",
+                dest.uri(),
+                // Ten keys at one a second: the signal comes while they are compared.
+                "--max-rate",
+                "1",
+                "--scan-count",
+                "1",
+                "--pipeline",
+                "1",
+                "--progress",
+                "never")) {
+      Await.until(
+          "the comparison to read the oracle",
+          Duration.ofSeconds(60),
+          () -> {
+            assertTrue(run.isAlive(), run::toString);
+            return oracleScanned(tmpdir);
+          });
+      List<ProcessHandle> oracles = run.children();
+      assertEquals(1, oracles.size(), run::toString);
+      assertEquals(130, run.terminate(), run::toString);
+      oracles.get(0).onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      try (Stream<Path> left = Files.list(tmpdir)) {
+        assertEquals(List.of(), left.toList(), "the oracle's copy is deleted");
+      }
+    }
+  }
+
+  @Test
+  void withoutAServerBinaryItIsExit2SayingWhatToInstall() throws Exception {
+    Path aof = tmp.resolve("appendonly.aof");
+    Files.writeString(aof, "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n");
+    // The in-process run's environment has no PATH: no redis-server to be found.
+    Tool.Result r = Run.verify(aof.toString()).to("redis://127.0.0.1:1").inProcess();
+    assertEquals(2, r.exit(), r::toString);
+    assertTrue(r.err().contains("--oracle-server PATH"), r::toString);
+
+    r =
+        Run.verify(aof.toString())
+            .args("--oracle-server", tmp.resolve("no-such-server").toString())
+            .to("redis://127.0.0.1:1")
+            .inProcess();
+    assertEquals(2, r.exit(), r::toString);
+    assertTrue(r.err().contains("is not an executable file"), r::toString);
+
+    r =
+        Run.verify("redis://127.0.0.1:1")
+            .args("--until-offset", "3")
+            .to("redis://127.0.0.1:2")
+            .inProcess();
+    assertEquals(2, r.exit(), r::toString);
+    assertTrue(r.err().contains("AOF source only"), r::toString);
+  }
+
+  @Test
+  void anAofTheOracleRefusesIsExit5WithTheLineItLogged() throws Exception {
+    // Written by the redis-server on PATH, which is also the oracle found on PATH.
+    Path dir = Files.createTempDirectory(tmp, "aof-");
+    try (RedisServer source =
+            RedisServer.startDebian("--appendonly", "yes", "--dir", dir.toString());
+        Jedis j = source.client()) {
+      j.set("a", "1");
+    }
+    Path aof = dir.resolve("appendonlydir");
+    Path incr;
+    try (Stream<Path> files = Files.list(aof)) {
+      incr = files.filter(f -> f.toString().endsWith(".incr.aof")).findFirst().orElseThrow();
+    }
+    // Well formed, so our scan takes it; but no Redis knows the command.
+    Files.writeString(
+        incr,
+        "*2\r\n$6\r\nNOSUCH\r\n$1\r\nx\r\n",
+        StandardCharsets.US_ASCII,
+        java.nio.file.StandardOpenOption.APPEND);
+    long copiesBefore = oracleCopies();
+    try (RedisServer dest = RedisServer.startDebian()) {
+      Tool.Result r =
+          Run.verify(aof.toString())
+              .env(Map.of("PATH", System.getenv("PATH")))
+              .to(dest.uri())
+              .outputsIn(tmp)
+              .inProcess();
+      assertEquals(5, r.exit(), r::toString);
+      assertTrue(r.err().contains("could not load it"), r::toString);
+      assertTrue(r.err().toLowerCase().contains("unknown command"), r::toString);
+      assertFalse(r.err().contains("Exception"), r::toString);
+    }
+    assertEquals(copiesBefore, oracleCopies(), "the oracle's copy is deleted");
+  }
+}
