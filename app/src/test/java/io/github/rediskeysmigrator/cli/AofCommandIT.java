@@ -137,8 +137,11 @@ class AofCommandIT {
     "redis-6.2.11, false",
     "redis-6.2.11, true",
     ServerVersions.DEBIAN + ", true",
+    ServerVersions.DEBIAN + ", false",
+    "redis-7.4.1, true",
     "redis-7.4.1, false",
     "redis-8.6.3, true",
+    "redis-8.6.3, false",
     "valkey-9.1.2, true"
   })
   void destinationEqualsAServerLoadingTheSameAof(String version, boolean preamble)
