@@ -11,27 +11,21 @@ import java.util.Locale;
  * every second on a terminal, one line every five seconds otherwise.
  */
 final class ProgressPrinter implements AutoCloseable {
-  private final MigrationReport report;
-  private final KeySource source;
-  private final Clock clock;
-  private final long start;
   private final ProgressTicker ticker;
   private long lastCommands;
-  private long lastLineMs;
 
   ProgressPrinter(
       MigrationReport report, KeySource source, PrintStream err, boolean terminal, Clock clock) {
-    this.report = report;
-    this.source = source;
-    this.clock = clock;
-    this.start = clock.millis();
-    this.lastLineMs = start;
-    this.ticker = new ProgressTicker(this::line, err, terminal, "rkm-progress");
+    this.ticker =
+        new ProgressTicker(
+            (elapsed, sinceLast) -> line(report, source, elapsed, sinceLast),
+            err,
+            terminal,
+            clock,
+            "rkm-progress");
   }
 
-  String line() {
-    long now = clock.millis();
-    long elapsed = Math.max(1, now - start);
+  private String line(MigrationReport report, KeySource source, long elapsed, long sinceLastMs) {
     long keys = report.read();
     double rate = keys * 1000.0 / elapsed;
     long done = source.bytesRead();
@@ -65,7 +59,7 @@ final class ProgressPrinter implements AutoCloseable {
     if (streamOffset >= 0) {
       long applied = Math.max(report.appliedOffset(), 0);
       long commands = report.commandsApplied();
-      double perSecond = (commands - lastCommands) * 1000.0 / Math.max(1, now - lastLineMs);
+      double perSecond = (commands - lastCommands) * 1000.0 / sinceLastMs;
       lastCommands = commands;
       sb.append(
           String.format(
@@ -76,7 +70,6 @@ final class ProgressPrinter implements AutoCloseable {
               streamOffset,
               Math.max(0, streamOffset - applied)));
     }
-    lastLineMs = now;
     if (report.errors() > 0) {
       sb.append(String.format(Locale.ROOT, " | errors %,d", report.errors()));
     }

@@ -1,23 +1,38 @@
 package io.github.rediskeysmigrator.cli;
 
 import java.io.PrintStream;
-import java.util.function.Supplier;
+import java.time.Clock;
 
 /**
  * Prints a progress line on stderr: rewritten in place every second on a terminal, one line every
  * five seconds otherwise, and a last one on close. What the line says is up to its owner.
  */
 final class ProgressTicker implements AutoCloseable {
-  private final Supplier<String> line;
+  /** What a progress line says, given the time since the start and since the line before. */
+  interface Line {
+    /**
+     * @param elapsedMs milliseconds since the ticker started, at least 1
+     * @param sinceLastMs milliseconds since the line before (or the start), at least 1
+     */
+    String text(long elapsedMs, long sinceLastMs);
+  }
+
+  private final Line line;
   private final PrintStream err;
   private final boolean terminal;
+  private final Clock clock;
+  private final long startMs;
   private final Thread thread;
+  private long lastLineMs;
   private volatile boolean running = true;
 
-  ProgressTicker(Supplier<String> line, PrintStream err, boolean terminal, String threadName) {
+  ProgressTicker(Line line, PrintStream err, boolean terminal, Clock clock, String threadName) {
     this.line = line;
     this.err = err;
     this.terminal = terminal;
+    this.clock = clock;
+    this.startMs = clock.millis();
+    this.lastLineMs = startMs;
     this.thread = new Thread(this::loop, threadName);
     thread.setDaemon(true);
     thread.start();
@@ -38,7 +53,9 @@ final class ProgressTicker implements AutoCloseable {
   }
 
   private synchronized void print(boolean last) {
-    String text = line.get();
+    long now = clock.millis();
+    String text = line.text(Math.max(1, now - startMs), Math.max(1, now - lastLineMs));
+    lastLineMs = now;
     if (terminal) {
       err.print("\r" + text + (last ? "\n" : ""));
     } else {

@@ -12,23 +12,20 @@ import java.util.Locale;
  * every second on a terminal, one line every five seconds otherwise.
  */
 final class VerifyProgress implements AutoCloseable {
-  private final VerifyReport report;
-  private final SourceReader source;
-  private final Clock clock;
-  private final long start;
   private final ProgressTicker ticker;
 
   VerifyProgress(
       VerifyReport report, SourceReader source, PrintStream err, boolean terminal, Clock clock) {
-    this.report = report;
-    this.source = source;
-    this.clock = clock;
-    this.start = clock.millis();
-    this.ticker = new ProgressTicker(this::line, err, terminal, "rkm-verify-progress");
+    this.ticker =
+        new ProgressTicker(
+            (elapsed, sinceLast) -> line(report, source, elapsed),
+            err,
+            terminal,
+            clock,
+            "rkm-verify-progress");
   }
 
-  String line() {
-    long elapsed = Math.max(1, clock.millis() - start);
+  private static String line(VerifyReport report, SourceReader source, long elapsed) {
     long keys = report.read();
     StringBuilder sb =
         new StringBuilder(

@@ -45,27 +45,10 @@ public record KeyEvent(
     IDMP_LEFT_OUT
   }
 
-  /** A key as read, its payload in memory or in a file. */
-  public KeyEvent(
-      int db,
-      byte[] key,
-      KeyType type,
-      long expireAtMs,
-      byte[] payload,
-      int sourceDb,
-      PayloadFile file) {
-    this(db, key, type, expireAtMs, payload, sourceDb, file, PayloadChange.NONE);
-  }
-
-  /** A key whose payload is in memory (or null for a gone key). */
-  public KeyEvent(int db, byte[] key, KeyType type, long expireAtMs, byte[] payload, int sourceDb) {
-    this(db, key, type, expireAtMs, payload, sourceDb, null);
-  }
-
   /** A big key read from {@code db}, its payload in {@code file}. */
   public static KeyEvent inFile(
       int db, byte[] key, KeyType type, long expireAtMs, PayloadFile file) {
-    return new KeyEvent(db, key, type, expireAtMs, IN_FILE, db, file);
+    return new KeyEvent(db, key, type, expireAtMs, IN_FILE, db, file, PayloadChange.NONE);
   }
 
   /** Marker for a key without a TTL. */
@@ -73,12 +56,12 @@ public record KeyEvent(
 
   /** A key read from {@code db}, not yet mapped. */
   public static KeyEvent of(int db, byte[] key, KeyType type, long expireAtMs, byte[] payload) {
-    return new KeyEvent(db, key, type, expireAtMs, payload, db);
+    return new KeyEvent(db, key, type, expireAtMs, payload, db, null, PayloadChange.NONE);
   }
 
   /** A key the source listed (e.g. by SCAN) that no longer existed when its value was read. */
   public static KeyEvent gone(int db, byte[] key) {
-    return new KeyEvent(db, key, null, NO_EXPIRY, null, db);
+    return new KeyEvent(db, key, null, NO_EXPIRY, null, db, null, PayloadChange.NONE);
   }
 
   /** Whether this key vanished at the source before its value could be read. */

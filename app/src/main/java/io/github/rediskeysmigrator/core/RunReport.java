@@ -6,40 +6,39 @@ package io.github.rediskeysmigrator.core;
  * report's summary and JSON, from other threads too.
  */
 public abstract class RunReport {
-  private volatile long durationMs;
-  private volatile long bytesRead;
-  private volatile int exitCode = -1;
-  private volatile String stopReason;
+  /** How the run ended, recorded as one value so that a reader never sees half of it. */
+  private record End(long durationMs, long bytesRead, int exitCode, String stopReason) {}
+
+  private static final End RUNNING = new End(0, 0, -1, null);
+
+  private volatile End end = RUNNING;
 
   /** Records how the run ended; called once, when nothing is in flight any more. */
   public void finish(long durationMs, long bytesRead, int exitCode, String stopReason) {
-    this.durationMs = durationMs;
-    this.bytesRead = bytesRead;
-    this.exitCode = exitCode;
-    this.stopReason = stopReason;
+    end = new End(durationMs, bytesRead, exitCode, stopReason);
   }
 
   public long durationMs() {
-    return durationMs;
+    return end.durationMs();
   }
 
   public long bytesRead() {
-    return bytesRead;
+    return end.bytesRead();
   }
 
   /** The run's exit code, or -1 before it is finished. */
   public int exitCode() {
-    return exitCode;
+    return end.exitCode();
   }
 
   /** Why the run stopped early, or null when it ran to the end. */
   public String stopReason() {
-    return stopReason;
+    return end.stopReason();
   }
 
   /** Keys read per second over the whole run. */
   public double keysPerSecond() {
-    long ms = durationMs;
+    long ms = durationMs();
     return ms <= 0 ? 0 : keysRead() * 1000.0 / ms;
   }
 

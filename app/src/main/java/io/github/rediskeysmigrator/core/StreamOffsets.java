@@ -25,10 +25,11 @@ final class StreamOffsets {
   /** Per stream: the offset the checkpoint holds. */
   private final Map<String, Long> savedOffset = new ConcurrentHashMap<>();
 
+  /** When the checkpoint was last written (--checkpoint-every counts from it). */
+  private long lastCheckpointMs;
+
   private final Map<String, String> streamOfReplId = new ConcurrentHashMap<>();
   private final Set<String> startedStreams = ConcurrentHashMap.newKeySet();
-  private volatile boolean allStarted;
-  private long lastCheckpointMs;
 
   StreamOffsets(LiveOptions live, MigrationReport report, Clock clock, StopRules stops) {
     this.live = live;
@@ -44,7 +45,6 @@ final class StreamOffsets {
   void reached(SyncPoint point) {
     streamOfReplId.put(point.replId(), point.stream());
     startedStreams.add(point.stream());
-    allStarted = startedStreams.size() >= live.streams();
     report.applied(point.stream(), point.offset());
     save(point);
   }
@@ -54,7 +54,7 @@ final class StreamOffsets {
    * started (a later snapshot, a full resync, finds the keys we wrote ourselves).
    */
   boolean inFirstSnapshot() {
-    return !allStarted;
+    return startedStreams.size() < live.streams();
   }
 
   /** The destination answered {@code command} (applied or failed): its stream is past it. */

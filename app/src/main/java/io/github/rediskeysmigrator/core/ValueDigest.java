@@ -23,12 +23,20 @@ import java.util.HexFormat;
  * constant. Not thread-safe; one instance digests one value.
  */
 public final class ValueDigest {
-  private static final byte TAG_ELEMENT = 1;
-  private static final byte TAG_ENTRY = 2;
-  private static final byte TAG_LAST_ID = 3;
-  private static final byte TAG_GROUP = 4;
-  private static final byte TAG_PENDING = 5;
-  private static final byte TAG_CONSUMER = 6;
+  /** What the next ordered part is, fed to the digest before it so that parts cannot blur. */
+  private enum Tag {
+    ELEMENT,
+    ENTRY,
+    LAST_ID,
+    GROUP,
+    PENDING,
+    CONSUMER;
+
+    /** The tag's byte: 1 for ELEMENT, and so on. */
+    byte value() {
+      return (byte) (ordinal() + 1);
+    }
+  }
 
   private final KeyType type;
   private final MessageDigest ordered;
@@ -63,7 +71,7 @@ public final class ValueDigest {
 
   /** The next list element. */
   public void listElement(byte[] element) {
-    ordered.update(TAG_ELEMENT);
+    ordered.update(Tag.ELEMENT.value());
     framed(ordered, element);
     count++;
   }
@@ -94,7 +102,7 @@ public final class ValueDigest {
 
   /** The next stream entry (ids in ascending order): its id, then fields and values in order. */
   public void streamEntry(long ms, long seq, java.util.List<byte[]> fieldsAndValues) {
-    ordered.update(TAG_ENTRY);
+    ordered.update(Tag.ENTRY.value());
     id(ms, seq);
     number(fieldsAndValues.size());
     for (byte[] b : fieldsAndValues) {
@@ -105,20 +113,20 @@ public final class ValueDigest {
 
   /** The stream's last generated id, after every entry. */
   public void streamLastId(long ms, long seq) {
-    ordered.update(TAG_LAST_ID);
+    ordered.update(Tag.LAST_ID.value());
     id(ms, seq);
   }
 
   /** A consumer group, in ascending byte order of names, after the last id. */
   public void streamGroup(byte[] name, long lastDeliveredMs, long lastDeliveredSeq) {
-    ordered.update(TAG_GROUP);
+    ordered.update(Tag.GROUP.value());
     framed(ordered, name);
     id(lastDeliveredMs, lastDeliveredSeq);
   }
 
   /** A pending entry of the current group, in ascending id order. */
   public void streamPending(long ms, long seq, byte[] consumer, long deliveryCount) {
-    ordered.update(TAG_PENDING);
+    ordered.update(Tag.PENDING.value());
     id(ms, seq);
     framed(ordered, consumer);
     number(deliveryCount);
@@ -126,7 +134,7 @@ public final class ValueDigest {
 
   /** A consumer of the current group, in ascending byte order of names, after its pending ones. */
   public void streamConsumer(byte[] name) {
-    ordered.update(TAG_CONSUMER);
+    ordered.update(Tag.CONSUMER.value());
     framed(ordered, name);
   }
 

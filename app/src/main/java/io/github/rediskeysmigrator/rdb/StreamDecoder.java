@@ -103,11 +103,11 @@ final class StreamDecoder {
     long nproducers = in.length();
     List<StreamIdmp.Producer> producers = new ArrayList<>();
     for (long p = 0; p < nproducers; p++) {
-      byte[] pid = in.string();
+      StreamIdmp.Id pid = new StreamIdmp.Id(in.string());
       long nentries = in.length();
       List<StreamIdmp.Entry> ids = new ArrayList<>();
       for (long e = 0; e < nentries; e++) {
-        byte[] iid = in.string();
+        StreamIdmp.Id iid = new StreamIdmp.Id(in.string());
         ids.add(new StreamIdmp.Entry(iid, new StreamId(in.length(), in.length())));
       }
       producers.add(new StreamIdmp.Producer(pid, ids));

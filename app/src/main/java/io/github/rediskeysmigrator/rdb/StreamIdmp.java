@@ -24,31 +24,24 @@ public record StreamIdmp(
     long idsAdded,
     long duplicates) {
 
-  /** One producer and the idempotent ids remembered for it. */
-  public record Producer(byte[] id, List<Entry> entries) {
+  /** A producer id or an idempotent id: bytes, equal by content. */
+  public record Id(byte[] bytes) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Producer p && Arrays.equals(id, p.id) && entries.equals(p.entries);
+      return o instanceof Id other && Arrays.equals(bytes, other.bytes);
     }
 
     @Override
     public int hashCode() {
-      return 31 * Arrays.hashCode(id) + entries.hashCode();
+      return Arrays.hashCode(bytes);
     }
   }
+
+  /** One producer and the idempotent ids remembered for it. */
+  public record Producer(Id id, List<Entry> entries) {}
 
   /** One remembered idempotent id and the stream entry it became. */
-  public record Entry(byte[] iid, StreamId streamId) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Entry e && Arrays.equals(iid, e.iid) && streamId.equals(e.streamId);
-    }
-
-    @Override
-    public int hashCode() {
-      return 31 * Arrays.hashCode(iid) + streamId.hashCode();
-    }
-  }
+  public record Entry(Id iid, StreamId streamId) {}
 
   /** How many idempotent ids are remembered, over all producers. */
   public long idCount() {

@@ -3,11 +3,8 @@ package io.github.rediskeysmigrator.sink;
 import io.github.rediskeysmigrator.core.ErrorSink;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyNames;
-import java.io.BufferedWriter;
+import io.github.rediskeysmigrator.core.LineFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -19,13 +16,11 @@ import java.time.Instant;
  * like the original script's log, so mode {@code w} empties it even when the run has no errors.
  */
 public final class ErrorLog implements ErrorSink, AutoCloseable {
-  private final Path path;
-  private final BufferedWriter out;
+  private final LineFile file;
   private final Clock clock;
 
-  private ErrorLog(Path path, BufferedWriter out, Clock clock) {
-    this.path = path;
-    this.out = out;
+  private ErrorLog(LineFile file, Clock clock) {
+    this.file = file;
     this.clock = clock;
   }
 
@@ -43,14 +38,13 @@ public final class ErrorLog implements ErrorSink, AutoCloseable {
               throw new IllegalArgumentException(
                   "unknown error log mode '" + mode + "' (expected w or a)");
         };
-    BufferedWriter out =
-        Files.newBufferedWriter(
-            path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE, how);
-    return new ErrorLog(path, out, clock);
+    LineFile file =
+        LineFile.open(path, "error log", StandardOpenOption.CREATE, StandardOpenOption.WRITE, how);
+    return new ErrorLog(file, clock);
   }
 
   public Path path() {
-    return path;
+    return file.path();
   }
 
   @Override
@@ -86,18 +80,11 @@ public final class ErrorLog implements ErrorSink, AutoCloseable {
 
   /** Writes one line: the time, then {@code rest}. */
   private void write(String rest) {
-    try {
-      out.write(Instant.now(clock).toString());
-      out.write(rest);
-      out.newLine();
-      out.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the error log " + path, e);
-    }
+    file.write(Instant.now(clock) + rest, true);
   }
 
   @Override
   public synchronized void close() throws IOException {
-    out.close();
+    file.close();
   }
 }

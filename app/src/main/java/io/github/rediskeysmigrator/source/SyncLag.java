@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -113,12 +114,17 @@ public final class SyncLag implements LiveStatus, AutoCloseable {
 
   @Override
   public long changesSeen() {
-    return streams.stream().mapToLong(PsyncSource::commandsSeen).sum();
+    return overStreams(PsyncSource::commandsSeen);
   }
 
   @Override
   public long reconnects() {
-    return streams.stream().mapToLong(PsyncSource::reconnects).sum();
+    return overStreams(PsyncSource::reconnects);
+  }
+
+  /** The sum of {@code count} over the streams. */
+  private long overStreams(ToLongFunction<PsyncSource> count) {
+    return streams.stream().mapToLong(count).sum();
   }
 
   /** The live fields of the JSON report, in their documented order. */

@@ -1,10 +1,7 @@
 package io.github.rediskeysmigrator.verify;
 
-import java.io.BufferedWriter;
+import io.github.rediskeysmigrator.core.LineFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,13 +13,11 @@ import java.util.List;
 public final class DifferenceLog implements DifferenceSink, AutoCloseable {
   private final int show;
   private final List<Difference> first = new ArrayList<>();
-  private final Path path;
-  private final BufferedWriter out;
+  private final LineFile file;
 
-  private DifferenceLog(int show, Path path, BufferedWriter out) {
+  private DifferenceLog(int show, LineFile file) {
     this.show = show;
-    this.path = path;
-    this.out = out;
+    this.file = file;
   }
 
   /**
@@ -30,9 +25,7 @@ public final class DifferenceLog implements DifferenceSink, AutoCloseable {
    * first), or to no file when {@code file} is null.
    */
   public static DifferenceLog open(int show, Path file) throws IOException {
-    BufferedWriter out =
-        file == null ? null : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-    return new DifferenceLog(show, file, out);
+    return new DifferenceLog(show, file == null ? null : LineFile.open(file, "diff file"));
   }
 
   @Override
@@ -40,13 +33,8 @@ public final class DifferenceLog implements DifferenceSink, AutoCloseable {
     if (first.size() < show) {
       first.add(d);
     }
-    if (out != null) {
-      try {
-        out.write(d.toJsonLine());
-        out.newLine();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write the diff file " + path, e);
-      }
+    if (file != null) {
+      file.write(d.toJsonLine(), false);
     }
   }
 
@@ -57,13 +45,13 @@ public final class DifferenceLog implements DifferenceSink, AutoCloseable {
 
   /** The diff file, or null. */
   public Path path() {
-    return path;
+    return file == null ? null : file.path();
   }
 
   @Override
   public synchronized void close() throws IOException {
-    if (out != null) {
-      out.close();
+    if (file != null) {
+      file.close();
     }
   }
 }

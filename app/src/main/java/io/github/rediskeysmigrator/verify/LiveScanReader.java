@@ -69,14 +69,8 @@ public final class LiveScanReader implements SourceReader {
   @Override
   public void readInto(BatchQueue queue) throws SourceException, InterruptedException {
     try {
-      long total = 0;
+      keysTotal.set(keyCount());
       for (int db : dbs) {
-        select(db);
-        total += (Long) call("DBSIZE", Protocol.Command.DBSIZE);
-      }
-      keysTotal.set(total);
-      for (int db : dbs) {
-        select(db);
         scanDb(db, queue);
       }
     } catch (JedisConnectionException e) {
@@ -92,6 +86,16 @@ public final class LiveScanReader implements SourceReader {
     }
   }
 
+  /** The keys of the selected dbs (their DBSIZE), for the progress line's total. */
+  private long keyCount() throws ServerReadException {
+    long total = 0;
+    for (int db : dbs) {
+      select(db);
+      total += (Long) call("DBSIZE", Protocol.Command.DBSIZE);
+    }
+    return total;
+  }
+
   private void select(int db) throws ServerReadException {
     Object reply = call("SELECT " + db, Protocol.Command.SELECT, ascii(Integer.toString(db)));
     if (!(reply instanceof byte[] b) || !new String(b, StandardCharsets.US_ASCII).equals("OK")) {
@@ -100,12 +104,13 @@ public final class LiveScanReader implements SourceReader {
   }
 
   /**
-   * Scans one db with two batches in flight: the next SCAN rides with this batch's size and expiry
-   * queries, and the next batch's queries go out before this batch's DUMPs are read, so the source
-   * always has the next round trip's work queued.
+   * Selects and scans one db with two batches in flight: the next SCAN rides with this batch's size
+   * and expiry queries, and the next batch's queries go out before this batch's DUMPs are read, so
+   * the source always has the next round trip's work queued.
    */
   @SuppressWarnings("unchecked")
   private void scanDb(int db, BatchQueue queue) throws InterruptedException, ServerReadException {
+    select(db);
     List<Object> scan =
         (List<Object>) call("SCAN", Protocol.Command.SCAN, START, MATCH, match, COUNT, count);
     List<byte[]> previousKeys = null;

@@ -317,8 +317,8 @@ class PayloadRdbVisitorIT {
     assertEquals(100, idmp.durationSeconds());
     assertEquals(100, idmp.maxEntries());
     assertEquals(2, idmp.producers().size());
-    assertArrayEquals(utf8("producer1"), idmp.producers().get(0).id());
-    assertArrayEquals(utf8("iid_p1_e1"), idmp.producers().get(0).entries().get(0).iid());
+    assertArrayEquals(utf8("producer1"), idmp.producers().get(0).id().bytes());
+    assertArrayEquals(utf8("iid_p1_e1"), idmp.producers().get(0).entries().get(0).iid().bytes());
     assertEquals("1771945454291-1", idmp.producers().get(0).entries().get(0).streamId().toString());
     // 7.4.1 refuses RDB 13 but restores the same stream without its IDMP state (type 21, RDB 12).
     try (Jedis j = redis74.server().client()) {
