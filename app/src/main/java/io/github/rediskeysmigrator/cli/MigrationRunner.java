@@ -52,12 +52,23 @@ final class MigrationRunner {
   private final Launch launch;
   private final String command;
   private final Tls tls;
+  // rdb and scan with --checkpoint: where the read points go, where the run resumes; else null.
+  private ReadCheckpointOptions.Opened checkpoint;
+
+  /** How often, at most, the checkpoint of rdb and scan is rewritten (a drained pipeline each). */
+  private static final long CHECKPOINT_EVERY_MS = 1000;
 
   MigrationRunner(Context ctx, Launch launch, String command, Tls tls) {
     this.ctx = ctx;
     this.launch = launch;
     this.command = command;
     this.tls = tls;
+  }
+
+  /** The run records its read points in {@code opened} (null: none) and resumes where it says. */
+  MigrationRunner checkpointed(ReadCheckpointOptions.Opened opened) {
+    this.checkpoint = opened;
+    return this;
   }
 
   /** The launch of a migrating command: a start that fails leaves a zero report. */
@@ -106,6 +117,9 @@ final class MigrationRunner {
           .println("metrics: http://" + extras.metrics().bind + ":" + endpoint.port() + "/metrics");
     }
     extras.onReport().accept(report);
+    if (checkpoint != null && !checkpoint.points().isEmpty()) {
+      report.resumed(checkpoint.resumedFrom(), checkpoint.keys());
+    }
     int exit = ExitCode.OK;
     try (errorLog) {
       Function<WriteListener, KeyWriter> writers = DryRunWriter::new;
@@ -127,6 +141,9 @@ final class MigrationRunner {
               ctx.clock(),
               ctx.sleeper(),
               live.withTranslator(translator));
+      if (checkpoint != null) {
+        migration.checkpointReads(checkpoint.saver(), CHECKPOINT_EVERY_MS);
+      }
       ProgressPrinter progress =
           opts.output.progress.shows(ctx.terminal())
               ? new ProgressPrinter(report, source, ctx.err(), ctx.terminal(), ctx.clock())
