@@ -2,9 +2,9 @@ package io.github.rediskeysmigrator.core;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where each stream of a key source stands for {@code --checkpoint} ({@code rdb}, {@code scan}):
@@ -19,11 +19,14 @@ final class ReadProgress {
   private final StopRules stops;
   private final java.util.function.BooleanSupplier lostAny;
 
-  /** Per stream: the newest point handed over (not yet known to be acknowledged). */
-  private final Map<String, ReadPoint> arrived = new LinkedHashMap<>();
+  /**
+   * Per stream, by name (the file lists them in one order whatever order they came in): the newest
+   * point handed over, not yet known to be acknowledged.
+   */
+  private final Map<String, ReadPoint> arrived = new TreeMap<>();
 
   /** Per stream: the point the checkpoint holds. */
-  private final Map<String, ReadPoint> saved = new LinkedHashMap<>();
+  private final Map<String, ReadPoint> saved = new TreeMap<>();
 
   private long lastSaveMs;
 
