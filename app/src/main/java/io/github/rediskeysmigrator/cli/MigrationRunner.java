@@ -119,6 +119,9 @@ final class MigrationRunner {
     extras.onReport().accept(report);
     if (checkpoint != null && !checkpoint.points().isEmpty()) {
       report.resumed(checkpoint.resumedFrom(), checkpoint.keys());
+    } else if (!source.resumedFrom().isEmpty()) {
+      // sync from its checkpoint: a replication offset, no key passed over.
+      report.resumed(source.resumedFrom(), 0);
     }
     int exit = ExitCode.OK;
     try (errorLog) {

@@ -8,6 +8,7 @@ import io.github.rediskeysmigrator.core.ExitCode;
 import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.JarRun;
+import io.github.rediskeysmigrator.testing.LocalCluster;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.ReportAssert;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import redis.clients.jedis.Pipeline;
  * checkpoint says, ends with exit 0, its report adds up and says where it resumed, and {@code
  * verify} finds the destination equal to the source. A third run of a complete checkpoint writes
  * nothing; a run whose input files or --match differ from the checkpoint's is refused (exit 2).
+ * Into a cluster destination and out of a cluster source (a cursor per master) likewise.
  */
 class ResumeIT {
   /** Keys in db 0 of each source; the kills land within the first half of a run. */
@@ -40,6 +42,7 @@ class ResumeIT {
   @RegisterExtension static final RedisServerExtension a = RedisServerExtension.debian();
   @RegisterExtension static final RedisServerExtension b = RedisServerExtension.debian();
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
+  @RegisterExtension static final LocalCluster cluster = new LocalCluster();
 
   @TempDir Path tmp;
 
@@ -63,7 +66,7 @@ class ResumeIT {
             .checkpoint(ck)
             .args("--max-rate", RATE, "--progress", "never", "--error-log", "e.log");
 
-    killThreeTimes(run, ck, total);
+    kill(run, ck, total, 3);
     JarRun last = run.args("--report", "r.json").jar(tmp);
     assertEquals(ExitCode.OK, last.waitFor(120), last.toString());
     ReportAssert report = ReportAssert.of(tmp.resolve("r.json")).addsUp();
@@ -133,7 +136,7 @@ class ResumeIT {
             .args("--db", "0,1", "--scan-count", "200", "--max-rate", "20000")
             .args("--progress", "never", "--error-log", "e.log");
 
-    killThreeTimes(run, ck, total);
+    kill(run, ck, total, 3);
     JarRun last = run.args("--report", "r.json").jar(tmp);
     assertEquals(ExitCode.OK, last.waitFor(120), last.toString());
     ReportAssert report = ReportAssert.of(tmp.resolve("r.json")).addsUp();
@@ -157,14 +160,54 @@ class ResumeIT {
     assertTrue(db.err().contains("--db differs"), db.err());
   }
 
+  @Test
+  void rdbIntoAClusterAndScanOfAClusterResumePerMaster() throws Exception {
+    int keys = 30_000;
+    fill(a, "c:", 0, keys);
+    Path file = a.server().saveTo(tmp.resolve("c.rdb"));
+
+    // The cluster as the destination: each flush waits for every master's replies.
+    Path rdbCk = tmp.resolve("rdb.checkpoint");
+    Run rdb =
+        Run.rdb(file)
+            .to(cluster.uri())
+            .checkpoint(rdbCk)
+            .args("--max-rate", "10000", "--progress", "never", "--error-log", "e.log");
+    kill(rdb, rdbCk, keys, 1);
+    JarRun rdbLast = rdb.args("--report", "rdb.json").jar(tmp);
+    assertEquals(ExitCode.OK, rdbLast.waitFor(120), rdbLast.toString());
+    ReportAssert rdbReport = ReportAssert.of(tmp.resolve("rdb.json")).addsUp();
+    assertEquals(keys, rdbReport.get("read") + rdbReport.get("keys_skipped_by_resume"));
+    Tool.Result rdbVerify =
+        Run.of("verify", "--from", file.toString()).to(cluster.uri()).outputsIn(tmp).inProcess();
+    assertEquals(ExitCode.OK, rdbVerify.exit(), rdbVerify.out() + rdbVerify.err());
+
+    // The cluster as the source: one SCAN cursor per master in the one checkpoint.
+    Path scanCk = tmp.resolve("scan.checkpoint");
+    Run scan =
+        Run.scan(cluster.uri())
+            .to(dest.uri())
+            .checkpoint(scanCk)
+            .args("--max-rate", "10000", "--progress", "never", "--error-log", "e.log");
+    kill(scan, scanCk, keys, 1);
+    String saved = Files.readString(scanCk);
+    assertTrue(saved.contains("stream.3="), saved);
+    JarRun scanLast = scan.args("--report", "scan.json").jar(tmp);
+    assertEquals(ExitCode.OK, scanLast.waitFor(120), scanLast.toString());
+    ReportAssert scanReport = ReportAssert.of(tmp.resolve("scan.json")).addsUp();
+    assertTrue(scanReport.get("keys_skipped_by_resume") > 0, why(scanReport));
+    Tool.Result scanVerify = Run.verify(cluster.uri()).to(dest.uri()).outputsIn(tmp).inProcess();
+    assertEquals(ExitCode.OK, scanVerify.exit(), scanVerify.out() + scanVerify.err());
+  }
+
   /**
-   * Starts {@code run} three times, each killed with SIGKILL once its checkpoint has moved on by a
-   * random number of keys (within a sixth of {@code total}): each kill lands while keys are in
-   * flight, and the next run resumes from what the checkpoint holds.
+   * Starts {@code run} {@code times} times, each killed with SIGKILL once its checkpoint has moved
+   * on by a random number of keys (within a sixth of {@code total}): each kill lands while keys are
+   * in flight, and the next run resumes from what the checkpoint holds.
    */
-  private void killThreeTimes(Run run, Path ck, long total) throws InterruptedException {
+  private void kill(Run run, Path ck, long total, int times) throws InterruptedException {
     long acknowledged = 0;
-    for (int kill = 1; kill <= 3; kill++) {
+    for (int kill = 1; kill <= times; kill++) {
       long target = acknowledged + 1 + random.nextInt((int) (total / 6));
       try (JarRun jar = run.jar(tmp)) {
         Await.until(
