@@ -10,6 +10,7 @@
 #   BENCH_MODE=live scripts/bench.sh                   # scan --live and sync under load, 100,000 keys
 #   BENCH_MODE=cross scripts/bench.sh                  # Redis 8.6 file into Valkey 9.1 vs Redis 8.6
 #   BENCH_MODE=lzf scripts/bench.sh                    # JMH: our LZF decompressor vs Redis Replicator's
+#   BENCH_MODE=resume scripts/bench.sh                 # rdb --checkpoint killed half-way, resumed
 #
 # rdb part: how fast `rdb` moves an .rdb into an empty Redis, compared with
 # the fastest plain-Redis way to do the same thing, `redis-cli --pipe` of
@@ -80,8 +81,9 @@
 # machine, the ceiling of (v)/(r) for any client.
 #
 # Environment:
-#   BENCH_MODE=M        rdb, scan, sync, cluster, live, cross, verify, lzf, or all (default all: rdb,
-#                       scan, then sync; verify runs scripts/bench-verify.sh)
+#   BENCH_MODE=M        rdb, scan, sync, cluster, live, cross, verify, lzf, resume, or all (default
+#                       all: rdb, scan, then sync; verify runs scripts/bench-verify.sh, resume
+#                       scripts/bench-resume.sh)
 #   BENCH_LIVE_KEYS=N   keys in the live part's dataset (default 100000)
 #   BENCH_SYNC_KEYS=N   keys in the sync part's snapshot (default: BENCH_KEYS)
 #   BENCH_SYNC_LIVE=N   requests redis-benchmark sends in the sync part's live phase
@@ -139,6 +141,10 @@ ORIGINAL_ENV=(SOURCE_REDIS_HOST SOURCE_REDIS_PORT SOURCE_REDIS_DB_INDEX SOURCE_R
 if [[ ${MODE} == verify ]]; then
   # verify has a script of its own; this keeps one entry point for every benchmark.
   exec bash "${SCRIPT_DIR}/bench-verify.sh"
+fi
+if [[ ${MODE} == resume ]]; then
+  # The cost of a restart of `rdb --checkpoint` killed half-way; a script of its own.
+  exec bash "${SCRIPT_DIR}/bench-resume.sh"
 fi
 if [[ ${MODE} == lzf ]]; then
   # A JMH micro-benchmark of the LZF decompressors, outside mvn verify.

@@ -31,13 +31,13 @@ import redis.clients.jedis.Pipeline;
  */
 class ResumeIT {
   /** Keys in db 0 of each source; the kills land within the first half of a run. */
-  private static final int KEYS = 100_000;
+  private static final int KEYS = 60_000;
 
   /** Keys in db 1 of {@link #a}: a scan of --db 0,1 resumes across dbs. */
-  private static final int KEYS_DB1 = 10_000;
+  private static final int KEYS_DB1 = 5_000;
 
   /** Throttles each run to a few seconds, so that a kill lands mid-run. */
-  private static final String RATE = "40000";
+  private static final String RATE = "25000";
 
   @RegisterExtension static final RedisServerExtension a = RedisServerExtension.debian();
   @RegisterExtension static final RedisServerExtension b = RedisServerExtension.debian();
@@ -133,7 +133,7 @@ class ResumeIT {
         Run.scan(a.uri())
             .to(dest.uri())
             .checkpoint(ck)
-            .args("--db", "0,1", "--scan-count", "200", "--max-rate", "20000")
+            .args("--db", "0,1", "--scan-count", "200", "--max-rate", "12000")
             .args("--progress", "never", "--error-log", "e.log");
 
     kill(run, ck, total, 3);
@@ -162,7 +162,7 @@ class ResumeIT {
 
   @Test
   void rdbIntoAClusterAndScanOfAClusterResumePerMaster() throws Exception {
-    int keys = 30_000;
+    int keys = 20_000;
     fill(a, "c:", 0, keys);
     Path file = a.server().saveTo(tmp.resolve("c.rdb"));
 
@@ -172,7 +172,7 @@ class ResumeIT {
         Run.rdb(file)
             .to(cluster.uri())
             .checkpoint(rdbCk)
-            .args("--max-rate", "10000", "--progress", "never", "--error-log", "e.log");
+            .args("--max-rate", "8000", "--progress", "never", "--error-log", "e.log");
     kill(rdb, rdbCk, keys, 1);
     JarRun rdbLast = rdb.args("--report", "rdb.json").jar(tmp);
     assertEquals(ExitCode.OK, rdbLast.waitFor(120), rdbLast.toString());
@@ -188,7 +188,7 @@ class ResumeIT {
         Run.scan(cluster.uri())
             .to(dest.uri())
             .checkpoint(scanCk)
-            .args("--max-rate", "10000", "--progress", "never", "--error-log", "e.log");
+            .args("--max-rate", "8000", "--progress", "never", "--error-log", "e.log");
     kill(scan, scanCk, keys, 1);
     String saved = Files.readString(scanCk);
     assertTrue(saved.contains("stream.3="), saved);
