@@ -66,7 +66,8 @@ final class ScanCommand implements Callable<Integer> {
           "--checkpoint records where a one-pass scan got; --live follows changes, which a"
               + " cursor cannot resume (restart --live from the start: existing keys are skipped)");
     }
-    var resume = checkpoint.open("scan", pipeline, null, plan.from().address(), ctx.err());
+    String identity = plan.from().address() + " db " + plan.dbs();
+    var resume = checkpoint.open("scan", pipeline, null, identity, ctx.err());
     if (resume != null) {
       plan = plan.checkpointed(resume.points());
     }

@@ -250,8 +250,11 @@ public final class FileCheckpointer implements Checkpointer {
         sb.append(n).append(".done=").append(p.done()).append('\n');
       }
       String text = sb.toString();
+      // A complete checkpoint is never turned back into a running one with the same points (a
+      // run after it hands its done points over again before it ends).
+      String asComplete = text.replace("\nstate=running\n", "\nstate=complete\n");
       synchronized (this) {
-        if (!text.equals(lastText)) {
+        if (!text.equals(lastText) && !asComplete.equals(lastText)) {
           write(text);
         }
       }

@@ -61,7 +61,16 @@ final class ScanPoints {
               + " (keys already written are skipped as existing)");
     }
     int index = dbs.indexOf(Integer.parseInt(at[1]));
-    return new Start(Math.max(0, index), at[2].getBytes(StandardCharsets.US_ASCII), from.keys());
+    if (index < 0) {
+      throw new SourceException(
+          SourceException.Kind.RESUME_REFUSED,
+          "the checkpoint of source "
+              + label
+              + " is in db "
+              + at[1]
+              + ", which this scan does not read");
+    }
+    return new Start(index, at[2].getBytes(StandardCharsets.US_ASCII), from.keys());
   }
 
   /** Every key listed up to {@code cursor} of {@code db} is handed over ({@code keys} in all). */

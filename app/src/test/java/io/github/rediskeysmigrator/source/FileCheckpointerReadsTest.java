@@ -84,6 +84,9 @@ class FileCheckpointerReadsTest {
     assertFalse(Files.exists(path));
     saver.save(points, true);
     assertTrue(Files.exists(path));
+    // Complete, then the same points again from a run after it: still complete.
+    saver.save(points, false);
+    assertTrue(new FileCheckpointer(path).loadReads().get().complete());
   }
 
   @Test
