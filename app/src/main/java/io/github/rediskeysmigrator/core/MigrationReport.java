@@ -44,7 +44,7 @@ public final class MigrationReport {
   // Where this run resumed (--checkpoint of rdb and scan), per stream in words; empty if it did
   // not.
   private volatile Map<String, String> resumedFrom = Map.of();
-  private volatile long keysSkippedByResume;
+  final AtomicLong keysSkippedByResume = new AtomicLong();
 
   // Per replication stream ("" for the only one): the offset applied at the destination.
   private final Map<String, Long> appliedByStream = new java.util.concurrent.ConcurrentHashMap<>();
@@ -321,7 +321,7 @@ public final class MigrationReport {
    */
   public void resumed(Map<String, String> from, long keysSkipped) {
     this.resumedFrom = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(from));
-    this.keysSkippedByResume = keysSkipped;
+    this.keysSkippedByResume.set(keysSkipped);
   }
 
   /** Whether the run resumed from a checkpoint. */
@@ -336,7 +336,7 @@ public final class MigrationReport {
 
   /** Keys the runs before acknowledged, passed over by this one. */
   public long keysSkippedByResume() {
-    return keysSkippedByResume;
+    return keysSkippedByResume.get();
   }
 
   /** Records how the run ended; called once, when nothing is in flight any more. */
