@@ -31,7 +31,7 @@ import redis.clients.jedis.Pipeline;
  */
 class ResumeIT {
   /** Keys in db 0 of each source; the kills land within the first half of a run. */
-  private static final int KEYS = 60_000;
+  private static final int KEYS = 70_000;
 
   /** Keys in db 1 of {@link #a}: a scan of --db 0,1 resumes across dbs. */
   private static final int KEYS_DB1 = 5_000;
@@ -201,9 +201,10 @@ class ResumeIT {
   }
 
   /**
-   * Starts {@code run} {@code times} times, each killed with SIGKILL once its checkpoint has moved
-   * on by a random number of keys (within a sixth of {@code total}): each kill lands while keys are
-   * in flight, and the next run resumes from what the checkpoint holds.
+   * Starts {@code run} {@code times} times, each killed with SIGKILL at a random moment (up to 0.4
+   * s) after its checkpoint has moved on by a random number of keys (within a sixth of {@code
+   * total}): each kill lands while keys are in flight, and the next run resumes from what the
+   * checkpoint holds.
    */
   private void kill(Run run, Path ck, long total, int times) throws InterruptedException {
     long acknowledged = 0;
@@ -215,6 +216,9 @@ class ResumeIT {
             Duration.ofSeconds(120),
             jar,
             () -> CheckpointFile.keys(ck) >= target);
+        // The checkpoint is written about once a second: a random delay puts the kill anywhere
+        // in that cycle, with keys acknowledged but not yet recorded, and keys in flight.
+        Thread.sleep(random.nextInt(400));
         jar.kill();
       }
       long now = CheckpointFile.keys(ck);
