@@ -12,6 +12,7 @@
 #   BENCH_MODE=aof scripts/bench.sh                    # aof replay vs redis-server loading the AOF
 #   BENCH_MODE=lzf scripts/bench.sh                    # JMH: our LZF decompressor vs Redis Replicator's
 #   LIBRDB_CLI=/path/rdb-cli BENCH_MODE=peers scripts/bench.sh  # side by side with librdb, 5 rounds
+#   BENCH_MODE=resume scripts/bench.sh                 # rdb --checkpoint killed half-way, resumed
 #
 # rdb part: how fast `rdb` moves an .rdb into an empty Redis, compared with
 # the fastest plain-Redis way to do the same thing, `redis-cli --pipe` of
@@ -87,12 +88,14 @@
 #   o.  ours: `rdb dump.rdb` through the launcher (restore path);
 #   lr. librdb's `rdb-cli dump.rdb redis -r -l 1000` (RESTORE), lc. the same without -r (commands);
 #   w.  ours: `rdb` of the dataset saved again by Redis 7.4.1 (RDB 12), which Debian's 7.0 cannot
-#       restore: the rewrite path (commands); lw. librdb's command mode on that file;
+#       restore as it is: payloads restamped, or values rewritten (in plain encodings or as
+#       commands); lw. librdb's command mode on that file;
 #   s.  ours: `scan` from a source started on dump.rdb.
 #   Each run prints keys/s, the destination's CPU per key (from /proc/PID/stat) and our peak RSS.
 #   Targets: medians of o/p >= 0.8, o/lr >= 1.15, max - min of o/p <= 0.15, w/lw >= 1.3,
 #   s/p >= 0.7, peak RSS < 256 MB. librdb (redis/librdb v2.1.0+, built with make) is found
 #   through LIBRDB_CLI; without it its runs are skipped and the script says how to build one.
+#
 # aof part (only with BENCH_MODE=aof): BENCH_KEYS keys (default 1,000,000) of the rdb part's
 # generator and type mix, sent with redis-cli --pipe to a redis-server with appendonly yes,
 # aof-use-rdb-preamble no and no automatic rewrite, so its appendonlydir holds them as commands
@@ -107,8 +110,9 @@
 #   file into its own memory, (a) also sends every key over the network).
 #
 # Environment:
-#   BENCH_MODE=M        rdb, scan, sync, cluster, live, cross, peers, aof, verify, lzf, or all (default all: rdb,
-#                       scan, then sync; verify runs scripts/bench-verify.sh)
+#   BENCH_MODE=M        rdb, scan, sync, cluster, live, cross, peers, aof, verify, lzf, resume, or
+#                       all (default all: rdb, scan, then sync; verify runs scripts/bench-verify.sh,
+#                       resume scripts/bench-resume.sh)
 #   BENCH_PEERS_ROUNDS=N rounds of the peers part (default 5)
 #   LIBRDB_CLI=FILE     librdb's rdb-cli for the peers part
 #   BENCH_LIVE_KEYS=N   keys in the live part's dataset (default 100000)
@@ -168,6 +172,10 @@ ORIGINAL_ENV=(SOURCE_REDIS_HOST SOURCE_REDIS_PORT SOURCE_REDIS_DB_INDEX SOURCE_R
 if [[ ${MODE} == verify ]]; then
   # verify has a script of its own; this keeps one entry point for every benchmark.
   exec bash "${SCRIPT_DIR}/bench-verify.sh"
+fi
+if [[ ${MODE} == resume ]]; then
+  # The cost of a restart of `rdb --checkpoint` killed half-way; a script of its own.
+  exec bash "${SCRIPT_DIR}/bench-resume.sh"
 fi
 if [[ ${MODE} == lzf ]]; then
   # A JMH micro-benchmark of the LZF decompressors, outside mvn verify.

@@ -53,12 +53,23 @@ final class MigrationRunner {
   private final Launch launch;
   private final String command;
   private final Tls tls;
+  // rdb and scan with --checkpoint: where the read points go, where the run resumes; else null.
+  private ReadCheckpointOptions.Opened checkpoint;
+
+  /** How often, at most, the checkpoint of rdb and scan is rewritten (a drained pipeline each). */
+  private static final long CHECKPOINT_EVERY_MS = 1000;
 
   MigrationRunner(Context ctx, Launch launch, String command, Tls tls) {
     this.ctx = ctx;
     this.launch = launch;
     this.command = command;
     this.tls = tls;
+  }
+
+  /** The run records its read points in {@code opened} (null: none) and resumes where it says. */
+  MigrationRunner checkpointed(ReadCheckpointOptions.Opened opened) {
+    this.checkpoint = opened;
+    return this;
   }
 
   /** The launch of a migrating command: a start that fails leaves a zero report. */
@@ -107,6 +118,12 @@ final class MigrationRunner {
           .println("metrics: http://" + extras.metrics().bind + ":" + endpoint.port() + "/metrics");
     }
     extras.onReport().accept(report);
+    if (checkpoint != null && !checkpoint.points().isEmpty()) {
+      report.resumed(checkpoint.resumedFrom(), checkpoint.keys());
+    } else if (!source.resumedFrom().isEmpty()) {
+      // sync from its checkpoint: a replication offset, no key passed over.
+      report.resumed(source.resumedFrom(), 0);
+    }
     int exit = ExitCode.OK;
     try (errorLog) {
       Function<WriteListener, KeyWriter> writers = DryRunWriter::new;
@@ -125,6 +142,9 @@ final class MigrationRunner {
               live.withTranslator(translator),
               writers,
               new MigrationContext(report, errorLog, ctx.clock(), ctx.sleeper()));
+      if (checkpoint != null) {
+        migration.checkpointReads(checkpoint.saver(), CHECKPOINT_EVERY_MS);
+      }
       ProgressPrinter progress =
           opts.output.progress.shows(ctx.terminal())
               ? new ProgressPrinter(report, source, ctx.err(), ctx.terminal(), ctx.clock())

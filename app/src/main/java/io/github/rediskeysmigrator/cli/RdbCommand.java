@@ -69,6 +69,8 @@ final class RdbCommand implements Callable<Integer> {
       })
   Integer parallel;
 
+  @Mixin ReadCheckpointOptions checkpoint = new ReadCheckpointOptions();
+
   @Mixin DestinationOptions destination = new DestinationOptions();
 
   @Mixin PipelineOptions pipeline = new PipelineOptions();
@@ -116,22 +118,25 @@ final class RdbCommand implements Callable<Integer> {
     int threads =
         Math.min(
             files.size(), parallel != null ? parallel : Runtime.getRuntime().availableProcessors());
+    var resume = checkpoint.open("rdb", pipeline, files, null, ctx.err());
     KeySource source;
     try {
-      if (threads <= 1) {
-        source = new RdbFileSource(headers, bigKeyThreshold).withNotes(ctx.err()::println);
-      } else {
-        List<RdbFileSource> each = new ArrayList<>();
-        for (RdbHeader h : headers) {
-          each.add(new RdbFileSource(List.of(h), bigKeyThreshold).withNotes(ctx.err()::println));
-        }
-        source = new MergedSource(each, threads, "rkm-rdb");
+      List<RdbFileSource> each = new ArrayList<>();
+      for (List<RdbHeader> part : threads <= 1 ? List.of(headers) : split(headers)) {
+        RdbFileSource s = new RdbFileSource(part, bigKeyThreshold).withNotes(ctx.err()::println);
+        each.add(resume == null ? s : s.checkpointed(resume.points()));
       }
+      source = threads <= 1 ? each.get(0) : new MergedSource(each, threads, "rkm-rdb");
     } catch (IOException e) {
       throw StartFailure.badInput("cannot read the input files: " + e);
     }
     int newest = headers.stream().mapToInt(RdbHeader::payloadVersion).max().orElse(0);
     return new MigrationRunner(ctx, launch, "rdb", tls)
+        .checkpointed(resume)
         .run(source, newest, pipeline, destination, LiveOptions.NONE, MigrationRunner.Extras.NONE);
+  }
+
+  private static List<List<RdbHeader>> split(List<RdbHeader> headers) {
+    return headers.stream().map(List::of).toList();
   }
 }

@@ -33,6 +33,8 @@ final class ScanCommand implements Callable<Integer> {
 
   @Mixin ScanOptions scan = new ScanOptions();
 
+  @Mixin ReadCheckpointOptions checkpoint = new ReadCheckpointOptions();
+
   @Mixin CutoverOptions cutover = new CutoverOptions();
 
   @Mixin MetricsOptions metrics = new MetricsOptions();
@@ -59,11 +61,22 @@ final class ScanCommand implements Callable<Integer> {
     launch.report(pipeline.output.report);
     ScanSources.Plan plan = scan.plan(source, destination, pipeline, cutover, metrics, ctx.env());
     launch.source(plan.from().toString());
+    if (plan.live() && checkpoint.checkpoint != null) {
+      throw StartFailure.usage(
+          "--checkpoint records where a one-pass scan got; --live follows changes, which a"
+              + " cursor cannot resume (restart --live from the start: existing keys are skipped)");
+    }
+    String identity = plan.from().address() + " db " + plan.dbs();
+    var resume = checkpoint.open("scan", pipeline, null, identity, ctx.err());
+    if (resume != null) {
+      plan = plan.checkpointed(resume.points());
+    }
+    ScanSources.Plan opening = plan;
     ScanSources.Opened opened =
         StartFailure.opened(
             () ->
                 ScanSources.open(
-                    plan,
+                    opening,
                     shard.shards(ctx.err()),
                     tls,
                     (db, each) -> sweep(tls).forEachKey(db, each),
@@ -82,6 +95,7 @@ final class ScanCommand implements Callable<Integer> {
     LiveOptions live =
         group == null ? LiveOptions.NONE : new LiveOptions(opened.commands(), null, 0, null, 1);
     return new MigrationRunner(ctx, launch, "scan", tls)
+        .checkpointed(resume)
         .run(opened.keys(), opened.newestRdbVersion(), pipeline, destination, live, extras);
   }
 

@@ -109,7 +109,8 @@ final class ScanOptions {
           cutover.untilCaughtUp ? idle : -1,
           pipeline.timeoutMillis(),
           pipeline.retries,
-          pipeline.retryBackoffMillis());
+          pipeline.retryBackoffMillis(),
+          null);
     } catch (IllegalArgumentException e) {
       throw StartFailure.usage(e.getMessage());
     }

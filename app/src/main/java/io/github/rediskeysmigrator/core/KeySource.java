@@ -34,4 +34,12 @@ public interface KeySource extends SourceSize {
   default java.util.List<byte[]> functionLibraries() {
     return java.util.List.of();
   }
+
+  /**
+   * Where this source resumes a run before it (a replication stream from its checkpoint), per
+   * stream in words; empty for a fresh start.
+   */
+  default java.util.Map<String, String> resumedFrom() {
+    return java.util.Map.of();
+  }
 }

@@ -157,6 +157,15 @@ public final class MergedSource implements KeySource {
   }
 
   @Override
+  public java.util.Map<String, String> resumedFrom() {
+    java.util.Map<String, String> all = new java.util.TreeMap<>();
+    for (KeySource c : children) {
+      all.putAll(c.resumedFrom());
+    }
+    return all;
+  }
+
+  @Override
   public List<byte[]> functionLibraries() {
     List<byte[]> all = new ArrayList<>();
     for (KeySource c : children) {

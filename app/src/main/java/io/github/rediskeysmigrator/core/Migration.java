@@ -32,6 +32,8 @@ public final class Migration {
   private final MigrationOutcomes outcomes;
   // Renames live commands' keys; null when --rename-prefix is not given.
   private final CommandRenamer commandRenamer;
+  // Where the read points of rdb and scan go (--checkpoint); null without one.
+  private ReadProgress reads;
 
   /**
    * A run of {@code config} from {@code source} (with {@code live} commands for sync, else {@link
@@ -59,6 +61,15 @@ public final class Migration {
             : new CommandRenamer(config.rename(), live.keys(), config.clusterSlot());
   }
 
+  /**
+   * Records the source's {@link ReadPoint}s in {@code checkpoint} once the writer has flushed past
+   * them, at most every {@code everyMs} (and at the end, marked complete when the run read
+   * everything). Call before {@link #run}.
+   */
+  public void checkpointReads(ReadCheckpoint checkpoint, long everyMs) {
+    this.reads = new ReadProgress(checkpoint, everyMs, clock, stops, outcomes::lostAny);
+  }
+
   /** Runs to the end (or the first stop) and returns the exit code; the report is complete. */
   public int run() throws InterruptedException {
     long start = clock.millis();
@@ -72,6 +83,7 @@ public final class Migration {
       } catch (HandoffQueue.ProducerFailure failure) {
         // Keys read before the failure are whole: write them, then report where reading stopped.
         writer.flush();
+        readsAcknowledged(false);
         stops.sourceFailed(failure.getCause());
       }
     } catch (WriteException e) {
@@ -118,6 +130,7 @@ public final class Migration {
         if (stops.stopped()) {
           writer.flush();
           offsets.saveCheckpoint(true);
+          readsAcknowledged(false);
           return stops.exitCode();
         }
         offsets.saveCheckpoint(true);
@@ -141,6 +154,7 @@ public final class Migration {
         writer.restoreFunctions(libraries, outcomes.functions());
       }
     }
+    readsAcknowledged(!stops.stopped());
     return stops.stopped() ? stops.exitCode() : ExitCode.OK;
   }
 
@@ -151,6 +165,7 @@ public final class Migration {
       if (stops.stopped()) {
         writer.flush();
         offsets.saveCheckpoint(true);
+        readsAcknowledged(false);
         return true;
       }
       if (event instanceof KeyEvent key) {
@@ -161,9 +176,20 @@ public final class Migration {
         // The writer is flushed: the stream is applied up to here.
         writer.flush();
         offsets.reached(point);
+      } else if (event instanceof ReadPoint point && reads != null && reads.arrived(point)) {
+        // The writer is flushed: every key the source handed over before the point is answered.
+        writer.flush();
+        reads.acknowledged(false);
       }
     }
     return false;
+  }
+
+  /** The writer is flushed: the checkpoint of rdb and scan records the read points so far. */
+  private void readsAcknowledged(boolean complete) {
+    if (reads != null) {
+      reads.acknowledged(complete);
+    }
   }
 
   private void key(KeyEvent event, KeyWriter writer) throws WriteException, InterruptedException {

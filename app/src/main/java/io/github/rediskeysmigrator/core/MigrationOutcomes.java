@@ -28,6 +28,7 @@ final class MigrationOutcomes implements WriteListener {
   private final StreamOffsets offsets;
   private final KeySelection selection;
   private final boolean live;
+  private volatile boolean lostAny;
 
   // The PINGs sent in place of commands with nothing to apply (or refused): the same instances
   // come back with their replies.
@@ -187,9 +188,18 @@ final class MigrationOutcomes implements WriteListener {
   @Override
   public void lost(KeyEvent event, WriteFailure failure) {
     // An error all the same, but the fault that caused it stops the run, not --max-errors.
+    lostAny = true;
     event.release();
     report.errors.incrementAndGet();
     errorSink.keyFailed(event, failure.reason());
+  }
+
+  /**
+   * Whether a key was lost to a run-stopping fault: a read checkpoint must not pass it, since a
+   * resumed run would never write it.
+   */
+  boolean lostAny() {
+    return lostAny;
   }
 
   private void pause() {

@@ -41,6 +41,11 @@ public final class MigrationReport extends RunReport {
   // A dry run's first renames, for the summary to show what --rename-prefix does.
   final java.util.Queue<String> renameSamples = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
+  // Where this run resumed (--checkpoint of rdb and scan), per stream in words; empty if it did
+  // not.
+  private volatile Map<String, String> resumedFrom = Map.of();
+  final AtomicLong keysSkippedByResume = new AtomicLong();
+
   // Per replication stream ("" for the only one): the offset applied at the destination.
   private final Map<String, Long> appliedByStream = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -286,6 +291,31 @@ public final class MigrationReport extends RunReport {
         + commandsFiltered.get()
         + commandsSkipped.get()
         + commandsFailed.get();
+  }
+
+  /**
+   * Records that the run resumed from a checkpoint: {@code from} says where, per stream (an input
+   * file, a master), and {@code keysSkipped} keys acknowledged by the runs before were not read
+   * again (they are in no other counter).
+   */
+  public void resumed(Map<String, String> from, long keysSkipped) {
+    this.resumedFrom = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(from));
+    this.keysSkippedByResume.set(keysSkipped);
+  }
+
+  /** Whether the run resumed from a checkpoint. */
+  public boolean resumed() {
+    return !resumedFrom.isEmpty();
+  }
+
+  /** Where the run resumed, per stream; empty when it did not. */
+  public Map<String, String> resumedFrom() {
+    return resumedFrom;
+  }
+
+  /** Keys the runs before acknowledged, passed over by this one. */
+  public long keysSkippedByResume() {
+    return keysSkippedByResume.get();
   }
 
   // The live counters of scan --live (updates, deletes, pending, ...), or null.

@@ -52,6 +52,10 @@ final class MigrationReportText {
       }
     }
     sb.append(String.format(Locale.ROOT, "  %-20s %,.0f%n", "keys/s", r.keysPerSecond()));
+    if (r.resumed()) {
+      line(sb, "skipped (resume)", r.keysSkippedByResume());
+      r.resumedFrom().forEach((stream, at) -> row(sb, "resumed", stream + ": " + at));
+    }
     if (r.commandsBooked() > 0) {
       row(
           sb,
@@ -119,6 +123,9 @@ final class MigrationReportText {
     f.put("filtered", r.filtered.get());
     f.put("errors", r.errors.get());
     f.put("renamed", r.renamed.get());
+    f.put("resumed", r.resumed());
+    f.put("resumed_from", r.resumedFrom());
+    f.put("keys_skipped_by_resume", r.keysSkippedByResume());
     f.put("duration_ms", r.durationMs());
     f.put("keys_per_second", JsonText.oneDecimal(r.keysPerSecond()));
     f.put("bytes_read", r.bytesRead());

@@ -68,6 +68,7 @@ public final class ReportMerge {
     m.put("idmp_left_out", r -> r.idmpLeftOut);
     m.put("skipped_existing", r -> r.skippedExisting);
     m.put("skipped_expired", r -> r.skippedExpired);
+    m.put("keys_skipped_by_resume", r -> r.keysSkippedByResume);
     m.put("skipped_gone", r -> r.skippedGone);
     m.put("filtered", r -> r.filtered);
     m.put("errors", r -> r.errors);
@@ -139,12 +140,17 @@ public final class ReportMerge {
             String.join(",", sources),
             String.join(",", destinations),
             dryRuns.contains(Boolean.TRUE));
+    // Where each input's run resumed, by stream (files and masters are the inputs' own).
+    Map<String, String> resumedFrom = new java.util.TreeMap<>();
     try {
       for (Map<String, Object> f : parsed) {
         bytes = Math.addExact(bytes, count(f, "bytes_read"));
         for (Map.Entry<String, Function<MigrationReport, AtomicLong>> c : COUNTERS.entrySet()) {
           AtomicLong total = c.getValue().apply(merged);
           total.set(Math.addExact(total.get(), count(f, c.getKey())));
+        }
+        if (f.get("resumed_from") instanceof Map<?, ?> from) {
+          from.forEach((stream, at) -> resumedFrom.put(String.valueOf(stream), String.valueOf(at)));
         }
         if (f.get("unsupported_types") instanceof Map<?, ?> types) {
           for (Map.Entry<?, ?> t : types.entrySet()) {
@@ -158,6 +164,9 @@ public final class ReportMerge {
       }
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException("the counts are too large to add up", e);
+    }
+    if (!resumedFrom.isEmpty()) {
+      merged.resumed(resumedFrom, merged.keysSkippedByResume());
     }
     merged.finish(duration, bytes, exit, reasons.isEmpty() ? null : String.join("; ", reasons));
     if (!merged.balanced()) {

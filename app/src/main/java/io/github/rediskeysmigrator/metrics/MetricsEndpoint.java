@@ -75,6 +75,21 @@ public final class MetricsEndpoint implements AutoCloseable {
         report,
         r -> r.commandsFailed());
     GaugeWithCallback.builder()
+        .name("rkm_resumed")
+        .help("1 when the run resumed from its --checkpoint.")
+        .callback(
+            cb -> {
+              MigrationReport r = report.get();
+              cb.call(r != null && r.resumed() ? 1 : 0);
+            })
+        .register(registry);
+    counter(
+        registry,
+        "rkm_keys_skipped_by_resume",
+        "Keys acknowledged by the runs before a resume, not read again.",
+        report,
+        r -> r.keysSkippedByResume());
+    GaugeWithCallback.builder()
         .name("rkm_lag_items")
         .help(
             "Work seen at the source and not yet applied: keys waiting to be re-read (scan"

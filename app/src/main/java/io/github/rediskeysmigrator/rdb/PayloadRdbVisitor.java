@@ -85,6 +85,15 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
     return values.takeSpilled();
   }
 
+  /**
+   * Passes over the values of the keys that follow without capturing them (their events carry an
+   * empty payload) until called with false: a resumed run's keys already written. Call on the
+   * parsing thread, from a key's event, for the keys after it.
+   */
+  public void skipValues(boolean skip) {
+    values.skipValues(skip);
+  }
+
   private PayloadRdbVisitor(Replicator replicator, PayloadValueVisitor values) {
     super(replicator, values);
     this.values = values;

@@ -33,6 +33,11 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   private final PayloadCapture capture;
 
+  /** Whether values are passed over without capture (keys a resumed run does not write). */
+  private boolean skipping;
+
+  private static final byte[] SKIPPED = new byte[0];
+
   /** Whether the next hash with field expiry has the pre-GA layout (no minimum expiry first). */
   private boolean preGa;
 
@@ -60,9 +65,22 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     return capture.takeSpilled();
   }
 
+  /**
+   * Passes over the values that follow without capturing them (no copy, no CRC64): their events
+   * carry an empty payload, for keys a resumed run does not write. Rare types (streams, modules)
+   * are still read whole.
+   */
+  void skipValues(boolean skip) {
+    this.skipping = skip;
+  }
+
   @SuppressWarnings("unchecked")
   private <T> T capture(RedisInputStream in, int type, int version, Skipper skipper)
       throws IOException {
+    if (skipping) {
+      skipper.skip(new ValueSkipper(in));
+      return (T) SKIPPED;
+    }
     capture.begin(type);
     replicator.addRawByteListener(capture);
     try {

@@ -149,6 +149,15 @@ public final class PsyncSource implements KeySource {
         SourceException.Kind.CONNECTION, "source " + from + ": " + message, cause);
   }
 
+  @Override
+  public java.util.Map<String, String> resumedFrom() {
+    return resumeFrom == null
+        ? java.util.Map.of()
+        : java.util.Map.of(
+            stream.isEmpty() ? from.address() : stream,
+            "replication id " + resumeFrom.replId() + " offset " + resumeFrom.offset());
+  }
+
   /**
    * Names this stream in its resume points, when it is one of several read at once (a master of a
    * cluster source); "" (the default) for the only one.

@@ -13,6 +13,7 @@ import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.PayloadFile;
+import io.github.rediskeysmigrator.core.ReadPoint;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.rdb.BadRdbException;
 import io.github.rediskeysmigrator.rdb.BoundedRdbInput;
@@ -54,6 +55,12 @@ public final class RdbFileSource implements KeySource {
 
   private final long bigKeyThreshold;
   private Consumer<String> notes = note -> {};
+
+  /** How many keys go between two read points of a file (with --checkpoint). */
+  static final int POINT_EVERY_KEYS = 1024;
+
+  // With --checkpoint: where each file stands after the runs before (by stream name), else null.
+  private java.util.Map<String, ReadPoint> resume;
 
   /**
    * The headers of {@code files}, every one read (and, when {@code verifyChecksums}, its CRC64
@@ -105,10 +112,47 @@ public final class RdbFileSource implements KeySource {
     return this;
   }
 
+  /**
+   * Hands over {@link ReadPoint}s for {@code --checkpoint} (one per file every {@value
+   * #POINT_EVERY_KEYS} keys, and at its end), and resumes each file where {@code from} says: a file
+   * done is passed over whole, a file begun has its first keys parsed past without being handed
+   * over or captured.
+   *
+   * @param from the points of the runs before, by stream name ({@link #stream}); empty for none
+   */
+  public RdbFileSource checkpointed(java.util.Map<String, ReadPoint> from) {
+    this.resume = java.util.Map.copyOf(from);
+    return this;
+  }
+
+  /** The stream name of {@code file} in read points and checkpoints: its absolute path. */
+  public static String stream(Path file) {
+    return file.toAbsolutePath().normalize().toString();
+  }
+
   @Override
   public void readInto(KeySink sink) throws SourceException, InterruptedException {
     for (RdbHeader header : files) {
-      readFile(header, sink);
+      ReadPoint saved = resume == null ? null : resume.get(stream(header.file()));
+      if (saved != null && saved.done()) {
+        // Written whole by a run before: kept in the checkpoint, not read again.
+        doneBytes.addAndGet(size(header.file()));
+        sink.accept(saved);
+        continue;
+      }
+      FileReader reader = readFile(header, sink, saved == null ? 0 : saved.keys());
+      if (resume != null) {
+        sink.accept(new ReadPoint(stream(header.file()), reader.keys, "", true));
+      }
+    }
+  }
+
+  private static long size(Path file) throws SourceException {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new SourceException(
+          SourceException.Kind.BAD_INPUT, "cannot read " + file + ": " + e, e);
     }
   }
 
@@ -135,13 +179,13 @@ public final class RdbFileSource implements KeySource {
    */
   public long readRdbPart(RdbHeader header, KeySink sink)
       throws SourceException, InterruptedException {
-    return readFile(header, sink);
+    return readFile(header, sink, 0).endOffset;
   }
 
-  private long readFile(RdbHeader header, KeySink sink)
+  private FileReader readFile(RdbHeader header, KeySink sink, long skip)
       throws SourceException, InterruptedException {
     Path file = header.file();
-    FileReader reader = new FileReader(sink);
+    FileReader reader = new FileReader(sink, resume == null ? null : stream(file), skip);
     try (CountingInputStream raw = new CountingInputStream(Files.newInputStream(file));
         InputStream in = RdbFiles.open(file, raw)) {
       current = raw;
@@ -150,6 +194,7 @@ public final class RdbFileSource implements KeySource {
           new BoundedRdbReplicator(in, conf, RdbFiles.dataBound(file), bigKeyThreshold);
       PayloadRdbVisitor visitor = replicator.visitor();
       reader.visitor = visitor;
+      visitor.skipValues(skip > 0);
       replicator.addEventListener(reader::onEvent);
       replicator.addExceptionListener((r, t, e) -> reader.fail(t, r));
       replicator.open();
@@ -204,7 +249,7 @@ public final class RdbFileSource implements KeySource {
               + " or SCRIPT LOAD)");
     }
     log.debug("{}: {} keys", file, reader.keys);
-    return reader.endOffset;
+    return reader;
   }
 
   /** A length beyond the end of the file: the file was cut short, or the length is damaged. */
@@ -241,6 +286,10 @@ public final class RdbFileSource implements KeySource {
   /** Turns Replicator events of one file into KeyEvents. */
   private final class FileReader {
     private final KeySink sink;
+    // The file's stream name with --checkpoint (read points handed over), else null.
+    private final String stream;
+    // Keys a run before wrote: parsed past, not handed over.
+    private final long skip;
     long keys;
     int luaScripts;
     byte[] lastKey;
@@ -250,12 +299,26 @@ public final class RdbFileSource implements KeySource {
     volatile Throwable failure;
     PayloadRdbVisitor visitor;
 
-    FileReader(KeySink sink) {
+    FileReader(KeySink sink, String stream, long skip) {
       this.sink = sink;
+      this.stream = stream;
+      this.skip = skip;
     }
 
     void onEvent(Replicator replicator, Event event) {
-      if (event instanceof DumpKeyValuePair kv) {
+      if (event instanceof DumpKeyValuePair kv && keys < skip) {
+        PayloadFile spilled = visitor.takeSpilled();
+        if (spilled != null) {
+          spilled.delete();
+        }
+        keys++;
+        lastKey = kv.getKey();
+        lastOffset = visitor.position();
+        if (keys == skip) {
+          visitor.skipValues(false);
+          accept(new ReadPoint(stream, keys, "", false));
+        }
+      } else if (event instanceof DumpKeyValuePair kv) {
         long expireAt = DumpPairs.expireAtMs(kv);
         int db = DumpPairs.db(kv);
         KeyType type = RdbTypes.keyType(kv.getValueRdbType());
@@ -272,15 +335,13 @@ public final class RdbFileSource implements KeySource {
             spilled != null
                 ? KeyEvent.inFile(db, kv.getKey(), type, expireAt, spilled)
                 : KeyEvent.of(db, kv.getKey(), type, expireAt, kv.getValue());
-        try {
-          sink.accept(key);
-        } catch (InterruptedException e) {
-          // Replicator passes UncheckedIOException through to open(); anything else it swallows.
-          throw new UncheckedIOException(new InterruptedIOException("cancelled"));
-        }
+        accept(key);
         keys++;
         lastKey = kv.getKey();
         lastOffset = visitor.position();
+        if (stream != null && keys % POINT_EVERY_KEYS == 0) {
+          accept(new ReadPoint(stream, keys, "", false));
+        }
       } else if (event instanceof PostRdbSyncEvent) {
         sawEnd = true;
         endOffset = visitor.position();
@@ -288,6 +349,15 @@ public final class RdbFileSource implements KeySource {
         functions.add(f.getSerialized());
       } else if (event instanceof AuxField aux && "lua".equals(aux.getAuxKey())) {
         luaScripts++;
+      }
+    }
+
+    private void accept(io.github.rediskeysmigrator.core.SourceEvent event) {
+      try {
+        sink.accept(event);
+      } catch (InterruptedException e) {
+        // Replicator passes UncheckedIOException through to open(); anything else it swallows.
+        throw new UncheckedIOException(new InterruptedIOException("cancelled"));
       }
     }
 

@@ -5,6 +5,7 @@ import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.PayloadFile;
+import io.github.rediskeysmigrator.core.ReadPoint;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.rdb.RdbTypes;
 import io.github.rediskeysmigrator.redis.Backoff;
@@ -50,6 +51,10 @@ public final class ScanSource implements KeySource {
   private final Clock clock;
   private final String label;
   private final AtomicLong keysTotal = new AtomicLong();
+  // With --checkpoint: where the runs before left this master, and its read points.
+  private ScanPoints points = new ScanPoints(null, null);
+  // Keys listed by SCAN so far, by this run and the runs it resumes.
+  private long keysListed;
 
   /**
    * A source over {@code dbs} of the server behind {@code conn}.
@@ -75,10 +80,25 @@ public final class ScanSource implements KeySource {
     this.label = label;
   }
 
+  /**
+   * Hands over a {@link ReadPoint} named {@code stream} after each batch and starts where {@code
+   * from} says, or from the start when it is null ({@link ScanPoints}).
+   */
+  public ScanSource checkpointed(String stream, ReadPoint from) {
+    this.points = new ScanPoints(stream, from);
+    return this;
+  }
+
   @Override
   public void readInto(KeySink sink) throws SourceException, InterruptedException {
     try {
       runId = runId();
+      if (points.done()) {
+        points.handDone(sink);
+        return;
+      }
+      ScanPoints.Start start = points.start(runId, dbs, label);
+      keysListed = start.keys();
       long total = 0;
       for (int db : dbs) {
         select(db);
@@ -86,9 +106,11 @@ public final class ScanSource implements KeySource {
         total += conn.getIntegerReply();
       }
       keysTotal.set(total);
-      for (int db : dbs) {
+      for (int i = start.dbIndex(); i < dbs.size(); i++) {
+        int db = dbs.get(i);
         select(db);
-        scanDb(db, sink);
+        scanDb(db, sink, i == start.dbIndex() ? start.cursor() : START);
+        points.dbDone(sink, keysListed, runId, dbs, i);
       }
     } catch (SourceRestarted e) {
       throw new SourceException(
@@ -127,8 +149,9 @@ public final class ScanSource implements KeySource {
   }
 
   @SuppressWarnings("unchecked")
-  private void scanDb(int db, KeySink sink) throws InterruptedException, SourceException {
-    List<Object> scan = roundTrip(db, List.of(), START, false).scan();
+  private void scanDb(int db, KeySink sink, byte[] start)
+      throws InterruptedException, SourceException {
+    List<Object> scan = roundTrip(db, List.of(), start, false).scan();
     while (true) {
       byte[] cursor = (byte[]) scan.get(0);
       List<byte[]> keys = (List<byte[]>) scan.get(1);
@@ -143,9 +166,11 @@ public final class ScanSource implements KeySource {
       for (KeyEvent e : events) {
         sink.accept(e);
       }
+      keysListed += events.size();
       if (last) {
         return;
       }
+      points.batchDone(sink, keysListed, runId, db, cursor);
       scan = batch.scan();
     }
   }

@@ -2,6 +2,7 @@ package io.github.rediskeysmigrator.source;
 
 import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.MergedSource;
+import io.github.rediskeysmigrator.core.ReadPoint;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.redis.ClusterDatabases;
@@ -40,6 +41,8 @@ public final class ScanSources {
    * @param timeoutMillis socket timeout
    * @param retries reconnects allowed after a dropped connection
    * @param retryBackoffMillis the backoff step between reconnects
+   * @param resume with --checkpoint: where the runs before left each master, by address (empty for
+   *     none); null without --checkpoint
    */
   public record Plan(
       RedisUri from,
@@ -52,7 +55,25 @@ public final class ScanSources {
       long idleMs,
       int timeoutMillis,
       int retries,
-      long retryBackoffMillis) {}
+      long retryBackoffMillis,
+      java.util.Map<String, ReadPoint> resume) {
+    /** The same plan, its masters' read points handed over and resumed from {@code from}. */
+    public Plan checkpointed(java.util.Map<String, ReadPoint> from) {
+      return new Plan(
+          this.from,
+          dbs,
+          match,
+          scanCount,
+          bigKeyThreshold,
+          live,
+          enableNotifications,
+          idleMs,
+          timeoutMillis,
+          retries,
+          retryBackoffMillis,
+          java.util.Map.copyOf(from));
+    }
+  }
 
   /**
    * The opened source.
@@ -193,17 +214,21 @@ public final class ScanSources {
       Tls tls,
       Clock clock,
       Sleeper sleeper) {
-    return new ScanSource(
-            conn,
-            plan.dbs(),
-            plan.match(),
-            plan.scanCount(),
-            info.supportsExpireTime(),
-            clock,
-            node.toString())
-        .reconnecting(
-            reconnector(plan, node, tls), plan.retries(), plan.retryBackoffMillis(), sleeper)
-        .bigKeyThreshold(plan.bigKeyThreshold());
+    ScanSource source =
+        new ScanSource(
+                conn,
+                plan.dbs(),
+                plan.match(),
+                plan.scanCount(),
+                info.supportsExpireTime(),
+                clock,
+                node.toString())
+            .reconnecting(
+                reconnector(plan, node, tls), plan.retries(), plan.retryBackoffMillis(), sleeper)
+            .bigKeyThreshold(plan.bigKeyThreshold());
+    return plan.resume() == null
+        ? source
+        : source.checkpointed(node.address(), plan.resume().get(node.address()));
   }
 
   /** A new connection to {@code node} on the first db read, as a reconnect needs it. */

@@ -9,6 +9,7 @@ import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.Metrics;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import io.github.rediskeysmigrator.testing.WriteLoad;
 import java.nio.file.Files;
@@ -180,7 +181,7 @@ class SyncCommandIT {
         s.rpush("log", "entry-" + i);
       }
     }
-    try (JarRun second = sync()) {
+    try (JarRun second = sync("--metrics-port", "0")) {
       Await.until(
           "the resume", Duration.ofSeconds(30), () -> second.err().contains("resuming from"));
       try (Jedis s = source.server().client()) {
@@ -192,8 +193,19 @@ class SyncCommandIT {
         assertEquals("301", d.get("counter"));
         assertEquals(300, d.llen("log"));
       }
+      Await.until(
+          "the metrics endpoint",
+          Duration.ofSeconds(30),
+          second,
+          () -> Metrics.url(second.err()) != null);
+      Map<String, Double> m = Metrics.scrape(Metrics.url(second.err()));
+      assertEquals(1.0, m.get("rkm_resumed"), m::toString);
       assertEquals(130, second.terminate(), second::toString);
     }
+    // The report says the run resumed, and from which offset.
+    ReportAssert report = ReportAssert.of(tmp.resolve("report.json"));
+    assertTrue(report.toString().contains("\"resumed\":true"), report::toString);
+    assertTrue(report.toString().contains("offset "), report::toString);
   }
 
   @Test

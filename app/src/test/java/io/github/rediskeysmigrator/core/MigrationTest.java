@@ -44,6 +44,8 @@ class MigrationTest {
   private final MigrationReport report = new MigrationReport("rdb", "test", "test", false);
   private final List<String> errorLog = new ArrayList<>();
   private final List<SyncPoint> checkpoints = new ArrayList<>();
+  // Where an rdb-like run records its read points (--checkpoint), or null.
+  private ReadCheckpoint readCheckpoint;
 
   /** Hands its events over, then fails with {@code failure} if one is given. */
   private record Source(List<SourceEvent> events, SourceException failure) implements KeySource {
@@ -107,7 +109,8 @@ class MigrationTest {
             errorLog.add(command.offset() + ": " + reason);
           }
         };
-    return new Migration(
+    Migration migration =
+        new Migration(
             source,
             config,
             live,
@@ -118,8 +121,12 @@ class MigrationTest {
                     listener,
                     noWait,
                     null),
-            new MigrationContext(report, log, Clock.systemUTC(), noWait))
-        .run();
+            new MigrationContext(report, log, Clock.systemUTC(), noWait));
+    if (readCheckpoint != null) {
+      // Every point due: the test sees each save.
+      migration.checkpointReads(readCheckpoint, 0);
+    }
+    return migration.run();
   }
 
   private int run(Source source, MigrationConfig config) throws InterruptedException {
@@ -144,6 +151,62 @@ class MigrationTest {
     assertEquals(written, report.written());
     assertEquals(skippedExisting, report.skippedExisting());
     assertArrayEquals(InMemoryRedis.dumpOf(valueAfter), redis.get(0, "k2"));
+    assertAddsUp();
+  }
+
+  /** Keys k1..k{@code n}, with a read point of stream "f" after every {@code every} keys. */
+  private static List<SourceEvent> keysWithPoints(int n, int every) {
+    List<SourceEvent> out = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      out.add(key("k" + i));
+      if (i % every == 0) {
+        out.add(new ReadPoint("f", i, "", i == n));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void readCheckpointCoversOnlyKeysTheDestinationAnswered() throws Exception {
+    List<Long> saved = new ArrayList<>();
+    List<Boolean> complete = new ArrayList<>();
+    readCheckpoint =
+        (points, done) -> {
+          for (ReadPoint p : points) {
+            for (int i = 1; i <= p.keys(); i++) {
+              assertTrue(redis.get(0, "k" + i) != null, "saved " + p + " before k" + i);
+            }
+            saved.add(p.keys());
+          }
+          complete.add(done);
+        };
+
+    int exit =
+        run(new Source(keysWithPoints(40, 5), null), config(ExistencePolicy.SKIP, 3, 10, "*"));
+
+    assertEquals(ExitCode.OK, exit);
+    assertEquals(40L, saved.get(saved.size() - 1));
+    assertEquals(List.of(true), complete.subList(complete.size() - 1, complete.size()));
+    assertTrue(
+        complete.subList(0, complete.size() - 1).stream().noneMatch(c -> c), complete::toString);
+    assertAddsUp();
+  }
+
+  @Test
+  void readCheckpointOfAStoppedRunIsNeverComplete() throws Exception {
+    redis.put(0, "k23", InMemoryRedis.dumpOf("theirs"));
+    List<ReadPoint> saved = new ArrayList<>();
+    readCheckpoint =
+        (points, done) -> {
+          assertTrue(!done, "a stopped run marked its checkpoint complete");
+          saved.addAll(points);
+        };
+
+    int exit =
+        run(new Source(keysWithPoints(100, 5), null), config(ExistencePolicy.FAIL, 2, 10, "*"));
+
+    assertEquals(ExitCode.STOPPED, exit);
+    assertTrue(saved.get(saved.size() - 1).keys() <= 25, saved::toString);
     assertAddsUp();
   }
 

@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
-/** Reads the offset a sync run wrote to its {@code --checkpoint} file, as a test polls for it. */
+/**
+ * Reads what a run wrote to its {@code --checkpoint} file, as a test polls for it: the offset of a
+ * sync run, the keys acknowledged by an rdb or scan run.
+ */
 public final class CheckpointFile {
   private CheckpointFile() {}
 
@@ -19,6 +22,36 @@ public final class CheckpointFile {
     } catch (IOException | NumberFormatException e) {
       // Not written yet, or being replaced: the caller polls again.
       return -1;
+    }
+  }
+
+  /**
+   * The keys an rdb or scan checkpoint says the destination acknowledged (every stream's), or -1
+   * while there is none yet.
+   */
+  public static long keys(Path file) {
+    try (var in = Files.newBufferedReader(file)) {
+      Properties p = new Properties();
+      p.load(in);
+      long keys = 0;
+      for (int i = 1; p.getProperty("stream." + i) != null; i++) {
+        keys += Long.parseLong(p.getProperty("stream." + i + ".keys"));
+      }
+      return p.getProperty("state") == null ? -1 : keys;
+    } catch (IOException | NumberFormatException e) {
+      // Not written yet, or being replaced: the caller polls again.
+      return -1;
+    }
+  }
+
+  /** Whether an rdb or scan checkpoint says its run is complete. */
+  public static boolean complete(Path file) {
+    try (var in = Files.newBufferedReader(file)) {
+      Properties p = new Properties();
+      p.load(in);
+      return "complete".equals(p.getProperty("state"));
+    } catch (IOException e) {
+      return false;
     }
   }
 }
