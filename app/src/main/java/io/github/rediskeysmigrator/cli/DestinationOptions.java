@@ -1,6 +1,10 @@
 package io.github.rediskeysmigrator.cli;
 
 import io.github.rediskeysmigrator.core.MigrationConfig;
+import io.github.rediskeysmigrator.core.RedisUri;
+import io.github.rediskeysmigrator.redis.ConnectException;
+import io.github.rediskeysmigrator.redis.MasterLocator;
+import io.github.rediskeysmigrator.redis.Tls;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -29,9 +33,17 @@ final class DestinationOptions {
       description = "Read the destination's password from the first line of FILE.")
   java.nio.file.Path passwordFile;
 
+  /** The destination's master now: the address, or what its Sentinels or nodes name. */
+  RedisUri master(Map<String, String> env, Tls tls) throws ConnectException {
+    EnvAddress.Resolved r = resolve(env);
+    return r.failover() == null
+        ? r.uri()
+        : new MasterLocator(r.failover(), tls, "destination").master();
+  }
+
   EnvAddress.Resolved resolve(Map<String, String> env) {
     EnvAddress.Resolved r =
         EnvAddress.withPasswordFile(EnvAddress.resolve(to, "DESTINATION", env), passwordFile);
-    return toTls ? new EnvAddress.Resolved(r.uri().withTls(true), r.explicitDb()) : r;
+    return toTls ? r.withTls() : r;
   }
 }

@@ -81,18 +81,22 @@ final class MigrationRunner {
       throws StartFailure, InterruptedException {
     MigrationConfig config;
     RedisUri to;
+    EnvAddress.Resolved resolved;
+    long failoverTimeout;
     try {
-      EnvAddress.Resolved resolved = destination.resolve(ctx.env());
+      resolved = destination.resolve(ctx.env());
       to = resolved.uri();
       config = opts.toConfig(resolved.explicitDb() ? to.db() : -1);
+      failoverTimeout = opts.failoverTimeoutMillis();
     } catch (IllegalArgumentException e) {
       throw StartFailure.usage(e.getMessage());
     }
-    launch.destination(to.toString());
+    launch.destination(resolved.label());
     // Every file the run writes is proved writable before anything is written anywhere.
     ReportFile reportFile = launch.report(opts.output.report);
     MigrationReport report =
-        new MigrationReport(command, launch.sourceLabel(), to.toString(), config.dryRun());
+        new MigrationReport(command, launch.sourceLabel(), resolved.label(), config.dryRun());
+    report.failovers(launch.failovers());
     MetricsEndpoint endpoint = MetricsOptions.start(extras.metrics(), report, extras.status());
     ErrorLog errorLog;
     try {
@@ -112,7 +116,8 @@ final class MigrationRunner {
       // The live commands as the destination's version can apply them.
       LiveTranslator translator = LiveTranslator.AS_IS;
       if (!config.dryRun()) {
-        WriterTopology.Opened opened = destination(to, opts, config, live, sourceRdbVersion);
+        WriterTopology.Opened opened =
+            destination(resolved, failoverTimeout, opts, config, live, sourceRdbVersion);
         writers = opened.writers();
         translator = opened.translator();
         config = opened.config();
@@ -153,17 +158,25 @@ final class MigrationRunner {
   }
 
   private WriterTopology.Opened destination(
-      RedisUri to, PipelineOptions opts, MigrationConfig config, LiveOptions live, int version)
+      EnvAddress.Resolved to,
+      long failoverTimeout,
+      PipelineOptions opts,
+      MigrationConfig config,
+      LiveOptions live,
+      int version)
       throws StartFailure {
     return StartFailure.opened(
         () ->
             WriterTopology.open(
                 new WriterTopology.Plan(
-                    to,
+                    to.uri(),
                     opts.timeoutMillis(),
                     opts.writers,
                     opts.retries,
-                    opts.retryBackoffMillis()),
+                    opts.retryBackoffMillis(),
+                    to.failover(),
+                    failoverTimeout,
+                    launch.failovers()),
                 config,
                 live,
                 version,

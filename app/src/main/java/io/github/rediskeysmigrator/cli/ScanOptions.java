@@ -68,7 +68,14 @@ final class ScanOptions {
       Map<String, String> env)
       throws StartFailure {
     try {
-      RedisUri from = source.resolve(env).uri();
+      EnvAddress.Resolved source0 = source.resolve(env);
+      if (source0.failover() != null) {
+        throw new IllegalArgumentException(
+            "scan reads one node: give --from the master's redis://host:port, not "
+                + source0.failover()
+                + " (sync follows a Sentinel's master across failovers)");
+      }
+      RedisUri from = source0.uri();
       List<Integer> dbs =
           pipeline.selection.dbs.isEmpty()
               ? List.of(from.dbOrZero())

@@ -29,6 +29,6 @@ final class SourceOptions {
   EnvAddress.Resolved resolve(Map<String, String> env) {
     EnvAddress.Resolved r =
         EnvAddress.withPasswordFile(EnvAddress.resolve(from, "SOURCE", env), passwordFile);
-    return fromTls ? new EnvAddress.Resolved(r.uri().withTls(true), r.explicitDb()) : r;
+    return fromTls ? r.withTls() : r;
   }
 }

@@ -47,6 +47,7 @@ public final class MigrationReport {
   private volatile long bytesRead;
   private volatile int exitCode = -1;
   private volatile String stopReason;
+  private volatile Failovers failovers = new Failovers();
 
   public MigrationReport(String command, String source, String destination, boolean dryRun) {
     this.command = command;
@@ -307,6 +308,16 @@ public final class MigrationReport {
         + commandsFiltered.get()
         + commandsSkipped.get()
         + commandsFailed.get();
+  }
+
+  /** Counts the failovers of the run in {@code counts} (shared with its source and writers). */
+  public void failovers(Failovers counts) {
+    this.failovers = counts;
+  }
+
+  /** The failovers the run went through, at the source and the destination. */
+  public Failovers failovers() {
+    return failovers;
   }
 
   /** Records how the run ended; called once, when nothing is in flight any more. */

@@ -1,5 +1,7 @@
 package io.github.rediskeysmigrator.sink;
 
+import io.github.rediskeysmigrator.core.FailoverAddress;
+import io.github.rediskeysmigrator.core.Failovers;
 import io.github.rediskeysmigrator.core.KeyWriter;
 import io.github.rediskeysmigrator.core.LiveOptions;
 import io.github.rediskeysmigrator.core.LiveTranslator;
@@ -10,13 +12,18 @@ import io.github.rediskeysmigrator.core.WriteListener;
 import io.github.rediskeysmigrator.redis.ClusterDatabases;
 import io.github.rediskeysmigrator.redis.ClusterSlots;
 import io.github.rediskeysmigrator.redis.ConnectException;
+import io.github.rediskeysmigrator.redis.MasterLocator;
+import io.github.rediskeysmigrator.redis.Reconnector;
 import io.github.rediskeysmigrator.redis.RedisConnector;
 import io.github.rediskeysmigrator.redis.ServerInfo;
 import io.github.rediskeysmigrator.redis.Tls;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Chooses how keys reach the destination: one {@link PipelinedWriter}, {@code --writers} of them
@@ -34,9 +41,19 @@ public final class WriterTopology {
    * @param writers connections to a single-node destination
    * @param retries reconnects allowed
    * @param retryBackoffMillis the backoff step between reconnects
+   * @param failover the Sentinels or nodes that name the master, or null for a plain address
+   * @param failoverTimeoutMillis how long a reconnect waits for a new master (--failover-timeout)
+   * @param failovers where each change of master is counted
    */
   public record Plan(
-      RedisUri to, int timeoutMillis, int writers, int retries, long retryBackoffMillis) {}
+      RedisUri to,
+      int timeoutMillis,
+      int writers,
+      int retries,
+      long retryBackoffMillis,
+      FailoverAddress failover,
+      long failoverTimeoutMillis,
+      Failovers failovers) {}
 
   /**
    * The opened destination.
@@ -68,7 +85,18 @@ public final class WriterTopology {
       LongSupplier wallClockMillis,
       Consumer<String> notes)
       throws ConnectException {
-    RedisUri to = plan.to();
+    MasterLocator locator =
+        plan.failover() == null ? null : new MasterLocator(plan.failover(), tls, "destination");
+    RedisUri to = locator == null ? plan.to() : locator.master();
+    DestinationFailover failover =
+        new DestinationFailover(
+            tls,
+            plan.timeoutMillis(),
+            plan.failoverTimeoutMillis(),
+            plan.failovers(),
+            sleeper,
+            wallClockMillis,
+            notes);
     // Always db 0 at first: a cluster refuses SELECT, and the writer selects what it needs.
     Connection conn = RedisConnector.connect(to, 0, "destination", tls, plan.timeoutMillis());
     ServerInfo server = ServerInfo.query(conn);
@@ -85,6 +113,14 @@ public final class WriterTopology {
               + " restored, any other is rewritten as plain commands");
     }
     boolean cluster = ClusterSlots.isCluster(conn);
+    if (cluster && locator != null) {
+      conn.close();
+      throw new IllegalArgumentException(
+          "--to "
+              + plan.failover()
+              + " is a Redis Cluster: give one of its nodes (the run follows its failovers by"
+              + " itself)");
+    }
     if (cluster && plan.writers() > 1) {
       conn.close();
       throw new IllegalArgumentException(
@@ -123,6 +159,24 @@ public final class WriterTopology {
             null,
             settings.retries(),
             settings.retryBackoffMillis());
+    // Where a writer reconnects: its node, the master Sentinel names now, or the owner now of the
+    // slots its cluster master had (the promoted replica after a failover).
+    ClusterSlots firstMap = cluster ? ClusterSlots.query(conn) : null;
+    List<RedisUri> seeds = new ArrayList<>();
+    if (cluster) {
+      firstMap.masters().forEach(m -> seeds.add(to.withAddress(m.getHost(), m.getPort())));
+    }
+    Function<RedisUri, Reconnector> reconnectors =
+        node -> {
+          int slot = firstMap == null ? -1 : firstMap.firstSlotOf(node.address());
+          if (slot >= 0) {
+            return failover.clusterMaster(node, slot, seeds);
+          }
+          if (locator != null) {
+            return failover.sentinel(locator, to);
+          }
+          return () -> RedisConnector.connect(node, 0, "destination", tls, plan.timeoutMillis());
+        };
     Writer writer =
         (node, first, s, l) ->
             new PipelinedWriter(
@@ -133,14 +187,14 @@ public final class WriterTopology {
                 throttle,
                 sleeper,
                 wallClockMillis,
-                () -> RedisConnector.connect(node, 0, "destination", tls, plan.timeoutMillis()));
+                reconnectors.apply(node));
     Function<WriteListener, KeyWriter> writers;
     if (cluster) {
       writers =
           listener ->
               new ClusterWriter(
                   listener,
-                  () -> ClusterSlots.query(conn),
+                  () -> slotMap(conn, failover, seeds),
                   (master, l) ->
                       writer.open(
                           to.withAddress(master.getHost(), master.getPort()), null, noMarker, l),
@@ -166,6 +220,26 @@ public final class WriterTopology {
   private interface Writer {
     PipelinedWriter open(
         RedisUri node, Connection first, PipelinedWriter.Settings settings, WriteListener l);
+  }
+
+  /**
+   * The slot map from the seed connection, or from any master known at start when that one is gone
+   * (its node failed over).
+   */
+  private static ClusterSlots slotMap(
+      Connection seed, DestinationFailover failover, List<RedisUri> seeds) {
+    if (!seed.isBroken()) {
+      try {
+        return ClusterSlots.query(seed);
+      } catch (JedisConnectionException e) {
+        // The seed node is gone (a failover): another node answers below.
+      }
+    }
+    try {
+      return failover.slots(seeds);
+    } catch (ConnectException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 
   private static Connection connectOrFail(RedisUri node, Tls tls, int timeoutMillis) {
