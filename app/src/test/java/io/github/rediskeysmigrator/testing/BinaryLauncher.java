@@ -42,6 +42,16 @@ public record BinaryLauncher(String binary) implements ServerLauncher {
       }
 
       @Override
+      public void kill() {
+        try {
+          // destroyForcibly is SIGKILL on Unix.
+          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+
+      @Override
       public void stop() {
         p.destroy();
         try {
