@@ -11,6 +11,10 @@ final class SourceOptions {
       paramLabel = "URI",
       description = {
         "Source redis://[user:password@]host:port[/db].",
+        "sync also takes a master behind Sentinel,"
+            + " redis-sentinel://[user:password@]host:port[,host:port...]/master-name[/db]"
+            + " (rediss-sentinel:// for TLS), or several addresses of which one is the master,"
+            + " redis://host:port,host:port: it follows a failover (docs/failovers.md).",
         "Without it: SOURCE_REDIS_HOST, SOURCE_REDIS_PORT, SOURCE_REDIS_DB_INDEX, then"
             + " redis://localhost:6379/0.",
         "A password may also come from SOURCE_REDIS_PASSWORD."

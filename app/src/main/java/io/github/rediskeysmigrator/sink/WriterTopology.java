@@ -17,13 +17,10 @@ import io.github.rediskeysmigrator.redis.Reconnector;
 import io.github.rediskeysmigrator.redis.RedisConnector;
 import io.github.rediskeysmigrator.redis.ServerInfo;
 import io.github.rediskeysmigrator.redis.Tls;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Chooses how keys reach the destination: one {@link PipelinedWriter}, {@code --writers} of them
@@ -161,16 +158,12 @@ public final class WriterTopology {
             settings.retryBackoffMillis());
     // Where a writer reconnects: its node, the master Sentinel names now, or the owner now of the
     // slots its cluster master had (the promoted replica after a failover).
-    ClusterSlots firstMap = cluster ? ClusterSlots.query(conn) : null;
-    List<RedisUri> seeds = new ArrayList<>();
-    if (cluster) {
-      firstMap.masters().forEach(m -> seeds.add(to.withAddress(m.getHost(), m.getPort())));
-    }
+    ClusterMasters masters =
+        cluster ? new ClusterMasters(to, ClusterSlots.query(conn), failover) : null;
     Function<RedisUri, Reconnector> reconnectors =
         node -> {
-          int slot = firstMap == null ? -1 : firstMap.firstSlotOf(node.address());
-          if (slot >= 0) {
-            return failover.clusterMaster(node, slot, seeds);
+          if (masters != null) {
+            return masters.reconnector(node, tls, plan.timeoutMillis());
           }
           if (locator != null) {
             return failover.sentinel(locator, to);
@@ -178,23 +171,25 @@ public final class WriterTopology {
           return () -> RedisConnector.connect(node, 0, "destination", tls, plan.timeoutMillis());
         };
     Writer writer =
-        (node, first, s, l) ->
-            new PipelinedWriter(
-                first != null ? first : connectOrFail(node, tls, plan.timeoutMillis()),
-                server,
-                s,
-                l,
-                throttle,
-                sleeper,
-                wallClockMillis,
-                reconnectors.apply(node));
+        (node, first, s, l) -> {
+          Reconnector reconnector = reconnectors.apply(node);
+          return new PipelinedWriter(
+              first != null ? first : connectOrFail(node, reconnector),
+              server,
+              s,
+              l,
+              throttle,
+              sleeper,
+              wallClockMillis,
+              reconnector);
+        };
     Function<WriteListener, KeyWriter> writers;
     if (cluster) {
       writers =
           listener ->
               new ClusterWriter(
                   listener,
-                  () -> slotMap(conn, failover, seeds),
+                  () -> masters.slotMap(conn),
                   (master, l) ->
                       writer.open(
                           to.withAddress(master.getHost(), master.getPort()), null, noMarker, l),
@@ -222,29 +217,9 @@ public final class WriterTopology {
         RedisUri node, Connection first, PipelinedWriter.Settings settings, WriteListener l);
   }
 
-  /**
-   * The slot map from the seed connection, or from any master known at start when that one is gone
-   * (its node failed over).
-   */
-  private static ClusterSlots slotMap(
-      Connection seed, DestinationFailover failover, List<RedisUri> seeds) {
-    if (!seed.isBroken()) {
-      try {
-        return ClusterSlots.query(seed);
-      } catch (JedisConnectionException e) {
-        // The seed node is gone (a failover): another node answers below.
-      }
-    }
+  private static Connection connectOrFail(RedisUri node, Reconnector reconnector) {
     try {
-      return failover.slots(seeds);
-    } catch (ConnectException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  private static Connection connectOrFail(RedisUri node, Tls tls, int timeoutMillis) {
-    try {
-      return RedisConnector.connect(node, 0, "destination", tls, timeoutMillis);
+      return reconnector.connect();
     } catch (ConnectException e) {
       throw new IllegalStateException("destination " + node + ": " + e.getMessage(), e);
     }

@@ -165,7 +165,7 @@ public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, 
   /** Keys in db {@code db} of the whole cluster (a Valkey 9 cluster with cluster-databases). */
   public long dbSize(int db) {
     long n = 0;
-    for (RedisServer node : nodes) {
+    for (RedisServer node : nodes()) {
       try (Jedis j = node.client()) {
         if (db != 0) {
           j.select(db);
@@ -179,7 +179,7 @@ public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, 
   /** Clients on every master (the caller closes them). */
   public List<Jedis> clients() {
     List<Jedis> all = new ArrayList<>();
-    nodes.forEach(n -> all.add(n.client()));
+    nodes().forEach(n -> all.add(n.client()));
     return all;
   }
 
@@ -203,7 +203,7 @@ public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, 
   /** The sum of the masters' replication offsets; and each master's, by address. */
   public java.util.Map<String, Long> replicationOffsets() {
     java.util.Map<String, Long> offsets = new java.util.TreeMap<>();
-    for (RedisServer n : nodes) {
+    for (RedisServer n : nodes()) {
       try (Jedis j = n.client()) {
         for (String line : j.info("replication").split("\r?\n")) {
           if (line.startsWith("master_repl_offset:")) {
@@ -219,7 +219,7 @@ public final class LocalCluster implements BeforeAllCallback, AfterAllCallback, 
 
   /** A client on the node that owns {@code key}'s slot. */
   public Jedis clientFor(byte[] key) {
-    for (RedisServer node : nodes) {
+    for (RedisServer node : nodes()) {
       Jedis j = node.client();
       long slot = j.clusterKeySlot(new String(key, java.nio.charset.StandardCharsets.ISO_8859_1));
       List<Object> owned = j.clusterSlots();
