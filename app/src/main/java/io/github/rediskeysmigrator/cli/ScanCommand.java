@@ -57,8 +57,9 @@ final class ScanCommand implements Callable<Integer> {
     ShardChoice shard = ShardChoice.checked(scan.shardIndex, ctx.env(), pipeline);
     Tls tls = tlsOptions.checked(ctx.err());
     launch.report(pipeline.output.report);
-    ScanSources.Plan plan = scan.plan(source, destination, pipeline, cutover, metrics, ctx.env());
-    launch.source(plan.from().toString());
+    ScanSources.Plan plan =
+        scan.plan(source, destination, pipeline, cutover, metrics, ctx.env(), launch.failovers());
+    launch.source(plan.failover() == null ? plan.from().toString() : plan.failover().toString());
     ScanSources.Opened opened =
         StartFailure.opened(
             () ->

@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.cli;
 
+import io.github.rediskeysmigrator.core.Failovers;
 import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.source.ScanSources;
@@ -65,17 +66,12 @@ final class ScanOptions {
       PipelineOptions pipeline,
       CutoverOptions cutover,
       MetricsOptions metrics,
-      Map<String, String> env)
+      Map<String, String> env,
+      Failovers failovers)
       throws StartFailure {
     try {
-      EnvAddress.Resolved source0 = source.resolve(env);
-      if (source0.failover() != null) {
-        throw new IllegalArgumentException(
-            "scan reads one node: give --from the master's redis://host:port, not "
-                + source0.failover()
-                + " (sync follows a Sentinel's master across failovers)");
-      }
-      RedisUri from = source0.uri();
+      EnvAddress.Resolved resolved = source.resolve(env);
+      RedisUri from = resolved.uri();
       List<Integer> dbs =
           pipeline.selection.dbs.isEmpty()
               ? List.of(from.dbOrZero())
@@ -116,7 +112,10 @@ final class ScanOptions {
           cutover.untilCaughtUp ? idle : -1,
           pipeline.timeoutMillis(),
           pipeline.retries,
-          pipeline.retryBackoffMillis());
+          pipeline.retryBackoffMillis(),
+          resolved.failover(),
+          pipeline.failoverTimeoutMillis(),
+          failovers);
     } catch (IllegalArgumentException e) {
       throw StartFailure.usage(e.getMessage());
     }

@@ -11,7 +11,7 @@ final class SourceOptions {
       paramLabel = "URI",
       description = {
         "Source redis://[user:password@]host:port[/db].",
-        "sync also takes a master behind Sentinel,"
+        "sync and scan also take a master behind Sentinel,"
             + " redis-sentinel://[user:password@]host:port[,host:port...]/master-name[/db]"
             + " (rediss-sentinel:// for TLS), or several addresses of which one is the master,"
             + " redis://host:port,host:port: it follows a failover (docs/failovers.md).",

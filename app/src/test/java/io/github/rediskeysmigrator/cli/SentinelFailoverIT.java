@@ -29,7 +29,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * destination ends equal to the source.
  */
 class SentinelFailoverIT {
-  @RegisterExtension final LocalSentinels sentinels = new LocalSentinels();
+  @RegisterExtension
+  final LocalSentinels sentinels = new LocalSentinels("--notify-keyspace-events", "KEA");
 
   @RegisterExtension static final RedisServerExtension plain = RedisServerExtension.syncSource();
 
@@ -130,6 +131,45 @@ class SentinelFailoverIT {
         0,
         Run.verify(plain.uri()).to(sentinels.replica().uri()).inProcess().exit(),
         "verify finds the promoted replica equal to the source");
+  }
+
+  @Test
+  void scanLiveSubscribesAgainAtThePromotedReplicaAndRescans() throws Exception {
+    try (Jedis m = sentinels.master().client()) {
+      SampleData.fillStrings(m, "snap:", 1000);
+    }
+    try (JarRun run =
+            Run.scan(sentinels.uri())
+                .to(plain.uri())
+                .outputsIn(tmp)
+                .args("--live", "--retry-backoff", "0.2", "--failover-timeout", "30")
+                .jar(tmp);
+        Jedis d = plain.server().client()) {
+      Await.until("the first pass", Duration.ofSeconds(60), run, () -> d.dbSize() >= 1000);
+      try (Jedis m = sentinels.master().client()) {
+        m.set("live:before", "1");
+      }
+      Await.until(
+          "a change followed live", Duration.ofSeconds(60), run, () -> d.exists("live:before"));
+      sentinels.killMaster();
+      sentinels.awaitPromoted(Duration.ofSeconds(60));
+      try (Jedis p = sentinels.replica().client()) {
+        p.set("live:after", "2");
+        p.del("snap:0");
+      }
+      Await.until(
+          "the changes at the promoted replica",
+          Duration.ofSeconds(90),
+          run,
+          () -> "2".equals(d.get("live:after")) && !d.exists("snap:0"));
+      assertEquals(130, run.terminate(), run::toString);
+      assertTrue(run.err().contains("failed over from"), run.err());
+    }
+    assertEquals(
+        0,
+        Run.verify(sentinels.replica().uri()).to(plain.uri()).inProcess().exit(),
+        "verify finds the destination equal to the promoted replica");
+    ReportAssert.of(tmp.resolve("r.json")).addsUp().exitCode(130).has("source_failovers", 1);
   }
 
   /** Writes to {@code master} (INCR and SET) until told to stop or the master is gone. */

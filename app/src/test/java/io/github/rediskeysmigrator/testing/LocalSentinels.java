@@ -25,21 +25,24 @@ public final class LocalSentinels implements BeforeEachCallback, AfterEachCallba
   /** Sentinel's down-after-milliseconds: how long a silent master may be before a failover. */
   public static final int DOWN_AFTER_MS = 1000;
 
+  private final List<String> serverArgs;
   private RedisServer master;
   private RedisServer replica;
   private final List<ServerProcess> sentinels = new ArrayList<>();
   private final List<Integer> sentinelPorts = new ArrayList<>();
 
+  /** Master and replica started with {@code serverArgs} too (e.g. notify-keyspace-events). */
+  public LocalSentinels(String... serverArgs) {
+    this.serverArgs = List.of(serverArgs);
+  }
+
   @Override
   public void beforeEach(ExtensionContext context) throws Exception {
-    master = RedisServer.startDebian("--repl-diskless-sync-delay", "0");
-    replica =
-        RedisServer.startDebian(
-            "--repl-diskless-sync-delay",
-            "0",
-            "--replicaof",
-            "127.0.0.1",
-            String.valueOf(master.port()));
+    List<String> args = new ArrayList<>(List.of("--repl-diskless-sync-delay", "0"));
+    args.addAll(serverArgs);
+    master = RedisServer.startDebian(args.toArray(String[]::new));
+    args.addAll(List.of("--replicaof", "127.0.0.1", String.valueOf(master.port())));
+    replica = RedisServer.startDebian(args.toArray(String[]::new));
     for (int i = 0; i < 3; i++) {
       startSentinel();
     }
