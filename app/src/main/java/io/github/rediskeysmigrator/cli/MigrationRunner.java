@@ -13,6 +13,7 @@ import io.github.rediskeysmigrator.core.MigrationReport;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.WriteListener;
 import io.github.rediskeysmigrator.metrics.MetricsEndpoint;
+import io.github.rediskeysmigrator.redis.ConnectException;
 import io.github.rediskeysmigrator.redis.Tls;
 import io.github.rediskeysmigrator.sink.ErrorLog;
 import io.github.rediskeysmigrator.sink.WriterTopology;
@@ -144,7 +145,7 @@ final class MigrationRunner {
             progress.close();
           }
         }
-        exit = extras.afterRun().apply(report, exit, to);
+        exit = extras.afterRun().apply(report, exit, masterNow(destination, to));
         // The summary and report must be out before a signal's hook lets the JVM go.
         exit = finish(report, exit, opts, reportFile);
       }
@@ -184,6 +185,16 @@ final class MigrationRunner {
                 ctx.sleeper(),
                 ctx.clock()::millis,
                 ctx.err()::println));
+  }
+
+  /** The destination's master at the end of the run (behind Sentinel: the one named now). */
+  private RedisUri masterNow(DestinationOptions destination, RedisUri to) {
+    try {
+      return destination.master(ctx.env(), tls);
+    } catch (ConnectException e) {
+      // What comes after the run reports the address it cannot reach.
+      return to;
+    }
   }
 
   private static void close(MetricsEndpoint endpoint) {

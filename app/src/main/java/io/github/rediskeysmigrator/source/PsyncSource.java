@@ -75,6 +75,8 @@ public final class PsyncSource implements KeySource {
     node = from;
     ReplicationEvents stream = null;
     Configuration previous = null;
+    long reached = -1;
+    int stalls = 0;
     while (true) {
       Configuration conf = configuration(stream, previous);
       StoppableReplicator r =
@@ -126,7 +128,15 @@ public final class PsyncSource implements KeySource {
       if (failover == null || stopped) {
         throw connection(broke, null);
       }
-      node = failover.next(node, broke);
+      RedisUri next = failover.next(node, broke);
+      // The same master again without a byte of progress, --retries times over: give up.
+      boolean stalled = next.address().equals(node.address()) && events.sourceOffset() == reached;
+      stalls = stalled ? stalls + 1 : 0;
+      if (stalls > retries) {
+        throw connection(broke, null);
+      }
+      reached = events.sourceOffset();
+      node = next;
     }
   }
 
