@@ -128,7 +128,10 @@ public final class PsyncSource implements KeySource {
       if (failover == null || stopped) {
         throw connection(broke, null);
       }
-      RedisUri next = failover.next(node, broke);
+      RedisUri next = failover.next(node, broke, () -> stopped);
+      if (next == null) {
+        return; // stopped while waiting for a new master
+      }
       // The same master again without a byte of progress, --retries times over: give up.
       boolean stalled = next.address().equals(node.address()) && events.sourceOffset() == reached;
       stalls = stalled ? stalls + 1 : 0;

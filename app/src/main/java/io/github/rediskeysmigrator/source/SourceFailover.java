@@ -6,6 +6,7 @@ import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.redis.ConnectException;
 import io.github.rediskeysmigrator.redis.MasterLocator;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -49,14 +50,23 @@ final class SourceFailover {
 
   /**
    * The master to continue with after the stream from {@code node} broke for {@code why}, waited
-   * for up to --failover-timeout.
+   * for up to --failover-timeout; null when the run was stopped meanwhile.
    *
    * @throws SourceException when no master came in time
    */
-  RedisUri next(RedisUri node, String why) throws SourceException, InterruptedException {
+  RedisUri next(RedisUri node, String why, BooleanSupplier stopped)
+      throws SourceException, InterruptedException {
+    Sleeper untilStopped =
+        millis -> {
+          if (stopped.getAsBoolean()) {
+            throw new StoppedWaiting();
+          }
+          Sleeper.SYSTEM.sleep(millis);
+        };
     try {
-      return switched(
-          node, locator.await(timeoutMillis, Sleeper.SYSTEM, System::currentTimeMillis));
+      return switched(node, locator.await(timeoutMillis, untilStopped, System::currentTimeMillis));
+    } catch (StoppedWaiting e) {
+      return null;
     } catch (ConnectException e) {
       throw new SourceException(
           SourceException.Kind.CONNECTION,
@@ -70,6 +80,11 @@ final class SourceFailover {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** The run was stopped while it waited for a new master. */
+  private static final class StoppedWaiting extends InterruptedException {
+    private static final long serialVersionUID = 1L;
   }
 
   /** Counts and tells the change from {@code node} to {@code master}, if it is one. */

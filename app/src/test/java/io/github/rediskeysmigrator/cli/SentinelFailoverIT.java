@@ -98,6 +98,52 @@ class SentinelFailoverIT {
   }
 
   @Test
+  void syncFromSeveralAddressesFollowsTheOneThatBecomesMaster() throws Exception {
+    String both =
+        "redis://127.0.0.1:"
+            + sentinels.master().port()
+            + ",127.0.0.1:"
+            + sentinels.replica().port();
+    try (JarRun run =
+        Run.sync(both)
+            .to(plain.uri())
+            .checkpoint(tmp.resolve("checkpoint"))
+            .outputsIn(tmp)
+            .args("--retry-backoff", "0.2", "--failover-timeout", "30")
+            .jar(tmp)) {
+      Await.until(
+          "the snapshot written",
+          Duration.ofSeconds(60),
+          run,
+          () -> CheckpointFile.offset(tmp.resolve("checkpoint")) >= 0);
+      try (Jedis m = sentinels.master().client()) {
+        for (int i = 0; i < 100; i++) {
+          m.incr("counter");
+        }
+      }
+      sentinels.killMaster();
+      sentinels.awaitPromoted(Duration.ofSeconds(60));
+      RedisServer promoted = sentinels.replica();
+      try (Jedis p = promoted.client()) {
+        for (int i = 0; i < 100; i++) {
+          p.incr("counter");
+        }
+      }
+      long target = promoted.replicationOffset();
+      Await.until(
+          "the writes on the promoted replica applied",
+          Duration.ofSeconds(90),
+          run,
+          () -> CheckpointFile.offset(tmp.resolve("checkpoint")) >= target);
+      assertEquals(130, run.terminate(), run::toString);
+      try (Jedis d = plain.server().client()) {
+        assertEquals("200", d.get("counter"));
+      }
+    }
+    ReportAssert.of(tmp.resolve("r.json")).addsUp().exitCode(130).has("source_failovers", 1);
+  }
+
+  @Test
   void rdbIntoASentinelMasterWaitsForTheNewMasterAndLosesNothing() throws Exception {
     int keys = 60_000;
     try (Jedis s = plain.server().client()) {

@@ -135,16 +135,19 @@ public final class LocalSentinels implements BeforeEachCallback, AfterEachCallba
             if (!r.info("replication").contains("role:master")) {
               return false;
             }
-          }
-          for (int port : sentinelPorts) {
-            try (Jedis s = new Jedis("127.0.0.1", port, 2000)) {
-              if (!String.valueOf(replica.port())
-                  .equals(s.sentinelGetMasterAddrByName(MASTER_NAME).get(1))) {
-                return false;
+            for (int port : sentinelPorts) {
+              try (Jedis s = new Jedis("127.0.0.1", port, 2000)) {
+                if (!String.valueOf(replica.port())
+                    .equals(s.sentinelGetMasterAddrByName(MASTER_NAME).get(1))) {
+                  return false;
+                }
               }
             }
+            return true;
+          } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+            // The replica drops its clients as it changes role, on some versions: ask again.
+            return false;
           }
-          return true;
         });
   }
 }
