@@ -8,6 +8,7 @@ import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.LocalSentinels;
+import io.github.rediskeysmigrator.testing.Metrics;
 import io.github.rediskeysmigrator.testing.RedisServer;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.ReportAssert;
@@ -48,13 +49,14 @@ class SentinelFailoverIT {
             .to(plain.uri())
             .checkpoint(tmp.resolve("checkpoint"))
             .outputsIn(tmp)
-            .args("--retry-backoff", "0.2", "--failover-timeout", "30")
+            .args("--retry-backoff", "0.2", "--failover-timeout", "30", "--metrics-port", "0")
             .jar(tmp)) {
       Await.until(
           "the snapshot written",
           Duration.ofSeconds(60),
           run,
           () -> CheckpointFile.offset(tmp.resolve("checkpoint")) >= 0);
+      String metrics = Metrics.url(run.err());
       Thread writer = writes(sentinels.master(), writing, written);
       Await.until("live writes applied", Duration.ofSeconds(60), run, () -> written.get() > 200);
       sentinels.killMaster();
@@ -73,6 +75,8 @@ class SentinelFailoverIT {
           Duration.ofSeconds(90),
           run,
           () -> CheckpointFile.offset(tmp.resolve("checkpoint")) >= target);
+      assertEquals(
+          1.0, Metrics.scrape(metrics).get("rkm_failovers_total{side=\"source\"}"), metrics);
       // Exit 130 after SIGTERM: a full resync would have stopped the run with exit 7.
       assertEquals(130, run.terminate(), run::toString);
       assertTrue(run.err().contains("failed over from"), run.err());
