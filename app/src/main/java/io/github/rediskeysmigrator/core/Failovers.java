@@ -8,24 +8,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * the report, which may live on different threads.
  */
 public final class Failovers {
-  private final AtomicLong source = new AtomicLong();
-  private final AtomicLong destination = new AtomicLong();
+  // Package-private for ReportMerge, which adds up the counts of several runs.
+  final AtomicLong sourceCount = new AtomicLong();
+  final AtomicLong destinationCount = new AtomicLong();
 
   /** The source's master changed. */
   public void sourceSeen() {
-    source.incrementAndGet();
+    sourceCount.incrementAndGet();
   }
 
   /** The destination's master (or a cluster master of it) changed. */
   public void destinationSeen() {
-    destination.incrementAndGet();
+    destinationCount.incrementAndGet();
   }
 
   public long source() {
-    return source.get();
+    return sourceCount.get();
   }
 
   public long destination() {
-    return destination.get();
+    return destinationCount.get();
   }
 }
