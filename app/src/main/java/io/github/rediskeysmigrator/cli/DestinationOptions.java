@@ -17,8 +17,8 @@ final class DestinationOptions {
       description = {
         "Destination redis://[user:password@]host:port[/db].",
         "Also a master behind Sentinel,"
-            + " redis-sentinel://[user:password@]host:port[,host:port...]/master-name[/db]"
-            + " (rediss-sentinel:// for TLS), or several addresses of which one is the master,"
+            + " redis-sentinel://host:port[,host:port]/name (user:password@ and /name/db as in"
+            + " redis://, rediss-sentinel:// for TLS), or several addresses of which one is the master,"
             + " redis://host:port,host:port: writes go on at the new master after a failover"
             + " (docs/failovers.md). verify takes one node's address.",
         "Without it: DESTINATION_REDIS_HOST, DESTINATION_REDIS_PORT, DESTINATION_REDIS_DB_INDEX,"

@@ -12,8 +12,8 @@ final class SourceOptions {
       description = {
         "Source redis://[user:password@]host:port[/db].",
         "sync and scan also take a master behind Sentinel,"
-            + " redis-sentinel://[user:password@]host:port[,host:port...]/master-name[/db]"
-            + " (rediss-sentinel:// for TLS), or several addresses of which one is the master,"
+            + " redis-sentinel://host:port[,host:port]/name (user:password@ and /name/db as in"
+            + " redis://, rediss-sentinel:// for TLS), or several addresses of which one is the master,"
             + " redis://host:port,host:port: it follows a failover (docs/failovers.md).",
         "Without it: SOURCE_REDIS_HOST, SOURCE_REDIS_PORT, SOURCE_REDIS_DB_INDEX, then"
             + " redis://localhost:6379/0.",
