@@ -1,6 +1,10 @@
 package io.github.rediskeysmigrator.cli;
 
 import io.github.rediskeysmigrator.core.MigrationConfig;
+import io.github.rediskeysmigrator.core.RedisUri;
+import io.github.rediskeysmigrator.redis.ConnectException;
+import io.github.rediskeysmigrator.redis.MasterLocator;
+import io.github.rediskeysmigrator.redis.Tls;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -12,6 +16,11 @@ final class DestinationOptions {
       paramLabel = "URI",
       description = {
         "Destination redis://[user:password@]host:port[/db].",
+        "Also a master behind Sentinel,"
+            + " redis-sentinel://host:port[,host:port]/name (user:password@ and /name/db as in"
+            + " redis://, rediss-sentinel:// for TLS), or several addresses of which one is the master,"
+            + " redis://host:port,host:port: writes go on at the new master after a failover"
+            + " (docs/failovers.md). verify takes one node's address.",
         "Without it: DESTINATION_REDIS_HOST, DESTINATION_REDIS_PORT, DESTINATION_REDIS_DB_INDEX,"
             + " then "
             + MigrationConfig.Defaults.DESTINATION
@@ -29,9 +38,17 @@ final class DestinationOptions {
       description = "Read the destination's password from the first line of FILE.")
   java.nio.file.Path passwordFile;
 
+  /** The destination's master now: the address, or what its Sentinels or nodes name. */
+  RedisUri master(Map<String, String> env, Tls tls) throws ConnectException {
+    EnvAddress.Resolved r = resolve(env);
+    return r.failover() == null
+        ? r.uri()
+        : new MasterLocator(r.failover(), tls, "destination").master();
+  }
+
   EnvAddress.Resolved resolve(Map<String, String> env) {
     EnvAddress.Resolved r =
         EnvAddress.withPasswordFile(EnvAddress.resolve(to, "DESTINATION", env), passwordFile);
-    return toTls ? new EnvAddress.Resolved(r.uri().withTls(true), r.explicitDb()) : r;
+    return toTls ? r.withTls() : r;
   }
 }

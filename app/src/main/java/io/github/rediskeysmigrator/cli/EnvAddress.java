@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.cli;
 
+import io.github.rediskeysmigrator.core.FailoverAddress;
 import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.RedisUri;
 import java.util.Map;
@@ -18,7 +19,22 @@ final class EnvAddress {
    * @param uri the address
    * @param explicitDb whether the URI or the variable named a database
    */
-  record Resolved(RedisUri uri, boolean explicitDb) {}
+  record Resolved(RedisUri uri, boolean explicitDb, FailoverAddress failover) {
+    Resolved(RedisUri uri, boolean explicitDb) {
+      this(uri, explicitDb, null);
+    }
+
+    /** Over TLS (--from-tls, --to-tls). */
+    Resolved withTls() {
+      return new Resolved(
+          uri.withTls(true), explicitDb, failover == null ? null : failover.withTls());
+    }
+
+    /** What the report and messages show: the address, or the failover address. */
+    String label() {
+      return failover == null ? uri.toString() : failover.toString();
+    }
+  }
 
   /**
    * @param option the option's value, or null
@@ -27,7 +43,12 @@ final class EnvAddress {
   static Resolved resolve(String option, String prefix, Map<String, String> env) {
     RedisUri uri;
     boolean explicitDb;
-    if (option != null) {
+    FailoverAddress failover = null;
+    if (option != null && FailoverAddress.names(option)) {
+      failover = FailoverAddress.parse(option);
+      uri = failover.seed();
+      explicitDb = uri.db() >= 0;
+    } else if (option != null) {
       uri = RedisUri.parse(option);
       explicitDb = uri.db() >= 0;
     } else {
@@ -37,8 +58,9 @@ final class EnvAddress {
     String password = env.get(prefix + "_REDIS_PASSWORD");
     if (uri.password() == null && password != null && !password.isEmpty()) {
       uri = uri.withPassword(password);
+      failover = failover == null ? null : failover.withPassword(password);
     }
-    return new Resolved(uri, explicitDb);
+    return new Resolved(uri, explicitDb, failover);
   }
 
   /** The address with the password from {@code file}'s first line, when a file is given. */
@@ -56,7 +78,10 @@ final class EnvAddress {
     if (password == null || password.isEmpty()) {
       throw new IllegalArgumentException("the password file " + file + " is empty");
     }
-    return new Resolved(r.uri().withPassword(password), r.explicitDb());
+    return new Resolved(
+        r.uri().withPassword(password),
+        r.explicitDb(),
+        r.failover() == null ? null : r.failover().withPassword(password));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.cli;
 
+import io.github.rediskeysmigrator.core.Failovers;
 import java.nio.file.Path;
 
 /**
@@ -23,6 +24,7 @@ final class Launch {
   private ReportFile report;
   private String source = "";
   private String destination = "";
+  private final Failovers failovers = new Failovers();
 
   Launch(Context ctx, ZeroReport zero) {
     this.ctx = ctx;
@@ -39,6 +41,11 @@ final class Launch {
   /** The report proved writable by {@link #report}. */
   ReportFile reportFile() {
     return report;
+  }
+
+  /** The failovers the run goes through, counted by its source and writers. */
+  Failovers failovers() {
+    return failovers;
   }
 
   /** The source as the report of a failed start shows it, once known. */

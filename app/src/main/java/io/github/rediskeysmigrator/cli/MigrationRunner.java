@@ -14,6 +14,7 @@ import io.github.rediskeysmigrator.core.MigrationReport;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.WriteListener;
 import io.github.rediskeysmigrator.metrics.MetricsEndpoint;
+import io.github.rediskeysmigrator.redis.ConnectException;
 import io.github.rediskeysmigrator.redis.Tls;
 import io.github.rediskeysmigrator.sink.ErrorLog;
 import io.github.rediskeysmigrator.sink.WriterTopology;
@@ -93,18 +94,22 @@ final class MigrationRunner {
       throws StartFailure, InterruptedException {
     MigrationConfig config;
     RedisUri to;
+    EnvAddress.Resolved resolved;
+    long failoverTimeout;
     try {
-      EnvAddress.Resolved resolved = destination.resolve(ctx.env());
+      resolved = destination.resolve(ctx.env());
       to = resolved.uri();
       config = opts.toConfig(resolved.explicitDb() ? to.db() : -1);
+      failoverTimeout = opts.failoverTimeoutMillis();
     } catch (IllegalArgumentException e) {
       throw StartFailure.usage(e.getMessage());
     }
-    launch.destination(to.toString());
+    launch.destination(resolved.label());
     // Every file the run writes is proved writable before anything is written anywhere.
     ReportFile reportFile = launch.report(opts.output.report);
     MigrationReport report =
-        new MigrationReport(command, launch.sourceLabel(), to.toString(), config.dryRun());
+        new MigrationReport(command, launch.sourceLabel(), resolved.label(), config.dryRun());
+    report.failovers(launch.failovers());
     MetricsEndpoint endpoint = MetricsOptions.start(extras.metrics(), report, extras.status());
     ErrorLog errorLog;
     try {
@@ -130,7 +135,8 @@ final class MigrationRunner {
       // The live commands as the destination's version can apply them.
       LiveTranslator translator = LiveTranslator.AS_IS;
       if (!config.dryRun()) {
-        WriterTopology.Opened opened = destination(to, opts, config, live, sourceRdbVersion);
+        WriterTopology.Opened opened =
+            destination(resolved, failoverTimeout, opts, config, live, sourceRdbVersion);
         writers = opened.writers();
         translator = opened.translator();
         config = opened.config();
@@ -157,7 +163,7 @@ final class MigrationRunner {
             progress.close();
           }
         }
-        exit = extras.afterRun().apply(report, exit, to);
+        exit = extras.afterRun().apply(report, exit, masterNow(destination, to));
         // The summary and report must be out before a signal's hook lets the JVM go.
         exit = finish(report, exit, opts, reportFile);
       }
@@ -171,17 +177,25 @@ final class MigrationRunner {
   }
 
   private WriterTopology.Opened destination(
-      RedisUri to, PipelineOptions opts, MigrationConfig config, LiveOptions live, int version)
+      EnvAddress.Resolved to,
+      long failoverTimeout,
+      PipelineOptions opts,
+      MigrationConfig config,
+      LiveOptions live,
+      int version)
       throws StartFailure {
     return StartFailure.opened(
         () ->
             WriterTopology.open(
                 new WriterTopology.Plan(
-                    to,
+                    to.uri(),
                     opts.timeoutMillis(),
                     opts.writers,
                     opts.retries,
-                    opts.retryBackoffMillis()),
+                    opts.retryBackoffMillis(),
+                    to.failover(),
+                    failoverTimeout,
+                    launch.failovers()),
                 config,
                 live,
                 version,
@@ -189,6 +203,16 @@ final class MigrationRunner {
                 ctx.sleeper(),
                 ctx.clock()::millis,
                 ctx.err()::println));
+  }
+
+  /** The destination's master at the end of the run (behind Sentinel: the one named now). */
+  private RedisUri masterNow(DestinationOptions destination, RedisUri to) {
+    try {
+      return destination.master(ctx.env(), tls);
+    } catch (ConnectException e) {
+      // What comes after the run reports the address it cannot reach.
+      return to;
+    }
   }
 
   private static void close(MetricsEndpoint endpoint) {

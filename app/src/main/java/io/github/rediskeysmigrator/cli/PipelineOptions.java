@@ -98,6 +98,16 @@ final class PipelineOptions {
   BigDecimal retryBackoffSeconds;
 
   @Option(
+      names = "--failover-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = Defaults.FAILOVER_TIMEOUT_SECONDS,
+      description =
+          "When the master of a Sentinel or several-address --from/--to, or a master of a cluster"
+              + " destination, is gone: wait up to this long at each reconnect for the node that"
+              + " takes its place (docs/failovers.md). Default: ${DEFAULT-VALUE}.")
+  BigDecimal failoverTimeoutSeconds;
+
+  @Option(
       names = "--timeout",
       paramLabel = "SECONDS",
       defaultValue = Defaults.TIMEOUT_SECONDS,
@@ -147,6 +157,14 @@ final class PipelineOptions {
   /** --timeout in milliseconds, as a socket timeout. */
   int timeoutMillis() {
     return timeoutSeconds.movePointRight(3).min(BigDecimal.valueOf(Integer.MAX_VALUE)).intValue();
+  }
+
+  /** --failover-timeout in milliseconds. */
+  long failoverTimeoutMillis() {
+    if (failoverTimeoutSeconds.signum() < 0) {
+      throw new IllegalArgumentException("--failover-timeout must not be negative");
+    }
+    return failoverTimeoutSeconds.movePointRight(3).longValue();
   }
 
   /** --retry-backoff in milliseconds. */

@@ -1,6 +1,7 @@
 package io.github.rediskeysmigrator.cli;
 
 import io.github.rediskeysmigrator.core.LiveOptions;
+import io.github.rediskeysmigrator.redis.ConnectException;
 import io.github.rediskeysmigrator.redis.Tls;
 import io.github.rediskeysmigrator.sink.DestinationSweep;
 import io.github.rediskeysmigrator.source.LiveScanGroup;
@@ -59,8 +60,9 @@ final class ScanCommand implements Callable<Integer> {
     ShardChoice shard = ShardChoice.checked(scan.shardIndex, ctx.env(), pipeline);
     Tls tls = tlsOptions.checked(ctx.err());
     launch.report(pipeline.output.report);
-    ScanSources.Plan plan = scan.plan(source, destination, pipeline, cutover, metrics, ctx.env());
-    launch.source(plan.from().toString());
+    ScanSources.Plan plan =
+        scan.plan(source, destination, pipeline, cutover, metrics, ctx.env(), launch.failovers());
+    launch.source(plan.failover() == null ? plan.from().toString() : plan.failover().toString());
     if (plan.live() && checkpoint.checkpoint != null) {
       throw StartFailure.usage(
           "--checkpoint records where a one-pass scan got; --live follows changes, which a"
@@ -99,11 +101,14 @@ final class ScanCommand implements Callable<Integer> {
         .run(opened.keys(), opened.newestRdbVersion(), pipeline, destination, live, extras);
   }
 
-  /** The destination's keys, for a live source's sweep after a lost subscription. */
-  private DestinationSweep sweep(Tls tls) {
+  /**
+   * The destination's keys, for a live source's sweep after a lost subscription (behind Sentinel:
+   * at its master now).
+   */
+  private DestinationSweep sweep(Tls tls) throws ConnectException {
     EnvAddress.Resolved to = destination.resolve(ctx.env());
     return new DestinationSweep(
-        to.uri(),
+        destination.master(ctx.env(), tls),
         tls,
         pipeline.timeoutMillis(),
         pipeline.toConfig(to.explicitDb() ? to.uri().db() : -1),

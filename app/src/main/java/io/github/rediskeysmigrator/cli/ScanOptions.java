@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.cli;
 
+import io.github.rediskeysmigrator.core.Failovers;
 import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.source.ScanSources;
@@ -65,10 +66,12 @@ final class ScanOptions {
       PipelineOptions pipeline,
       CutoverOptions cutover,
       MetricsOptions metrics,
-      Map<String, String> env)
+      Map<String, String> env,
+      Failovers failovers)
       throws StartFailure {
     try {
-      RedisUri from = source.resolve(env).uri();
+      EnvAddress.Resolved resolved = source.resolve(env);
+      RedisUri from = resolved.uri();
       List<Integer> dbs =
           pipeline.selection.dbs.isEmpty()
               ? List.of(from.dbOrZero())
@@ -110,6 +113,9 @@ final class ScanOptions {
           pipeline.timeoutMillis(),
           pipeline.retries,
           pipeline.retryBackoffMillis(),
+          resolved.failover(),
+          pipeline.failoverTimeoutMillis(),
+          failovers,
           null);
     } catch (IllegalArgumentException e) {
       throw StartFailure.usage(e.getMessage());

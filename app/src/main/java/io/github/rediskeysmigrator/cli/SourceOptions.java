@@ -11,6 +11,10 @@ final class SourceOptions {
       paramLabel = "URI",
       description = {
         "Source redis://[user:password@]host:port[/db].",
+        "sync and scan also take a master behind Sentinel,"
+            + " redis-sentinel://host:port[,host:port]/name (user:password@ and /name/db as in"
+            + " redis://, rediss-sentinel:// for TLS), or several addresses of which one is the master,"
+            + " redis://host:port,host:port: it follows a failover (docs/failovers.md).",
         "Without it: SOURCE_REDIS_HOST, SOURCE_REDIS_PORT, SOURCE_REDIS_DB_INDEX, then"
             + " redis://localhost:6379/0.",
         "A password may also come from SOURCE_REDIS_PASSWORD."
@@ -29,6 +33,6 @@ final class SourceOptions {
   EnvAddress.Resolved resolve(Map<String, String> env) {
     EnvAddress.Resolved r =
         EnvAddress.withPasswordFile(EnvAddress.resolve(from, "SOURCE", env), passwordFile);
-    return fromTls ? new EnvAddress.Resolved(r.uri().withTls(true), r.explicitDb()) : r;
+    return fromTls ? r.withTls() : r;
   }
 }

@@ -75,8 +75,9 @@ final class SyncCommand implements Callable<Integer> {
     sync.expand(shard);
     Tls tls = tlsOptions.checked(ctx.err());
     launch.report(pipeline.output.report);
-    SyncStreams.Plan plan = sync.plan(source, pipeline, cutover, metrics, bigKeys, ctx.env());
-    launch.source(plan.from().toString());
+    SyncStreams.Plan plan =
+        sync.plan(source, pipeline, cutover, metrics, bigKeys, ctx.env(), launch.failovers());
+    launch.source(plan.failover() == null ? plan.from().toString() : plan.failover().toString());
     SyncStreams.Opened opened =
         StartFailure.opened(
             () ->
@@ -116,12 +117,12 @@ final class SyncCommand implements Callable<Integer> {
     return new SyncStreams.DestinationMarker() {
       @Override
       public byte[] key(RedisUri from) throws ConnectException {
-        return CheckpointMarker.keyAt(destination.resolve(ctx.env()).uri(), from, tls);
+        return CheckpointMarker.keyAt(destination.master(ctx.env(), tls), from, tls);
       }
 
       @Override
       public SyncPoint read(byte[] key) throws ConnectException {
-        return CheckpointMarker.read(destination.resolve(ctx.env()).uri(), key, tls);
+        return CheckpointMarker.read(destination.master(ctx.env(), tls), key, tls);
       }
     };
   }

@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.cli;
 
+import io.github.rediskeysmigrator.core.Failovers;
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.source.SyncStreams;
 import java.nio.file.Path;
@@ -29,9 +30,9 @@ final class SyncOptions {
       defaultValue = "stop",
       converter = FullResync.Converter.class,
       description = {
-        "When resuming from --checkpoint and the source can no longer continue from it: stop"
-            + " (exit 7) or restart (copy the snapshot again under --existing). Default:"
-            + " ${DEFAULT-VALUE}."
+        "When resuming from --checkpoint, or after the source restarted or failed over, and it"
+            + " can no longer continue the stream (a full resync): stop (exit 7) or restart (copy"
+            + " the snapshot again under --existing). Default: ${DEFAULT-VALUE}."
       })
   FullResync onFullResync;
 
@@ -65,10 +66,12 @@ final class SyncOptions {
       CutoverOptions cutover,
       MetricsOptions metrics,
       BigKeyOptions bigKeys,
-      Map<String, String> env)
+      Map<String, String> env,
+      Failovers failovers)
       throws StartFailure {
     try {
-      RedisUri from = source.resolve(env).uri();
+      EnvAddress.Resolved resolved = source.resolve(env);
+      RedisUri from = resolved.uri();
       bigKeys.threshold();
       pipeline.selection.renamer();
       cutover.idleMs();
@@ -90,7 +93,10 @@ final class SyncOptions {
           bigKeys.threshold(),
           pipeline.timeoutMillis(),
           pipeline.retries,
-          pipeline.retryBackoffMillis());
+          pipeline.retryBackoffMillis(),
+          resolved.failover(),
+          pipeline.failoverTimeoutMillis(),
+          failovers);
     } catch (IllegalArgumentException e) {
       throw StartFailure.usage(e.getMessage());
     }

@@ -135,6 +135,11 @@ final class VerifyOptions {
     try {
       Source src = source(from, env);
       EnvAddress.Resolved resolved = destination.resolve(env);
+      if (resolved.failover() != null) {
+        throw new IllegalArgumentException(
+            "verify reads one node: give --to the master's redis://host:port, not "
+                + resolved.failover());
+      }
       RedisUri to = resolved.uri();
       VerifyConfig config = config(selection, resolved.explicitDb() ? to.db() : -1);
       List<Integer> dbs = src.live() ? liveDbs(selection, src.uri()) : List.of();

@@ -85,6 +85,13 @@ public record MigrationConfig(
     public static final String RETRY_BACKOFF_SECONDS = "1";
 
     /**
+     * Seconds to wait for a new master once the master of a Sentinel or cluster source or
+     * destination is gone (--failover-timeout): Sentinel's down-after-milliseconds or the cluster's
+     * node timeout, plus an election, fit in it with room to spare.
+     */
+    public static final String FAILOVER_TIMEOUT_SECONDS = "60";
+
+    /**
      * Elements per command when a key is rewritten as plain commands (RPUSH, SADD, ZADD, HSET,
      * XDEL, HPEXPIREAT) for a destination too old to RESTORE its payload.
      */

@@ -48,6 +48,7 @@ public final class MigrationReport extends RunReport {
 
   // Per replication stream ("" for the only one): the offset applied at the destination.
   private final Map<String, Long> appliedByStream = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile Failovers failovers = new Failovers();
 
   public MigrationReport(String command, String source, String destination, boolean dryRun) {
     this.command = command;
@@ -316,6 +317,16 @@ public final class MigrationReport extends RunReport {
   /** Keys the runs before acknowledged, passed over by this one. */
   public long keysSkippedByResume() {
     return keysSkippedByResume.get();
+  }
+
+  /** Counts the failovers of the run in {@code counts} (shared with its source and writers). */
+  public void failovers(Failovers counts) {
+    this.failovers = counts;
+  }
+
+  /** The failovers the run went through, at the source and the destination. */
+  public Failovers failovers() {
+    return failovers;
   }
 
   // The live counters of scan --live (updates, deletes, pending, ...), or null.

@@ -91,6 +91,17 @@ final class MigrationReportText {
               r.functionsExisting.get(),
               r.functionsFailed.get()));
     }
+    Failovers failovers = r.failovers();
+    if (failovers.source() + failovers.destination() > 0) {
+      row(
+          sb,
+          "failovers",
+          String.format(
+              Locale.ROOT,
+              "%d at the source, %d at the destination",
+              failovers.source(),
+              failovers.destination()));
+    }
     if (r.stopReason() != null) {
       sb.append("  stopped: ").append(r.stopReason()).append('\n');
     }
@@ -138,6 +149,8 @@ final class MigrationReportText {
     if (r.liveFields != null) {
       f.putAll(r.liveFields.get());
     }
+    f.put("source_failovers", r.failovers().source());
+    f.put("destination_failovers", r.failovers().destination());
     f.put("functions_restored", r.functionsRestored.get());
     f.put("functions_existing", r.functionsExisting.get());
     f.put("functions_failed", r.functionsFailed.get());

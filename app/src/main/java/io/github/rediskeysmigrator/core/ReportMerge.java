@@ -81,6 +81,8 @@ public final class ReportMerge {
     m.put("functions_existing", r -> r.functionsExisting);
     m.put("functions_failed", r -> r.functionsFailed);
     m.put("renamed", r -> r.renamed);
+    m.put("source_failovers", r -> r.failovers().sourceCount);
+    m.put("destination_failovers", r -> r.failovers().destinationCount);
     return m;
   }
 

@@ -74,6 +74,17 @@ public final class MetricsEndpoint implements AutoCloseable {
         "Live commands the destination refused (sync).",
         report,
         r -> r.commandsFailed());
+    CounterWithCallback.builder()
+        .name("rkm_failovers")
+        .help("Times the source's or the destination's master went away and another took over.")
+        .labelNames("side")
+        .callback(
+            cb -> {
+              MigrationReport r = report.get();
+              cb.call(r == null ? 0 : r.failovers().source(), "source");
+              cb.call(r == null ? 0 : r.failovers().destination(), "destination");
+            })
+        .register(registry);
     GaugeWithCallback.builder()
         .name("rkm_resumed")
         .help("1 when the run resumed from its --checkpoint.")

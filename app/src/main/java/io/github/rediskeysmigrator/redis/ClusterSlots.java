@@ -61,6 +61,17 @@ public final class ClusterSlots {
     return new ClusterSlots(masters, owner);
   }
 
+  /** The lowest slot the master at {@code address} ({@code host:port}) owns, or -1 for none. */
+  public int firstSlotOf(String address) {
+    for (int s = 0; s < SLOTS; s++) {
+      int o = owner[s];
+      if (o >= 0 && (masters.get(o).getHost() + ":" + masters.get(o).getPort()).equals(address)) {
+        return s;
+      }
+    }
+    return -1;
+  }
+
   /** The masters, in the order {@link #owner} refers to them. */
   public List<HostAndPort> masters() {
     return masters;

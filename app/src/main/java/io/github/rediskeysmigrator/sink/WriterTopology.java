@@ -1,5 +1,7 @@
 package io.github.rediskeysmigrator.sink;
 
+import io.github.rediskeysmigrator.core.FailoverAddress;
+import io.github.rediskeysmigrator.core.Failovers;
 import io.github.rediskeysmigrator.core.KeyWriter;
 import io.github.rediskeysmigrator.core.LiveOptions;
 import io.github.rediskeysmigrator.core.LiveTranslator;
@@ -10,6 +12,8 @@ import io.github.rediskeysmigrator.core.WriteListener;
 import io.github.rediskeysmigrator.redis.ClusterDatabases;
 import io.github.rediskeysmigrator.redis.ClusterSlots;
 import io.github.rediskeysmigrator.redis.ConnectException;
+import io.github.rediskeysmigrator.redis.MasterLocator;
+import io.github.rediskeysmigrator.redis.Reconnector;
 import io.github.rediskeysmigrator.redis.RedisConnector;
 import io.github.rediskeysmigrator.redis.ServerInfo;
 import io.github.rediskeysmigrator.redis.Tls;
@@ -34,9 +38,19 @@ public final class WriterTopology {
    * @param writers connections to a single-node destination
    * @param retries reconnects allowed
    * @param retryBackoffMillis the backoff step between reconnects
+   * @param failover the Sentinels or nodes that name the master, or null for a plain address
+   * @param failoverTimeoutMillis how long a reconnect waits for a new master (--failover-timeout)
+   * @param failovers where each change of master is counted
    */
   public record Plan(
-      RedisUri to, int timeoutMillis, int writers, int retries, long retryBackoffMillis) {}
+      RedisUri to,
+      int timeoutMillis,
+      int writers,
+      int retries,
+      long retryBackoffMillis,
+      FailoverAddress failover,
+      long failoverTimeoutMillis,
+      Failovers failovers) {}
 
   /**
    * The opened destination.
@@ -68,7 +82,18 @@ public final class WriterTopology {
       LongSupplier wallClockMillis,
       Consumer<String> notes)
       throws ConnectException {
-    RedisUri to = plan.to();
+    MasterLocator locator =
+        plan.failover() == null ? null : new MasterLocator(plan.failover(), tls, "destination");
+    RedisUri to = locator == null ? plan.to() : locator.master();
+    DestinationFailover failover =
+        new DestinationFailover(
+            tls,
+            plan.timeoutMillis(),
+            plan.failoverTimeoutMillis(),
+            plan.failovers(),
+            sleeper,
+            wallClockMillis,
+            notes);
     // Always db 0 at first: a cluster refuses SELECT, and the writer selects what it needs.
     Connection conn = RedisConnector.connect(to, 0, "destination", tls, plan.timeoutMillis());
     ServerInfo server = ServerInfo.query(conn);
@@ -85,6 +110,14 @@ public final class WriterTopology {
               + " restored, any other is rewritten as plain commands");
     }
     boolean cluster = ClusterSlots.isCluster(conn);
+    if (cluster && locator != null) {
+      conn.close();
+      throw new IllegalArgumentException(
+          "--to "
+              + plan.failover()
+              + " is a Redis Cluster: give one of its nodes (the run follows its failovers by"
+              + " itself)");
+    }
     if (cluster && plan.writers() > 1) {
       conn.close();
       throw new IllegalArgumentException(
@@ -123,24 +156,40 @@ public final class WriterTopology {
             null,
             settings.retries(),
             settings.retryBackoffMillis());
+    // Where a writer reconnects: its node, the master Sentinel names now, or the owner now of the
+    // slots its cluster master had (the promoted replica after a failover).
+    ClusterMasters masters =
+        cluster ? new ClusterMasters(to, ClusterSlots.query(conn), failover) : null;
+    Function<RedisUri, Reconnector> reconnectors =
+        node -> {
+          if (masters != null) {
+            return masters.reconnector(node, tls, plan.timeoutMillis());
+          }
+          if (locator != null) {
+            return failover.sentinel(locator, to);
+          }
+          return () -> RedisConnector.connect(node, 0, "destination", tls, plan.timeoutMillis());
+        };
     Writer writer =
-        (node, first, s, l) ->
-            new PipelinedWriter(
-                first != null ? first : connectOrFail(node, tls, plan.timeoutMillis()),
-                server,
-                s,
-                l,
-                throttle,
-                sleeper,
-                wallClockMillis,
-                () -> RedisConnector.connect(node, 0, "destination", tls, plan.timeoutMillis()));
+        (node, first, s, l) -> {
+          Reconnector reconnector = reconnectors.apply(node);
+          return new PipelinedWriter(
+              first != null ? first : connectOrFail(node, reconnector),
+              server,
+              s,
+              l,
+              throttle,
+              sleeper,
+              wallClockMillis,
+              reconnector);
+        };
     Function<WriteListener, KeyWriter> writers;
     if (cluster) {
       writers =
           listener ->
               new ClusterWriter(
                   listener,
-                  () -> ClusterSlots.query(conn),
+                  () -> masters.slotMap(conn),
                   (master, l) ->
                       writer.open(
                           to.withAddress(master.getHost(), master.getPort()), null, noMarker, l),
@@ -168,9 +217,9 @@ public final class WriterTopology {
         RedisUri node, Connection first, PipelinedWriter.Settings settings, WriteListener l);
   }
 
-  private static Connection connectOrFail(RedisUri node, Tls tls, int timeoutMillis) {
+  private static Connection connectOrFail(RedisUri node, Reconnector reconnector) {
     try {
-      return RedisConnector.connect(node, 0, "destination", tls, timeoutMillis);
+      return reconnector.connect();
     } catch (ConnectException e) {
       throw new IllegalStateException("destination " + node + ": " + e.getMessage(), e);
     }

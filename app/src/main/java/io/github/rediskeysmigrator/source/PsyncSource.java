@@ -3,6 +3,7 @@ package io.github.rediskeysmigrator.source;
 import com.moilioncircle.redis.replicator.Configuration;
 import com.moilioncircle.redis.replicator.cmd.CommandName;
 import com.moilioncircle.redis.replicator.cmd.parser.DefaultCommandParser;
+import io.github.rediskeysmigrator.core.Failovers;
 import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.MigrationConfig;
@@ -10,6 +11,7 @@ import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.core.SyncPoint;
 import io.github.rediskeysmigrator.rdb.PayloadRdbVisitor;
+import io.github.rediskeysmigrator.redis.MasterLocator;
 import io.github.rediskeysmigrator.redis.Tls;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -44,6 +46,9 @@ public final class PsyncSource implements KeySource {
   private volatile StoppableReplicator replicator;
   private volatile boolean stopped;
   private volatile ReplicationEvents current;
+  // The master followed now: from, or the node that took its place.
+  private volatile RedisUri node;
+  private SourceFailover failover;
 
   /**
    * @param resumeFrom where a previous run stopped, or null for a fresh start (full sync)
@@ -67,6 +72,136 @@ public final class PsyncSource implements KeySource {
 
   @Override
   public void readInto(KeySink sink) throws SourceException, InterruptedException {
+    node = from;
+    ReplicationEvents stream = null;
+    Configuration previous = null;
+    long reached = -1;
+    int stalls = 0;
+    while (true) {
+      Configuration conf = configuration(stream, previous);
+      StoppableReplicator r =
+          new StoppableReplicator(
+              node.host(),
+              node.port(),
+              conf,
+              new SnapshotAttempts(from.toString(), retries, notes),
+              failover == null ? null : failover::moved);
+      PayloadRdbVisitor v = new PayloadRdbVisitor(r, bigKeyThreshold);
+      r.setRdbVisitor(v);
+      for (String name : commandNames) {
+        r.addCommandParser(CommandName.name(name), new DefaultCommandParser());
+      }
+      if (stream == null) {
+        stream =
+            new ReplicationEvents(
+                sink,
+                conf,
+                v,
+                new ReplicationEvents.Follow(
+                    from, this.stream, resumeFrom, snapshotOnly, fullResyncAllowed),
+                this::stop);
+      } else {
+        stream.attach(conf, v);
+      }
+      ReplicationEvents events = stream;
+      current = events;
+      r.addEventListener((rep, event) -> events.onEvent(rep, event));
+      r.addExceptionListener((rep, t, event) -> events.fail(t, rep));
+      replicator = r;
+      if (stopped) {
+        return;
+      }
+      previous = conf;
+      String broke;
+      try {
+        broke = follow(r);
+      } catch (StoppableReplicator.MasterMoved e) {
+        node = failover.switched(node, e.master());
+        continue;
+      }
+      if (broke == null) {
+        broke = outcome(events);
+      }
+      if (broke == null) {
+        return;
+      }
+      if (failover == null || stopped) {
+        throw connection(broke, null);
+      }
+      RedisUri next = failover.next(node, broke, () -> stopped);
+      if (next == null) {
+        return; // stopped while waiting for a new master
+      }
+      // The same master again without a byte of progress, --retries times over: give up.
+      boolean stalled = next.address().equals(node.address()) && events.sourceOffset() == reached;
+      stalls = stalled ? stalls + 1 : 0;
+      if (stalls > retries) {
+        throw connection(broke, null);
+      }
+      reached = events.sourceOffset();
+      node = next;
+    }
+  }
+
+  /**
+   * Runs the replicator until its stream ends: null when it ended as it should, else why it broke
+   * in a way a failover may mend.
+   */
+  private String follow(StoppableReplicator r) throws SourceException, InterruptedException {
+    try {
+      r.open();
+      return null;
+    } catch (SnapshotAttempts.GaveUp e) {
+      throw new SourceException(SourceException.Kind.CONNECTION, e.getMessage(), e);
+    } catch (StoppableReplicator.Refused e) {
+      throw connection(
+          "refused PSYNC ("
+              + e.getMessage()
+              + "), so it cannot be followed as a replica; copy it live with `scan --live`"
+              + " (keyspace notifications), or migrate a downloaded snapshot with `rdb`",
+          null);
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof InterruptedIOException) {
+        throw new InterruptedException("sync cancelled");
+      }
+      return failed("the replication stream broke: " + e.getCause().getMessage(), e);
+    } catch (IOException e) {
+      return failed("the replication stream broke: " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops the run for {@code message}, unless a failover may mend it. */
+  private String failed(String message, Exception e) throws SourceException {
+    if (failover == null || stopped) {
+      throw connection(message, e);
+    }
+    return message;
+  }
+
+  /** How the stream ended once the replicator returned: null when as it should, else why not. */
+  private String outcome(ReplicationEvents events) throws SourceException, InterruptedException {
+    Throwable failure = events.failure();
+    if (failure instanceof SourceException se) {
+      throw se;
+    }
+    if (failure instanceof InterruptedException ie) {
+      throw ie;
+    }
+    if (failure != null) {
+      throw connection("the replication stream failed: " + failure, failure);
+    }
+    if (stopped || events.done()) {
+      return null;
+    }
+    return "the source closed the replication stream";
+  }
+
+  /**
+   * The replicator's configuration: from the resume point at first; after a failover, from where
+   * the stream stood (the replication id and offset it read, so a promoted replica continues it),
+   * or afresh when the snapshot had not been read whole.
+   */
+  private Configuration configuration(ReplicationEvents stream, Configuration previous) {
     Configuration conf =
         Configuration.defaultSetting()
             .setUseDefaultExceptionListener(false)
@@ -83,65 +218,14 @@ public final class PsyncSource implements KeySource {
       // Our own context: Replicator's default TLS factory trusts every certificate.
       conf.setSsl(true).setSslContextFactory(tls::context).setSslParameters(tls.parameters());
     }
-    if (resumeFrom != null) {
+    if (stream != null && stream.streaming()) {
+      conf.setReplId(previous.getReplId()).setReplOffset(previous.getReplOffset());
+      conf.setReplStreamDB(Math.max(stream.db(), 0));
+    } else if (resumeFrom != null) {
       conf.setReplId(resumeFrom.replId()).setReplOffset(resumeFrom.offset());
       conf.setReplStreamDB(resumeFrom.db());
     }
-    StoppableReplicator r =
-        new StoppableReplicator(
-            from.host(), from.port(), conf, new SnapshotAttempts(from.toString(), retries, notes));
-    PayloadRdbVisitor v = new PayloadRdbVisitor(r, bigKeyThreshold);
-    r.setRdbVisitor(v);
-    for (String name : commandNames) {
-      r.addCommandParser(CommandName.name(name), new DefaultCommandParser());
-    }
-    ReplicationEvents stream =
-        new ReplicationEvents(
-            sink,
-            conf,
-            v,
-            new ReplicationEvents.Follow(
-                from, this.stream, resumeFrom, snapshotOnly, fullResyncAllowed),
-            this::stop);
-    current = stream;
-    r.addEventListener((rep, event) -> stream.onEvent(rep, event));
-    r.addExceptionListener((rep, t, event) -> stream.fail(t, rep));
-    replicator = r;
-    if (stopped) {
-      return;
-    }
-    try {
-      r.open();
-    } catch (SnapshotAttempts.GaveUp e) {
-      throw new SourceException(SourceException.Kind.CONNECTION, e.getMessage(), e);
-    } catch (StoppableReplicator.Refused e) {
-      throw connection(
-          "refused PSYNC ("
-              + e.getMessage()
-              + "), so it cannot be followed as a replica; copy it live with `scan --live`"
-              + " (keyspace notifications), or migrate a downloaded snapshot with `rdb`",
-          null);
-    } catch (UncheckedIOException e) {
-      if (e.getCause() instanceof InterruptedIOException) {
-        throw new InterruptedException("sync cancelled");
-      }
-      throw connection("the replication stream broke: " + e.getCause().getMessage(), e);
-    } catch (IOException e) {
-      throw connection("the replication stream broke: " + e.getMessage(), e);
-    }
-    Throwable failure = stream.failure();
-    if (failure instanceof SourceException se) {
-      throw se;
-    }
-    if (failure instanceof InterruptedException ie) {
-      throw ie;
-    }
-    if (failure != null) {
-      throw connection("the replication stream failed: " + failure, failure);
-    }
-    if (!stopped && !stream.done()) {
-      throw connection("the source closed the replication stream", null);
-    }
+    return conf;
   }
 
   private SourceException connection(String message, Throwable cause) {
@@ -193,6 +277,15 @@ public final class PsyncSource implements KeySource {
   }
 
   /**
+   * When the master is gone: find the one that took its place with {@code locator} (waiting up to
+   * {@code timeoutMillis}) and continue the stream there; each change is counted in {@code counts}.
+   */
+  public PsyncSource failingOver(MasterLocator locator, long timeoutMillis, Failovers counts) {
+    this.failover = new SourceFailover(locator, timeoutMillis, counts, note -> notes.accept(note));
+    return this;
+  }
+
+  /**
    * Where notes for the user go (a line each, e.g. a snapshot the source broke off); none by
    * default.
    */
@@ -207,9 +300,10 @@ public final class PsyncSource implements KeySource {
     return this;
   }
 
-  /** The source this stream follows. */
+  /** The master this stream follows now (the node that took its place after a failover). */
   public RedisUri node() {
-    return from;
+    RedisUri n = node;
+    return n == null ? from : n;
   }
 
   /** The name of this stream in resume points and applied offsets ("" for the only one). */

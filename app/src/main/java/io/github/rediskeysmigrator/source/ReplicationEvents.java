@@ -53,8 +53,8 @@ final class ReplicationEvents {
       boolean fullResyncAllowed) {}
 
   private final KeySink sink;
-  private final Configuration conf;
-  private final PayloadRdbVisitor visitor;
+  private Configuration conf;
+  private PayloadRdbVisitor visitor;
   private final Follow follow;
   private final Runnable stop;
   private final List<byte[]> functions = new CopyOnWriteArrayList<>();
@@ -78,6 +78,25 @@ final class ReplicationEvents {
     this.follow = follow;
     this.stop = stop;
     this.db = follow.resumeFrom() == null ? -1 : follow.resumeFrom().db();
+  }
+
+  /**
+   * The stream goes on through a new replicator (to the master that took the old one's place): its
+   * configuration and snapshot visitor.
+   */
+  void attach(Configuration newConf, PayloadRdbVisitor newVisitor) {
+    this.conf = newConf;
+    this.visitor = newVisitor;
+  }
+
+  /** Whether the command stream has started (the snapshot, if any, was read whole). */
+  boolean streaming() {
+    return streaming;
+  }
+
+  /** The db the stream's commands are in now, -1 before any SELECT. */
+  int db() {
+    return db;
   }
 
   /** The snapshot's function libraries read so far. */

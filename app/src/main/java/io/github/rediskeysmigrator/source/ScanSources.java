@@ -1,5 +1,7 @@
 package io.github.rediskeysmigrator.source;
 
+import io.github.rediskeysmigrator.core.FailoverAddress;
+import io.github.rediskeysmigrator.core.Failovers;
 import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.MergedSource;
 import io.github.rediskeysmigrator.core.ReadPoint;
@@ -8,6 +10,7 @@ import io.github.rediskeysmigrator.core.Sleeper;
 import io.github.rediskeysmigrator.redis.ClusterDatabases;
 import io.github.rediskeysmigrator.redis.ClusterSlots;
 import io.github.rediskeysmigrator.redis.ConnectException;
+import io.github.rediskeysmigrator.redis.MasterLocator;
 import io.github.rediskeysmigrator.redis.Reconnector;
 import io.github.rediskeysmigrator.redis.RedisConnector;
 import io.github.rediskeysmigrator.redis.ServerInfo;
@@ -41,6 +44,9 @@ public final class ScanSources {
    * @param timeoutMillis socket timeout
    * @param retries reconnects allowed after a dropped connection
    * @param retryBackoffMillis the backoff step between reconnects
+   * @param failover the Sentinels or nodes that name the master, or null for a plain address
+   * @param failoverTimeoutMillis how long a reconnect waits for a new master (--failover-timeout)
+   * @param failovers where each change of master is counted
    * @param resume with --checkpoint: where the runs before left each master, by address (empty for
    *     none); null without --checkpoint
    */
@@ -56,6 +62,9 @@ public final class ScanSources {
       int timeoutMillis,
       int retries,
       long retryBackoffMillis,
+      FailoverAddress failover,
+      long failoverTimeoutMillis,
+      Failovers failovers,
       java.util.Map<String, ReadPoint> resume) {
     /** The same plan, its masters' read points handed over and resumed from {@code from}. */
     public Plan checkpointed(java.util.Map<String, ReadPoint> from) {
@@ -71,6 +80,9 @@ public final class ScanSources {
           timeoutMillis,
           retries,
           retryBackoffMillis,
+          failover,
+          failoverTimeoutMillis,
+          failovers,
           java.util.Map.copyOf(from));
     }
   }
@@ -103,12 +115,19 @@ public final class ScanSources {
       Sleeper sleeper,
       Consumer<String> notes)
       throws ConnectException {
-    RedisUri from = plan.from();
+    MasterLocator locator =
+        plan.failover() == null ? null : new MasterLocator(plan.failover(), tls, "source");
+    RedisUri from = locator == null ? plan.from() : locator.master();
     List<Integer> dbs = plan.dbs();
     // db 0 first: a Redis Cluster refuses SELECT of any other.
     Connection conn = RedisConnector.connect(from, 0, "source", tls, plan.timeoutMillis());
     ServerInfo info = ServerInfo.query(conn);
     boolean cluster = ClusterSlots.isCluster(conn);
+    if (cluster && locator != null) {
+      conn.close();
+      throw new IllegalArgumentException(
+          "--from " + plan.failover() + " is a Redis Cluster: give one of its nodes");
+    }
     if (!cluster && dbs.get(0) != 0) {
       conn.close();
       conn = RedisConnector.connect(from, dbs.get(0), "source", tls, plan.timeoutMillis());
@@ -120,7 +139,11 @@ public final class ScanSources {
         conn.close();
         throw e;
       }
-      ScanSource keys = scanSource(plan, conn, from, info, tls, clock, sleeper);
+      Reconnector reconnector =
+          locator == null
+              ? reconnector(plan, from, tls)
+              : new FollowMaster(plan, locator, from, tls, notes).reconnector();
+      ScanSource keys = scanSource(plan, conn, from, info, reconnector, clock, sleeper);
       // DUMP payloads carry the source server's own RDB version.
       if (!plan.live()) {
         return new Opened(keys, info.maxRdbVersion(), null, null);
@@ -128,7 +151,8 @@ public final class ScanSources {
       refuseWithout(conn, from, plan, notes, List.of(conn));
       CommandTable commands = CommandTable.query(conn);
       LiveScanGroup group = group(plan);
-      LiveScanSource live = liveSource(plan, keys, from, group, tls, sleeper).sweeping(sweep);
+      LiveScanSource live =
+          liveSource(plan, keys, from, group, reconnector, sleeper).sweeping(sweep);
       return new Opened(live, info.maxRdbVersion(), commands, group);
     }
     String dbRefusal = clusterDbRefusal(ClusterDatabases.query(conn), dbs);
@@ -158,7 +182,8 @@ public final class ScanSources {
         opened.add(c);
         ServerInfo nodeInfo = ServerInfo.query(c);
         newest = Math.max(newest, nodeInfo.maxRdbVersion());
-        masters.add(scanSource(plan, c, node, nodeInfo, tls, clock, sleeper));
+        masters.add(
+            scanSource(plan, c, node, nodeInfo, reconnector(plan, node, tls), clock, sleeper));
         if (plan.live()) {
           refuseWithout(c, node, plan, notes, opened);
         }
@@ -173,7 +198,14 @@ public final class ScanSources {
     LiveScanGroup group = group(plan);
     List<LiveScanSource> sources = new ArrayList<>();
     for (int i = 0; i < masters.size(); i++) {
-      sources.add(liveSource(plan, masters.get(i), chosen.get(i), group, tls, sleeper));
+      sources.add(
+          liveSource(
+              plan,
+              masters.get(i),
+              chosen.get(i),
+              group,
+              reconnector(plan, chosen.get(i), tls),
+              sleeper));
     }
     return new Opened(
         new MergedSource(sources, sources.size(), "rkm-scan"), newest, commands, group);
@@ -211,7 +243,7 @@ public final class ScanSources {
       Connection conn,
       RedisUri node,
       ServerInfo info,
-      Tls tls,
+      Reconnector reconnector,
       Clock clock,
       Sleeper sleeper) {
     ScanSource source =
@@ -223,8 +255,7 @@ public final class ScanSources {
                 info.supportsExpireTime(),
                 clock,
                 node.toString())
-            .reconnecting(
-                reconnector(plan, node, tls), plan.retries(), plan.retryBackoffMillis(), sleeper)
+            .reconnecting(reconnector, plan.retries(), plan.retryBackoffMillis(), sleeper)
             .bigKeyThreshold(plan.bigKeyThreshold());
     return plan.resume() == null
         ? source
@@ -246,11 +277,11 @@ public final class ScanSources {
       ScanSource firstPass,
       RedisUri node,
       LiveScanGroup group,
-      Tls tls,
+      Reconnector reconnector,
       Sleeper sleeper) {
     return new LiveScanSource(
         firstPass,
-        reconnector(plan, node, tls),
+        reconnector,
         plan.dbs(),
         plan.match(),
         Math.max(1, Math.min(plan.scanCount(), 1000)),

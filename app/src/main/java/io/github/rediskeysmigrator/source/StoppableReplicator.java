@@ -4,6 +4,7 @@ import com.moilioncircle.redis.replicator.AbstractReplicator;
 import com.moilioncircle.redis.replicator.Configuration;
 import com.moilioncircle.redis.replicator.RedisSocketReplicator;
 import com.moilioncircle.redis.replicator.util.Strings;
+import io.github.rediskeysmigrator.core.RedisUri;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -11,11 +12,12 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Redis Replicator's replica connection, with four fixes.
+ * Redis Replicator's replica connection, with five fixes.
  *
  * <ul>
  *   <li>A stop that takes effect at once. Its own {@code close()} only raises a flag that the
@@ -55,11 +57,50 @@ final class StoppableReplicator extends RedisSocketReplicator {
   private static final String BGSAVE_FAILED = "ERR BGSAVE failed";
 
   private final SnapshotAttempts snapshots;
+  private final Function<RedisUri, RedisUri> moved;
+  private boolean connectedBefore;
 
+  /**
+   * @param moved the new master when the one at the given address is no longer it, else null; asked
+   *     before each reconnect (null: never moves)
+   */
   StoppableReplicator(
-      String host, int port, Configuration configuration, SnapshotAttempts snapshots) {
+      String host,
+      int port,
+      Configuration configuration,
+      SnapshotAttempts snapshots,
+      Function<RedisUri, RedisUri> moved) {
     super(host, port, configuration);
     this.snapshots = snapshots;
+    this.moved = moved;
+  }
+
+  /** The master moved to {@link #master()}: the stream continues there with a new replicator. */
+  static final class MasterMoved extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient RedisUri master;
+
+    MasterMoved(RedisUri master) {
+      super("the master is now " + master.address());
+      this.master = master;
+    }
+
+    RedisUri master() {
+      return master;
+    }
+  }
+
+  @Override
+  protected void connect() throws IOException {
+    // A reconnect to a master that failed over would only find it dead, or a replica now.
+    if (connectedBefore && moved != null) {
+      RedisUri master = moved.apply(new RedisUri(host, port, -1, null, null, false));
+      if (master != null) {
+        throw new MasterMoved(master);
+      }
+    }
+    connectedBefore = true;
+    super.connect();
   }
 
   /** The source answered PSYNC with an error: retrying cannot help. */

@@ -1,5 +1,7 @@
 package io.github.rediskeysmigrator.source;
 
+import io.github.rediskeysmigrator.core.FailoverAddress;
+import io.github.rediskeysmigrator.core.Failovers;
 import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.LiveOptions;
 import io.github.rediskeysmigrator.core.MergedSource;
@@ -7,6 +9,7 @@ import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.SyncPoint;
 import io.github.rediskeysmigrator.redis.ClusterSlots;
 import io.github.rediskeysmigrator.redis.ConnectException;
+import io.github.rediskeysmigrator.redis.MasterLocator;
 import io.github.rediskeysmigrator.redis.RedisConnector;
 import io.github.rediskeysmigrator.redis.ServerInfo;
 import io.github.rediskeysmigrator.redis.Tls;
@@ -42,6 +45,9 @@ public final class SyncStreams {
    * @param timeoutMillis socket timeout
    * @param retries reconnects allowed
    * @param retryBackoffMillis wait before each reconnect
+   * @param failover the Sentinels or nodes that name the master, or null for a plain address
+   * @param failoverTimeoutMillis how long to wait for a new master (--failover-timeout)
+   * @param failovers where each change of master is counted
    */
   public record Plan(
       RedisUri from,
@@ -51,7 +57,10 @@ public final class SyncStreams {
       long bigKeyThreshold,
       int timeoutMillis,
       int retries,
-      long retryBackoffMillis) {}
+      long retryBackoffMillis,
+      FailoverAddress failover,
+      long failoverTimeoutMillis,
+      Failovers failovers) {}
 
   /** The destination's side of a resume: the checkpoint marker of a single-node source. */
   public interface DestinationMarker {
@@ -83,7 +92,10 @@ public final class SyncStreams {
   public static Opened open(
       Plan plan, Shards shards, Tls tls, DestinationMarker markers, Consumer<String> notes)
       throws ConnectException {
-    RedisUri from = plan.from();
+    MasterLocator locator =
+        plan.failover() == null ? null : new MasterLocator(plan.failover(), tls, "source");
+    // Behind Sentinel, the master now; the checkpoint marker keeps the name the user gave.
+    RedisUri from = locator == null ? plan.from() : locator.master();
     FileCheckpointer checkpointer =
         plan.checkpoint() == null ? null : new FileCheckpointer(plan.checkpoint());
     ServerInfo info;
@@ -93,6 +105,13 @@ public final class SyncStreams {
       info = ServerInfo.query(conn);
       commands = CommandTable.query(conn);
       if (ClusterSlots.isCluster(conn)) {
+        if (locator != null) {
+          throw new IllegalArgumentException(
+              "--from "
+                  + plan.failover()
+                  + " is a Redis Cluster: give one of its nodes (its masters fail over by"
+                  + " themselves)");
+        }
         List<RedisUri> all = new ArrayList<>();
         for (HostAndPort m : ClusterSlots.query(conn).mastersBySlot()) {
           all.add(from.withAddress(m.getHost(), m.getPort()));
@@ -118,7 +137,7 @@ public final class SyncStreams {
     byte[] marker = null;
     if (checkpointer != null) {
       resume = loaded(checkpointer, () -> checkpointer.load().orElse(null));
-      marker = markers.key(from);
+      marker = markers.key(plan.from());
     }
     if (marker != null) {
       resume = newest(resume, markers.read(marker));
@@ -133,6 +152,9 @@ public final class SyncStreams {
               + resume.offset());
     }
     PsyncSource stream = stream(plan, from, commands, resume, tls, notes);
+    if (locator != null) {
+      stream.failingOver(locator, plan.failoverTimeoutMillis(), plan.failovers());
+    }
     LiveOptions live = new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, marker);
     return new Opened(List.of(stream), stream, info.maxRdbVersion(), live);
   }

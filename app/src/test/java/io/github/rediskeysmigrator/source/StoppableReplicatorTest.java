@@ -19,7 +19,8 @@ class StoppableReplicatorTest {
         "127.0.0.1",
         1,
         Configuration.defaultSetting(),
-        new SnapshotAttempts("redis://127.0.0.1:1", retries, notes::add));
+        new SnapshotAttempts("redis://127.0.0.1:1", retries, notes::add),
+        null);
   }
 
   @Test

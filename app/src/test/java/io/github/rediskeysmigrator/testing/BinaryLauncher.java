@@ -35,7 +35,16 @@ public record BinaryLauncher(String binary) implements ServerLauncher {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
             .start();
-    return ServerProcess.of(p::isAlive, () -> stop(p));
+    return ServerProcess.of(p::isAlive, () -> stop(p), () -> kill(p));
+  }
+
+  private static void kill(Process p) {
+    try {
+      // destroyForcibly is SIGKILL on Unix.
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void stop(Process p) {

@@ -334,6 +334,11 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** Kills the server with SIGKILL, as a crash would. */
+  public void kill() {
+    process.kill();
+  }
+
   /** Stops the server by its own handle, forcibly if it does not go within 5 s. */
   @Override
   public void close() {

@@ -10,8 +10,18 @@ public interface ServerProcess {
   /** Stops it, forcibly if it does not go within a few seconds. */
   void stop();
 
+  /** Kills it at once, as a crash would (SIGKILL): nothing is saved or flushed. */
+  default void kill() {
+    stop();
+  }
+
   /** A server whose state {@code alive} reads and which {@code stop} stops. */
   static ServerProcess of(BooleanSupplier alive, Runnable stop) {
+    return of(alive, stop, stop);
+  }
+
+  /** The same, killed at once (SIGKILL) by {@code kill}. */
+  static ServerProcess of(BooleanSupplier alive, Runnable stop, Runnable kill) {
     return new ServerProcess() {
       @Override
       public boolean isAlive() {
@@ -21,6 +31,11 @@ public interface ServerProcess {
       @Override
       public void stop() {
         stop.run();
+      }
+
+      @Override
+      public void kill() {
+        kill.run();
       }
     };
   }

@@ -1,0 +1,67 @@
+package io.github.rediskeysmigrator.source;
+
+import io.github.rediskeysmigrator.core.RedisUri;
+import io.github.rediskeysmigrator.core.Sleeper;
+import io.github.rediskeysmigrator.redis.ConnectException;
+import io.github.rediskeysmigrator.redis.MasterLocator;
+import io.github.rediskeysmigrator.redis.Reconnector;
+import io.github.rediskeysmigrator.redis.RedisConnector;
+import io.github.rediskeysmigrator.redis.Tls;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * Reconnects a scan source behind Sentinel (or a list of nodes) to the master now, waiting up to
+ * --failover-timeout for one. A live scan re-subscribes there and rescans, as after any lost
+ * subscription; the notifications of the failover's gap are lost, and the rescan (with its sweep of
+ * the destination) is what finds the changes made meanwhile. A first pass in progress stops instead
+ * (its SCAN cursor does not hold on another node).
+ */
+final class FollowMaster {
+  private final ScanSources.Plan plan;
+  private final MasterLocator locator;
+  private final Tls tls;
+  private final Consumer<String> notes;
+  private final AtomicReference<String> current;
+
+  FollowMaster(
+      ScanSources.Plan plan,
+      MasterLocator locator,
+      RedisUri first,
+      Tls tls,
+      Consumer<String> notes) {
+    this.plan = plan;
+    this.locator = locator;
+    this.tls = tls;
+    this.notes = notes;
+    this.current = new AtomicReference<>(first.address());
+  }
+
+  /** A connection to the master now, on the first db read. */
+  Reconnector reconnector() {
+    return () -> {
+      RedisUri master;
+      try {
+        master =
+            locator.await(plan.failoverTimeoutMillis(), Sleeper.SYSTEM, System::currentTimeMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ConnectException("interrupted while waiting for a new master", e);
+      }
+      String before = current.getAndSet(master.address());
+      if (!before.equals(master.address())) {
+        plan.failovers().sourceSeen();
+        notes.accept(
+            "source "
+                + locator.address()
+                + ": failed over from "
+                + before
+                + " to "
+                + master.address()
+                + "; reading there (with --live: subscribed again and rescanning, as the"
+                + " notifications of the gap are lost)");
+      }
+      return RedisConnector.connect(master, plan.dbs().get(0), "source", tls, plan.timeoutMillis());
+    };
+  }
+}
