@@ -47,8 +47,6 @@ final class AofCommand extends WritingCommand {
 
   @Mixin AofOptions aof = new AofOptions();
 
-  @Mixin BigKeyOptions bigKeys = new BigKeyOptions();
-
   AofCommand(Context ctx) {
     super(ctx, "aof");
   }
@@ -67,7 +65,7 @@ final class AofCommand extends WritingCommand {
               aof.stop(),
               aof.until != null,
               writing.destination.resolve(ctx.env()).uri(),
-              bigKeys.threshold());
+              writing.bigKeys.threshold());
     } catch (IllegalArgumentException e) {
       throw StartFailure.usage(e.getMessage());
     }

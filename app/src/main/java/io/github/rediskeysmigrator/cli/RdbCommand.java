@@ -67,8 +67,6 @@ final class RdbCommand extends WritingCommand {
 
   @Mixin ReadCheckpointOptions checkpoint = new ReadCheckpointOptions();
 
-  @Mixin BigKeyOptions bigKeys = new BigKeyOptions();
-
   RdbCommand(Context ctx) {
     super(ctx, "rdb");
   }
@@ -84,7 +82,7 @@ final class RdbCommand extends WritingCommand {
     launch.source(files.stream().map(Path::toString).collect(Collectors.joining(",")));
     long bigKeyThreshold;
     try {
-      bigKeyThreshold = bigKeys.threshold();
+      bigKeyThreshold = writing.bigKeys.threshold();
       // Before any file is read: a bad mapping is a usage error.
       writing.pipeline.selection.renamer();
     } catch (IllegalArgumentException e) {

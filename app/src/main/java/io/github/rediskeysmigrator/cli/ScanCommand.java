@@ -45,14 +45,7 @@ final class ScanCommand extends WritingCommand {
     ShardChoice shard = ShardChoice.checked(scan.shardIndex, ctx.env(), writing.pipeline);
     Tls tls = tlsThenReport(launch);
     ScanSources.Plan plan =
-        scan.plan(
-            source,
-            writing.destination,
-            writing.pipeline,
-            cutover,
-            metrics,
-            ctx.env(),
-            launch.failovers());
+        scan.plan(source, writing, cutover, metrics, ctx.env(), launch.failovers());
     launch.source(plan.failover() == null ? plan.from().toString() : plan.failover().toString());
     if (plan.live() && checkpoint.checkpoint != null) {
       throw StartFailure.usage(
@@ -93,8 +86,8 @@ final class ScanCommand extends WritingCommand {
   }
 
   /**
-   * The writing.destination's keys, for a live source's sweep after a lost subscription (behind
-   * Sentinel: at its master now).
+   * The destination's keys, for a live source's sweep after a lost subscription (behind Sentinel:
+   * at its master now).
    */
   private DestinationSweep sweep(Tls tls) throws ConnectException {
     EnvAddress.Resolved to = writing.destination.resolve(ctx.env());

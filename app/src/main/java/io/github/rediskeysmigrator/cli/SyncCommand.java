@@ -48,8 +48,6 @@ final class SyncCommand extends WritingCommand {
 
   @Mixin MetricsOptions metrics = new MetricsOptions();
 
-  @Mixin BigKeyOptions bigKeys = new BigKeyOptions();
-
   SyncCommand(Context ctx) {
     super(ctx, "sync");
   }
@@ -60,8 +58,7 @@ final class SyncCommand extends WritingCommand {
     sync.expand(shard);
     Tls tls = tlsThenReport(launch);
     SyncStreams.Plan plan =
-        sync.plan(
-            source, writing.pipeline, cutover, metrics, bigKeys, ctx.env(), launch.failovers());
+        sync.plan(source, writing, cutover, metrics, ctx.env(), launch.failovers());
     launch.source(plan.failover() == null ? plan.from().toString() : plan.failover().toString());
     SyncStreams.Opened opened =
         StartFailure.opened(
@@ -98,7 +95,7 @@ final class SyncCommand extends WritingCommand {
     }
   }
 
-  /** The writing.destination's checkpoint marker, as the single-node resume reads it. */
+  /** The destination's checkpoint marker, as the single-node resume reads it. */
   private SyncStreams.DestinationMarker markers(Tls tls) {
     return new SyncStreams.DestinationMarker() {
       @Override

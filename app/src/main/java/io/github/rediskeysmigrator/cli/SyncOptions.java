@@ -62,17 +62,17 @@ final class SyncOptions {
   /** What to follow, validated: a bad option is exit 2 before any server is asked. */
   SyncStreams.Plan plan(
       SourceOptions source,
-      PipelineOptions pipeline,
+      WriteOptions writing,
       CutoverOptions cutover,
       MetricsOptions metrics,
-      BigKeyOptions bigKeys,
       Map<String, String> env,
       Failovers failovers)
       throws StartFailure {
+    PipelineOptions pipeline = writing.pipeline;
     try {
       EnvAddress.Resolved resolved = source.resolve(env);
       RedisUri from = resolved.uri();
-      bigKeys.threshold();
+      writing.bigKeys.threshold();
       pipeline.selection.renamer();
       cutover.idleMs();
       if (metrics.enabled()) {
@@ -90,7 +90,7 @@ final class SyncOptions {
           checkpoint,
           snapshotOnly,
           onFullResync == FullResync.RESTART,
-          bigKeys.threshold(),
+          writing.bigKeys.threshold(),
           pipeline.timeoutMillis(),
           pipeline.retries,
           pipeline.retryBackoffMillis(),
