@@ -10,7 +10,6 @@ import io.github.rediskeysmigrator.core.KeySource;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.core.SyncPoint;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,9 +118,7 @@ public final class AofSource implements KeySource {
     long txTimestamp = -1;
     // Redis loads every file with a new client, in db 0 until a SELECT.
     db = 0;
-    try (InputStream in = AofLayout.open(part)) {
-      in.skipNBytes(start);
-      AofCommandReader r = new AofCommandReader(part.file(), in, start, AofLayout.dataBound(part));
+    try (AofCommandReader r = AofLayout.commands(part, start)) {
       current = r;
       AofEntry e;
       while ((e = r.next()) != null) {
