@@ -32,9 +32,7 @@ final class ScanCommand extends WritingCommand {
 
   @Mixin ReadCheckpointOptions checkpoint = new ReadCheckpointOptions();
 
-  @Mixin CutoverOptions cutover = new CutoverOptions();
-
-  @Mixin MetricsOptions metrics = new MetricsOptions();
+  @Mixin FollowOptions follow = new FollowOptions();
 
   ScanCommand(Context ctx) {
     super(ctx, "scan");
@@ -44,8 +42,7 @@ final class ScanCommand extends WritingCommand {
   int start(Launch launch) throws StartFailure, InterruptedException {
     ShardChoice shard = ShardChoice.checked(scan.shardIndex, ctx.env(), writing.pipeline);
     Tls tls = tlsThenReport(launch);
-    ScanSources.Plan plan =
-        scan.plan(source, writing, cutover, metrics, ctx.env(), launch.failovers());
+    ScanSources.Plan plan = scan.plan(source, writing, follow, ctx.env(), launch.failovers());
     launch.source(plan.failover() == null ? plan.from().toString() : plan.failover().toString());
     if (plan.live() && checkpoint.checkpoint != null) {
       throw StartFailure.usage(
@@ -75,7 +72,7 @@ final class ScanCommand extends WritingCommand {
             ? MigrationRunner.Extras.NONE
             : new MigrationRunner.Extras(
                 r -> r.live(group::reportFields, group::describe),
-                metrics,
+                follow.metrics,
                 group,
                 MigrationRunner.Extras.NONE.afterRun());
     LiveOptions live =

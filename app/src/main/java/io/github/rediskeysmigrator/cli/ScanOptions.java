@@ -60,8 +60,7 @@ final class ScanOptions {
   ScanSources.Plan plan(
       SourceOptions source,
       WriteOptions writing,
-      CutoverOptions cutover,
-      MetricsOptions metrics,
+      FollowOptions follow,
       Map<String, String> env,
       Failovers failovers)
       throws StartFailure {
@@ -77,17 +76,15 @@ final class ScanOptions {
         throw new IllegalArgumentException("--scan-count (SCAN_BATCH_SIZE) must be at least 1");
       }
       writing.bigKeys.threshold();
-      if (!live && (cutover.untilCaughtUp || enableNotifications || metrics.enabled())) {
+      if (!live
+          && (follow.cutover.untilCaughtUp || enableNotifications || follow.metrics.enabled())) {
         throw new IllegalArgumentException(
-            (cutover.untilCaughtUp
+            (follow.cutover.untilCaughtUp
                     ? "--until-caught-up"
                     : enableNotifications ? "--enable-notifications" : "--metrics-port")
                 + " needs --live (a plain scan ends by itself after one pass)");
       }
-      long idle = cutover.idleMs();
-      if (metrics.enabled()) {
-        metrics.checkedPort();
-      }
+      long idle = follow.checkedIdleMs();
       pipeline.selection.renamer();
       EnvAddress.Resolved to = writing.destination.resolve(env);
       if (sameDatabase(from, dbs, to)) {
@@ -106,7 +103,7 @@ final class ScanOptions {
           writing.bigKeys.threshold(),
           live,
           enableNotifications,
-          cutover.untilCaughtUp ? idle : -1,
+          follow.cutover.untilCaughtUp ? idle : -1,
           pipeline.timeoutMillis(),
           pipeline.retries,
           pipeline.retryBackoffMillis(),

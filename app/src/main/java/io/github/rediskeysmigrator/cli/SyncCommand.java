@@ -44,9 +44,7 @@ final class SyncCommand extends WritingCommand {
 
   @Mixin SyncOptions sync = new SyncOptions();
 
-  @Mixin CutoverOptions cutover = new CutoverOptions();
-
-  @Mixin MetricsOptions metrics = new MetricsOptions();
+  @Mixin FollowOptions follow = new FollowOptions();
 
   SyncCommand(Context ctx) {
     super(ctx, "sync");
@@ -57,8 +55,7 @@ final class SyncCommand extends WritingCommand {
     ShardChoice shard = ShardChoice.checked(sync.shardIndex, ctx.env(), writing.pipeline);
     sync.expand(shard);
     Tls tls = tlsThenReport(launch);
-    SyncStreams.Plan plan =
-        sync.plan(source, writing, cutover, metrics, ctx.env(), launch.failovers());
+    SyncStreams.Plan plan = sync.plan(source, writing, follow, ctx.env(), launch.failovers());
     launch.source(plan.failover() == null ? plan.from().toString() : plan.failover().toString());
     SyncStreams.Opened opened =
         StartFailure.opened(
@@ -66,7 +63,7 @@ final class SyncCommand extends WritingCommand {
                 SyncStreams.open(
                     plan, shard.shards(ctx.err()), tls, markers(tls), ctx.err()::println));
     MigrationRunner runner = runner(launch, tls);
-    if (!cutover.untilCaughtUp && !metrics.enabled()) {
+    if (!follow.cutover.untilCaughtUp && !follow.metrics.enabled()) {
       return runner.run(
           opened.keys(),
           opened.newestRdbVersion(),
@@ -75,14 +72,14 @@ final class SyncCommand extends WritingCommand {
           MigrationRunner.Extras.NONE);
     }
     // Watched: the lag ends a cutover, or feeds the metrics endpoint.
-    long idle = cutover.untilCaughtUp ? cutover.idleMs() : -1;
+    long idle = follow.cutover.untilCaughtUp ? follow.cutover.idleMs() : -1;
     byte[] marker = opened.live().destinationMarker();
     List<PsyncSource> streams = opened.streams();
     try (SyncLag lag = new SyncLag(streams, tls, idle, () -> System.nanoTime() / 1_000_000)) {
       MigrationRunner.Extras extras =
           new MigrationRunner.Extras(
               lag::start,
-              metrics,
+              follow.metrics,
               lag,
               (report, exit, to) ->
                   exit != ExitCode.OK

@@ -63,8 +63,7 @@ final class SyncOptions {
   SyncStreams.Plan plan(
       SourceOptions source,
       WriteOptions writing,
-      CutoverOptions cutover,
-      MetricsOptions metrics,
+      FollowOptions follow,
       Map<String, String> env,
       Failovers failovers)
       throws StartFailure {
@@ -74,13 +73,10 @@ final class SyncOptions {
       RedisUri from = resolved.uri();
       writing.bigKeys.threshold();
       pipeline.selection.renamer();
-      cutover.idleMs();
-      if (metrics.enabled()) {
-        metrics.checkedPort();
-      }
+      follow.checkedIdleMs();
       // Saved only once the snapshot is written: a bad path must stop the run before that.
       OutputCheck.replaceable(checkpoint, "the checkpoint");
-      if (cutover.untilCaughtUp && snapshotOnly) {
+      if (follow.cutover.untilCaughtUp && snapshotOnly) {
         throw new IllegalArgumentException(
             "--until-caught-up follows the source until the destination has caught up;"
                 + " --snapshot-only stops after the snapshot: give one of them");
