@@ -7,6 +7,7 @@ import io.github.rediskeysmigrator.aof.BadAofException;
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
+import io.github.rediskeysmigrator.core.MergedSource;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.core.SyncPoint;
 import java.io.IOException;
@@ -226,11 +227,7 @@ public final class AofSource implements KeySource {
 
   @Override
   public List<byte[]> functionLibraries() {
-    List<byte[]> all = new ArrayList<>();
-    for (RdbFileSource rdb : rdbParts) {
-      all.addAll(rdb.functionLibraries());
-    }
-    return all;
+    return MergedSource.functionLibraries(rdbParts);
   }
 
   @Override
