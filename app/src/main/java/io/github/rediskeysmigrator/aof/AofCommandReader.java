@@ -19,7 +19,7 @@ import java.util.List;
  * <p>Lengths are checked against what the file can still hold ({@code bound}) before anything is
  * allocated for them, so a corrupt length cannot exhaust the heap.
  */
-public final class AofCommandReader {
+public final class AofCommandReader implements java.io.Closeable {
   /** Redis's own limit for an annotation line ({@code AOF_ANNOTATION_LINE_MAX_LEN}). */
   private static final int MAX_ANNOTATION = 1024;
 
@@ -43,6 +43,12 @@ public final class AofCommandReader {
     this.in = in;
     this.pos = start;
     this.bound = bound;
+  }
+
+  /** Closes the bytes read. */
+  @Override
+  public void close() throws IOException {
+    in.close();
   }
 
   /** The next entry, or null at the end of the file (also after a {@link AofEntry.Truncated}). */

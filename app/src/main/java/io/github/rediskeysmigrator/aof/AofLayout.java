@@ -138,6 +138,25 @@ public record AofLayout(Path origin, Path manifest, List<Part> parts) {
     return new java.io.BufferedInputStream(open(part.file(), part.gzip()), 1 << 16);
   }
 
+  /**
+   * The commands of {@code part} from byte {@code start} on (after its RDB preamble, or where an
+   * earlier read stopped); the caller closes the reader.
+   */
+  public static AofCommandReader commands(Part part, long start) throws IOException {
+    InputStream in = open(part);
+    try {
+      in.skipNBytes(start);
+      return new AofCommandReader(part.file(), in, start, dataBound(part));
+    } catch (IOException | RuntimeException e) {
+      try {
+        in.close();
+      } catch (IOException c) {
+        e.addSuppressed(c);
+      }
+      throw e;
+    }
+  }
+
   /** The most bytes {@code part} can hold once decompressed (see {@code RdbFiles.dataBound}). */
   public static long dataBound(Part part) throws IOException {
     return io.github.rediskeysmigrator.rdb.RdbFiles.dataBound(part.file());

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +16,6 @@ import picocli.CommandLine.Parameters;
 /** {@code aof PATH...}: replay an append-only file or directory into the destination. */
 @Command(
     name = "aof",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     usageHelpWidth = 100,
     description = {
@@ -36,9 +34,7 @@ import picocli.CommandLine.Parameters;
       "Where each command's keys are comes from the destination's COMMAND table, so the"
           + " destination must be reachable even with --dry-run."
     })
-final class AofCommand implements Callable<Integer> {
-  private final Context ctx;
-
+final class AofCommand extends WritingCommand {
   @Parameters(
       paramLabel = "PATH",
       arity = "1..*",
@@ -51,39 +47,25 @@ final class AofCommand implements Callable<Integer> {
 
   @Mixin AofOptions aof = new AofOptions();
 
-  @Mixin DestinationOptions destination = new DestinationOptions();
-
-  @Mixin PipelineOptions pipeline = new PipelineOptions();
-
-  @Mixin BigKeyOptions bigKeys = new BigKeyOptions();
-
-  @Mixin TlsOptions tlsOptions = new TlsOptions();
-
   AofCommand(Context ctx) {
-    this.ctx = ctx;
+    super(ctx, "aof");
   }
 
   @Override
-  public Integer call() throws InterruptedException {
-    Launch launch = MigrationRunner.launch(ctx, "aof", pipeline);
-    return launch.run(() -> start(launch));
-  }
-
-  private int start(Launch launch) throws StartFailure, InterruptedException {
-    Tls tls = tlsOptions.checked(ctx.err());
-    launch.report(pipeline.output.report);
+  int start(Launch launch) throws StartFailure, InterruptedException {
+    Tls tls = tlsThenReport(launch);
     launch.source(paths.stream().map(Path::toString).collect(Collectors.joining(",")));
     AofReplay.Plan plan;
     try {
       // Before any file is read: a bad mapping or stop is a usage error.
-      pipeline.selection.renamer();
+      writing.pipeline.selection.renamer();
       plan =
           new AofReplay.Plan(
               paths,
               aof.stop(),
               aof.until != null,
-              destination.resolve(ctx.env()).uri(),
-              bigKeys.threshold());
+              writing.destination.resolve(ctx.env()).uri(),
+              writing.bigKeys.threshold());
     } catch (IllegalArgumentException e) {
       throw StartFailure.usage(e.getMessage());
     }
@@ -102,8 +84,7 @@ final class AofCommand implements Callable<Integer> {
     MigrationRunner.Extras extras =
         new MigrationRunner.Extras(
             r -> r.live(opened::reportFields, opened::describe), null, null, (r, exit, to) -> exit);
-    return new MigrationRunner(ctx, launch, "aof", tls)
-        .run(
-            opened.keys(), opened.newestRdbVersion(), pipeline, destination, opened.live(), extras);
+    return runner(launch, tls)
+        .run(opened.keys(), opened.newestRdbVersion(), writing, opened.live(), extras);
   }
 }

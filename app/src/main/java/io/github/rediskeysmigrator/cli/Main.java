@@ -115,10 +115,10 @@ public final class Main implements Callable<Integer> {
   /** Every command by name, in the order {@code --help} lists them, each built when asked for. */
   static Map<String, Supplier<CommandLine>> commands(Context ctx) {
     Map<String, Supplier<CommandLine>> commands = new LinkedHashMap<>();
-    commands.put("rdb", () -> new CommandLine(new RdbCommand(ctx)));
-    commands.put("scan", () -> new CommandLine(new ScanCommand(ctx)));
-    commands.put("sync", () -> new CommandLine(new SyncCommand(ctx)));
-    commands.put("aof", () -> new CommandLine(new AofCommand(ctx)));
+    commands.put("rdb", () -> WritingCommand.commandLine(new RdbCommand(ctx)));
+    commands.put("scan", () -> WritingCommand.commandLine(new ScanCommand(ctx)));
+    commands.put("sync", () -> WritingCommand.commandLine(new SyncCommand(ctx)));
+    commands.put("aof", () -> WritingCommand.commandLine(new AofCommand(ctx)));
     commands.put("verify", () -> new CommandLine(new VerifyCommand(ctx)));
     commands.put("inspect", () -> new CommandLine(new InspectCommand(ctx)));
     commands.put("report", () -> ReportCommand.commandLine(ctx));

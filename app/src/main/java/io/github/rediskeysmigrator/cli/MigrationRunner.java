@@ -85,13 +85,10 @@ final class MigrationRunner {
   }
 
   int run(
-      KeySource source,
-      int sourceRdbVersion,
-      PipelineOptions opts,
-      DestinationOptions destination,
-      LiveOptions live,
-      Extras extras)
+      KeySource source, int sourceRdbVersion, WriteOptions writing, LiveOptions live, Extras extras)
       throws StartFailure, InterruptedException {
+    PipelineOptions opts = writing.pipeline;
+    DestinationOptions destination = writing.destination;
     MigrationConfig config;
     RedisUri to;
     EnvAddress.Resolved resolved;

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +20,6 @@ import picocli.CommandLine.Parameters;
 /** {@code rdb FILE...}: migrate the keys of RDB files straight into the destination. */
 @Command(
     name = "rdb",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     usageHelpWidth = 100,
     description = {
@@ -39,9 +37,7 @@ import picocli.CommandLine.Parameters;
           + " (idempotent-producer) state, which only Redis 8.6+ holds: where that state is not"
           + " empty, a NOTE line per key in the error log, counted as idmp_left_out."
     })
-final class RdbCommand implements Callable<Integer> {
-  private final Context ctx;
-
+final class RdbCommand extends WritingCommand {
   @Parameters(
       paramLabel = "FILE",
       arity = "0..*",
@@ -71,38 +67,24 @@ final class RdbCommand implements Callable<Integer> {
 
   @Mixin ReadCheckpointOptions checkpoint = new ReadCheckpointOptions();
 
-  @Mixin DestinationOptions destination = new DestinationOptions();
-
-  @Mixin PipelineOptions pipeline = new PipelineOptions();
-
-  @Mixin BigKeyOptions bigKeys = new BigKeyOptions();
-
-  @Mixin TlsOptions tlsOptions = new TlsOptions();
-
   RdbCommand(Context ctx) {
-    this.ctx = ctx;
+    super(ctx, "rdb");
   }
 
   @Override
-  public Integer call() throws InterruptedException {
-    Launch launch = MigrationRunner.launch(ctx, "rdb", pipeline);
-    return launch.run(() -> start(launch));
-  }
-
-  private int start(Launch launch) throws StartFailure, InterruptedException {
+  int start(Launch launch) throws StartFailure, InterruptedException {
     try {
-      files = shard.apply(files, pipeline, ctx.env(), ctx.err());
+      files = shard.apply(files, writing.pipeline, ctx.env(), ctx.err());
     } catch (IllegalArgumentException e) {
       throw StartFailure.usage(e.getMessage());
     }
-    Tls tls = tlsOptions.checked(ctx.err());
-    launch.report(pipeline.output.report);
+    Tls tls = tlsThenReport(launch);
     launch.source(files.stream().map(Path::toString).collect(Collectors.joining(",")));
     long bigKeyThreshold;
     try {
-      bigKeyThreshold = bigKeys.threshold();
+      bigKeyThreshold = writing.bigKeys.threshold();
       // Before any file is read: a bad mapping is a usage error.
-      pipeline.selection.renamer();
+      writing.pipeline.selection.renamer();
     } catch (IllegalArgumentException e) {
       throw StartFailure.usage(e.getMessage());
     }
@@ -118,7 +100,7 @@ final class RdbCommand implements Callable<Integer> {
     int threads =
         Math.min(
             files.size(), parallel != null ? parallel : Runtime.getRuntime().availableProcessors());
-    var resume = checkpoint.open("rdb", pipeline, files, null, ctx.err());
+    var resume = checkpoint.open("rdb", writing.pipeline, files, null, ctx.err());
     KeySource source;
     try {
       List<RdbFileSource> each = new ArrayList<>();
@@ -131,9 +113,9 @@ final class RdbCommand implements Callable<Integer> {
       throw StartFailure.badInput("cannot read the input files: " + e);
     }
     int newest = headers.stream().mapToInt(RdbHeader::payloadVersion).max().orElse(0);
-    return new MigrationRunner(ctx, launch, "rdb", tls)
+    return runner(launch, tls)
         .checkpointed(resume)
-        .run(source, newest, pipeline, destination, LiveOptions.NONE, MigrationRunner.Extras.NONE);
+        .run(source, newest, writing, LiveOptions.NONE, MigrationRunner.Extras.NONE);
   }
 
   private static List<List<RdbHeader>> split(List<RdbHeader> headers) {

@@ -6,14 +6,12 @@ import io.github.rediskeysmigrator.redis.Tls;
 import io.github.rediskeysmigrator.sink.DestinationSweep;
 import io.github.rediskeysmigrator.source.LiveScanGroup;
 import io.github.rediskeysmigrator.source.ScanSources;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code scan}: migrate from a live source with SCAN, the original script's method, faster. */
 @Command(
     name = "scan",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     usageHelpWidth = 100,
     description = {
@@ -27,41 +25,24 @@ import picocli.CommandLine.Mixin;
           + " names.",
       "Configured by options or by the original script's variables (SOURCE_REDIS_HOST, ...)."
     })
-final class ScanCommand implements Callable<Integer> {
-  private final Context ctx;
-
+final class ScanCommand extends WritingCommand {
   @Mixin SourceOptions source = new SourceOptions();
 
   @Mixin ScanOptions scan = new ScanOptions();
 
   @Mixin ReadCheckpointOptions checkpoint = new ReadCheckpointOptions();
 
-  @Mixin CutoverOptions cutover = new CutoverOptions();
-
-  @Mixin MetricsOptions metrics = new MetricsOptions();
-
-  @Mixin DestinationOptions destination = new DestinationOptions();
-
-  @Mixin PipelineOptions pipeline = new PipelineOptions();
-
-  @Mixin TlsOptions tlsOptions = new TlsOptions();
+  @Mixin FollowOptions follow = new FollowOptions();
 
   ScanCommand(Context ctx) {
-    this.ctx = ctx;
+    super(ctx, "scan");
   }
 
   @Override
-  public Integer call() throws InterruptedException {
-    Launch launch = MigrationRunner.launch(ctx, "scan", pipeline);
-    return launch.run(() -> start(launch));
-  }
-
-  private int start(Launch launch) throws StartFailure, InterruptedException {
-    ShardChoice shard = ShardChoice.checked(scan.shardIndex, ctx.env(), pipeline);
-    Tls tls = tlsOptions.checked(ctx.err());
-    launch.report(pipeline.output.report);
-    ScanSources.Plan plan =
-        scan.plan(source, destination, pipeline, cutover, metrics, ctx.env(), launch.failovers());
+  int start(Launch launch) throws StartFailure, InterruptedException {
+    ShardChoice shard = ShardChoice.checked(scan.shardIndex, ctx.env(), writing.pipeline);
+    Tls tls = tlsThenReport(launch);
+    ScanSources.Plan plan = scan.plan(source, writing, follow, ctx.env(), launch.failovers());
     launch.source(plan.failover() == null ? plan.from().toString() : plan.failover().toString());
     if (plan.live() && checkpoint.checkpoint != null) {
       throw StartFailure.usage(
@@ -69,7 +50,7 @@ final class ScanCommand implements Callable<Integer> {
               + " cursor cannot resume (restart --live from the start: existing keys are skipped)");
     }
     String identity = plan.from().address() + " db " + plan.dbs();
-    var resume = checkpoint.open("scan", pipeline, null, identity, ctx.err());
+    var resume = checkpoint.open("scan", writing.pipeline, null, identity, ctx.err());
     if (resume != null) {
       plan = plan.checkpointed(resume.points());
     }
@@ -91,14 +72,14 @@ final class ScanCommand implements Callable<Integer> {
             ? MigrationRunner.Extras.NONE
             : new MigrationRunner.Extras(
                 r -> r.live(group::reportFields, group::describe),
-                metrics,
+                follow.metrics,
                 group,
                 MigrationRunner.Extras.NONE.afterRun());
     LiveOptions live =
         group == null ? LiveOptions.NONE : new LiveOptions(opened.commands(), null, 0, null, 1);
-    return new MigrationRunner(ctx, launch, "scan", tls)
+    return runner(launch, tls)
         .checkpointed(resume)
-        .run(opened.keys(), opened.newestRdbVersion(), pipeline, destination, live, extras);
+        .run(opened.keys(), opened.newestRdbVersion(), writing, live, extras);
   }
 
   /**
@@ -106,12 +87,12 @@ final class ScanCommand implements Callable<Integer> {
    * at its master now).
    */
   private DestinationSweep sweep(Tls tls) throws ConnectException {
-    EnvAddress.Resolved to = destination.resolve(ctx.env());
+    EnvAddress.Resolved to = writing.destination.resolve(ctx.env());
     return new DestinationSweep(
-        destination.master(ctx.env(), tls),
+        writing.destination.master(ctx.env(), tls),
         tls,
-        pipeline.timeoutMillis(),
-        pipeline.toConfig(to.explicitDb() ? to.uri().db() : -1),
+        writing.pipeline.timeoutMillis(),
+        writing.pipeline.toConfig(to.explicitDb() ? to.uri().db() : -1),
         ctx.err()::println);
   }
 }

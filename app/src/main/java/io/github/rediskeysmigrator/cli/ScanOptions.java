@@ -6,7 +6,6 @@ import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.source.ScanSources;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How {@code scan} reads its source: batch size, shard, big keys, and whether it stays live. */
@@ -34,8 +33,6 @@ final class ScanOptions {
       })
   Integer shardIndex;
 
-  @Mixin BigKeyOptions bigKeys = new BigKeyOptions();
-
   @Option(
       names = "--live",
       description = {
@@ -62,13 +59,12 @@ final class ScanOptions {
   /** What to read, validated: a bad option is exit 2 before any server is asked. */
   ScanSources.Plan plan(
       SourceOptions source,
-      DestinationOptions destination,
-      PipelineOptions pipeline,
-      CutoverOptions cutover,
-      MetricsOptions metrics,
+      WriteOptions writing,
+      FollowOptions follow,
       Map<String, String> env,
       Failovers failovers)
       throws StartFailure {
+    PipelineOptions pipeline = writing.pipeline;
     try {
       EnvAddress.Resolved resolved = source.resolve(env);
       RedisUri from = resolved.uri();
@@ -79,20 +75,18 @@ final class ScanOptions {
       if (scanCount < 1) {
         throw new IllegalArgumentException("--scan-count (SCAN_BATCH_SIZE) must be at least 1");
       }
-      bigKeys.threshold();
-      if (!live && (cutover.untilCaughtUp || enableNotifications || metrics.enabled())) {
+      writing.bigKeys.threshold();
+      if (!live
+          && (follow.cutover.untilCaughtUp || enableNotifications || follow.metrics.enabled())) {
         throw new IllegalArgumentException(
-            (cutover.untilCaughtUp
+            (follow.cutover.untilCaughtUp
                     ? "--until-caught-up"
                     : enableNotifications ? "--enable-notifications" : "--metrics-port")
                 + " needs --live (a plain scan ends by itself after one pass)");
       }
-      long idle = cutover.idleMs();
-      if (metrics.enabled()) {
-        metrics.checkedPort();
-      }
+      long idle = follow.checkedIdleMs();
       pipeline.selection.renamer();
-      EnvAddress.Resolved to = destination.resolve(env);
+      EnvAddress.Resolved to = writing.destination.resolve(env);
       if (sameDatabase(from, dbs, to)) {
         throw new IllegalArgumentException(
             "the source and the destination are the same database ("
@@ -106,10 +100,10 @@ final class ScanOptions {
           dbs,
           pipeline.selection.matchBytes(),
           scanCount,
-          bigKeys.threshold(),
+          writing.bigKeys.threshold(),
           live,
           enableNotifications,
-          cutover.untilCaughtUp ? idle : -1,
+          follow.cutover.untilCaughtUp ? idle : -1,
           pipeline.timeoutMillis(),
           pipeline.retries,
           pipeline.retryBackoffMillis(),

@@ -12,14 +12,12 @@ import io.github.rediskeysmigrator.source.SyncLag;
 import io.github.rediskeysmigrator.source.SyncStreams;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code sync}: attach to a live source as a replica, copy its snapshot, then follow it. */
 @Command(
     name = "sync",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     usageHelpWidth = 100,
     description = {
@@ -41,74 +39,56 @@ import picocli.CommandLine.Mixin;
       "Hosts without PSYNC (AWS ElastiCache, Memorystore, Azure Cache) cannot be followed (exit"
           + " 3): use `scan --live` (keyspace notifications) or `rdb` on a downloaded snapshot."
     })
-final class SyncCommand implements Callable<Integer> {
-  private final Context ctx;
-
+final class SyncCommand extends WritingCommand {
   @Mixin SourceOptions source = new SourceOptions();
-
-  @Mixin DestinationOptions destination = new DestinationOptions();
 
   @Mixin SyncOptions sync = new SyncOptions();
 
-  @Mixin CutoverOptions cutover = new CutoverOptions();
-
-  @Mixin MetricsOptions metrics = new MetricsOptions();
-
-  @Mixin PipelineOptions pipeline = new PipelineOptions();
-
-  @Mixin BigKeyOptions bigKeys = new BigKeyOptions();
-
-  @Mixin TlsOptions tlsOptions = new TlsOptions();
+  @Mixin FollowOptions follow = new FollowOptions();
 
   SyncCommand(Context ctx) {
-    this.ctx = ctx;
+    super(ctx, "sync");
   }
 
   @Override
-  public Integer call() throws InterruptedException {
-    Launch launch = MigrationRunner.launch(ctx, "sync", pipeline);
-    return launch.run(() -> start(launch));
-  }
-
-  private int start(Launch launch) throws StartFailure, InterruptedException {
-    ShardChoice shard = ShardChoice.checked(sync.shardIndex, ctx.env(), pipeline);
+  int start(Launch launch) throws StartFailure, InterruptedException {
+    ShardChoice shard = ShardChoice.checked(sync.shardIndex, ctx.env(), writing.pipeline);
     sync.expand(shard);
-    Tls tls = tlsOptions.checked(ctx.err());
-    launch.report(pipeline.output.report);
-    SyncStreams.Plan plan =
-        sync.plan(source, pipeline, cutover, metrics, bigKeys, ctx.env(), launch.failovers());
+    Tls tls = tlsThenReport(launch);
+    SyncStreams.Plan plan = sync.plan(source, writing, follow, ctx.env(), launch.failovers());
     launch.source(plan.failover() == null ? plan.from().toString() : plan.failover().toString());
     SyncStreams.Opened opened =
         StartFailure.opened(
             () ->
                 SyncStreams.open(
                     plan, shard.shards(ctx.err()), tls, markers(tls), ctx.err()::println));
-    MigrationRunner runner = new MigrationRunner(ctx, launch, "sync", tls);
-    if (!cutover.untilCaughtUp && !metrics.enabled()) {
+    MigrationRunner runner = runner(launch, tls);
+    if (!follow.cutover.untilCaughtUp && !follow.metrics.enabled()) {
       return runner.run(
           opened.keys(),
           opened.newestRdbVersion(),
-          pipeline,
-          destination,
+          writing,
           opened.live(),
           MigrationRunner.Extras.NONE);
     }
     // Watched: the lag ends a cutover, or feeds the metrics endpoint.
-    long idle = cutover.untilCaughtUp ? cutover.idleMs() : -1;
+    long idle = follow.cutover.untilCaughtUp ? follow.cutover.idleMs() : -1;
     byte[] marker = opened.live().destinationMarker();
     List<PsyncSource> streams = opened.streams();
     try (SyncLag lag = new SyncLag(streams, tls, idle, () -> System.nanoTime() / 1_000_000)) {
       MigrationRunner.Extras extras =
           new MigrationRunner.Extras(
               lag::start,
-              metrics,
+              follow.metrics,
               lag,
               (report, exit, to) ->
-                  exit != ExitCode.OK || !lag.caughtUp() || marker == null || pipeline.dryRun
+                  exit != ExitCode.OK
+                          || !lag.caughtUp()
+                          || marker == null
+                          || writing.pipeline.dryRun
                       ? exit
                       : deleteMarker(report, marker, to, tls, lag));
-      return runner.run(
-          opened.keys(), opened.newestRdbVersion(), pipeline, destination, opened.live(), extras);
+      return runner.run(opened.keys(), opened.newestRdbVersion(), writing, opened.live(), extras);
     }
   }
 
@@ -117,12 +97,12 @@ final class SyncCommand implements Callable<Integer> {
     return new SyncStreams.DestinationMarker() {
       @Override
       public byte[] key(RedisUri from) throws ConnectException {
-        return CheckpointMarker.keyAt(destination.master(ctx.env(), tls), from, tls);
+        return CheckpointMarker.keyAt(writing.destination.master(ctx.env(), tls), from, tls);
       }
 
       @Override
       public SyncPoint read(byte[] key) throws ConnectException {
-        return CheckpointMarker.read(destination.master(ctx.env(), tls), key, tls);
+        return CheckpointMarker.read(writing.destination.master(ctx.env(), tls), key, tls);
       }
     };
   }

@@ -62,25 +62,21 @@ final class SyncOptions {
   /** What to follow, validated: a bad option is exit 2 before any server is asked. */
   SyncStreams.Plan plan(
       SourceOptions source,
-      PipelineOptions pipeline,
-      CutoverOptions cutover,
-      MetricsOptions metrics,
-      BigKeyOptions bigKeys,
+      WriteOptions writing,
+      FollowOptions follow,
       Map<String, String> env,
       Failovers failovers)
       throws StartFailure {
+    PipelineOptions pipeline = writing.pipeline;
     try {
       EnvAddress.Resolved resolved = source.resolve(env);
       RedisUri from = resolved.uri();
-      bigKeys.threshold();
+      writing.bigKeys.threshold();
       pipeline.selection.renamer();
-      cutover.idleMs();
-      if (metrics.enabled()) {
-        metrics.checkedPort();
-      }
+      follow.checkedIdleMs();
       // Saved only once the snapshot is written: a bad path must stop the run before that.
       OutputCheck.replaceable(checkpoint, "the checkpoint");
-      if (cutover.untilCaughtUp && snapshotOnly) {
+      if (follow.cutover.untilCaughtUp && snapshotOnly) {
         throw new IllegalArgumentException(
             "--until-caught-up follows the source until the destination has caught up;"
                 + " --snapshot-only stops after the snapshot: give one of them");
@@ -90,7 +86,7 @@ final class SyncOptions {
           checkpoint,
           snapshotOnly,
           onFullResync == FullResync.RESTART,
-          bigKeys.threshold(),
+          writing.bigKeys.threshold(),
           pipeline.timeoutMillis(),
           pipeline.retries,
           pipeline.retryBackoffMillis(),

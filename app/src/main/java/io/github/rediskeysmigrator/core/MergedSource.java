@@ -167,9 +167,14 @@ public final class MergedSource implements KeySource {
 
   @Override
   public List<byte[]> functionLibraries() {
+    return functionLibraries(children);
+  }
+
+  /** The function libraries of {@code sources}, one source after the other. */
+  public static List<byte[]> functionLibraries(List<? extends KeySource> sources) {
     List<byte[]> all = new ArrayList<>();
-    for (KeySource c : children) {
-      all.addAll(c.functionLibraries());
+    for (KeySource s : sources) {
+      all.addAll(s.functionLibraries());
     }
     return all;
   }

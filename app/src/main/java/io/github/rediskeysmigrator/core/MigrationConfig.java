@@ -110,37 +110,6 @@ public record MigrationConfig(
     public static final int QUEUE_KEYS = 16_384;
   }
 
-  /** A run that keeps every key's name. */
-  public MigrationConfig(
-      Set<Integer> dbs,
-      Map<Integer, Integer> dbMap,
-      int targetDb,
-      GlobPattern match,
-      Set<KeyType> types,
-      ExistencePolicy existing,
-      int pipeline,
-      long sleepMillis,
-      int existingLimit,
-      double maxRate,
-      int maxErrors,
-      boolean dryRun) {
-    this(
-        dbs,
-        dbMap,
-        targetDb,
-        match,
-        types,
-        existing,
-        pipeline,
-        sleepMillis,
-        existingLimit,
-        maxRate,
-        maxErrors,
-        dryRun,
-        KeyRenamer.NONE,
-        null);
-  }
-
   public MigrationConfig {
     java.util.Objects.requireNonNull(rename, "rename");
     dbs = Set.copyOf(dbs);

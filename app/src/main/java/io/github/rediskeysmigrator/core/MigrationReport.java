@@ -1,6 +1,7 @@
 package io.github.rediskeysmigrator.core;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -238,13 +239,23 @@ public final class MigrationReport extends RunReport {
 
   /** The buckets every key read ends in, named as in the JSON report. */
   private Map<String, Long> buckets() {
+    return counts(
+        List.of(
+            "written", "skipped_existing", "skipped_expired", "skipped_gone", "filtered", "errors"),
+        written,
+        skippedExisting,
+        skippedExpired,
+        skippedGone,
+        filtered,
+        errors);
+  }
+
+  /** Each of {@code names} to the value of the counter at the same place, in order. */
+  private static Map<String, Long> counts(List<String> names, AtomicLong... counters) {
     Map<String, Long> m = new LinkedHashMap<>();
-    m.put("written", written.get());
-    m.put("skipped_existing", skippedExisting.get());
-    m.put("skipped_expired", skippedExpired.get());
-    m.put("skipped_gone", skippedGone.get());
-    m.put("filtered", filtered.get());
-    m.put("errors", errors.get());
+    for (int i = 0; i < counters.length; i++) {
+      m.put(names.get(i), counters[i].get());
+    }
     return m;
   }
 
@@ -259,19 +270,19 @@ public final class MigrationReport extends RunReport {
     if (keys != null) {
       return keys;
     }
-    Map<String, Long> ways = new LinkedHashMap<>();
-    ways.put("restored", restored.get());
-    ways.put("restamped", restamped.get());
-    ways.put("rewritten", rewritten.get());
+    Map<String, Long> ways =
+        counts(List.of("restored", "restamped", "rewritten"), restored, restamped, rewritten);
     String restores = dryRun ? null : unbalanced("written", buckets.get("written"), ways);
     if (restores != null) {
       return restores;
     }
-    Map<String, Long> commands = new LinkedHashMap<>();
-    commands.put("commands_applied", commandsApplied.get());
-    commands.put("commands_filtered", commandsFiltered.get());
-    commands.put("commands_skipped", commandsSkipped.get());
-    commands.put("commands_failed", commandsFailed.get());
+    Map<String, Long> commands =
+        counts(
+            List.of("commands_applied", "commands_filtered", "commands_skipped", "commands_failed"),
+            commandsApplied,
+            commandsFiltered,
+            commandsSkipped,
+            commandsFailed);
     return unbalanced("commands_read", commandsRead.get(), commands);
   }
 

@@ -60,13 +60,11 @@ final class MigrationReportText {
       row(
           sb,
           "live commands",
-          String.format(
-              Locale.ROOT,
-              "%,d applied, %,d filtered, %,d skipped, %,d failed",
-              r.commandsApplied.get(),
-              r.commandsFiltered.get(),
-              r.commandsSkipped.get(),
-              r.commandsFailed.get()));
+          "%,d applied, %,d filtered, %,d skipped, %,d failed",
+          r.commandsApplied.get(),
+          r.commandsFiltered.get(),
+          r.commandsSkipped.get(),
+          r.commandsFailed.get());
     }
     Map<String, Long> unsupported = r.unsupportedTypes();
     if (!unsupported.isEmpty()) {
@@ -84,23 +82,19 @@ final class MigrationReportText {
       row(
           sb,
           "function libraries",
-          String.format(
-              Locale.ROOT,
-              "%d restored, %d already there, %d failed",
-              r.functionsRestored.get(),
-              r.functionsExisting.get(),
-              r.functionsFailed.get()));
+          "%d restored, %d already there, %d failed",
+          r.functionsRestored.get(),
+          r.functionsExisting.get(),
+          r.functionsFailed.get());
     }
     Failovers failovers = r.failovers();
     if (failovers.source() + failovers.destination() > 0) {
       row(
           sb,
           "failovers",
-          String.format(
-              Locale.ROOT,
-              "%d at the source, %d at the destination",
-              failovers.source(),
-              failovers.destination()));
+          "%d at the source, %d at the destination",
+          failovers.source(),
+          failovers.destination());
     }
     if (r.stopReason() != null) {
       sb.append("  stopped: ").append(r.stopReason()).append('\n');
@@ -109,7 +103,12 @@ final class MigrationReportText {
   }
 
   private static void line(StringBuilder sb, String label, long value) {
-    row(sb, label, String.format(Locale.ROOT, "%,d", value));
+    row(sb, label, "%,d", value);
+  }
+
+  /** A row whose text is {@code format} filled with {@code args}, figures as in every locale. */
+  private static void row(StringBuilder sb, String label, String format, Object... args) {
+    row(sb, label, String.format(Locale.ROOT, format, args));
   }
 
   private static void row(StringBuilder sb, String label, String text) {

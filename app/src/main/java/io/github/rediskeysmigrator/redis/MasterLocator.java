@@ -93,6 +93,16 @@ public final class MasterLocator {
     }
   }
 
+  /** {@link #await} for a reconnect, which may fail only with a {@link ConnectException}. */
+  public RedisUri awaitToReconnect(long timeoutMillis, Sleeper sleeper, LongSupplier clockMillis)
+      throws ConnectException {
+    try {
+      return await(timeoutMillis, sleeper, clockMillis);
+    } catch (InterruptedException e) {
+      throw ConnectException.interruptedWaitingForMaster(e);
+    }
+  }
+
   /** The nodes to try: the listed ones, or what each Sentinel names (null where one cannot). */
   private List<RedisUri> candidates() {
     if (!address.sentinel()) {

@@ -65,13 +65,7 @@ final class DestinationFailover {
   /** Reconnects to the master {@code locator} finds, {@code first} being the one at start. */
   Reconnector sentinel(MasterLocator locator, RedisUri first) {
     return () -> {
-      RedisUri master;
-      try {
-        master = locator.await(failoverTimeoutMillis, sleeper, clockMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ConnectException("interrupted while waiting for a new master", e);
-      }
+      RedisUri master = locator.awaitToReconnect(failoverTimeoutMillis, sleeper, clockMillis);
       Connection conn = RedisConnector.connect(master, 0, "destination", tls, timeoutMillis);
       sentinelMaster.compareAndSet(null, first.address());
       String before = sentinelMaster.getAndSet(master.address());
@@ -125,8 +119,7 @@ final class DestinationFailover {
         try {
           sleeper.sleep(POLL_MILLIS);
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new ConnectException("interrupted while waiting for a new master", e);
+          throw ConnectException.interruptedWaitingForMaster(e);
         }
       }
     };

@@ -179,10 +179,7 @@ public record AofCut(AofScan scan, List<Piece> pieces, long commands, String sto
       long keep = start;
       long txStart = -1;
       long txCommands = 0;
-      try (InputStream in = AofLayout.open(part)) {
-        in.skipNBytes(start);
-        AofCommandReader r =
-            new AofCommandReader(part.file(), in, start, AofLayout.dataBound(part));
+      try (AofCommandReader r = AofLayout.commands(part, start)) {
         AofEntry e;
         while ((e = r.next()) != null) {
           if (e instanceof AofEntry.Timestamp t && t.epochSeconds() > stop.untilEpochSecond()) {

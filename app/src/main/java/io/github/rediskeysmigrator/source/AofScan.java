@@ -10,7 +10,6 @@ import io.github.rediskeysmigrator.rdb.BadRdbException;
 import io.github.rediskeysmigrator.rdb.RdbChecksum;
 import io.github.rediskeysmigrator.rdb.RdbHeader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -140,10 +139,7 @@ public record AofScan(
       long commands = 0;
       long txStart = -1;
       long txCommands = 0;
-      try (InputStream in = AofLayout.open(part)) {
-        in.skipNBytes(rdbEnd);
-        AofCommandReader r =
-            new AofCommandReader(part.file(), in, rdbEnd, AofLayout.dataBound(part));
+      try (AofCommandReader r = AofLayout.commands(part, rdbEnd)) {
         AofEntry e;
         while ((e = r.next()) != null) {
           if (e instanceof AofEntry.Timestamp t) {

@@ -7,10 +7,10 @@ import io.github.rediskeysmigrator.aof.BadAofException;
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.KeySink;
 import io.github.rediskeysmigrator.core.KeySource;
+import io.github.rediskeysmigrator.core.MergedSource;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.core.SyncPoint;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,9 +119,7 @@ public final class AofSource implements KeySource {
     long txTimestamp = -1;
     // Redis loads every file with a new client, in db 0 until a SELECT.
     db = 0;
-    try (InputStream in = AofLayout.open(part)) {
-      in.skipNBytes(start);
-      AofCommandReader r = new AofCommandReader(part.file(), in, start, AofLayout.dataBound(part));
+    try (AofCommandReader r = AofLayout.commands(part, start)) {
       current = r;
       AofEntry e;
       while ((e = r.next()) != null) {
@@ -229,11 +227,7 @@ public final class AofSource implements KeySource {
 
   @Override
   public List<byte[]> functionLibraries() {
-    List<byte[]> all = new ArrayList<>();
-    for (RdbFileSource rdb : rdbParts) {
-      all.addAll(rdb.functionLibraries());
-    }
-    return all;
+    return MergedSource.functionLibraries(rdbParts);
   }
 
   @Override

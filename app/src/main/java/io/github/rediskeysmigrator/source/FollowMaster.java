@@ -2,7 +2,6 @@ package io.github.rediskeysmigrator.source;
 
 import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.Sleeper;
-import io.github.rediskeysmigrator.redis.ConnectException;
 import io.github.rediskeysmigrator.redis.MasterLocator;
 import io.github.rediskeysmigrator.redis.Reconnector;
 import io.github.rediskeysmigrator.redis.RedisConnector;
@@ -40,14 +39,9 @@ final class FollowMaster {
   /** A connection to the master now, on the first db read. */
   Reconnector reconnector() {
     return () -> {
-      RedisUri master;
-      try {
-        master =
-            locator.await(plan.failoverTimeoutMillis(), Sleeper.SYSTEM, System::currentTimeMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ConnectException("interrupted while waiting for a new master", e);
-      }
+      RedisUri master =
+          locator.awaitToReconnect(
+              plan.failoverTimeoutMillis(), Sleeper.SYSTEM, System::currentTimeMillis);
       String before = current.getAndSet(master.address());
       if (!before.equals(master.address())) {
         plan.failovers().sourceSeen();

@@ -196,7 +196,7 @@ public final class RdbFileSource implements KeySource {
       reader.visitor = visitor;
       visitor.skipValues(skip > 0);
       replicator.addEventListener(reader::onEvent);
-      replicator.addExceptionListener((r, t, e) -> reader.fail(t, r));
+      replicator.addExceptionListener((r, t, e) -> reader.failure.fail(t, r));
       replicator.open();
     } catch (UncheckedIOException e) {
       if (e.getCause() instanceof InterruptedIOException) {
@@ -221,17 +221,18 @@ public final class RdbFileSource implements KeySource {
       }
       current = null;
     }
-    if (reader.failure != null) {
-      if (reader.failure instanceof InterruptedException ie) {
+    Throwable failure = reader.failure.get();
+    if (failure != null) {
+      if (failure instanceof InterruptedException ie) {
         throw ie;
       }
-      if (reader.failure instanceof OutOfMemoryError e) {
+      if (failure instanceof OutOfMemoryError e) {
         throw bad(file, reader, tooBig(e), e);
       }
-      if (reader.failure instanceof BoundedRdbInput.BadLengthException e) {
+      if (failure instanceof BoundedRdbInput.BadLengthException e) {
         throw bad(file, reader, badLength(e), e);
       }
-      throw bad(file, reader, "is corrupt: " + describe(reader.failure), reader.failure);
+      throw bad(file, reader, "is corrupt: " + describe(failure), failure);
     }
     if (!reader.sawEnd) {
       throw bad(file, reader, "is truncated: the file ends before the RDB end marker", null);
@@ -296,7 +297,7 @@ public final class RdbFileSource implements KeySource {
     long lastOffset;
     boolean sawEnd;
     long endOffset;
-    volatile Throwable failure;
+    final FirstFailure failure = new FirstFailure();
     PayloadRdbVisitor visitor;
 
     FileReader(KeySink sink, String stream, long skip) {
@@ -326,7 +327,7 @@ public final class RdbFileSource implements KeySource {
         if (spilled == null) {
           String problem = problem(kv.getValue());
           if (problem != null) {
-            // Thrown to Replicator, which hands it to fail(): the file is reported corrupt.
+            // Thrown to Replicator, which keeps it as the failure: the file is reported corrupt.
             throw new IllegalStateException(
                 "key '" + KeyNames.printable(kv.getKey()) + "' (db " + db + "): " + problem);
           }
@@ -370,17 +371,6 @@ public final class RdbFileSource implements KeySource {
             + ", which Redis never saves (it skips such keys when it loads a file)";
       }
       return Ziplists.problem(payload);
-    }
-
-    void fail(Throwable t, Replicator replicator) {
-      if (failure == null) {
-        failure = t;
-      }
-      try {
-        replicator.close();
-      } catch (IOException e) {
-        t.addSuppressed(e);
-      }
     }
   }
 }

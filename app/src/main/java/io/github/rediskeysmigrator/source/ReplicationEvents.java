@@ -20,7 +20,6 @@ import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.core.SyncPoint;
 import io.github.rediskeysmigrator.rdb.PayloadRdbVisitor;
 import io.github.rediskeysmigrator.rdb.RdbTypes;
-import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +63,7 @@ final class ReplicationEvents {
   private boolean streaming;
   private volatile long sourceOffset = -1;
   private volatile boolean inSnapshot;
-  private volatile Throwable failure;
+  private final FirstFailure failure = new FirstFailure();
   private volatile boolean done;
 
   /**
@@ -126,7 +125,7 @@ final class ReplicationEvents {
 
   /** Why the stream failed, or null. */
   Throwable failure() {
-    return failure;
+    return failure.get();
   }
 
   /** Whether the stream ended as a completed run. */
@@ -235,13 +234,6 @@ final class ReplicationEvents {
   }
 
   void fail(Throwable t, Replicator rep) {
-    if (failure == null) {
-      failure = t;
-    }
-    try {
-      rep.close();
-    } catch (IOException e) {
-      t.addSuppressed(e);
-    }
+    failure.fail(t, rep);
   }
 }

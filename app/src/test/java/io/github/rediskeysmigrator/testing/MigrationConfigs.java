@@ -2,6 +2,7 @@ package io.github.rediskeysmigrator.testing;
 
 import io.github.rediskeysmigrator.core.ExistencePolicy;
 import io.github.rediskeysmigrator.core.GlobPattern;
+import io.github.rediskeysmigrator.core.KeyRenamer;
 import io.github.rediskeysmigrator.core.KeyType;
 import io.github.rediskeysmigrator.core.MigrationConfig;
 import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
@@ -31,7 +32,9 @@ public final class MigrationConfigs {
         Defaults.EXISTING_LIMIT,
         0,
         Defaults.MAX_ERRORS,
-        false);
+        false,
+        KeyRenamer.NONE,
+        null);
   }
 
   /** The keys matching {@code match} in every db, kept where they are, with these limits. */
@@ -54,6 +57,8 @@ public final class MigrationConfigs {
         existingLimit,
         maxRate,
         maxErrors,
-        false);
+        false,
+        KeyRenamer.NONE,
+        null);
   }
 }
