@@ -1,6 +1,6 @@
 package io.github.rediskeysmigrator.aof;
 
-import static io.github.rediskeysmigrator.testing.Resp.command;
+import static io.github.rediskeysmigrator.testing.AofText.command;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

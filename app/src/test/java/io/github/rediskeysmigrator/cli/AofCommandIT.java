@@ -159,14 +159,7 @@ class AofCommandIT {
         Jedis j = source.client()) {
       write(j, version, true);
       Map<String, String> before = Dataset.of(j);
-      long second = Long.parseLong(j.time().get(0));
-      // The FLUSHALL must fall in a later second than every command before it.
-      Await.until(
-          "the server's clock to pass " + second + " + 1",
-          Duration.ofSeconds(10),
-          () -> Long.parseLong(j.time().get(0)) >= second + 2);
-      j.flushAll();
-      j.set("after", "flush");
+      long second = AofServers.flushAllLater(j);
       Tool.Result r =
           Run.of(
                   "aof",

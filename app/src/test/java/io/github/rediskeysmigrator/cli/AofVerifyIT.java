@@ -120,13 +120,7 @@ class AofVerifyIT {
         Jedis j = source.client()) {
       j.set("a", "1");
       j.hset("h", Map.of("f", "v"));
-      long second = Long.parseLong(j.time().get(0));
-      Await.until(
-          "the server's clock to pass " + second + " + 1",
-          Duration.ofSeconds(10),
-          () -> Long.parseLong(j.time().get(0)) >= second + 2);
-      j.flushAll();
-      j.set("after", "flush");
+      long second = AofServers.flushAllLater(j);
       String aof = dir.resolve("appendonlydir").toString();
       String until = Instant.ofEpochSecond(second).toString();
       Tool.Result r =

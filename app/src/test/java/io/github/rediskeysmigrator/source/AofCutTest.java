@@ -1,6 +1,6 @@
 package io.github.rediskeysmigrator.source;
 
-import static io.github.rediskeysmigrator.testing.Resp.command;
+import static io.github.rediskeysmigrator.testing.AofText.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.rediskeysmigrator.aof.AofLayout;
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.SourceEvent;
+import io.github.rediskeysmigrator.testing.AofText;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,23 +28,10 @@ class AofCutTest {
 
   private static final String BASE = command("SET", "base", "0");
 
-  private static final String FIRST =
-      "#TS:100\r\n"
-          + command("SELECT", "0")
-          + command("SET", "a", "1")
-          + command("SELECT", "2")
-          + command("SET", "b", "2")
-          + "#TS:101\r\n"
-          + command("MULTI")
-          + command("INCR", "n")
-          + command("EXEC");
+  private static final String FIRST = AofText.TWO_DBS_AND_A_TRANSACTION;
 
   private static final String SECOND =
-      "#TS:105\r\n"
-          + command("FLUSHALL")
-          + command("SET", "c", "3")
-          + "#TS:106\r\n"
-          + command("DEL", "c");
+      AofText.FLUSHALL_AT_105 + "#TS:106\r\n" + command("DEL", "c");
 
   /** What {@link AofSource} hands on from {@code path} up to {@code stop}: db, name, arguments. */
   private static List<String> replay(Path path, AofSource.Stop stop) throws Exception {

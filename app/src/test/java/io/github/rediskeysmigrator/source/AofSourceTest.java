@@ -1,6 +1,6 @@
 package io.github.rediskeysmigrator.source;
 
-import static io.github.rediskeysmigrator.testing.Resp.command;
+import static io.github.rediskeysmigrator.testing.AofText.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +12,7 @@ import io.github.rediskeysmigrator.aof.BadAofException;
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.SourceEvent;
 import io.github.rediskeysmigrator.core.SyncPoint;
+import io.github.rediskeysmigrator.testing.AofText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,19 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AofSourceTest {
   @TempDir Path tmp;
 
-  private static final String FILE =
-      "#TS:100\r\n"
-          + command("SELECT", "0")
-          + command("SET", "a", "1")
-          + command("SELECT", "2")
-          + command("SET", "b", "2")
-          + "#TS:101\r\n"
-          + command("MULTI")
-          + command("INCR", "n")
-          + command("EXEC")
-          + "#TS:105\r\n"
-          + command("FLUSHALL")
-          + command("SET", "c", "3");
+  private static final String FILE = AofText.TWO_DBS_AND_A_TRANSACTION + AofText.FLUSHALL_AT_105;
 
   private Path file(String text) throws Exception {
     Path f = tmp.resolve("appendonly.aof");

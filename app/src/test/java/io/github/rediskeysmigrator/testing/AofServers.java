@@ -49,6 +49,22 @@ public final class AofServers {
   }
 
   /**
+   * FLUSHALL and a SET of {@code after} in a later second than every command before them (#TS:
+   * annotations count whole seconds); returns the second before, a --until that stops short of the
+   * FLUSHALL.
+   */
+  public static long flushAllLater(Jedis j) throws InterruptedException {
+    long second = Long.parseLong(j.time().get(0));
+    Await.until(
+        "the server's clock to pass " + second + " + 1",
+        Duration.ofSeconds(10),
+        () -> Long.parseLong(j.time().get(0)) >= second + 2);
+    j.flushAll();
+    j.set("after", "flush");
+    return second;
+  }
+
+  /**
    * A Redis 6.2 AOF (one file, no preamble) of ten SETs in db 0, of keys {@code prefix0..9} to
    * {@code v0..9}, written into {@code dir}.
    */
