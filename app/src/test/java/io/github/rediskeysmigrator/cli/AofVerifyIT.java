@@ -182,26 +182,15 @@ class AofVerifyIT {
     Path tmpdir = Files.createDirectories(tmp.resolve("jvm-tmp"));
     try (RedisServer dest = RedisServer.start(RedisServer.launcher("redis-6.2.11"));
         JarRun run =
-            JarRun.start(
-                tmp,
-                Map.of("RKM_JVM", "inherit"),
-                List.of("-Djava.io.tmpdir=" + tmpdir),
-                "verify",
-                "--from",
-                aof.toString(),
-                "--oracle-server",
-                binary("redis-6.2.11"),
-                "--to",
-                dest.uri(),
+            Run.verify(aof.toString())
+                .args("--oracle-server", binary("redis-6.2.11"))
+                .to(dest.uri())
                 // Ten keys at one a second: the signal comes while they are compared.
-                "--max-rate",
-                "1",
-                "--scan-count",
-                "1",
-                "--pipeline",
-                "1",
-                "--progress",
-                "never")) {
+                .args("--max-rate", "1", "--scan-count", "1")
+                .pipeline(1)
+                .args("--progress", "never")
+                .env(Map.of("RKM_JVM", "inherit"))
+                .jar(tmp, List.of("-Djava.io.tmpdir=" + tmpdir))) {
       Await.until(
           "the comparison to read the oracle",
           Duration.ofSeconds(60),

@@ -91,24 +91,14 @@ class BigKeyIT {
     Path file = source.server().saveTo(tmp.resolve("big.rdb"));
     assertTrue(Files.size(file) > 300_000_000L, "file of " + Files.size(file) + " bytes");
     Path spill = Files.createDirectories(tmp.resolve("spill"));
-    Path report = tmp.resolve("report.json");
+    Path report = tmp.resolve("r.json");
 
     int exit;
     try (JarRun run =
-        JarRun.start(
-            tmp,
-            Map.of(),
-            List.of("-Xmx256m", "-Djava.io.tmpdir=" + spill),
-            "rdb",
-            file.toString(),
-            "--to",
-            dest.uri(),
-            "--report",
-            report.toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString(),
-            "--progress",
-            "never")) {
+        Run.rdb(file)
+            .to(dest.uri())
+            .outputsIn(tmp)
+            .jar(tmp, List.of("-Xmx256m", "-Djava.io.tmpdir=" + spill))) {
       exit = run.waitFor(120);
       assertEquals(0, exit, run::toString);
     }
