@@ -28,10 +28,7 @@ class DestinationRestartIT {
   static final RedisServerExtension source =
       RedisServerExtension.debian("--repl-diskless-sync-delay", "0", "--repl-backlog-size", "64mb");
 
-  /** A persistent destination: every acknowledged write survives its restart. */
-  @RegisterExtension
-  static final RedisServerExtension dest =
-      RedisServerExtension.debian("--appendonly", "yes", "--appendfsync", "always");
+  @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.persistent();
 
   @TempDir Path tmp;
 

@@ -26,10 +26,8 @@ class WritersIT {
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 
-  /** Every acknowledged write survives its restart. */
   @RegisterExtension
-  static final RedisServerExtension persistent =
-      RedisServerExtension.debian("--appendonly", "yes", "--appendfsync", "always");
+  static final RedisServerExtension persistent = RedisServerExtension.persistent();
 
   @TempDir Path tmp;
 
