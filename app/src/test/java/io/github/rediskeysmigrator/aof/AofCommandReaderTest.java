@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.aof;
 
+import static io.github.rediskeysmigrator.testing.AofText.command;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -33,18 +34,10 @@ class AofCommandReaderTest {
     return out;
   }
 
-  private static String cmd(String... args) {
-    StringBuilder sb = new StringBuilder("*" + args.length + "\r\n");
-    for (String a : args) {
-      sb.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
-    }
-    return sb.toString();
-  }
-
   @Test
   void readsCommandsAndTimestampsWithTheirOffsets() throws Exception {
-    String select = cmd("SELECT", "0");
-    String set = cmd("set", "k", "v\r\nwith CRLF");
+    String select = command("SELECT", "0");
+    String set = command("set", "k", "v\r\nwith CRLF");
     List<AofEntry> all = readAll("#TS:1796680810\r\n" + select + set);
     assertEquals(3, all.size());
     assertEquals(new AofEntry.Timestamp(1796680810L, 0), all.get(0));
@@ -60,15 +53,15 @@ class AofCommandReaderTest {
 
   @Test
   void otherAnnotationsAreSkippedLikeRedisDoes() throws Exception {
-    List<AofEntry> all = readAll("#some note of a later Redis\r\n" + cmd("DEL", "k"));
+    List<AofEntry> all = readAll("#some note of a later Redis\r\n" + command("DEL", "k"));
     assertEquals(1, all.size());
     assertEquals("DEL", ((AofEntry.Command) all.get(0)).name());
   }
 
   @Test
   void aFileCutInsideACommandEndsWithTruncatedAtThatCommand() throws Exception {
-    String first = cmd("SET", "a", "1");
-    String second = cmd("SET", "b", "2");
+    String first = command("SET", "a", "1");
+    String second = command("SET", "b", "2");
     for (int cut = 1; cut < second.length(); cut++) {
       List<AofEntry> all = readAll(first + second.substring(0, cut));
       assertEquals(2, all.size(), "cut at " + cut);
@@ -85,7 +78,7 @@ class AofCommandReaderTest {
 
   /** Inputs no AOF holds, each with the error that names its byte offset. */
   static Stream<Arguments> corruptInputs() {
-    String ok = cmd("SET", "a", "1");
+    String ok = command("SET", "a", "1");
     return Stream.of(
         arguments(ok + "xyz\r\n", ok.length() + ": expected a command ('*'), found 'x'"),
         arguments("*1\r\n+OK\r\n", "4: expected an argument ('$'), found '+'"),

@@ -4,6 +4,7 @@ import static io.github.rediskeysmigrator.testing.DatasetAssert.assertSameConten
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.AofServers;
 import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.RedisServer;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -42,27 +42,7 @@ class AofCommandIT {
   @TempDir Path tmp;
 
   private static boolean sixTwo(String version) {
-    return version.equals("redis-6.2.11");
-  }
-
-  /** A server of {@code version} writing its AOF into {@code dir}. */
-  private static RedisServer writing(String version, Path dir, boolean preamble) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--appendonly",
-                "yes",
-                // Written to the file before each reply all the same; no fsync per command.
-                "--appendfsync",
-                "no",
-                "--dir",
-                dir.toString(),
-                "--aof-use-rdb-preamble",
-                preamble ? "yes" : "no"));
-    if (!sixTwo(version)) {
-      args.addAll(List.of("--aof-timestamp-enabled", "yes"));
-    }
-    return RedisServer.start(RedisServer.launcher(version), args.toArray(String[]::new));
+    return version.equals(AofServers.SIX_TWO);
   }
 
   /** The oracle: a server of {@code version} loading a copy of the AOF in {@code dir}. */
@@ -84,17 +64,6 @@ class AofCommandIT {
 
   private static Path aofPath(String version, Path dir) {
     return sixTwo(version) ? dir.resolve("appendonly.aof") : dir.resolve("appendonlydir");
-  }
-
-  private static void rewriteDone(Jedis j) throws InterruptedException {
-    Await.until(
-        "the AOF rewrite to end",
-        Duration.ofSeconds(30),
-        () -> {
-          String info = j.info("persistence");
-          return info.contains("aof_rewrite_in_progress:0")
-              && info.contains("aof_rewrite_scheduled:0");
-        });
   }
 
   /**
@@ -120,7 +89,7 @@ class AofCommandIT {
     if (rewrite) {
       // The fork takes the key, still alive, into the base (the RDB preamble).
       j.bgrewriteaof();
-      rewriteDone(j);
+      AofServers.awaitRewriteDone(j);
     }
     j.del("str:short");
     j.incrBy("str:int", 5);
@@ -147,7 +116,7 @@ class AofCommandIT {
   void destinationEqualsAServerLoadingTheSameAof(String version, boolean preamble)
       throws Exception {
     Path dir = Files.createTempDirectory(tmp, "aof-");
-    try (RedisServer source = writing(version, dir, preamble);
+    try (RedisServer source = AofServers.start(version, dir, preamble);
         RedisServer dest = RedisServer.start(RedisServer.launcher(version))) {
       try (Jedis j = source.client()) {
         write(j, version, true);
@@ -185,19 +154,12 @@ class AofCommandIT {
   void untilStopsBeforeTheFlushall() throws Exception {
     String version = "redis-7.4.1";
     Path dir = Files.createTempDirectory(tmp, "aof-");
-    try (RedisServer source = writing(version, dir, true);
+    try (RedisServer source = AofServers.start(version, dir, true);
         RedisServer dest = RedisServer.start(RedisServer.launcher(version));
         Jedis j = source.client()) {
       write(j, version, true);
       Map<String, String> before = Dataset.of(j);
-      long second = Long.parseLong(j.time().get(0));
-      // The FLUSHALL must fall in a later second than every command before it.
-      Await.until(
-          "the server's clock to pass " + second + " + 1",
-          Duration.ofSeconds(10),
-          () -> Long.parseLong(j.time().get(0)) >= second + 2);
-      j.flushAll();
-      j.set("after", "flush");
+      long second = AofServers.flushAllLater(j);
       Tool.Result r =
           Run.of(
                   "aof",
@@ -217,22 +179,6 @@ class AofCommandIT {
     }
   }
 
-  /** A Redis 6.2 AOF (no preamble) of ten SETs in db 0. */
-  private Path tenSets(Path dir) throws Exception {
-    return tenSets(dir, "k");
-  }
-
-  /** A Redis 6.2 AOF (no preamble) of ten SETs in db 0, of keys {@code prefix0..9}. */
-  private Path tenSets(Path dir, String prefix) throws Exception {
-    try (RedisServer source = writing("redis-6.2.11", dir, false);
-        Jedis j = source.client()) {
-      for (int i = 0; i < 10; i++) {
-        j.set(prefix + i, "v" + i);
-      }
-    }
-    return dir.resolve("appendonly.aof");
-  }
-
   @Test
   void anUnreachableDestinationIsExit3() throws Exception {
     Path aof = tmp.resolve("appendonly.aof");
@@ -244,8 +190,8 @@ class AofCommandIT {
 
   @Test
   void severalPathsAreReplayedTogether() throws Exception {
-    Path a = tenSets(Files.createTempDirectory(tmp, "aof-"), "a");
-    Path b = tenSets(Files.createTempDirectory(tmp, "aof-"), "b");
+    Path a = AofServers.tenSets(Files.createTempDirectory(tmp, "aof-"), "a");
+    Path b = AofServers.tenSets(Files.createTempDirectory(tmp, "aof-"), "b");
     try (RedisServer dest = RedisServer.startDebian();
         Jedis got = dest.client()) {
       Tool.Result r =
@@ -262,7 +208,7 @@ class AofCommandIT {
 
   @Test
   void aCutLastCommandIsLeftOutWithANoteAndCounted() throws Exception {
-    Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
+    Path aof = AofServers.tenSets(Files.createTempDirectory(tmp, "aof-"), "k");
     byte[] whole = Files.readAllBytes(aof);
     Path gz = tmp.resolve("cut.aof.gz");
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
@@ -280,7 +226,7 @@ class AofCommandIT {
 
   @Test
   void aCorruptCommandIsExit5WithItsOffsetAndNothingWritten() throws Exception {
-    Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
+    Path aof = AofServers.tenSets(Files.createTempDirectory(tmp, "aof-"), "k");
     byte[] bytes = Files.readAllBytes(aof);
     String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
     int at = text.indexOf("*3", text.indexOf("k5") - 20);
@@ -298,7 +244,7 @@ class AofCommandIT {
   @Test
   void aManifestNamingAMissingFileIsExit5BeforeAnyWrite() throws Exception {
     Path dir = Files.createTempDirectory(tmp, "aof-");
-    try (RedisServer source = writing("redis-7.4.1", dir, true);
+    try (RedisServer source = AofServers.start("redis-7.4.1", dir, true);
         Jedis j = source.client()) {
       j.set("a", "b");
     }
@@ -322,7 +268,7 @@ class AofCommandIT {
 
   @Test
   void untilOnFilesWithoutAnnotationsIsExit2AndUntilOffsetStopsAfterNCommands() throws Exception {
-    Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
+    Path aof = AofServers.tenSets(Files.createTempDirectory(tmp, "aof-"), "k");
     try (RedisServer dest = RedisServer.startDebian();
         Jedis got = dest.client()) {
       Tool.Result r =

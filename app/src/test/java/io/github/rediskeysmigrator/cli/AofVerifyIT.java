@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.rediskeysmigrator.testing.AofServers;
 import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.BinaryLauncher;
 import io.github.rediskeysmigrator.testing.JarRun;
@@ -38,22 +39,6 @@ class AofVerifyIT {
   }
 
   /**
-   * A server of {@code version} writing a multi-part AOF with #TS: annotations into {@code dir}.
-   */
-  private static RedisServer writing(String version, Path dir) {
-    return RedisServer.start(
-        RedisServer.launcher(version),
-        "--appendonly",
-        "yes",
-        "--appendfsync",
-        "no",
-        "--dir",
-        dir.toString(),
-        "--aof-timestamp-enabled",
-        "yes");
-  }
-
-  /**
    * Every type in db 0 and db 3, a transaction, then a rewrite (base RDB) and commands after it.
    */
   private static void write(Jedis j) throws Exception {
@@ -66,17 +51,23 @@ class AofVerifyIT {
     t.exec();
     j.select(0);
     j.bgrewriteaof();
-    Await.until(
-        "the AOF rewrite to end",
-        Duration.ofSeconds(30),
-        () -> {
-          String info = j.info("persistence");
-          return info.contains("aof_rewrite_in_progress:0")
-              && info.contains("aof_rewrite_scheduled:0");
-        });
+    AofServers.awaitRewriteDone(j);
     j.del("str:short");
     j.rpush("list:small", "d");
     j.set("after:rewrite", "yes");
+  }
+
+  /**
+   * {@code verify} of {@code aof}, stopped where {@code stop} says (--until and the like, or
+   * nothing), into {@code dest} against an oracle of {@code version}.
+   */
+  private Tool.Result verify(String aof, String version, RedisServer dest, String... stop) {
+    return Run.verify(aof)
+        .args(stop)
+        .args("--oracle-server", binary(version))
+        .to(dest.uri())
+        .outputsIn(tmp)
+        .inProcess();
   }
 
   /** How many oracle copies are left in the temporary directory. */
@@ -91,7 +82,7 @@ class AofVerifyIT {
     String version = "redis-7.4.1";
     Path dir = Files.createTempDirectory(tmp, "aof-");
     long copiesBefore = oracleCopies();
-    try (RedisServer source = writing(version, dir);
+    try (RedisServer source = AofServers.start(version, dir, true);
         RedisServer dest = RedisServer.start(RedisServer.launcher(version));
         Jedis j = source.client();
         Jedis got = dest.client()) {
@@ -100,12 +91,7 @@ class AofVerifyIT {
       Tool.Result r = Run.of("aof", aof).to(dest.uri()).outputsIn(tmp).inProcess();
       assertEquals(0, r.exit(), r::toString);
 
-      r =
-          Run.verify(aof)
-              .args("--oracle-server", binary(version))
-              .to(dest.uri())
-              .outputsIn(tmp)
-              .inProcess();
+      r = verify(aof, version, dest);
       assertEquals(0, r.exit(), r::toString);
       String report = Files.readString(tmp.resolve("r.json"));
       assertTrue(report.contains("oracle_version") && report.contains("v=7.4.1"), report);
@@ -118,12 +104,7 @@ class AofVerifyIT {
       assertTrue(r.out().contains("oracle: Redis server v=7.4.1"), r::toString);
 
       got.set("db3:str:short", "changed at the destination");
-      r =
-          Run.verify(aof)
-              .args("--oracle-server", binary(version))
-              .to(dest.uri())
-              .outputsIn(tmp)
-              .inProcess();
+      r = verify(aof, version, dest);
       assertEquals(6, r.exit(), r::toString);
       assertTrue(r.out().contains("db3:str:short"), r::toString);
     }
@@ -134,68 +115,33 @@ class AofVerifyIT {
   void untilBeforeAFlushallVerifiesThePreFlushallState() throws Exception {
     String version = "redis-7.4.1";
     Path dir = Files.createTempDirectory(tmp, "aof-");
-    try (RedisServer source = writing(version, dir);
+    try (RedisServer source = AofServers.start(version, dir, true);
         RedisServer dest = RedisServer.start(RedisServer.launcher(version));
         Jedis j = source.client()) {
       j.set("a", "1");
       j.hset("h", Map.of("f", "v"));
-      long second = Long.parseLong(j.time().get(0));
-      Await.until(
-          "the server's clock to pass " + second + " + 1",
-          Duration.ofSeconds(10),
-          () -> Long.parseLong(j.time().get(0)) >= second + 2);
-      j.flushAll();
-      j.set("after", "flush");
+      long second = AofServers.flushAllLater(j);
       String aof = dir.resolve("appendonlydir").toString();
       String until = Instant.ofEpochSecond(second).toString();
       Tool.Result r =
           Run.of("aof", aof, "--until", until).to(dest.uri()).outputsIn(tmp).inProcess();
       assertEquals(0, r.exit(), r::toString);
 
-      r =
-          Run.verify(aof)
-              .args("--until", until, "--oracle-server", binary(version))
-              .to(dest.uri())
-              .outputsIn(tmp)
-              .inProcess();
+      r = verify(aof, version, dest, "--until", until);
       assertEquals(0, r.exit(), r::toString);
       assertTrue(
           Files.readString(tmp.resolve("r.json")).contains("stopped by --until"),
           Files.readString(tmp.resolve("r.json")));
 
       // The whole AOF ends after the FLUSHALL: its state is not the destination's.
-      r =
-          Run.verify(aof)
-              .args("--oracle-server", binary(version))
-              .to(dest.uri())
-              .outputsIn(tmp)
-              .inProcess();
+      r = verify(aof, version, dest);
       assertEquals(6, r.exit(), r::toString);
     }
   }
 
-  /** A Redis 6.2 AOF (one file, no preamble) of ten SETs in db 0. */
-  private static Path tenSets(Path dir) throws Exception {
-    try (RedisServer source =
-            RedisServer.start(
-                RedisServer.launcher("redis-6.2.11"),
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "no",
-                "--dir",
-                dir.toString());
-        Jedis j = source.client()) {
-      for (int i = 0; i < 10; i++) {
-        j.set("k" + i, "v" + i);
-      }
-    }
-    return dir.resolve("appendonly.aof");
-  }
-
   @Test
   void aSingleFileCutAtAnOffsetIsLoadedByARedis6Oracle() throws Exception {
-    Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
+    Path aof = AofServers.tenSets(Files.createTempDirectory(tmp, "aof-"), "k");
     try (RedisServer dest = RedisServer.start(RedisServer.launcher("redis-6.2.11"));
         Jedis got = dest.client()) {
       Tool.Result r =
@@ -205,19 +151,9 @@ class AofVerifyIT {
               .inProcess();
       assertEquals(0, r.exit(), r::toString);
       assertEquals(4, got.dbSize());
-      r =
-          Run.verify(aof.toString())
-              .args("--until-offset", "4", "--oracle-server", binary("redis-6.2.11"))
-              .to(dest.uri())
-              .outputsIn(tmp)
-              .inProcess();
+      r = verify(aof.toString(), "redis-6.2.11", dest, "--until-offset", "4");
       assertEquals(0, r.exit(), r::toString);
-      r =
-          Run.verify(aof.toString())
-              .args("--until-offset", "5", "--oracle-server", binary("redis-6.2.11"))
-              .to(dest.uri())
-              .outputsIn(tmp)
-              .inProcess();
+      r = verify(aof.toString(), "redis-6.2.11", dest, "--until-offset", "5");
       assertEquals(6, r.exit(), r::toString);
       assertTrue(r.out().contains("k4"), r::toString);
     }
@@ -242,30 +178,19 @@ class AofVerifyIT {
 
   @Test
   void sigtermStopsTheOracleAndDeletesItsCopy() throws Exception {
-    Path aof = tenSets(Files.createTempDirectory(tmp, "aof-"));
+    Path aof = AofServers.tenSets(Files.createTempDirectory(tmp, "aof-"), "k");
     Path tmpdir = Files.createDirectories(tmp.resolve("jvm-tmp"));
     try (RedisServer dest = RedisServer.start(RedisServer.launcher("redis-6.2.11"));
         JarRun run =
-            JarRun.start(
-                tmp,
-                Map.of("RKM_JVM", "inherit"),
-                List.of("-Djava.io.tmpdir=" + tmpdir),
-                "verify",
-                "--from",
-                aof.toString(),
-                "--oracle-server",
-                binary("redis-6.2.11"),
-                "--to",
-                dest.uri(),
+            Run.verify(aof.toString())
+                .args("--oracle-server", binary("redis-6.2.11"))
+                .to(dest.uri())
                 // Ten keys at one a second: the signal comes while they are compared.
-                "--max-rate",
-                "1",
-                "--scan-count",
-                "1",
-                "--pipeline",
-                "1",
-                "--progress",
-                "never")) {
+                .args("--max-rate", "1", "--scan-count", "1")
+                .pipeline(1)
+                .args("--progress", "never")
+                .env(Map.of("RKM_JVM", "inherit"))
+                .jar(tmp, List.of("-Djava.io.tmpdir=" + tmpdir))) {
       Await.until(
           "the comparison to read the oracle",
           Duration.ofSeconds(60),

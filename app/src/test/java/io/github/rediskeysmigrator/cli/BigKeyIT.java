@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,10 +37,6 @@ class BigKeyIT {
       RedisServerExtension.debian("--enable-debug-command", "yes");
 
   @TempDir Path tmp;
-
-  private static long field(String json, String name) {
-    return Long.parseLong(json.replaceAll("(?s).*\"" + name + "\":(-?\\d+).*", "$1"));
-  }
 
   /** DEBUG DIGEST-VALUE: a digest of the value's elements, whatever their encoding. */
   private static String digest(Jedis j, String key) {
@@ -91,34 +88,24 @@ class BigKeyIT {
     Path file = source.server().saveTo(tmp.resolve("big.rdb"));
     assertTrue(Files.size(file) > 300_000_000L, "file of " + Files.size(file) + " bytes");
     Path spill = Files.createDirectories(tmp.resolve("spill"));
-    Path report = tmp.resolve("report.json");
+    Path report = tmp.resolve("r.json");
 
     int exit;
     try (JarRun run =
-        JarRun.start(
-            tmp,
-            Map.of(),
-            List.of("-Xmx256m", "-Djava.io.tmpdir=" + spill),
-            "rdb",
-            file.toString(),
-            "--to",
-            dest.uri(),
-            "--report",
-            report.toString(),
-            "--error-log",
-            tmp.resolve("e.log").toString(),
-            "--progress",
-            "never")) {
+        Run.rdb(file)
+            .to(dest.uri())
+            .outputsIn(tmp)
+            .jar(tmp, List.of("-Xmx256m", "-Djava.io.tmpdir=" + spill))) {
       exit = run.waitFor(120);
       assertEquals(0, exit, run::toString);
     }
 
-    String json = Files.readString(report);
-    assertEquals(3, field(json, "read"), json);
-    assertEquals(3, field(json, "written"), json);
-    assertEquals(2, field(json, "rewritten"), json);
-    assertEquals(1, field(json, "restored"), json);
-    assertEquals(0, field(json, "errors"), json);
+    ReportAssert totals = ReportAssert.of(report);
+    assertEquals(3, totals.get("read"), totals::toString);
+    assertEquals(3, totals.get("written"), totals::toString);
+    assertEquals(2, totals.get("rewritten"), totals::toString);
+    assertEquals(1, totals.get("restored"), totals::toString);
+    assertEquals(0, totals.get("errors"), totals::toString);
     assertEquals(0, spilledFiles(spill), "temporary payload files left behind");
     try (Jedis s = source.server().client();
         Jedis d = dest.server().client()) {
@@ -148,12 +135,13 @@ class BigKeyIT {
         Run.rdb(file).to(dest.uri()).args("--big-key-threshold", "2000").outputsIn(tmp).inProcess();
 
     assertEquals(0, r.exit(), r::toString);
-    String json = Files.readString(report);
-    assertEquals(1, field(json, "skipped_existing"), json);
+    ReportAssert totals = ReportAssert.of(report);
+    assertEquals(1, totals.get("skipped_existing"), totals::toString);
     // Above 2,000 bytes: set:big, zset:big and hash:big (the long string and list:big are
     // LZF-compressed below it; streams are read whole, never spilled).
-    assertEquals(3, field(json, "rewritten"), json);
-    assertEquals(field(json, "read") - 1, field(json, "restored") + field(json, "rewritten"), json);
+    assertEquals(3, totals.get("rewritten"), totals::toString);
+    assertEquals(
+        totals.get("read") - 1, totals.get("restored") + totals.get("rewritten"), totals::toString);
     try (Jedis s = source.server().client();
         Jedis d = dest.server().client()) {
       assertEquals("mine", d.get("list:big"));
@@ -178,9 +166,9 @@ class BigKeyIT {
             .inProcess();
 
     assertEquals(0, r.exit(), r::toString);
-    String json = Files.readString(report);
+    ReportAssert totals = ReportAssert.of(report);
     // set:big, zset:big and hash:big (list:big is LZF-compressed below the threshold).
-    assertEquals(3, field(json, "rewritten"), json);
+    assertEquals(3, totals.get("rewritten"), totals::toString);
     try (Jedis s = source.server().client();
         Jedis d = dest.server().client()) {
       DatasetAssert.assertSameContent(s, d, 0);

@@ -28,16 +28,9 @@ class DestinationRestartIT {
   static final RedisServerExtension source =
       RedisServerExtension.debian("--repl-diskless-sync-delay", "0", "--repl-backlog-size", "64mb");
 
-  /** A persistent destination: every acknowledged write survives its restart. */
-  @RegisterExtension
-  static final RedisServerExtension dest =
-      RedisServerExtension.debian("--appendonly", "yes", "--appendfsync", "always");
+  @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.persistent();
 
   @TempDir Path tmp;
-
-  private static long field(String json, String name) {
-    return Long.parseLong(json.replaceAll("(?s).*\"" + name + "\":(\\d+).*", "$1"));
-  }
 
   /**
    * Waits until the run has written its first keys (not a fixed pause: on a loaded machine the JVM
@@ -80,10 +73,10 @@ class DestinationRestartIT {
       dest.server().restartKeepingData();
       assertEquals(0, run.waitFor(120), run::toString);
     }
-    String json = Files.readString(tmp.resolve("r.json"));
-    assertEquals(20_000, field(json, "written"), json);
-    assertEquals(0, field(json, "skipped_existing"), json);
-    assertEquals(0, field(json, "errors"), json);
+    ReportAssert totals = ReportAssert.of(tmp.resolve("r.json"));
+    assertEquals(20_000, totals.get("written"), totals::toString);
+    assertEquals(0, totals.get("skipped_existing"), totals::toString);
+    assertEquals(0, totals.get("errors"), totals::toString);
     assertAllWritten(20_000);
   }
 
@@ -107,10 +100,10 @@ class DestinationRestartIT {
       }
       assertEquals(0, run.waitFor(120), run::toString);
     }
-    String json = Files.readString(tmp.resolve("r.json"));
-    assertEquals(0, field(json, "errors"), json);
-    assertEquals(60_000, field(json, "written"), json);
-    assertEquals(field(json, "read"), field(json, "written"), json);
+    ReportAssert totals = ReportAssert.of(tmp.resolve("r.json"));
+    assertEquals(0, totals.get("errors"), totals::toString);
+    assertEquals(60_000, totals.get("written"), totals::toString);
+    assertEquals(totals.get("read"), totals.get("written"), totals::toString);
     assertAllWritten(60_000);
   }
 
@@ -122,9 +115,9 @@ class DestinationRestartIT {
       assertEquals(3, run.waitFor(120), run::toString);
       assertTrue(run.err().contains("restarted during the scan"), run.err());
     }
-    String json = Files.readString(tmp.resolve("r.json"));
+    ReportAssert totals = ReportAssert.of(tmp.resolve("r.json"));
     try (Jedis d = dest.server().client()) {
-      assertEquals(field(json, "written"), d.dbSize(), json);
+      assertEquals(totals.get("written"), d.dbSize(), totals::toString);
       ReportAssert.of(tmp.resolve("r.json")).addsUp().exitCode(3).writtenMatches(d, 0);
     }
     try (JarRun rerun = Run.scan(source.uri()).to(dest.uri()).jar(tmp)) {

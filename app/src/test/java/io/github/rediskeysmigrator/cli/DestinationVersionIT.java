@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import io.github.rediskeysmigrator.testing.SharedDir;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,10 +46,6 @@ class DestinationVersionIT {
   private static final List<String> BRACED = List.of("a}{b", "{}x", "{tag}k", "x{y", "{", "}{");
 
   @TempDir Path tmp;
-
-  private static long field(String json, String name) {
-    return Long.parseLong(json.replaceAll("(?s).*\"" + name + "\":(-?\\d+).*", "$1"));
-  }
 
   private Path sample72() {
     try (Jedis j = redis72.server().client()) {
@@ -109,11 +105,11 @@ class DestinationVersionIT {
     assertTrue(r.err().contains("RDB version 11"), r.err());
     assertTrue(r.err().contains("redis 7.0.15"), r.err());
     assertTrue(r.err().contains("rewritten as plain commands"), r.err());
-    String json = Files.readString(report);
-    assertEquals(keys72(), field(json, "written"), json);
-    assertEquals(REWRITTEN_FOR_70, field(json, "rewritten"), json);
-    assertEquals(keys72() - REWRITTEN_FOR_70, field(json, "restamped"), json);
-    assertEquals(0, field(json, "restored"), json);
+    ReportAssert totals = ReportAssert.of(report);
+    assertEquals(keys72(), totals.get("written"), totals::toString);
+    assertEquals(REWRITTEN_FOR_70, totals.get("rewritten"), totals::toString);
+    assertEquals(keys72() - REWRITTEN_FOR_70, totals.get("restamped"), totals::toString);
+    assertEquals(0, totals.get("restored"), totals::toString);
     assertTrue(r.out().contains("restamped"), r.out());
     try (Jedis s = redis72.server().client();
         Jedis d = debian.server().client()) {
@@ -154,19 +150,19 @@ class DestinationVersionIT {
       Tool.Result r = rdbInFileOrder(policy, report, first, second);
 
       assertEquals(0, r.exit(), policy + ": " + r);
-      String json = Files.readString(report);
-      assertEquals(6, field(json, "read"), json);
-      assertEquals(0, field(json, "errors"), json);
+      ReportAssert totals = ReportAssert.of(report);
+      assertEquals(6, totals.get("read"), totals::toString);
+      assertEquals(0, totals.get("errors"), totals::toString);
       try (Jedis d = debian.server().client()) {
         assertEquals(Set.of("dup", "dup:stream", "only-first", "only-second"), d.keys("*"));
-        assertEquals(2, field(json, "restamped"), json);
+        assertEquals(2, totals.get("restamped"), totals::toString);
         if (policy.equals("skip")) {
-          assertEquals(2, field(json, "rewritten"), json);
-          assertEquals(2, field(json, "skipped_existing"), json);
+          assertEquals(2, totals.get("rewritten"), totals::toString);
+          assertEquals(2, totals.get("skipped_existing"), totals::toString);
           assertEquals(List.of("first-1", "first-2"), entries(d, "dup"));
           assertEquals(List.of("from-first"), entries(d, "dup:stream"));
         } else {
-          assertEquals(4, field(json, "rewritten"), json);
+          assertEquals(4, totals.get("rewritten"), totals::toString);
           assertEquals(List.of("second"), entries(d, "dup"));
           assertEquals(List.of("from-second"), entries(d, "dup:stream"));
         }
@@ -198,10 +194,10 @@ class DestinationVersionIT {
     Tool.Result r = rdbInFileOrder("skip", report, first, second);
 
     assertEquals(0, r.exit(), r::toString);
-    String json = Files.readString(report);
-    assertEquals(1, field(json, "rewritten"), json);
-    assertEquals(0, field(json, "restored"), json);
-    assertEquals(1, field(json, "skipped_existing"), json);
+    ReportAssert totals = ReportAssert.of(report);
+    assertEquals(1, totals.get("rewritten"), totals::toString);
+    assertEquals(0, totals.get("restored"), totals::toString);
+    assertEquals(1, totals.get("skipped_existing"), totals::toString);
     try (Jedis d = debian.server().client()) {
       assertEquals(Set.of("dup"), d.keys("*"));
       assertEquals(List.of("first-1", "first-2"), entries(d, "dup"));
@@ -225,11 +221,11 @@ class DestinationVersionIT {
   @Test
   void newerFileIntoRedis62IsRestampedOrRewrittenToo() throws Exception {
     Path file = sample72();
-    String json = migratedReport(file, redis62);
+    ReportAssert totals = migratedReport(file, redis62);
     // 6.2 reads strings, intsets and the hash table encodings, not 7.0's listpacks.
-    assertEquals(keys72(), field(json, "restamped") + field(json, "rewritten"), json);
-    assertTrue(field(json, "restamped") > 0, json);
-    assertTrue(field(json, "rewritten") > field(json, "restamped"), json);
+    assertEquals(keys72(), totals.get("restamped") + totals.get("rewritten"), totals::toString);
+    assertTrue(totals.get("restamped") > 0, totals::toString);
+    assertTrue(totals.get("rewritten") > totals.get("restamped"), totals::toString);
     try (Jedis s = redis72.server().client();
         Jedis d = redis62.server().client()) {
       // 6.2 has no PEXPIRETIME: expiries are read as now + PTTL.
@@ -245,10 +241,10 @@ class DestinationVersionIT {
       d.set("set:small", "mine");
       d.rpush("s:pel", "mine");
     }
-    String json = migratedReport(file, debian);
-    assertEquals(2, field(json, "skipped_existing"), json);
-    assertEquals(REWRITTEN_FOR_70 - 2, field(json, "rewritten"), json);
-    assertEquals(field(json, "read"), field(json, "written") + 2, json);
+    ReportAssert totals = migratedReport(file, debian);
+    assertEquals(2, totals.get("skipped_existing"), totals::toString);
+    assertEquals(REWRITTEN_FOR_70 - 2, totals.get("rewritten"), totals::toString);
+    assertEquals(totals.get("read"), totals.get("written") + 2, totals::toString);
     try (Jedis d = debian.server().client()) {
       assertEquals("mine", d.get("set:small"));
       assertEquals(List.of("mine"), d.lrange("s:pel", 0, -1));
@@ -258,10 +254,10 @@ class DestinationVersionIT {
   }
 
   /** Migrates {@code file} into {@code to}, checks that the run ended well, returns its report. */
-  private String migratedReport(Path file, RedisServerExtension to) throws IOException {
+  private ReportAssert migratedReport(Path file, RedisServerExtension to) {
     Tool.Result r = rdb(file, to);
     assertEquals(0, r.exit(), r::toString);
-    return Files.readString(tmp.resolve("r.json"));
+    return ReportAssert.of(tmp.resolve("r.json"));
   }
 
   /** {@code rdb FILE} into {@code to}, its report in r.json. */
@@ -320,10 +316,10 @@ class DestinationVersionIT {
     Tool.Result r = Run.rdb(file).to(debian.uri()).errorLog(errors).report(report).inProcess();
 
     assertEquals(1, r.exit(), r::toString);
-    String json = Files.readString(report);
-    assertEquals(3, field(json, "read"), json);
-    assertEquals(2, field(json, "restamped") + field(json, "rewritten"), json);
-    assertEquals(1, field(json, "errors"), json);
+    ReportAssert totals = ReportAssert.of(report);
+    assertEquals(3, totals.get("read"), totals::toString);
+    assertEquals(2, totals.get("restamped") + totals.get("rewritten"), totals::toString);
+    assertEquals(1, totals.get("errors"), totals::toString);
     List<String> lines = Files.readAllLines(errors);
     assertEquals(1, lines.size(), lines::toString);
     assertTrue(lines.get(0).contains("hfe"), lines.get(0));
@@ -347,9 +343,9 @@ class DestinationVersionIT {
       j.pexpireAt("t", SampleData.farExpiry());
     }
     Path file = redis62.server().saveTo(tmp.resolve("v9.rdb"));
-    String json = migratedReport(file, redis72);
-    assertEquals(6, field(json, "restored"), json);
-    assertEquals(0, field(json, "rewritten"), json);
+    ReportAssert totals = migratedReport(file, redis72);
+    assertEquals(6, totals.get("restored"), totals::toString);
+    assertEquals(0, totals.get("rewritten"), totals::toString);
     try (Jedis d = redis72.server().client();
         Jedis s = redis62.server().client()) {
       assertEquals("1", d.get("a"));
@@ -388,9 +384,9 @@ class DestinationVersionIT {
     Tool.Result r = rdbOfValkeyNine(redis74.uri(), report);
 
     assertEquals(0, r.exit(), r::toString);
-    String json = Files.readString(report);
-    assertEquals(2, field(json, "read"), json);
-    assertEquals(2, field(json, "restored"), json);
+    ReportAssert totals = ReportAssert.of(report);
+    assertEquals(2, totals.get("read"), totals::toString);
+    assertEquals(2, totals.get("restored"), totals::toString);
     try (Jedis d = redis74.server().client()) {
       assertEquals(2, d.dbSize());
       assertEquals("value", d.get("{6ZJ}:fixture"));
@@ -428,10 +424,10 @@ class DestinationVersionIT {
       Tool.Result r = rdbOfValkeyNine(dest.uri(), report);
 
       assertEquals(1, r.exit(), r::toString);
-      String json = Files.readString(report);
-      assertEquals(1, field(json, "written"), json);
-      assertEquals(dest == valkey80 ? 1 : 0, field(json, "restored"), json);
-      assertEquals(1, field(json, "errors"), json);
+      ReportAssert totals = ReportAssert.of(report);
+      assertEquals(1, totals.get("written"), totals::toString);
+      assertEquals(dest == valkey80 ? 1 : 0, totals.get("restored"), totals::toString);
+      assertEquals(1, totals.get("errors"), totals::toString);
       List<String> errors = Files.readAllLines(tmp.resolve("e.log"));
       assertEquals(1, errors.size(), errors::toString);
       assertTrue(errors.get(0).contains("key=\"hash2-hfe\""), errors.get(0));
@@ -468,10 +464,10 @@ class DestinationVersionIT {
               report.toString());
 
       assertEquals(0, r.exit(), r::toString);
-      String json = Files.readString(report);
+      ReportAssert totals = ReportAssert.of(report);
       // 7.4 reads the stream as type 21 (restamped), 7.0 does not (rewritten).
-      assertEquals(1, field(json, dest == redis74 ? "restamped" : "rewritten"), json);
-      assertEquals(1, field(json, "idmp_left_out"), json);
+      assertEquals(1, totals.get(dest == redis74 ? "restamped" : "rewritten"), totals::toString);
+      assertEquals(1, totals.get("idmp_left_out"), totals::toString);
       assertTrue(r.out().contains("without IDMP"), r.out());
       List<String> notes = Files.readAllLines(errors);
       assertEquals(1, notes.size(), notes::toString);
@@ -500,9 +496,9 @@ class DestinationVersionIT {
       Tool.Result v = Run.verify(file).to(dest.uri()).report(verifyReport).inProcess();
       assertEquals(0, v.exit(), v::toString);
       assertTrue(v.out().contains("1 stream compared without its IDMP state (RDB 13)"), v.out());
-      String vj = Files.readString(verifyReport);
-      assertEquals(1, field(vj, "identical"), vj);
-      assertEquals(1, field(vj, "idmp_not_compared"), vj);
+      ReportAssert verified = ReportAssert.of(verifyReport);
+      assertEquals(1, verified.get("identical"), verified::toString);
+      assertEquals(1, verified.get("idmp_not_compared"), verified::toString);
 
       // Leaving the IDMP state out hides nothing else: a changed entry is a difference.
       try (Jedis d = dest.server().client()) {

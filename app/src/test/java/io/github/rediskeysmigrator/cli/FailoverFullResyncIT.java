@@ -3,7 +3,6 @@ package io.github.rediskeysmigrator.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.CheckpointFile;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
@@ -39,13 +38,10 @@ class FailoverFullResyncIT {
             .to(dest.uri())
             .checkpoint(tmp.resolve("checkpoint"))
             .outputsIn(tmp)
-            .args("--retry-backoff", "0.2", "--failover-timeout", "30")
+            .failoverWithin(30)
             .jar(tmp)) {
-      Await.until(
-          "the snapshot written",
-          Duration.ofSeconds(60),
-          run,
-          () -> CheckpointFile.offset(tmp.resolve("checkpoint")) >= 0);
+      CheckpointFile.awaitOffset(
+          "the snapshot written", Duration.ofSeconds(60), run, tmp.resolve("checkpoint"), 0);
       first.server().kill();
       assertEquals(7, run.waitFor(120), run::toString);
       assertTrue(run.err().contains("failed over from"), run.err());

@@ -1,5 +1,9 @@
 package io.github.rediskeysmigrator.cli;
 
+import static io.github.rediskeysmigrator.testing.JsonTree.list;
+import static io.github.rediskeysmigrator.testing.JsonTree.longs;
+import static io.github.rediskeysmigrator.testing.JsonTree.map;
+import static io.github.rediskeysmigrator.testing.JsonTree.num;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +16,6 @@ import io.github.rediskeysmigrator.testing.ServerVersions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -339,25 +341,5 @@ class InspectAofIT {
         text.out().contains("flushes        FLUSHDB at byte ")
             && text.out().contains("no #TS: before it; --until-offset 11 replays what came"),
         text.out());
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object o) {
-    return (Map<String, Object>) o;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Object> list(Object o) {
-    return (List<Object>) o;
-  }
-
-  private static Map<String, Long> longs(Map<String, Object> m) {
-    Map<String, Long> out = new TreeMap<>();
-    m.forEach((k, v) -> out.put(k, num(v)));
-    return out;
-  }
-
-  private static long num(Object o) {
-    return ((BigDecimal) o).longValueExact();
   }
 }

@@ -1,5 +1,9 @@
 package io.github.rediskeysmigrator.cli;
 
+import static io.github.rediskeysmigrator.testing.JsonTree.list;
+import static io.github.rediskeysmigrator.testing.JsonTree.longs;
+import static io.github.rediskeysmigrator.testing.JsonTree.map;
+import static io.github.rediskeysmigrator.testing.JsonTree.num;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +16,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -97,20 +99,6 @@ class InspectCommandIT {
     return Instant.now().plusSeconds(600);
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object o) {
-    return (Map<String, Object>) o;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Object> list(Object o) {
-    return (List<Object>) o;
-  }
-
-  private static long num(Object o) {
-    return ((BigDecimal) o).longValueExact();
-  }
-
   private static Map<String, Object> onlyFile(Tool.Result r) {
     assertEquals(0, r.exit(), r::toString);
     List<Object> files = list(JsonText.object(r.out()).get("files"));
@@ -135,13 +123,11 @@ class InspectCommandIT {
     assertEquals(SampleData.ALL_TYPES_KEYS, num(db1.get("keys")));
     assertEquals(4, num(db1.get("with_expiry")));
     assertEquals(0, num(db1.get("expired")));
-    Map<String, Long> types1 = new TreeMap<>();
-    map(db1.get("types")).forEach((k, v) -> types1.put(k, num(v)));
     assertEquals(
         Map.of(
             "string", 9L, "list", 2L, "set", 3L, "zset", 2L, "hash", 3L, "stream", 2L, "module",
             0L),
-        types1);
+        longs(db1.get("types")));
     assertEquals(12, num(map(map(db0.get("types"))).get("string")));
     assertEquals("verified", f.get("checksum"));
     assertEquals(Set.of("0", "1"), map(f.get("dbs")).keySet());

@@ -44,11 +44,7 @@ class NetworkFaultsIT {
 
   /** KEYS strings plus one key of every type and encoding, saved as an RDB file. */
   private Path dataset() {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillAllTypes(s, "t:");
-      SampleData.fillStrings(s, "k", KEYS);
-    }
-    return source.server().saveTo(tmp.resolve("dump.rdb"));
+    return SampleData.allTypesAndStrings(source.server(), "t:", "k", KEYS, tmp.resolve("dump.rdb"));
   }
 
   private static final int TOTAL = KEYS + SampleData.ALL_TYPES_KEYS;
@@ -343,11 +339,8 @@ class NetworkFaultsIT {
 
   @Test
   void aSlowLinkCompletesExactlyWithTheDefaultTimeout() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillAllTypes(s, "t:");
-      SampleData.fillStrings(s, "k", 3000);
-    }
-    Path file = source.server().saveTo(tmp.resolve("dump.rdb"));
+    Path file =
+        SampleData.allTypesAndStrings(source.server(), "t:", "k", 3000, tmp.resolve("dump.rdb"));
     try (FaultyProxy proxy = FaultyProxy.to(dest.server())) {
       // About 200 KB each way at 150 KB/s, 5 ms more per chunk: a few seconds.
       proxy.slow(150_000, 5);

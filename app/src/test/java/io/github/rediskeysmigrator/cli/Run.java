@@ -73,6 +73,14 @@ final class Run {
         : errorLog(dir.resolve("e.log"));
   }
 
+  /**
+   * Retries every 0.2 s and gives a new master {@code seconds} to take over: the pace of a failover
+   * test.
+   */
+  Run failoverWithin(int seconds) {
+    return args("--retry-backoff", "0.2", "--failover-timeout", String.valueOf(seconds));
+  }
+
   Run pipeline(int size) {
     return args("--pipeline", String.valueOf(size));
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.DatasetAssert;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,24 +63,8 @@ class ScanCommandIT {
         .inProcess();
   }
 
-  private String report() throws IOException {
-    return Files.readString(tmp.resolve("r.json"));
-  }
-
-  private static long field(String json, String name) {
-    return Long.parseLong(json.replaceAll("(?s).*\"" + name + "\":(\\d+).*", "$1"));
-  }
-
-  private static void assertBalanced(String json) {
-    assertEquals(
-        field(json, "read"),
-        field(json, "written")
-            + field(json, "skipped_existing")
-            + field(json, "skipped_expired")
-            + field(json, "skipped_gone")
-            + field(json, "filtered")
-            + field(json, "errors"),
-        json);
+  private ReportAssert report() {
+    return ReportAssert.of(tmp.resolve("r.json"));
   }
 
   @Test
@@ -111,7 +96,7 @@ class ScanCommandIT {
         Jedis d = dest.server().client()) {
       assertSameDataset(s, d);
     }
-    assertEquals(SampleData.ALL_TYPES_KEYS, field(report(), "written"));
+    assertEquals(SampleData.ALL_TYPES_KEYS, report().get("written"));
   }
 
   private static long bigKeyFiles() throws IOException {
@@ -150,15 +135,15 @@ class ScanCommandIT {
         Jedis d = dest.server().client()) {
       assertSameDataset(s, d);
     }
-    String json = report();
-    assertEquals(SampleData.ALL_TYPES_KEYS + 4, field(json, "written"), json);
-    assertEquals(4, field(json, "rewritten"), json);
+    ReportAssert totals = report();
+    assertEquals(SampleData.ALL_TYPES_KEYS + 4, totals.get("written"), totals::toString);
+    assertEquals(4, totals.get("rewritten"), totals::toString);
     assertEquals(filesBefore, bigKeyFiles(), "temporary payload files left behind");
 
     // Again: every key exists now; the big ones are skipped too, and leave no file behind.
     Tool.Result again = scanToDest("--big-key-threshold", "100000");
     assertEquals(0, again.exit(), again::toString);
-    assertEquals(SampleData.ALL_TYPES_KEYS + 4, field(report(), "skipped_existing"));
+    assertEquals(SampleData.ALL_TYPES_KEYS + 4, report().get("skipped_existing"));
     assertEquals(filesBefore, bigKeyFiles(), "temporary payload files left behind");
   }
 
@@ -173,9 +158,9 @@ class ScanCommandIT {
     Tool.Result r = Tool.run(originalEnv(), "scan", "--report", tmp.resolve("r.json").toString());
 
     assertEquals(0, r.exit(), r::toString);
-    String json = report();
-    assertEquals(499, field(json, "written"));
-    assertEquals(1, field(json, "skipped_existing"));
+    ReportAssert totals = report();
+    assertEquals(499, totals.get("written"));
+    assertEquals(1, totals.get("skipped_existing"));
     try (Jedis d = dest.server().client()) {
       assertEquals("destination's own", d.get("key:7"));
     }
@@ -252,16 +237,16 @@ class ScanCommandIT {
     Tool.Result r = scanToDest("--max-rate", "2500", "--scan-count", "50");
 
     assertEquals(0, r.exit(), r::toString);
-    String json = report();
-    assertBalanced(json);
-    assertEquals(0, field(json, "errors"));
+    ReportAssert totals = report();
+    totals.addsUp();
+    assertEquals(0, totals.get("errors"));
     try (Jedis d = dest.server().client()) {
       assertEquals(2000, d.keys("stays:*").size());
       for (String k : d.keys("fleeting:*")) {
         assertTrue(d.pttl(k) > 0, k + " was written with a TTL");
       }
     }
-    assertTrue(field(json, "written") < 4000, json);
+    assertTrue(totals.get("written") < 4000, totals::toString);
   }
 
   @Test
@@ -296,9 +281,9 @@ class ScanCommandIT {
     }
 
     assertEquals(0, r.exit(), r::toString);
-    String json = report();
-    assertBalanced(json);
-    assertEquals(0, field(json, "errors"));
+    ReportAssert totals = report();
+    totals.addsUp();
+    assertEquals(0, totals.get("errors"));
     try (Jedis d = dest.server().client();
         Jedis s = source.server().client()) {
       assertEquals(3000, d.keys("stays:*").size());

@@ -44,37 +44,20 @@ class SentinelFailoverIT {
     }
     AtomicBoolean writing = new AtomicBoolean(true);
     AtomicLong written = new AtomicLong();
-    try (JarRun run =
-        Run.sync(sentinels.uri())
-            .to(plain.uri())
-            .checkpoint(tmp.resolve("checkpoint"))
-            .outputsIn(tmp)
-            .args("--retry-backoff", "0.2", "--failover-timeout", "30", "--metrics-port", "0")
-            .jar(tmp)) {
-      Await.until(
-          "the snapshot written",
-          Duration.ofSeconds(60),
-          run,
-          () -> CheckpointFile.offset(tmp.resolve("checkpoint")) >= 0);
+    try (JarRun run = sync(sentinels.uri(), "--metrics-port", "0")) {
+      awaitSnapshot(run);
       String metrics = Metrics.url(run.err());
       Thread writer = writes(sentinels.master(), writing, written);
       Await.until("live writes applied", Duration.ofSeconds(60), run, () -> written.get() > 200);
-      sentinels.killMaster();
+      RedisServer promoted = promote();
       writer.join(30_000);
-      sentinels.awaitPromoted(Duration.ofSeconds(60));
-      RedisServer promoted = sentinels.replica();
       try (Jedis p = promoted.client()) {
         for (int i = 0; i < 200; i++) {
           p.incr("counter");
           p.set("after:" + i, "v" + i);
         }
       }
-      long target = promoted.replicationOffset();
-      Await.until(
-          "the writes on the promoted replica applied",
-          Duration.ofSeconds(90),
-          run,
-          () -> CheckpointFile.offset(tmp.resolve("checkpoint")) >= target);
+      awaitApplied(run, promoted);
       assertEquals(
           1.0, Metrics.scrape(metrics).get("rkm_failovers_total{side=\"source\"}"), metrics);
       // Exit 130 after SIGTERM: a full resync would have stopped the run with exit 7.
@@ -108,37 +91,20 @@ class SentinelFailoverIT {
             + sentinels.master().port()
             + ",127.0.0.1:"
             + sentinels.replica().port();
-    try (JarRun run =
-        Run.sync(both)
-            .to(plain.uri())
-            .checkpoint(tmp.resolve("checkpoint"))
-            .outputsIn(tmp)
-            .args("--retry-backoff", "0.2", "--failover-timeout", "30")
-            .jar(tmp)) {
-      Await.until(
-          "the snapshot written",
-          Duration.ofSeconds(60),
-          run,
-          () -> CheckpointFile.offset(tmp.resolve("checkpoint")) >= 0);
+    try (JarRun run = sync(both)) {
+      awaitSnapshot(run);
       try (Jedis m = sentinels.master().client()) {
         for (int i = 0; i < 100; i++) {
           m.incr("counter");
         }
       }
-      sentinels.killMaster();
-      sentinels.awaitPromoted(Duration.ofSeconds(60));
-      RedisServer promoted = sentinels.replica();
+      RedisServer promoted = promote();
       try (Jedis p = promoted.client()) {
         for (int i = 0; i < 100; i++) {
           p.incr("counter");
         }
       }
-      long target = promoted.replicationOffset();
-      Await.until(
-          "the writes on the promoted replica applied",
-          Duration.ofSeconds(90),
-          run,
-          () -> CheckpointFile.offset(tmp.resolve("checkpoint")) >= target);
+      awaitApplied(run, promoted);
       assertEquals(130, run.terminate(), run::toString);
       try (Jedis d = plain.server().client()) {
         assertEquals("200", d.get("counter"));
@@ -159,7 +125,8 @@ class SentinelFailoverIT {
             .to(sentinels.uri())
             .outputsIn(tmp)
             .pipeline(100)
-            .args("--max-rate", "8000", "--retry-backoff", "0.2", "--failover-timeout", "30")
+            .failoverWithin(30)
+            .args("--max-rate", "8000")
             .jar(tmp)) {
       try (Jedis d = sentinels.master().client()) {
         Await.until("10,000 keys written", Duration.ofSeconds(60), run, () -> d.dbSize() > 10_000);
@@ -170,12 +137,7 @@ class SentinelFailoverIT {
     }
     try (Jedis d = sentinels.replica().client()) {
       assertEquals(keys, d.dbSize());
-      ReportAssert.of(tmp.resolve("r.json"))
-          .addsUp()
-          .exitCode(0)
-          .has("written", keys)
-          .has("errors", 0)
-          .has("destination_failovers", 1);
+      ReportAssert.of(tmp.resolve("r.json")).wroteAll(keys).has("destination_failovers", 1);
     }
     assertEquals(
         0,
@@ -192,7 +154,8 @@ class SentinelFailoverIT {
             Run.scan(sentinels.uri())
                 .to(plain.uri())
                 .outputsIn(tmp)
-                .args("--live", "--retry-backoff", "0.2", "--failover-timeout", "30")
+                .failoverWithin(30)
+                .args("--live")
                 .jar(tmp);
         Jedis d = plain.server().client()) {
       Await.until("the first pass", Duration.ofSeconds(60), run, () -> d.dbSize() >= 1000);
@@ -201,9 +164,7 @@ class SentinelFailoverIT {
       }
       Await.until(
           "a change followed live", Duration.ofSeconds(60), run, () -> d.exists("live:before"));
-      sentinels.killMaster();
-      sentinels.awaitPromoted(Duration.ofSeconds(60));
-      try (Jedis p = sentinels.replica().client()) {
+      try (Jedis p = promote().client()) {
         p.set("live:after", "2");
         p.del("snap:0");
       }
@@ -220,6 +181,40 @@ class SentinelFailoverIT {
         Run.verify(sentinels.replica().uri()).to(plain.uri()).inProcess().exit(),
         "verify finds the destination equal to the promoted replica");
     ReportAssert.of(tmp.resolve("r.json")).addsUp().exitCode(130).has("source_failovers", 1);
+  }
+
+  /** A jar run of {@code sync} from {@code from} into {@code plain}, at a failover test's pace. */
+  private JarRun sync(String from, String... more) {
+    return Run.sync(from)
+        .to(plain.uri())
+        .checkpoint(tmp.resolve("checkpoint"))
+        .outputsIn(tmp)
+        .failoverWithin(30)
+        .args(more)
+        .jar(tmp);
+  }
+
+  private void awaitSnapshot(JarRun run) throws InterruptedException {
+    CheckpointFile.awaitOffset(
+        "the snapshot written", Duration.ofSeconds(60), run, tmp.resolve("checkpoint"), 0);
+  }
+
+  /** Kills the master and returns the replica once the Sentinels have promoted it. */
+  private RedisServer promote() throws InterruptedException {
+    sentinels.killMaster();
+    sentinels.awaitPromoted(Duration.ofSeconds(60));
+    return sentinels.replica();
+  }
+
+  /** Waits until {@code run} has checkpointed everything written to {@code promoted} so far. */
+  private void awaitApplied(JarRun run, RedisServer promoted) throws InterruptedException {
+    long target = promoted.replicationOffset();
+    CheckpointFile.awaitOffset(
+        "the writes on the promoted replica applied",
+        Duration.ofSeconds(90),
+        run,
+        tmp.resolve("checkpoint"),
+        target);
   }
 
   /** Writes to {@code master} (INCR and SET) until told to stop or the master is gone. */

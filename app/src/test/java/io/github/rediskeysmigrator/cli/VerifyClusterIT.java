@@ -47,11 +47,8 @@ class VerifyClusterIT {
   }
 
   private Path sample() {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillAllTypes(s, "");
-      SampleData.fillStrings(s, "spread:", 300);
-    }
-    return source.server().saveTo(tmp.resolve("sample.rdb"));
+    return SampleData.allTypesAndStrings(
+        source.server(), "", "spread:", 300, tmp.resolve("sample.rdb"));
   }
 
   @Test

@@ -26,10 +26,8 @@ class WritersIT {
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 
-  /** Every acknowledged write survives its restart. */
   @RegisterExtension
-  static final RedisServerExtension persistent =
-      RedisServerExtension.debian("--appendonly", "yes", "--appendfsync", "always");
+  static final RedisServerExtension persistent = RedisServerExtension.persistent();
 
   @TempDir Path tmp;
 
@@ -44,11 +42,8 @@ class WritersIT {
 
   @Test
   void rdbOverFourConnectionsWritesEveryKey() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillAllTypes(s, "");
-      SampleData.fillStrings(s, "many:", 5000);
-    }
-    Path file = source.server().saveTo(tmp.resolve("d.rdb"));
+    Path file =
+        SampleData.allTypesAndStrings(source.server(), "", "many:", 5000, tmp.resolve("d.rdb"));
     long connectionsBefore = connectionsReceived();
 
     Tool.Result r =

@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.source;
 
+import static io.github.rediskeysmigrator.testing.AofText.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.rediskeysmigrator.aof.AofLayout;
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.SourceEvent;
+import io.github.rediskeysmigrator.testing.AofText;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,29 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 class AofCutTest {
   @TempDir Path tmp;
 
-  private static String cmd(String... args) {
-    StringBuilder sb = new StringBuilder("*" + args.length + "\r\n");
-    for (String a : args) {
-      sb.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
-    }
-    return sb.toString();
-  }
+  private static final String BASE = command("SET", "base", "0");
 
-  private static final String BASE = cmd("SET", "base", "0");
-
-  private static final String FIRST =
-      "#TS:100\r\n"
-          + cmd("SELECT", "0")
-          + cmd("SET", "a", "1")
-          + cmd("SELECT", "2")
-          + cmd("SET", "b", "2")
-          + "#TS:101\r\n"
-          + cmd("MULTI")
-          + cmd("INCR", "n")
-          + cmd("EXEC");
+  private static final String FIRST = AofText.TWO_DBS_AND_A_TRANSACTION;
 
   private static final String SECOND =
-      "#TS:105\r\n" + cmd("FLUSHALL") + cmd("SET", "c", "3") + "#TS:106\r\n" + cmd("DEL", "c");
+      AofText.FLUSHALL_AT_105 + "#TS:106\r\n" + command("DEL", "c");
 
   /** What {@link AofSource} hands on from {@code path} up to {@code stop}: db, name, arguments. */
   private static List<String> replay(Path path, AofSource.Stop stop) throws Exception {
@@ -96,7 +81,7 @@ class AofCutTest {
   @Test
   void aSingleFileCutReplaysAsTheStop() throws Exception {
     Path f = tmp.resolve("appendonly.aof");
-    Files.writeString(f, BASE + FIRST + SECOND + cmd("MULTI") + "*3\r\n$3\r\nSET");
+    Files.writeString(f, BASE + FIRST + SECOND + command("MULTI") + "*3\r\n$3\r\nSET");
     assertCopiesReplayAsTheStop(f, false);
     assertCopiesReplayAsTheStop(f, true);
   }

@@ -1,5 +1,6 @@
 package io.github.rediskeysmigrator.source;
 
+import static io.github.rediskeysmigrator.testing.AofText.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +12,7 @@ import io.github.rediskeysmigrator.aof.BadAofException;
 import io.github.rediskeysmigrator.core.CommandEvent;
 import io.github.rediskeysmigrator.core.SourceEvent;
 import io.github.rediskeysmigrator.core.SyncPoint;
+import io.github.rediskeysmigrator.testing.AofText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,27 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AofSourceTest {
   @TempDir Path tmp;
 
-  private static String cmd(String... args) {
-    StringBuilder sb = new StringBuilder("*" + args.length + "\r\n");
-    for (String a : args) {
-      sb.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
-    }
-    return sb.toString();
-  }
-
-  private static final String FILE =
-      "#TS:100\r\n"
-          + cmd("SELECT", "0")
-          + cmd("SET", "a", "1")
-          + cmd("SELECT", "2")
-          + cmd("SET", "b", "2")
-          + "#TS:101\r\n"
-          + cmd("MULTI")
-          + cmd("INCR", "n")
-          + cmd("EXEC")
-          + "#TS:105\r\n"
-          + cmd("FLUSHALL")
-          + cmd("SET", "c", "3");
+  private static final String FILE = AofText.TWO_DBS_AND_A_TRANSACTION + AofText.FLUSHALL_AT_105;
 
   private Path file(String text) throws Exception {
     Path f = tmp.resolve("appendonly.aof");
@@ -97,7 +79,7 @@ class AofSourceTest {
 
   @Test
   void aCutTailAndItsOpenTransactionAreLeftOut() throws Exception {
-    String text = FILE + cmd("MULTI") + cmd("SET", "d", "4") + "*3\r\n$3\r\nSET";
+    String text = FILE + command("MULTI") + command("SET", "d", "4") + "*3\r\n$3\r\nSET";
     AofScan scan = AofScan.of(AofLayout.of(file(text)), Long.MAX_VALUE);
     assertEquals(3, scan.cut().commands());
     assertTrue(scan.cut().note().startsWith("note: "));
@@ -108,9 +90,10 @@ class AofSourceTest {
 
   @Test
   void aCorruptCommandIsFoundByTheScanWithItsOffset() throws Exception {
-    String text = cmd("SET", "a", "1") + "?garbage\r\n" + cmd("SET", "b", "2");
+    String text = command("SET", "a", "1") + "?garbage\r\n" + command("SET", "b", "2");
     BadAofException e =
         assertThrows(BadAofException.class, () -> AofScan.of(AofLayout.of(file(text)), 1));
-    assertTrue(e.getMessage().contains("at byte " + cmd("SET", "a", "1").length()), e::getMessage);
+    assertTrue(
+        e.getMessage().contains("at byte " + command("SET", "a", "1").length()), e::getMessage);
   }
 }

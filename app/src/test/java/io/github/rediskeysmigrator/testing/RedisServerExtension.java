@@ -34,6 +34,11 @@ public final class RedisServerExtension
     return debian("--repl-diskless-sync-delay", "0");
   }
 
+  /** A debian server on which every acknowledged write survives a restart (AOF, fsync always). */
+  public static RedisServerExtension persistent() {
+    return debian("--appendonly", "yes", "--appendfsync", "always");
+  }
+
   /**
    * A server of version {@code name}, e.g. {@code redis-7.4.1}, from {@link ServerProviders}; the
    * test class is skipped (fails under {@code CI=true}) when none has it.

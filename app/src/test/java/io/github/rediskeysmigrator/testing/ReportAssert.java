@@ -123,6 +123,11 @@ public final class ReportAssert {
     return this;
   }
 
+  /** The totals add up to a clean run: exit 0, {@code keys} written, no error. */
+  public ReportAssert wroteAll(long keys) {
+    return addsUp().exitCode(0).has("written", keys).has("errors", 0);
+  }
+
   /** {@code field} has {@code value}. */
   public ReportAssert has(String field, long value) {
     assertEquals(value, get(field), field + " in " + text);

@@ -34,6 +34,19 @@ public final class SampleData {
     return server.saveTo(file);
   }
 
+  /**
+   * Fills {@code server}'s db 0 with every type under {@code typesPrefix} and {@code n} strings
+   * {@code stringsPrefix0..}, and saves it as {@code file}.
+   */
+  public static Path allTypesAndStrings(
+      RedisServer server, String typesPrefix, String stringsPrefix, int n, Path file) {
+    try (Jedis j = server.client()) {
+      fillAllTypes(j, typesPrefix);
+      fillStrings(j, stringsPrefix, n);
+    }
+    return server.saveTo(file);
+  }
+
   /** Writes {@link #ALL_TYPES_KEYS} keys under {@code prefix} into the client's current db. */
   public static void fillAllTypes(Jedis j, String prefix) {
     long exp = farExpiry();
