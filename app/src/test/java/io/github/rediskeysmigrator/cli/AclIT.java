@@ -132,7 +132,13 @@ class AclIT {
         s.hset("live:h", "f", "v");
       }
       try (Jedis d = dest.server().client()) {
-        Await.until("the live key", Duration.ofSeconds(30), run, () -> d.get("live") != null);
+        // Both live writes, not only the first: a check between the two would count one key
+        // short, and the second would then land in the next test's destination.
+        Await.until(
+            "the live keys",
+            Duration.ofSeconds(30),
+            run,
+            () -> d.get("live") != null && d.exists("live:h"));
         assertEquals("1", d.get("live"), run::toString);
         assertEquals(SampleData.ALL_TYPES_KEYS + 3, d.dbSize(), "keys + 2 live + checkpoint key");
       }
