@@ -34,6 +34,9 @@ public final class Migration {
   private final CommandRenamer commandRenamer;
   // Where the read points of rdb and scan go (--checkpoint); null without one.
   private ReadProgress reads;
+  // The last event handed to the writer is completed by the next one (a live re-read's DEL, with
+  // the key's new value to come): a stop waits for it.
+  private boolean completing;
 
   /**
    * A run of {@code config} from {@code source} (with {@code live} commands for sync, else {@link
@@ -127,7 +130,7 @@ public final class Migration {
       if (batch.isEmpty()) {
         // A quiet stream: a stop request must not wait for the next event, and the checkpoint
         // catches up with what was applied last.
-        if (stops.stopped()) {
+        if (stops.stopped() && !completing) {
           writer.flush();
           offsets.saveCheckpoint(true);
           readsAcknowledged(false);
@@ -162,12 +165,13 @@ public final class Migration {
   private boolean processBatch(List<SourceEvent> batch, KeyWriter writer)
       throws WriteException, InterruptedException {
     for (SourceEvent event : batch) {
-      if (stops.stopped()) {
+      if (stops.stopped() && !completing) {
         writer.flush();
         offsets.saveCheckpoint(true);
         readsAcknowledged(false);
         return true;
       }
+      completing = event instanceof CommandEvent c && c.completedByNext();
       if (event instanceof KeyEvent key) {
         key(key, writer);
       } else if (event instanceof CommandEvent command) {

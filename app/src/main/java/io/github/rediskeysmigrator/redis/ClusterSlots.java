@@ -161,7 +161,8 @@ public final class ClusterSlots {
       byte[][] one = new byte[1 + step][];
       one[0] = argv[0];
       System.arraycopy(argv, i, one, 1, step);
-      out.add(new CommandEvent(c.db(), one, c.replId(), c.offset(), c.sourceDb()));
+      out.add(
+          new CommandEvent(c.db(), one, c.replId(), c.offset(), c.sourceDb(), c.completedByNext()));
     }
     return out;
   }

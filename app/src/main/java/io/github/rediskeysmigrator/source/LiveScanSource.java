@@ -249,10 +249,11 @@ public final class LiveScanSource implements KeySource {
               byte[] key = run.get(i).name();
               KeyEvent e =
                   firstPass.toEvent(db, key, replies.get(2 * i), replies.get(2 * i + 1), now);
-              sink.accept(CommandEvent.of(db, new byte[][] {DEL, key}, "", 0));
               if (e.isGone()) {
+                sink.accept(CommandEvent.of(db, new byte[][] {DEL, key}, "", 0));
                 group.deletes.incrementAndGet();
               } else {
+                sink.accept(CommandEvent.clearing(db, DEL, key));
                 sink.accept(e);
                 group.updates.incrementAndGet();
               }

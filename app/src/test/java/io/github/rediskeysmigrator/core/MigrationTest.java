@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,6 +47,10 @@ class MigrationTest {
   private final List<SyncPoint> checkpoints = new ArrayList<>();
   // Where an rdb-like run records its read points (--checkpoint), or null.
   private ReadCheckpoint readCheckpoint;
+  // The run in progress, for a writer that asks it to stop.
+  private Migration migration;
+  // Wraps the writer the run writes through (a writer that asks for a stop).
+  private UnaryOperator<KeyWriter> writers = w -> w;
 
   /** Hands its events over, then fails with {@code failure} if one is given. */
   private record Source(List<SourceEvent> events, SourceException failure) implements KeySource {
@@ -109,18 +114,19 @@ class MigrationTest {
             errorLog.add(command.offset() + ": " + reason);
           }
         };
-    Migration migration =
+    migration =
         new Migration(
             source,
             config,
             live,
             listener ->
-                redis.writer(
-                    new PipelinedWriter.Settings(
-                        config.pipeline(), config.existing(), 0, 0, null, 0, 0),
-                    listener,
-                    noWait,
-                    null),
+                writers.apply(
+                    redis.writer(
+                        new PipelinedWriter.Settings(
+                            config.pipeline(), config.existing(), 0, 0, null, 0, 0),
+                        listener,
+                        noWait,
+                        null)),
             new MigrationContext(report, log, Clock.systemUTC(), noWait));
     if (readCheckpoint != null) {
       // Every point due: the test sees each save.
@@ -292,6 +298,72 @@ class MigrationTest {
         List.of(100L, 110L), checkpoints.stream().map(SyncPoint::offset).distinct().toList());
     assertArrayEquals(bytes("2"), redis.get(0, "b"));
     assertAddsUp();
+  }
+
+  /**
+   * A stop (SIGTERM) that comes between a live re-read's DEL and the key's new value waits for the
+   * value: applied alone, the DEL would lose a key the destination had (scan --live stopped during
+   * a rescan). A DEL that stands alone is no reason to wait.
+   */
+  @ParameterizedTest
+  @CsvSource({"true, 1", "false, 0"})
+  void aStopAfterAReReadsDelWaitsForTheKeysNewValue(boolean clearing, int keysLeft)
+      throws InterruptedException {
+    redis.put(0, "k1", InMemoryRedis.dumpOf("old"));
+    CommandEvent del =
+        clearing
+            ? CommandEvent.clearing(0, bytes("DEL"), bytes("k1"))
+            : CommandEvent.of(0, new byte[][] {bytes("DEL"), bytes("k1")}, "", 0);
+    writers = w -> new StopAfterCommand(w);
+
+    int exit =
+        run(
+            new Source(List.of(del, key("k1"), key("k2")), null),
+            config(ExistencePolicy.SKIP, 10, 10, "*"),
+            new LiveOptions(FIRST_ARG, null, 0, null));
+
+    assertEquals(ExitCode.INTERRUPTED, exit);
+    assertEquals(keysLeft, redis.size(0));
+    if (clearing) {
+      assertArrayEquals(InMemoryRedis.dumpOf("v-k1"), redis.get(0, "k1"));
+    }
+    assertAddsUp();
+  }
+
+  /** Asks the run to stop, as a signal would, once it has handed a live command over. */
+  private final class StopAfterCommand implements KeyWriter {
+    private final KeyWriter writer;
+
+    StopAfterCommand(KeyWriter writer) {
+      this.writer = writer;
+    }
+
+    @Override
+    public void write(KeyEvent event) throws WriteException, InterruptedException {
+      writer.write(event);
+    }
+
+    @Override
+    public void writeCommand(CommandEvent command) throws WriteException, InterruptedException {
+      writer.writeCommand(command);
+      migration.requestStop(ExitCode.INTERRUPTED, "interrupted by a signal");
+    }
+
+    @Override
+    public void flush() throws WriteException, InterruptedException {
+      writer.flush();
+    }
+
+    @Override
+    public void restoreFunctions(List<byte[]> libraries, FunctionListener listener)
+        throws WriteException {
+      writer.restoreFunctions(libraries, listener);
+    }
+
+    @Override
+    public void close() {
+      writer.close();
+    }
   }
 
   private static List<String> keysOf(InMemoryRedis r) {
