@@ -52,25 +52,52 @@ public final class LocalSentinels implements BeforeEachCallback, AfterEachCallba
         this::ready);
   }
 
-  private void startSentinel() throws IOException {
-    int port = RedisServer.freeTestPort();
-    Path dir = Files.createTempDirectory("rkm-sentinel-" + port + "-");
-    Path conf = dir.resolve("sentinel.conf");
-    Files.writeString(
-        conf,
-        String.join(
-            "\n",
-            "port " + port,
-            "bind 127.0.0.1",
-            "dir " + dir,
-            "logfile " + dir.resolve("sentinel.log"),
-            "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2",
-            "sentinel down-after-milliseconds " + MASTER_NAME + " " + DOWN_AFTER_MS,
-            "sentinel failover-timeout " + MASTER_NAME + " 10000",
-            "sentinel parallel-syncs " + MASTER_NAME + " 1",
-            ""));
-    sentinels.add(BinaryLauncher.onPath().start(List.of(conf.toString(), "--sentinel"), dir));
-    sentinelPorts.add(port);
+  /**
+   * Starts a Sentinel on a free port; another test's server may take the port first (the Sentinel
+   * then exits at once, "Address already in use"), so it tries again on another.
+   */
+  private void startSentinel() throws IOException, InterruptedException {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      int port = RedisServer.freeTestPort();
+      Path dir = Files.createTempDirectory("rkm-sentinel-" + port + "-");
+      Path conf = dir.resolve("sentinel.conf");
+      Path log = dir.resolve("sentinel.log");
+      Files.writeString(
+          conf,
+          String.join(
+              "\n",
+              "port " + port,
+              "bind 127.0.0.1",
+              "dir " + dir,
+              "logfile " + log,
+              "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2",
+              "sentinel down-after-milliseconds " + MASTER_NAME + " " + DOWN_AFTER_MS,
+              "sentinel failover-timeout " + MASTER_NAME + " 10000",
+              "sentinel parallel-syncs " + MASTER_NAME + " 1",
+              ""));
+      ServerProcess sentinel =
+          BinaryLauncher.onPath().start(List.of(conf.toString(), "--sentinel"), dir);
+      if (listens(sentinel, log)) {
+        sentinels.add(sentinel);
+        sentinelPorts.add(port);
+        return;
+      }
+      sentinel.stop();
+    }
+    throw new IllegalStateException("could not start a Sentinel in 10 attempts");
+  }
+
+  /** Whether {@code sentinel} got its port: it logs its ID only after it listens. */
+  private static boolean listens(ServerProcess sentinel, Path log)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline && sentinel.isAlive()) {
+      if (Files.exists(log) && Files.readString(log).contains("Sentinel ID is")) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return false;
   }
 
   private boolean ready() {
