@@ -793,7 +793,7 @@ run_live_part() {
   pid=$!
   url=''
   for ((i = 0; i < 6000; i++)); do
-    url=${url:-$(sed -n 's/^metrics: //p' "${TMP}/live.err")}
+    url=${url:-$(sed -n 's/^metrics: //p' "${TMP}/live.err" 2>/dev/null || true)}
     [[ -n ${url} && $(metric "${url}" rkm_snapshot_done) == 1.0 ]] && break
     kill -0 "${pid}" 2>/dev/null || break
     sleep 0.05
@@ -925,8 +925,8 @@ col_third() {
 lag_sample() {
   local text s d clock=-
   text=$(scrape "$1")
-  s=$(rkm_cli "$2" GET steady:clock 2>/dev/null | tr -d '\r')
-  d=$(rkm_cli "$3" GET steady:clock 2>/dev/null | tr -d '\r')
+  s=$(rkm_cli "$2" GET steady:clock 2>/dev/null | tr -d '\r' || true)
+  d=$(rkm_cli "$3" GET steady:clock 2>/dev/null | tr -d '\r' || true)
   if [[ ${s} =~ ^[0-9]+$ ]]; then
     [[ ${d} =~ ^[0-9]+$ ]] || d=$4
     clock=$(awk -v s="${s}" -v d="${d}" 'BEGIN { x = (s - d) / 1000; printf "%.3f", (x > 0 ? x : 0) }')
@@ -973,7 +973,8 @@ steady_run() {
   "${cmd[@]}" >"${dir}/out" 2>"${dir}/err" &
   pid=$!
   for ((i = 0; i < 6000; i++)); do
-    url=${url:-$(sed -n 's/^metrics: //p' "${dir}/err")}
+    # The child opens its stderr file itself: it may not be there yet.
+    url=${url:-$(sed -n 's/^metrics: //p' "${dir}/err" 2>/dev/null || true)}
     [[ -n ${url} && $(mval "$(scrape "${url}")" rkm_snapshot_done) == 1.0 ]] && break
     kill -0 "${pid}" 2>/dev/null || break
     sleep 0.05
@@ -1012,8 +1013,8 @@ steady_run() {
   # order, so that is everything) and, for scan --live, nothing is pending.
   local deadline=$(($(date +%s) + STEADY_DRAIN_S)) drained=0 s d items
   while (($(date +%s) < deadline)); do
-    s=$(rkm_cli "${src}" GET steady:clock | tr -d '\r')
-    d=$(rkm_cli "${dst}" GET steady:clock | tr -d '\r')
+    s=$(rkm_cli "${src}" GET steady:clock | tr -d '\r' || true)
+    d=$(rkm_cli "${dst}" GET steady:clock | tr -d '\r' || true)
     items=$(mval "$(scrape "${url}")" rkm_lag_items)
     if [[ -n ${s} && ${s} == "${d}" && (${mode} == sync || ${items} == 0.0) ]]; then
       drained=1
