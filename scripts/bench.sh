@@ -210,6 +210,12 @@ CROSS_ROUNDS=${BENCH_CROSS_ROUNDS:-2}
 TARGET_CROSS_RATIO=0.90
 LIVE_N=${BENCH_LIVE_KEYS:-100000}
 [[ ${LIVE_N} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_LIVE_KEYS must be a positive integer"
+STEADY_RATE=${BENCH_STEADY_RATE:-20000}
+STEADY_SECS=${BENCH_STEADY_SECS:-30}
+STEADY_KEYS=${BENCH_STEADY_KEYS:-100000}
+[[ ${STEADY_RATE} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_STEADY_RATE must be a positive integer"
+[[ ${STEADY_SECS} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_STEADY_SECS must be a positive integer"
+[[ ${STEADY_KEYS} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_STEADY_KEYS must be a positive integer"
 case ${MODE} in
   rdb) RUN_RDB=1 ;;
   scan) RUN_SCAN=1 ;;
@@ -939,9 +945,6 @@ lag_sample() {
   echo "${items:--} ${lag:--} ${clock} ${written:--} ${applied:--}"
 }
 
-STEADY_RATE=${BENCH_STEADY_RATE:-20000}
-STEADY_SECS=${BENCH_STEADY_SECS:-30}
-STEADY_KEYS=${BENCH_STEADY_KEYS:-100000}
 # How long a mode may take to apply what is left once the load has stopped.
 STEADY_DRAIN_S=300
 STEADY_ALL_OK=1
@@ -1087,9 +1090,6 @@ steady_run() {
 }
 
 run_steady_part() {
-  [[ ${STEADY_RATE} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_STEADY_RATE must be a positive integer"
-  [[ ${STEADY_SECS} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_STEADY_SECS must be a positive integer"
-  [[ ${STEADY_KEYS} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_STEADY_KEYS must be a positive integer"
   prepare_dataset "${LIVE_N}"
   : >"${TMP}/steady-report.txt"
   steady_run scan
