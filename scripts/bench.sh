@@ -1082,7 +1082,7 @@ steady_run() {
     fi
     line "" "lag over the first third of the load: median $(col_third "${dir}/samples" "${lag_col}" 1) s, last third $(col_third "${dir}/samples" "${lag_col}" 3) s"
     line "backlog" "median ${items[0]}, max ${items[1]} ${unit} (rkm_lag_items)"
-    line "applied" "${done_during} ${what} during the load: $(rate "${done_during}" "$(elapsed "${t0}" "${tb}")")/s"
+    line "applied" "${done_during} ${what} during the load: $(rate "${done_during}" "${secs:-$(elapsed "${t0}" "${tb}")}")/s"
     line "drained" "$( ((drained)) && echo "caught up $(elapsed "${tb}" "${t1}") s after the load ended" || echo "not caught up ${STEADY_DRAIN_S} s after the load ended")"
     [[ -z ${others} ]] || line "other metrics" "${others}"
     line "end state" "source ${src_keys} keys, destination ${dst_keys}, exit ${rc}, verify exit ${vrc}" "$(verdict "${ok}")"
