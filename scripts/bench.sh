@@ -66,9 +66,27 @@
 #      BENCH_SYNC_LIVE requests) while /metrics is read every 0.2 s for the lag
 #      (keys pending, seconds); then the time until nothing is pending, the
 #      re-reads per second, SIGTERM (exit 130), DBSIZE and `verify` (exit 0).
+#      Printed: first-pass keys/s, live re-reads/s and their ratio (issue 27's
+#      target: >= 0.8), the re-read rate while keys were pending, the peak
+#      pending count and peak lag, and any rkm_ metric this script does not know.
 #   m. start-up cost of the metrics endpoint: `scan --live --until-caught-up
 #      --idle 0` of a 10-key source, 5 runs each with and without
 #      --metrics-port 0, alternating; the medians and their difference.
+#   q. steady load, once for `scan --live` and once for `sync`, each from a fresh
+#      source on the same dataset into an empty server: once /metrics says the
+#      initial copy is done, `bench_data.py steady` sends BENCH_STEADY_RATE SETs
+#      a second (default 20,000) to BENCH_STEADY_KEYS keys (default 100,000) for
+#      BENCH_STEADY_SECS seconds (default 30), a pipeline per 10 ms tick followed
+#      by SET steady:clock <ms>; every 0.5 s the script reads /metrics and
+#      steady:clock on both sides. Printed per mode: the achieved write rate
+#      next to the target, the lag's median and maximum (scan --live: the
+#      oldest pending key; sync: how far the destination's clock key is behind
+#      the source's, since sync's rkm_lag_seconds counts from when the stream
+#      was last level), its median over the first and last third of the load
+#      (a lag that grows means the mode does not sustain the rate), the backlog
+#      (keys pending, or bytes of stream), the re-reads or commands applied, the
+#      time to drain once the load stops, then SIGTERM (exit 130), DBSIZE and
+#      `verify` (exit 0).
 #
 # cross part (only with BENCH_MODE=cross): the rdb part's dataset (BENCH_KEYS keys) loaded into
 # Redis 8.6.3 and saved again (RDB 13, as a Redis 8.6 snapshot is), then `rdb` of that file into
@@ -116,6 +134,9 @@
 #   BENCH_PEERS_ROUNDS=N rounds of the peers part (default 5)
 #   LIBRDB_CLI=FILE     librdb's rdb-cli for the peers part
 #   BENCH_LIVE_KEYS=N   keys in the live part's dataset (default 100000)
+#   BENCH_STEADY_RATE=N writes/s of the live part's steady load (default 20000)
+#   BENCH_STEADY_SECS=S seconds of the steady load, per mode (default 30)
+#   BENCH_STEADY_KEYS=N keys the steady load writes to (default 100000)
 #   BENCH_SYNC_KEYS=N   keys in the sync part's snapshot (default: BENCH_KEYS)
 #   BENCH_SYNC_LIVE=N   requests redis-benchmark sends in the sync part's live phase
 #                       (default 300000, -t set,lpush,hset -P 16)
@@ -189,6 +210,12 @@ CROSS_ROUNDS=${BENCH_CROSS_ROUNDS:-2}
 TARGET_CROSS_RATIO=0.90
 LIVE_N=${BENCH_LIVE_KEYS:-100000}
 [[ ${LIVE_N} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_LIVE_KEYS must be a positive integer"
+STEADY_RATE=${BENCH_STEADY_RATE:-20000}
+STEADY_SECS=${BENCH_STEADY_SECS:-30}
+STEADY_KEYS=${BENCH_STEADY_KEYS:-100000}
+[[ ${STEADY_RATE} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_STEADY_RATE must be a positive integer"
+[[ ${STEADY_SECS} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_STEADY_SECS must be a positive integer"
+[[ ${STEADY_KEYS} =~ ^[1-9][0-9]*$ ]] || rkm_die "BENCH_STEADY_KEYS must be a positive integer"
 case ${MODE} in
   rdb) RUN_RDB=1 ;;
   scan) RUN_SCAN=1 ;;
@@ -732,8 +759,22 @@ run_sync_part() {
 # live part
 # =============================================================================
 LIVE_ALL_OK=1
+# Issue 27: live re-reads per second at least this times the first pass's keys per second.
+TARGET_LIVE_RATIO=0.80
+# The metrics this script reads or knows (those of the jar when it was written); any other rkm_
+# sample is printed as it is, so a newer jar's metrics show up without a change here.
+KNOWN_METRICS='rkm_(keys_read_total|keys_written_total|keys_skipped_total|key_errors_total|live_commands_applied_total|live_commands_failed_total|failovers_total|resumed|keys_skipped_by_resume_total|lag_items|lag_seconds|snapshot_done|source_changes_total|reconnects_total)'
+# scrape URL -> the /metrics text, or nothing when the endpoint does not answer
+scrape() { curl -s --max-time 2 "$1" 2>/dev/null || true; }
+# mval TEXT NAME -> the value of the unlabelled sample NAME in TEXT
+mval() { awk -v n="$2" '$1 == n { print $2; exit }' <<<"$1"; }
+# other_metrics TEXT -> the rkm_ samples this script does not know, as "name=value, ..."
+other_metrics() {
+  grep -E '^rkm_' <<<"$1" | grep -Ev "^${KNOWN_METRICS}[ {]" |
+    awk '{ printf "%s%s=%s", (NR > 1 ? ", " : ""), $1, $2 }' || true
+}
 # metric URL NAME -> the sample's value, or empty when the endpoint does not answer
-metric() { curl -s --max-time 2 "$1" 2>/dev/null | sed -n "s/^$2 //p" | head -n 1; }
+metric() { mval "$(scrape "$1")" "$2"; }
 # max_of X Y -> the larger, as a number
 max_of() { awk -v x="$1" -v y="$2" 'BEGIN { print (x + 0 > y + 0) ? x : y }'; }
 # median of the arguments
@@ -758,7 +799,7 @@ run_live_part() {
   pid=$!
   url=''
   for ((i = 0; i < 6000; i++)); do
-    url=${url:-$(sed -n 's/^metrics: //p' "${TMP}/live.err")}
+    url=${url:-$(sed -n 's/^metrics: //p' "${TMP}/live.err" 2>/dev/null || true)}
     [[ -n ${url} && $(metric "${url}" rkm_snapshot_done) == 1.0 ]] && break
     kill -0 "${pid}" 2>/dev/null || break
     sleep 0.05
@@ -775,10 +816,14 @@ run_live_part() {
   t0=$(now_s)
   redis-benchmark -h "${RKM_REDIS_HOST}" -p "${src}" -t set,lpush,hset -P 16 -r 100000 \
     -n "${SYNC_LIVE}" -q >"${TMP}/live-benchmark.out" 2>&1 &
-  local bench=$!
+  local bench=$! text
+  # One line per look at /metrics: time, keys pending, lag s, keys written.
+  : >"${TMP}/live-samples"
   while kill -0 "${bench}" 2>/dev/null; do
-    pending=$(metric "${url}" rkm_lag_items)
-    lag=$(metric "${url}" rkm_lag_seconds)
+    text=$(scrape "${url}")
+    pending=$(mval "${text}" rkm_lag_items)
+    lag=$(mval "${text}" rkm_lag_seconds)
+    echo "$(now_s) ${pending:-0} ${lag:-0} $(mval "${text}" rkm_keys_written_total)" >>"${TMP}/live-samples"
     max_pending=$(max_of "${max_pending}" "${pending:-0}")
     max_lag=$(max_of "${max_lag}" "${lag:-0}")
     samples=$((samples + 1))
@@ -787,14 +832,18 @@ run_live_part() {
   wait "${bench}" || LIVE_ALL_OK=0
   tb=$(now_s)
   for ((i = 0; i < 6000; i++)); do
-    [[ $(metric "${url}" rkm_lag_items) == 0.0 ]] && break
+    text=$(scrape "${url}")
+    echo "$(now_s) $(mval "${text}" rkm_lag_items) $(mval "${text}" rkm_lag_seconds) $(mval "${text}" rkm_keys_written_total)" >>"${TMP}/live-samples"
+    [[ $(mval "${text}" rkm_lag_items) == 0.0 ]] && break
     sleep 0.05
   done
   t1=$(now_s)
   [[ $(metric "${url}" rkm_lag_items) == 0.0 ]] || LIVE_ALL_OK=0
-  local written1 changes
-  written1=$(metric "${url}" rkm_keys_written_total)
-  changes=$(metric "${url}" rkm_source_changes_total)
+  local written1 changes others
+  text=$(scrape "${url}")
+  written1=$(mval "${text}" rkm_keys_written_total)
+  changes=$(mval "${text}" rkm_source_changes_total)
+  others=$(other_metrics "${text}")
   kill -TERM "${pid}" 2>/dev/null || true
   rc=0
   wait "${pid}" || rc=$?
@@ -805,6 +854,15 @@ run_live_part() {
   LL_RATE=$(rate "${rereads}" "${LL_SECS}")
   LB_SECS=$(elapsed "${t0}" "${tb}")
   LD_SECS=$(elapsed "${tb}" "${t1}")
+  # Issue 27's target: live re-reads/s over the first pass's keys/s. For information, the
+  # re-read rate while keys were waiting (between two looks that both saw some pending), which
+  # the load's own pace cannot cap.
+  local live_ratio live_ratio_ok backlog_rate
+  live_ratio=$(ratio "${LL_RATE}" "${LP_RATE}")
+  live_ratio_ok=$(at_least "${live_ratio}" "${TARGET_LIVE_RATIO}")
+  ((live_ratio_ok)) || LIVE_ALL_OK=0
+  backlog_rate=$(awk 'NR > 1 && p > 0 && $2 > 0 && $4 != "" && w != "" { dw += $4 - w; dt += $1 - t }
+      { t = $1; p = $2; w = $4 } END { printf "%.0f", (dt > 0 ? dw / dt : 0) }' "${TMP}/live-samples")
   local src_keys l_keys vrc=0
   src_keys=$(dbsize "${src}")
   l_keys=$(dbsize "${dst}")
@@ -839,12 +897,212 @@ run_live_part() {
   line "dataset" "${n} keys (seed ${SEED}), notify-keyspace-events KEA"
   line "(l) first pass" "${LP_SECS} s, ${LP_RATE} keys/s (subscribed before the SCAN)"
   line "live load" "redis-benchmark -t set,lpush,hset -P 16: ${SYNC_LIVE} requests in ${LB_SECS} s"
-  line "lag under load" "max ${max_pending} keys pending, max ${max_lag} s (${samples} looks at /metrics)"
+  line "lag under load" "max $(printf '%.0f' "${max_pending}") keys pending, max ${max_lag} s (${samples} looks at /metrics)"
   line "drained" "nothing pending ${LD_SECS} s after the load ended"
-  line "live re-reads" "${rereads} keys (of ${changes:-?} notifications) in ${LL_SECS} s: ${LL_RATE} keys/s"
+  line "live re-reads" "${rereads} keys (of $(printf '%.0f' "${changes:-0}") notifications) in ${LL_SECS} s: ${LL_RATE} keys/s"
+  line "" "while keys were pending: ${backlog_rate} keys/s ($(ratio "${backlog_rate}" "${LP_RATE}") of the first pass)"
+  line "live/first" "re-reads/s over first-pass keys/s: ${live_ratio} (target >= ${TARGET_LIVE_RATIO})" "$(verdict "${live_ratio_ok}")"
+  [[ -z ${others} ]] || line "other metrics" "${others}"
   line "end state" "source ${src_keys} keys, destination ${l_keys}, exit ${rc}, verify exit ${vrc}"
   line "(m) metrics" "start-up median ${LM_WITH} s with --metrics-port, ${LM_WITHOUT} s without: ${LM_COST} ms"
   line "overall" "" "$(verdict "${LIVE_ALL_OK}")"
+  echo "======================================================================="
+}
+
+# =============================================================================
+# steady part (with BENCH_MODE=live): both live modes under a fixed write rate
+# =============================================================================
+now_ms() { date +%s%3N; }
+# col_stats FILE COLUMN -> "median max" of a numeric column ("-" entries skipped)
+col_stats() {
+  awk -v c="$2" '$c != "-" { print $c + 0 }' "$1" | sort -g |
+    awk '{ a[NR] = $1 } END { if (NR == 0) print "? ?"; else print a[int((NR + 1) / 2)], a[NR] }'
+}
+# col_third FILE COLUMN WHICH -> the median of the first (1) or last (3) third of the samples
+col_third() {
+  awk -v c="$2" '$c != "-" { v[++n] = $c + 0 } END {
+      k = int(n / 3); if (k < 1) k = n
+      for (i = 1; i <= k; i++) print ('"$3"' == 1 ? v[i] : v[n - k + i]) }' "$1" | sort -g |
+    awk '{ a[NR] = $1 } END { print (NR ? a[int((NR + 1) / 2)] : "?") }'
+}
+# lag_sample URL SRC DST LOAD_START_MS -> "lag_items lag_seconds clock_lag_s written applied":
+# the metrics, and how far the destination's steady:clock is behind the source's (read first, so
+# the figure errs low by the few ms between the two reads, never high); "-" where unknown.
+lag_sample() {
+  local text s d clock=-
+  text=$(scrape "$1")
+  s=$(rkm_cli "$2" GET steady:clock 2>/dev/null | tr -d '\r' || true)
+  d=$(rkm_cli "$3" GET steady:clock 2>/dev/null | tr -d '\r' || true)
+  if [[ ${s} =~ ^[0-9]+$ ]]; then
+    [[ ${d} =~ ^[0-9]+$ ]] || d=$4
+    clock=$(awk -v s="${s}" -v d="${d}" 'BEGIN { x = (s - d) / 1000; printf "%.3f", (x > 0 ? x : 0) }')
+  fi
+  local items lag written applied
+  items=$(mval "${text}" rkm_lag_items)
+  lag=$(mval "${text}" rkm_lag_seconds)
+  written=$(mval "${text}" rkm_keys_written_total)
+  applied=$(mval "${text}" rkm_live_commands_applied_total)
+  echo "${items:--} ${lag:--} ${clock} ${written:--} ${applied:--}"
+}
+
+# How long a mode may take to apply what is left once the load has stopped.
+STEADY_DRAIN_S=300
+STEADY_ALL_OK=1
+
+# steady_run MODE (scan or sync): MODE from a fresh source on the live dataset into an empty
+# server; once its initial copy is done the steady load runs while lag_sample looks every 0.5 s;
+# then the drain, SIGTERM, DBSIZE and verify. Appends its lines to ${TMP}/steady-report.txt.
+steady_run() {
+  local mode=$1 n=${LIVE_N} dir=${TMP}/steady-$1 src dst src_pid dst_pid pid gen url='' i
+  local t0 t1 tb rc=0 grc=0 vrc=0 ok=1 load_ms
+  mkdir -p "${dir}/source"
+  cp -- "${DS}/dump.rdb" "${dir}/source/dump.rdb"
+  if [[ ${mode} == scan ]]; then
+    rkm_start_redis "${dir}/source" --dbfilename dump.rdb --notify-keyspace-events KEA
+  else
+    rkm_start_redis "${dir}/source" --dbfilename dump.rdb --repl-diskless-sync-delay 0 \
+      --repl-backlog-size 256mb
+  fi
+  src=${RKM_REDIS_PORT} src_pid=${RKM_REDIS_PID}
+  wait_loaded "${src}" "${n}"
+  rkm_start_redis "${dir}/dest"
+  dst=${RKM_REDIS_PORT} dst_pid=${RKM_REDIS_PID}
+  local cmd=("${SCRIPT_DIR}/redis-keys-migrator")
+  if [[ ${mode} == scan ]]; then cmd+=(scan --live); else cmd+=(sync); fi
+  cmd+=(--from "redis://${RKM_REDIS_HOST}:${src}" --to "redis://${RKM_REDIS_HOST}:${dst}"
+    --metrics-port 0 --report "${dir}/report.json" --progress never --error-log "${dir}/errors.log")
+  rkm_log "(${mode}) steady: ${cmd[*]}"
+  t0=$(now_s)
+  "${cmd[@]}" >"${dir}/out" 2>"${dir}/err" &
+  pid=$!
+  for ((i = 0; i < 6000; i++)); do
+    # The child opens its stderr file itself: it may not be there yet.
+    url=${url:-$(sed -n 's/^metrics: //p' "${dir}/err" 2>/dev/null || true)}
+    [[ -n ${url} && $(mval "$(scrape "${url}")" rkm_snapshot_done) == 1.0 ]] && break
+    kill -0 "${pid}" 2>/dev/null || break
+    sleep 0.05
+  done
+  t1=$(now_s)
+  if [[ -z ${url} || $(mval "$(scrape "${url}")" rkm_snapshot_done) != 1.0 ]]; then
+    ok=0
+    tail -n 20 "${dir}/err" >&2
+  fi
+  local copy_s copy_rate
+  copy_s=$(elapsed "${t0}" "${t1}")
+  copy_rate=$(rate "${n}" "${copy_s}")
+  rkm_log "(${mode}) initial copy ${copy_s} s; steady load: ${STEADY_RATE} writes/s for ${STEADY_SECS} s"
+
+  local base
+  base=$(lag_sample "${url}" "${src}" "${dst}" "$(now_ms)")
+  load_ms=$(now_ms)
+  t0=$(now_s)
+  "${RKM_PY}" "${SCRIPT_DIR}/bench_data.py" steady --port "${src}" --rate "${STEADY_RATE}" \
+    --secs "${STEADY_SECS}" --keys "${STEADY_KEYS}" --seed "${SEED}" --kv "${dir}/steady.kv" \
+    2>"${dir}/steady.log" &
+  gen=$!
+  : >"${dir}/samples"
+  while kill -0 "${gen}" 2>/dev/null; do
+    sleep 0.5
+    kill -0 "${gen}" 2>/dev/null || break
+    lag_sample "${url}" "${src}" "${dst}" "${load_ms}" >>"${dir}/samples"
+  done
+  wait "${gen}" || grc=$?
+  tb=$(now_s)
+  ((grc == 0)) || { ok=0; cat "${dir}/steady.log" >&2; }
+  local end
+  end=$(lag_sample "${url}" "${src}" "${dst}" "${load_ms}")
+
+  # Drained: the destination's steady:clock equals the source's (sync applies the stream in
+  # order, so that is everything) and, for scan --live, nothing is pending.
+  local deadline=$(($(date +%s) + STEADY_DRAIN_S)) drained=0 s d items
+  while (($(date +%s) < deadline)); do
+    s=$(rkm_cli "${src}" GET steady:clock | tr -d '\r' || true)
+    d=$(rkm_cli "${dst}" GET steady:clock | tr -d '\r' || true)
+    items=$(mval "$(scrape "${url}")" rkm_lag_items)
+    if [[ -n ${s} && ${s} == "${d}" && (${mode} == sync || ${items} == 0.0) ]]; then
+      drained=1
+      break
+    fi
+    kill -0 "${pid}" 2>/dev/null || break
+    sleep 0.1
+  done
+  t1=$(now_s)
+  ((drained)) || ok=0
+  local final others
+  final=$(scrape "${url}")
+  others=$(other_metrics "${final}")
+  kill -TERM "${pid}" 2>/dev/null || true
+  wait "${pid}" || rc=$?
+  ((rc == 130)) || { ok=0; tail -n 20 "${dir}/err" >&2; }
+  local src_keys dst_keys
+  src_keys=$(dbsize "${src}")
+  dst_keys=$(dbsize "${dst}")
+  [[ ${src_keys} == "${dst_keys}" ]] || ok=0
+  java -jar "${JAR}" verify --from "redis://${RKM_REDIS_HOST}:${src}" \
+    --to "redis://${RKM_REDIS_HOST}:${dst}" >"${dir}/verify.out" 2>&1 || vrc=$?
+  ((vrc == 0)) || { ok=0; tail -n 20 "${dir}/verify.out" >&2; }
+  rkm_stop_redis "${src_pid}"
+  rkm_stop_redis "${dst_pid}"
+  if ((!ok)); then
+    STEADY_ALL_OK=0
+    LIVE_ALL_OK=0
+  fi
+
+  local sent secs achieved late skipped samples lag items clock
+  sent=$(kv "${dir}/steady.kv" sent)
+  secs=$(kv "${dir}/steady.kv" secs)
+  achieved=$(kv "${dir}/steady.kv" rate)
+  late=$(kv "${dir}/steady.kv" late_ticks)
+  skipped=$(kv "${dir}/steady.kv" skipped)
+  samples=$(wc -l <"${dir}/samples")
+  read -r -a lag <<<"$(col_stats "${dir}/samples" 2)"
+  read -r -a items <<<"$(col_stats "${dir}/samples" 1)"
+  read -r -a clock <<<"$(col_stats "${dir}/samples" 3)"
+  # The lag to read off: scan --live's oldest pending key (column 2); for sync the clock key
+  # (column 3), since its rkm_lag_seconds counts from when the stream was last level, which a
+  # steady load may never let it be. Done during the load: keys written (re-reads, column 4)
+  # or live commands applied (column 5).
+  local lag_col=2 col=4 what="keys re-read" unit="keys pending"
+  if [[ ${mode} == sync ]]; then
+    lag_col=3 col=5 what="commands applied" unit="bytes of stream behind"
+  fi
+  local done_during
+  done_during=$(awk -v a="$(awk -v c="${col}" '{ print $c }' <<<"${end}")" \
+    -v b="$(awk -v c="${col}" '{ print $c }' <<<"${base}")" 'BEGIN { printf "%.0f", a - b }')
+  {
+    echo "--- ${mode/scan/scan --live}"
+    line "initial copy" "${copy_s} s (${copy_rate} keys/s), then the load"
+    line "load" "${sent:-?} writes in ${secs:-?} s: ${achieved:-?}/s for a target of ${STEADY_RATE}/s (${late:-?} late ticks, ${skipped:-?} skipped)"
+    if [[ ${mode} == scan ]]; then
+      line "lag" "median ${lag[0]} s, max ${lag[1]} s: oldest pending key (${samples} samples)"
+      line "clock key" "destination behind the source: median ${clock[0]} s, max ${clock[1]} s"
+    else
+      line "lag" "median ${clock[0]} s, max ${clock[1]} s: the clock key (10 ms steps) (${samples} samples)"
+      line "rkm_lag_seconds" "median ${lag[0]} s, max ${lag[1]} s (time since the stream was last level)"
+    fi
+    line "" "lag over the first third of the load: median $(col_third "${dir}/samples" "${lag_col}" 1) s, last third $(col_third "${dir}/samples" "${lag_col}" 3) s"
+    line "backlog" "median ${items[0]}, max ${items[1]} ${unit} (rkm_lag_items)"
+    line "applied" "${done_during} ${what} during the load: $(rate "${done_during}" "${secs:-$(elapsed "${t0}" "${tb}")}")/s"
+    line "drained" "$( ((drained)) && echo "caught up $(elapsed "${tb}" "${t1}") s after the load ended" || echo "not caught up ${STEADY_DRAIN_S} s after the load ended")"
+    [[ -z ${others} ]] || line "other metrics" "${others}"
+    line "end state" "source ${src_keys} keys, destination ${dst_keys}, exit ${rc}, verify exit ${vrc}" "$(verdict "${ok}")"
+  } >>"${TMP}/steady-report.txt"
+}
+
+run_steady_part() {
+  prepare_dataset "${LIVE_N}"
+  : >"${TMP}/steady-report.txt"
+  steady_run scan
+  steady_run sync
+  echo
+  echo "========= redis-keys-migrator live modes at a steady write rate ========="
+  line "dataset" "${LIVE_N} keys (seed ${SEED}); $(nproc) cores shared with the servers and the load"
+  line "steady load" "SET of ~100 B to steady:N, N random in 0..$((STEADY_KEYS - 1)), ${STEADY_RATE}/s for ${STEADY_SECS} s"
+  line "" "(bench_data.py steady: a pipeline per 10 ms tick, then SET steady:clock <now ms>)"
+  line "sampling" "/metrics and steady:clock on both sides every 0.5 s during the load"
+  line "" "(clock key: how far the destination's steady:clock is behind the source's)"
+  cat "${TMP}/steady-report.txt"
+  line "overall" "(steady load; counted in the live part's verdict)" "$(verdict "${STEADY_ALL_OK}")"
   echo "======================================================================="
 }
 
@@ -1376,6 +1634,7 @@ if ((RUN_CLUSTER)); then
 fi
 if ((RUN_LIVE)); then
   run_live_part
+  run_steady_part
 fi
 if ((RUN_CROSS)); then
   run_cross_part

@@ -19,6 +19,13 @@
         is known to drop TTLs): how many sample keys with a TTL on A kept it
         on B (within 2 s) and how many lost it. --kv FILE also writes the
         counts as key=value lines for the caller.
+    bench_data.py steady   --port P --rate R --secs S --keys K [--kv FILE]
+        A steady write load: R SETs a second for S seconds, each of a value of
+        about 100 bytes to a key steady:<n>, n uniform in 0..K-1. Every tick of
+        10 ms sends, in one pipeline, the writes the schedule owes by then (so a
+        late tick catches up), then SET steady:clock <unix ms of the send>: a
+        copy's steady:clock says up to when it has the source's writes. Prints
+        the achieved rate; --kv FILE writes the counts as key=value lines.
 
 Key i is named from its type and number (see key_name), so `compare` can pick
 sample keys without scanning. Everything random comes from the fixed seed;
@@ -223,6 +230,53 @@ def cmd_compare(args):
     sys.exit(1 if bad else 0)
 
 
+TICK_S = 0.01
+# A stall longer than this is not made up for: the achieved rate then falls short and says so.
+MAX_CATCH_UP_S = 0.5
+
+
+def cmd_steady(args):
+    r = redis.Redis(host="127.0.0.1", port=args.port, socket_timeout=60)
+    rng = random.Random(args.seed)
+    pad = b"x" * 90
+    total = int(args.rate * args.secs)
+    cap = max(1, int(args.rate * MAX_CATCH_UP_S))
+    sent = skipped = ticks = late = 0
+    start = time.monotonic()
+    while sent + skipped < total:
+        due = min(total, int(args.rate * (time.monotonic() - start)))
+        owed = due - sent - skipped
+        if owed > cap:
+            # Not sent later: the schedule moves on and the achieved rate shows the gap.
+            skipped += owed - cap
+            owed = cap
+        if owed > 0:
+            p = r.pipeline(transaction=False)
+            for i in range(sent, sent + owed):
+                p.set(b"steady:%d" % rng.randrange(args.keys), b"%d:" % i + pad)
+            p.set(b"steady:clock", b"%d" % int(time.time() * 1000))
+            replies = p.execute()
+            if not all(replies):
+                sys.exit(f"steady: a SET was refused: {replies[:5]}")
+            sent += owed
+            late += owed > args.rate * TICK_S * 2
+        ticks += 1
+        pause = start + ticks * TICK_S - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        else:
+            ticks = int((time.monotonic() - start) / TICK_S)
+    secs = time.monotonic() - start
+    rate = sent / secs if secs > 0 else 0
+    log(f"steady: {sent} writes in {secs:.2f} s: {rate:.0f}/s (target {args.rate}/s), "
+        f"{late} late ticks, {skipped} writes skipped")
+    if args.kv:
+        with open(args.kv, "w") as f:
+            for name, value in [("sent", sent), ("secs", f"{secs:.3f}"), ("rate", f"{rate:.0f}"),
+                                ("late_ticks", late), ("skipped", skipped), ("target", args.rate)]:
+                f.write(f"{name}={value}\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="command", required=True)
@@ -243,8 +297,17 @@ def main():
     c.add_argument("--sample", type=int, default=1000)
     c.add_argument("--ttl", choices=["check", "count"], default="check")
     c.add_argument("--kv")
+    st = sub.add_parser("steady")
+    st.add_argument("--port", type=int, required=True)
+    st.add_argument("--rate", type=int, required=True)
+    st.add_argument("--secs", type=float, required=True)
+    st.add_argument("--keys", type=int, required=True)
+    st.add_argument("--seed", type=int, default=42)
+    st.add_argument("--kv")
     args = ap.parse_args()
-    {"gen": cmd_gen, "restore": cmd_restore, "compare": cmd_compare}[args.command](args)
+    commands = {"gen": cmd_gen, "restore": cmd_restore, "compare": cmd_compare,
+                "steady": cmd_steady}
+    commands[args.command](args)
 
 
 if __name__ == "__main__":
