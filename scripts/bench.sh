@@ -1360,9 +1360,18 @@ TARGET_PEERS_RSS_MB=256
 # cpu_ticks PID -> utime + stime of PID in clock ticks (/proc/PID/stat fields 14 and 15)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
+# busy CPU_SECONDS WALL_SECONDS -> the share of one core a process was busy, 2 decimals
+busy() { awk -v c="$1" -v w="$2" 'BEGIN { printf "%.2f", (w > 0) ? c / w : 0 }'; }
+
+# cpu_seconds TIME_FILE -> user + system seconds from a `/usr/bin/time -v` output file
+cpu_seconds() {
+  awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { s += $2 } END { printf "%.2f", s }' "$1"
+}
+
 # peers_run LABEL SERVER_BINARY COMMAND...: one timed run of COMMAND into a fresh server, whose
 # address replaces the word @PORT@ in COMMAND; sets RATE, RC, KEYS, SRV_US (the destination's
-# CPU microseconds per key) and RSS_MB (the command's peak RSS).
+# CPU microseconds per key), RSS_MB (the command's peak RSS), WALL (its seconds), SRV_BUSY and
+# CMD_BUSY (the share of one core the destination and the command were busy).
 peers_run() {
   local label=$1 binary=$2 port pid t0 t1 c0 c1 arg cmd=()
   shift 2
@@ -1379,10 +1388,13 @@ peers_run() {
     >"${TMP}/peers-${label}.out" 2>"${TMP}/peers-${label}.err") || RC=$?
   t1=$(now_s)
   c1=$(cpu_ticks "${pid}")
-  RATE=$(rate "${PEERS_N}" "$(elapsed "${t0}" "${t1}")")
+  WALL=$(elapsed "${t0}" "${t1}")
+  RATE=$(rate "${PEERS_N}" "${WALL}")
   KEYS=$(dbsize "${port}")
   SRV_US=$(awk -v d=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="${PEERS_N}" \
     'BEGIN { printf "%.2f", d * 1e6 / hz / n }')
+  SRV_BUSY=$(busy "$(awk -v d=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { print d / hz }')" "${WALL}")
+  CMD_BUSY=$(busy "$(cpu_seconds "${TMP}/peers-${label}.time")" "${WALL}")
   RSS_MB=$(peak_rss_mb "${TMP}/peers-${label}.time")
   if [[ ${RC} != 0 || ${KEYS} != "${PEERS_N}" ]]; then
     rkm_log "(${label}) exit ${RC}, DBSIZE ${KEYS} (expected ${PEERS_N}); last lines of its output:"
@@ -1399,7 +1411,7 @@ spread() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } E
 run_peers_part() {
   local redis74=${SHARED_BIN}/redis-7.4.1/redis-server librdb=${LIBRDB_CLI:-} round src_port
   local pipe=() ours=() lr=() lc=() ow=() lw=() sc=() r_ours=() r_lr=() r_sc=() r_w=()
-  local srv_pipe=() srv_ours=() srv_lr=() rss=()
+  local srv_pipe=() srv_ours=() srv_lr=() rss=() sc_src=() sc_dst=() sc_ours=() s0 s1
   [[ -x ${redis74} ]] || rkm_die "the peers part needs ${redis74} (../shared/redis-bin)"
   PEERS_N=${N}
   prepare_dataset "${N}"
@@ -1419,6 +1431,7 @@ run_peers_part() {
   cp -- "${DS}/dump.rdb" "${TMP}/peers-source/dump.rdb"
   rkm_start_redis "${TMP}/peers-source" --dbfilename dump.rdb
   src_port=${RKM_REDIS_PORT}
+  local src_pid=${RKM_REDIS_PID}
   wait_loaded "${src_port}" "${N}"
   local host=${RKM_REDIS_HOST} debian
   debian=$(command -v redis-server)
@@ -1455,9 +1468,15 @@ run_peers_part() {
       lw+=("${RATE}")
       r_w+=("$(ratio "${ow[-1]}" "${RATE}")")
     fi
+    s0=$(cpu_ticks "${src_pid}")
     peers_run "s${round}" "${debian}" "${SCRIPT_DIR}/redis-keys-migrator" scan \
       --from "redis://${host}:${src_port}" --to "redis://${host}:@PORT@" --progress never
+    s1=$(cpu_ticks "${src_pid}")
     sc+=("${RATE}")
+    # What bounds scan: how busy the source (DUMP), the destination (RESTORE) and we were.
+    sc_src+=("$(busy "$(awk -v d=$((s1 - s0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { print d / hz }')" "${WALL}")")
+    sc_dst+=("${SRV_BUSY}")
+    sc_ours+=("${CMD_BUSY}")
     r_sc+=("$(ratio "${RATE}" "${pipe[-1]}")")
     if [[ -n ${librdb} ]]; then
       line "round ${round}" "pipe ${pipe[-1]}, ours ${ours[-1]} (${r_ours[-1]}), librdb -r ${lr[-1]}, librdb cmds ${lc[-1]}"
@@ -1500,6 +1519,7 @@ run_peers_part() {
   ok=$(at_least "$(median "${r_sc[@]}")" "${TARGET_PEERS_SCAN}")
   ((ok)) || PEERS_ALL_OK=0
   line "scan / pipe" "median $(median "${r_sc[@]}") (rounds ${r_sc[*]}) (target >= ${TARGET_PEERS_SCAN})" "$(verdict "${ok}")"
+  line "scan CPU" "busy share of one core (median): source $(median "${sc_src[@]}"), destination $(median "${sc_dst[@]}"), ours $(median "${sc_ours[@]}"); $(nproc) cores in all"
   rss_max=$(printf '%s\n' "${rss[@]}" | sort -g | tail -n 1)
   ok=$(awk -v r="${rss_max}" -v t="${TARGET_PEERS_RSS_MB}" 'BEGIN { print (r < t) ? 1 : 0 }')
   ((ok)) || PEERS_ALL_OK=0
