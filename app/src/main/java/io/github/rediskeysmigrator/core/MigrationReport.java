@@ -32,6 +32,7 @@ public final class MigrationReport extends RunReport {
   final AtomicLong commandsFiltered = new AtomicLong();
   final AtomicLong commandsSkipped = new AtomicLong();
   final AtomicLong commandsFailed = new AtomicLong();
+  final AtomicLong ttlRaceRecovered = new AtomicLong();
   final AtomicLong functionsRestored = new AtomicLong();
   final AtomicLong functionsExisting = new AtomicLong();
   final AtomicLong functionsFailed = new AtomicLong();
@@ -143,6 +144,14 @@ public final class MigrationReport extends RunReport {
   /** Live commands the destination answered with an error. */
   public long commandsFailed() {
     return commandsFailed.get();
+  }
+
+  /**
+   * Keys sync read again from the source because the destination had lost them to a TTL race (a
+   * renewal found no key there); see {@link TtlRaces}.
+   */
+  public long ttlRaceRecovered() {
+    return ttlRaceRecovered.get();
   }
 
   /**
