@@ -5,12 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Recovers the keys sync would lose to a TTL race: a destination that lags behind expires a key the
@@ -22,7 +18,6 @@ import org.slf4j.LoggerFactory;
  * may book replies on its own.
  */
 final class TtlRaces implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(TtlRaces.class);
   private static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
 
   /** A key of a source db. */
@@ -40,8 +35,9 @@ final class TtlRaces implements AutoCloseable {
   private final KeyRenamer rename;
   private final MigrationReport report;
 
-  // Keys the destination answered as missing, waiting to be read again, in the order reported.
-  private final Set<Name> missed = new LinkedHashSet<>();
+  // Keys the destination answered as missing (by destination name), waiting to be read again, in
+  // the order reported: the source names that --rename-prefix turns into it.
+  private final Map<Name, List<Name>> missed = new LinkedHashMap<>();
 
   // Keys read again, with the offset of the read: the stream's commands on them up to it are left
   // out. In the order read, so the offsets grow: the head goes once the stream passes it.
@@ -68,21 +64,19 @@ final class TtlRaces implements AutoCloseable {
       return;
     }
     byte[] key = sent.argv()[1];
-    if (!rename.isEmpty()) {
-      List<byte[]> names = rename.sourceNamesOf(key);
-      if (names.size() != 1) {
-        log.debug("TTL race on {}: its source name is not known", KeyNames.printable(key));
+    List<Name> names = new ArrayList<>();
+    for (byte[] name : rename.isEmpty() ? List.of(key) : rename.sourceNamesOf(key)) {
+      Name n = Name.of(sent.sourceDb(), name);
+      Long read = readAt.get(n);
+      if (read != null && read >= sent.offset()) {
+        // Sent before the key was written anew: the value read already covers it.
         return;
       }
-      key = names.get(0);
+      names.add(n);
     }
-    Name name = Name.of(sent.sourceDb(), key);
-    Long read = readAt.get(name);
-    if (read != null && read >= sent.offset()) {
-      // Sent before the key was written anew: the value read already covers it.
-      return;
+    if (!names.isEmpty()) {
+      missed.putIfAbsent(Name.of(sent.sourceDb(), key), names);
     }
-    missed.add(name);
   }
 
   /** Whether a key waits to be read again. */
@@ -96,24 +90,36 @@ final class TtlRaces implements AutoCloseable {
    * unless the source no longer holds it.
    */
   List<SourceEvent> recover() throws SourceException {
-    List<Name> names;
+    List<List<Name>> keys;
     synchronized (this) {
-      names = new ArrayList<>(missed);
+      keys = new ArrayList<>(missed.values());
       missed.clear();
     }
     List<SourceEvent> out = new ArrayList<>();
-    for (Name name : names) {
-      KeyRefetch.Read read = refetch.read(name.db(), name.bytes());
-      synchronized (this) {
-        readAt.remove(name);
-        readAt.put(name, read.offset());
+    for (List<Name> names : keys) {
+      // With --rename-prefix, several source names may lead to the destination's key: the one the
+      // source holds is the one (when it holds several, they collide there anyway: the first).
+      Name chosen = names.get(0);
+      KeyEvent value = null;
+      for (Name name : names) {
+        KeyRefetch.Read read = refetch.read(name.db(), name.bytes());
+        synchronized (this) {
+          readAt.remove(name);
+          readAt.put(name, read.offset());
+        }
+        if (!read.event().isGone()) {
+          chosen = name;
+          value = read.event();
+          break;
+        }
       }
       report.ttlRaceRecovered.incrementAndGet();
-      if (read.event().isGone()) {
-        out.add(new CommandEvent(name.db(), new byte[][] {DEL, name.bytes()}, "", 0, name.db()));
+      if (value == null) {
+        out.add(
+            new CommandEvent(chosen.db(), new byte[][] {DEL, chosen.bytes()}, "", 0, chosen.db()));
       } else {
-        out.add(CommandEvent.clearing(name.db(), DEL, name.bytes()));
-        out.add(read.event());
+        out.add(CommandEvent.clearing(chosen.db(), DEL, chosen.bytes()));
+        out.add(value);
       }
     }
     return out;
