@@ -136,7 +136,10 @@ public final class MigrationReport extends RunReport {
     return commandsFiltered.get();
   }
 
-  /** Live commands not applied because they touch a key the existence policy left alone. */
+  /**
+   * Live commands not applied because they touch a key the existence policy left alone, or keys
+   * read again after a TTL race whose values already hold them ({@link TtlRaces}).
+   */
   public long commandsSkipped() {
     return commandsSkipped.get();
   }

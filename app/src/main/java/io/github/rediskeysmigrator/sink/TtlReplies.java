@@ -26,7 +26,8 @@ final class TtlReplies {
 
   /** Whether {@code reply} to {@code argv} says the destination did not hold the source's key. */
   static boolean missedKey(byte[][] argv, Object reply) {
-    if (argv.length < 2) {
+    if (argv.length < 2 || argv[0].length < 5 || argv[0].length > 10) {
+      // Most commands end here, without a name made for them: this runs for every reply.
       return false;
     }
     String name = new String(argv[0], StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT);

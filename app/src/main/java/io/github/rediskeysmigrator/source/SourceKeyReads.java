@@ -13,6 +13,7 @@ import io.github.rediskeysmigrator.redis.Tls;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -22,16 +23,21 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * Reads single keys of a single-node sync source again, over a connection of its own: {@code MULTI,
  * SELECT, DUMP, PTTL, INFO replication, EXEC}, so the value, its TTL and the master_repl_offset are
  * of the same instant (the transaction runs whole, and being read-only is not propagated, so it
- * does not move the offset). The connection opens at the first read and once more after it drops.
+ * does not move the offset). The connection opens at the first read, once more after it drops, and
+ * anew when the stream follows another master.
  */
 final class SourceKeyReads implements KeyRefetch {
-  private final RedisUri from;
+  private final Supplier<RedisUri> node;
   private final Tls tls;
   private final LongSupplier wallClockMillis;
   private Connection conn;
+  private RedisUri from;
 
-  SourceKeyReads(RedisUri from, Tls tls, LongSupplier wallClockMillis) {
-    this.from = from;
+  /**
+   * @param node the node the stream follows now (behind Sentinel, the master after a failover)
+   */
+  SourceKeyReads(Supplier<RedisUri> node, Tls tls, LongSupplier wallClockMillis) {
+    this.node = node;
     this.tls = tls;
     this.wallClockMillis = wallClockMillis;
   }
@@ -54,7 +60,13 @@ final class SourceKeyReads implements KeyRefetch {
   }
 
   private Read transaction(int db, byte[] key) throws SourceException {
+    RedisUri current = node.get();
+    if (conn != null && !current.equals(from)) {
+      // The stream follows another master now: its offsets are the ones to compare with.
+      close();
+    }
     if (conn == null) {
+      from = current;
       try {
         conn = RedisConnector.connect(from, 0, "source", tls);
       } catch (ConnectException e) {
@@ -102,7 +114,7 @@ final class SourceKeyReads implements KeyRefetch {
   private SourceException failed(String what, Exception cause) {
     return new SourceException(
         SourceException.Kind.CONNECTION,
-        "source " + from + ": reading a key again after a TTL race, the source " + what,
+        "source " + node.get() + ": reading a key again after a TTL race, the source " + what,
         cause);
   }
 

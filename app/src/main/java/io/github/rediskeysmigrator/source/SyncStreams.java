@@ -158,7 +158,7 @@ public final class SyncStreams {
     // Keys lost to a TTL race are read again from this node (a cluster's streams are not yet).
     LiveOptions live =
         new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, marker)
-            .withRefetch(new SourceKeyReads(from, tls, System::currentTimeMillis));
+            .withRefetch(new SourceKeyReads(stream::node, tls, System::currentTimeMillis));
     return new Opened(List.of(stream), stream, info.maxRdbVersion(), live);
   }
 
