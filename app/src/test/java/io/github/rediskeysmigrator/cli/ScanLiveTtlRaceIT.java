@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.Await;
+import io.github.rediskeysmigrator.testing.FaultyProxy;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.RenewedKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -77,6 +79,51 @@ class ScanLiveTtlRaceIT {
         assertEquals(130, run.terminate(), run::toString);
       }
     }
+  }
+
+  /**
+   * Issue 27's test for {@code scan --live}: 2,000 keys with 1 s TTLs renewed every 300 ms while
+   * the destination's replies come 1.5 s late for 10 s; afterwards every key the source holds is at
+   * the destination, with the same value and its expiry within 1 s.
+   */
+  @Test
+  void keysRenewedWhileTheDestinationLagsAreAllThereAfterwards() throws Exception {
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client();
+        RenewedKeys keys = new RenewedKeys(source.server(), 2_000, 1_000);
+        FaultyProxy proxy = FaultyProxy.to(dest.server())) {
+      keys.renewEvery(300, 1_000);
+      try (JarRun run =
+          Run.scan(source.uri())
+              .to(proxy.uri())
+              .args("--live", "--progress", "never")
+              .report(tmp.resolve("r.json"))
+              .jar(tmp)) {
+        awaitMarker(s, d, run);
+        SyncTtlRaceIT.slowFor10Seconds(proxy);
+        awaitMarker(s, d, run);
+
+        int left = keys.stopAndTake(120_000);
+        assertTrue(left > 1_000, left + " keys left at the source");
+        Await.until(
+            "every key of the source at the destination",
+            Duration.ofSeconds(120),
+            run,
+            () -> keys.differences(d).isEmpty());
+        assertEquals(130, run.terminate(), run::toString);
+      }
+    }
+  }
+
+  /** Waits until a key written at the source now has been re-read into the destination. */
+  private static void awaitMarker(Jedis s, Jedis d, JarRun run) throws InterruptedException {
+    String value = Long.toString(System.nanoTime());
+    s.set("marker", value);
+    Await.until(
+        "the marker at the destination",
+        Duration.ofSeconds(120),
+        run,
+        () -> value.equals(d.get("marker")));
   }
 
   private static void assertTtlNear(long expected, long actual) {

@@ -7,16 +7,10 @@ import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.FaultyProxy;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.RenewedKeys;
 import io.github.rediskeysmigrator.testing.ReportAssert;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,10 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * {@code sync} and the TTL race of issue 27: a destination that lags behind expires a key the
@@ -152,120 +142,38 @@ class SyncTtlRaceIT {
    */
   @Test
   void keysRenewedWhileTheDestinationLagsAreAllThereAfterwards() throws Exception {
-    int keys = 2_000;
-    ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor();
     try (Jedis s = source.server().client();
         Jedis d = dest.server().client();
-        Jedis renewing = source.server().client();
+        RenewedKeys keys = new RenewedKeys(source.server(), 2_000, 1_000);
         FaultyProxy proxy = FaultyProxy.to(dest.server())) {
-      Pipeline p = s.pipelined();
-      for (int i = 0; i < keys; i++) {
-        p.set("ttl:" + i, "v-" + i);
-        p.pexpire("ttl:" + i, 1_000);
-      }
-      p.sync();
-      ScheduledFuture<?> renewals =
-          renewer.scheduleAtFixedRate(
-              () -> renew(renewing, keys, 1_000), 0, 300, TimeUnit.MILLISECONDS);
+      keys.renewEvery(300, 1_000);
       try (JarRun run = sync(proxy, false)) {
         awaitMarker(s, d, run);
-        proxy.delay(FaultyProxy.Direction.TO_CLIENT, 1_500);
-        long slowUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        // The renewals go on meanwhile: this waits for the clock, it checks no outcome.
-        Await.until(
-            "10 s of a slow destination",
-            Duration.ofSeconds(20),
-            () -> System.nanoTime() > slowUntil);
-        proxy.delay(FaultyProxy.Direction.TO_CLIENT, 0);
+        slowFor10Seconds(proxy);
         awaitMarker(s, d, run);
 
-        if (renewals.isDone()) {
-          renewals.get(); // throws what stopped the renewals
-        }
-        renewer.shutdown();
-        assertTrue(renewer.awaitTermination(30, TimeUnit.SECONDS));
         // A last renewal, long enough to compare both sides at leisure.
-        renew(renewing, keys, 120_000);
-        Map<String, String> values = new HashMap<>();
-        Map<String, Long> expiries = new HashMap<>();
-        for (String key : scan(s)) {
-          values.put(key, s.get(key));
-          expiries.put(key, (Long) s.sendCommand(Cmd.PEXPIRETIME, key));
-        }
-        assertTrue(values.size() > keys / 2, values.size() + " keys left at the source");
+        int left = keys.stopAndTake(120_000);
+        assertTrue(left > 1_000, left + " keys left at the source");
         Await.until(
             "every key of the source at the destination",
             Duration.ofSeconds(120),
             run,
-            () -> differences(d, values, expiries).isEmpty());
+            () -> keys.differences(d).isEmpty());
         assertEquals(130, run.terminate(), run::toString);
       }
-    } finally {
-      renewer.shutdownNow();
     }
     ReportAssert report = ReportAssert.of(tmp.resolve("report.json")).addsUp();
     assertTrue(report.get("ttl_race_recovered") > 0, "no TTL race was recovered");
   }
 
-  /** The PEXPIRETIME command (Redis 7.0), which Jedis' enum lacks. */
-  private enum Cmd implements redis.clients.jedis.commands.ProtocolCommand {
-    PEXPIRETIME;
-
-    @Override
-    public byte[] getRaw() {
-      return name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    }
-  }
-
-  private static void renew(Jedis c, int keys, long ttlMillis) {
-    Pipeline p = c.pipelined();
-    for (int i = 0; i < keys; i++) {
-      p.pexpire("ttl:" + i, ttlMillis);
-    }
-    p.sync();
-  }
-
-  private static List<String> scan(Jedis c) {
-    List<String> keys = new ArrayList<>();
-    String cursor = ScanParams.SCAN_POINTER_START;
-    do {
-      ScanResult<String> page = c.scan(cursor, new ScanParams().match("ttl:*").count(1000));
-      keys.addAll(page.getResult());
-      cursor = page.getCursor();
-    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-    return keys;
-  }
-
-  /** The keys whose value or expiry (beyond 1 s) differs at the destination, with both sides. */
-  private static List<String> differences(
-      Jedis d, Map<String, String> values, Map<String, Long> expiries) {
-    List<String> keys = new ArrayList<>(values.keySet());
-    Pipeline p = d.pipelined();
-    List<Response<String>> got = new ArrayList<>();
-    List<Response<Object>> at = new ArrayList<>();
-    for (String key : keys) {
-      got.add(p.get(key));
-      at.add(p.sendCommand(Cmd.PEXPIRETIME, key));
-    }
-    p.sync();
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < keys.size(); i++) {
-      String key = keys.get(i);
-      long expiry = (Long) at.get(i).get();
-      if (!values.get(key).equals(got.get(i).get())
-          || Math.abs(expiry - expiries.get(key)) > 1_000) {
-        out.add(
-            key
-                + " "
-                + got.get(i).get()
-                + " "
-                + expiry
-                + " vs "
-                + values.get(key)
-                + " "
-                + expiries.get(key));
-      }
-    }
-    return out;
+  /** The destination's replies come 1.5 s late for 10 s. */
+  static void slowFor10Seconds(FaultyProxy proxy) throws InterruptedException {
+    proxy.delay(FaultyProxy.Direction.TO_CLIENT, 1_500);
+    long slowUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    // The renewals go on meanwhile: this waits for the clock, it checks no outcome.
+    Await.until(
+        "10 s of a slow destination", Duration.ofSeconds(20), () -> System.nanoTime() > slowUntil);
+    proxy.delay(FaultyProxy.Direction.TO_CLIENT, 0);
   }
 }
