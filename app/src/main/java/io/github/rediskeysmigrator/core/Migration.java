@@ -272,6 +272,7 @@ public final class Migration {
   private void command(CommandEvent command, KeyWriter writer)
       throws WriteException, InterruptedException {
     List<byte[]> keys = live.keys().keys(command.argv());
+    races.note(command);
     if (races.superseded(command, keys)) {
       // A key read again after a TTL race holds this command's effect already.
       report.commandsRead.incrementAndGet();

@@ -44,6 +44,9 @@ final class TtlRaces implements AutoCloseable {
   private final Map<Name, Long> readAt = new LinkedHashMap<>();
   private String replId;
 
+  // A source MULTI ... EXEC is open in the stream: a key written anew now would land inside it.
+  private boolean inSourceTransaction;
+
   /**
    * @param refetch reads a key again from the source; null when the source cannot (the races are
    *     then neither detected nor recovered)
@@ -79,9 +82,30 @@ final class TtlRaces implements AutoCloseable {
     }
   }
 
-  /** Whether a key waits to be read again. */
+  /** Whether a key waits to be read again, and may be now (no source transaction is open). */
   synchronized boolean pending() {
-    return !missed.isEmpty();
+    return !missed.isEmpty() && !inSourceTransaction;
+  }
+
+  /**
+   * Notes {@code command} of the stream: MULTI opens a source transaction, EXEC and DISCARD close
+   * it.
+   */
+  synchronized void note(CommandEvent command) {
+    if (refetch == null) {
+      return;
+    }
+    byte[] name = command.argv()[0];
+    if (is(name, "MULTI")) {
+      inSourceTransaction = true;
+    } else if (is(name, "EXEC") || is(name, "DISCARD")) {
+      inSourceTransaction = false;
+    }
+  }
+
+  private static boolean is(byte[] name, String command) {
+    return name.length == command.length()
+        && new String(name, StandardCharsets.US_ASCII).equalsIgnoreCase(command);
   }
 
   /**

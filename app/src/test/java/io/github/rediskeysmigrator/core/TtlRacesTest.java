@@ -142,4 +142,14 @@ class TtlRacesTest {
     assertFalse(races.pending());
     assertTrue(races.recover().isEmpty());
   }
+
+  @Test
+  void noKeyIsWrittenAnewInsideASourceTransaction() throws Exception {
+    TtlRaces races = new TtlRaces(source(Map.of("k", "v"), 500), KeyRenamer.NONE, report);
+    races.note(command(90, 0, "multi"));
+    races.missed(command(100, 0, "PEXPIREAT", "k", "1"));
+    assertFalse(races.pending(), "it would land between the source's MULTI and EXEC");
+    races.note(command(120, 0, "EXEC"));
+    assertTrue(races.pending());
+  }
 }
