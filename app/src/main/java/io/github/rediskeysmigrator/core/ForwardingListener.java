@@ -48,6 +48,11 @@ public abstract class ForwardingListener implements WriteListener {
   }
 
   @Override
+  public void keyMissing(CommandEvent command) {
+    next.keyMissing(command);
+  }
+
+  @Override
   public void commandApplied(CommandEvent command) {
     next.commandApplied(command);
   }

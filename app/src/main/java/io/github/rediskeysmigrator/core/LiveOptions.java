@@ -11,6 +11,8 @@ package io.github.rediskeysmigrator.core;
  *     as each batch of commands, the offset the batch reaches; null for none
  * @param streams replication streams read at once (one per master of a cluster source)
  * @param translator what the destination applies in place of each command (its version's)
+ * @param refetch reads a key again from the source, with its offset, when the destination lost it
+ *     to a TTL race ({@link TtlRaces}); null when the source cannot
  */
 public record LiveOptions(
     CommandKeys keys,
@@ -18,7 +20,8 @@ public record LiveOptions(
     long checkpointEveryMs,
     byte[] destinationMarker,
     int streams,
-    LiveTranslator translator) {
+    LiveTranslator translator,
+    KeyRefetch refetch) {
   /** No live commands expected. */
   public static final LiveOptions NONE = new LiveOptions(CommandKeys.NONE, null, 0, null, 1);
 
@@ -29,14 +32,30 @@ public record LiveOptions(
       long checkpointEveryMs,
       byte[] destinationMarker,
       int streams) {
-    this(keys, checkpointer, checkpointEveryMs, destinationMarker, streams, LiveTranslator.AS_IS);
+    this(
+        keys,
+        checkpointer,
+        checkpointEveryMs,
+        destinationMarker,
+        streams,
+        LiveTranslator.AS_IS,
+        null);
   }
 
   /** The same options, commands translated by {@code t} for the destination. */
   public LiveOptions withTranslator(LiveTranslator t) {
     return this == NONE
         ? this
-        : new LiveOptions(keys, checkpointer, checkpointEveryMs, destinationMarker, streams, t);
+        : new LiveOptions(
+            keys, checkpointer, checkpointEveryMs, destinationMarker, streams, t, refetch);
+  }
+
+  /** The same options, keys lost to a TTL race read again through {@code r}. */
+  public LiveOptions withRefetch(KeyRefetch r) {
+    return this == NONE
+        ? this
+        : new LiveOptions(
+            keys, checkpointer, checkpointEveryMs, destinationMarker, streams, translator, r);
   }
 
   /** Options for one stream. */

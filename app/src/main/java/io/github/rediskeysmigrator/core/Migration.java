@@ -30,6 +30,7 @@ public final class Migration {
   private final KeySelection selection;
   private final StreamOffsets offsets;
   private final MigrationOutcomes outcomes;
+  private final TtlRaces races;
   // Renames live commands' keys; null when --rename-prefix is not given.
   private final CommandRenamer commandRenamer;
   // Where the read points of rdb and scan go (--checkpoint); null without one.
@@ -49,7 +50,8 @@ public final class Migration {
       Function<WriteListener, KeyWriter> writerFactory,
       MigrationContext context) {
     this.selection = new KeySelection(config, live.keys(), context.clock());
-    this.outcomes = new MigrationOutcomes(config, context, live, selection);
+    this.races = new TtlRaces(live.refetch(), config.rename(), context.report());
+    this.outcomes = new MigrationOutcomes(config, context, live, selection, races);
     this.source = source;
     this.config = config;
     this.live = live;
@@ -93,6 +95,7 @@ public final class Migration {
       log.debug("destination failed", e);
       stops.stop(ExitCode.CONNECTION, "destination: " + e.getMessage());
     } finally {
+      races.close();
       source.stop();
       if (reader != null) {
         reader.interrupt();
@@ -128,6 +131,7 @@ public final class Migration {
     List<SourceEvent> batch;
     while ((batch = queue.poll(250)) != null) {
       if (batch.isEmpty()) {
+        settleRaces(writer);
         // A quiet stream: a stop request must not wait for the next event, and the checkpoint
         // catches up with what was applied last.
         if (stops.stopped() && !completing) {
@@ -147,9 +151,11 @@ public final class Migration {
       }
       if (caughtUp) {
         writer.flush();
+        settleRaces(writer);
       }
     }
     writer.flush();
+    settleRaces(writer);
     offsets.saveCheckpoint(true);
     if (!stops.stopped()) {
       List<byte[]> libraries = source.functionLibraries();
@@ -185,8 +191,41 @@ public final class Migration {
         writer.flush();
         reads.acknowledged(false);
       }
+      if (races.pending()) {
+        recoverRaces(writer);
+      }
     }
     return false;
+  }
+
+  /** Recovers the keys lost to a TTL race that the last replies told of, until none is left. */
+  private void settleRaces(KeyWriter writer) throws WriteException, InterruptedException {
+    while (races.pending() && !stops.stopped()) {
+      recoverRaces(writer);
+      writer.flush();
+    }
+  }
+
+  /**
+   * Writes anew the keys the destination lost to a TTL race ({@link TtlRaces}), after what the
+   * writer holds: each key's DEL and value go together, as one.
+   */
+  private void recoverRaces(KeyWriter writer) throws WriteException, InterruptedException {
+    List<SourceEvent> again;
+    try {
+      again = races.recover();
+    } catch (SourceException e) {
+      stops.sourceFailed(e);
+      return;
+    }
+    for (SourceEvent event : again) {
+      if (event instanceof KeyEvent key) {
+        key(key, writer);
+      } else if (event instanceof CommandEvent command) {
+        command(command, writer);
+      }
+    }
+    completing = false;
   }
 
   /** The writer is flushed: the checkpoint of rdb and scan records the read points so far. */
@@ -233,6 +272,13 @@ public final class Migration {
   private void command(CommandEvent command, KeyWriter writer)
       throws WriteException, InterruptedException {
     List<byte[]> keys = live.keys().keys(command.argv());
+    races.note(command);
+    if (races.superseded(command, keys)) {
+      // A key read again after a TTL race holds this command's effect already.
+      report.commandsRead.incrementAndGet();
+      report.commandsSkipped.incrementAndGet();
+      return;
+    }
     if (!selection.command(command, keys)) {
       report.commandsRead.incrementAndGet();
       report.commandsFiltered.incrementAndGet();

@@ -27,6 +27,7 @@ final class MigrationOutcomes implements WriteListener {
   private final StopRules stops;
   private final StreamOffsets offsets;
   private final KeySelection selection;
+  private final TtlRaces races;
   private final boolean live;
   private volatile boolean lostAny;
 
@@ -41,10 +42,15 @@ final class MigrationOutcomes implements WriteListener {
   /**
    * Outcomes of a run with {@code config}, booked in the context's report; the stop rules and the
    * stream offsets are made here, from the config and {@code live}, and {@code selection} learns
-   * the keys the first snapshot leaves alone.
+   * the keys the first snapshot leaves alone; {@code races} hears of keys the destination lost to a
+   * TTL race.
    */
   MigrationOutcomes(
-      MigrationConfig config, MigrationContext context, LiveOptions live, KeySelection selection) {
+      MigrationConfig config,
+      MigrationContext context,
+      LiveOptions live,
+      KeySelection selection,
+      TtlRaces races) {
     this.config = config;
     this.stops = new StopRules(config.maxErrors(), config.existing());
     this.report = context.report();
@@ -53,6 +59,7 @@ final class MigrationOutcomes implements WriteListener {
     this.live = live.keys() != CommandKeys.NONE;
     this.sleeper = context.sleeper();
     this.selection = selection;
+    this.races = races;
   }
 
   /** The run's stop rules. */
@@ -121,6 +128,11 @@ final class MigrationOutcomes implements WriteListener {
   @Override
   public void typeNotHeld(String type) {
     report.unsupportedType(type);
+  }
+
+  @Override
+  public void keyMissing(CommandEvent command) {
+    races.missed(command);
   }
 
   @Override

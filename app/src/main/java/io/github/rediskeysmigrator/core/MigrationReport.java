@@ -32,6 +32,7 @@ public final class MigrationReport extends RunReport {
   final AtomicLong commandsFiltered = new AtomicLong();
   final AtomicLong commandsSkipped = new AtomicLong();
   final AtomicLong commandsFailed = new AtomicLong();
+  final AtomicLong ttlRaceRecovered = new AtomicLong();
   final AtomicLong functionsRestored = new AtomicLong();
   final AtomicLong functionsExisting = new AtomicLong();
   final AtomicLong functionsFailed = new AtomicLong();
@@ -135,7 +136,10 @@ public final class MigrationReport extends RunReport {
     return commandsFiltered.get();
   }
 
-  /** Live commands not applied because they touch a key the existence policy left alone. */
+  /**
+   * Live commands not applied because they touch a key the existence policy left alone, or keys
+   * read again after a TTL race whose values already hold them ({@link TtlRaces}).
+   */
   public long commandsSkipped() {
     return commandsSkipped.get();
   }
@@ -143,6 +147,14 @@ public final class MigrationReport extends RunReport {
   /** Live commands the destination answered with an error. */
   public long commandsFailed() {
     return commandsFailed.get();
+  }
+
+  /**
+   * Keys sync read again from the source because the destination had lost them to a TTL race (a
+   * renewal found no key there); see {@link TtlRaces}.
+   */
+  public long ttlRaceRecovered() {
+    return ttlRaceRecovered.get();
   }
 
   /**

@@ -66,6 +66,9 @@ final class MigrationReportText {
           r.commandsSkipped.get(),
           r.commandsFailed.get());
     }
+    if (r.ttlRaceRecovered.get() > 0) {
+      line(sb, "TTL races recovered", r.ttlRaceRecovered.get());
+    }
     Map<String, Long> unsupported = r.unsupportedTypes();
     if (!unsupported.isEmpty()) {
       StringBuilder types = new StringBuilder();
@@ -144,6 +147,7 @@ final class MigrationReportText {
     f.put("commands_filtered", r.commandsFiltered.get());
     f.put("commands_skipped", r.commandsSkipped.get());
     f.put("commands_failed", r.commandsFailed.get());
+    f.put("ttl_race_recovered", r.ttlRaceRecovered.get());
     f.put("unsupported_types", r.unsupportedTypes());
     if (r.liveFields != null) {
       f.putAll(r.liveFields.get());

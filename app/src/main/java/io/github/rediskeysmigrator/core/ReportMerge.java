@@ -77,6 +77,7 @@ public final class ReportMerge {
     m.put("commands_filtered", r -> r.commandsFiltered);
     m.put("commands_skipped", r -> r.commandsSkipped);
     m.put("commands_failed", r -> r.commandsFailed);
+    m.put("ttl_race_recovered", r -> r.ttlRaceRecovered);
     m.put("functions_restored", r -> r.functionsRestored);
     m.put("functions_existing", r -> r.functionsExisting);
     m.put("functions_failed", r -> r.functionsFailed);

@@ -38,6 +38,12 @@ public interface WriteListener {
    */
   default void typeNotHeld(String type) {}
 
+  /**
+   * The destination's reply to a live command that reads or changes a TTL says that it found no
+   * such key, or not the TTL the source had (told before the command is booked as applied).
+   */
+  default void keyMissing(CommandEvent command) {}
+
   /** The destination applied a live command (any reply but an error). */
   void commandApplied(CommandEvent command);
 

@@ -74,6 +74,12 @@ public final class MetricsEndpoint implements AutoCloseable {
         "Live commands the destination refused (sync).",
         report,
         r -> r.commandsFailed());
+    counter(
+        registry,
+        "rkm_ttl_race_recovered",
+        "Keys sync read again because the destination had lost them to a TTL race.",
+        report,
+        r -> r.ttlRaceRecovered());
     CounterWithCallback.builder()
         .name("rkm_failovers")
         .help("Times the source's or the destination's master went away and another took over.")

@@ -74,6 +74,9 @@ final class ReplyBook {
         }
       }
     }
+    if (TtlReplies.missedKey(command.argv(), reply)) {
+      listener.keyMissing(command);
+    }
     listener.commandApplied(command);
   }
 

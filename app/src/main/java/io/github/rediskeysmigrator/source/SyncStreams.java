@@ -155,7 +155,10 @@ public final class SyncStreams {
     if (locator != null) {
       stream.failingOver(locator, plan.failoverTimeoutMillis(), plan.failovers());
     }
-    LiveOptions live = new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, marker);
+    // Keys lost to a TTL race are read again from this node (a cluster's streams are not yet).
+    LiveOptions live =
+        new LiveOptions(commands, checkpointer, CHECKPOINT_EVERY_MS, marker)
+            .withRefetch(new SourceKeyReads(stream::node, tls, System::currentTimeMillis));
     return new Opened(List.of(stream), stream, info.maxRdbVersion(), live);
   }
 

@@ -224,4 +224,16 @@ class MigrationReportTest {
     assertTrue(summary.contains("    restored           3"), summary);
     assertTrue(summary.contains("    rewritten          2"), summary);
   }
+
+  @Test
+  void keysReadAgainAfterATtlRaceAreInTheJsonAndTheSummary() {
+    MigrationReport r = new MigrationReport("sync", "src", "dst", false);
+    r.finish(10, 0, 0, null);
+    assertTrue(r.toJson().contains("\"commands_failed\":0,\"ttl_race_recovered\":0,"), r.toJson());
+    assertFalse(r.summary().contains("TTL races"), r.summary());
+
+    r.ttlRaceRecovered.addAndGet(4);
+    assertTrue(r.toJson().contains("\"ttl_race_recovered\":4,"), r.toJson());
+    assertTrue(r.summary().contains("TTL races recovered  4"), r.summary());
+  }
 }

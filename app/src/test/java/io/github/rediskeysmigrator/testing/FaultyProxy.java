@@ -45,6 +45,8 @@ public final class FaultyProxy implements AutoCloseable {
   private final boolean[] stalled = new boolean[2];
   private long bytesPerSecond;
   private long latencyMillis;
+  // Per direction, on top of latencyMillis: see delay(Direction, long).
+  private final long[] directionLatency = new long[2];
   private int accepted;
   private int cuts;
   private boolean closed;
@@ -133,6 +135,16 @@ public final class FaultyProxy implements AutoCloseable {
     synchronized (lock) {
       this.bytesPerSecond = bytesPerSecond;
       this.latencyMillis = latencyMillis;
+    }
+  }
+
+  /**
+   * Holds every chunk going {@code direction} for {@code millis} before passing it on (0: no more),
+   * e.g. a destination whose replies come late; the other direction flows as before.
+   */
+  public void delay(Direction direction, long millis) {
+    synchronized (lock) {
+      directionLatency[direction.ordinal()] = millis;
     }
   }
 
@@ -283,7 +295,7 @@ public final class FaultyProxy implements AutoCloseable {
             }
             return; // cut, or the proxy is closing
           }
-          delay(allowed);
+          delay(d, allowed);
           out.write(buf, off, allowed);
           out.flush();
           synchronized (lock) {
@@ -358,12 +370,12 @@ public final class FaultyProxy implements AutoCloseable {
     }
   }
 
-  private void delay(int bytes) throws InterruptedException {
+  private void delay(int d, int bytes) throws InterruptedException {
     long rate;
     long latency;
     synchronized (lock) {
       rate = bytesPerSecond;
-      latency = latencyMillis;
+      latency = latencyMillis + directionLatency[d];
     }
     long millis = latency + (rate > 0 ? bytes * 1000L / rate : 0);
     if (millis > 0) {
