@@ -189,7 +189,7 @@ public final class RdbFileSource implements KeySource {
       reader.sawEnd = true;
       reader.endOffset = keys.position();
       reader.luaScripts = keys.luaScripts();
-    } catch (InterruptedIOException e) {
+    } catch (InterruptedIOException | java.nio.channels.ClosedByInterruptException e) {
       throw new InterruptedException("reading " + file + " was cancelled");
     } catch (BoundedRdbInput.BadLengthException e) {
       throw bad(file, reader, badLength(e), e);
