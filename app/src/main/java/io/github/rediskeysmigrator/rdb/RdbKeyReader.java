@@ -128,8 +128,6 @@ public final class RdbKeyReader {
       throw e.getCause();
     } catch (DecodeException e) {
       throw new IOException(e.getMessage(), e);
-    } catch (ArrayIndexOutOfBoundsException e) {
-      throw new EOFException("end of file or end of stream.");
     }
   }
 
