@@ -94,6 +94,9 @@ public final class KeyRenamer {
    * (so {@code rename(k) != k} says it was renamed).
    */
   public byte[] rename(byte[] key) {
+    if (rules.isEmpty()) {
+      return key; // called for every key: no iterator when there is nothing to rename
+    }
     for (Rule r : rules) {
       if (startsWith(key, r.from())) {
         byte[] out = new byte[r.to().length + key.length - r.from().length];

@@ -21,8 +21,8 @@ public final class EmptyCollections {
    * collection.
    */
   public static String describe(byte[] payload) {
-    if (payload.length < 2) {
-      return null;
+    if (payload.length < 2 || payload[0] == RdbTypes.STRING) {
+      return null; // checked for every key read: no reader is made for a string
     }
     try {
       return describe(RdbReader.of(payload, 0, payload.length));

@@ -60,23 +60,28 @@ final class PayloadCapture implements RawByteListener {
 
   @Override
   public void handle(byte... bytes) {
+    handle(bytes, 0, bytes.length);
+  }
+
+  /** Adds {@code n} bytes of {@code bytes} from {@code off} to the payload. */
+  void handle(byte[] bytes, int off, int n) {
     try {
-      if (out == null && len + (long) bytes.length > threshold) {
+      if (out == null && len + (long) n > threshold) {
         spill();
       }
       if (out != null) {
-        out.write(bytes);
-        crc = Crc64.update(crc, bytes, 0, bytes.length);
-        fileLength += bytes.length;
+        out.write(bytes, off, n);
+        crc = Crc64.update(crc, bytes, off, n);
+        fileLength += n;
         return;
       }
     } catch (IOException e) {
       // Replicator passes UncheckedIOException through to whoever opened the file.
       throw new UncheckedIOException("cannot write a big key's payload to " + file, e);
     }
-    ensure(bytes.length);
-    System.arraycopy(bytes, 0, buf, len, bytes.length);
-    len += bytes.length;
+    ensure(n);
+    System.arraycopy(bytes, off, buf, len, n);
+    len += n;
   }
 
   private void spill() throws IOException {

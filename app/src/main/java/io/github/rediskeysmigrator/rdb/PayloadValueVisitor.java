@@ -4,8 +4,6 @@ import com.moilioncircle.redis.replicator.Replicator;
 import com.moilioncircle.redis.replicator.io.RedisInputStream;
 import com.moilioncircle.redis.replicator.rdb.dump.DumpRdbValueVisitor;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Turns each value into a DUMP payload for the common types, faster than Redis Replicator's own
@@ -21,9 +19,6 @@ import java.util.List;
 public final class PayloadValueVisitor extends DumpRdbValueVisitor {
   /** The RDB version of a type 26 payload (Redis 8.6). */
   private static final int STREAM_IDMP_VERSION = RdbTypes.info(RdbTypes.STREAM_LISTPACKS_4).since();
-
-  /** The RDB version of a type 24 payload (Redis 7.4). */
-  private static final int VALKEY_HASH_TTL_VERSION = RdbTypes.info(RdbTypes.HASH_METADATA).since();
 
   /** What to skip for one value, reading through a parser whose bytes are captured. */
   @FunctionalInterface
@@ -292,55 +287,9 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
         });
   }
 
-  /** One field of a Valkey 9 hash, with its absolute expiry (-1 for none). */
-  private record ValkeyField(byte[] field, byte[] value, long expireAtMs) {}
-
-  /**
-   * Reads Valkey 9's hash with field TTLs (a count, then field, value and absolute expiry in ms, -1
-   * for none, each) and returns it as the payload Redis 7.4 writes for the same hash: type 24 (the
-   * smallest expiry, then per field its expiry relative to it plus 1, 0 for none), stamped RDB 12.
-   * Redis 7.4 and later RESTORE it; for older destinations and Valkey, the rewrite path turns it
-   * into HSET and HPEXPIREAT. Without any expiry it is a plain hash (type 4, RDB 11). The fields
-   * are held in memory until the smallest expiry is known, then captured (and spilled past the
-   * big-key threshold).
-   */
+  /** Reads Valkey 9's hash with field TTLs as Redis 7.4's type 24: see {@link ValkeyHash2}. */
   private byte[] valkeyHash2(RedisInputStream in) throws IOException {
-    ValueSkipper parser = new ValueSkipper(in);
-    long n = parser.length();
-    if (in instanceof BoundedRdbInput bounded) {
-      bounded.check(n, "a collection's element count");
-    }
-    if (n > Integer.MAX_VALUE / 2) {
-      throw new BoundedRdbInput.BadLengthException(
-          "a hash with field TTLs says it has " + Long.toUnsignedString(n) + " fields");
-    }
-    List<ValkeyField> fields = new ArrayList<>();
-    long min = Long.MAX_VALUE;
-    for (long i = 0; i < n; i++) {
-      PayloadRdbVisitor.checkString(in, "a hash field");
-      byte[] field = parser.stringBytes();
-      PayloadRdbVisitor.checkString(in, "a hash value");
-      byte[] value = parser.stringBytes();
-      long at = parser.millis();
-      fields.add(new ValkeyField(field, value, at));
-      if (at >= 0) {
-        min = Math.min(min, at);
-      }
-    }
-    boolean ttls = min != Long.MAX_VALUE;
-    capture.begin(ttls ? RdbTypes.HASH_METADATA : RdbTypes.HASH);
-    if (ttls) {
-      capture.handle(RdbEncoding.int64(min));
-    }
-    capture.handle(RdbEncoding.length(n));
-    for (ValkeyField f : fields) {
-      if (ttls) {
-        capture.handle(RdbEncoding.length(f.expireAtMs() < 0 ? 0 : f.expireAtMs() - min + 1));
-      }
-      capture.handle(RdbEncoding.string(f.field()));
-      capture.handle(RdbEncoding.string(f.value()));
-    }
-    return capture.finish(
-        ttls ? VALKEY_HASH_TTL_VERSION : PayloadRdbVisitor.VALKEY_PAYLOAD_VERSION);
+    return ValkeyHash2.read(
+        new ValueSkipper(in), capture, what -> PayloadRdbVisitor.checkString(in, what));
   }
 }

@@ -65,10 +65,33 @@ public final class RdbTypes {
   /** Valkey 9's slot import in progress (its own opcode). */
   public static final int OPCODE_SLOT_IMPORT = 243;
 
+  /** A cluster slot's key counts (Redis 7.4+): slot, keys, keys with an expiry. */
+  public static final int OPCODE_SLOT_INFO = 244;
+
   /** A function library (Redis 7+), also the first byte of a FUNCTION DUMP payload. */
   public static final int OPCODE_FUNCTION2 = 245;
 
+  /** A function of the Redis 7.0 release candidates: name, engine, description, code. */
+  public static final int OPCODE_FUNCTION_PRE_GA = 246;
+
+  public static final int OPCODE_MODULE_AUX = 247;
+
+  /** The next key's LRU idle time. */
+  public static final int OPCODE_IDLE = 248;
+
+  /** The next key's LFU frequency. */
+  public static final int OPCODE_FREQ = 249;
+
   public static final int OPCODE_AUX = 250;
+  public static final int OPCODE_RESIZEDB = 251;
+
+  /** The next key's expiry, in milliseconds. */
+  public static final int OPCODE_EXPIRETIME_MS = 252;
+
+  /** The next key's expiry, in seconds (RDB files before version 3). */
+  public static final int OPCODE_EXPIRETIME = 253;
+
+  public static final int OPCODE_SELECTDB = 254;
   public static final int OPCODE_EOF = 255;
 
   /** Redis Enterprise's RAM-LRU before a key: a length no other server writes. */

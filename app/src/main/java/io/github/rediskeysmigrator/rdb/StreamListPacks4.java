@@ -13,19 +13,24 @@ final class StreamListPacks4 {
 
   /** Skips one type 26 value. */
   static void skip(ValueSkipper p) throws IOException {
-    streamListPacks3(p);
+    stream(p, RdbTypes.STREAM_LISTPACKS_3);
     idmpState(p);
   }
 
-  /** Skips a stream of type 21 (Redis 7.2+), as rdb.c's rdbLoadObject reads it. */
-  private static void streamListPacks3(ValueSkipper p) throws IOException {
+  /**
+   * Skips a stream of type 15 (Redis 5), 19 (Redis 7.0) or 21 (Redis 7.2+), as rdb.c's
+   * rdbLoadObject reads them: 19 adds the first id, max deleted id and entries added after the last
+   * id, and each group's entries read; 21 adds each consumer's active time.
+   */
+  static void stream(ValueSkipper p, int type) throws IOException {
     long nodes = p.count("a stream's node count");
     for (long i = 0; i < nodes; i++) {
       p.string(); // node key: the master entry id
       p.string(); // listpack of entries
     }
-    for (int i = 0; i < 8; i++) {
-      // length, last id (ms, seq), first id, max deleted id, entries added
+    boolean v2 = type >= RdbTypes.STREAM_LISTPACKS_2;
+    for (int i = 0; i < (v2 ? 8 : 3); i++) {
+      // length, last id (ms, seq); then first id, max deleted id, entries added
       p.length();
     }
     long groups = p.count("a stream's group count");
@@ -33,7 +38,9 @@ final class StreamListPacks4 {
       p.string(); // name
       p.length(); // last delivered id
       p.length();
-      p.length(); // entries read
+      if (v2) {
+        p.length(); // entries read
+      }
       long pending = p.count("a group's pending entry count");
       for (long i = 0; i < pending; i++) {
         p.raw(16 + 8); // raw id, delivery time
@@ -42,7 +49,7 @@ final class StreamListPacks4 {
       long consumers = p.count("a group's consumer count");
       for (long c = 0; c < consumers; c++) {
         p.string(); // name
-        p.raw(8 + 8); // seen time, active time
+        p.raw(type >= RdbTypes.STREAM_LISTPACKS_3 ? 8 + 8 : 8); // seen time, active time
         long owned = p.count("a consumer's pending entry count");
         for (long i = 0; i < owned; i++) {
           p.raw(16);

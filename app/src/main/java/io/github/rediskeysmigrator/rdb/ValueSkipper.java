@@ -16,15 +16,26 @@ import java.io.UncheckedIOException;
  */
 final class ValueSkipper {
   private final RedisInputStream in;
+  private final RdbInput input;
   private final RdbReader r;
 
   ValueSkipper(RedisInputStream in) {
     this.in = in;
+    this.input = null;
     this.r = RdbReader.of(in, Long.MAX_VALUE);
   }
 
+  /** A skipper over our own reader's input (see {@link RdbKeyReader}), reused for every value. */
+  ValueSkipper(RdbInput input) {
+    this.in = null;
+    this.input = input;
+    this.r = input;
+  }
+
   private void check(long length, String what) throws IOException {
-    if (in instanceof BoundedRdbInput bounded) {
+    if (input != null) {
+      input.check(length, what);
+    } else if (in instanceof BoundedRdbInput bounded) {
       bounded.check(length, what);
     } else if (length < 0) {
       throw new BoundedRdbInput.BadLengthException(
@@ -55,29 +66,34 @@ final class ValueSkipper {
 
   /** An RDB length (a field TTL, a quicklist container, a stream id part). */
   long length() throws IOException {
-    return read(r::length);
+    try {
+      return r.length();
+    } catch (DecodeException | UncheckedIOException | ArrayIndexOutOfBoundsException e) {
+      throw failure(e);
+    }
   }
 
   /** A string of any encoding; an LZF string keeps its compressed bytes. */
   void string() throws IOException {
-    step(
-        () -> {
-          int first = r.peek();
-          if (!RdbReader.isEncoded(first)) {
-            long n = r.length();
-            check(n, "a string");
-            r.skip(n);
-          } else if (RdbReader.isLzf(first)) {
-            r.u8();
-            long compressed = r.length();
-            r.length(); // decompressed length
-            check(compressed, "a compressed string");
-            r.skip(compressed);
-          } else {
-            r.u8();
-            r.skip(RdbReader.intEncodingSize(first));
-          }
-        });
+    try {
+      int first = r.peek();
+      if (!RdbReader.isEncoded(first)) {
+        long n = r.length();
+        check(n, "a string");
+        r.skip(n);
+      } else if (RdbReader.isLzf(first)) {
+        r.u8();
+        long compressed = r.length();
+        r.length(); // decompressed length
+        check(compressed, "a compressed string");
+        r.skip(compressed);
+      } else {
+        r.u8();
+        r.skip(RdbReader.intEncodingSize(first));
+      }
+    } catch (DecodeException | UncheckedIOException | ArrayIndexOutOfBoundsException e) {
+      throw failure(e);
+    }
   }
 
   /**
@@ -95,7 +111,11 @@ final class ValueSkipper {
 
   /** {@code n} bytes of fixed-size fields (raw stream ids, millisecond times, binary doubles). */
   void raw(int n) throws IOException {
-    step(() -> r.skip(n));
+    try {
+      r.skip(n);
+    } catch (UncheckedIOException | ArrayIndexOutOfBoundsException e) {
+      throw failure(e);
+    }
   }
 
   /**

@@ -16,8 +16,8 @@ public final class Ziplists {
    * when they are sound or the payload holds no ziplist.
    */
   public static String problem(byte[] payload) {
-    if (payload.length < 2) {
-      return null;
+    if (payload.length < 2 || !holdsZiplists(payload[0] & 0xff)) {
+      return null; // checked for every key read: no reader is made for the types without one
     }
     RdbReader r = RdbReader.of(payload, 0, payload.length);
     try {
@@ -31,6 +31,13 @@ public final class Ziplists {
     } catch (IndexOutOfBoundsException | PayloadDecoder.DecodeException e) {
       return "its payload ends early or has a bad length (" + e.getMessage() + ")";
     }
+  }
+
+  private static boolean holdsZiplists(int type) {
+    return type == RdbTypes.LIST_ZIPLIST
+        || type == RdbTypes.ZSET_ZIPLIST
+        || type == RdbTypes.HASH_ZIPLIST
+        || type == RdbTypes.LIST_QUICKLIST;
   }
 
   private static String quicklist(RdbReader r) throws PayloadDecoder.DecodeException {

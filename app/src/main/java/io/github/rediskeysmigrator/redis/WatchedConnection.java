@@ -28,44 +28,65 @@ final class WatchedConnection extends Connection {
   private volatile boolean timedOut;
   private Timer watchdog;
   private boolean closed;
+  // Set by the writing thread once the watchdog runs: no lock taken per write after that.
+  private boolean watching;
 
   WatchedConnection(HostAndPort address, JedisClientConfig config) {
     super(new DefaultJedisSocketFactory(address, config), config);
     this.timeoutMillis = config.getSocketTimeoutMillis();
   }
 
+  // No lambda per write: sendCommand runs once per key on the rdb path (issue 26).
   @Override
   public void sendCommand(CommandArguments args) {
-    watched(() -> super.sendCommand(args));
+    if (timeoutMillis <= 0) {
+      // The handshake runs inside the superclass constructor, before this class is set up.
+      super.sendCommand(args);
+      return;
+    }
+    beginWrite();
+    try {
+      super.sendCommand(args);
+    } catch (JedisConnectionException e) {
+      throw stuck(e);
+    } finally {
+      writingSince = 0;
+    }
   }
 
   @Override
   protected void flush() {
-    watched(super::flush);
-  }
-
-  private void watched(Runnable write) {
-    // The handshake runs inside the superclass constructor, before this class is set up.
     if (timeoutMillis <= 0) {
-      write.run();
+      super.flush();
       return;
     }
-    startWatchdog();
-    writingSince = System.nanoTime() | 1;
+    beginWrite();
     try {
-      write.run();
+      super.flush();
     } catch (JedisConnectionException e) {
-      if (timedOut) {
-        throw new JedisConnectionException(
-            "the server took nothing of what we sent for "
-                + timeoutMillis
-                + " ms (it stopped reading)",
-            e);
-      }
-      throw e;
+      throw stuck(e);
     } finally {
       writingSince = 0;
     }
+  }
+
+  private void beginWrite() {
+    if (!watching) {
+      startWatchdog();
+    }
+    writingSince = System.nanoTime() | 1;
+  }
+
+  /** {@code e}, said again when the watchdog closed the socket because nothing was taken. */
+  private JedisConnectionException stuck(JedisConnectionException e) {
+    if (timedOut) {
+      return new JedisConnectionException(
+          "the server took nothing of what we sent for "
+              + timeoutMillis
+              + " ms (it stopped reading)",
+          e);
+    }
+    return e;
   }
 
   private synchronized void startWatchdog() {
@@ -73,6 +94,7 @@ final class WatchedConnection extends Connection {
       return;
     }
     watchdog = new Timer("write-watchdog", true);
+    watching = true;
     long period = Math.max(10, timeoutMillis / 4);
     watchdog.schedule(
         new TimerTask() {

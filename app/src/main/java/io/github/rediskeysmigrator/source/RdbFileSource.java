@@ -1,12 +1,5 @@
 package io.github.rediskeysmigrator.source;
 
-import com.moilioncircle.redis.replicator.Configuration;
-import com.moilioncircle.redis.replicator.Replicator;
-import com.moilioncircle.redis.replicator.event.Event;
-import com.moilioncircle.redis.replicator.event.PostRdbSyncEvent;
-import com.moilioncircle.redis.replicator.rdb.datatype.AuxField;
-import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpFunction;
-import com.moilioncircle.redis.replicator.rdb.dump.datatype.DumpKeyValuePair;
 import io.github.rediskeysmigrator.core.KeyEvent;
 import io.github.rediskeysmigrator.core.KeyNames;
 import io.github.rediskeysmigrator.core.KeySink;
@@ -17,18 +10,17 @@ import io.github.rediskeysmigrator.core.ReadPoint;
 import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.rdb.BadRdbException;
 import io.github.rediskeysmigrator.rdb.BoundedRdbInput;
-import io.github.rediskeysmigrator.rdb.BoundedRdbReplicator;
 import io.github.rediskeysmigrator.rdb.EmptyCollections;
-import io.github.rediskeysmigrator.rdb.PayloadRdbVisitor;
 import io.github.rediskeysmigrator.rdb.RdbChecksum;
 import io.github.rediskeysmigrator.rdb.RdbFiles;
 import io.github.rediskeysmigrator.rdb.RdbHeader;
+import io.github.rediskeysmigrator.rdb.RdbKeyReader;
 import io.github.rediskeysmigrator.rdb.RdbTypes;
 import io.github.rediskeysmigrator.rdb.Ziplists;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,11 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the keys of one or more RDB files (plain or gzip) with Redis Replicator, as DUMP payloads,
- * without any redis-server. Files are read one after the other, in the order given.
- *
- * <p>Redis Replicator ends silently when a file stops early (it swallows the EOFException), so we
- * require its end-of-file event and report where reading stopped when it never comes.
+ * Reads the keys of one or more RDB files (plain or gzip) with our own {@link RdbKeyReader}, as
+ * DUMP payloads, without any redis-server. Files are read one after the other, in the order given;
+ * a file that stops before its end marker is reported with where reading stopped.
  */
 public final class RdbFileSource implements KeySource {
   private static final Logger log = LoggerFactory.getLogger(RdbFileSource.class);
@@ -189,30 +179,27 @@ public final class RdbFileSource implements KeySource {
     try (CountingInputStream raw = new CountingInputStream(Files.newInputStream(file));
         InputStream in = RdbFiles.open(file, raw)) {
       current = raw;
-      Configuration conf = Configuration.defaultSetting().setUseDefaultExceptionListener(false);
-      BoundedRdbReplicator replicator =
-          new BoundedRdbReplicator(in, conf, RdbFiles.dataBound(file), bigKeyThreshold);
-      PayloadRdbVisitor visitor = replicator.visitor();
-      reader.visitor = visitor;
-      visitor.skipValues(skip > 0);
-      replicator.addEventListener(reader::onEvent);
-      replicator.addExceptionListener((r, t, e) -> reader.failure.fail(t, r));
-      replicator.open();
-    } catch (UncheckedIOException e) {
-      if (e.getCause() instanceof InterruptedIOException) {
-        throw new InterruptedException("reading " + file + " was cancelled");
+      RdbKeyReader keys =
+          RdbKeyReader.open(in, RdbFiles.dataBound(file), bigKeyThreshold)
+              .onFunction(functions::add);
+      keys.captureValues(skip == 0);
+      while (keys.next()) {
+        reader.onKey(keys);
       }
-      throw bad(file, reader, "cannot be parsed: " + e.getCause().getMessage(), e);
-    } catch (InterruptedIOException e) {
+      reader.sawEnd = true;
+      reader.endOffset = keys.position();
+      reader.luaScripts = keys.luaScripts();
+    } catch (InterruptedIOException | java.nio.channels.ClosedByInterruptException e) {
       throw new InterruptedException("reading " + file + " was cancelled");
     } catch (BoundedRdbInput.BadLengthException e) {
       throw bad(file, reader, badLength(e), e);
-    } catch (IOException | RuntimeException | AssertionError e) {
-      // Replicator reports corrupt structures as AssertionError, IOException or runtime errors.
+    } catch (EOFException e) {
+      throw bad(file, reader, "is truncated: the file ends before the RDB end marker", e);
+    } catch (IOException | RuntimeException e) {
       throw bad(file, reader, "is corrupt: " + describe(e), e);
     } catch (OutOfMemoryError e) {
-      // Replicator allocates a string's whole length before reading it: a corrupt length of up to
-      // 2^63 fails here (the failed allocation itself took nothing from the heap).
+      // A value below the big-key threshold is held whole: a corrupt length (or a value larger
+      // than the heap) fails here; the failed allocation itself took nothing from the heap.
       throw bad(file, reader, tooBig(e), e);
     } finally {
       CountingInputStream c = current;
@@ -220,22 +207,6 @@ public final class RdbFileSource implements KeySource {
         doneBytes.addAndGet(c.count());
       }
       current = null;
-    }
-    Throwable failure = reader.failure.get();
-    if (failure != null) {
-      if (failure instanceof InterruptedException ie) {
-        throw ie;
-      }
-      if (failure instanceof OutOfMemoryError e) {
-        throw bad(file, reader, tooBig(e), e);
-      }
-      if (failure instanceof BoundedRdbInput.BadLengthException e) {
-        throw bad(file, reader, badLength(e), e);
-      }
-      throw bad(file, reader, "is corrupt: " + describe(failure), failure);
-    }
-    if (!reader.sawEnd) {
-      throw bad(file, reader, "is truncated: the file ends before the RDB end marker", null);
     }
     if (reader.luaScripts > 0) {
       // Redis 4-6 put the EVAL script cache in RDB files as "lua" AUX fields. A cache, not data:
@@ -284,8 +255,8 @@ public final class RdbFileSource implements KeySource {
     return new SourceException(SourceException.Kind.BAD_INPUT, file + " " + problem + where, cause);
   }
 
-  /** Turns Replicator events of one file into KeyEvents. */
-  private final class FileReader {
+  /** Turns the keys of one file into KeyEvents and read points. */
+  private static final class FileReader {
     private final KeySink sink;
     // The file's stream name with --checkpoint (read points handed over), else null.
     private final String stream;
@@ -297,8 +268,6 @@ public final class RdbFileSource implements KeySource {
     long lastOffset;
     boolean sawEnd;
     long endOffset;
-    final FirstFailure failure = new FirstFailure();
-    PayloadRdbVisitor visitor;
 
     FileReader(KeySink sink, String stream, long skip) {
       this.sink = sink;
@@ -306,59 +275,38 @@ public final class RdbFileSource implements KeySource {
       this.skip = skip;
     }
 
-    void onEvent(Replicator replicator, Event event) {
-      if (event instanceof DumpKeyValuePair kv && keys < skip) {
-        PayloadFile spilled = visitor.takeSpilled();
-        if (spilled != null) {
-          spilled.delete();
-        }
+    void onKey(RdbKeyReader kv) throws InterruptedException {
+      if (keys < skip) {
         keys++;
-        lastKey = kv.getKey();
-        lastOffset = visitor.position();
+        lastKey = kv.key();
+        lastOffset = kv.position();
         if (keys == skip) {
-          visitor.skipValues(false);
-          accept(new ReadPoint(stream, keys, "", false));
+          kv.captureValues(true);
+          sink.accept(new ReadPoint(stream, keys, "", false));
         }
-      } else if (event instanceof DumpKeyValuePair kv) {
-        long expireAt = DumpPairs.expireAtMs(kv);
-        int db = DumpPairs.db(kv);
-        KeyType type = RdbTypes.keyType(kv.getValueRdbType());
-        PayloadFile spilled = visitor.takeSpilled();
-        if (spilled == null) {
-          String problem = problem(kv.getValue());
-          if (problem != null) {
-            // Thrown to Replicator, which keeps it as the failure: the file is reported corrupt.
-            throw new IllegalStateException(
-                "key '" + KeyNames.printable(kv.getKey()) + "' (db " + db + "): " + problem);
-          }
-        }
-        KeyEvent key =
-            spilled != null
-                ? KeyEvent.inFile(db, kv.getKey(), type, expireAt, spilled)
-                : KeyEvent.of(db, kv.getKey(), type, expireAt, kv.getValue());
-        accept(key);
-        keys++;
-        lastKey = kv.getKey();
-        lastOffset = visitor.position();
-        if (stream != null && keys % POINT_EVERY_KEYS == 0) {
-          accept(new ReadPoint(stream, keys, "", false));
-        }
-      } else if (event instanceof PostRdbSyncEvent) {
-        sawEnd = true;
-        endOffset = visitor.position();
-      } else if (event instanceof DumpFunction f) {
-        functions.add(f.getSerialized());
-      } else if (event instanceof AuxField aux && "lua".equals(aux.getAuxKey())) {
-        luaScripts++;
+        return;
       }
-    }
-
-    private void accept(io.github.rediskeysmigrator.core.SourceEvent event) {
-      try {
-        sink.accept(event);
-      } catch (InterruptedException e) {
-        // Replicator passes UncheckedIOException through to open(); anything else it swallows.
-        throw new UncheckedIOException(new InterruptedIOException("cancelled"));
+      int db = kv.db();
+      KeyType type = RdbTypes.keyType(kv.type());
+      PayloadFile spilled = kv.takeSpilled();
+      if (spilled == null) {
+        String problem = problem(kv.payload());
+        if (problem != null) {
+          // The file is reported corrupt, naming the key.
+          throw new IllegalStateException(
+              "key '" + KeyNames.printable(kv.key()) + "' (db " + db + "): " + problem);
+        }
+      }
+      KeyEvent key =
+          spilled != null
+              ? KeyEvent.inFile(db, kv.key(), type, kv.expireAtMs(), spilled)
+              : KeyEvent.of(db, kv.key(), type, kv.expireAtMs(), kv.payload());
+      sink.accept(key);
+      keys++;
+      lastKey = kv.key();
+      lastOffset = kv.position();
+      if (stream != null && keys % POINT_EVERY_KEYS == 0) {
+        sink.accept(new ReadPoint(stream, keys, "", false));
       }
     }
 
