@@ -2,6 +2,7 @@ package io.github.rediskeysmigrator.core;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,6 +28,27 @@ public record PayloadFile(Path path, long length, int rdbVersion, int rdbType) {
     Path file = Files.createTempFile("rkm-big-key-", ".payload");
     file.toFile().deleteOnExit();
     return file;
+  }
+
+  /** {@code payload} (a whole DUMP payload) written to a new temporary file. */
+  public static PayloadFile of(byte[] payload) {
+    Path file = null;
+    try {
+      file = newTempFile();
+      Files.write(file, payload);
+      return new PayloadFile(
+          file, payload.length, KeyEvent.rdbVersionOf(payload), payload[0] & 0xff);
+    } catch (IOException e) {
+      if (file != null) {
+        file.toFile().delete();
+      }
+      throw new UncheckedIOException(
+          "cannot write a big key's payload to a temporary file in "
+              + System.getProperty("java.io.tmpdir")
+              + ": "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /** Opens the payload for reading from its first byte. */

@@ -10,11 +10,7 @@ import io.github.rediskeysmigrator.core.SourceException;
 import io.github.rediskeysmigrator.rdb.RdbTypes;
 import io.github.rediskeysmigrator.redis.Backoff;
 import io.github.rediskeysmigrator.redis.Reconnector;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,12 +147,22 @@ public final class ScanSource implements KeySource {
   @SuppressWarnings("unchecked")
   private void scanDb(int db, KeySink sink, byte[] start)
       throws InterruptedException, SourceException {
-    List<Object> scan = roundTrip(db, List.of(), start, false).scan();
+    List<Object> scan = roundTrip(db, List.of(), start, false, false, null).scan();
+    byte[] cursor = (byte[]) scan.get(0);
+    List<byte[]> keys = (List<byte[]>) scan.get(1);
+    boolean last = isStart(cursor);
+    JedisConnectionException unsent = sendAhead(keys, cursor, last);
     while (true) {
-      byte[] cursor = (byte[]) scan.get(0);
-      List<byte[]> keys = (List<byte[]>) scan.get(1);
-      boolean last = cursor.length == 1 && cursor[0] == '0';
-      Batch batch = roundTrip(db, keys, cursor, last);
+      Batch batch = roundTrip(db, keys, cursor, last, true, unsent);
+      byte[] nextCursor = null;
+      List<byte[]> nextKeys = null;
+      if (!last) {
+        // The next round goes out before this batch is handed on: the source works on it while
+        // we turn these replies into keys, instead of waiting for us.
+        nextCursor = (byte[]) batch.scan().get(0);
+        nextKeys = (List<byte[]>) batch.scan().get(1);
+        unsent = sendAhead(nextKeys, nextCursor, isStart(nextCursor));
+      }
       List<Object> replies = batch.replies();
       long now = clock.millis();
       List<KeyEvent> events = new ArrayList<>(keys.size());
@@ -171,7 +177,23 @@ public final class ScanSource implements KeySource {
         return;
       }
       points.batchDone(sink, keysListed, runId, db, cursor);
-      scan = batch.scan();
+      keys = nextKeys;
+      cursor = nextCursor;
+      last = isStart(cursor);
+    }
+  }
+
+  private static boolean isStart(byte[] cursor) {
+    return cursor.length == 1 && cursor[0] == '0';
+  }
+
+  /** Sends a round now, its replies read later; the failure if the connection dropped. */
+  private JedisConnectionException sendAhead(List<byte[]> keys, byte[] cursor, boolean last) {
+    try {
+      send(keys, cursor, last);
+      return null;
+    } catch (JedisConnectionException e) {
+      return e;
     }
   }
 
@@ -179,19 +201,31 @@ public final class ScanSource implements KeySource {
   private record Batch(List<Object> replies, List<Object> scan) {}
 
   /**
-   * Sends the DUMP and expiry of {@code keys} and, unless {@code last}, the SCAN from {@code
-   * cursor}, in one round trip. When the connection drops, reconnects with backoff and sends the
-   * same round trip again: SCAN from the same cursor returns the same batch, so nothing is skipped.
+   * The replies of the DUMP and expiry of {@code keys} and, unless {@code last}, of the SCAN from
+   * {@code cursor}: a round sent now, or already sent {@code ahead} (whose sending failed with
+   * {@code unsent}, if not null). When the connection drops, reconnects with backoff and sends the
+   * same round again: SCAN from the same cursor returns the same batch, so nothing is skipped.
    */
   @SuppressWarnings("unchecked")
-  private Batch roundTrip(int db, List<byte[]> keys, byte[] cursor, boolean last)
+  private Batch roundTrip(
+      int db,
+      List<byte[]> keys,
+      byte[] cursor,
+      boolean last,
+      boolean ahead,
+      JedisConnectionException unsent)
       throws InterruptedException, SourceException {
-    JedisConnectionException lost = null;
-    boolean connected = true;
+    JedisConnectionException lost = unsent;
+    boolean connected = unsent == null;
+    boolean sent = ahead && unsent == null;
     for (int attempt = 0; ; attempt++) {
       if (connected) {
         try {
-          List<Object> replies = send(keys, cursor, last);
+          if (!sent) {
+            send(keys, cursor, last);
+          }
+          sent = false;
+          List<Object> replies = conn.getMany(keys.size() * 2 + (last ? 0 : 1));
           Object next = last ? null : replies.get(replies.size() - 1);
           if (next instanceof JedisDataException e) {
             throw e;
@@ -199,6 +233,7 @@ public final class ScanSource implements KeySource {
           return new Batch(replies, (List<Object>) next);
         } catch (JedisConnectionException e) {
           lost = e;
+          sent = false;
         }
       }
       if (reconnector == null || attempt >= retries) {
@@ -255,7 +290,7 @@ public final class ScanSource implements KeySource {
     return "";
   }
 
-  private List<Object> send(List<byte[]> keys, byte[] cursor, boolean last) {
+  private void send(List<byte[]> keys, byte[] cursor, boolean last) {
     for (byte[] key : keys) {
       conn.sendCommand(Protocol.Command.DUMP, key);
       if (absoluteExpiry) {
@@ -268,7 +303,6 @@ public final class ScanSource implements KeySource {
       // The next SCAN rides in the same round trip as this batch's values.
       sendScan(cursor);
     }
-    return conn.getMany(keys.size() * 2 + (last ? 0 : 1));
   }
 
   private void sendScan(byte[] cursor) {
@@ -327,34 +361,10 @@ public final class ScanSource implements KeySource {
     }
     KeyType type = RdbTypes.keyType(payload[0] & 0xff);
     if (payload.length > bigKeyThreshold) {
-      return KeyEvent.inFile(db, key, type, expireAt, spill(payload));
+      // Written in chunks (PipelinedWriter's rewrite), not kept in memory while it waits.
+      return KeyEvent.inFile(db, key, type, expireAt, PayloadFile.of(payload));
     }
     return KeyEvent.of(db, key, type, expireAt, payload);
-  }
-
-  /**
-   * A big key's DUMP payload in a temporary file, so that it is written in chunks (see
-   * PipelinedWriter's rewrite), not by one RESTORE as big as the key, and the payload itself is not
-   * kept in memory while the key waits for the writer.
-   */
-  private static PayloadFile spill(byte[] payload) {
-    Path file = null;
-    try {
-      file = PayloadFile.newTempFile();
-      Files.write(file, payload);
-      return new PayloadFile(
-          file, payload.length, KeyEvent.rdbVersionOf(payload), payload[0] & 0xff);
-    } catch (IOException e) {
-      if (file != null) {
-        file.toFile().delete();
-      }
-      throw new UncheckedIOException(
-          "cannot write a big key's payload to a temporary file in "
-              + System.getProperty("java.io.tmpdir")
-              + ": "
-              + e.getMessage(),
-          e);
-    }
   }
 
   /** DUMP payloads larger than {@code bytes} are written in chunks from a temporary file. */
