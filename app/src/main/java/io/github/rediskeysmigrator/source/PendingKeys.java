@@ -126,6 +126,7 @@ final class PendingKeys {
     Iterator<Entry> it = entries.values().iterator();
     while (out.size() < max && it.hasNext()) {
       Key k = it.next().id().key;
+      spacing.taken(k.db(), k.name(), nowMs);
       out.add(k);
       bytes -= cost(k.name());
       it.remove();

@@ -39,12 +39,15 @@ final class RereadSpacing {
     }
   }
 
-  private final Map<Id, Long> due =
+  /** When a big key may be re-read next, and its spacing. */
+  private record Spaced(long dueMs, long intervalMs) {}
+
+  private final Map<Id, Spaced> due =
       new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Id, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Id, Spaced> eldest) {
           return size() > REMEMBERED;
         }
       };
@@ -65,13 +68,25 @@ final class RereadSpacing {
     // Removed first, so that the key counts as the newest one remembered.
     due.remove(id);
     if (interval > 0) {
-      due.put(id, nowMs + interval);
+      due.put(id, new Spaced(nowMs + interval, interval));
+    }
+  }
+
+  /**
+   * Notes that {@code name} was taken to be re-read at {@code nowMs}: a notification that comes
+   * while its re-read is in flight waits for the spacing too (the re-read then sets the exact one).
+   */
+  synchronized void taken(int db, byte[] name, long nowMs) {
+    Id id = new Id(db, name);
+    Spaced s = due.get(id);
+    if (s != null) {
+      due.put(id, new Spaced(nowMs + s.intervalMs(), s.intervalMs()));
     }
   }
 
   /** When {@code name} may be re-read next (0: now). */
   synchronized long dueMs(int db, byte[] name) {
-    Long d = due.get(new Id(db, name));
-    return d == null ? 0 : d;
+    Spaced s = due.get(new Id(db, name));
+    return s == null ? 0 : s.dueMs();
   }
 }
