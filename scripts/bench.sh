@@ -776,20 +776,9 @@ run_live_part() {
   redis-benchmark -h "${RKM_REDIS_HOST}" -p "${src}" -t set,lpush,hset -P 16 -r 100000 \
     -n "${SYNC_LIVE}" -q >"${TMP}/live-benchmark.out" 2>&1 &
   local bench=$!
-  # Re-reads per second while keys were pending (the tool behind, so working at its own pace, not
-  # the load's): written keys summed over the samples that found keys pending.
-  local w_prev=${written0:-0} w_now t_prev=${t0} t_now behind_w=0 behind_s=0
   while kill -0 "${bench}" 2>/dev/null; do
     pending=$(metric "${url}" rkm_lag_items)
     lag=$(metric "${url}" rkm_lag_seconds)
-    w_now=$(metric "${url}" rkm_keys_written_total)
-    t_now=$(now_s)
-    if [[ ${pending:-0} != 0.0 && ${pending:-0} != 0 ]]; then
-      behind_w=$(awk -v a="${behind_w}" -v b="${w_now:-0}" -v c="${w_prev}" 'BEGIN { print a + b - c }')
-      behind_s=$(awk -v a="${behind_s}" -v b="${t_now}" -v c="${t_prev}" 'BEGIN { print a + b - c }')
-    fi
-    w_prev=${w_now:-${w_prev}}
-    t_prev=${t_now}
     max_pending=$(max_of "${max_pending}" "${pending:-0}")
     max_lag=$(max_of "${max_lag}" "${lag:-0}")
     samples=$((samples + 1))
@@ -853,7 +842,6 @@ run_live_part() {
   line "lag under load" "max ${max_pending} keys pending, max ${max_lag} s (${samples} looks at /metrics)"
   line "drained" "nothing pending ${LD_SECS} s after the load ended"
   line "live re-reads" "${rereads} keys (of ${changes:-?} notifications) in ${LL_SECS} s: ${LL_RATE} keys/s"
-  line "while behind" "$(awk -v w="${behind_w}" -v s="${behind_s}" 'BEGIN { if (s > 0) printf "%.0f keys/s over %.1f s with keys pending", w / s, s; else print "never behind" }')"
   line "end state" "source ${src_keys} keys, destination ${l_keys}, exit ${rc}, verify exit ${vrc}"
   line "(m) metrics" "start-up median ${LM_WITH} s with --metrics-port, ${LM_WITHOUT} s without: ${LM_COST} ms"
   line "overall" "" "$(verdict "${LIVE_ALL_OK}")"
