@@ -137,12 +137,15 @@ final class PendingKeys {
     return out;
   }
 
-  /** Moves the deferred keys that are due into the ready entries. */
+  /**
+   * Moves the deferred keys that are due into the ready entries. Due as the spacing says now: a
+   * re-read that was in flight when the key was deferred has moved its time on since.
+   */
   private void release(long nowMs) {
     Iterator<Entry> it = deferred.values().iterator();
     while (it.hasNext()) {
       Entry e = it.next();
-      if (e.dueMs() <= nowMs) {
+      if (e.dueMs() <= nowMs && spacing.dueMs(e.id().key.db(), e.id().key.name()) <= nowMs) {
         entries.put(e.id(), e);
         it.remove();
       }
