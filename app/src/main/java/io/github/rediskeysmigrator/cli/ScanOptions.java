@@ -2,7 +2,9 @@ package io.github.rediskeysmigrator.cli;
 
 import io.github.rediskeysmigrator.core.Failovers;
 import io.github.rediskeysmigrator.core.MigrationConfig.Defaults;
+import io.github.rediskeysmigrator.core.OptionChecks;
 import io.github.rediskeysmigrator.core.RedisUri;
+import io.github.rediskeysmigrator.source.LiveScanSource;
 import io.github.rediskeysmigrator.source.ScanSources;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,26 @@ final class ScanOptions {
       })
   boolean enableNotifications;
 
+  @Option(
+      names = "--live-pending-max-keys",
+      paramLabel = "N",
+      defaultValue = "" + Defaults.LIVE_PENDING_MAX_KEYS,
+      description =
+          "With --live: keys notified as changed and waiting to be re-read, at most, per source"
+              + " node. Past it (or past --live-pending-max-mb) further notifications are dropped"
+              + " and counted, and a rescan re-reads every key of the selection, so memory stays"
+              + " bounded whatever the write rate. Default: ${DEFAULT-VALUE}.")
+  long pendingMaxKeys;
+
+  @Option(
+      names = "--live-pending-max-mb",
+      paramLabel = "MB",
+      defaultValue = "" + Defaults.LIVE_PENDING_MAX_MB,
+      description =
+          "With --live: memory the waiting keys take, at most, per source node, estimated as each"
+              + " key's name plus 160 bytes. Default: ${DEFAULT-VALUE}.")
+  long pendingMaxMb;
+
   /** What to read, validated: a bad option is exit 2 before any server is asked. */
   ScanSources.Plan plan(
       SourceOptions source,
@@ -84,6 +106,8 @@ final class ScanOptions {
                     : enableNotifications ? "--enable-notifications" : "--metrics-port")
                 + " needs --live (a plain scan ends by itself after one pass)");
       }
+      OptionChecks.atLeastOne("--live-pending-max-keys", pendingMaxKeys);
+      OptionChecks.atLeastOne("--live-pending-max-mb", pendingMaxMb);
       long idle = follow.checkedIdleMs();
       pipeline.selection.renamer();
       EnvAddress.Resolved to = writing.destination.resolve(env);
@@ -103,6 +127,7 @@ final class ScanOptions {
           writing.bigKeys.threshold(),
           live,
           enableNotifications,
+          new LiveScanSource.PendingCap(pendingMaxKeys, pendingMaxMb << 20),
           follow.cutover.untilCaughtUp ? idle : -1,
           pipeline.timeoutMillis(),
           pipeline.retries,

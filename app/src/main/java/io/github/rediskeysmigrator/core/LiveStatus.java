@@ -27,4 +27,29 @@ public interface LiveStatus {
 
   /** Times the source connection (or subscription) was lost and opened again since the start. */
   long reconnects();
+
+  /** Full re-reads of the source's keys after their changes were lost (scan --live's rescans). */
+  default long rescans() {
+    return 0;
+  }
+
+  /** Times the pending work outgrew its cap (scan --live's pending set); 0 where none is kept. */
+  default long pendingOverflows() {
+    return 0;
+  }
+
+  /** Changes dropped because the pending work was at its cap (each one then rescanned). */
+  default long pendingDropped() {
+    return 0;
+  }
+
+  /** Keys whose re-read waits because the key is big and was re-read a moment ago. */
+  default long deferredKeys() {
+    return 0;
+  }
+
+  /** Seconds the longest-waiting deferred key has waited; 0 when none waits. */
+  default double deferredSecondsMax() {
+    return 0;
+  }
 }

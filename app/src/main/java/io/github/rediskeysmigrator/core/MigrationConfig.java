@@ -108,6 +108,15 @@ public record MigrationConfig(
 
     /** Keys in flight between the reading and the writing thread. */
     public static final int QUEUE_KEYS = 16_384;
+
+    /** scan --live: keys the pending set of one source node holds at most. */
+    public static final long LIVE_PENDING_MAX_KEYS = 1_000_000;
+
+    /**
+     * scan --live: estimated megabytes the pending set of one source node holds at most (each key
+     * counts its name plus 160 bytes).
+     */
+    public static final long LIVE_PENDING_MAX_MB = 128;
   }
 
   public MigrationConfig {

@@ -137,6 +137,35 @@ public final class MetricsEndpoint implements AutoCloseable {
         .help("Times the source connection or subscription was lost and opened again.")
         .callback(cb -> cb.call(live(status, s -> s.reconnects())))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("rkm_live_rescans")
+        .help("scan --live: full re-reads of the selection after a lost subscription or overflow.")
+        .callback(cb -> cb.call(live(status, s -> s.rescans())))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("rkm_live_pending_overflows")
+        .help("scan --live: times the pending set reached its cap (each followed by rescans).")
+        .callback(cb -> cb.call(live(status, s -> s.pendingOverflows())))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("rkm_live_pending_dropped")
+        .help("scan --live: notifications dropped because the pending set was at its cap.")
+        .callback(cb -> cb.call(live(status, s -> s.pendingDropped())))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("rkm_live_deferred_keys")
+        .help("scan --live: big keys whose next re-read waits for their spacing.")
+        .callback(cb -> cb.call(live(status, s -> s.deferredKeys())))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("rkm_live_deferred_seconds_max")
+        .help("scan --live: how long the longest-waiting deferred key has waited; 0 when none.")
+        .callback(
+            cb -> {
+              LiveStatus s = status.get();
+              cb.call(s == null ? 0 : s.deferredSecondsMax());
+            })
+        .register(registry);
     HTTPServer server =
         HTTPServer.builder()
             .inetAddress(InetAddress.getByName(bind))

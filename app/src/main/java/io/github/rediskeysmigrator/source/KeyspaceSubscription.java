@@ -23,6 +23,7 @@ final class KeyspaceSubscription {
   private final PendingKeys pending;
   private final LiveScanGroup group;
   private final Runnable onResubscribed;
+  private final Runnable onDropped;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final CountDownLatch subscribedOnce = new CountDownLatch(1);
   private volatile boolean subscribed;
@@ -31,13 +32,19 @@ final class KeyspaceSubscription {
 
   /**
    * @param onResubscribed told when the subscription is back after a drop
+   * @param onDropped told when the pending set is full and a notified key was not added
    */
   KeyspaceSubscription(
-      LiveScanSource.Node node, PendingKeys pending, LiveScanGroup group, Runnable onResubscribed) {
+      LiveScanSource.Node node,
+      PendingKeys pending,
+      LiveScanGroup group,
+      Runnable onResubscribed,
+      Runnable onDropped) {
     this.node = node;
     this.pending = pending;
     this.group = group;
     this.onResubscribed = onResubscribed;
+    this.onDropped = onDropped;
   }
 
   /** Waits up to {@code millis} for the first subscription; true once it is in place. */
@@ -121,8 +128,8 @@ final class KeyspaceSubscription {
             byte[] channel = (byte[]) l.get(2);
             int db = KeyspaceNotifications.db(channel);
             group.notifications.incrementAndGet();
-            if (db >= 0) {
-              pending.add(db, KeyspaceNotifications.key(channel), group.nowMs());
+            if (db >= 0 && !pending.add(db, KeyspaceNotifications.key(channel), group.nowMs())) {
+              onDropped.run();
             }
           }
         }

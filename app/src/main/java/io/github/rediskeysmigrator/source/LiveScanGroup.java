@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -19,19 +20,43 @@ public final class LiveScanGroup implements LiveStatus {
   final AtomicLong rescans = new AtomicLong();
   final AtomicLong reconnects = new AtomicLong();
   final AtomicLong notifications = new AtomicLong();
+  final AtomicLong overflows = new AtomicLong();
+  final AtomicLong bytesReread = new AtomicLong();
   private final List<LiveScanSource> members = new CopyOnWriteArrayList<>();
   private final CatchUpWatch watch;
   private final LongSupplier clockMs;
+  private final LiveScanSource.PendingCap cap;
+  private final Consumer<String> notes;
   private boolean ended;
 
   /**
    * @param idleMs with {@code --until-caught-up}: how long nothing must be pending before the run
    *     ends; negative to run until stopped
    * @param clockMs a monotonic clock in milliseconds
+   * @param cap each member's pending-set cap, as the note on a full set names it
+   * @param notes where the note on a full pending set goes (stderr)
    */
-  public LiveScanGroup(long idleMs, LongSupplier clockMs) {
+  public LiveScanGroup(
+      long idleMs, LongSupplier clockMs, LiveScanSource.PendingCap cap, Consumer<String> notes) {
     this.clockMs = clockMs;
+    this.cap = cap;
+    this.notes = notes;
     this.watch = idleMs < 0 ? null : new CatchUpWatch(this, idleMs, clockMs);
+  }
+
+  /** A member's pending set is full: counted, and said once per episode. */
+  void overflowed(String label) {
+    overflows.incrementAndGet();
+    notes.accept(
+        String.format(
+            Locale.ROOT,
+            "note: scan --live: source %s changes faster than it is re-read: more than %,d keys"
+                + " (or %,d MB) pending; further notifications are dropped, and a rescan re-reads"
+                + " every key of the selection until nothing is dropped"
+                + " (--live-pending-max-keys, --live-pending-max-mb)",
+            label,
+            cap.keys(),
+            cap.bytes() >> 20));
   }
 
   void join(LiveScanSource member) {
@@ -109,9 +134,40 @@ public final class LiveScanGroup implements LiveStatus {
     return deletes.get();
   }
 
-  /** Full passes after a lost subscription. */
+  /** Full passes after a lost subscription or a full pending set. */
+  @Override
   public long rescans() {
     return rescans.get();
+  }
+
+  @Override
+  public long pendingOverflows() {
+    return overflows.get();
+  }
+
+  @Override
+  public long pendingDropped() {
+    return members.stream().mapToLong(LiveScanSource::droppedNotifications).sum();
+  }
+
+  @Override
+  public long deferredKeys() {
+    return members.stream().mapToLong(LiveScanSource::deferredKeys).sum();
+  }
+
+  @Override
+  public double deferredSecondsMax() {
+    long now = nowMs();
+    long oldest = 0;
+    for (LiveScanSource m : members) {
+      oldest = Math.max(oldest, m.oldestDeferredAgeMs(now));
+    }
+    return oldest / 1000.0;
+  }
+
+  /** Notifications whose key's re-read had to wait for the spacing of big keys. */
+  public long deferrals() {
+    return members.stream().mapToLong(LiveScanSource::deferrals).sum();
   }
 
   /** The live fields of the JSON report, in their documented order. */
@@ -123,6 +179,10 @@ public final class LiveScanGroup implements LiveStatus {
     f.put("lag_seconds", Math.round(lagSeconds() * 10) / 10.0);
     f.put("rescans", rescans());
     f.put("reconnects", reconnects());
+    f.put("live_bytes_reread", bytesReread.get());
+    f.put("live_pending_overflows", pendingOverflows());
+    f.put("live_pending_dropped", pendingDropped());
+    f.put("live_deferred", deferrals());
     return f;
   }
 

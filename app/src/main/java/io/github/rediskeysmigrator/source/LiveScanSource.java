@@ -13,9 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.Protocol;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * {@code scan --live} on one node: subscribes to the keyspace notifications of the selected dbs,
@@ -25,13 +22,12 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * <p>A re-read is handed on as {@code DEL key} followed by the key's new value, or the DEL alone
  * when the key is gone: the key is ours by then, whatever {@code --existing} says, and both travel
  * the one ordered path of the pipeline behind the snapshot, so a key ends with its latest value.
- * When the subscription drops, the changes of the gap are unknown: after it is back, every key of
- * the selection is re-read (a rescan).
+ * Re-reads are pipelined ({@link RereadPipeline}); a big key's re-reads are spaced ({@link
+ * RereadSpacing}). When the subscription drops, or the pending set is full and drops notifications,
+ * the changes of the gap are unknown: every key of the selection is re-read (a {@link Rescan}).
  */
 public final class LiveScanSource implements KeySource {
   private static final byte[] DEL = bytes("DEL");
-  private static final byte[] MATCH = bytes("MATCH");
-  private static final byte[] COUNT = bytes("COUNT");
 
   /**
    * The node a live scan reads: how to connect to it (with {@code retries} reconnects, paced by the
@@ -52,12 +48,19 @@ public final class LiveScanSource implements KeySource {
     }
   }
 
+  /**
+   * The most the pending set holds: {@code keys} keys and {@code bytes} estimated bytes (names plus
+   * a fixed overhead each); past either, notifications are dropped and a rescan follows.
+   */
+  public record PendingCap(long keys, long bytes) {}
+
   private final ScanSource firstPass;
   private final Node node;
   private final int batch;
   private final LiveScanGroup group;
-  private final PendingKeys pending = new PendingKeys();
-  private Sweep sweep;
+  private final RereadSpacing spacing = new RereadSpacing();
+  private final PendingKeys pending;
+  private Rescan rescan;
 
   /**
    * Lists the keys the destination holds for one source db, by their source names (inside the
@@ -72,6 +75,8 @@ public final class LiveScanSource implements KeySource {
 
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final AtomicBoolean rescanNeeded = new AtomicBoolean();
+  // Since notifications were dropped, until a rescan covered every change again.
+  private final AtomicBoolean overflowing = new AtomicBoolean();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final KeyspaceSubscription subscription;
   private volatile boolean snapshotDone;
@@ -79,7 +84,8 @@ public final class LiveScanSource implements KeySource {
   /**
    * @param firstPass the copy of the keyspace, its keys also decoded by it on re-reads
    * @param connector opens a connection to this node (for the subscription and the re-reads)
-   * @param batch keys re-read per round trip
+   * @param batch keys re-read per batch
+   * @param pendingCap the pending set's cap
    * @param label the node as messages name it
    */
   public LiveScanSource(
@@ -88,6 +94,7 @@ public final class LiveScanSource implements KeySource {
       List<Integer> dbs,
       byte[] match,
       int batch,
+      PendingCap pendingCap,
       int retries,
       long backoffMs,
       Sleeper sleeper,
@@ -98,14 +105,17 @@ public final class LiveScanSource implements KeySource {
         new Node(connector, List.copyOf(dbs), match.clone(), retries, backoffMs, sleeper, label);
     this.batch = Math.max(1, batch);
     this.group = group;
+    this.pending = new PendingKeys(pendingCap.keys(), pendingCap.bytes(), spacing);
     this.subscription =
-        new KeyspaceSubscription(node, pending, group, () -> rescanNeeded.set(true));
+        new KeyspaceSubscription(
+            node, pending, group, () -> rescanNeeded.set(true), this::notificationDropped);
+    this.rescan = new Rescan(node, pending, group, this.batch, null);
     group.join(this);
   }
 
   /** After a rescan, also re-reads the keys {@code sweep} finds at the destination. */
   public LiveScanSource sweeping(Sweep sweep) {
-    this.sweep = sweep;
+    this.rescan = new Rescan(node, pending, group, batch, sweep);
     return this;
   }
 
@@ -114,7 +124,7 @@ public final class LiveScanSource implements KeySource {
     Thread t = new Thread(subscription::listen, "rkm-live-sub");
     t.setDaemon(true);
     t.start();
-    Connection reread = null;
+    RereadPipeline rereads = new RereadPipeline(firstPass, node, inFlight);
     try {
       // Changes made while the snapshot runs must not be missed: listen first.
       while (!subscription.awaitFirst(100)) {
@@ -126,172 +136,78 @@ public final class LiveScanSource implements KeySource {
       firstPass.readInto(sink);
       sink.publish();
       snapshotDone = true;
-      reread = open();
       while (!stopped.get()) {
         subscription.failIfLost();
-        if (rescanNeeded.getAndSet(false)) {
-          reread = rescan(reread);
+        rescan.failIfFailed();
+        if (!rescan.running()) {
+          if (rescan.coveredEverything()) {
+            overflowing.set(false);
+          }
+          if (rescanNeeded.getAndSet(false)) {
+            rescan.start();
+          }
         }
-        if (pending.await(100)) {
-          reread = reread(reread, pending.take(batch), sink);
-        } else if (subscription.subscribed() && !rescanNeeded.get() && group.caughtUp()) {
+        // Keep several batches in flight: the source works while the last replies are handed on.
+        while (rereads.batches() < RereadPipeline.DEPTH) {
+          List<PendingKeys.Key> keys = pending.take(batch, group.nowMs());
+          if (keys.isEmpty()) {
+            break;
+          }
+          rereads.send(keys);
+        }
+        if (rereads.batches() > 0) {
+          handOn(rereads.next(), sink);
+        } else if (!pending.await(100, group::nowMs)
+            && subscription.subscribed()
+            && !rescanNeeded.get()
+            && !rescan.running()
+            && group.caughtUp()) {
           return;
         }
       }
     } finally {
       stop();
-      if (reread != null) {
-        reread.close();
-      }
+      rereads.close();
+      rescan.stop(5_000);
       t.join(5_000);
     }
   }
 
-  private Connection open() throws SourceException, InterruptedException {
-    Exception last = null;
-    for (int attempt = 0; attempt <= node.retries(); attempt++) {
-      if (attempt > 0) {
-        node.pause(attempt);
-      }
-      try {
-        return node.connector().connect();
-      } catch (ConnectException | JedisConnectionException e) {
-        last = e;
-      }
-    }
-    throw new SourceException(
-        SourceException.Kind.CONNECTION,
-        "source "
-            + node.label()
-            + ": cannot connect to re-read changed keys ("
-            + last.getMessage()
-            + ")",
-        last);
-  }
-
-  /** Puts every key of the selection into the pending set (after a lost subscription). */
-  @SuppressWarnings("unchecked")
-  private Connection rescan(Connection conn) throws SourceException, InterruptedException {
-    group.rescans.incrementAndGet();
-    inFlight.incrementAndGet();
-    try {
-      for (int attempt = 0; ; attempt++) {
-        try {
-          for (int db : node.dbs()) {
-            ScanSource.select(conn, db);
-            byte[] cursor = bytes("0");
-            do {
-              conn.sendCommand(
-                  Protocol.Command.SCAN,
-                  cursor,
-                  MATCH,
-                  node.match(),
-                  COUNT,
-                  bytes(Integer.toString(batch)));
-              List<Object> reply = (List<Object>) conn.getOne();
-              cursor = (byte[]) reply.get(0);
-              long now = group.nowMs();
-              for (byte[] key : (List<byte[]>) reply.get(1)) {
-                pending.add(db, key, now);
-              }
-            } while (!(cursor.length == 1 && cursor[0] == '0'));
-          }
-          sweep();
-          return conn;
-        } catch (JedisConnectionException e) {
-          conn = replace(conn, attempt, e);
-        }
-      }
-    } finally {
-      inFlight.decrementAndGet();
+  /**
+   * The pending set was full: the change is unknown now, so a rescan follows (said once per
+   * episode: until a rescan ends with nothing dropped since it started).
+   */
+  private void notificationDropped() {
+    rescanNeeded.set(true);
+    if (!overflowing.getAndSet(true)) {
+      group.overflowed(node.label());
     }
   }
 
   /**
-   * Keys at the destination whose source key is gone (deleted during the gap) are re-read too: the
-   * re-read finds them gone and deletes them.
+   * Hands on what the re-read keys are now: {@code DEL key} and the new value, or the DEL alone.
    */
-  private void sweep() throws SourceException {
-    if (sweep == null) {
-      return;
-    }
-    for (int db : node.dbs()) {
-      try {
-        sweep.forEachKey(db, key -> pending.add(db, key, group.nowMs()));
-      } catch (ConnectException | JedisConnectionException e) {
-        throw new SourceException(
-            SourceException.Kind.CONNECTION,
-            "destination: cannot list its keys after a lost subscription (" + e.getMessage() + ")",
-            e);
+  private void handOn(RereadPipeline.Replies r, KeySink sink)
+      throws SourceException, InterruptedException {
+    long now = firstPass.millis();
+    long monotonic = group.nowMs();
+    int db = r.db();
+    for (int i = 0; i < r.keys().size(); i++) {
+      byte[] key = r.keys().get(i).name();
+      Object dump = r.values().get(2 * i);
+      KeyEvent e = firstPass.toEvent(db, key, dump, r.values().get(2 * i + 1), now);
+      spacing.reread(db, key, dump instanceof byte[] b ? b.length : 0, monotonic);
+      if (e.isGone()) {
+        sink.accept(CommandEvent.of(db, new byte[][] {DEL, key}, "", 0));
+        group.deletes.incrementAndGet();
+      } else {
+        sink.accept(CommandEvent.clearing(db, DEL, key));
+        sink.accept(e);
+        group.updates.incrementAndGet();
+        group.bytesReread.addAndGet(dump instanceof byte[] b ? b.length : 0);
       }
     }
-  }
-
-  /** Re-reads {@code keys} (DUMP and expiry in one round trip) and hands on what they are now. */
-  private Connection reread(Connection conn, List<PendingKeys.Key> keys, KeySink sink)
-      throws SourceException, InterruptedException {
-    inFlight.addAndGet(keys.size());
-    try {
-      for (int attempt = 0; ; attempt++) {
-        try {
-          int from = 0;
-          while (from < keys.size()) {
-            int db = keys.get(from).db();
-            int to = from;
-            while (to < keys.size() && keys.get(to).db() == db) {
-              to++;
-            }
-            List<PendingKeys.Key> run = keys.subList(from, to);
-            ScanSource.select(conn, db);
-            List<Object> replies = firstPass.dumpAndExpiry(conn, run);
-            long now = firstPass.millis();
-            for (int i = 0; i < run.size(); i++) {
-              byte[] key = run.get(i).name();
-              KeyEvent e =
-                  firstPass.toEvent(db, key, replies.get(2 * i), replies.get(2 * i + 1), now);
-              if (e.isGone()) {
-                sink.accept(CommandEvent.of(db, new byte[][] {DEL, key}, "", 0));
-                group.deletes.incrementAndGet();
-              } else {
-                sink.accept(CommandEvent.clearing(db, DEL, key));
-                sink.accept(e);
-                group.updates.incrementAndGet();
-              }
-            }
-            from = to;
-          }
-          sink.publish();
-          return conn;
-        } catch (JedisConnectionException e) {
-          // Nothing of this batch was handed on yet: read it again on a new connection.
-          conn = replace(conn, attempt, e);
-        }
-      }
-    } finally {
-      inFlight.addAndGet(-keys.size());
-    }
-  }
-
-  /** A new connection after {@code broken} dropped on try {@code attempt}, or the failure. */
-  private Connection replace(Connection broken, int attempt, JedisConnectionException e)
-      throws SourceException, InterruptedException {
-    broken.close();
-    if (attempt >= node.retries()) {
-      throw lost(e);
-    }
-    node.pause(attempt + 1);
-    return open();
-  }
-
-  private SourceException lost(JedisConnectionException e) {
-    return new SourceException(
-        SourceException.Kind.CONNECTION,
-        "source "
-            + node.label()
-            + ": connection lost while re-reading changed keys ("
-            + e.getMessage()
-            + ")",
-        e);
+    sink.publish();
   }
 
   boolean snapshotDone() {
@@ -299,10 +215,10 @@ public final class LiveScanSource implements KeySource {
   }
 
   long lagItems() {
-    // While the subscription is down, what changed is unknown: not caught up.
+    // While the subscription is down, or a rescan runs, what changed is unknown: not caught up.
     return pending.size()
         + inFlight.get()
-        + (subscription.subscribed() && !rescanNeeded.get() ? 0 : 1);
+        + (subscription.subscribed() && !rescanNeeded.get() && !rescan.running() ? 0 : 1);
   }
 
   /** Keys waiting to be re-read or being re-read. */
@@ -312,6 +228,25 @@ public final class LiveScanSource implements KeySource {
 
   long oldestAgeMs(long nowMs) {
     return pending.oldestAgeMs(nowMs);
+  }
+
+  /** Keys whose re-read waits for {@link RereadSpacing}, and the longest such wait so far. */
+  long deferredKeys() {
+    return pending.deferredSize();
+  }
+
+  long oldestDeferredAgeMs(long nowMs) {
+    return pending.oldestDeferredAgeMs(nowMs);
+  }
+
+  /** Notifications dropped because the pending set was full. */
+  long droppedNotifications() {
+    return pending.dropped();
+  }
+
+  /** Notifications whose key's re-read had to wait ({@link RereadSpacing}). */
+  long deferrals() {
+    return pending.deferrals();
   }
 
   @Override

@@ -309,8 +309,11 @@ public final class ScanSource implements KeySource {
     conn.sendCommand(Protocol.Command.SCAN, cursor, MATCH, match, COUNT, count);
   }
 
-  /** Sends the DUMP and expiry of each key on {@code c} in one round trip; two replies per key. */
-  List<Object> dumpAndExpiry(Connection c, List<PendingKeys.Key> keys) {
+  /**
+   * Sends the DUMP and expiry of each key on {@code c}, pipelined, without reading the replies (two
+   * per key).
+   */
+  void sendDumpAndExpiry(Connection c, List<PendingKeys.Key> keys) {
     for (PendingKeys.Key k : keys) {
       c.sendCommand(Protocol.Command.DUMP, k.name());
       if (absoluteExpiry) {
@@ -319,7 +322,6 @@ public final class ScanSource implements KeySource {
         c.sendCommand(Protocol.Command.PTTL, k.name());
       }
     }
-    return c.getMany(keys.size() * 2);
   }
 
   /** The wall clock, in milliseconds, that relative expiries are added to. */

@@ -40,6 +40,7 @@ public final class ScanSources {
    * @param bigKeyThreshold payload size above which a key is written in chunks
    * @param live whether to follow keyspace notifications after the copy
    * @param enableNotifications whether to CONFIG SET the flags --live needs
+   * @param pendingCap with --live: how many changed keys each node keeps waiting, at most
    * @param idleMs the quiet period that ends a live run, -1 to run until stopped
    * @param timeoutMillis socket timeout
    * @param retries reconnects allowed after a dropped connection
@@ -58,6 +59,7 @@ public final class ScanSources {
       long bigKeyThreshold,
       boolean live,
       boolean enableNotifications,
+      LiveScanSource.PendingCap pendingCap,
       long idleMs,
       int timeoutMillis,
       int retries,
@@ -76,6 +78,7 @@ public final class ScanSources {
           bigKeyThreshold,
           live,
           enableNotifications,
+          pendingCap,
           idleMs,
           timeoutMillis,
           retries,
@@ -150,7 +153,7 @@ public final class ScanSources {
       }
       refuseWithout(conn, from, plan, notes, List.of(conn));
       CommandTable commands = CommandTable.query(conn);
-      LiveScanGroup group = group(plan);
+      LiveScanGroup group = group(plan, notes);
       LiveScanSource live =
           liveSource(plan, keys, from, group, reconnector, sleeper).sweeping(sweep);
       return new Opened(live, info.maxRdbVersion(), commands, group);
@@ -195,7 +198,7 @@ public final class ScanSources {
     if (!plan.live()) {
       return new Opened(new MergedSource(masters, masters.size(), "rkm-scan"), newest, null, null);
     }
-    LiveScanGroup group = group(plan);
+    LiveScanGroup group = group(plan, notes);
     List<LiveScanSource> sources = new ArrayList<>();
     for (int i = 0; i < masters.size(); i++) {
       sources.add(
@@ -268,8 +271,9 @@ public final class ScanSources {
     return () -> RedisConnector.connect(node, db, "source", tls, plan.timeoutMillis());
   }
 
-  private static LiveScanGroup group(Plan plan) {
-    return new LiveScanGroup(plan.idleMs(), () -> System.nanoTime() / 1_000_000);
+  private static LiveScanGroup group(Plan plan, Consumer<String> notes) {
+    return new LiveScanGroup(
+        plan.idleMs(), () -> System.nanoTime() / 1_000_000, plan.pendingCap(), notes);
   }
 
   private static LiveScanSource liveSource(
@@ -285,6 +289,7 @@ public final class ScanSources {
         plan.dbs(),
         plan.match(),
         Math.max(1, Math.min(plan.scanCount(), 1000)),
+        plan.pendingCap(),
         plan.retries(),
         plan.retryBackoffMillis(),
         sleeper,
