@@ -123,7 +123,7 @@ final class Rescan {
             for (byte[] key : (List<byte[]>) reply.get(1)) {
               put(db, key);
             }
-          } while (!(cursor.length == 1 && cursor[0] == '0'));
+          } while (!ScanPoints.isStart(cursor));
         }
         return;
       } catch (ConnectException | JedisConnectionException e) {

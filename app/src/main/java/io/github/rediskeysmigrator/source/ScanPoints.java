@@ -28,6 +28,11 @@ final class ScanPoints {
   /** Where a scan starts: the index of its first db in the list, that db's cursor, keys before. */
   record Start(int dbIndex, byte[] cursor, long keys) {}
 
+  /** Whether SCAN answered {@code cursor} "0": the scan of its db is complete. */
+  static boolean isStart(byte[] cursor) {
+    return cursor.length == 1 && cursor[0] == '0';
+  }
+
   /** Whether the runs before scanned the whole master. */
   boolean done() {
     return from != null && from.done();

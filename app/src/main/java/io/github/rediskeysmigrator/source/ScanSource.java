@@ -150,7 +150,7 @@ public final class ScanSource implements KeySource {
     List<Object> scan = roundTrip(db, List.of(), start, false, false, null).scan();
     byte[] cursor = (byte[]) scan.get(0);
     List<byte[]> keys = (List<byte[]>) scan.get(1);
-    boolean last = isStart(cursor);
+    boolean last = ScanPoints.isStart(cursor);
     JedisConnectionException unsent = sendAhead(keys, cursor, last);
     while (true) {
       Batch batch = roundTrip(db, keys, cursor, last, true, unsent);
@@ -161,7 +161,7 @@ public final class ScanSource implements KeySource {
         // we turn these replies into keys, instead of waiting for us.
         nextCursor = (byte[]) batch.scan().get(0);
         nextKeys = (List<byte[]>) batch.scan().get(1);
-        unsent = sendAhead(nextKeys, nextCursor, isStart(nextCursor));
+        unsent = sendAhead(nextKeys, nextCursor, ScanPoints.isStart(nextCursor));
       }
       List<Object> replies = batch.replies();
       long now = clock.millis();
@@ -179,12 +179,8 @@ public final class ScanSource implements KeySource {
       points.batchDone(sink, keysListed, runId, db, cursor);
       keys = nextKeys;
       cursor = nextCursor;
-      last = isStart(cursor);
+      last = ScanPoints.isStart(cursor);
     }
-  }
-
-  private static boolean isStart(byte[] cursor) {
-    return cursor.length == 1 && cursor[0] == '0';
   }
 
   /** Sends a round now, its replies read later; the failure if the connection dropped. */
