@@ -42,19 +42,7 @@ public final class BoundedRdbInput extends RedisInputStream {
    * has left.
    */
   public void check(long length, String what) throws BadLengthException {
-    long left = remaining();
-    if (length < 0 || length > left) {
-      throw new BadLengthException(
-          "a length field at byte "
-              + position()
-              + " says "
-              + Long.toUnsignedString(length)
-              + " bytes ("
-              + what
-              + "), but the file has at most "
-              + left
-              + " bytes left");
-    }
+    BadLengthException.check(length, what, position(), remaining());
   }
 
   @Override
@@ -96,6 +84,56 @@ public final class BoundedRdbInput extends RedisInputStream {
 
     BadLengthException(String message) {
       super(message);
+    }
+
+    /**
+     * Fails when {@code length} bytes of {@code what} cannot follow at byte {@code position} with
+     * at most {@code left} bytes left: negative, or more than that.
+     */
+    static void check(long length, String what, long position, long left)
+        throws BadLengthException {
+      if (length < 0 || length > left) {
+        throw new BadLengthException(
+            "a length field at byte "
+                + position
+                + " says "
+                + Long.toUnsignedString(length)
+                + " bytes ("
+                + what
+                + "), but the file has at most "
+                + left
+                + " bytes left");
+      }
+    }
+
+    /** A length of {@code n} bytes of {@code what} at byte {@code position}, over 2 GB. */
+    static BadLengthException overOnePiece(long position, long n, String what) {
+      return new BadLengthException(
+          "a length field at byte "
+              + position
+              + " says "
+              + n
+              + " bytes ("
+              + what
+              + "), more than this reader can hold in one piece (2 GB)");
+    }
+
+    /**
+     * A compressed string at byte {@code position} whose {@code compressed} bytes are said to
+     * expand to {@code plain}, more than LZF can.
+     */
+    static BadLengthException overExpansion(
+        long position, long compressed, long plain, String what) {
+      return new BadLengthException(
+          "a compressed string at byte "
+              + position
+              + " says its "
+              + compressed
+              + " bytes expand to "
+              + Long.toUnsignedString(plain)
+              + " ("
+              + what
+              + "), more than LZF can expand them");
     }
   }
 }

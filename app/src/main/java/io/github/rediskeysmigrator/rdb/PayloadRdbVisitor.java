@@ -221,30 +221,15 @@ public final class PayloadRdbVisitor extends DumpRdbVisitor {
         long plain = ahead.length();
         b.check(compressed, what + ", compressed");
         if (Long.compareUnsigned(plain, Lzf.maxExpansion(compressed)) > 0) {
-          throw new BoundedRdbInput.BadLengthException(
-              "a compressed string at byte "
-                  + b.position()
-                  + " says its "
-                  + compressed
-                  + " bytes expand to "
-                  + Long.toUnsignedString(plain)
-                  + " ("
-                  + what
-                  + "), more than LZF can expand them");
+          throw BoundedRdbInput.BadLengthException.overExpansion(
+              b.position(), compressed, plain, what);
         }
         return;
       }
       long len = ahead.length();
       b.check(len, what);
       if (len > Integer.MAX_VALUE - 8) {
-        throw new BoundedRdbInput.BadLengthException(
-            "a length field at byte "
-                + b.position()
-                + " says "
-                + len
-                + " bytes ("
-                + what
-                + "), more than this reader can hold in one piece (2 GB)");
+        throw BoundedRdbInput.BadLengthException.overOnePiece(b.position(), len, what);
       }
     } catch (PayloadDecoder.DecodeException e) {
       // A malformed length byte: left for Replicator's parser, which refuses it when it reads it

@@ -20,12 +20,6 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
   /** The RDB version of a type 26 payload (Redis 8.6). */
   private static final int STREAM_IDMP_VERSION = RdbTypes.info(RdbTypes.STREAM_LISTPACKS_4).since();
 
-  /** What to skip for one value, reading through a parser whose bytes are captured. */
-  @FunctionalInterface
-  private interface Skipper {
-    void skip(ValueSkipper skipper) throws IOException;
-  }
-
   private final PayloadCapture capture;
 
   /** Whether values are passed over without capture (keys a resumed run does not write). */
@@ -69,88 +63,59 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     this.skipping = skip;
   }
 
+  /**
+   * Reads one value of RDB type {@code type} by its {@link ValueLayouts layout}, capturing its
+   * bytes as a payload of RDB version {@code version} unless {@link #skipValues skipping}.
+   */
   @SuppressWarnings("unchecked")
-  private <T> T capture(RedisInputStream in, int type, int version, Skipper skipper)
-      throws IOException {
+  private <T> T capture(RedisInputStream in, int type, int version) throws IOException {
     if (skipping) {
-      skipper.skip(new ValueSkipper(in));
+      ValueLayouts.skip(new ValueSkipper(in), type);
       return (T) SKIPPED;
     }
     capture.begin(type);
     replicator.addRawByteListener(capture);
     try {
-      skipper.skip(new ValueSkipper(in));
+      ValueLayouts.skip(new ValueSkipper(in), type);
     } finally {
       replicator.removeRawByteListener(capture);
     }
     return (T) capture.finish(version);
   }
 
-  /** A value that is one string: a ziplist, listpack, intset or zipmap blob. */
-  private <T> T blob(RedisInputStream in, int type, int version) throws IOException {
-    return capture(in, type, version, ValueSkipper::string);
-  }
-
-  private static void strings(ValueSkipper p, int perEntry) throws IOException {
-    long n = p.count("a collection's element count") * perEntry;
-    for (long i = 0; i < n; i++) {
-      p.string();
-    }
-  }
-
   @Override
   public <T> T applyString(RedisInputStream in, int version) throws IOException {
-    return capture(in, RdbTypes.STRING, version, ValueSkipper::string);
+    return capture(in, RdbTypes.STRING, version);
   }
 
   @Override
   public <T> T applyList(RedisInputStream in, int version) throws IOException {
-    return capture(in, RdbTypes.LIST, version, p -> strings(p, 1));
+    return capture(in, RdbTypes.LIST, version);
   }
 
   @Override
   public <T> T applySet(RedisInputStream in, int version) throws IOException {
-    return capture(in, RdbTypes.SET, version, p -> strings(p, 1));
+    return capture(in, RdbTypes.SET, version);
   }
 
   @Override
   public <T> T applyHash(RedisInputStream in, int version) throws IOException {
-    return capture(in, RdbTypes.HASH, version, p -> strings(p, 2));
+    return capture(in, RdbTypes.HASH, version);
   }
 
   @Override
   public <T> T applyZSet(RedisInputStream in, int version) throws IOException {
-    return capture(
-        in,
-        RdbTypes.ZSET,
-        version,
-        p -> {
-          long n = p.count("a collection's element count");
-          for (long i = 0; i < n; i++) {
-            p.string();
-            p.textDouble();
-          }
-        });
+    return capture(in, RdbTypes.ZSET, version);
   }
 
   @Override
   public <T> T applyZSet2(RedisInputStream in, int version) throws IOException {
-    return capture(
-        in,
-        RdbTypes.ZSET_2,
-        version,
-        p -> {
-          long n = p.count("a collection's element count");
-          for (long i = 0; i < n; i++) {
-            p.string();
-            p.raw(8);
-          }
-        });
+    return capture(in, RdbTypes.ZSET_2, version);
   }
 
   @Override
   public <T> T applyHashZipMap(RedisInputStream in, int version) throws IOException {
-    Object payload = blob(in, RdbTypes.HASH_ZIPMAP, version);
+    Object payload = capture(in, RdbTypes.HASH_ZIPMAP, version);
     @SuppressWarnings("unchecked")
     T fixed = (T) (payload instanceof byte[] b ? Zipmaps.normalizeCount(b) : payload);
     return fixed;
@@ -158,37 +123,37 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
 
   @Override
   public <T> T applyListZipList(RedisInputStream in, int version) throws IOException {
-    return blob(in, RdbTypes.LIST_ZIPLIST, version);
+    return capture(in, RdbTypes.LIST_ZIPLIST, version);
   }
 
   @Override
   public <T> T applySetIntSet(RedisInputStream in, int version) throws IOException {
-    return blob(in, RdbTypes.SET_INTSET, version);
+    return capture(in, RdbTypes.SET_INTSET, version);
   }
 
   @Override
   public <T> T applyZSetZipList(RedisInputStream in, int version) throws IOException {
-    return blob(in, RdbTypes.ZSET_ZIPLIST, version);
+    return capture(in, RdbTypes.ZSET_ZIPLIST, version);
   }
 
   @Override
   public <T> T applyHashZipList(RedisInputStream in, int version) throws IOException {
-    return blob(in, RdbTypes.HASH_ZIPLIST, version);
+    return capture(in, RdbTypes.HASH_ZIPLIST, version);
   }
 
   @Override
   public <T> T applyHashListPack(RedisInputStream in, int version) throws IOException {
-    return blob(in, RdbTypes.HASH_LISTPACK, version);
+    return capture(in, RdbTypes.HASH_LISTPACK, version);
   }
 
   @Override
   public <T> T applyZSetListPack(RedisInputStream in, int version) throws IOException {
-    return blob(in, RdbTypes.ZSET_LISTPACK, version);
+    return capture(in, RdbTypes.ZSET_LISTPACK, version);
   }
 
   @Override
   public <T> T applySetListPack(RedisInputStream in, int version) throws IOException {
-    return blob(in, RdbTypes.SET_LISTPACK, version);
+    return capture(in, RdbTypes.SET_LISTPACK, version);
   }
 
   /**
@@ -221,7 +186,7 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
       return super.applyStreamListPacks3(in, version);
     }
     idmpStream = false;
-    return capture(in, RdbTypes.STREAM_LISTPACKS_4, STREAM_IDMP_VERSION, StreamListPacks4::skip);
+    return capture(in, RdbTypes.STREAM_LISTPACKS_4, STREAM_IDMP_VERSION);
   }
 
   @Override
@@ -234,57 +199,24 @@ public final class PayloadValueVisitor extends DumpRdbValueVisitor {
     }
     boolean pre = preGa;
     preGa = false;
-    return capture(
-        in,
-        pre ? RdbTypes.HASH_METADATA_PRE_GA : RdbTypes.HASH_METADATA,
-        version,
-        p -> {
-          if (!pre) {
-            p.raw(8); // minimum expiry; field TTLs are relative to it
-          }
-          long n = p.count("a collection's element count");
-          for (long i = 0; i < n; i++) {
-            p.length(); // field TTL
-            p.string();
-            p.string();
-          }
-        });
+    return capture(in, pre ? RdbTypes.HASH_METADATA_PRE_GA : RdbTypes.HASH_METADATA, version);
   }
 
   @Override
   public <T> T applyHashListPackEx(RedisInputStream in, int version) throws IOException {
     boolean pre = preGa;
     preGa = false;
-    return capture(
-        in,
-        pre ? RdbTypes.HASH_LISTPACK_EX_PRE_GA : RdbTypes.HASH_LISTPACK_EX,
-        version,
-        p -> {
-          if (!pre) {
-            p.raw(8); // minimum expiry
-          }
-          p.string(); // listpack of field, value, TTL triplets
-        });
+    return capture(in, pre ? RdbTypes.HASH_LISTPACK_EX_PRE_GA : RdbTypes.HASH_LISTPACK_EX, version);
   }
 
   @Override
   public <T> T applyListQuickList(RedisInputStream in, int version) throws IOException {
-    return capture(in, RdbTypes.LIST_QUICKLIST, version, p -> strings(p, 1));
+    return capture(in, RdbTypes.LIST_QUICKLIST, version);
   }
 
   @Override
   public <T> T applyListQuickList2(RedisInputStream in, int version) throws IOException {
-    return capture(
-        in,
-        RdbTypes.LIST_QUICKLIST_2,
-        version,
-        p -> {
-          long n = p.count("a collection's element count");
-          for (long i = 0; i < n; i++) {
-            p.length(); // container: plain node or packed listpack
-            p.string();
-          }
-        });
+    return capture(in, RdbTypes.LIST_QUICKLIST_2, version);
   }
 
   /** Reads Valkey 9's hash with field TTLs as Redis 7.4's type 24: see {@link ValkeyHash2}. */

@@ -50,19 +50,7 @@ final class RdbInput extends RdbReader {
    * has left. The same words as {@link BoundedRdbInput#check}.
    */
   void check(long length, String what) throws BoundedRdbInput.BadLengthException {
-    long left = remaining();
-    if (length < 0 || length > left) {
-      throw new BoundedRdbInput.BadLengthException(
-          "a length field at byte "
-              + position()
-              + " says "
-              + Long.toUnsignedString(length)
-              + " bytes ("
-              + what
-              + "), but the file has at most "
-              + left
-              + " bytes left");
-    }
+    BoundedRdbInput.BadLengthException.check(length, what, position(), remaining());
   }
 
   /** Starts handing the bytes consumed from here on to {@code to}. */

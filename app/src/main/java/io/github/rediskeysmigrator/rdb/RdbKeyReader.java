@@ -244,14 +244,7 @@ public final class RdbKeyReader {
       long n = in.length();
       in.check(n, what);
       if (n > Integer.MAX_VALUE - 8) {
-        throw new BoundedRdbInput.BadLengthException(
-            "a length field at byte "
-                + in.position()
-                + " says "
-                + n
-                + " bytes ("
-                + what
-                + "), more than this reader can hold in one piece (2 GB)");
+        throw BoundedRdbInput.BadLengthException.overOnePiece(in.position(), n, what);
       }
       return in.bytes((int) n);
     }
@@ -264,16 +257,8 @@ public final class RdbKeyReader {
     in.check(compressed, what + ", compressed");
     if (Long.compareUnsigned(plain, Lzf.maxExpansion(compressed)) > 0
         || plain > Integer.MAX_VALUE) {
-      throw new BoundedRdbInput.BadLengthException(
-          "a compressed string at byte "
-              + in.position()
-              + " says its "
-              + compressed
-              + " bytes expand to "
-              + Long.toUnsignedString(plain)
-              + " ("
-              + what
-              + "), more than LZF can expand them");
+      throw BoundedRdbInput.BadLengthException.overExpansion(
+          in.position(), compressed, plain, what);
     }
     return Lzf.decompress(in.bytes((int) compressed), (int) plain);
   }
