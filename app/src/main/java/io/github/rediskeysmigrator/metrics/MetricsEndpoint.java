@@ -4,11 +4,15 @@ import io.github.rediskeysmigrator.core.LiveStatus;
 import io.github.rediskeysmigrator.core.MigrationReport;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.MetricWithFixedMetadata;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
 /**
@@ -36,136 +40,91 @@ public final class MetricsEndpoint implements AutoCloseable {
       String bind, int port, Supplier<MigrationReport> report, Supplier<LiveStatus> status)
       throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
-    counter(registry, "rkm_keys_read", "Keys read from the source.", report, r -> r.read());
-    counter(
-        registry,
+    Callbacks m = new Callbacks(registry, report, status);
+    m.counter("rkm_keys_read", "Keys read from the source.", MigrationReport::read);
+    m.counter(
         "rkm_keys_written",
         "Keys written to the destination (restored or rewritten).",
-        report,
-        r -> r.written());
-    CounterWithCallback.builder()
-        .name("rkm_keys_skipped")
-        .help("Keys not written, by reason.")
-        .labelNames("reason")
-        .callback(
-            cb -> {
-              MigrationReport r = report.get();
-              cb.call(r == null ? 0 : r.skippedExisting(), "existing");
-              cb.call(r == null ? 0 : r.skippedExpired(), "expired");
-              cb.call(r == null ? 0 : r.skippedGone(), "gone");
-              cb.call(r == null ? 0 : r.filtered(), "filtered");
-            })
-        .register(registry);
-    counter(
-        registry,
+        MigrationReport::written);
+    m.labelled(
+        "rkm_keys_skipped",
+        "Keys not written, by reason.",
+        "reason",
+        List.of(
+            Map.entry("existing", MigrationReport::skippedExisting),
+            Map.entry("expired", MigrationReport::skippedExpired),
+            Map.entry("gone", MigrationReport::skippedGone),
+            Map.entry("filtered", MigrationReport::filtered)));
+    m.counter(
         "rkm_key_errors",
         "Keys that could not be written (see the error log).",
-        report,
-        r -> r.errors());
-    counter(
-        registry,
+        MigrationReport::errors);
+    m.counter(
         "rkm_live_commands_applied",
         "Live commands applied at the destination (sync).",
-        report,
-        r -> r.commandsApplied());
-    counter(
-        registry,
+        MigrationReport::commandsApplied);
+    m.counter(
         "rkm_live_commands_failed",
         "Live commands the destination refused (sync).",
-        report,
-        r -> r.commandsFailed());
-    counter(
-        registry,
+        MigrationReport::commandsFailed);
+    m.counter(
         "rkm_ttl_race_recovered",
         "Keys sync read again because the destination had lost them to a TTL race.",
-        report,
-        r -> r.ttlRaceRecovered());
-    CounterWithCallback.builder()
-        .name("rkm_failovers")
-        .help("Times the source's or the destination's master went away and another took over.")
-        .labelNames("side")
-        .callback(
-            cb -> {
-              MigrationReport r = report.get();
-              cb.call(r == null ? 0 : r.failovers().source(), "source");
-              cb.call(r == null ? 0 : r.failovers().destination(), "destination");
-            })
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("rkm_resumed")
-        .help("1 when the run resumed from its --checkpoint.")
-        .callback(
-            cb -> {
-              MigrationReport r = report.get();
-              cb.call(r != null && r.resumed() ? 1 : 0);
-            })
-        .register(registry);
-    counter(
-        registry,
+        MigrationReport::ttlRaceRecovered);
+    m.labelled(
+        "rkm_failovers",
+        "Times the source's or the destination's master went away and another took over.",
+        "side",
+        List.of(
+            Map.entry("source", r -> r.failovers().source()),
+            Map.entry("destination", r -> r.failovers().destination())));
+    m.gauge(
+        "rkm_resumed", "1 when the run resumed from its --checkpoint.", r -> r.resumed() ? 1 : 0);
+    m.counter(
         "rkm_keys_skipped_by_resume",
         "Keys acknowledged by the runs before a resume, not read again.",
-        report,
-        r -> r.keysSkippedByResume());
-    GaugeWithCallback.builder()
-        .name("rkm_lag_items")
-        .help(
-            "Work seen at the source and not yet applied: keys waiting to be re-read (scan"
-                + " --live) or replication bytes (sync).")
-        .callback(cb -> cb.call(live(status, s -> s.lagItems())))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("rkm_lag_seconds")
-        .help("Age of the oldest work not yet applied; 0 when caught up.")
-        .callback(
-            cb -> {
-              LiveStatus s = status.get();
-              cb.call(s == null ? 0 : s.lagSeconds());
-            })
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("rkm_snapshot_done")
-        .help("1 once the initial copy (snapshot or first SCAN pass) has ended.")
-        .callback(cb -> cb.call(live(status, s -> s.snapshotDone() ? 1 : 0)))
-        .register(registry);
-    CounterWithCallback.builder()
-        .name("rkm_source_changes")
-        .help("Writes seen at the source (keyspace notifications or streamed commands).")
-        .callback(cb -> cb.call(live(status, s -> s.changesSeen())))
-        .register(registry);
-    CounterWithCallback.builder()
-        .name("rkm_reconnects")
-        .help("Times the source connection or subscription was lost and opened again.")
-        .callback(cb -> cb.call(live(status, s -> s.reconnects())))
-        .register(registry);
-    CounterWithCallback.builder()
-        .name("rkm_live_rescans")
-        .help("scan --live: full re-reads of the selection after a lost subscription or overflow.")
-        .callback(cb -> cb.call(live(status, s -> s.rescans())))
-        .register(registry);
-    CounterWithCallback.builder()
-        .name("rkm_live_pending_overflows")
-        .help("scan --live: times the pending set reached its cap (each followed by rescans).")
-        .callback(cb -> cb.call(live(status, s -> s.pendingOverflows())))
-        .register(registry);
-    CounterWithCallback.builder()
-        .name("rkm_live_pending_dropped")
-        .help("scan --live: notifications dropped because the pending set was at its cap.")
-        .callback(cb -> cb.call(live(status, s -> s.pendingDropped())))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("rkm_live_deferred_keys")
-        .help("scan --live: big keys whose next re-read waits for their spacing.")
-        .callback(cb -> cb.call(live(status, s -> s.deferredKeys())))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("rkm_live_deferred_seconds_max")
-        .help("scan --live: how long the longest-waiting deferred key has waited; 0 when none.")
-        .callback(
-            cb -> {
-              LiveStatus s = status.get();
-              cb.call(s == null ? 0 : s.deferredSecondsMax());
-            })
-        .register(registry);
+        MigrationReport::keysSkippedByResume);
+    m.liveGauge(
+        "rkm_lag_items",
+        "Work seen at the source and not yet applied: keys waiting to be re-read (scan"
+            + " --live) or replication bytes (sync).",
+        LiveStatus::lagItems);
+    m.liveGauge(
+        "rkm_lag_seconds",
+        "Age of the oldest work not yet applied; 0 when caught up.",
+        LiveStatus::lagSeconds);
+    m.liveGauge(
+        "rkm_snapshot_done",
+        "1 once the initial copy (snapshot or first SCAN pass) has ended.",
+        s -> s.snapshotDone() ? 1 : 0);
+    m.liveCounter(
+        "rkm_source_changes",
+        "Writes seen at the source (keyspace notifications or streamed commands).",
+        LiveStatus::changesSeen);
+    m.liveCounter(
+        "rkm_reconnects",
+        "Times the source connection or subscription was lost and opened again.",
+        LiveStatus::reconnects);
+    m.liveCounter(
+        "rkm_live_rescans",
+        "scan --live: full re-reads of the selection after a lost subscription or overflow.",
+        LiveStatus::rescans);
+    m.liveCounter(
+        "rkm_live_pending_overflows",
+        "scan --live: times the pending set reached its cap (each followed by rescans).",
+        LiveStatus::pendingOverflows);
+    m.liveCounter(
+        "rkm_live_pending_dropped",
+        "scan --live: notifications dropped because the pending set was at its cap.",
+        LiveStatus::pendingDropped);
+    m.liveGauge(
+        "rkm_live_deferred_keys",
+        "scan --live: big keys whose next re-read waits for their spacing.",
+        LiveStatus::deferredKeys);
+    m.liveGauge(
+        "rkm_live_deferred_seconds_max",
+        "scan --live: how long the longest-waiting deferred key has waited; 0 when none.",
+        LiveStatus::deferredSecondsMax);
     HTTPServer server =
         HTTPServer.builder()
             .inetAddress(InetAddress.getByName(bind))
@@ -185,25 +144,63 @@ public final class MetricsEndpoint implements AutoCloseable {
     server.close();
   }
 
-  private static void counter(
-      PrometheusRegistry registry,
-      String name,
-      String help,
-      Supplier<MigrationReport> report,
-      ToLongFunction<MigrationReport> value) {
-    CounterWithCallback.builder()
-        .name(name)
-        .help(help)
-        .callback(
-            cb -> {
-              MigrationReport r = report.get();
-              cb.call(r == null ? 0 : value.applyAsLong(r));
-            })
-        .register(registry);
-  }
+  /**
+   * Registers metrics whose every scrape calls back into the run's report or live status; a value
+   * reads 0 while its source is still null.
+   */
+  private record Callbacks(
+      PrometheusRegistry registry, Supplier<MigrationReport> report, Supplier<LiveStatus> status) {
 
-  private static long live(Supplier<LiveStatus> status, ToLongFunction<LiveStatus> value) {
-    LiveStatus s = status.get();
-    return s == null ? 0 : value.applyAsLong(s);
+    void counter(String name, String help, ToLongFunction<MigrationReport> value) {
+      register(
+          CounterWithCallback.builder().callback(cb -> cb.call(fromReport(value))), name, help);
+    }
+
+    void gauge(String name, String help, ToLongFunction<MigrationReport> value) {
+      register(GaugeWithCallback.builder().callback(cb -> cb.call(fromReport(value))), name, help);
+    }
+
+    void liveCounter(String name, String help, ToLongFunction<LiveStatus> value) {
+      register(
+          CounterWithCallback.builder().callback(cb -> cb.call(fromStatus(value::applyAsLong))),
+          name,
+          help);
+    }
+
+    void liveGauge(String name, String help, ToDoubleFunction<LiveStatus> value) {
+      register(GaugeWithCallback.builder().callback(cb -> cb.call(fromStatus(value))), name, help);
+    }
+
+    /** A counter with one series per label value, in the order given. */
+    void labelled(
+        String name,
+        String help,
+        String label,
+        List<Map.Entry<String, ToLongFunction<MigrationReport>>> series) {
+      CounterWithCallback.Builder b =
+          CounterWithCallback.builder()
+              .labelNames(label)
+              .callback(
+                  cb -> {
+                    for (Map.Entry<String, ToLongFunction<MigrationReport>> e : series) {
+                      cb.call(fromReport(e.getValue()), e.getKey());
+                    }
+                  });
+      register(b, name, help);
+    }
+
+    private void register(MetricWithFixedMetadata.Builder<?, ?> metric, String name, String help) {
+      metric.name(name).help(help).register(registry);
+    }
+
+    private long fromReport(ToLongFunction<MigrationReport> value) {
+      MigrationReport r = report.get();
+      return r == null ? 0 : value.applyAsLong(r);
+    }
+
+    private double fromStatus(ToDoubleFunction<LiveStatus> value) {
+      LiveStatus s = status.get();
+      return s == null ? 0 : value.applyAsDouble(s);
+    }
   }
 }
