@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongBiFunction;
 
 /**
  * The state of one {@code scan --live} run across its sources (one per master of a cluster): what
@@ -101,12 +102,7 @@ public final class LiveScanGroup implements LiveStatus {
 
   @Override
   public double lagSeconds() {
-    long now = nowMs();
-    long oldest = 0;
-    for (LiveScanSource m : members) {
-      oldest = Math.max(oldest, m.oldestAgeMs(now));
-    }
-    return oldest / 1000.0;
+    return oldestSeconds(LiveScanSource::oldestAgeMs);
   }
 
   @Override
@@ -157,12 +153,7 @@ public final class LiveScanGroup implements LiveStatus {
 
   @Override
   public double deferredSecondsMax() {
-    long now = nowMs();
-    long oldest = 0;
-    for (LiveScanSource m : members) {
-      oldest = Math.max(oldest, m.oldestDeferredAgeMs(now));
-    }
-    return oldest / 1000.0;
+    return oldestSeconds(LiveScanSource::oldestDeferredAgeMs);
   }
 
   /** Notifications whose key's re-read had to wait for the spacing of big keys. */
@@ -197,5 +188,15 @@ public final class LiveScanGroup implements LiveStatus {
         lagSeconds(),
         rescans(),
         reconnects());
+  }
+
+  /** The largest of the members' ages in ms ({@code ageMs} at one moment), in seconds. */
+  private double oldestSeconds(ToLongBiFunction<LiveScanSource, Long> ageMs) {
+    long now = nowMs();
+    long oldest = 0;
+    for (LiveScanSource m : members) {
+      oldest = Math.max(oldest, ageMs.applyAsLong(m, now));
+    }
+    return oldest / 1000.0;
   }
 }
