@@ -7,6 +7,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -22,6 +24,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * handed on the last batch, and the tool idled during each round trip.
  */
 final class RereadPipeline implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RereadPipeline.class);
+
   /** Batches sent ahead of the one whose replies are read. */
   static final int DEPTH = 4;
 
@@ -177,9 +181,20 @@ final class RereadPipeline implements AutoCloseable {
 
   @Override
   public void close() {
-    if (conn != null) {
-      conn.close();
-      conn = null;
+    Connection c = conn;
+    conn = null;
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (JedisConnectionException e) {
+      if (!c.isBroken()) {
+        throw e;
+      }
+      // Broken already, and that failure was raised where it broke: closing flushes the leftover
+      // buffer into the dead socket, which Jedis closes all the same.
+      log.debug("closing a broken re-read connection", e);
     }
   }
 }
