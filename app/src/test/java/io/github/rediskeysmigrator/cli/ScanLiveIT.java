@@ -10,15 +10,12 @@ import io.github.rediskeysmigrator.testing.FaultyProxy;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.Metrics;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import io.github.rediskeysmigrator.testing.WriteLoad;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,16 +50,6 @@ class ScanLiveIT {
 
   @TempDir Path tmp;
 
-  @BeforeEach
-  void clean() {
-    try (Jedis s = source.server().client()) {
-      s.flushAll();
-    }
-    try (Jedis d = dest.server().client()) {
-      d.flushAll();
-    }
-  }
-
   private JarRun live(String from, String... extra) {
     return Run.scan(from)
         .to(dest.uri())
@@ -77,11 +64,8 @@ class ScanLiveIT {
     return Run.verify(from).to(dest.uri()).inProcess();
   }
 
-  private long reportField(String name) throws Exception {
-    Matcher m =
-        Pattern.compile("\"" + name + "\":(\\d+)").matcher(Files.readString(tmp.resolve("r.json")));
-    assertTrue(m.find(), name + " not in the report");
-    return Long.parseLong(m.group(1));
+  private long reportField(String name) {
+    return ReportAssert.of(tmp.resolve("r.json")).get(name);
   }
 
   /** Mixed writes on the source, each round followed by a transaction, until stopped. */
