@@ -26,9 +26,7 @@ import redis.clients.jedis.Pipeline;
  * spaced by its size).
  */
 class ScanLiveLimitsIT {
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--notify-keyspace-events", "KEA");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.liveSource();
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 

@@ -23,9 +23,7 @@ import redis.clients.jedis.params.SetParams;
  * destination expired early comes back, with the source's value and TTL.
  */
 class ScanLiveTtlRaceIT {
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--notify-keyspace-events", "KEA");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.liveSource();
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 

@@ -22,9 +22,7 @@ import redis.clients.jedis.Jedis;
 
 /** A plain {@code java -jar} of a heavy command runs in a JVM with the launcher's settings. */
 class SelfLaunchIT {
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--notify-keyspace-events", "KEA");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.liveSource();
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 
