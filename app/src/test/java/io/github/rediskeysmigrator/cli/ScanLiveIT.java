@@ -104,6 +104,16 @@ class ScanLiveIT {
     Await.until(what, Duration.ofSeconds(60), run, condition);
   }
 
+  /** Sets {@code key} to {@code value} at the source and waits for the live copy of it. */
+  private static void setAndAwait(JarRun run, String key, String value)
+      throws InterruptedException {
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      s.set(key, value);
+      await("the live change of " + key, run, () -> value.equals(d.get(key)));
+    }
+  }
+
   @Test
   void convergesUnderMixedWritesAndEndsOnlyOnceWritesStop() throws Exception {
     try (Jedis s = source.server().client()) {
@@ -168,17 +178,7 @@ class ScanLiveIT {
                   && "in the gap".equals(d.get("born"));
             }
           });
-      try (Jedis s = source.server().client()) {
-        s.set("after", "the reconnect");
-      }
-      await(
-          "a change after the reconnect",
-          run,
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return "the reconnect".equals(d.get("after"));
-            }
-          });
+      setAndAwait(run, "after", "the reconnect");
       assertEquals(130, run.terminate(), run::toString);
       assertTrue(reportField("rescans") >= 1, run::toString);
       assertTrue(reportField("reconnects") >= 1, run::toString);
@@ -296,17 +296,7 @@ class ScanLiveIT {
     }
     try (JarRun run = live(source.uri())) {
       await("the copy", run, () -> dest.server().dbSize() == 200);
-      try (Jedis s = source.server().client()) {
-        s.set("k7", "live");
-      }
-      await(
-          "the live change",
-          run,
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return "live".equals(d.get("k7"));
-            }
-          });
+      setAndAwait(run, "k7", "live");
       assertEquals(130, run.terminate(), run::toString);
       assertFalse(run.out().isEmpty(), "summary printed");
       assertEquals(130, reportField("exit_code"));
