@@ -5,21 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.AofServers;
-import io.github.rediskeysmigrator.testing.Await;
-import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.RedisServer;
 import io.github.rediskeysmigrator.testing.ReportAssert;
-import io.github.rediskeysmigrator.testing.SampleData;
 import io.github.rediskeysmigrator.testing.ServerVersions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -27,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Transaction;
 
 /**
  * {@code aof} against real servers: the AOF a server of each version writes is replayed, and the
@@ -35,10 +27,6 @@ import redis.clients.jedis.Transaction;
  * key by key; --until stops at a point in time; cut and corrupt files end as Redis's loader ends.
  */
 class AofCommandIT {
-  private static final String LIBRARY =
-      "#!lua name=%s\nredis.register_function('%s', function(keys, args)"
-          + " return redis.call('set', keys[1], args[1]) end)";
-
   @TempDir Path tmp;
 
   private static boolean sixTwo(String version) {
@@ -66,41 +54,6 @@ class AofCommandIT {
     return sixTwo(version) ? dir.resolve("appendonly.aof") : dir.resolve("appendonlydir");
   }
 
-  /**
-   * Every type with expiries in two dbs, a transaction, a function library (7+), a key that has
-   * expired by the time of the replay, then (with {@code rewrite}) BGREWRITEAOF and more commands
-   * after it.
-   */
-  private static void write(Jedis j, String version, boolean rewrite) throws Exception {
-    SampleData.fillAllTypes(j, "");
-    j.select(3);
-    SampleData.fillAllTypes(j, "db3:");
-    Transaction t = j.multi();
-    t.incr("counter");
-    t.hset("tx:hash", "f", "v");
-    t.lpush("tx:list", "a", "b");
-    t.exec();
-    if (!sixTwo(version)) {
-      j.functionLoad(String.format(LIBRARY, "lib1", "f1"));
-      j.fcall("f1", List.of("by:function"), List.of("value"));
-    }
-    j.select(0);
-    j.set("gone", "soon", redis.clients.jedis.params.SetParams.setParams().px(1500));
-    if (rewrite) {
-      // The fork takes the key, still alive, into the base (the RDB preamble).
-      j.bgrewriteaof();
-      AofServers.awaitRewriteDone(j);
-    }
-    j.del("str:short");
-    j.incrBy("str:int", 5);
-    j.rpush("list:small", "d");
-    j.expire("hash:small", 3600);
-    if (!sixTwo(version)) {
-      j.functionLoad(String.format(LIBRARY, "lib2", "f2"));
-    }
-    Await.until("the short-lived key to expire", Duration.ofSeconds(10), () -> !j.exists("gone"));
-  }
-
   @ParameterizedTest(name = "{0}, rdb preamble {1}")
   @CsvSource({
     "redis-6.2.11, false",
@@ -119,7 +72,7 @@ class AofCommandIT {
     try (RedisServer source = AofServers.start(version, dir, preamble);
         RedisServer dest = RedisServer.start(RedisServer.launcher(version))) {
       try (Jedis j = source.client()) {
-        write(j, version, true);
+        AofServers.writeHistory(j, version);
       }
       try (RedisServer oracle = oracle(version, dir);
           Jedis want = oracle.client();
@@ -147,35 +100,6 @@ class AofCommandIT {
           assertEquals(1, report.get("skipped_expired"), report::toString);
         }
       }
-    }
-  }
-
-  @Test
-  void untilStopsBeforeTheFlushall() throws Exception {
-    String version = "redis-7.4.1";
-    Path dir = Files.createTempDirectory(tmp, "aof-");
-    try (RedisServer source = AofServers.start(version, dir, true);
-        RedisServer dest = RedisServer.start(RedisServer.launcher(version));
-        Jedis j = source.client()) {
-      write(j, version, true);
-      Map<String, String> before = Dataset.of(j);
-      long second = AofServers.flushAllLater(j);
-      Tool.Result r =
-          Run.of(
-                  "aof",
-                  aofPath(version, dir).toString(),
-                  "--until",
-                  Instant.ofEpochSecond(second).toString())
-              .to(dest.uri())
-              .outputsIn(tmp)
-              .inProcess();
-      assertEquals(0, r.exit(), r::toString);
-      try (Jedis got = dest.client()) {
-        assertEquals(before, Dataset.of(got));
-      }
-      ReportAssert report = ReportAssert.of(tmp.resolve("r.json")).addsUp();
-      assertTrue(
-          report.toString().contains("--until: the next command is annotated"), report::toString);
     }
   }
 
@@ -267,7 +191,7 @@ class AofCommandIT {
   }
 
   @Test
-  void untilOnFilesWithoutAnnotationsIsExit2AndUntilOffsetStopsAfterNCommands() throws Exception {
+  void untilOnFilesWithoutAnnotationsIsExit2() throws Exception {
     Path aof = AofServers.tenSets(Files.createTempDirectory(tmp, "aof-"), "k");
     try (RedisServer dest = RedisServer.startDebian();
         Jedis got = dest.client()) {
@@ -279,16 +203,6 @@ class AofCommandIT {
       assertEquals(2, r.exit(), r::toString);
       assertTrue(r.err().contains("#TS:"), r::toString);
       assertEquals(0, got.dbSize());
-
-      r =
-          Run.of("aof", aof.toString(), "--until-offset", "4")
-              .to(dest.uri())
-              .outputsIn(tmp)
-              .inProcess();
-      assertEquals(0, r.exit(), r::toString);
-      assertEquals(4, got.dbSize());
-      assertTrue(got.exists("k3") && !got.exists("k4"));
-      ReportAssert.of(tmp.resolve("r.json")).addsUp().has("aof_commands", 4);
     }
   }
 }

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.rediskeysmigrator.testing.AofServers;
 import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.BinaryLauncher;
+import io.github.rediskeysmigrator.testing.Dataset;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServer;
 import io.github.rediskeysmigrator.testing.ReportAssert;
-import io.github.rediskeysmigrator.testing.SampleData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Transaction;
 
 /**
  * {@code verify} of an AOF source against real servers: the AOF is cut where {@code aof} stops and
@@ -36,25 +35,6 @@ class AofVerifyIT {
   /** The binary of {@code version}, which serves as the oracle. */
   private static String binary(String version) {
     return assertInstanceOf(BinaryLauncher.class, RedisServer.launcher(version)).binary();
-  }
-
-  /**
-   * Every type in db 0 and db 3, a transaction, then a rewrite (base RDB) and commands after it.
-   */
-  private static void write(Jedis j) throws Exception {
-    SampleData.fillAllTypes(j, "");
-    j.select(3);
-    SampleData.fillAllTypes(j, "db3:");
-    Transaction t = j.multi();
-    t.incr("counter");
-    t.hset("tx:hash", "f", "v");
-    t.exec();
-    j.select(0);
-    j.bgrewriteaof();
-    AofServers.awaitRewriteDone(j);
-    j.del("str:short");
-    j.rpush("list:small", "d");
-    j.set("after:rewrite", "yes");
   }
 
   /**
@@ -86,7 +66,7 @@ class AofVerifyIT {
         RedisServer dest = RedisServer.start(RedisServer.launcher(version));
         Jedis j = source.client();
         Jedis got = dest.client()) {
-      write(j);
+      AofServers.writeHistory(j, version);
       String aof = dir.resolve("appendonlydir").toString();
       Tool.Result r = Run.of("aof", aof).to(dest.uri()).outputsIn(tmp).inProcess();
       assertEquals(0, r.exit(), r::toString);
@@ -111,21 +91,28 @@ class AofVerifyIT {
     assertEquals(copiesBefore, oracleCopies(), "the oracle's copy is deleted");
   }
 
+  /** {@code aof --until} stops before a FLUSHALL, and {@code verify --until} agrees with it. */
   @Test
-  void untilBeforeAFlushallVerifiesThePreFlushallState() throws Exception {
+  void untilBeforeAFlushallStopsThereAndVerifiesThePreFlushallState() throws Exception {
     String version = "redis-7.4.1";
     Path dir = Files.createTempDirectory(tmp, "aof-");
     try (RedisServer source = AofServers.start(version, dir, true);
         RedisServer dest = RedisServer.start(RedisServer.launcher(version));
         Jedis j = source.client()) {
-      j.set("a", "1");
-      j.hset("h", Map.of("f", "v"));
+      AofServers.writeHistory(j, version);
+      Map<String, String> before = Dataset.of(j);
       long second = AofServers.flushAllLater(j);
       String aof = dir.resolve("appendonlydir").toString();
       String until = Instant.ofEpochSecond(second).toString();
       Tool.Result r =
           Run.of("aof", aof, "--until", until).to(dest.uri()).outputsIn(tmp).inProcess();
       assertEquals(0, r.exit(), r::toString);
+      try (Jedis got = dest.client()) {
+        assertEquals(before, Dataset.of(got));
+      }
+      ReportAssert report = ReportAssert.of(tmp.resolve("r.json")).addsUp();
+      assertTrue(
+          report.toString().contains("--until: the next command is annotated"), report::toString);
 
       r = verify(aof, version, dest, "--until", until);
       assertEquals(0, r.exit(), r::toString);
@@ -139,6 +126,10 @@ class AofVerifyIT {
     }
   }
 
+  /**
+   * {@code aof --until-offset N} stops after N commands of a single file, and a Redis 6 oracle
+   * loads the file cut there.
+   */
   @Test
   void aSingleFileCutAtAnOffsetIsLoadedByARedis6Oracle() throws Exception {
     Path aof = AofServers.tenSets(Files.createTempDirectory(tmp, "aof-"), "k");
@@ -151,6 +142,8 @@ class AofVerifyIT {
               .inProcess();
       assertEquals(0, r.exit(), r::toString);
       assertEquals(4, got.dbSize());
+      assertTrue(got.exists("k3") && !got.exists("k4"));
+      ReportAssert.of(tmp.resolve("r.json")).addsUp().has("aof_commands", 4);
       r = verify(aof.toString(), "redis-6.2.11", dest, "--until-offset", "4");
       assertEquals(0, r.exit(), r::toString);
       r = verify(aof.toString(), "redis-6.2.11", dest, "--until-offset", "5");

@@ -10,15 +10,12 @@ import io.github.rediskeysmigrator.testing.FaultyProxy;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.Metrics;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.SampleData;
 import io.github.rediskeysmigrator.testing.WriteLoad;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,16 +50,6 @@ class ScanLiveIT {
 
   @TempDir Path tmp;
 
-  @BeforeEach
-  void clean() {
-    try (Jedis s = source.server().client()) {
-      s.flushAll();
-    }
-    try (Jedis d = dest.server().client()) {
-      d.flushAll();
-    }
-  }
-
   private JarRun live(String from, String... extra) {
     return Run.scan(from)
         .to(dest.uri())
@@ -77,11 +64,8 @@ class ScanLiveIT {
     return Run.verify(from).to(dest.uri()).inProcess();
   }
 
-  private long reportField(String name) throws Exception {
-    Matcher m =
-        Pattern.compile("\"" + name + "\":(\\d+)").matcher(Files.readString(tmp.resolve("r.json")));
-    assertTrue(m.find(), name + " not in the report");
-    return Long.parseLong(m.group(1));
+  private long reportField(String name) {
+    return ReportAssert.of(tmp.resolve("r.json")).get(name);
   }
 
   /** Mixed writes on the source, each round followed by a transaction, until stopped. */
@@ -118,6 +102,16 @@ class ScanLiveIT {
   private static void await(String what, JarRun run, Await.Condition condition)
       throws InterruptedException {
     Await.until(what, Duration.ofSeconds(60), run, condition);
+  }
+
+  /** Sets {@code key} to {@code value} at the source and waits for the live copy of it. */
+  private static void setAndAwait(JarRun run, String key, String value)
+      throws InterruptedException {
+    try (Jedis s = source.server().client();
+        Jedis d = dest.server().client()) {
+      s.set(key, value);
+      await("the live change of " + key, run, () -> value.equals(d.get(key)));
+    }
   }
 
   @Test
@@ -184,17 +178,7 @@ class ScanLiveIT {
                   && "in the gap".equals(d.get("born"));
             }
           });
-      try (Jedis s = source.server().client()) {
-        s.set("after", "the reconnect");
-      }
-      await(
-          "a change after the reconnect",
-          run,
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return "the reconnect".equals(d.get("after"));
-            }
-          });
+      setAndAwait(run, "after", "the reconnect");
       assertEquals(130, run.terminate(), run::toString);
       assertTrue(reportField("rescans") >= 1, run::toString);
       assertTrue(reportField("reconnects") >= 1, run::toString);
@@ -312,17 +296,7 @@ class ScanLiveIT {
     }
     try (JarRun run = live(source.uri())) {
       await("the copy", run, () -> dest.server().dbSize() == 200);
-      try (Jedis s = source.server().client()) {
-        s.set("k7", "live");
-      }
-      await(
-          "the live change",
-          run,
-          () -> {
-            try (Jedis d = dest.server().client()) {
-              return "live".equals(d.get("k7"));
-            }
-          });
+      setAndAwait(run, "k7", "live");
       assertEquals(130, run.terminate(), run::toString);
       assertFalse(run.out().isEmpty(), "summary printed");
       assertEquals(130, reportField("exit_code"));

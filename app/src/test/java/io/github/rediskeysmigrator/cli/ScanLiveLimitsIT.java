@@ -7,16 +7,13 @@ import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.Metrics;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
+import io.github.rediskeysmigrator.testing.ReportAssert;
 import io.github.rediskeysmigrator.testing.WriteLoad;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,23 +26,11 @@ import redis.clients.jedis.Pipeline;
  * spaced by its size).
  */
 class ScanLiveLimitsIT {
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--notify-keyspace-events", "KEA");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.liveSource();
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 
   @TempDir Path tmp;
-
-  @BeforeEach
-  void clean() {
-    try (Jedis s = source.server().client()) {
-      s.flushAll();
-    }
-    try (Jedis d = dest.server().client()) {
-      d.flushAll();
-    }
-  }
 
   private JarRun live(List<String> jvm, String... extra) {
     return Run.scan(source.uri())
@@ -57,11 +42,8 @@ class ScanLiveLimitsIT {
         .jar(tmp, jvm);
   }
 
-  private long reportField(String name) throws Exception {
-    Matcher m =
-        Pattern.compile("\"" + name + "\":(\\d+)").matcher(Files.readString(tmp.resolve("r.json")));
-    assertTrue(m.find(), name + " not in the report");
-    return Long.parseLong(m.group(1));
+  private long reportField(String name) {
+    return ReportAssert.of(tmp.resolve("r.json")).get(name);
   }
 
   private static void await(String what, JarRun run, Await.Condition condition)

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.rediskeysmigrator.testing.Await;
-import io.github.rediskeysmigrator.testing.FaultyProxy;
 import io.github.rediskeysmigrator.testing.JarRun;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.RenewedKeys;
@@ -24,9 +23,7 @@ import redis.clients.jedis.params.SetParams;
  * destination expired early comes back, with the source's value and TTL.
  */
 class ScanLiveTtlRaceIT {
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--notify-keyspace-events", "KEA");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.liveSource();
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 
@@ -88,42 +85,15 @@ class ScanLiveTtlRaceIT {
    */
   @Test
   void keysRenewedWhileTheDestinationLagsAreAllThereAfterwards() throws Exception {
-    try (Jedis s = source.server().client();
-        Jedis d = dest.server().client();
-        RenewedKeys keys = new RenewedKeys(source.server(), 2_000, 1_000);
-        FaultyProxy proxy = FaultyProxy.to(dest.server())) {
-      keys.renewEvery(300, 1_000);
-      try (JarRun run =
-          Run.scan(source.uri())
-              .to(proxy.uri())
-              .args("--live", "--progress", "never")
-              .report(tmp.resolve("r.json"))
-              .jar(tmp)) {
-        awaitMarker(s, d, run);
-        SyncTtlRaceIT.slowFor10Seconds(proxy);
-        awaitMarker(s, d, run);
-
-        int left = keys.stopAndTake(120_000);
-        assertTrue(left > 1_000, left + " keys left at the source");
-        Await.until(
-            "every key of the source at the destination",
-            Duration.ofSeconds(120),
-            run,
-            () -> keys.differences(d).isEmpty());
-        assertEquals(130, run.terminate(), run::toString);
-      }
-    }
-  }
-
-  /** Waits until a key written at the source now has been re-read into the destination. */
-  private static void awaitMarker(Jedis s, Jedis d, JarRun run) throws InterruptedException {
-    String value = Long.toString(System.nanoTime());
-    s.set("marker", value);
-    Await.until(
-        "the marker at the destination",
-        Duration.ofSeconds(120),
-        run,
-        () -> value.equals(d.get("marker")));
+    RenewedKeys.assertAllThereAfterALag(
+        source.server(),
+        dest.server(),
+        uri ->
+            Run.scan(source.uri())
+                .to(uri)
+                .args("--live", "--progress", "never")
+                .report(tmp.resolve("r.json"))
+                .jar(tmp));
   }
 
   private static void assertTtlNear(long expected, long actual) {

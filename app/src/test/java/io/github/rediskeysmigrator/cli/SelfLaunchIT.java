@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,29 +22,25 @@ import redis.clients.jedis.Jedis;
 
 /** A plain {@code java -jar} of a heavy command runs in a JVM with the launcher's settings. */
 class SelfLaunchIT {
-  @RegisterExtension
-  static final RedisServerExtension source =
-      RedisServerExtension.debian("--notify-keyspace-events", "KEA");
+  @RegisterExtension static final RedisServerExtension source = RedisServerExtension.liveSource();
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 
   @TempDir Path tmp;
 
+  @BeforeEach
+  void fiftyKeys() {
+    try (Jedis s = source.server().client()) {
+      SampleData.fillStrings(s, "k", 50);
+    }
+  }
+
   private JarRun live(List<String> jvm) {
-    return JarRun.start(
-        tmp,
-        Map.of(),
-        jvm,
-        "scan",
-        "--from",
-        source.uri(),
-        "--to",
-        dest.uri(),
-        "--live",
-        "--report",
-        tmp.resolve("r.json").toString(),
-        "--progress",
-        "never");
+    return Run.scan(source.uri())
+        .to(dest.uri())
+        .args("--live", "--progress", "never")
+        .report(tmp.resolve("r.json"))
+        .jar(tmp, jvm);
   }
 
   private static List<String> arguments(ProcessHandle p) {
@@ -59,9 +55,6 @@ class SelfLaunchIT {
 
   @Test
   void theChildHasTheLaunchersSettingsAndSignalsReachIt() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillStrings(s, "k", 50);
-    }
     try (JarRun run = live(List.of())) {
       awaitCopy();
       List<ProcessHandle> children = run.children();
@@ -77,9 +70,6 @@ class SelfLaunchIT {
 
   @Test
   void aKilledParentTakesItsChildAlong() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillStrings(s, "k", 50);
-    }
     try (JarRun run = live(List.of())) {
       awaitCopy();
       ProcessHandle child = run.children().get(0);
@@ -91,9 +81,6 @@ class SelfLaunchIT {
 
   @Test
   void theUsersHeapChoiceRunsInPlace() throws Exception {
-    try (Jedis s = source.server().client()) {
-      SampleData.fillStrings(s, "k", 50);
-    }
     try (JarRun run = live(List.of("-Xmx256m"))) {
       awaitCopy();
       assertEquals(List.of(), run.children(), run::toString);

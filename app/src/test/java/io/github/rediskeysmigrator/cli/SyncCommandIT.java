@@ -28,7 +28,7 @@ import redis.clients.jedis.Jedis;
 class SyncCommandIT {
   @RegisterExtension
   static final RedisServerExtension source =
-      RedisServerExtension.debian("--repl-diskless-sync-delay", "0", "--repl-backlog-size", "64mb");
+      RedisServerExtension.syncSource("--repl-backlog-size", "64mb");
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 

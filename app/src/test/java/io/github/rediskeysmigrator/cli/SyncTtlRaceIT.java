@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.rediskeysmigrator.testing.Await;
 import io.github.rediskeysmigrator.testing.FaultyProxy;
 import io.github.rediskeysmigrator.testing.JarRun;
+import io.github.rediskeysmigrator.testing.Marker;
 import io.github.rediskeysmigrator.testing.RedisServerExtension;
 import io.github.rediskeysmigrator.testing.RenewedKeys;
 import io.github.rediskeysmigrator.testing.ReportAssert;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,33 +26,22 @@ import redis.clients.jedis.Jedis;
 class SyncTtlRaceIT {
   @RegisterExtension
   static final RedisServerExtension source =
-      RedisServerExtension.debian("--repl-diskless-sync-delay", "0", "--repl-backlog-size", "64mb");
+      RedisServerExtension.syncSource("--repl-backlog-size", "64mb");
 
   @RegisterExtension static final RedisServerExtension dest = RedisServerExtension.debian();
 
   @TempDir Path tmp;
 
-  private JarRun sync(FaultyProxy proxy, boolean checkpoint) {
+  private JarRun sync(String to, boolean checkpoint) {
     Run run =
         Run.sync(source.uri())
-            .to(proxy.uri())
+            .to(to)
             .report(tmp.resolve("report.json"))
             .args("--progress", "never");
     if (checkpoint) {
       run = run.checkpoint(tmp.resolve("checkpoint"));
     }
     return run.jar(tmp);
-  }
-
-  /** Waits until every command the source streamed before now is applied at the destination. */
-  private static void awaitMarker(Jedis s, Jedis d, JarRun run) throws InterruptedException {
-    String value = Long.toString(System.nanoTime());
-    s.set("marker", value);
-    Await.until(
-        "the marker at the destination",
-        Duration.ofSeconds(120),
-        run,
-        () -> value.equals(d.get("marker")));
   }
 
   @ParameterizedTest(name = "checkpoint {0}")
@@ -64,7 +53,7 @@ class SyncTtlRaceIT {
         FaultyProxy proxy = FaultyProxy.to(dest.server())) {
       s.set("n", "5");
       s.pexpire("n", 600_000);
-      try (JarRun run = sync(proxy, checkpoint)) {
+      try (JarRun run = sync(proxy.uri(), checkpoint)) {
         Await.until("the snapshot", Duration.ofSeconds(60), run, () -> "5".equals(d.get("n")));
         // The destination expires the key early.
         d.pexpire("n", 1);
@@ -85,7 +74,7 @@ class SyncTtlRaceIT {
         s.incrBy("n", 10);
         proxy.resume();
 
-        awaitMarker(s, d, run);
+        Marker.awaitApplied(s, d, run);
         // 17, not 1 + 12 (the INCRs on a key recreated from nothing) nor 29 (applied twice).
         assertEquals("17", d.get("n"));
         long ttl = d.pttl("n");
@@ -110,8 +99,8 @@ class SyncTtlRaceIT {
     try (Jedis s = source.server().client();
         Jedis d = dest.server().client();
         FaultyProxy proxy = FaultyProxy.to(dest.server());
-        JarRun run = sync(proxy, false)) {
-      awaitMarker(s, d, run);
+        JarRun run = sync(proxy.uri(), false)) {
+      Marker.awaitApplied(s, d, run);
       s.set("hits", "5");
       s.pexpire("hits", 4_000);
       Await.until("the key", Duration.ofSeconds(60), run, () -> "5".equals(d.get("hits")));
@@ -119,7 +108,7 @@ class SyncTtlRaceIT {
       Await.until("the early expiry", Duration.ofSeconds(10), () -> !d.exists("hits"));
 
       s.incr("hits");
-      awaitMarker(s, d, run);
+      Marker.awaitApplied(s, d, run);
       assertEquals("6", s.get("hits"));
       assertEquals("1", d.get("hits"), "the documented limit");
       assertEquals(-1, d.pttl("hits"), "the documented limit");
@@ -142,38 +131,8 @@ class SyncTtlRaceIT {
    */
   @Test
   void keysRenewedWhileTheDestinationLagsAreAllThereAfterwards() throws Exception {
-    try (Jedis s = source.server().client();
-        Jedis d = dest.server().client();
-        RenewedKeys keys = new RenewedKeys(source.server(), 2_000, 1_000);
-        FaultyProxy proxy = FaultyProxy.to(dest.server())) {
-      keys.renewEvery(300, 1_000);
-      try (JarRun run = sync(proxy, false)) {
-        awaitMarker(s, d, run);
-        slowFor10Seconds(proxy);
-        awaitMarker(s, d, run);
-
-        // A last renewal, long enough to compare both sides at leisure.
-        int left = keys.stopAndTake(120_000);
-        assertTrue(left > 1_000, left + " keys left at the source");
-        Await.until(
-            "every key of the source at the destination",
-            Duration.ofSeconds(120),
-            run,
-            () -> keys.differences(d).isEmpty());
-        assertEquals(130, run.terminate(), run::toString);
-      }
-    }
+    RenewedKeys.assertAllThereAfterALag(source.server(), dest.server(), uri -> sync(uri, false));
     ReportAssert report = ReportAssert.of(tmp.resolve("report.json")).addsUp();
     assertTrue(report.get("ttl_race_recovered") > 0, "no TTL race was recovered");
-  }
-
-  /** The destination's replies come 1.5 s late for 10 s. */
-  static void slowFor10Seconds(FaultyProxy proxy) throws InterruptedException {
-    proxy.delay(FaultyProxy.Direction.TO_CLIENT, 1_500);
-    long slowUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    // The renewals go on meanwhile: this waits for the clock, it checks no outcome.
-    Await.until(
-        "10 s of a slow destination", Duration.ofSeconds(20), () -> System.nanoTime() > slowUntil);
-    proxy.delay(FaultyProxy.Direction.TO_CLIENT, 0);
   }
 }

@@ -1,20 +1,12 @@
 package io.github.rediskeysmigrator.core;
 
+import static io.github.rediskeysmigrator.testing.Bytes.argv;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class MovableKeysTest {
-  private static byte[][] argv(String... args) {
-    byte[][] out = new byte[args.length][];
-    for (int i = 0; i < args.length; i++) {
-      out[i] = args[i].getBytes(StandardCharsets.UTF_8);
-    }
-    return out;
-  }
-
   @Test
   void scriptsAndFunctionsByTheirKeyCount() {
     assertArrayEquals(new int[] {3, 4}, MovableKeys.indexes(argv("EVAL", "s", "2", "a", "b", "x")));

@@ -70,14 +70,9 @@ class PayloadRdbVisitorIT {
 
     List<KeyEvent> events = read(rdb);
 
-    assertEquals(2, events.size());
-    assertArrayEquals(utf8("testkey"), events.get(0).key());
+    assertRestoredStrings(events, "testkey", "foo", "next", "bar");
     assertEquals(YEAR_2100_MS, events.get(0).expireAtMs());
     assertEquals(KeyEvent.NO_EXPIRY, events.get(1).expireAtMs());
-    try (Jedis j = restored(events)) {
-      assertEquals("foo", j.get("testkey"));
-      assertEquals("bar", j.get("next"));
-    }
   }
 
   @Test
@@ -96,98 +91,78 @@ class PayloadRdbVisitorIT {
 
     List<KeyEvent> events = read(rdb);
 
-    assertEquals(2, events.size());
+    assertRestoredStrings(events, "a", "b", "c", "d");
     assertEquals(YEAR_2100_MS, events.get(1).expireAtMs());
-    try (Jedis j = restored(events)) {
-      assertEquals("b", j.get("a"));
-      assertEquals("d", j.get("c"));
-    }
   }
 
   @Test
   void preGaHashMetadataRestoresWithItsFieldExpiry() throws Exception {
-    ByteArrayOutputStream value = new ByteArrayOutputStream();
-    value.writeBytes(RdbBytes.length(2));
-    value.writeBytes(RdbBytes.length(0)); // no TTL
-    value.writeBytes(RdbBytes.string(utf8("f1")));
-    value.writeBytes(RdbBytes.string(utf8("v1")));
-    value.writeBytes(RdbBytes.length(YEAR_2100_MS)); // pre-GA: absolute
-    value.writeBytes(RdbBytes.string(utf8("f2")));
-    value.writeBytes(RdbBytes.string(utf8("v2")));
-
-    List<KeyEvent> events =
-        read(
-            RdbBytes.version(12)
-                .selectDb(0)
-                .value(RdbTypes.HASH_METADATA_PRE_GA, "h", value.toByteArray())
-                .withChecksum());
-
-    assertEquals(1, events.size());
-    assertEquals(KeyType.HASH, events.get(0).type());
-    assertEquals(RdbTypes.HASH_METADATA_PRE_GA, events.get(0).payload()[0]);
-    assertRestoredHash(events);
+    // Pre-GA: no minimum expiry, and each field's expiry absolute.
+    assertHashWithFieldExpiry(RdbTypes.HASH_METADATA_PRE_GA, metadataFields(0, YEAR_2100_MS));
   }
 
   @Test
   void preGaHashListpackExRestoresWithItsFieldExpiry() throws Exception {
     byte[] lp = listpack("f1", "v1", 0L, "f2", "v2", YEAR_2100_MS);
-
-    List<KeyEvent> events =
-        read(
-            RdbBytes.version(12)
-                .selectDb(0)
-                .value(RdbTypes.HASH_LISTPACK_EX_PRE_GA, "h", RdbBytes.string(lp))
-                .withChecksum());
-
-    assertEquals(RdbTypes.HASH_LISTPACK_EX_PRE_GA, events.get(0).payload()[0]);
-    assertRestoredHash(events);
+    assertHashWithFieldExpiry(RdbTypes.HASH_LISTPACK_EX_PRE_GA, RdbBytes.string(lp));
   }
 
   @Test
   void hashListpackExStillRestoresWithItsFieldExpiry() throws Exception {
-    ByteArrayOutputStream value = new ByteArrayOutputStream();
-    for (int i = 0; i < 8; i++) {
-      value.write((int) (YEAR_2100_MS >>> (8 * i))); // minimum expiry
-    }
+    ByteArrayOutputStream value = minimumExpiry();
     value.writeBytes(RdbBytes.string(listpack("f1", "v1", 0L, "f2", "v2", YEAR_2100_MS)));
-
-    List<KeyEvent> events =
-        read(
-            RdbBytes.version(12)
-                .selectDb(0)
-                .value(RdbTypes.HASH_LISTPACK_EX, "h", value.toByteArray())
-                .string("after", utf8("x"))
-                .withChecksum());
-
-    assertEquals(RdbTypes.HASH_LISTPACK_EX, events.get(0).payload()[0]);
-    assertEquals(2, events.size());
-    assertRestoredHash(events.subList(0, 1));
+    assertHashWithFieldExpiry(RdbTypes.HASH_LISTPACK_EX, value.toByteArray());
   }
 
   @Test
   void hashMetadataStillRestoresWithItsFieldExpiry() throws Exception {
-    long min = YEAR_2100_MS;
-    ByteArrayOutputStream value = new ByteArrayOutputStream();
-    for (int i = 0; i < 8; i++) {
-      value.write((int) (min >>> (8 * i)));
-    }
-    value.writeBytes(RdbBytes.length(2));
-    value.writeBytes(RdbBytes.length(0));
-    value.writeBytes(RdbBytes.string(utf8("f1")));
-    value.writeBytes(RdbBytes.string(utf8("v1")));
-    value.writeBytes(RdbBytes.length(1)); // relative to the minimum, plus one
-    value.writeBytes(RdbBytes.string(utf8("f2")));
-    value.writeBytes(RdbBytes.string(utf8("v2")));
+    ByteArrayOutputStream value = minimumExpiry();
+    // f2's expiry is relative to the minimum, plus one.
+    value.writeBytes(metadataFields(0, 1));
+    assertHashWithFieldExpiry(RdbTypes.HASH_METADATA, value.toByteArray());
+  }
 
+  /**
+   * A file of hash {@code h} as RDB type {@code type} with {@code value}, then a string: the hash
+   * is read as one of that type, and restores with f1 (no TTL) and f2 (expiring in 2100).
+   */
+  private void assertHashWithFieldExpiry(int type, byte[] value) throws Exception {
     List<KeyEvent> events =
         read(
             RdbBytes.version(12)
                 .selectDb(0)
-                .value(RdbTypes.HASH_METADATA, "h", value.toByteArray())
+                .value(type, "h", value)
+                .string("after", utf8("x"))
                 .withChecksum());
 
-    assertEquals(RdbTypes.HASH_METADATA, events.get(0).payload()[0]);
-    assertRestoredHash(events);
+    assertEquals(2, events.size());
+    assertEquals(KeyType.HASH, events.get(0).type());
+    assertEquals(type, events.get(0).payload()[0]);
+    assertRestoredHash(events.subList(0, 1));
+  }
+
+  /** The 8-byte little-endian minimum expiry (2100) that GA field-TTL hash values start with. */
+  private static ByteArrayOutputStream minimumExpiry() {
+    ByteArrayOutputStream value = new ByteArrayOutputStream();
+    for (int i = 0; i < 8; i++) {
+      value.write((int) (YEAR_2100_MS >>> (8 * i)));
+    }
+    return value;
+  }
+
+  /**
+   * A hash-metadata field list: f1=v1 and f2=v2, each after its expiry as the encoding stores it.
+   */
+  private static byte[] metadataFields(long f1Expiry, long f2Expiry) {
+    ByteArrayOutputStream fields = new ByteArrayOutputStream();
+    fields.writeBytes(RdbBytes.length(2));
+    fields.writeBytes(RdbBytes.length(f1Expiry));
+    fields.writeBytes(RdbBytes.string(utf8("f1")));
+    fields.writeBytes(RdbBytes.string(utf8("v1")));
+    fields.writeBytes(RdbBytes.length(f2Expiry));
+    fields.writeBytes(RdbBytes.string(utf8("f2")));
+    fields.writeBytes(RdbBytes.string(utf8("v2")));
+    return fields.toByteArray();
   }
 
   /** Valkey 9's slot-import opcode (243): job name, then first and last slot of each range. */
@@ -286,13 +261,9 @@ class PayloadRdbVisitorIT {
 
     List<KeyEvent> events = read(rdb);
 
-    assertEquals(2, events.size());
+    assertRestoredStrings(events, "s", "plain", "t", "with ttl");
     assertEquals(12, footerVersion(events.get(0).payload()));
     assertEquals(YEAR_2100_MS, events.get(1).expireAtMs());
-    try (Jedis j = restored(events)) {
-      assertEquals("plain", j.get("s"));
-      assertEquals("with ttl", j.get("t"));
-    }
   }
 
   @Test
@@ -327,6 +298,20 @@ class PayloadRdbVisitorIT {
       assertEquals(2, j.xinfoGroups(IDMP_KEY).size());
       j.restore(utf8("after"), 0, events.get(1).payload());
       assertEquals("read on", j.get("after"));
+    }
+  }
+
+  /**
+   * The events are the string keys of {@code keysAndValues} (key, value, key, value...) in that
+   * order, and restore at Redis 7.4 to those values.
+   */
+  private static void assertRestoredStrings(List<KeyEvent> events, String... keysAndValues) {
+    assertEquals(keysAndValues.length / 2, events.size());
+    try (Jedis j = restored(events)) {
+      for (int i = 0; i < keysAndValues.length; i += 2) {
+        assertArrayEquals(utf8(keysAndValues[i]), events.get(i / 2).key());
+        assertEquals(keysAndValues[i + 1], j.get(keysAndValues[i]));
+      }
     }
   }
 

@@ -73,22 +73,23 @@ class RdbChecksumTest {
     }
   }
 
+  /** An RDB 12 file of two keys in db 3 whose values are the same {@code size} random bytes. */
+  private static byte[] twoRandomValues(int size, long seed) {
+    byte[] value = new byte[size];
+    new Random(seed).nextBytes(value);
+    return RdbBytes.version(12).selectDb(3).string("a", value).string("b", value).withChecksum();
+  }
+
   @Test
   void largeFileIsVerified() throws Exception {
-    byte[] value = new byte[300_000];
-    new Random(2).nextBytes(value);
-    byte[] rdb =
-        RdbBytes.version(12).selectDb(3).string("a", value).string("b", value).withChecksum();
+    byte[] rdb = twoRandomValues(300_000, 2);
     assertEquals(RdbChecksum.Result.VERIFIED, verify(file("large.rdb", rdb)));
     assertEquals(RdbChecksum.Result.VERIFIED, verify(file("large.rdb.gz", RdbBytes.gzip(rdb))));
   }
 
   @Test
   void partsReadInParallelGiveTheSameVerdicts() throws Exception {
-    byte[] value = new byte[300_001];
-    new Random(3).nextBytes(value);
-    byte[] rdb =
-        RdbBytes.version(12).selectDb(3).string("a", value).string("b", value).withChecksum();
+    byte[] rdb = twoRandomValues(300_001, 3);
     for (int parts : new int[] {2, 3, 4}) {
       Path good = file("parts" + parts + ".rdb", rdb);
       assertEquals(RdbChecksum.Result.VERIFIED, RdbChecksum.verify(RdbHeader.read(good), 0, parts));

@@ -1,23 +1,15 @@
 package io.github.rediskeysmigrator.sink;
 
+import static io.github.rediskeysmigrator.testing.Bytes.argv;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /** Which replies of the destination {@link TtlReplies} reads as a key it lacked. */
 class TtlRepliesTest {
-  private static byte[][] argv(String... words) {
-    byte[][] a = new byte[words.length][];
-    for (int i = 0; i < words.length; i++) {
-      a[i] = words[i].getBytes(StandardCharsets.UTF_8);
-    }
-    return a;
-  }
-
   @Test
   void theExpireFamilyAndPersistMissOnZero() {
     for (String name : List.of("EXPIRE", "pexpire", "EXPIREAT", "PEXPIREAT", "PERSIST")) {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Transaction;
+import redis.clients.jedis.params.SetParams;
 
 /** Starts redis-servers that write their AOF into a given folder, as the AOF tests read it. */
 public final class AofServers {
@@ -34,6 +36,43 @@ public final class AofServers {
       args.addAll(List.of("--aof-timestamp-enabled", "yes"));
     }
     return RedisServer.start(RedisServer.launcher(version), args.toArray(String[]::new));
+  }
+
+  private static final String LIBRARY =
+      "#!lua name=%s\nredis.register_function('%s', function(keys, args)"
+          + " return redis.call('set', keys[1], args[1]) end)";
+
+  /**
+   * The history the AOF tests replay, at the server of {@code version} behind {@code j}: every type
+   * with expiries in two dbs, a transaction, a function library (7+), a key that has expired by the
+   * time of the replay, then BGREWRITEAOF and more commands after it.
+   */
+  public static void writeHistory(Jedis j, String version) throws InterruptedException {
+    SampleData.fillAllTypes(j, "");
+    j.select(3);
+    SampleData.fillAllTypes(j, "db3:");
+    Transaction t = j.multi();
+    t.incr("counter");
+    t.hset("tx:hash", "f", "v");
+    t.lpush("tx:list", "a", "b");
+    t.exec();
+    if (!version.equals(SIX_TWO)) {
+      j.functionLoad(String.format(LIBRARY, "lib1", "f1"));
+      j.fcall("f1", List.of("by:function"), List.of("value"));
+    }
+    j.select(0);
+    j.set("gone", "soon", SetParams.setParams().px(1500));
+    // The fork takes the key, still alive, into the base (the RDB preamble).
+    j.bgrewriteaof();
+    awaitRewriteDone(j);
+    j.del("str:short");
+    j.incrBy("str:int", 5);
+    j.rpush("list:small", "d");
+    j.expire("hash:small", 3600);
+    if (!version.equals(SIX_TWO)) {
+      j.functionLoad(String.format(LIBRARY, "lib2", "f2"));
+    }
+    Await.until("the short-lived key to expire", Duration.ofSeconds(10), () -> !j.exists("gone"));
   }
 
   /** Waits until the server behind {@code j} has no AOF rewrite running or due. */

@@ -1,6 +1,11 @@
 package io.github.rediskeysmigrator.testing;
 
-/** Byte arrays written as numbers in tests, where a key or an encoding is not text. */
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Byte arrays written as numbers in tests, where a key or an encoding is not text, and commands
+ * written as words.
+ */
 public final class Bytes {
   private Bytes() {}
 
@@ -11,5 +16,14 @@ public final class Bytes {
       b[i] = (byte) values[i];
     }
     return b;
+  }
+
+  /** A command's arguments, {@code words} in UTF-8, as the tool holds them. */
+  public static byte[][] argv(String... words) {
+    byte[][] a = new byte[words.length][];
+    for (int i = 0; i < words.length; i++) {
+      a[i] = words[i].getBytes(StandardCharsets.UTF_8);
+    }
+    return a;
   }
 }

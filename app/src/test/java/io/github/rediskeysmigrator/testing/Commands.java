@@ -9,10 +9,6 @@ public final class Commands {
 
   /** Sends {@code name args...} over {@code j} and returns the raw reply. */
   public static Object command(Jedis j, String name, String... args) {
-    byte[][] raw = new byte[args.length][];
-    for (int i = 0; i < args.length; i++) {
-      raw[i] = args[i].getBytes(StandardCharsets.UTF_8);
-    }
-    return j.sendCommand(() -> name.getBytes(StandardCharsets.US_ASCII), raw);
+    return j.sendCommand(() -> name.getBytes(StandardCharsets.US_ASCII), Bytes.argv(args));
   }
 }

@@ -1,5 +1,7 @@
 package io.github.rediskeysmigrator.testing;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -29,9 +31,19 @@ public final class RedisServerExtension
     return new RedisServerExtension(() -> RedisServer.startDebian(extraArgs));
   }
 
-  /** A debian server that sends a replica its snapshot without delay: the source of sync tests. */
-  public static RedisServerExtension syncSource() {
-    return debian("--repl-diskless-sync-delay", "0");
+  /**
+   * A debian server that sends a replica its snapshot without delay: the source of sync tests;
+   * {@code extraArgs} follow.
+   */
+  public static RedisServerExtension syncSource(String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of("--repl-diskless-sync-delay", "0"));
+    args.addAll(List.of(extraArgs));
+    return debian(args.toArray(String[]::new));
+  }
+
+  /** A debian server that publishes every keyspace notification: the source of live scan tests. */
+  public static RedisServerExtension liveSource() {
+    return debian("--notify-keyspace-events", "KEA");
   }
 
   /** A debian server on which every acknowledged write survives a restart (AOF, fsync always). */

@@ -1,6 +1,10 @@
 package io.github.rediskeysmigrator.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -38,7 +43,7 @@ public final class RenewedKeys implements AutoCloseable {
    * Writes {@code keys} keys at {@code source} (over a client of its own), each with {@code
    * ttlMillis}.
    */
-  public RenewedKeys(RedisServer source, int keys, long ttlMillis) {
+  private RenewedKeys(RedisServer source, int keys, long ttlMillis) {
     this.keys = keys;
     this.client = source.client();
     Pipeline p = client.pipelined();
@@ -50,7 +55,7 @@ public final class RenewedKeys implements AutoCloseable {
   }
 
   /** Renews every key to {@code ttlMillis} every {@code periodMillis}, from now on. */
-  public void renewEvery(long periodMillis, long ttlMillis) {
+  private void renewEvery(long periodMillis, long ttlMillis) {
     renewals =
         renewer.scheduleAtFixedRate(() -> renew(ttlMillis), 0, periodMillis, TimeUnit.MILLISECONDS);
   }
@@ -60,7 +65,7 @@ public final class RenewedKeys implements AutoCloseable {
    * still there once more to {@code ttlMillis}, and takes the source's values and expiries; returns
    * how many keys the source holds.
    */
-  public int stopAndTake(long ttlMillis) throws InterruptedException, ExecutionException {
+  private int stopAndTake(long ttlMillis) throws InterruptedException, ExecutionException {
     if (renewals.isDone()) {
       renewals.get();
     }
@@ -83,6 +88,52 @@ public final class RenewedKeys implements AutoCloseable {
     return values.size();
   }
 
+  /**
+   * Issue 27's test over the migration that {@code start} launches to the destination URI it is
+   * given (a proxy in front of {@code dest}): 2,000 keys with 1 s TTLs renewed every 300 ms while
+   * the destination's replies come 1.5 s late for 10 s; afterwards every key the source holds is at
+   * the destination, with the same value and its expiry within 1 s, and the run ends with 130 when
+   * terminated.
+   */
+  public static void assertAllThereAfterALag(
+      RedisServer source, RedisServer dest, Function<String, JarRun> start) throws Exception {
+    try (Jedis s = source.client();
+        Jedis d = dest.client();
+        RenewedKeys keys = new RenewedKeys(source, 2_000, 1_000);
+        FaultyProxy proxy = FaultyProxy.to(dest)) {
+      keys.renewEvery(300, 1_000);
+      try (JarRun run = start.apply(proxy.uri())) {
+        keys.outlastALag(s, d, proxy, run);
+        assertEquals(130, run.terminate(), run::toString);
+      }
+    }
+  }
+
+  /**
+   * The lag of {@link #assertAllThereAfterALag} over {@code run}, then the last renewal and the
+   * comparison of both sides.
+   */
+  private void outlastALag(Jedis s, Jedis d, FaultyProxy proxy, JarRun run)
+      throws InterruptedException, ExecutionException {
+    Marker.awaitApplied(s, d, run);
+    proxy.delay(FaultyProxy.Direction.TO_CLIENT, 1_500);
+    long slowUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    // The renewals go on meanwhile: this waits for the clock, it checks no outcome.
+    Await.until(
+        "10 s of a slow destination", Duration.ofSeconds(20), () -> System.nanoTime() > slowUntil);
+    proxy.delay(FaultyProxy.Direction.TO_CLIENT, 0);
+    Marker.awaitApplied(s, d, run);
+
+    // A last renewal, long enough to compare both sides at leisure.
+    int left = stopAndTake(120_000);
+    assertTrue(left > 1_000, left + " keys left at the source");
+    Await.until(
+        "every key of the source at the destination",
+        Duration.ofSeconds(120),
+        run,
+        () -> differences(d).isEmpty());
+  }
+
   private void renew(long ttlMillis) {
     Pipeline p = client.pipelined();
     for (int i = 0; i < keys; i++) {
@@ -95,7 +146,7 @@ public final class RenewedKeys implements AutoCloseable {
    * The keys taken by {@link #stopAndTake} whose value or expiry (beyond 1 s) differs at {@code d},
    * with both sides.
    */
-  public List<String> differences(Jedis d) {
+  private List<String> differences(Jedis d) {
     List<String> names = new ArrayList<>(values.keySet());
     Pipeline p = d.pipelined();
     List<Response<String>> got = new ArrayList<>();

@@ -90,21 +90,7 @@ class CrossVersionIT {
     Path dir = Files.createDirectories(work.resolve(f.fixture() + "-into-" + destName));
     Path errorLog = dir.resolve("errors.log");
     Path reportFile = dir.resolve("report.json");
-    Cli.Result r =
-        Cli.run(
-            FileCheck.LIMIT,
-            "rdb",
-            f.file().toString(),
-            "--to",
-            dest.uri(),
-            "--error-log",
-            errorLog.toString(),
-            "--report",
-            reportFile.toString(),
-            "--progress",
-            "never",
-            "--max-errors",
-            "0");
+    Cli.Result r = FileCheck.migrate(f, dest, errorLog, reportFile);
     assertTrue(!r.timedOut() && r.crash() == null, r::toString);
     Map<String, Object> report = JsonText.object(Files.readString(reportFile));
     String json = report.toString();

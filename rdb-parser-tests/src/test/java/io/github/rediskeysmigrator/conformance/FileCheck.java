@@ -84,6 +84,28 @@ final class FileCheck {
         && !why.contains("integrity check failed");
   }
 
+  /**
+   * {@code rdb} of the corpus file {@code f} into {@code dest}, stopping at the first error, with
+   * its error log and report written where named.
+   */
+  static Cli.Result migrate(CorpusFile f, RedisServer dest, Path errorLog, Path report)
+      throws IOException, InterruptedException {
+    return Cli.run(
+        LIMIT,
+        "rdb",
+        f.file().toString(),
+        "--to",
+        dest.uri(),
+        "--error-log",
+        errorLog.toString(),
+        "--report",
+        report.toString(),
+        "--progress",
+        "never",
+        "--max-errors",
+        "0");
+  }
+
   Verdict check(CorpusFile f, Path work) throws IOException, InterruptedException {
     RedisServer dest = destinations.emptied(Destinations.serverFor(f));
     Path errorLog = work.resolve("errors.log");
@@ -91,21 +113,7 @@ final class FileCheck {
     List<String> problems = new ArrayList<>();
     log.clear();
     long startMs = System.currentTimeMillis();
-    Cli.Result r =
-        Cli.run(
-            LIMIT,
-            "rdb",
-            f.file().toString(),
-            "--to",
-            dest.uri(),
-            "--error-log",
-            errorLog.toString(),
-            "--report",
-            reportFile.toString(),
-            "--progress",
-            "never",
-            "--max-errors",
-            "0");
+    Cli.Result r = migrate(f, dest, errorLog, reportFile);
     if (r.timedOut()) {
       problems.add("did not finish within " + LIMIT.toSeconds() + " s");
       return new Verdict(problems, false, "hang");
