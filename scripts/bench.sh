@@ -1360,6 +1360,9 @@ TARGET_PEERS_RSS_MB=256
 # cpu_ticks PID -> utime + stime of PID in clock ticks (/proc/PID/stat fields 14 and 15)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
+# tick_seconds TICKS -> clock ticks (from cpu_ticks) as seconds
+tick_seconds() { awk -v d="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN { print d / hz }'; }
+
 # busy CPU_SECONDS WALL_SECONDS -> the share of one core a process was busy, 2 decimals
 busy() { awk -v c="$1" -v w="$2" 'BEGIN { printf "%.2f", (w > 0) ? c / w : 0 }'; }
 
@@ -1393,7 +1396,7 @@ peers_run() {
   KEYS=$(dbsize "${port}")
   SRV_US=$(awk -v d=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="${PEERS_N}" \
     'BEGIN { printf "%.2f", d * 1e6 / hz / n }')
-  SRV_BUSY=$(busy "$(awk -v d=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { print d / hz }')" "${WALL}")
+  SRV_BUSY=$(busy "$(tick_seconds $((c1 - c0)))" "${WALL}")
   CMD_BUSY=$(busy "$(cpu_seconds "${TMP}/peers-${label}.time")" "${WALL}")
   RSS_MB=$(peak_rss_mb "${TMP}/peers-${label}.time")
   if [[ ${RC} != 0 || ${KEYS} != "${PEERS_N}" ]]; then
@@ -1474,7 +1477,7 @@ run_peers_part() {
     s1=$(cpu_ticks "${src_pid}")
     sc+=("${RATE}")
     # What bounds scan: how busy the source (DUMP), the destination (RESTORE) and we were.
-    sc_src+=("$(busy "$(awk -v d=$((s1 - s0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { print d / hz }')" "${WALL}")")
+    sc_src+=("$(busy "$(tick_seconds $((s1 - s0)))" "${WALL}")")
     sc_dst+=("${SRV_BUSY}")
     sc_ours+=("${CMD_BUSY}")
     r_sc+=("$(ratio "${RATE}" "${pipe[-1]}")")

@@ -5,6 +5,7 @@ import io.github.rediskeysmigrator.core.RedisUri;
 import io.github.rediskeysmigrator.core.Sleeper;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Protocol;
@@ -24,6 +25,8 @@ public final class MasterLocator {
   private final FailoverAddress address;
   private final Tls tls;
   private final String role;
+  // The master the last reconnect went to; null before the first.
+  private final AtomicReference<String> current = new AtomicReference<>();
 
   /**
    * @param role "source" or "destination", for messages
@@ -101,6 +104,28 @@ public final class MasterLocator {
     } catch (InterruptedException e) {
       throw ConnectException.interruptedWaitingForMaster(e);
     }
+  }
+
+  /** Where a reconnect goes, and the master it replaces when a failover put another node there. */
+  public record Reconnect(RedisUri master, String replaced) {
+    /** Whether the master is another node than the last reconnect's (or the one at start). */
+    public boolean failedOver() {
+      return replaced != null;
+    }
+  }
+
+  /**
+   * {@link #awaitToReconnect}, told whether the master moved since the last reconnect; {@code
+   * first} is the master at start. Every reconnect through this locator (several writers of one
+   * destination) shares what it saw, so a failover is seen once.
+   */
+  public Reconnect reconnect(
+      RedisUri first, long timeoutMillis, Sleeper sleeper, LongSupplier clockMillis)
+      throws ConnectException {
+    RedisUri master = awaitToReconnect(timeoutMillis, sleeper, clockMillis);
+    current.compareAndSet(null, first.address());
+    String before = current.getAndSet(master.address());
+    return new Reconnect(master, before.equals(master.address()) ? null : before);
   }
 
   /** The nodes to try: the listed ones, or what each Sentinel names (null where one cannot). */

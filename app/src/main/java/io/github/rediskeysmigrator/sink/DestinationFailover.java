@@ -12,7 +12,6 @@ import io.github.rediskeysmigrator.redis.Tls;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import redis.clients.jedis.Connection;
@@ -38,8 +37,6 @@ final class DestinationFailover {
   private final Consumer<String> notes;
   // Masters whose replacement was counted already (several writers may reconnect to one).
   private final Set<String> replaced = ConcurrentHashMap.newKeySet();
-  // The single-node destination's master now, as the last reconnect found it.
-  private final AtomicReference<String> sentinelMaster = new AtomicReference<>();
 
   /**
    * @param timeoutMillis socket timeout of the new connection (--timeout)
@@ -65,12 +62,11 @@ final class DestinationFailover {
   /** Reconnects to the master {@code locator} finds, {@code first} being the one at start. */
   Reconnector sentinel(MasterLocator locator, RedisUri first) {
     return () -> {
-      RedisUri master = locator.awaitToReconnect(failoverTimeoutMillis, sleeper, clockMillis);
-      Connection conn = RedisConnector.connect(master, 0, "destination", tls, timeoutMillis);
-      sentinelMaster.compareAndSet(null, first.address());
-      String before = sentinelMaster.getAndSet(master.address());
-      if (!before.equals(master.address())) {
-        counted(before, master.address(), locator.address().toString());
+      MasterLocator.Reconnect r =
+          locator.reconnect(first, failoverTimeoutMillis, sleeper, clockMillis);
+      Connection conn = RedisConnector.connect(r.master(), 0, "destination", tls, timeoutMillis);
+      if (r.failedOver()) {
+        counted(r.replaced(), r.master().address(), locator.address().toString());
       }
       return conn;
     };

@@ -6,7 +6,6 @@ import io.github.rediskeysmigrator.redis.MasterLocator;
 import io.github.rediskeysmigrator.redis.Reconnector;
 import io.github.rediskeysmigrator.redis.RedisConnector;
 import io.github.rediskeysmigrator.redis.Tls;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +20,7 @@ final class FollowMaster {
   private final MasterLocator locator;
   private final Tls tls;
   private final Consumer<String> notes;
-  private final AtomicReference<String> current;
+  private final RedisUri first;
 
   FollowMaster(
       ScanSources.Plan plan,
@@ -33,29 +32,29 @@ final class FollowMaster {
     this.locator = locator;
     this.tls = tls;
     this.notes = notes;
-    this.current = new AtomicReference<>(first.address());
+    this.first = first;
   }
 
   /** A connection to the master now, on the first db read. */
   Reconnector reconnector() {
     return () -> {
-      RedisUri master =
-          locator.awaitToReconnect(
-              plan.failoverTimeoutMillis(), Sleeper.SYSTEM, System::currentTimeMillis);
-      String before = current.getAndSet(master.address());
-      if (!before.equals(master.address())) {
+      MasterLocator.Reconnect r =
+          locator.reconnect(
+              first, plan.failoverTimeoutMillis(), Sleeper.SYSTEM, System::currentTimeMillis);
+      if (r.failedOver()) {
         plan.failovers().sourceSeen();
         notes.accept(
             "source "
                 + locator.address()
                 + ": failed over from "
-                + before
+                + r.replaced()
                 + " to "
-                + master.address()
+                + r.master().address()
                 + "; reading there (with --live: subscribed again and rescanning, as the"
                 + " notifications of the gap are lost)");
       }
-      return RedisConnector.connect(master, plan.dbs().get(0), "source", tls, plan.timeoutMillis());
+      return RedisConnector.connect(
+          r.master(), plan.dbs().get(0), "source", tls, plan.timeoutMillis());
     };
   }
 }

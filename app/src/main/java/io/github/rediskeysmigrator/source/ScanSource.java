@@ -147,22 +147,12 @@ public final class ScanSource implements KeySource {
   @SuppressWarnings("unchecked")
   private void scanDb(int db, KeySink sink, byte[] start)
       throws InterruptedException, SourceException {
-    List<Object> scan = roundTrip(db, List.of(), start, false, false, null).scan();
-    byte[] cursor = (byte[]) scan.get(0);
-    List<byte[]> keys = (List<byte[]>) scan.get(1);
-    boolean last = ScanPoints.isStart(cursor);
-    JedisConnectionException unsent = sendAhead(keys, cursor, last);
+    List<Object> scan = roundTrip(db, List.of(), start, false).scan();
     while (true) {
-      Batch batch = roundTrip(db, keys, cursor, last, true, unsent);
-      byte[] nextCursor = null;
-      List<byte[]> nextKeys = null;
-      if (!last) {
-        // The next round goes out before this batch is handed on: the source works on it while
-        // we turn these replies into keys, instead of waiting for us.
-        nextCursor = (byte[]) batch.scan().get(0);
-        nextKeys = (List<byte[]>) batch.scan().get(1);
-        unsent = sendAhead(nextKeys, nextCursor, ScanPoints.isStart(nextCursor));
-      }
+      byte[] cursor = (byte[]) scan.get(0);
+      List<byte[]> keys = (List<byte[]>) scan.get(1);
+      boolean last = ScanPoints.isStart(cursor);
+      Batch batch = roundTrip(db, keys, cursor, last);
       List<Object> replies = batch.replies();
       long now = clock.millis();
       List<KeyEvent> events = new ArrayList<>(keys.size());
@@ -177,19 +167,7 @@ public final class ScanSource implements KeySource {
         return;
       }
       points.batchDone(sink, keysListed, runId, db, cursor);
-      keys = nextKeys;
-      cursor = nextCursor;
-      last = ScanPoints.isStart(cursor);
-    }
-  }
-
-  /** Sends a round now, its replies read later; the failure if the connection dropped. */
-  private JedisConnectionException sendAhead(List<byte[]> keys, byte[] cursor, boolean last) {
-    try {
-      send(keys, cursor, last);
-      return null;
-    } catch (JedisConnectionException e) {
-      return e;
+      scan = batch.scan();
     }
   }
 
@@ -197,30 +175,19 @@ public final class ScanSource implements KeySource {
   private record Batch(List<Object> replies, List<Object> scan) {}
 
   /**
-   * The replies of the DUMP and expiry of {@code keys} and, unless {@code last}, of the SCAN from
-   * {@code cursor}: a round sent now, or already sent {@code ahead} (whose sending failed with
-   * {@code unsent}, if not null). When the connection drops, reconnects with backoff and sends the
-   * same round again: SCAN from the same cursor returns the same batch, so nothing is skipped.
+   * Sends the DUMP and expiry of {@code keys} and, unless {@code last}, the SCAN from {@code
+   * cursor}, in one round trip. When the connection drops, reconnects with backoff and sends the
+   * same round trip again: SCAN from the same cursor returns the same batch, so nothing is skipped.
    */
   @SuppressWarnings("unchecked")
-  private Batch roundTrip(
-      int db,
-      List<byte[]> keys,
-      byte[] cursor,
-      boolean last,
-      boolean ahead,
-      JedisConnectionException unsent)
+  private Batch roundTrip(int db, List<byte[]> keys, byte[] cursor, boolean last)
       throws InterruptedException, SourceException {
-    JedisConnectionException lost = unsent;
-    boolean connected = unsent == null;
-    boolean sent = ahead && unsent == null;
+    JedisConnectionException lost = null;
+    boolean connected = true;
     for (int attempt = 0; ; attempt++) {
       if (connected) {
         try {
-          if (!sent) {
-            send(keys, cursor, last);
-          }
-          sent = false;
+          send(keys, cursor, last);
           List<Object> replies = conn.getMany(keys.size() * 2 + (last ? 0 : 1));
           Object next = last ? null : replies.get(replies.size() - 1);
           if (next instanceof JedisDataException e) {
@@ -229,7 +196,6 @@ public final class ScanSource implements KeySource {
           return new Batch(replies, (List<Object>) next);
         } catch (JedisConnectionException e) {
           lost = e;
-          sent = false;
         }
       }
       if (reconnector == null || attempt >= retries) {
